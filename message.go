@@ -1,0 +1,118 @@
+package sigap
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// MessageKind says what an inbound or stored message holds.
+type MessageKind string
+
+const (
+	KindText     MessageKind = "text"
+	KindPhoto    MessageKind = "photo"
+	KindLocation MessageKind = "location"
+	KindContact  MessageKind = "contact"
+	KindDocument MessageKind = "document"
+	KindAudio    MessageKind = "audio"
+	KindVideo    MessageKind = "video"
+	KindSticker  MessageKind = "sticker"
+	KindEdit     MessageKind = "edit"   // the citizen edited RefID; Text is the new text
+	KindDelete   MessageKind = "delete" // the citizen deleted RefID
+)
+
+// Inbound is a citizen's message as a channel adapter delivers it.
+type Inbound struct {
+	From  Address
+	Name  string // display name, when the platform gives one
+	Phone string // E.164 digits without "+", when known
+	// PlatformID is unique per channel and stable across redeliveries; the
+	// store dedupes on (channel, PlatformID).
+	PlatformID string
+	Kind       MessageKind
+	Text       string // text, or the caption of a photo
+	MediaRef   string // platform file id or local path of a stored file
+	Lat, Lon   float64
+	RefID      string // for edits and deletions: the PlatformID they change
+	At         time.Time
+}
+
+// Author says who wrote a stored message.
+type Author string
+
+const (
+	AuthorCitizen Author = "citizen"
+	AuthorBot     Author = "bot"
+	AuthorStaff   Author = "staff"
+	AuthorNote    Author = "note" // internal staff note, never sent
+	AuthorSystem  Author = "system"
+)
+
+// Message is one entry of a citizen's thread.
+type Message struct {
+	ID         int64
+	CitizenID  int64
+	TicketID   int64 // 0 when not part of a ticket
+	Channel    Channel
+	PlatformID string // inbound only
+	Author     Author
+	Staff      string // username, for staff replies and notes
+	Kind       MessageKind
+	Text       string
+	MediaRef   string
+	Lat, Lon   float64
+	RefID      string
+	At         time.Time
+}
+
+// Outbound is a message waiting in, or leaving, the outbox.
+type Outbound struct {
+	ID       int64
+	To       Address
+	TicketID int64
+	Text     string
+	Attempts int
+	// Created is when it was committed to the outbox.
+	Created time.Time
+}
+
+// Sender delivers one outbound message on one channel. It returns a
+// *RetryAfterError when the platform asks to wait, a *PermanentError when a
+// retry cannot help (the citizen blocked the bot), and any other error for a
+// failure worth retrying with backoff.
+type Sender interface {
+	Send(ctx context.Context, msg Outbound) error
+}
+
+// RetryAfterError says the platform rate-limited the send.
+type RetryAfterError struct {
+	Wait time.Duration
+	Err  error
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("rate limited, retry after %s: %v", e.Wait, e.Err)
+}
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// PermanentError says a send can never succeed.
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// Receiver is what a channel adapter hands each inbound message to. It
+// returns only after the message is committed, so the adapter may then
+// acknowledge it to the platform.
+type Receiver interface {
+	Receive(ctx context.Context, in Inbound) error
+}
+
+// ChannelState is a channel's connection state for /healthz and the dashboard.
+type ChannelState struct {
+	Channel Channel   `json:"channel"`
+	State   string    `json:"state"` // e.g. "connected", "disabled", "not_linked", "logged_out"
+	Detail  string    `json:"detail,omitempty"`
+	Since   time.Time `json:"since"`
+}
