@@ -1,0 +1,65 @@
+package telegram
+
+import (
+	"sync"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+// pacer spaces sends so the bot stays within Telegram's limits for the
+// whole bot and for each chat. Each send reserves the earliest slot both
+// allow; the caller then waits until that slot.
+type pacer struct {
+	now     sigap.Clock
+	global  time.Duration // least gap between any two sends
+	perChat time.Duration // least gap between two sends to one chat
+
+	mu         sync.Mutex
+	nextGlobal time.Time
+	nextChat   map[int64]time.Time
+}
+
+// pruneAt is how many chats the pacer remembers before it forgets those
+// whose next slot has passed, which carry no information any more.
+const pruneAt = 1024
+
+func newPacer(now sigap.Clock, global, perChat time.Duration) *pacer {
+	return &pacer{now: now, global: global, perChat: perChat, nextChat: make(map[int64]time.Time)}
+}
+
+// reserve books the next slot for a send to chat and returns how long to
+// wait for it.
+func (p *pacer) reserve(chat int64) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	at := now
+	if p.nextGlobal.After(at) {
+		at = p.nextGlobal
+	}
+	if next := p.nextChat[chat]; next.After(at) {
+		at = next
+	}
+	p.nextGlobal = at.Add(p.global)
+	if len(p.nextChat) >= pruneAt {
+		for c, next := range p.nextChat {
+			if !next.After(now) {
+				delete(p.nextChat, c)
+			}
+		}
+	}
+	p.nextChat[chat] = at.Add(p.perChat)
+	return at.Sub(now)
+}
+
+// holdChat keeps the chat's next slot at least d away, after Telegram
+// asked to wait that long before writing to it again.
+func (p *pacer) holdChat(chat int64, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	until := p.now().Add(d)
+	if until.After(p.nextChat[chat]) {
+		p.nextChat[chat] = until
+	}
+}
