@@ -1,0 +1,69 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+const citizenColumns = `id, channel, platform_id, name, phone, created_at,
+	awaiting_kind, awaiting_ref, awaiting_text, awaiting_answer_id`
+
+// citizenDest lists where scanning citizenColumns puts each one.
+func citizenDest(c *sigap.Citizen) []any {
+	return []any{&c.ID, &c.Address.Channel, &c.Address.ID, &c.Name, &c.Phone, timeColumn{&c.CreatedAt},
+		&c.Awaiting.Kind, &c.Awaiting.Ref, &c.Awaiting.Text, &c.Awaiting.AnswerID}
+}
+
+// UpsertCitizen finds the citizen by address or creates it, and fills c
+// with what is stored, the awaited answer included. A non-empty Name or
+// Phone replaces the stored one; a zero CreatedAt is stamped by the clock.
+func (tx *Tx) UpsertCitizen(ctx context.Context, c *sigap.Citizen) error {
+	row := tx.tx.QueryRowContext(ctx, `
+		INSERT INTO citizens (channel, platform_id, name, phone, created_at)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (channel, platform_id) DO UPDATE SET
+			name  = CASE WHEN excluded.name  <> '' THEN excluded.name  ELSE name  END,
+			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE phone END
+		RETURNING `+citizenColumns,
+		c.Address.Channel, c.Address.ID, c.Name, c.Phone, unixNano(tx.stampIfZero(c.CreatedAt)))
+	if err := row.Scan(citizenDest(c)...); err != nil {
+		return fmt.Errorf("storage: upsert citizen %s: %w", c.Address, err)
+	}
+	return nil
+}
+
+func (tx *Tx) CitizenByAddress(ctx context.Context, a sigap.Address) (*sigap.Citizen, error) {
+	var c sigap.Citizen
+	row := tx.tx.QueryRowContext(ctx, `SELECT `+citizenColumns+` FROM citizens
+		WHERE channel = ? AND platform_id = ?`, a.Channel, a.ID)
+	if err := row.Scan(citizenDest(&c)...); errors.Is(err, sql.ErrNoRows) {
+		return nil, sigap.Errorf(sigap.ENOTFOUND, "citizen %s not found", a)
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: citizen %s: %w", a, err)
+	}
+	return &c, nil
+}
+
+func (tx *Tx) CitizenByID(ctx context.Context, id int64) (*sigap.Citizen, error) {
+	var c sigap.Citizen
+	row := tx.tx.QueryRowContext(ctx, `SELECT `+citizenColumns+` FROM citizens WHERE id = ?`, id)
+	if err := row.Scan(citizenDest(&c)...); errors.Is(err, sql.ErrNoRows) {
+		return nil, sigap.Errorf(sigap.ENOTFOUND, "citizen %d not found", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: citizen %d: %w", id, err)
+	}
+	return &c, nil
+}
+
+// SetAwaiting replaces what the conversation expects next from a citizen;
+// the zero Awaiting clears it.
+func (tx *Tx) SetAwaiting(ctx context.Context, citizenID int64, a sigap.Awaiting) error {
+	return tx.change(ctx, sigap.Errorf(sigap.ENOTFOUND, "citizen %d not found", citizenID),
+		fmt.Sprintf("set awaiting of citizen %d", citizenID), `UPDATE citizens SET
+		awaiting_kind = ?, awaiting_ref = ?, awaiting_text = ?, awaiting_answer_id = ?
+		WHERE id = ?`, a.Kind, a.Ref, a.Text, a.AnswerID, citizenID)
+}

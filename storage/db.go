@@ -1,0 +1,169 @@
+// Package storage keeps Sigap's state in one SQLite file: it implements
+// sigap.Store and sigap.Tx on github.com/mattn/go-sqlite3, with the schema
+// in embedded, numbered migrations.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+// DB is an open Sigap database. Writes go through one connection, so
+// transactions never fight over the write lock; reads use a pool that, in
+// WAL mode, runs alongside the writer.
+type DB struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+	// shared is true when reader and writer are the same single connection
+	// (":memory:"), which must be made read-only for each View by hand.
+	shared bool
+	now    sigap.Clock
+}
+
+// Option changes how Open sets up a DB.
+type Option func(*DB)
+
+// WithClock sets the clock that stamps times a caller left zero (a
+// citizen's or an outbound message's creation, a ticket's update), so
+// that replay on a simulated clock stores simulated times. The default is
+// time.Now.
+func WithClock(now sigap.Clock) Option {
+	return func(db *DB) { db.now = now }
+}
+
+// The write lock is taken at BEGIN (IMMEDIATE) rather than at the first
+// write, so two writers never deadlock upgrading their read locks.
+const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate"
+
+const readerParams = "_query_only=1&_busy_timeout=5000&_txlock=deferred"
+
+// Open opens or creates the database at path and brings its schema up to
+// date. ":memory:" gives a private in-memory database, for tests.
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	db := &DB{path: path, now: time.Now}
+	for _, o := range opts {
+		o(db)
+	}
+	var err error
+	if path == ":memory:" {
+		// Every connection to ":memory:" is a database of its own, so one
+		// connection serves both reads and writes.
+		db.writer, err = sql.Open("sqlite3", "file::memory:?"+writerParams)
+		if err != nil {
+			return nil, fmt.Errorf("storage: open %s: %w", path, err)
+		}
+		db.writer.SetMaxOpenConns(1)
+		db.writer.SetConnMaxLifetime(0)
+		db.writer.SetConnMaxIdleTime(0)
+		db.reader, db.shared = db.writer, true
+	} else {
+		uri := "file:" + escapePath(path)
+		db.writer, err = sql.Open("sqlite3", uri+"?"+writerParams)
+		if err != nil {
+			return nil, fmt.Errorf("storage: open %s: %w", path, err)
+		}
+		db.writer.SetMaxOpenConns(1)
+		db.reader, err = sql.Open("sqlite3", uri+"?"+readerParams)
+		if err != nil {
+			db.writer.Close()
+			return nil, fmt.Errorf("storage: open %s: %w", path, err)
+		}
+		db.reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	}
+	// The writer connects first: it switches the file to WAL mode before
+	// any reader opens it.
+	if err := db.writer.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, openError(path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, openError(path, err)
+	}
+	return db, nil
+}
+
+// openError says plainly when the file is not a database at all, the
+// mistake an operator is most likely to make with --db.
+func openError(path string, err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrNotADB {
+		return fmt.Errorf("storage: open %s: not a SQLite database: %w", path, err)
+	}
+	return fmt.Errorf("storage: open %s: %w", path, err)
+}
+
+// escapePath turns a file name into the path part of an SQLite URI.
+func escapePath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.writer.Close()
+	if !db.shared {
+		err = errors.Join(err, db.reader.Close())
+	}
+	if err != nil {
+		return fmt.Errorf("storage: close %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Path returns the file the database was opened from.
+func (db *DB) Path() string { return db.path }
+
+// SQL returns the writer handle, for libraries that keep their own tables
+// in the same file (whatsmeow's sqlstore). It allows one connection at a
+// time: a caller must not use it inside Update.
+func (db *DB) SQL() *sql.DB { return db.writer }
+
+// Update runs fn in a write transaction and commits it unless fn returns an
+// error, which is returned as is. fn must not call Update or View: with one
+// writer connection (and one connection in all for ":memory:") it would
+// wait for itself.
+func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
+	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("storage: begin: %w", err)
+	}
+	defer sqlTx.Rollback()
+	if err := fn(&Tx{tx: sqlTx, now: db.now}); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("storage: commit: %w", err)
+	}
+	return nil
+}
+
+// View runs fn in a read-only transaction, which sees one consistent
+// snapshot of the database. fn's error is returned as is.
+func (db *DB) View(ctx context.Context, fn func(sigap.Tx) error) error {
+	sqlTx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("storage: begin: %w", err)
+	}
+	defer sqlTx.Rollback()
+	if db.shared {
+		// The connection is also the writer's: forbid writes for this
+		// transaction only. query_only is not transactional, hence the reset.
+		if _, err := sqlTx.ExecContext(ctx, "PRAGMA query_only = ON"); err != nil {
+			return fmt.Errorf("storage: begin: %w", err)
+		}
+		defer sqlTx.ExecContext(context.WithoutCancel(ctx), "PRAGMA query_only = OFF")
+	}
+	return fn(&Tx{tx: sqlTx, now: db.now})
+}
+
+var _ sigap.Store = (*DB)(nil)

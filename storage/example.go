@@ -1,0 +1,42 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+// AddExample stores a labelled routing example learnt from a staff
+// transfer. The same text for the same OPD is stored once, so a question
+// that is often transferred does not outweigh the others.
+func (tx *Tx) AddExample(ctx context.Context, e sigap.Example, at time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO examples (text, opd, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (text, opd) DO NOTHING`, e.Text, e.OPD, unixNano(tx.stampIfZero(at)))
+	if err != nil {
+		return fmt.Errorf("storage: add example for %s: %w", e.OPD, err)
+	}
+	return nil
+}
+
+// Examples returns every learnt example, oldest first.
+func (tx *Tx) Examples(ctx context.Context) ([]sigap.Example, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT text, opd FROM examples ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: examples: %w", err)
+	}
+	defer rows.Close()
+	var es []sigap.Example
+	for rows.Next() {
+		var e sigap.Example
+		if err := rows.Scan(&e.Text, &e.OPD); err != nil {
+			return nil, fmt.Errorf("storage: examples: %w", err)
+		}
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: examples: %w", err)
+	}
+	return es, nil
+}

@@ -1,0 +1,61 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+// AddFAQAnswer records an FAQ the bot answered and fills its ID; a zero At
+// is stamped by the clock.
+func (tx *Tx) AddFAQAnswer(ctx context.Context, a *sigap.FAQAnswer) error {
+	at := tx.stampIfZero(a.At)
+	res, err := tx.tx.ExecContext(ctx,
+		`INSERT INTO faq_answers (citizen_id, faq, opd, at, helpful) VALUES (?, ?, ?, ?, ?)`,
+		a.CitizenID, a.FAQ, a.OPD, unixNano(at), a.Helpful)
+	if err != nil {
+		return fmt.Errorf("storage: add answer of FAQ %s: %w", a.FAQ, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("storage: add answer of FAQ %s: %w", a.FAQ, err)
+	}
+	a.ID, a.At = id, at
+	return nil
+}
+
+// SetFAQHelpful records the citizen's feedback on an FAQ answer: 0
+// unknown, 1 helpful, 2 wanted an officer.
+func (tx *Tx) SetFAQHelpful(ctx context.Context, id int64, helpful int) error {
+	if helpful < 0 || helpful > 2 {
+		return sigap.Errorf(sigap.EINVALID, "FAQ feedback %d: want 0, 1 or 2", helpful)
+	}
+	return tx.change(ctx, sigap.Errorf(sigap.ENOTFOUND, "FAQ answer %d not found", id),
+		fmt.Sprintf("set feedback of FAQ answer %d", id),
+		`UPDATE faq_answers SET helpful = ? WHERE id = ?`, helpful, id)
+}
+
+// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id.
+func (tx *Tx) FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT faq, COUNT(*) FROM faq_answers
+		WHERE at >= ? AND at < ? GROUP BY faq`, bound(from), bound(to))
+	if err != nil {
+		return nil, fmt.Errorf("storage: count FAQ answers: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var faq string
+		var n int
+		if err := rows.Scan(&faq, &n); err != nil {
+			return nil, fmt.Errorf("storage: count FAQ answers: %w", err)
+		}
+		counts[faq] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: count FAQ answers: %w", err)
+	}
+	return counts, nil
+}

@@ -1,0 +1,104 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+const messageColumns = `id, citizen_id, ticket_id, channel, platform_id, author, staff, kind,
+	text, media_ref, lat, lon, ref_id, at`
+
+// messageDest lists where scanning messageColumns puts each one.
+func messageDest(m *sigap.Message) []any {
+	return []any{&m.ID, &m.CitizenID, idColumn{&m.TicketID}, &m.Channel, &m.PlatformID, &m.Author,
+		&m.Staff, &m.Kind, &m.Text, &m.MediaRef, &m.Lat, &m.Lon, &m.RefID, timeColumn{&m.At}}
+}
+
+// AddMessage stores m and fills its ID, unless it is an inbound message
+// already stored under the same (Channel, PlatformID): then duplicate is
+// true and m is left as it was. A zero At is stamped by the clock.
+func (tx *Tx) AddMessage(ctx context.Context, m *sigap.Message) (duplicate bool, err error) {
+	at := tx.stampIfZero(m.At)
+	res, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO messages (citizen_id, ticket_id, channel, platform_id, author, staff, kind,
+			text, media_ref, lat, lon, ref_id, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`,
+		m.CitizenID, nullID(m.TicketID), m.Channel, m.PlatformID, m.Author, m.Staff, m.Kind,
+		m.Text, m.MediaRef, m.Lat, m.Lon, m.RefID, unixNano(at))
+	if err != nil {
+		return false, fmt.Errorf("storage: add message of citizen %d: %w", m.CitizenID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("storage: add message of citizen %d: %w", m.CitizenID, err)
+	}
+	if n == 0 {
+		return true, nil
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return false, fmt.Errorf("storage: add message of citizen %d: %w", m.CitizenID, err)
+	}
+	m.ID, m.At = id, at
+	return false, nil
+}
+
+// TicketMessages returns a ticket's thread, notes included, oldest first.
+func (tx *Tx) TicketMessages(ctx context.Context, ticketID int64) ([]sigap.Message, error) {
+	msgs, err := tx.messages(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE ticket_id = ? ORDER BY at, id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: messages of ticket %d: %w", ticketID, err)
+	}
+	return msgs, nil
+}
+
+// AttachMessages puts the messages of a citizen's chat that belong to no
+// ticket and were written at or after since, the bot's answers included,
+// into the ticket's thread, so staff see what led to the ticket.
+func (tx *Tx) AttachMessages(ctx context.Context, citizenID, ticketID int64, since time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE messages SET ticket_id = ?
+		WHERE citizen_id = ? AND ticket_id IS NULL AND at >= ?`, ticketID, citizenID, bound(since))
+	if err != nil {
+		return fmt.Errorf("storage: attach messages of citizen %d to ticket %d: %w", citizenID, ticketID, err)
+	}
+	return nil
+}
+
+// CitizenMessages returns the newest limit messages of a citizen (all of
+// them when limit <= 0), oldest first, notes excluded.
+func (tx *Tx) CitizenMessages(ctx context.Context, citizenID int64, limit int) ([]sigap.Message, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	msgs, err := tx.messages(ctx, `SELECT * FROM (
+			SELECT `+messageColumns+` FROM messages
+			WHERE citizen_id = ? AND author <> ?
+			ORDER BY at DESC, id DESC LIMIT ?
+		) ORDER BY at, id`, citizenID, sigap.AuthorNote, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: messages of citizen %d: %w", citizenID, err)
+	}
+	return msgs, nil
+}
+
+func (tx *Tx) messages(ctx context.Context, query string, args ...any) ([]sigap.Message, error) {
+	rows, err := tx.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var msgs []sigap.Message
+	for rows.Next() {
+		var m sigap.Message
+		if err := rows.Scan(messageDest(&m)...); err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, rows.Err()
+}

@@ -1,0 +1,49 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+// CreateSession stores a signed-in staff member's session. A zero
+// CreatedAt is stamped by the clock.
+func (tx *Tx) CreateSession(ctx context.Context, s *sigap.Session) error {
+	created := tx.stampIfZero(s.CreatedAt)
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?)`, s.TokenHash, s.StaffID, s.CSRF, unixNano(created), unixNano(s.ExpiresAt))
+	if isUnique(err) {
+		return sigap.Errorf(sigap.ECONFLICT, "session token is already used")
+	} else if err != nil {
+		return fmt.Errorf("storage: create session of staff %d: %w", s.StaffID, err)
+	}
+	s.CreatedAt = created
+	return nil
+}
+
+// SessionByToken returns the session with the given token hash, expired or
+// not: the caller decides by its own clock.
+func (tx *Tx) SessionByToken(ctx context.Context, tokenHash string) (*sigap.Session, error) {
+	var s sigap.Session
+	err := tx.tx.QueryRowContext(ctx, `SELECT token_hash, staff_id, csrf, created_at, expires_at
+		FROM sessions WHERE token_hash = ?`, tokenHash).
+		Scan(&s.TokenHash, &s.StaffID, &s.CSRF, timeColumn{&s.CreatedAt}, timeColumn{&s.ExpiresAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, sigap.Errorf(sigap.ENOTFOUND, "session not found")
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: session: %w", err)
+	}
+	return &s, nil
+}
+
+// DeleteSession ends a session; ending one that does not exist is not an
+// error, so signing out twice is harmless.
+func (tx *Tx) DeleteSession(ctx context.Context, tokenHash string) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash); err != nil {
+		return fmt.Errorf("storage: delete session: %w", err)
+	}
+	return nil
+}

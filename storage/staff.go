@@ -1,0 +1,98 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+const staffColumns = `id, username, name, role, opd, password_hash, disabled,
+	telegram_chat_id, link_code, created_at`
+
+func staffDest(s *sigap.Staff) []any {
+	return []any{&s.ID, &s.Username, &s.Name, &s.Role, &s.OPD, &s.PasswordHash, &s.Disabled,
+		&s.TelegramChatID, &s.LinkCode, timeColumn{&s.CreatedAt}}
+}
+
+// CreateStaff stores s and fills its ID; a username already used, in any
+// letter case, gives ECONFLICT. A zero CreatedAt is stamped by the clock.
+func (tx *Tx) CreateStaff(ctx context.Context, s *sigap.Staff) error {
+	created := tx.stampIfZero(s.CreatedAt)
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO staff (username, name, role, opd, password_hash,
+			disabled, telegram_chat_id, link_code, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.Username, s.Name, s.Role, s.OPD, s.PasswordHash, s.Disabled, s.TelegramChatID, s.LinkCode,
+		unixNano(created))
+	if isUnique(err) {
+		return sigap.Errorf(sigap.ECONFLICT, "username %s is already used", s.Username)
+	} else if err != nil {
+		return fmt.Errorf("storage: create staff %s: %w", s.Username, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("storage: create staff %s: %w", s.Username, err)
+	}
+	s.ID, s.CreatedAt = id, created
+	return nil
+}
+
+// UpdateStaff stores every field of s but its ID and CreatedAt; renaming
+// to a username already used gives ECONFLICT.
+func (tx *Tx) UpdateStaff(ctx context.Context, s *sigap.Staff) error {
+	err := tx.change(ctx, sigap.Errorf(sigap.ENOTFOUND, "staff %s not found", s.Username),
+		"update staff "+s.Username, `UPDATE staff SET username = ?, name = ?, role = ?, opd = ?,
+			password_hash = ?, disabled = ?, telegram_chat_id = ?, link_code = ?
+		WHERE id = ?`,
+		s.Username, s.Name, s.Role, s.OPD, s.PasswordHash, s.Disabled, s.TelegramChatID, s.LinkCode, s.ID)
+	if isUnique(err) {
+		return sigap.Errorf(sigap.ECONFLICT, "username %s is already used", s.Username)
+	}
+	return err
+}
+
+// StaffByUsername finds a staff member by username, in any letter case.
+func (tx *Tx) StaffByUsername(ctx context.Context, username string) (*sigap.Staff, error) {
+	return tx.staff(ctx, sigap.Errorf(sigap.ENOTFOUND, "staff %s not found", username),
+		`SELECT `+staffColumns+` FROM staff WHERE username = ?`, username)
+}
+
+func (tx *Tx) StaffByID(ctx context.Context, id int64) (*sigap.Staff, error) {
+	return tx.staff(ctx, sigap.Errorf(sigap.ENOTFOUND, "staff %d not found", id),
+		`SELECT `+staffColumns+` FROM staff WHERE id = ?`, id)
+}
+
+func (tx *Tx) staff(ctx context.Context, notFound *sigap.Error, query string, args ...any) (*sigap.Staff, error) {
+	var s sigap.Staff
+	err := tx.tx.QueryRowContext(ctx, query, args...).Scan(staffDest(&s)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: %s: %w", notFound.Message, err)
+	}
+	return &s, nil
+}
+
+// ListStaff returns every staff member, disabled ones included, by
+// username.
+func (tx *Tx) ListStaff(ctx context.Context) ([]sigap.Staff, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT `+staffColumns+` FROM staff ORDER BY username`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list staff: %w", err)
+	}
+	defer rows.Close()
+	var list []sigap.Staff
+	for rows.Next() {
+		var s sigap.Staff
+		if err := rows.Scan(staffDest(&s)...); err != nil {
+			return nil, fmt.Errorf("storage: list staff: %w", err)
+		}
+		list = append(list, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: list staff: %w", err)
+	}
+	return list, nil
+}

@@ -1,0 +1,123 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+// Tx is a transaction of a DB; it implements sigap.Tx. Its methods are in
+// a file per table.
+type Tx struct {
+	tx  *sql.Tx
+	now sigap.Clock
+}
+
+var _ sigap.Tx = (*Tx)(nil)
+
+// unixNano turns a time into what a time column stores: nanoseconds since
+// the epoch, or NULL for the zero time.
+func unixNano(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+// Times a query compares with, clamped to what nanoseconds since the epoch
+// can hold, so that the zero time or a far future bound still orders right.
+var (
+	minTime = time.Unix(0, math.MinInt64)
+	maxTime = time.Unix(0, math.MaxInt64)
+)
+
+// bound turns a time a query compares with into nanoseconds since the
+// epoch.
+func bound(t time.Time) int64 {
+	switch {
+	case t.Before(minTime):
+		return math.MinInt64
+	case t.After(maxTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+// timeColumn scans a time column into a time.Time, in UTC; NULL is the zero
+// time.
+type timeColumn struct{ t *time.Time }
+
+func (c timeColumn) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*c.t = time.Time{}
+	case int64:
+		*c.t = time.Unix(0, v).UTC()
+	default:
+		return fmt.Errorf("time column holds %T, want an integer", v)
+	}
+	return nil
+}
+
+// nullID stores an optional reference: 0 is NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// idColumn scans an optional reference; NULL is 0.
+type idColumn struct{ id *int64 }
+
+func (c idColumn) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*c.id = 0
+	case int64:
+		*c.id = v
+	default:
+		return fmt.Errorf("id column holds %T, want an integer", v)
+	}
+	return nil
+}
+
+// isUnique reports whether err is a violated UNIQUE or PRIMARY KEY
+// constraint.
+func isUnique(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) &&
+		(se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+}
+
+// change runs an UPDATE or DELETE that must match a row, and returns
+// notFound when it matches none; what names the change in other errors.
+func (tx *Tx) change(ctx context.Context, notFound *sigap.Error, what, query string, args ...any) error {
+	res, err := tx.tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("storage: %s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("storage: %s: %w", what, err)
+	}
+	if n == 0 {
+		return notFound
+	}
+	return nil
+}
+
+// stampIfZero returns t, or the store's clock when t is zero.
+func (tx *Tx) stampIfZero(t time.Time) time.Time {
+	if t.IsZero() {
+		return tx.now().UTC()
+	}
+	return t.UTC()
+}
