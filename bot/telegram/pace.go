@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -9,15 +10,17 @@ import (
 
 // pacer spaces sends so the bot stays within Telegram's limits for the
 // whole bot and for each chat. Each send reserves the earliest slot both
-// allow; the caller then waits until that slot.
+// allow; the caller then waits until that slot. Slots are kept in order of
+// time rather than of booking, so a send held back by its chat's limit
+// does not hold back sends to other chats.
 type pacer struct {
 	now     sigap.Clock
 	global  time.Duration // least gap between any two sends
 	perChat time.Duration // least gap between two sends to one chat
 
-	mu         sync.Mutex
-	nextGlobal time.Time
-	nextChat   map[int64]time.Time
+	mu       sync.Mutex
+	slots    []time.Time // booked slots, ascending, none long past
+	nextChat map[int64]time.Time
 }
 
 // pruneAt is how many chats the pacer remembers before it forgets those
@@ -34,14 +37,31 @@ func (p *pacer) reserve(chat int64) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	at := now
-	if p.nextGlobal.After(at) {
-		at = p.nextGlobal
+
+	past := 0
+	for past < len(p.slots) && !p.slots[past].Add(p.global).After(now) {
+		past++
 	}
+	p.slots = p.slots[past:]
+
+	at := now
 	if next := p.nextChat[chat]; next.After(at) {
 		at = next
 	}
-	p.nextGlobal = at.Add(p.global)
+	// Take the first gap at or after at that is global wide on both sides.
+	i := 0
+	for ; i < len(p.slots); i++ {
+		s := p.slots[i]
+		if !s.Add(p.global).After(at) {
+			continue // ends before at
+		}
+		if !at.Add(p.global).After(s) {
+			break // at fits before s
+		}
+		at = s.Add(p.global)
+	}
+	p.slots = slices.Insert(p.slots, i, at)
+
 	if len(p.nextChat) >= pruneAt {
 		for c, next := range p.nextChat {
 			if !next.After(now) {
