@@ -1,0 +1,225 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot/telegram/telegramtest"
+)
+
+var citizen = sigap.Address{Channel: sigap.Telegram, ID: "5001"}
+
+func TestSendPlainTextWithoutPreview(t *testing.T) {
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, _, _ := newAdapter(t, srv, Config{})
+
+	// Markup a citizen typed must reach them as typed.
+	text := "Tiket <b>KBM-7K3QX</b> *diterima* https://kebumenkab.go.id"
+	if err := a.Send(context.Background(), sigap.Outbound{ID: 1, To: citizen, Text: text}); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	sent := srv.Sent()
+	want := telegramtest.Sent{ChatID: 5001, Text: text, DisableWebPagePreview: true}
+	if len(sent) != 1 || sent[0] != want {
+		t.Errorf("sent %+v, want [%+v]", sent, want)
+	}
+}
+
+func TestSendLongTextInOrder(t *testing.T) {
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, ft, _ := newAdapter(t, srv, Config{})
+
+	var b strings.Builder
+	for i := 0; b.Len() < 9000; i++ {
+		b.WriteString("Informasi layanan kependudukan bagian ")
+		b.WriteString(strings.Repeat("x", i%7))
+		b.WriteString(".\n")
+	}
+	text := b.String()[:9000]
+	if err := a.Send(context.Background(), sigap.Outbound{ID: 2, To: citizen, Text: text}); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	sent := srv.Sent()
+	if len(sent) != 3 {
+		t.Fatalf("sent %d messages, want 3", len(sent))
+	}
+	var joined strings.Builder
+	for _, s := range sent {
+		joined.WriteString(s.Text)
+	}
+	if joined.String() != text {
+		t.Errorf("the messages joined differ from the text (%d of %d bytes)", joined.Len(), len(text))
+	}
+	// One chat gets one message a second.
+	if got, want := ft.Waits(), []time.Duration{0, time.Second, time.Second}; !slices.Equal(got, want) {
+		t.Errorf("waits %v, want %v", got, want)
+	}
+}
+
+func TestSendErrors(t *testing.T) {
+	tests := []struct {
+		name        string
+		failure     telegramtest.Failure
+		wantRetry   time.Duration // > 0: a RetryAfterError with this wait
+		wantPerm    bool
+		wantMention string
+	}{
+		{"429 with retry_after", telegramtest.Failure{Code: 429, Description: "Too Many Requests: retry after 7", RetryAfter: 7}, 7 * time.Second, false, "retry after"},
+		{"429 without retry_after", telegramtest.Failure{Code: 429, Description: "Too Many Requests"}, time.Second, false, "Too Many"},
+		{"blocked by the user", telegramtest.Failure{Code: 403, Description: "Forbidden: bot was blocked by the user"}, 0, true, "blocked"},
+		{"user deactivated", telegramtest.Failure{Code: 403, Description: "Forbidden: user is deactivated"}, 0, true, "deactivated"},
+		{"chat not found", telegramtest.Failure{Code: 400, Description: "Bad Request: chat not found"}, 0, true, "chat not found"},
+		{"server error", telegramtest.Failure{Code: 500, Description: "Internal Server Error"}, 0, false, "Internal"},
+		{"proxy error page", telegramtest.Failure{Code: 502, Raw: "<html>502 Bad Gateway</html>"}, 0, false, "sendMessage"},
+		{"token revoked", telegramtest.Failure{Code: 401, Description: "Unauthorized"}, 0, false, "Unauthorized"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := telegramtest.NewServer()
+			defer srv.Close()
+			a, _, _ := newAdapter(t, srv, Config{})
+			srv.Fail("sendMessage", tt.failure)
+
+			err := a.Send(context.Background(), sigap.Outbound{ID: 3, To: citizen, Text: "Halo Bapak/Ibu"})
+			if err == nil {
+				t.Fatal("Send succeeded, want an error")
+			}
+			var retry *sigap.RetryAfterError
+			var perm *sigap.PermanentError
+			isRetry, isPerm := errors.As(err, &retry), errors.As(err, &perm)
+			switch {
+			case tt.wantRetry > 0:
+				if !isRetry || retry.Wait != tt.wantRetry {
+					t.Errorf("err = %v, want RetryAfterError waiting %s", err, tt.wantRetry)
+				}
+			case tt.wantPerm:
+				if !isPerm {
+					t.Errorf("err = %v (%T), want PermanentError", err, err)
+				}
+			default:
+				if isRetry || isPerm {
+					t.Errorf("err = %v (%T), want a plain error worth retrying", err, err)
+				}
+			}
+			if !strings.Contains(err.Error(), tt.wantMention) {
+				t.Errorf("err = %q, want it to mention %q", err, tt.wantMention)
+			}
+			if len(srv.Sent()) != 0 {
+				t.Errorf("a message was recorded as sent")
+			}
+		})
+	}
+}
+
+func TestSendNetworkErrorHidesToken(t *testing.T) {
+	srv := telegramtest.NewServer()
+	a, _, _ := newAdapter(t, srv, Config{})
+	srv.Close()
+
+	err := a.Send(context.Background(), sigap.Outbound{ID: 4, To: citizen, Text: "Halo"})
+	var retry *sigap.RetryAfterError
+	var perm *sigap.PermanentError
+	if err == nil || errors.As(err, &retry) || errors.As(err, &perm) {
+		t.Fatalf("err = %v, want a plain error", err)
+	}
+	if strings.Contains(err.Error(), telegramtest.Token) {
+		t.Errorf("error leaks the token: %v", err)
+	}
+	if st := a.State(); st.State != StateError {
+		t.Errorf("state = %q, want %q", st.State, StateError)
+	}
+}
+
+func TestSendBadAddress(t *testing.T) {
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, _, _ := newAdapter(t, srv, Config{})
+	tests := []struct {
+		name string
+		msg  sigap.Outbound
+	}{
+		{"other channel", sigap.Outbound{To: sigap.Address{Channel: sigap.WhatsApp, ID: "628123"}, Text: "Halo"}},
+		{"chat id not a number", sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: "budi"}, Text: "Halo"}},
+		{"no text", sigap.Outbound{To: citizen, Text: " \n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := a.Send(context.Background(), tt.msg)
+			var perm *sigap.PermanentError
+			if !errors.As(err, &perm) || sigap.ErrorCode(err) != sigap.EINVALID {
+				t.Errorf("err = %v, want a PermanentError with code %s", err, sigap.EINVALID)
+			}
+		})
+	}
+	if len(srv.Sent()) != 0 {
+		t.Errorf("sent %v, want nothing", srv.Sent())
+	}
+}
+
+// A split message that fails halfway resumes on retry after the parts
+// already delivered, so the citizen does not read them twice.
+func TestSendResumesSplitMessage(t *testing.T) {
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, _, _ := newAdapter(t, srv, Config{})
+	text := strings.Repeat("a", 4000) + "\n" + strings.Repeat("b", 4000) + "\n" + strings.Repeat("c", 100)
+	srv.Fail("sendMessage", telegramtest.Failure{Code: 429, Description: "Too Many Requests", RetryAfter: 3, After: 1})
+
+	msg := sigap.Outbound{ID: 9, To: citizen, Text: text}
+	var retry *sigap.RetryAfterError
+	if err := a.Send(context.Background(), msg); !errors.As(err, &retry) {
+		t.Fatalf("first attempt: %v, want RetryAfterError", err)
+	}
+	if err := a.Send(context.Background(), msg); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	sent := srv.Sent()
+	if len(sent) != 3 {
+		t.Fatalf("sent %d messages, want 3 with none repeated", len(sent))
+	}
+	for i, first := range []byte{'a', 'b', 'c'} {
+		if sent[i].Text[0] != first {
+			t.Errorf("message %d starts with %q, want %q", i, sent[i].Text[0], first)
+		}
+	}
+	// Once delivered, the same outbox id sends in full again.
+	if err := a.Send(context.Background(), msg); err != nil || len(srv.Sent()) != 6 {
+		t.Errorf("after completion: err %v, %d sent, want 6", err, len(srv.Sent()))
+	}
+}
+
+// After a 429, the chat stays quiet for retry_after even if the caller
+// retries sooner.
+func TestSendHoldsChatAfter429(t *testing.T) {
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, ft, _ := newAdapter(t, srv, Config{})
+	srv.Fail("sendMessage", telegramtest.Failure{Code: 429, Description: "Too Many Requests", RetryAfter: 10})
+	_ = a.Send(context.Background(), sigap.Outbound{ID: 5, To: citizen, Text: "Halo"})
+	if err := a.Send(context.Background(), sigap.Outbound{ID: 5, To: citizen, Text: "Halo"}); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	waits := ft.Waits()
+	if last := waits[len(waits)-1]; last != 10*time.Second {
+		t.Errorf("retry waited %s, want 10s", last)
+	}
+}
+
+func TestSendStaff(t *testing.T) {
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, _, _ := newAdapter(t, srv, Config{})
+	if err := a.SendStaff(context.Background(), "7007", "Tiket KBM-7K3QX mendekati batas waktu."); err != nil {
+		t.Fatalf("SendStaff: %v", err)
+	}
+	if sent := srv.Sent(); len(sent) != 1 || sent[0].ChatID != 7007 {
+		t.Errorf("sent %+v, want one message to chat 7007", sent)
+	}
+}
