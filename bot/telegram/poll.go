@@ -35,6 +35,9 @@ func (a *Adapter) Poll(ctx context.Context, recv sigap.Receiver) error {
 	offset := 0
 	fails := 0
 	for {
+		if err := ctx.Err(); err != nil {
+			return err // before asking again, which would confirm the last batch
+		}
 		updates, err := a.getUpdates(ctx, offset)
 		if err != nil {
 			if ctx.Err() != nil {
