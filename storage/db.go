@@ -33,10 +33,12 @@ type DB struct {
 // Option changes how Open sets up a DB.
 type Option func(*DB)
 
-// WithClock sets the clock that stamps times a caller left zero (a
-// citizen's or an outbound message's creation, a ticket's update), so
-// that replay on a simulated clock stores simulated times. The default is
-// time.Now.
+// WithClock sets the clock that stamps times a caller left zero (when a
+// citizen, message, ticket or outbound message was created, when a ticket
+// was updated) and times no method is given (when an outbound message
+// failed, when a setting was put). Replay must pass its simulated clock:
+// an outbound message enqueued at a real "now" would never fall due on
+// simulated time. The default is time.Now.
 func WithClock(now sigap.Clock) Option {
 	return func(db *DB) { db.now = now }
 }
@@ -108,9 +110,11 @@ func escapePath(path string) string {
 	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
-// Close closes the database.
+// Close closes the database, first letting SQLite refresh the statistics
+// its query planner uses, as its documentation advises.
 func (db *DB) Close() error {
-	err := db.writer.Close()
+	_, err := db.writer.Exec("PRAGMA optimize")
+	err = errors.Join(err, db.writer.Close())
 	if !db.shared {
 		err = errors.Join(err, db.reader.Close())
 	}

@@ -305,6 +305,7 @@ func TestTicketRoundTrip(t *testing.T) {
 	tk.OPD, tk.Status, tk.Assignee, tk.FirstResponder = "DINKES", sigap.StatusPending, "sari", "sari"
 	tk.FirstResponseAt, tk.PausedAt = t0.Add(time.Hour).UTC(), t0.Add(2*time.Hour).UTC()
 	tk.PausedWork, tk.Rating, tk.FAQ = 90*time.Minute, 4, "jalan-rusak"
+	tk.UpdatedAt = t0.Add(3 * time.Hour).UTC()
 	update(t, db, func(tx sigap.Tx) error { return tx.UpdateTicket(ctx, tk) })
 
 	view(t, db, func(tx sigap.Tx) error {

@@ -24,10 +24,14 @@ func ticketDest(t *sigap.Ticket) []any {
 }
 
 // CreateTicket stores t and fills its ID; a Code already used gives
-// ECONFLICT. A zero CreatedAt is stamped by the clock; UpdatedAt is set to
-// CreatedAt.
+// ECONFLICT. A zero CreatedAt is stamped by the clock, a zero UpdatedAt
+// set to CreatedAt.
 func (tx *Tx) CreateTicket(ctx context.Context, t *sigap.Ticket) error {
 	created := tx.stampIfZero(t.CreatedAt)
+	updated := created
+	if !t.UpdatedAt.IsZero() {
+		updated = t.UpdatedAt.UTC()
+	}
 	res, err := tx.tx.ExecContext(ctx, `
 		INSERT INTO tickets (code, citizen_id, opd, status, subject, faq, assignee, first_responder,
 			created_at, first_response_due, resolution_due, first_response_at, resolved_at,
@@ -36,7 +40,7 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *sigap.Ticket) error {
 		t.Code, t.CitizenID, t.OPD, t.Status, t.Subject, t.FAQ, t.Assignee, t.FirstResponder,
 		unixNano(created), unixNano(t.FirstResponseDue), unixNano(t.ResolutionDue),
 		unixNano(t.FirstResponseAt), unixNano(t.ResolvedAt), unixNano(t.PausedAt),
-		int64(t.PausedWork), t.Rating, unixNano(created))
+		int64(t.PausedWork), t.Rating, unixNano(updated))
 	if isUnique(err) {
 		return sigap.Errorf(sigap.ECONFLICT, "ticket code %s is already used", t.Code)
 	} else if err != nil {
@@ -46,14 +50,15 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *sigap.Ticket) error {
 	if err != nil {
 		return fmt.Errorf("storage: create ticket %s: %w", t.Code, err)
 	}
-	t.ID, t.CreatedAt, t.UpdatedAt = id, created, created
+	t.ID, t.CreatedAt, t.UpdatedAt = id, created, updated
 	return nil
 }
 
 // UpdateTicket stores every field of t but its ID, Code, CitizenID and
-// CreatedAt, and stamps UpdatedAt with the clock.
+// CreatedAt. The caller sets UpdatedAt by its own clock; a zero one is
+// stamped by the store's.
 func (tx *Tx) UpdateTicket(ctx context.Context, t *sigap.Ticket) error {
-	updated := tx.now().UTC()
+	updated := tx.stampIfZero(t.UpdatedAt)
 	err := tx.change(ctx, sigap.Errorf(sigap.ENOTFOUND, "ticket %s not found", t.Code),
 		"update ticket "+t.Code, `UPDATE tickets SET
 			opd = ?, status = ?, subject = ?, faq = ?, assignee = ?, first_responder = ?,
