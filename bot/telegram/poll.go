@@ -102,7 +102,11 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update
 	updates, err := a.api(ctx).GetUpdates(cfg)
 	if err != nil {
 		err = a.callError("getUpdates", err)
-		if ctx.Err() == nil {
+		switch {
+		case ctx.Err() != nil: // stopping, not failing
+		case isTokenRejected(err):
+			a.setState(StateUnauthorized, err)
+		default:
 			a.setState(StateError, err)
 		}
 		return nil, err

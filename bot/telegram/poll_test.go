@@ -233,4 +233,7 @@ func TestPollStopsOnRejectedToken(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "Unauthorized") {
 		t.Errorf("Poll = %v, want the Unauthorized error", err)
 	}
+	if got := a.State().State; got != StateUnauthorized {
+		t.Errorf("state = %q, want %q", got, StateUnauthorized)
+	}
 }

@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -221,5 +222,23 @@ func TestSendStaff(t *testing.T) {
 	}
 	if sent := srv.Sent(); len(sent) != 1 || sent[0].ChatID != 7007 {
 		t.Errorf("sent %+v, want one message to chat 7007", sent)
+	}
+}
+
+// BenchmarkSend measures a send through the fake Bot API over loopback
+// HTTP, with pacing waits skipped.
+func BenchmarkSend(b *testing.B) {
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, err := New(context.Background(), Config{Token: telegramtest.Token, APIEndpoint: srv.Endpoint(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a.wait = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	msg := sigap.Outbound{ID: 1, To: citizen, Text: "Tiket KBM-7K3QX diteruskan ke DPUPR."}
+	for b.Loop() {
+		if err := a.Send(context.Background(), msg); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

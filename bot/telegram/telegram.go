@@ -100,8 +100,12 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	if cfg.PerChatRate <= 0 {
 		cfg.PerChatRate = 1
 	}
-	if cfg.PollTimeout <= 0 {
+	if cfg.PollTimeout == 0 {
 		cfg.PollTimeout = 25 * time.Second
+	}
+	if cfg.PollTimeout < time.Second {
+		// getUpdates counts whole seconds; zero would poll in a busy loop.
+		return nil, sigap.Errorf(sigap.EINVALID, "telegram: poll timeout %s: want at least 1s", cfg.PollTimeout)
 	}
 	if t := cfg.HTTPClient.Timeout; t != 0 && t <= cfg.PollTimeout {
 		return nil, sigap.Errorf(sigap.EINVALID, "telegram: HTTP client timeout %s must exceed the poll timeout %s, or every long poll fails", t, cfg.PollTimeout)

@@ -103,6 +103,7 @@ func TestNewChecksConfig(t *testing.T) {
 		{"endpoint without verbs", Config{Token: "1:a", APIEndpoint: "https://api.telegram.org/bot"}, "two %s"},
 		{"endpoint with other verb", Config{Token: "1:a", APIEndpoint: "https://x/bot%s/%d"}, "two %s"},
 		{"endpoint not http", Config{Token: "1:a", APIEndpoint: "ftp://x/bot%s/%s"}, "not an http"},
+		{"poll timeout below a second", Config{Token: "1:a", PollTimeout: 500 * time.Millisecond}, "at least 1s"},
 		{"client timeout below poll", Config{Token: "1:a", HTTPClient: clientWithTimeout(5 * time.Second), PollTimeout: 25 * time.Second}, "must exceed the poll timeout"},
 	}
 	for _, tt := range tests {
