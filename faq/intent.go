@@ -1,0 +1,81 @@
+package faq
+
+import "slices"
+
+// An FAQ answers a general question: how, what, when, how much. A citizen
+// who reports a problem or asks after their own case ("I applied two months
+// ago but…") needs an officer, even when every keyword matches an FAQ. The
+// cue words below are in the normaliser's output form.
+
+// askingWords ask for general information. They are not topic words: an FAQ
+// is not expected to contain them.
+var askingWords = setOf(
+	"bagaimana", "cara", "syarat", "apa", "apakah", "berapa", "kapan", "dimana",
+	"kemana", "mana", "siapa", "kenapa", "biaya", "jadwal", "prosedur", "bawa",
+	"siap", "perlu", "harus", "bisa", "boleh", "tanya", "info", "lama", "tarif",
+	"saja", "mau", "ingin", "minta", "urus", "buat", "dapat", "langkah", "mekanisme",
+)
+
+// sinceWords mark a case already under way: "sudah" with "belum/masih" or a
+// following "tapi" says the citizen is waiting on something.
+var (
+	doneWords    = setOf("sudah", "telah", "pernah")
+	pendingWords = setOf("belum", "masih")
+	butWords     = setOf("tapi", "tetapi", "namun")
+)
+
+// followUpWords after "mohon/tolong" ask an officer to act on a case.
+var followUpWords = setOf(
+	"tindaklanjut", "perhati", "tertib", "koreksi", "evaluasi", "cek", "tangan",
+	"usut", "survei", "proses", "baik", "segera", "tindak", "kepastian",
+)
+
+var politeWords = setOf("mohon", "tolong")
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// intent is what a message (or an FAQ question) does, beyond its topic.
+type intent struct {
+	asks     bool // asks something: a question word or a question mark
+	pending  bool // follows up a case under way ("sudah … belum")
+	followUp bool // asks an officer to act ("mohon ditindaklanjuti")
+}
+
+func readIntent(raw string, tokens []string) intent {
+	var in intent
+	for _, c := range raw {
+		if c == '?' {
+			in.asks = true
+			break
+		}
+	}
+	done := false
+	for i, t := range tokens {
+		switch {
+		case askingWords[t] && t != "mau" && t != "minta" && t != "buat" && t != "urus" && t != "dapat" && t != "saja":
+			in.asks = true
+		case doneWords[t]:
+			done = true
+		case pendingWords[t] && slices.ContainsFunc(tokens, func(w string) bool { return doneWords[w] }):
+			in.pending = true
+		case butWords[t] && done:
+			in.pending = true
+		case t == "sekarang" && i > 0 && tokens[i-1] == "sampai",
+			t == "kabar" && i > 1 && (tokens[i-2] == "belum" || tokens[i-2] == "tidak"):
+			in.pending = true
+		case politeWords[t]:
+			for _, next := range tokens[i+1 : min(i+4, len(tokens))] {
+				if followUpWords[next] {
+					in.followUp = true
+				}
+			}
+		}
+	}
+	return in
+}

@@ -1,0 +1,354 @@
+// Package lang normalises the Indonesian that citizens write (chat slang,
+// Javanese Banyumasan words, typos, affixes) into a stable form shared by
+// FAQ matching and routing.
+package lang
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// maxPhrase is the longest phrase, in words, a dictionary entry may have.
+const maxPhrase = 3
+
+// cacheLimit bounds the memo of unknown words, so a long-running server
+// that sees endless new spellings does not grow without bound.
+const cacheLimit = 200_000
+
+// Normalizer turns text into normalised tokens. It is safe for concurrent
+// use.
+type Normalizer struct {
+	phrases   map[string][]string // written form (1–3 words) → standard words
+	stop      map[string]bool
+	greeting  map[string]bool
+	place     map[string]bool
+	vocab     map[string]bool // words of the knowledge base, as written
+	vocabRoot map[string]bool // the same words, normalised
+	stemmer   stemmer
+	typos     *typoIndex
+	mu        sync.RWMutex
+	wordCache map[string]string
+}
+
+// New returns a Normalizer that knows the embedded word lists, the
+// knowledge base's synonyms (written → standard, which override the lists)
+// and the words of the given vocabulary texts (the knowledge base's own
+// texts): those become stemmer roots and typo-correction targets.
+func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
+	n := &Normalizer{
+		phrases:   map[string][]string{},
+		stop:      map[string]bool{},
+		greeting:  map[string]bool{},
+		place:     map[string]bool{},
+		vocab:     map[string]bool{},
+		vocabRoot: map[string]bool{},
+		wordCache: map[string]string{},
+	}
+	addPhrases := func(m map[string]string) {
+		for from, to := range m {
+			key := strings.Join(splitWords(Fold(from)), " ")
+			if key == "" {
+				continue
+			}
+			n.phrases[key] = splitWords(Fold(to))
+		}
+	}
+	addPhrases(readMap("ngapak.txt"))
+	addPhrases(readMap("slang.txt"))
+	addPhrases(synonyms)
+
+	// Stop words and greetings are read in their written form too, as the
+	// lists hold some chat spellings.
+	for _, w := range readList("stopwords.txt") {
+		n.stop[w] = true
+	}
+	for _, w := range readList("greetings.txt") {
+		n.greeting[strings.ReplaceAll(w, " ", "")] = true
+	}
+	for _, w := range readList("places.txt") {
+		n.place[w] = true
+	}
+
+	freq := map[string]int{}
+	for _, text := range vocabulary {
+		for _, w := range n.expand(splitWords(Fold(text))) {
+			freq[w]++
+			n.vocab[w] = true
+		}
+	}
+	n.stemmer.roots = n.rootSet(freq)
+	for w := range freq {
+		n.vocabRoot[n.stemmer.stem(w)] = true
+	}
+	targets := map[string]int{}
+	for w := range n.stemmer.roots {
+		targets[w] = 1
+	}
+	for _, std := range n.phrases {
+		for _, w := range std {
+			targets[w]++
+		}
+	}
+	for w, f := range freq {
+		targets[w] += f + 1
+	}
+	n.typos = newTypoIndex(targets)
+	return n
+}
+
+// rootSet is the embedded roots and function words, plus every knowledge
+// base word that cannot be reduced to another known word: "daftar" is a
+// root, "pendaftaran" is not.
+func (n *Normalizer) rootSet(kbWords map[string]int) map[string]bool {
+	base := map[string]bool{}
+	for _, w := range readList("roots.txt") {
+		base[w] = true
+	}
+	for w := range n.stop {
+		base[w] = true
+	}
+	for w := range n.greeting {
+		base[w] = true
+	}
+	known := map[string]bool{}
+	for w := range base {
+		known[w] = true
+	}
+	for w := range kbWords {
+		known[w] = true
+	}
+	probe := stemmer{roots: known}
+	roots := base
+	for w := range kbWords {
+		delete(probe.roots, w)
+		if probe.stem(w) == w || len(w) <= minRoot {
+			roots[w] = true
+		}
+		probe.roots[w] = true
+	}
+	return roots
+}
+
+// splitWords splits folded text into words: hyphenated reduplication
+// ("anak-anak", "alun2") collapses to one word, other hyphens separate
+// words, and digits are split from the letters after them ("500rb").
+func splitWords(folded string) []string {
+	var out []string
+	for _, f := range strings.Fields(folded) {
+		parts := strings.Split(strings.Trim(f, "-"), "-")
+		if len(parts) == 2 && parts[0] == parts[1] {
+			parts = parts[:1]
+		}
+		for _, p := range parts {
+			if p == "" {
+				continue
+			}
+			i := 0
+			for i < len(p) && p[i] >= '0' && p[i] <= '9' {
+				i++
+			}
+			if i > 0 && i < len(p) {
+				out = append(out, p[:i])
+				p = p[i:]
+			}
+			if len(p) > 2 && strings.HasSuffix(p, "2") && !isDigit(p[len(p)-2]) {
+				p = p[:len(p)-1]
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// foldRepeats shortens runs of three or more equal letters to two
+// ("tolonggg" → "tolongg"); lookups then try the single-letter form.
+func foldRepeats(w string) string {
+	if len(w) < 3 {
+		return w
+	}
+	b := []byte(w)
+	out := b[:0]
+	for i, c := range b {
+		if i >= 2 && c == out[len(out)-1] && c == out[len(out)-2] && !isDigit(c) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+// singleLetters collapses every doubled letter ("tolongg" → "tolong").
+func singleLetters(w string) string {
+	b := []byte(w)
+	out := b[:0]
+	for i, c := range b {
+		if i > 0 && c == out[len(out)-1] && !isDigit(c) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+// expand maps written words to standard words with the phrase
+// dictionaries, longest phrase first.
+func (n *Normalizer) expand(words []string) []string {
+	out := make([]string, 0, len(words)+2)
+	for i := 0; i < len(words); {
+		matched := false
+		for k := min(maxPhrase, len(words)-i); k >= 1 && !matched; k-- {
+			key := words[i]
+			if k > 1 {
+				key = strings.Join(words[i:i+k], " ")
+			}
+			if std, ok := n.phrases[key]; ok {
+				out = append(out, std...)
+				i += k
+				matched = true
+			}
+		}
+		if !matched {
+			out = append(out, words[i])
+			i++
+		}
+	}
+	return out
+}
+
+// known reports whether w is a word the normaliser can place without
+// guessing.
+func (n *Normalizer) known(w string) bool {
+	_, phrase := n.phrases[w]
+	return phrase || n.stemmer.roots[w] || n.vocab[w] || n.place[w] || n.stop[w] || n.greeting[w]
+}
+
+// Tokens returns the normalised words of text, function words included, in
+// order.
+func (n *Normalizer) Tokens(text string) []string {
+	words := splitWords(Fold(text))
+	for i, w := range words {
+		words[i] = n.spell(w)
+	}
+	words = n.expand(words)
+	out := words[:0:0]
+	for _, w := range words {
+		out = append(out, n.root(w))
+	}
+	return out
+}
+
+// spell repairs a written word's spelling: stretched letters and typos.
+// Words the dictionaries know are left alone.
+func (n *Normalizer) spell(w string) string {
+	if n.known(w) || isNumber(w) {
+		return w
+	}
+	w = foldRepeats(w)
+	if n.known(w) {
+		return w
+	}
+	if s := singleLetters(w); s != w && n.known(s) {
+		return s
+	}
+	if r := n.stemmer.stem(w); r != w && n.stemmer.roots[r] {
+		return w
+	}
+	if c := n.typos.correct(w); c != "" {
+		return c
+	}
+	return w
+}
+
+// root returns the stem of a standard word, memoised.
+func (n *Normalizer) root(w string) string {
+	n.mu.RLock()
+	r, ok := n.wordCache[w]
+	n.mu.RUnlock()
+	if ok {
+		return r
+	}
+	r = n.stemmer.stem(w)
+	n.mu.Lock()
+	if len(n.wordCache) >= cacheLimit {
+		n.wordCache = map[string]string{}
+	}
+	n.wordCache[w] = r
+	n.mu.Unlock()
+	return r
+}
+
+func isNumber(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if !isDigit(w[i]) {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// IsStop reports whether a normalised word is a function word.
+func (n *Normalizer) IsStop(w string) bool { return n.stop[w] }
+
+// IsGreeting reports whether a normalised word is a greeting, thanks,
+// politeness or chat noise.
+func (n *Normalizer) IsGreeting(w string) bool { return n.greeting[w] }
+
+// IsPlace reports whether a normalised word is a place name.
+func (n *Normalizer) IsPlace(w string) bool { return n.place[w] }
+
+// IsContent reports whether a normalised word can say what a message is
+// about: not a function word, greeting, place name or number.
+func (n *Normalizer) IsContent(w string) bool {
+	return len(w) > 1 && !n.stop[w] && !n.greeting[w] && !n.place[w] && !isNumber(w)
+}
+
+// InVocabulary reports whether a normalised word occurs in the vocabulary
+// texts the Normalizer was built with.
+func (n *Normalizer) InVocabulary(w string) bool { return n.vocabRoot[w] }
+
+// Names returns, in normalised form, the words of text written as proper
+// names: capitalised but not all capitals, not at the start of a sentence,
+// and unknown to the dictionaries. Village and person names say nothing of
+// a message's topic.
+func (n *Normalizer) Names(text string) map[string]bool {
+	var names map[string]bool
+	start := true
+	for _, f := range strings.Fields(text) {
+		word := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
+		if word != "" && !start && isCapitalised(word) {
+			for _, w := range splitWords(Fold(word)) {
+				if !n.known(w) {
+					if names == nil {
+						names = map[string]bool{}
+					}
+					names[n.root(w)] = true
+				}
+			}
+		}
+		start = strings.ContainsAny(f[len(f)-1:], ".!?")
+	}
+	return names
+}
+
+// isCapitalised reports whether word starts with a capital and has a
+// lowercase letter after it ("Sruweng", not "KTP").
+func isCapitalised(word string) bool {
+	first := true
+	lower := false
+	for _, r := range word {
+		if first {
+			if !unicode.IsUpper(r) {
+				return false
+			}
+			first = false
+			continue
+		}
+		if unicode.IsLower(r) {
+			lower = true
+		}
+	}
+	return lower
+}

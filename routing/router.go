@@ -1,0 +1,222 @@
+// Package routing takes the triage decision for a citizen's message: answer
+// from the FAQ, open a ticket in an OPD's queue, send it to the triage desk,
+// or ask the citizen what they need.
+package routing
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/faq"
+	"github.com/pemkab-kebumen/sigap/lang"
+)
+
+// Weights of the texts the classifier learns from, per kind of text.
+const (
+	weightKeyword = 2.0 // an OPD's keywords name its topics outright
+	weightText    = 1.0 // names, descriptions, examples, FAQ questions
+	weightAnswer  = 0.3 // FAQ answers mention neighbouring topics too
+	weightLearned = 3.0 // a staff transfer is a real message, labelled
+)
+
+// minRouteConfidence is the probability of the best OPD below which a
+// ticket goes to the triage desk instead.
+const minRouteConfidence = 0.5
+
+// Router decides what to do with a message. It is safe for concurrent use.
+type Router struct {
+	kb    *sigap.KB
+	norm  *lang.Normalizer
+	index *faq.Index
+	opdAt map[string]int
+
+	mu    sync.RWMutex
+	model *classifier
+}
+
+// New builds the normaliser, the FAQ index and the OPD classifier from kb,
+// and learns from the staff transfers recorded so far.
+func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
+	if kb == nil || len(kb.OPDs) == 0 {
+		return nil, sigap.Errorf(sigap.EINVALID, "routing: the knowledge base has no OPD")
+	}
+	var vocab, contrast []string
+	codes := make([]string, len(kb.OPDs))
+	opdAt := map[string]int{}
+	for i, o := range kb.OPDs {
+		codes[i] = o.Code
+		opdAt[o.Code] = i
+		vocab = append(vocab, o.Name, o.Description, strings.Join(o.Keywords, ", "))
+		vocab = append(vocab, o.Examples...)
+		contrast = append(contrast, o.Examples...)
+	}
+	if _, ok := opdAt[kb.TriageOPD]; !ok {
+		return nil, sigap.Errorf(sigap.EINVALID, "routing: triage OPD %q is not in the knowledge base", kb.TriageOPD)
+	}
+	for _, f := range kb.FAQs {
+		if _, ok := opdAt[f.OPD]; !ok {
+			return nil, sigap.Errorf(sigap.EINVALID, "routing: FAQ %q belongs to unknown OPD %q", f.ID, f.OPD)
+		}
+		vocab = append(vocab, f.Questions...)
+		vocab = append(vocab, f.Answer)
+	}
+	norm := lang.New(kb.Synonyms, vocab...)
+	r := &Router{
+		kb:    kb,
+		norm:  norm,
+		index: faq.NewIndex(kb.FAQs, norm, contrast...),
+		opdAt: opdAt,
+		model: newClassifier(codes),
+	}
+
+	var docs []trainingDoc
+	addDoc := func(class int, text string, weight float64, heldOut bool) {
+		feats := r.features(text)
+		r.model.add(class, feats, weight)
+		if heldOut {
+			docs = append(docs, trainingDoc{class, feats, weight})
+		}
+	}
+	for i, o := range kb.OPDs {
+		addDoc(i, o.Name, weightText, false)
+		addDoc(i, o.Description, weightText, false)
+		for _, k := range o.Keywords {
+			addDoc(i, k, weightKeyword, false)
+		}
+		for _, e := range o.Examples {
+			addDoc(i, e, weightText, true)
+		}
+	}
+	for _, f := range kb.FAQs {
+		for _, q := range f.Questions {
+			addDoc(opdAt[f.OPD], q, weightText, true)
+		}
+		addDoc(opdAt[f.OPD], f.Answer, weightAnswer, false)
+	}
+	r.model.calibrate(docs)
+	for _, e := range learned {
+		if err := r.learn(e); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (r *Router) features(text string) []string {
+	return featuresOf(r.norm, r.norm.Tokens(text), r.norm.Names(text))
+}
+
+// Learn records a staff transfer: from now on the message's words count
+// for the OPD staff chose. Examples for OPDs the KB does not have are
+// ignored, since nothing could be routed there.
+func (r *Router) Learn(e sigap.Example) {
+	_ = r.learn(e)
+}
+
+func (r *Router) learn(e sigap.Example) error {
+	class, ok := r.opdAt[e.OPD]
+	if !ok {
+		return sigap.Errorf(sigap.EINVALID, "routing: learned example for unknown OPD %q", e.OPD)
+	}
+	feats := r.features(e.Text)
+	r.mu.Lock()
+	r.model.add(class, feats, weightLearned)
+	r.mu.Unlock()
+	return nil
+}
+
+// OPDScore is the probability that a message belongs to an OPD.
+type OPDScore struct {
+	OPD         string
+	Probability float64
+}
+
+// Explanation shows how a decision was reached, for admins fixing their KB.
+type Explanation struct {
+	Decision   sigap.Decision
+	Normalized string
+	Topic      []string // the words the classifier used
+	FAQs       []faq.Candidate
+	OPDs       []OPDScore // best first
+	Reasons    []string
+}
+
+// Decide returns the triage decision for text.
+func (r *Router) Decide(text string) sigap.Decision {
+	return r.Explain(text).Decision
+}
+
+// explainedOPDs is how many OPD scores an Explanation lists.
+const explainedOPDs = 5
+
+// Explain decides and says why.
+func (r *Router) Explain(text string) Explanation {
+	tokens := r.norm.Tokens(text)
+	names := r.norm.Names(text)
+	ex := Explanation{Normalized: strings.Join(tokens, " ")}
+	var words []string
+	for _, t := range tokens {
+		if r.norm.IsContent(t) && !names[t] {
+			words = append(words, t)
+		}
+	}
+	ex.Topic = words
+	if len(words) == 0 {
+		ex.Decision = sigap.Decision{Action: sigap.ActionClarify, Score: 1}
+		ex.Reasons = append(ex.Reasons, "no topic words: only greetings, thanks, function words or noise")
+		return ex
+	}
+
+	feats := featuresOf(r.norm, tokens, names)
+	r.mu.RLock()
+	scores, known := r.model.logScores(feats)
+	probs := r.model.probabilities(scores)
+	r.mu.RUnlock()
+	order := make([]int, len(probs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return probs[order[a]] > probs[order[b]] })
+	for _, i := range order[:min(explainedOPDs, len(order))] {
+		ex.OPDs = append(ex.OPDs, OPDScore{r.kb.OPDs[i].Code, probs[i]})
+	}
+
+	ex.FAQs = r.index.Match(text)
+	if len(ex.FAQs) > 0 && ex.FAQs[0].Answerable {
+		best := ex.FAQs[0]
+		ex.Decision = sigap.Decision{Action: sigap.ActionFAQ, FAQ: best.FAQ, OPD: best.OPD, Score: best.Confidence}
+		ex.Reasons = append(ex.Reasons, fmt.Sprintf("FAQ %s answers it (confidence %.2f): %s", best.FAQ, best.Confidence, strings.Join(best.Reasons, "; ")))
+		return ex
+	}
+	if len(ex.FAQs) > 0 {
+		ex.Reasons = append(ex.Reasons, fmt.Sprintf("best FAQ %s not used: %s", ex.FAQs[0].FAQ, strings.Join(ex.FAQs[0].Reasons, "; ")))
+	}
+
+	top := ex.OPDs[0]
+	// The share of topic words the KB knows: a message mostly about things
+	// no OPD mentions is not confidently any OPD's.
+	knownWords := 0
+	for _, w := range words {
+		if r.norm.InVocabulary(w) {
+			knownWords++
+		}
+	}
+	knownShare := float64(knownWords) / float64(len(words))
+	confidence := top.Probability * math.Sqrt(knownShare)
+	switch {
+	case known == 0:
+		ex.Decision = sigap.Decision{Action: sigap.ActionTriage, OPD: r.kb.TriageOPD, Score: 0}
+		ex.Reasons = append(ex.Reasons, "no word of the message occurs in the knowledge base")
+	case confidence >= minRouteConfidence:
+		ex.Decision = sigap.Decision{Action: sigap.ActionRoute, OPD: top.OPD, Score: confidence}
+		ex.Reasons = append(ex.Reasons, fmt.Sprintf("routed to %s (probability %.2f, %d of %d topic words known)", top.OPD, top.Probability, knownWords, len(words)))
+	default:
+		ex.Decision = sigap.Decision{Action: sigap.ActionTriage, OPD: r.kb.TriageOPD, Score: confidence}
+		ex.Reasons = append(ex.Reasons, fmt.Sprintf("best OPD %s is not sure enough (probability %.2f, %d of %d topic words known)", top.OPD, top.Probability, knownWords, len(words)))
+	}
+	return ex
+}
