@@ -32,6 +32,9 @@ const (
 	StateUnauthorized = "unauthorized" // Telegram rejected the token
 )
 
+// startTimeout bounds the getMe call New makes.
+const startTimeout = 10 * time.Second
+
 // Config configures an Adapter. Zero fields take the defaults in brackets.
 type Config struct {
 	Token       string
@@ -123,9 +126,13 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		sentParts:   make(map[int64]int),
 	}
 	a.state = sigap.ChannelState{Channel: sigap.Telegram, State: StateConnecting, Since: a.now()}
-	if err := a.identify(ctx); err != nil {
+	// A Bot API that accepts the connection but never answers must not
+	// hold up the start of the service either.
+	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	if err := a.identify(startCtx); err != nil {
 		if isTokenRejected(err) {
-			return nil, err
+			return nil, fmt.Errorf("%w (check SIGAP_TELEGRAM_TOKEN and SIGAP_TELEGRAM_API)", err)
 		}
 		a.log.Warn("telegram: Bot API unreachable at start; polling will retry", "err", err)
 	}
