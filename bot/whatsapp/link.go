@@ -1,0 +1,225 @@
+package whatsapp
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+
+	sigap "github.com/pemkab-kebumen/sigap"
+)
+
+// connectedWait is how long Link waits, after the phone confirmed, for the
+// first authenticated connection, which uploads the session's keys.
+const connectedWait = 30 * time.Second
+
+// Link links the number to Sigap as a companion device. Without phone it
+// calls show with each QR code to display (a new one about every 20
+// seconds) for the operator to scan in WhatsApp's Linked devices; with phone
+// (international digits, e.g. 6281234567890) it calls show once with an
+// eight-character pairing code to type on that phone instead. It returns
+// once the phone confirmed, or when the codes ran out, ctx ended, or
+// WhatsApp could not be reached within the connect timeout.
+func (a *Adapter) Link(ctx context.Context, phone string, show func(code string)) error {
+	if phone != "" {
+		if err := checkPhone(phone); err != nil {
+			return err
+		}
+	}
+	if cli := a.session(); cli.Store.ID != nil {
+		return sigap.Errorf(sigap.ECONFLICT, "whatsapp: already linked to %s; unlink first", cli.Store.ID.User)
+	}
+	// A fresh device: a session logged out earlier keeps keys WhatsApp no
+	// longer accepts.
+	a.session().Disconnect()
+	cli := a.setClient(a.container.NewDevice())
+	qr, err := cli.GetQRChannel(a.life)
+	if err != nil {
+		return fmt.Errorf("whatsapp: link: %w", err)
+	}
+	if err := a.connect(ctx, cli); err != nil {
+		return err
+	}
+	paired := false
+	for {
+		var item whatsmeow.QRChannelItem
+		var open bool
+		select {
+		case item, open = <-qr:
+		case <-ctx.Done():
+			cli.Disconnect()
+			return fmt.Errorf("whatsapp: link: %w", ctx.Err())
+		}
+		if !open {
+			return errors.New("whatsapp: link: WhatsApp closed the linking session")
+		}
+		switch item.Event {
+		case whatsmeow.QRChannelEventCode:
+			if phone == "" {
+				show(item.Code)
+				continue
+			}
+			if paired {
+				continue
+			}
+			code, err := cli.PairPhone(ctx, phone, true, whatsmeow.PairClientChrome, "Chrome (Linux)")
+			if err != nil {
+				cli.Disconnect()
+				return fmt.Errorf("whatsapp: link: request pairing code: %w", err)
+			}
+			paired = true
+			show(code)
+		case whatsmeow.QRChannelSuccess.Event:
+			a.setState(StateConnecting, "")
+			wait, cancel := context.WithTimeout(ctx, connectedWait)
+			defer cancel()
+			// Linked already; a slow first connection only delays the key
+			// upload to the next start.
+			_, _ = a.waitState(wait, StateConnected)
+			return nil
+		case whatsmeow.QRChannelTimeout.Event:
+			return errors.New("whatsapp: link: no scan before the codes expired; run link again")
+		case whatsmeow.QRChannelScannedWithoutMultidevice.Event:
+			continue
+		case whatsmeow.QRChannelEventError:
+			return fmt.Errorf("whatsapp: link: %w", item.Error)
+		default:
+			cli.Disconnect()
+			return fmt.Errorf("whatsapp: link: unexpected %s", item.Event)
+		}
+	}
+}
+
+// checkPhone rejects what WhatsApp's pairing would reject later with a
+// vaguer message.
+func checkPhone(phone string) error {
+	if strings.Trim(phone, "0123456789") != "" || len(phone) < 8 || len(phone) > 15 || phone[0] == '0' {
+		return sigap.Errorf(sigap.EINVALID, "whatsapp: phone %q: write the number in international form, digits only, e.g. 6281234567890", phone)
+	}
+	return nil
+}
+
+// connect opens the connection, failing after the connect timeout. The
+// connection lives on after connect returns, until Stop.
+func (a *Adapter) connect(ctx context.Context, cli *whatsmeow.Client) error {
+	conn, cancel := a.newConnection()
+	done := make(chan error, 1)
+	go func() { done <- cli.ConnectContext(conn) }()
+	timer := time.NewTimer(a.cfg.ConnectTimeout)
+	defer timer.Stop()
+	var err error
+	select {
+	case err = <-done:
+	case <-timer.C:
+		cancel()
+		<-done
+		err = fmt.Errorf("no answer within %s", a.cfg.ConnectTimeout)
+	case <-ctx.Done():
+		cancel()
+		<-done
+		err = ctx.Err()
+	}
+	if err != nil {
+		cancel()
+		return fmt.Errorf("whatsapp: cannot reach WhatsApp: %s", oneLine(err.Error()))
+	}
+	return nil
+}
+
+// oneLine folds a multi-line error from the network stack into one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Status reports whether the number is linked, as which WhatsApp id, and
+// when Sigap last connected with it (zero when never).
+func (a *Adapter) Status(ctx context.Context) (linked bool, jid string, lastConnected time.Time, err error) {
+	device, err := a.container.GetFirstDevice(ctx)
+	if err != nil {
+		return false, "", time.Time{}, fmt.Errorf("whatsapp: load session: %w", err)
+	}
+	lastConnected, err = a.lastConnected(ctx)
+	if err != nil {
+		return false, "", time.Time{}, err
+	}
+	if device.ID == nil {
+		return false, "", lastConnected, nil
+	}
+	return true, device.ID.ToNonAD().String(), lastConnected, nil
+}
+
+// Unlink logs the device out on WhatsApp's side, which removes it from the
+// phone's Linked devices, and deletes the local session.
+func (a *Adapter) Unlink(ctx context.Context) error {
+	cli := a.session()
+	if cli.Store.ID == nil {
+		return sigap.Errorf(sigap.ENOTFOUND, "whatsapp: not linked")
+	}
+	if !cli.IsLoggedIn() {
+		if err := a.connect(ctx, cli); err != nil {
+			return err
+		}
+		wait, cancel := context.WithTimeout(ctx, a.cfg.ConnectTimeout)
+		defer cancel()
+		st, err := a.waitState(wait, StateConnected, StateLoggedOut, StateBanned, StateDisconnected)
+		switch {
+		case err != nil:
+			return fmt.Errorf("whatsapp: unlink: WhatsApp did not accept the session within %s", a.cfg.ConnectTimeout)
+		case st.State == StateLoggedOut:
+			// The phone removed the device already; whatsmeow deleted it.
+			a.setState(StateNotLinked, "")
+			return nil
+		case st.State != StateConnected:
+			return fmt.Errorf("whatsapp: unlink: %s: %s", st.State, st.Detail)
+		}
+	}
+	if err := cli.Logout(ctx); err != nil {
+		return fmt.Errorf("whatsapp: unlink: %w", err)
+	}
+	a.setState(StateNotLinked, "")
+	return nil
+}
+
+// The time of the last connection survives restarts in a table of its own,
+// next to whatsmeow's, so 'sigap whatsapp status' can tell it.
+const connectionTable = `CREATE TABLE IF NOT EXISTS whatsapp_connection (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	last_connected TEXT NOT NULL
+)`
+
+func createConnectionTable(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, connectionTable); err != nil {
+		return fmt.Errorf("whatsapp: create whatsapp_connection: %w", err)
+	}
+	return nil
+}
+
+func (a *Adapter) recordConnected(ctx context.Context, at time.Time) error {
+	_, err := a.cfg.DB.ExecContext(ctx,
+		`INSERT INTO whatsapp_connection (id, last_connected) VALUES (1, ?)
+		 ON CONFLICT (id) DO UPDATE SET last_connected = excluded.last_connected`,
+		at.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		return fmt.Errorf("whatsapp: record connection: %w", err)
+	}
+	return nil
+}
+
+func (a *Adapter) lastConnected(ctx context.Context) (time.Time, error) {
+	var s string
+	err := a.cfg.DB.QueryRowContext(ctx, `SELECT last_connected FROM whatsapp_connection WHERE id = 1`).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	} else if err != nil {
+		return time.Time{}, fmt.Errorf("whatsapp: read last connection: %w", err)
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("whatsapp: whatsapp_connection.last_connected %q: %w", s, err)
+	}
+	return t, nil
+}
