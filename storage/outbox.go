@@ -29,15 +29,19 @@ func (tx *Tx) Enqueue(ctx context.Context, o *sigap.Outbound) error {
 
 // DueOutbound returns up to limit unsent messages whose next attempt is at
 // or before now, in the order they were enqueued, so that a citizen gets
-// replies in the order they were written.
+// replies in the order they were written: a message behind an earlier one
+// to the same chat that is waiting for a retry waits too.
 func (tx *Tx) DueOutbound(ctx context.Context, now time.Time, limit int) ([]sigap.Outbound, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
 	rows, err := tx.tx.QueryContext(ctx, `
-		SELECT id, to_channel, to_id, ticket_id, text, attempts, created_at FROM outbox
-		WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= ?
-		ORDER BY id LIMIT ?`, bound(now), limit)
+		SELECT id, to_channel, to_id, ticket_id, text, attempts, created_at FROM outbox o
+		WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= ?1
+		  AND NOT EXISTS (SELECT 1 FROM outbox e
+			WHERE e.to_channel = o.to_channel AND e.to_id = o.to_id AND e.id < o.id
+			  AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.next_at > ?1)
+		ORDER BY id LIMIT ?2`, bound(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: due outbound: %w", err)
 	}

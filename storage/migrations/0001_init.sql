@@ -85,6 +85,9 @@ CREATE TABLE outbox (
 -- The sender polls only what is still waiting.
 CREATE INDEX outbox_unsent_next_at ON outbox (next_at)
 	WHERE sent_at IS NULL AND failed_at IS NULL;
+-- A message waits while an earlier one to the same chat is still waiting.
+CREATE INDEX outbox_unsent_to ON outbox (to_channel, to_id, id)
+	WHERE sent_at IS NULL AND failed_at IS NULL;
 
 CREATE TABLE audit (
 	id        INTEGER PRIMARY KEY,
