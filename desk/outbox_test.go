@@ -83,10 +83,10 @@ func TestOutboxRetriesAndKeepsChatOrder(t *testing.T) {
 		delivered []string
 		backlog   int
 	}{
-		{0, nil, 2},                       // 429: wait 30 s; "dua" waits behind "satu"
-		{29 * time.Second, nil, 2},        // not due yet
-		{30 * time.Second, nil, 2},        // connection reset: back off 4 s (second attempt)
-		{33 * time.Second, nil, 2},        // still backing off
+		{0, nil, 2},                // 429: wait 30 s; "dua" waits behind "satu"
+		{29 * time.Second, nil, 2}, // not due yet
+		{30 * time.Second, nil, 2}, // connection reset: back off 4 s (second attempt)
+		{33 * time.Second, nil, 2}, // still backing off
 		{34 * time.Second, []string{"satu", "dua"}, 0},
 	}
 	for _, s := range steps {
