@@ -1,0 +1,411 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot"
+	"github.com/pemkab-kebumen/sigap/desk"
+	"github.com/pemkab-kebumen/sigap/kb"
+	"github.com/pemkab-kebumen/sigap/sla"
+	"github.com/pemkab-kebumen/sigap/storage"
+)
+
+// harness runs the conversation on a real SQLite file with the embedded
+// KB and the real router; its only fake is the channel, which records what
+// the outbox delivers.
+type harness struct {
+	t      *testing.T
+	ctx    context.Context
+	db     *storage.DB
+	now    time.Time
+	kb     *sigap.KB
+	desk   *desk.Desk
+	bot    *bot.Bot
+	outbox *desk.Outbox
+	sent   []sigap.Outbound
+	seq    int
+}
+
+func (h *harness) Send(_ context.Context, m sigap.Outbound) error {
+	h.sent = append(h.sent, m)
+	return nil
+}
+
+var wib = time.FixedZone("WIB", 7*3600)
+
+func newHarness(t *testing.T, start time.Time) *harness {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "sigap.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	h := &harness{t: t, ctx: ctx, db: db, now: start, kb: kb.Default()}
+	clock := func() time.Time { return h.now }
+	cal, err := sla.NewCalendar(h.kb.Calendar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := sigap.NewLiveKB(h.kb)
+	router, err := bot.NewLiveRouter(ctx, db, live, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.outbox = &desk.Outbox{Store: db, Now: clock, Parallel: 1,
+		Senders: map[sigap.Channel]sigap.Sender{sigap.Telegram: h, sigap.WhatsApp: h, sigap.Web: h}}
+	h.desk = desk.New(desk.Config{Store: db, KB: live, Calendar: cal, Now: clock,
+		Texts: bot.Texts{Loc: cal.Location()}, Learn: router.Learn})
+	h.bot = bot.New(bot.Config{Store: db, Desk: h.desk, Router: router, Now: clock})
+	return h
+}
+
+// say delivers a text from the citizen and returns the texts sent back.
+func (h *harness) say(from, text string) []string {
+	h.t.Helper()
+	h.seq++
+	return h.receive(sigap.Inbound{From: addr(h.t, from), Name: "Warga", PlatformID: fmt.Sprint("m", h.seq), Text: text})
+}
+
+func (h *harness) receive(in sigap.Inbound) []string {
+	h.t.Helper()
+	if err := h.bot.Receive(h.ctx, in); err != nil {
+		h.t.Fatalf("Receive(%q): %v", in.Text, err)
+	}
+	return h.drain(in.From)
+}
+
+func (h *harness) drain(to sigap.Address) []string {
+	h.t.Helper()
+	h.sent = nil
+	if _, err := h.outbox.Drain(h.ctx); err != nil {
+		h.t.Fatal(err)
+	}
+	var out []string
+	for _, m := range h.sent {
+		if m.To == to {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+func (h *harness) openTicket(from string) *sigap.Ticket {
+	h.t.Helper()
+	var t *sigap.Ticket
+	err := h.db.View(h.ctx, func(tx sigap.Tx) error {
+		c, err := tx.CitizenByAddress(h.ctx, addr(h.t, from))
+		if err != nil {
+			return err
+		}
+		t, err = tx.OpenTicket(h.ctx, c.ID)
+		return err
+	})
+	if sigap.ErrorCode(err) == sigap.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		h.t.Fatal(err)
+	}
+	return t
+}
+
+func (h *harness) countTickets() int {
+	h.t.Helper()
+	var n int
+	err := h.db.View(h.ctx, func(tx sigap.Tx) error {
+		l, err := tx.ListTickets(h.ctx, sigap.TicketFilter{Status: "all"})
+		n = len(l)
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return n
+}
+
+func addr(t *testing.T, s string) sigap.Address {
+	a, err := sigap.ParseAddress(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func contains(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	all := strings.Join(got, "\n---\n")
+	for _, w := range want {
+		if !strings.Contains(all, w) {
+			t.Errorf("replies do not contain %q:\n%s", w, all)
+		}
+	}
+}
+
+// A Wednesday morning, a working day on the default calendar.
+var wednesday = time.Date(2026, 3, 4, 9, 0, 0, 0, wib)
+
+func TestFirstContactGreetingOpensNoTicket(t *testing.T) {
+	h := newHarness(t, wednesday)
+	got := h.say("tg:1", "halo min")
+	if len(got) != 1 {
+		t.Fatalf("want only the welcome, got %d replies: %q", len(got), got)
+	}
+	contains(t, got, "Selamat datang", "UU 27/2022", "status")
+	if n := h.countTickets(); n != 0 {
+		t.Errorf("a greeting opened %d tickets", n)
+	}
+	// Later greetings get a prompt, not the welcome again.
+	got = h.say("tg:1", "p")
+	if len(got) != 1 || strings.Contains(got[0], "Selamat datang") {
+		t.Errorf("second greeting: %q", got)
+	}
+}
+
+func TestFAQAnswerThenAskForOfficer(t *testing.T) {
+	h := newHarness(t, wednesday)
+	h.say("wa:6281200000001", "halo")
+	got := h.say("wa:6281200000001", "apa syarat membuat KTP elektronik?")
+	contains(t, got, "Apakah jawaban ini membantu? Balas 1 jika ya, 2 jika ingin diteruskan ke petugas")
+	if h.openTicket("wa:6281200000001") != nil {
+		t.Fatal("an FAQ answer opened a ticket")
+	}
+	got = h.say("wa:6281200000001", "2")
+	tk := h.openTicket("wa:6281200000001")
+	if tk == nil || tk.OPD != "DISDUKCAPIL" {
+		t.Fatalf("after 2, want a DISDUKCAPIL ticket, got %+v", tk)
+	}
+	contains(t, got, tk.Code, "paling lambat")
+	// The question the FAQ answered is in the ticket's thread.
+	view, err := h.desk.Ticket(h.ctx, &sigap.Staff{Username: "s", Role: sigap.RoleSupervisor}, tk.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var thread []string
+	for _, m := range view.Messages {
+		thread = append(thread, m.Text)
+	}
+	contains(t, thread, "apa syarat membuat KTP elektronik?")
+}
+
+func TestFAQHelpfulOpensNothing(t *testing.T) {
+	h := newHarness(t, wednesday)
+	h.say("tg:2", "apa syarat membuat KTP elektronik?")
+	got := h.say("tg:2", "1")
+	contains(t, got, "Terima kasih")
+	if n := h.countTickets(); n != 0 {
+		t.Errorf("helpful feedback opened %d tickets", n)
+	}
+}
+
+func TestRoadComplaintRoutedToDPUPRWithDueTime(t *testing.T) {
+	h := newHarness(t, wednesday)
+	h.say("tg:3", "halo")
+	got := h.say("tg:3", "Jalan kabupaten di desa kami rusak parah dan berlubang, mohon segera diperbaiki")
+	tk := h.openTicket("tg:3")
+	if tk == nil || tk.OPD != "DPUPR" {
+		t.Fatalf("want a DPUPR ticket, got %+v (replies %q)", tk, got)
+	}
+	if !strings.HasPrefix(tk.Code, "KBM-") || len(tk.Code) != len("KBM-")+5 {
+		t.Errorf("ticket code %q: want KBM- and five characters", tk.Code)
+	}
+	due := desk.FormatTime(tk.FirstResponseDue, wib)
+	contains(t, got, tk.Code, "Dinas Pekerjaan Umum", "paling lambat "+due)
+	if strings.Contains(strings.Join(got, ""), "di luar jam kerja") {
+		t.Error("a message in working hours was told the office is closed")
+	}
+	if !tk.FirstResponseDue.After(wednesday) {
+		t.Errorf("due %v not after creation", tk.FirstResponseDue)
+	}
+
+	// A follow-up joins the ticket instead of opening another.
+	h.now = h.now.Add(5 * time.Minute)
+	got = h.say("tg:3", "lokasinya dekat balai desa")
+	if n := h.countTickets(); n != 1 {
+		t.Errorf("follow-up: %d tickets, want 1", n)
+	}
+	contains(t, got, tk.Code)
+	// A second follow-up soon after is not acknowledged again.
+	if got := h.say("tg:3", "terima kasih"); len(got) != 0 {
+		t.Errorf("second follow-up acknowledged again: %q", got)
+	}
+
+	// "status" lists the ticket.
+	contains(t, h.say("tg:3", "status"), tk.Code, "Dinas Pekerjaan Umum", "menunggu jawaban petugas")
+	contains(t, h.say("tg:3", "cek "+strings.ToLower(tk.Code)), tk.Code)
+	contains(t, h.say("tg:3", "cek KBM-ZZZZZ"), "tidak ditemukan")
+}
+
+func TestOutsideWorkingHoursSaysWhenTheClockStarts(t *testing.T) {
+	saturday := time.Date(2026, 3, 7, 20, 0, 0, 0, wib)
+	h := newHarness(t, saturday)
+	got := h.say("tg:4", "Jalan kabupaten di desa kami rusak parah dan berlubang, mohon segera diperbaiki")
+	contains(t, got, "di luar jam kerja", "Senin, 9 Maret 2026 pukul 07.30 WIB")
+}
+
+func TestRedeliveredMessageIsHandledOnce(t *testing.T) {
+	h := newHarness(t, wednesday)
+	in := sigap.Inbound{From: addr(t, "tg:5"), PlatformID: "5:77", Text: "Jalan kabupaten di desa kami rusak parah dan berlubang"}
+	first := h.receive(in)
+	second := h.receive(in)
+	if len(first) == 0 || len(second) != 0 {
+		t.Fatalf("replies: first %d, redelivery %d; want some, then none", len(first), len(second))
+	}
+	if n := h.countTickets(); n != 1 {
+		t.Errorf("%d tickets after a redelivery, want 1", n)
+	}
+}
+
+func TestStaffReplyResolveAndRating(t *testing.T) {
+	h := newHarness(t, wednesday)
+	h.say("web:abc", "Jalan kabupaten di desa kami rusak parah dan berlubang")
+	tk := h.openTicket("web:abc")
+	staff := &sigap.Staff{Username: "budi", Role: sigap.RoleAgent, OPD: tk.OPD}
+
+	h.now = h.now.Add(30 * time.Minute)
+	if err := h.desk.Reply(h.ctx, staff, tk.Code, "Baik, kami survei besok.", false); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, h.drain(addr(t, "web:abc")), "[Dinas Pekerjaan Umum dan Penataan Ruang] Baik, kami survei besok.")
+
+	if err := h.desk.Resolve(h.ctx, staff, tk.Code); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, h.drain(addr(t, "web:abc")), tk.Code, "1 (sangat kurang) sampai 5 (sangat baik)")
+	contains(t, h.say("web:abc", "5"), "Terima kasih atas penilaian")
+
+	var got *sigap.Ticket
+	h.db.View(h.ctx, func(tx sigap.Tx) error {
+		var err error
+		got, err = tx.TicketByCode(h.ctx, tk.Code)
+		return err
+	})
+	if got.Status != sigap.StatusResolved || got.Rating != 5 || got.FirstResponder != "budi" {
+		t.Errorf("ticket after resolve and rating: status %s rating %d responder %q", got.Status, got.Rating, got.FirstResponder)
+	}
+	if h.openTicket("web:abc") != nil {
+		t.Error("resolved ticket still open")
+	}
+}
+
+func TestAgentOfAnotherOPDCannotTouchTicket(t *testing.T) {
+	h := newHarness(t, wednesday)
+	h.say("tg:6", "Jalan kabupaten di desa kami rusak parah dan berlubang")
+	tk := h.openTicket("tg:6")
+	other := &sigap.Staff{Username: "sari", Role: sigap.RoleAgent, OPD: "DINKES"}
+	err := h.desk.Reply(h.ctx, other, tk.Code, "halo", false)
+	if sigap.ErrorCode(err) != sigap.ENOTFOUND {
+		t.Errorf("reply by another OPD's agent: %v, want ENOTFOUND", err)
+	}
+}
+
+func TestBaruStartsANewTicket(t *testing.T) {
+	h := newHarness(t, wednesday)
+	h.say("tg:7", "Jalan kabupaten di desa kami rusak parah dan berlubang")
+	first := h.openTicket("tg:7")
+	contains(t, h.say("tg:7", "baru"), "pertanyaan baru")
+	h.say("tg:7", "Sampah di TPS dekat pasar tidak diangkut sudah seminggu, baunya menyengat")
+	if n := h.countTickets(); n != 2 {
+		t.Fatalf("after 'baru': %d tickets, want 2", n)
+	}
+	if second := h.openTicket("tg:7"); second.Code == first.Code {
+		t.Error("the new question joined the old ticket")
+	}
+}
+
+func TestFloodingGetsOneNoticeAndKeepsEveryMessage(t *testing.T) {
+	h := newHarness(t, wednesday)
+	h.say("tg:8", "Jalan kabupaten di desa kami rusak parah dan berlubang")
+	notices := 0
+	for i := range 30 {
+		h.now = h.now.Add(time.Second)
+		for _, r := range h.say("tg:8", fmt.Sprintf("pesan %d", i)) {
+			if strings.Contains(r, "banyak pesan") {
+				notices++
+			}
+		}
+	}
+	if notices != 1 {
+		t.Errorf("%d slow-down notices, want 1", notices)
+	}
+	tk := h.openTicket("tg:8")
+	view, err := h.desk.Ticket(h.ctx, &sigap.Staff{Username: "s", Role: sigap.RoleSupervisor}, tk.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	citizen := 0
+	for _, m := range view.Messages {
+		if m.Author == sigap.AuthorCitizen {
+			citizen++
+		}
+	}
+	if citizen != 31 {
+		t.Errorf("%d citizen messages stored, want 31", citizen)
+	}
+}
+
+func TestBadInputIsStoredSafely(t *testing.T) {
+	h := newHarness(t, wednesday)
+	huge := strings.Repeat("jalan rusak ", 5000) // 60 KB
+	h.receive(sigap.Inbound{From: addr(t, "tg:9"), PlatformID: "9:1", Text: huge})
+	h.receive(sigap.Inbound{From: addr(t, "tg:9"), PlatformID: "9:2", Text: "jalan \xff\xfe rusak"})
+	tk := h.openTicket("tg:9")
+	if tk == nil {
+		t.Fatal("no ticket for a long complaint")
+	}
+	view, err := h.desk.Ticket(h.ctx, &sigap.Staff{Username: "s", Role: sigap.RoleSupervisor}, tk.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cut, fixed bool
+	for _, m := range view.Messages {
+		if m.Author != sigap.AuthorCitizen {
+			continue
+		}
+		if strings.HasSuffix(m.Text, "[…dipotong]") && len(m.Text) <= bot.MaxText+len(" […dipotong]") {
+			cut = true
+		}
+		if m.Text == "jalan \uFFFD rusak" { // one mark for the run of bad bytes
+			fixed = true
+		}
+	}
+	if !cut || !fixed {
+		t.Errorf("huge message cut: %v; invalid UTF-8 replaced: %v", cut, fixed)
+	}
+}
+
+func TestTransferRecomputesDueAndTeachesRouter(t *testing.T) {
+	h := newHarness(t, wednesday)
+	h.say("tg:10", "Jalan kabupaten di desa kami rusak parah dan berlubang")
+	tk := h.openTicket("tg:10")
+	sup := &sigap.Staff{Username: "kepala", Role: sigap.RoleSupervisor}
+	if err := h.desk.Transfer(h.ctx, sup, tk.Code, "bpbd", "jalan tertutup longsor"); err != nil {
+		t.Fatal(err)
+	}
+	moved := h.openTicket("tg:10")
+	if moved.OPD != "BPBD" {
+		t.Fatalf("OPD after transfer: %s", moved.OPD)
+	}
+	cal, _ := sla.NewCalendar(h.kb.Calendar)
+	if want := cal.Add(moved.CreatedAt, h.kb.Policy("BPBD").FirstResponse); !moved.FirstResponseDue.Equal(want) {
+		t.Errorf("due after transfer %v, want %v under BPBD's target", moved.FirstResponseDue, want)
+	}
+	contains(t, h.drain(addr(t, "tg:10")), tk.Code, "Badan Penanggulangan Bencana")
+	var ex []sigap.Example
+	h.db.View(h.ctx, func(tx sigap.Tx) error {
+		var err error
+		ex, err = tx.Examples(h.ctx)
+		return err
+	})
+	if len(ex) != 1 || ex[0].OPD != "BPBD" {
+		t.Errorf("learned examples: %+v", ex)
+	}
+	if err := h.desk.Transfer(h.ctx, sup, tk.Code, "NOPE", ""); sigap.ErrorCode(err) != sigap.EINVALID {
+		t.Errorf("transfer to an unknown OPD: %v, want EINVALID", err)
+	}
+}
