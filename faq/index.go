@@ -67,7 +67,7 @@ func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, contrast ...string) *Index {
 	docs := 0
 	count := func(text string) {
 		docs++
-		for _, t := range ix.topicTerms(text, nil) {
+		for _, t := range ix.topicTerms(text, nil, nil) {
 			df[t]++
 		}
 	}
@@ -97,7 +97,7 @@ func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, contrast ...string) *Index {
 				terms[t] = true
 			}
 		}
-		for _, t := range ix.topicTerms(f.Answer, nil) {
+		for _, t := range ix.topicTerms(f.Answer, nil, nil) {
 			terms[t] = true
 		}
 		ix.faqTerms = append(ix.faqTerms, terms)
@@ -115,8 +115,8 @@ func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, contrast ...string) *Index {
 }
 
 func (ix *Index) newQuestion(faq int, text string) question {
-	tokens := ix.norm.Tokens(text)
-	q := question{faq: faq, text: text, terms: ix.topicTerms(text, tokens), intent: readIntent(text, tokens)}
+	tokens, names := ix.norm.Analyze(text)
+	q := question{faq: faq, text: text, terms: ix.topicTerms(text, tokens, names), intent: readIntent(text, tokens)}
 	for _, t := range q.terms {
 		q.weight += ix.weight(t)
 	}
@@ -125,11 +125,10 @@ func (ix *Index) newQuestion(faq int, text string) question {
 
 // topicTerms returns the distinct words of text that say what it is about:
 // content words that are neither asking words nor proper names.
-func (ix *Index) topicTerms(text string, tokens []string) []string {
+func (ix *Index) topicTerms(text string, tokens []string, names map[string]bool) []string {
 	if tokens == nil {
-		tokens = ix.norm.Tokens(text)
+		tokens, names = ix.norm.Analyze(text)
 	}
-	names := ix.norm.Names(text)
 	out := make([]string, 0, len(tokens))
 	for _, t := range tokens {
 		if ix.norm.IsContent(t) && !askingWords[t] && !names[t] && !slices.Contains(out, t) {
@@ -147,6 +146,19 @@ func (ix *Index) weight(t string) float64 {
 	}
 	return ix.unknownW
 }
+
+// messageWeight is a message word's weight in relevance: words the
+// knowledge base never uses cannot point to another FAQ, so they count
+// little against the one that matches.
+func (ix *Index) messageWeight(t string) float64 {
+	if _, ok := ix.idf[t]; ok || ix.norm.InVocabulary(t) {
+		return ix.weight(t)
+	}
+	return unknownShare * ix.unknownW
+}
+
+// unknownShare scales the weight of words unknown to the knowledge base.
+const unknownShare = 0.25
 
 // features describe how well one FAQ fits a message.
 type features struct {
@@ -169,10 +181,10 @@ type message struct {
 }
 
 func (ix *Index) prepare(text string) message {
-	tokens := ix.norm.Tokens(text)
-	m := message{raw: text, terms: ix.topicTerms(text, tokens), intent: readIntent(text, tokens)}
+	tokens, names := ix.norm.Analyze(text)
+	m := message{raw: text, terms: ix.topicTerms(text, tokens, names), intent: readIntent(text, tokens)}
 	for _, t := range m.terms {
-		m.weight += ix.weight(t)
+		m.weight += ix.messageWeight(t)
 	}
 	return m
 }
@@ -187,7 +199,7 @@ func (ix *Index) fitQuestion(m message, q question, faqTerms map[string]bool) (c
 	}
 	var shared, mentioned float64
 	for _, t := range m.terms {
-		w := ix.weight(t)
+		w := ix.messageWeight(t)
 		if slices.Contains(q.terms, t) {
 			shared += w
 		}

@@ -19,7 +19,7 @@ var askingWords = setOf(
 // sinceWords mark a case already under way: "sudah" with "belum/masih" or a
 // following "tapi" says the citizen is waiting on something.
 var (
-	doneWords    = setOf("sudah", "telah", "pernah")
+	doneWords    = setOf("sudah", "telah")
 	pendingWords = setOf("belum", "masih")
 	butWords     = setOf("tapi", "tetapi", "namun")
 )
@@ -31,6 +31,9 @@ var followUpWords = setOf(
 )
 
 var politeWords = setOf("mohon", "tolong")
+
+// isDone reports whether tokens[i] is a "sudah" of something done.
+func isDone(w string) bool { return doneWords[w] }
 
 func setOf(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))
@@ -60,9 +63,10 @@ func readIntent(raw string, tokens []string) intent {
 		switch {
 		case askingWords[t] && t != "mau" && t != "minta" && t != "buat" && t != "urus" && t != "dapat" && t != "saja":
 			in.asks = true
-		case doneWords[t]:
+		case doneWords[t] && (i+1 == len(tokens) || tokens[i+1] != "mau"):
+			// "sudah mau roboh" is about to happen, not done.
 			done = true
-		case pendingWords[t] && slices.ContainsFunc(tokens, func(w string) bool { return doneWords[w] }):
+		case pendingWords[t] && slices.ContainsFunc(tokens, isDone):
 			in.pending = true
 		case butWords[t] && done:
 			in.pending = true

@@ -228,16 +228,32 @@ func (n *Normalizer) known(w string) bool {
 // Tokens returns the normalised words of text, function words included, in
 // order.
 func (n *Normalizer) Tokens(text string) []string {
+	tokens, _ := n.Analyze(text)
+	return tokens
+}
+
+// Analyze returns the normalised words of text, as Tokens does, and the
+// set of those that are proper names (see Names). Names are never
+// "corrected" to a vocabulary word.
+func (n *Normalizer) Analyze(text string) (tokens []string, names map[string]bool) {
+	raw := n.rawNames(text)
 	words := splitWords(Fold(text))
 	for i, w := range words {
+		if raw[w] {
+			if names == nil {
+				names = map[string]bool{}
+			}
+			names[n.root(w)] = true
+			continue
+		}
 		words[i] = n.spell(w)
 	}
 	words = n.expand(words)
-	out := words[:0:0]
+	tokens = make([]string, 0, len(words))
 	for _, w := range words {
-		out = append(out, n.root(w))
+		tokens = append(tokens, n.root(w))
 	}
-	return out
+	return tokens, names
 }
 
 // spell repairs a written word's spelling: stretched letters and typos.
@@ -314,6 +330,12 @@ func (n *Normalizer) InVocabulary(w string) bool { return n.vocabRoot[w] }
 // and unknown to the dictionaries. Village and person names say nothing of
 // a message's topic.
 func (n *Normalizer) Names(text string) map[string]bool {
+	_, names := n.Analyze(text)
+	return names
+}
+
+// rawNames returns the folded, unnormalised words of text written as names.
+func (n *Normalizer) rawNames(text string) map[string]bool {
 	var names map[string]bool
 	start := true
 	for _, f := range strings.Fields(text) {
@@ -324,7 +346,7 @@ func (n *Normalizer) Names(text string) map[string]bool {
 					if names == nil {
 						names = map[string]bool{}
 					}
-					names[n.root(w)] = true
+					names[w] = true
 				}
 			}
 		}

@@ -107,7 +107,8 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 }
 
 func (r *Router) features(text string) []string {
-	return featuresOf(r.norm, r.norm.Tokens(text), r.norm.Names(text))
+	tokens, names := r.norm.Analyze(text)
+	return featuresOf(r.norm, tokens, names)
 }
 
 // Learn records a staff transfer: from now on the message's words count
@@ -155,8 +156,7 @@ const explainedOPDs = 5
 
 // Explain decides and says why.
 func (r *Router) Explain(text string) Explanation {
-	tokens := r.norm.Tokens(text)
-	names := r.norm.Names(text)
+	tokens, names := r.norm.Analyze(text)
 	ex := Explanation{Normalized: strings.Join(tokens, " ")}
 	var words []string
 	for _, t := range tokens {
@@ -175,6 +175,12 @@ func (r *Router) Explain(text string) Explanation {
 	r.mu.RLock()
 	scores, known := r.model.logScores(feats)
 	probs := r.model.probabilities(scores)
+	knownWords := 0
+	for _, w := range words {
+		if r.model.counts[w] != nil {
+			knownWords++
+		}
+	}
 	r.mu.RUnlock()
 	order := make([]int, len(probs))
 	for i := range order {
@@ -199,12 +205,6 @@ func (r *Router) Explain(text string) Explanation {
 	top := ex.OPDs[0]
 	// The share of topic words the KB knows: a message mostly about things
 	// no OPD mentions is not confidently any OPD's.
-	knownWords := 0
-	for _, w := range words {
-		if r.norm.InVocabulary(w) {
-			knownWords++
-		}
-	}
 	knownShare := float64(knownWords) / float64(len(words))
 	confidence := top.Probability * math.Sqrt(knownShare)
 	switch {
