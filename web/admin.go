@@ -1,0 +1,383 @@
+package web
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+type adminView struct {
+	Channels  []channelView
+	WhatsApp  *whatsAppView
+	Staff     []staffView
+	OPDs      []sigap.OPD
+	FAQs      []sigap.FAQ
+	Roles     []option
+	CanEditKB bool
+	// NewStaff keeps the add-staff form after an error.
+	NewStaff staffView
+}
+
+type channelView struct {
+	Name, State, Detail, Since string
+	OK                         bool
+}
+
+type whatsAppView struct {
+	Linked bool
+	QR     string // data: URL of the PNG
+	Error  string
+}
+
+type staffView struct {
+	Username, Name, Role, RoleName, OPD string
+	Disabled                            bool
+}
+
+var roleOptions = []option{{"agent", "Petugas OPD"}, {"supervisor", "Pimpinan"}, {"admin", "Admin"}}
+
+func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, a *auth) {
+	s.showAdmin(w, r, a, http.StatusOK, "", staffView{})
+}
+
+func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, a *auth, status int, errText string, draft staffView) {
+	ctx := r.Context()
+	kb := s.cfg.KB.Get()
+	v := adminView{OPDs: kb.OPDs, FAQs: kb.FAQs, Roles: roleOptions, CanEditKB: s.cfg.SaveKB != nil, NewStaff: draft}
+	for _, c := range s.cfg.Channels() {
+		v.Channels = append(v.Channels, channelView{
+			Name: channelName(c.Channel), State: c.State, Detail: c.Detail,
+			Since: s.formatTime(c.Since), OK: c.State == "connected",
+		})
+	}
+	if s.cfg.WhatsAppLink != nil {
+		v.WhatsApp = s.whatsApp(ctx)
+	}
+	var staff []sigap.Staff
+	err := s.cfg.Store.View(ctx, func(tx sigap.Tx) error {
+		var err error
+		staff, err = tx.ListStaff(ctx)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, a, fmt.Errorf("web: list staff: %w", err))
+		return
+	}
+	for _, st := range staff {
+		v.Staff = append(v.Staff, staffView{Username: st.Username, Name: st.Name, Role: string(st.Role), RoleName: roleName(st.Role), OPD: st.OPD, Disabled: st.Disabled})
+	}
+	d := newPage(a, "Admin", "admin")
+	d.Flash = flashText(r.URL.Query().Get("ok"))
+	d.Error = errText
+	d.Body = v
+	s.render(w, r, status, "admin", d)
+}
+
+func (s *Server) whatsApp(ctx context.Context) *whatsAppView {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	png, linked, err := s.cfg.WhatsAppLink(ctx)
+	if err != nil {
+		s.cfg.Logger.Warn("web: WhatsApp link state", "err", err)
+		return &whatsAppView{Error: "Status WhatsApp tidak dapat dibaca: " + sigap.ErrorMessage(err)}
+	}
+	v := &whatsAppView{Linked: linked}
+	if !linked && len(png) > 0 {
+		v.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+	}
+	return v
+}
+
+func (s *Server) adminAddStaff(w http.ResponseWriter, r *http.Request, a *auth) {
+	draft := staffView{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Role: r.PostFormValue("role"), OPD: r.PostFormValue("opd")}
+	st, err := NewStaff(s.cfg.KB.Get(), draft.Username, draft.Name, sigap.Role(draft.Role), draft.OPD, r.PostFormValue("password"))
+	if err == nil {
+		st.CreatedAt = s.cfg.Now()
+		ctx := r.Context()
+		err = s.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
+			if err := tx.CreateStaff(ctx, st); err != nil {
+				if sigap.ErrorCode(err) == sigap.ECONFLICT {
+					return sigap.Errorf(sigap.ECONFLICT, "Nama pengguna %q sudah dipakai.", st.Username)
+				}
+				return err
+			}
+			return tx.AddAudit(ctx, &sigap.AuditEntry{At: st.CreatedAt, Actor: "staff:" + a.staff.Username, Action: "staff_add", Detail: st.Username + " (" + string(st.Role) + ")"})
+		})
+	}
+	if code := sigap.ErrorCode(err); code == sigap.EINVALID || code == sigap.ECONFLICT {
+		s.showAdmin(w, r, a, httpStatus(code), sigap.ErrorMessage(err), draft)
+		return
+	} else if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	http.Redirect(w, r, "/admin?ok=saved#staf", http.StatusSeeOther)
+}
+
+// adminUpdateStaff disables or enables an account or sets its password.
+func (s *Server) adminUpdateStaff(w http.ResponseWriter, r *http.Request, a *auth) {
+	username, action := r.PathValue("username"), r.PostFormValue("action")
+	var hash string
+	switch action {
+	case "disable":
+		if username == a.staff.Username {
+			s.showAdmin(w, r, a, http.StatusBadRequest, "Anda tidak dapat menonaktifkan akun Anda sendiri.", staffView{})
+			return
+		}
+	case "enable":
+	case "password":
+		var err error
+		if hash, err = HashPassword(r.PostFormValue("password")); err != nil {
+			s.showAdmin(w, r, a, http.StatusBadRequest, sigap.ErrorMessage(err), staffView{})
+			return
+		}
+	default:
+		s.fail(w, r, a, sigap.Errorf(sigap.EINVALID, "Aksi %q tidak dikenal.", action))
+		return
+	}
+	ctx := r.Context()
+	err := s.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
+		st, err := tx.StaffByUsername(ctx, username)
+		if err != nil {
+			return err
+		}
+		switch action {
+		case "disable":
+			st.Disabled = true
+		case "enable":
+			st.Disabled = false
+		case "password":
+			st.PasswordHash = hash
+		}
+		if err := tx.UpdateStaff(ctx, st); err != nil {
+			return err
+		}
+		return tx.AddAudit(ctx, &sigap.AuditEntry{At: s.cfg.Now(), Actor: "staff:" + a.staff.Username, Action: "staff_" + action, Detail: username})
+	})
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	http.Redirect(w, r, "/admin?ok=saved#staf", http.StatusSeeOther)
+}
+
+// saveKB validates an edited KB, persists it and puts it in force; the FAQ
+// index and the router rebuild from the LiveKB subscription.
+func (s *Server) saveKB(ctx context.Context, a *auth, k *sigap.KB, what string) error {
+	if s.cfg.SaveKB == nil {
+		return sigap.Errorf(sigap.EFORBIDDEN, "Penyuntingan basis pengetahuan tidak diaktifkan pada server ini.")
+	}
+	valid, err := validKB(k)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.SaveKB(ctx, valid); err != nil {
+		return fmt.Errorf("web: save KB: %w", err)
+	}
+	s.cfg.KB.Set(valid)
+	err = s.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
+		return tx.AddAudit(ctx, &sigap.AuditEntry{At: s.cfg.Now(), Actor: "staff:" + a.staff.Username, Action: "kb_edit", Detail: what})
+	})
+	if err != nil {
+		return fmt.Errorf("web: audit KB change: %w", err)
+	}
+	return nil
+}
+
+// splitList reads a textarea or comma list into its non-empty items.
+func splitList(s string, sep string) []string {
+	var out []string
+	for _, part := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), sep) {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parseTarget reads an SLA target; empty means "use the default".
+func parseTarget(field, v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, sigap.Errorf(sigap.EINVALID, "%s %q tidak sah: tulis waktu kerja seperti 4h atau 90m.", field, v)
+	}
+	return d, nil
+}
+
+type opdForm struct {
+	New           bool
+	OPD           sigap.OPD
+	Keywords      string
+	Examples      string
+	FirstResponse string
+	Resolution    string
+	Default       sigap.SLAPolicy
+}
+
+func (s *Server) adminOPDPage(w http.ResponseWriter, r *http.Request, a *auth) {
+	code := r.PathValue("code")
+	f := opdForm{New: code == "new", Default: s.cfg.KB.Get().SLA}
+	if !f.New {
+		o, ok := s.cfg.KB.Get().OPD(code)
+		if !ok {
+			s.fail(w, r, a, sigap.Errorf(sigap.ENOTFOUND, "OPD %s tidak ditemukan.", code))
+			return
+		}
+		f.OPD = o
+		f.Keywords = strings.Join(o.Keywords, ", ")
+		f.Examples = strings.Join(o.Examples, "\n")
+		f.FirstResponse = formatDuration(o.SLA.FirstResponse)
+		f.Resolution = formatDuration(o.SLA.Resolution)
+	}
+	s.showOPD(w, r, a, http.StatusOK, "", f)
+}
+
+func (s *Server) showOPD(w http.ResponseWriter, r *http.Request, a *auth, status int, errText string, f opdForm) {
+	title := "Ubah OPD " + f.OPD.Code
+	if f.New {
+		title = "Tambah OPD"
+	}
+	d := newPage(a, title, "admin")
+	d.Error = errText
+	d.Body = f
+	s.render(w, r, status, "admin_opd", d)
+}
+
+func (s *Server) adminSaveOPD(w http.ResponseWriter, r *http.Request, a *auth) {
+	code := r.PathValue("code")
+	kb := cloneKB(s.cfg.KB.Get())
+	f := opdForm{
+		New: code == "new",
+		OPD: sigap.OPD{
+			Code:        strings.ToUpper(strings.TrimSpace(r.PostFormValue("code"))),
+			Name:        strings.TrimSpace(r.PostFormValue("name")),
+			Description: strings.TrimSpace(r.PostFormValue("description")),
+		},
+		Keywords:      r.PostFormValue("keywords"),
+		Examples:      r.PostFormValue("examples"),
+		FirstResponse: r.PostFormValue("first_response"),
+		Resolution:    r.PostFormValue("resolution"),
+		Default:       kb.SLA,
+	}
+	if !f.New {
+		f.OPD.Code = code
+	}
+	f.OPD.Keywords = splitList(f.Keywords, ",")
+	f.OPD.Examples = splitList(f.Examples, "\n")
+	err := func() error {
+		var err error
+		if f.OPD.SLA.FirstResponse, err = parseTarget("Target respons pertama", f.FirstResponse); err != nil {
+			return err
+		}
+		if f.OPD.SLA.Resolution, err = parseTarget("Target penyelesaian", f.Resolution); err != nil {
+			return err
+		}
+		i := slices.IndexFunc(kb.OPDs, func(o sigap.OPD) bool { return o.Code == f.OPD.Code })
+		switch {
+		case f.New && i >= 0:
+			return sigap.Errorf(sigap.ECONFLICT, "Kode OPD %s sudah ada.", f.OPD.Code)
+		case !f.New && i < 0:
+			return sigap.Errorf(sigap.ENOTFOUND, "OPD %s tidak ditemukan.", code)
+		case f.New:
+			kb.OPDs = append(kb.OPDs, f.OPD)
+		default:
+			kb.OPDs[i] = f.OPD
+		}
+		return s.saveKB(r.Context(), a, kb, "opd "+f.OPD.Code)
+	}()
+	if c := sigap.ErrorCode(err); c == sigap.EINVALID || c == sigap.ECONFLICT {
+		s.showOPD(w, r, a, httpStatus(c), sigap.ErrorMessage(err), f)
+		return
+	} else if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	http.Redirect(w, r, "/admin?ok=saved#opd", http.StatusSeeOther)
+}
+
+type faqForm struct {
+	New       bool
+	FAQ       sigap.FAQ
+	Questions string
+	OPDs      []sigap.OPD
+}
+
+func (s *Server) adminFAQPage(w http.ResponseWriter, r *http.Request, a *auth) {
+	id := r.PathValue("id")
+	kb := s.cfg.KB.Get()
+	f := faqForm{New: id == "new", OPDs: kb.OPDs}
+	if !f.New {
+		faq, ok := kb.FAQ(id)
+		if !ok {
+			s.fail(w, r, a, sigap.Errorf(sigap.ENOTFOUND, "FAQ %s tidak ditemukan.", id))
+			return
+		}
+		f.FAQ, f.Questions = faq, strings.Join(faq.Questions, "\n")
+	}
+	s.showFAQ(w, r, a, http.StatusOK, "", f)
+}
+
+func (s *Server) showFAQ(w http.ResponseWriter, r *http.Request, a *auth, status int, errText string, f faqForm) {
+	title := "Ubah FAQ " + f.FAQ.ID
+	if f.New {
+		title = "Tambah FAQ"
+	}
+	d := newPage(a, title, "admin")
+	d.Error = errText
+	d.Body = f
+	s.render(w, r, status, "admin_faq", d)
+}
+
+// adminSaveFAQ adds, changes or (action=delete) removes an FAQ.
+func (s *Server) adminSaveFAQ(w http.ResponseWriter, r *http.Request, a *auth) {
+	id := r.PathValue("id")
+	kb := cloneKB(s.cfg.KB.Get())
+	f := faqForm{
+		New: id == "new",
+		FAQ: sigap.FAQ{
+			ID:     strings.TrimSpace(r.PostFormValue("id")),
+			OPD:    r.PostFormValue("opd"),
+			Answer: strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("answer"), "\r\n", "\n")),
+		},
+		Questions: r.PostFormValue("questions"),
+		OPDs:      kb.OPDs,
+	}
+	if !f.New {
+		f.FAQ.ID = id
+	}
+	f.FAQ.Questions = splitList(f.Questions, "\n")
+	err := func() error {
+		i := slices.IndexFunc(kb.FAQs, func(q sigap.FAQ) bool { return q.ID == f.FAQ.ID })
+		switch {
+		case f.New && i >= 0:
+			return sigap.Errorf(sigap.ECONFLICT, "ID FAQ %s sudah ada.", f.FAQ.ID)
+		case !f.New && i < 0:
+			return sigap.Errorf(sigap.ENOTFOUND, "FAQ %s tidak ditemukan.", id)
+		case r.PostFormValue("action") == "delete":
+			kb.FAQs = slices.Delete(kb.FAQs, i, i+1)
+		case f.New:
+			kb.FAQs = append(kb.FAQs, f.FAQ)
+		default:
+			kb.FAQs[i] = f.FAQ
+		}
+		return s.saveKB(r.Context(), a, kb, "faq "+f.FAQ.ID)
+	}()
+	if c := sigap.ErrorCode(err); c == sigap.EINVALID || c == sigap.ECONFLICT {
+		s.showFAQ(w, r, a, httpStatus(c), sigap.ErrorMessage(err), f)
+		return
+	} else if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	http.Redirect(w, r, "/admin?ok=saved#faq", http.StatusSeeOther)
+}

@@ -1,0 +1,363 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/desk"
+	"github.com/pemkab-kebumen/sigap/sla"
+)
+
+// ticketJSON is a ticket in the API. The first fields are the published
+// contract; the rest are extras for integrations.
+type ticketJSON struct {
+	Code        string      `json:"code"`
+	OPD         string      `json:"opd"`
+	Status      string      `json:"status"`
+	CreatedAt   string      `json:"created_at"`
+	DueAt       string      `json:"due_at"`
+	Citizen     citizenJSON `json:"citizen"`
+	LastMessage string      `json:"last_message"`
+
+	Subject          string `json:"subject"`
+	Assignee         string `json:"assignee,omitempty"`
+	SLA              string `json:"sla"` // ok, soon, late, done
+	FirstResponseDue string `json:"first_response_due"`
+	ResolutionDue    string `json:"resolution_due"`
+	FirstResponseAt  string `json:"first_response_at,omitempty"`
+	ResolvedAt       string `json:"resolved_at,omitempty"`
+}
+
+type citizenJSON struct {
+	Name    string `json:"name"`
+	Channel string `json:"channel"`
+	// Phone is masked in lists and full on a ticket the caller works.
+	Phone   string `json:"phone,omitempty"`
+	Address string `json:"address,omitempty"`
+}
+
+type messageJSON struct {
+	Author   string  `json:"author"`
+	Staff    string  `json:"staff,omitempty"`
+	Kind     string  `json:"kind"`
+	Text     string  `json:"text"`
+	MediaURL string  `json:"media_url,omitempty"`
+	Lat      float64 `json:"lat,omitempty"`
+	Lon      float64 `json:"lon,omitempty"`
+	At       string  `json:"at"`
+}
+
+type auditJSON struct {
+	At     string `json:"at"`
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// ticketDetailJSON is a ticket with its whole thread.
+type ticketDetailJSON struct {
+	ticketJSON
+	OPDName  string        `json:"opd_name"`
+	Messages []messageJSON `json:"messages"`
+	Audit    []auditJSON   `json:"audit"`
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+func (s *Server) ticketJSON(t sigap.Ticket, c sigap.Citizen, last string, now time.Time) ticketJSON {
+	return ticketJSON{
+		Code:             t.Code,
+		OPD:              t.OPD,
+		Status:           string(t.Status),
+		CreatedAt:        rfc3339(t.CreatedAt),
+		DueAt:            rfc3339(nextDue(t)),
+		Citizen:          citizenJSON{Name: c.Name, Channel: string(c.Address.Channel), Phone: maskPhone(c.Phone)},
+		LastMessage:      last,
+		Subject:          t.Subject,
+		Assignee:         t.Assignee,
+		SLA:              s.slaBadge(t, now).Class,
+		FirstResponseDue: rfc3339(t.FirstResponseDue),
+		ResolutionDue:    rfc3339(t.ResolutionDue),
+		FirstResponseAt:  rfc3339(t.FirstResponseAt),
+		ResolvedAt:       rfc3339(t.ResolvedAt),
+	}
+}
+
+func (s *Server) ticketDetailJSON(v *desk.TicketView) ticketDetailJSON {
+	last := ""
+	if n := len(v.Messages); n > 0 {
+		last = v.Messages[n-1].Text
+	}
+	d := ticketDetailJSON{
+		ticketJSON: s.ticketJSON(v.Ticket, v.Citizen, last, s.cfg.Now()),
+		OPDName:    v.OPDName,
+		Messages:   make([]messageJSON, 0, len(v.Messages)),
+		Audit:      make([]auditJSON, 0, len(v.Audit)),
+	}
+	// The caller may act on this ticket, so they see the full number.
+	d.Citizen.Phone = v.Citizen.Phone
+	d.Citizen.Address = v.Citizen.Address.String()
+	for _, m := range v.Messages {
+		mj := messageJSON{Author: string(m.Author), Staff: m.Staff, Kind: string(m.Kind), Text: m.Text, At: rfc3339(m.At)}
+		if m.MediaRef != "" {
+			mj.MediaURL = s.mediaURL(m.MediaRef)
+		}
+		if m.Kind == sigap.KindLocation {
+			mj.Lat, mj.Lon = m.Lat, m.Lon
+		}
+		d.Messages = append(d.Messages, mj)
+	}
+	for _, e := range v.Audit {
+		d.Audit = append(d.Audit, auditJSON{At: rfc3339(e.At), Actor: e.Actor, Action: e.Action, Detail: e.Detail})
+	}
+	return d
+}
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type staffJSON struct {
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	OPD      string `json:"opd,omitempty"`
+	// CSRF is the token the dashboard's forms carry; JSON clients need
+	// not send it.
+	CSRF string `json:"csrf"`
+}
+
+func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		s.fail(w, r, nil, sigap.Errorf(sigap.EFORBIDDEN, "Permintaan lintas situs ditolak."))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	var req loginRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.fail(w, r, nil, err)
+		return
+	}
+	a, token, err := s.login(r.Context(), req.Username, req.Password, clientIP(r))
+	if errors.Is(err, errRateLimited) {
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": rateLimitedText, "code": "rate_limited"})
+		return
+	} else if err != nil {
+		s.fail(w, r, nil, err)
+		return
+	}
+	s.setSessionCookie(w, token)
+	writeJSON(w, http.StatusOK, staffJSON{Username: a.staff.Username, Name: a.staff.Name, Role: string(a.staff.Role), OPD: a.staff.OPD, CSRF: a.session.CSRF})
+}
+
+func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, a *auth) {
+	if err := s.logout(r.Context(), a); err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	s.clearSessionCookie(w)
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+// queueFilter reads the status and opd query parameters.
+func (s *Server) queueFilter(r *http.Request) (sigap.TicketFilter, error) {
+	f := sigap.TicketFilter{Status: r.URL.Query().Get("status")}
+	switch f.Status {
+	case "":
+		f.Status = "open"
+	case "open", "resolved", "all":
+	default:
+		return f, sigap.Errorf(sigap.EINVALID, "Status %q tidak dikenal; gunakan open, resolved atau all.", f.Status)
+	}
+	if opd := r.URL.Query().Get("opd"); opd != "" {
+		if _, ok := s.cfg.KB.Get().OPD(opd); !ok {
+			return f, sigap.Errorf(sigap.EINVALID, "OPD %q tidak dikenal.", opd)
+		}
+		f.OPDs = []string{opd}
+	}
+	return f, nil
+}
+
+// tickets lists what the staff member may see, most urgent first for open
+// tickets.
+func (s *Server) tickets(r *http.Request, a *auth, f sigap.TicketFilter) ([]sigap.TicketSummary, error) {
+	list, err := s.cfg.Desk.Tickets(r.Context(), a.staff, f)
+	if err != nil {
+		return nil, err
+	}
+	if f.Status == "open" {
+		sort.SliceStable(list, func(i, j int) bool { return nextDue(list[i].Ticket).Before(nextDue(list[j].Ticket)) })
+	}
+	return list, nil
+}
+
+func (s *Server) apiTickets(w http.ResponseWriter, r *http.Request, a *auth) {
+	f, err := s.queueFilter(r)
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	list, err := s.tickets(r, a, f)
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	now := s.cfg.Now()
+	out := make([]ticketJSON, 0, len(list))
+	for _, ts := range list {
+		out = append(out, s.ticketJSON(ts.Ticket, ts.Citizen, ts.LastMessage, now))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tickets": out})
+}
+
+func (s *Server) apiTicket(w http.ResponseWriter, r *http.Request, a *auth) {
+	v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.ticketDetailJSON(v))
+}
+
+// actionRequest holds the arguments of every ticket action; each action
+// reads the fields it needs.
+type actionRequest struct {
+	Text        string `json:"text"`
+	WaitCitizen bool   `json:"wait_citizen"`
+	OPD         string `json:"opd"`
+	Reason      string `json:"reason"`
+}
+
+// act performs a staff action on a ticket.
+func (s *Server) act(r *http.Request, a *auth, code, action string, req actionRequest) error {
+	d, ctx := s.cfg.Desk, r.Context()
+	switch action {
+	case "reply":
+		return d.Reply(ctx, a.staff, code, req.Text, req.WaitCitizen)
+	case "note":
+		return d.Note(ctx, a.staff, code, req.Text)
+	case "transfer":
+		return d.Transfer(ctx, a.staff, code, req.OPD, req.Reason)
+	case "claim":
+		return d.Claim(ctx, a.staff, code)
+	case "resolve":
+		return d.Resolve(ctx, a.staff, code)
+	case "reopen":
+		return d.Reopen(ctx, a.staff, code)
+	}
+	return sigap.Errorf(sigap.ENOTFOUND, "Aksi %q tidak dikenal.", action)
+}
+
+func (s *Server) apiTicketAction(w http.ResponseWriter, r *http.Request, a *auth) {
+	var req actionRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	code := r.PathValue("code")
+	if err := s.act(r, a, code, r.PathValue("action"), req); err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	out := map[string]any{"ok": true}
+	// After a transfer out of an agent's OPD the ticket is no longer theirs
+	// to see; the action still succeeded.
+	if v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, code); err == nil {
+		out["ticket"] = s.ticketDetailJSON(v)
+	} else if sigap.ErrorCode(err) != sigap.ENOTFOUND {
+		s.fail(w, r, a, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// reportRange reads from, to (dates in the calendar's zone) and at
+// (RFC3339). The default range is the current month; at defaults to now.
+func (s *Server) reportRange(r *http.Request) (from, to, at time.Time, err error) {
+	loc := s.cfg.Calendar.Location()
+	at = s.cfg.Now()
+	if v := r.URL.Query().Get("at"); v != "" {
+		if at, err = time.Parse(time.RFC3339, v); err != nil {
+			return from, to, at, sigap.Errorf(sigap.EINVALID, "at=%q: gunakan format RFC3339, mis. 2024-05-01T08:00:00+07:00.", v)
+		}
+	}
+	local := at.In(loc)
+	from = time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, loc)
+	to = from.AddDate(0, 1, 0)
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		v := r.URL.Query().Get(p.name)
+		if v == "" {
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02", v, loc)
+		if err != nil {
+			return from, to, at, sigap.Errorf(sigap.EINVALID, "%s=%q: gunakan format tanggal YYYY-MM-DD.", p.name, v)
+		}
+		*p.dst = t
+	}
+	if !from.Before(to) {
+		return from, to, at, sigap.Errorf(sigap.EINVALID, "Tanggal awal harus sebelum tanggal akhir.")
+	}
+	return from, to, at, nil
+}
+
+// report builds the SLA report the way `sigap report` does.
+func (s *Server) report(r *http.Request, from, to, at time.Time) (*sla.Report, error) {
+	var rep *sla.Report
+	ctx := r.Context()
+	err := s.cfg.Store.View(ctx, func(tx sigap.Tx) error {
+		var err error
+		rep, err = sla.BuildReport(ctx, tx, s.cfg.KB.Get(), s.cfg.Calendar, from, to, at)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web: report: %w", err)
+	}
+	return rep, nil
+}
+
+func (s *Server) apiReports(w http.ResponseWriter, r *http.Request, a *auth) {
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "json"
+	}
+	if format != "json" && format != "csv" {
+		s.fail(w, r, a, sigap.Errorf(sigap.EINVALID, "format=%q: gunakan json atau csv.", format))
+		return
+	}
+	from, to, at, err := s.reportRange(r)
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	rep, err := s.report(r, from, to, at)
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	if format == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="sigap-laporan-%s-%s.csv"`, from.Format("20060102"), to.Format("20060102")))
+		err = rep.WriteCSV(w)
+	} else {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		err = rep.WriteJSON(w)
+	}
+	if err != nil {
+		s.cfg.Logger.Error("web: write report", "err", err)
+	}
+}

@@ -1,0 +1,133 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/pemkab-kebumen/sigap/sla"
+)
+
+// The overview's charts are SVG drawn by the template from these
+// precomputed shapes: no script, no chart library, and they print.
+
+const (
+	chartW, chartH = 560, 220
+	chartLeft      = 44 // room for the value axis labels
+	chartBottom    = 28 // room for the week labels
+	chartTop       = 12
+)
+
+type barChart struct {
+	W, H  int
+	Bars  []chartBar
+	Ticks []chartTick
+	BaseY float64
+	Right float64
+}
+
+type chartBar struct {
+	X, Y, Width, Height float64
+	LabelX              float64
+	Label, Title        string
+}
+
+type chartTick struct {
+	Y     float64
+	Label string
+}
+
+type lineChart struct {
+	W, H   int
+	Points string
+	Dots   []chartDot
+	Ticks  []chartTick
+	Labels []chartBar // only LabelX and Label are used
+	BaseY  float64
+	Right  float64
+}
+
+type chartDot struct {
+	X, Y  float64
+	Title string
+}
+
+// niceMax rounds a maximum up to 1, 2 or 5 times a power of ten, so the
+// axis reads in round numbers.
+func niceMax(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if v <= m*p {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+func ticks(max float64, plotH float64, unit string) []chartTick {
+	var out []chartTick
+	for i := 0; i <= 4; i++ {
+		v := max * float64(i) / 4
+		out = append(out, chartTick{
+			Y:     chartTop + plotH - plotH*float64(i)/4,
+			Label: strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) + unit,
+		})
+	}
+	return out
+}
+
+// weekLabel shortens "2024-W15" to "W15".
+func weekLabel(w string) string {
+	if _, after, ok := strings.Cut(w, "-"); ok {
+		return after
+	}
+	return w
+}
+
+// weeklyCharts draws weekly volume as bars and the weekly median first
+// response (working hours) as a line; nil when there is no week to draw.
+func weeklyCharts(weeks []sla.WeekRow) (*barChart, *lineChart) {
+	if len(weeks) == 0 {
+		return nil, nil
+	}
+	plotW := float64(chartW - chartLeft - 8)
+	plotH := float64(chartH - chartTop - chartBottom)
+	slot := plotW / float64(len(weeks))
+	base := chartTop + plotH
+
+	maxN, maxH := 0.0, 0.0
+	for _, w := range weeks {
+		maxN = math.Max(maxN, float64(w.Received))
+		if w.FirstResponseMedian != nil {
+			maxH = math.Max(maxH, *w.FirstResponseMedian/60)
+		}
+	}
+	maxN, maxH = niceMax(maxN), niceMax(maxH)
+
+	bars := &barChart{W: chartW, H: chartH, Ticks: ticks(maxN, plotH, ""), BaseY: base, Right: chartW - 8}
+	line := &lineChart{W: chartW, H: chartH, Ticks: ticks(maxH, plotH, " j"), BaseY: base, Right: chartW - 8}
+	var pts []string
+	for i, w := range weeks {
+		x := chartLeft + slot*float64(i)
+		h := plotH * float64(w.Received) / maxN
+		label := weekLabel(w.Week)
+		bars.Bars = append(bars.Bars, chartBar{
+			X: x + slot*0.15, Width: slot * 0.7, Y: base - h, Height: h,
+			LabelX: x + slot/2, Label: label,
+			Title: fmt.Sprintf("%s: %d tiket", w.Week, w.Received),
+		})
+		line.Labels = append(line.Labels, chartBar{LabelX: x + slot/2, Label: label})
+		if w.FirstResponseMedian == nil {
+			continue
+		}
+		cx, cy := x+slot/2, base-plotH*(*w.FirstResponseMedian/60)/maxH
+		pts = append(pts, fmt.Sprintf("%.1f,%.1f", cx, cy))
+		line.Dots = append(line.Dots, chartDot{X: cx, Y: cy, Title: fmt.Sprintf("%s: median %s", w.Week, minutes(w.FirstResponseMedian))})
+	}
+	line.Points = strings.Join(pts, " ")
+	return bars, line
+}

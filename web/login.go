@@ -1,0 +1,72 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+const rateLimitedText = "Terlalu banyak percobaan masuk yang gagal. Silakan coba lagi dalam 15 menit."
+
+type loginView struct {
+	Username string
+	Next     string
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/queue"
+	}
+	return next
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if a, err := s.authenticate(r); err == nil && a != nil {
+		http.Redirect(w, r, "/queue", http.StatusSeeOther)
+		return
+	}
+	d := &pageData{Title: "Masuk", CSRF: s.anonCSRF(w, r), Body: loginView{Next: safeNext(r.URL.Query().Get("next"))}}
+	s.render(w, r, http.StatusOK, "login", d)
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	username, password := r.PostFormValue("username"), r.PostFormValue("password")
+	view := loginView{Username: username, Next: safeNext(r.PostFormValue("next"))}
+	d := &pageData{Title: "Masuk", CSRF: s.anonCSRF(w, r), Body: view}
+	if !validAnonCSRF(r) {
+		d.Error = "Formulir kedaluwarsa. Silakan coba masuk lagi."
+		s.render(w, r, http.StatusForbidden, "login", d)
+		return
+	}
+	_, token, err := s.login(r.Context(), username, password, clientIP(r))
+	switch {
+	case errors.Is(err, errRateLimited):
+		d.Error = rateLimitedText
+		s.render(w, r, http.StatusTooManyRequests, "login", d)
+		return
+	case err != nil:
+		status := httpStatus(sigap.ErrorCode(err))
+		d.Error = sigap.ErrorMessage(err)
+		if status == http.StatusInternalServerError {
+			s.cfg.Logger.Error("web: login", "err", err)
+			d.Error = internalErrorText
+		}
+		s.render(w, r, status, "login", d)
+		return
+	}
+	s.setSessionCookie(w, token)
+	http.Redirect(w, r, view.Next, http.StatusSeeOther)
+}
+
+func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request, a *auth) {
+	if err := s.logout(r.Context(), a); err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	s.clearSessionCookie(w)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}

@@ -1,0 +1,197 @@
+// Package web serves the staff dashboard (queue, ticket pages, supervisor
+// overview, admin), its JSON API and the public web chat. Pages are
+// server-rendered html/template; templates and static files are embedded,
+// so the binary works offline with no CDN.
+package web
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot/webchat"
+	"github.com/pemkab-kebumen/sigap/desk"
+	"github.com/pemkab-kebumen/sigap/sla"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Config is what the web server needs.
+type Config struct {
+	Store    sigap.Store
+	Desk     *desk.Desk
+	KB       *sigap.LiveKB
+	Calendar *sla.Calendar
+	// Receiver takes the web chat's inbound messages (the bot).
+	Receiver sigap.Receiver
+	Now      sigap.Clock
+	Logger   *slog.Logger
+	// Channels reports the state of each messaging channel.
+	Channels func() []sigap.ChannelState
+	// WhatsAppLink returns the QR code to link the WhatsApp number, or
+	// linked=true once it is; nil when WhatsApp is disabled.
+	WhatsAppLink func(ctx context.Context) (qrPNG []byte, linked bool, err error)
+	// SaveKB persists a knowledge base an admin edited.
+	SaveKB func(ctx context.Context, kb *sigap.KB) error
+	// DataDir is Sigap's data folder, where adapters store citizens'
+	// photos and files; /media/ serves only files inside it. Empty
+	// disables /media/.
+	DataDir string
+	// SecureCookies marks cookies Secure (serve over HTTPS).
+	SecureCookies bool
+}
+
+// Server is the dashboard, the API and the web chat.
+type Server struct {
+	cfg     Config
+	pages   map[string]*template.Template
+	static  fs.FS
+	limiter *loginLimiter
+	staff   *hub
+	chat    *webchat.Adapter
+	media   *os.Root
+	// dataDir is DataDir made absolute.
+	dataDir string
+	handler http.Handler
+}
+
+// New checks cfg and builds the server.
+func New(cfg Config) (*Server, error) {
+	switch {
+	case cfg.Store == nil:
+		return nil, fmt.Errorf("web: config without Store")
+	case cfg.Desk == nil:
+		return nil, fmt.Errorf("web: config without Desk")
+	case cfg.KB == nil:
+		return nil, fmt.Errorf("web: config without KB")
+	case cfg.Calendar == nil:
+		return nil, fmt.Errorf("web: config without Calendar")
+	case cfg.Receiver == nil:
+		return nil, fmt.Errorf("web: config without Receiver")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Channels == nil {
+		cfg.Channels = func() []sigap.ChannelState { return nil }
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	static, err := fs.Sub(assets, "static")
+	if err != nil {
+		return nil, fmt.Errorf("web: static files: %w", err)
+	}
+	s := &Server{
+		cfg:     cfg,
+		pages:   pages,
+		static:  static,
+		limiter: newLoginLimiter(cfg.Now),
+		staff:   newHub(),
+		chat:    webchat.New(),
+	}
+	if cfg.DataDir != "" {
+		if s.dataDir, err = filepath.Abs(cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("web: data folder %s: %w", cfg.DataDir, err)
+		}
+		if err := os.MkdirAll(s.dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("web: data folder: %w", err)
+		}
+		if s.media, err = os.OpenRoot(s.dataDir); err != nil {
+			return nil, fmt.Errorf("web: data folder: %w", err)
+		}
+	}
+	s.handler = securityHeaders(s.routes())
+	return s, nil
+}
+
+// Handler serves everything but /healthz, /metrics and the Telegram
+// webhook, which the caller mounts beside it.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// TicketChanged tells the dashboards watching the queue about a committed
+// ticket change. Pass it as the desk's OnChange.
+func (s *Server) TicketChanged(t sigap.Ticket) { s.staff.publish(t) }
+
+// WebChat is the sigap.Sender of the web channel.
+func (s *Server) WebChat() *webchat.Adapter { return s.chat }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles(s.static)))
+
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.loginForm)
+	mux.Handle("POST /logout", s.page(s.logoutForm))
+	mux.Handle("GET /queue", s.page(s.queuePage))
+	mux.Handle("GET /tickets/{code}", s.page(s.ticketPage))
+	mux.Handle("POST /tickets/{code}/{action}", s.page(s.ticketAction))
+	mux.Handle("GET /overview", s.page(s.supervisor(s.overviewPage)))
+	mux.Handle("GET /admin", s.page(s.admin(s.adminPage)))
+	mux.Handle("POST /admin/staff", s.page(s.admin(s.adminAddStaff)))
+	mux.Handle("POST /admin/staff/{username}", s.page(s.admin(s.adminUpdateStaff)))
+	mux.Handle("GET /admin/opds/{code}", s.page(s.admin(s.adminOPDPage)))
+	mux.Handle("POST /admin/opds/{code}", s.page(s.admin(s.adminSaveOPD)))
+	mux.Handle("GET /admin/faqs/{id}", s.page(s.admin(s.adminFAQPage)))
+	mux.Handle("POST /admin/faqs/{id}", s.page(s.admin(s.adminSaveFAQ)))
+	mux.Handle("GET /events", s.page(s.staffEvents))
+	mux.Handle("GET /media/{path...}", s.page(s.mediaFile))
+
+	mux.HandleFunc("POST /api/login", s.apiLogin)
+	mux.Handle("POST /api/logout", s.api(s.apiLogout))
+	mux.Handle("GET /api/tickets", s.api(s.apiTickets))
+	mux.Handle("GET /api/tickets/{code}", s.api(s.apiTicket))
+	mux.Handle("POST /api/tickets/{code}/{action}", s.api(s.apiTicketAction))
+	mux.Handle("GET /api/reports", s.api(s.supervisor(s.apiReports)))
+
+	mux.HandleFunc("GET /chat", s.chatPage)
+	mux.HandleFunc("POST /chat/send", s.chatSend)
+	mux.HandleFunc("GET /chat/events", s.chatEvents)
+	return mux
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/queue", http.StatusSeeOther)
+}
+
+// securityHeaders sets the headers every response carries. The CSP allows
+// no inline script or style: the pages load only /static/ files.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// staticFiles serves the embedded assets; they change only with the binary,
+// so browsers may cache them for a while.
+func staticFiles(fsys fs.FS) http.Handler {
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,301 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot"
+	"github.com/pemkab-kebumen/sigap/desk"
+	"github.com/pemkab-kebumen/sigap/kb"
+	"github.com/pemkab-kebumen/sigap/sla"
+	"github.com/pemkab-kebumen/sigap/storage"
+)
+
+// testKB has two agencies and the triage desk, open around the clock so
+// that due times are plain additions.
+const testKB = `
+prefix: TST
+triage_opd: DISKOMINFO
+calendar:
+  timezone: Asia/Jakarta
+  hours: {mon: "00:00-24:00", tue: "00:00-24:00", wed: "00:00-24:00", thu: "00:00-24:00", fri: "00:00-24:00", sat: "00:00-24:00", sun: "00:00-24:00"}
+sla:
+  first_response: 4h
+  resolution: 24h
+opds:
+  - code: DISDUKCAPIL
+    name: Dinas Kependudukan dan Pencatatan Sipil
+    keywords: [ktp]
+    sla: {first_response: 2h}
+  - code: DINKES
+    name: Dinas Kesehatan
+    keywords: [puskesmas]
+  - code: DISKOMINFO
+    name: Dinas Komunikasi dan Informatika
+faqs:
+  - id: ktp-syarat
+    opd: DISDUKCAPIL
+    questions: [syarat membuat ktp]
+    answer: Bawa fotokopi KK ke kantor Disdukcapil.
+`
+
+const testPassword = "rahasia-123"
+
+// keywordRouter routes by a keyword of the test KB: the web tests are
+// about the desk, not about triage quality.
+type keywordRouter struct{}
+
+func (keywordRouter) Decide(text string) sigap.Decision {
+	t := strings.ToLower(text)
+	switch {
+	case strings.Contains(t, "ktp"):
+		return sigap.Decision{Action: sigap.ActionRoute, OPD: "DISDUKCAPIL", Score: 0.9}
+	case strings.Contains(t, "puskesmas"):
+		return sigap.Decision{Action: sigap.ActionRoute, OPD: "DINKES", Score: 0.9}
+	}
+	return sigap.Decision{Action: sigap.ActionTriage, OPD: "DISKOMINFO", Score: 0.2}
+}
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type testEnv struct {
+	t     *testing.T
+	srv   *Server
+	ts    *httptest.Server
+	db    *storage.DB
+	bot   *bot.Bot
+	clock *testClock
+	kb    *sigap.LiveKB
+	saved []*sigap.KB
+	dir   string
+}
+
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	ctx := context.Background()
+	e := &testEnv{t: t, clock: &testClock{t: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)}, dir: t.TempDir()}
+	k, err := kb.Parse("test.yaml", []byte(testKB))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.kb = sigap.NewLiveKB(k)
+	cal, err := sla.NewCalendar(k.Calendar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.db, err = storage.Open(ctx, filepath.Join(e.dir, "sigap.db")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.db.Close() })
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d := desk.New(desk.Config{
+		Store: e.db, KB: e.kb, Calendar: cal, Now: e.clock.Now,
+		Texts:    bot.Texts{Loc: cal.Location()},
+		OnChange: func(tk sigap.Ticket) { e.srv.TicketChanged(tk) },
+	})
+	e.bot = bot.New(bot.Config{Store: e.db, Desk: d, Router: keywordRouter{}, Now: e.clock.Now, Logger: logger})
+	e.srv, err = New(Config{
+		Store: e.db, Desk: d, KB: e.kb, Calendar: cal, Receiver: e.bot, Now: e.clock.Now, Logger: logger,
+		DataDir: filepath.Join(e.dir, "data"),
+		SaveKB:  func(ctx context.Context, k *sigap.KB) error { e.saved = append(e.saved, k); return nil },
+		Channels: func() []sigap.ChannelState {
+			return []sigap.ChannelState{{Channel: sigap.Telegram, State: "connected", Since: e.clock.Now()}}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ts = httptest.NewServer(e.srv.Handler())
+	t.Cleanup(e.ts.Close)
+	for _, s := range []struct {
+		user string
+		role sigap.Role
+		opd  string
+	}{
+		{"sari", sigap.RoleAgent, "DISDUKCAPIL"},
+		{"dina", sigap.RoleAgent, "DINKES"},
+		{"kepala", sigap.RoleSupervisor, ""},
+		{"admin", sigap.RoleAdmin, ""},
+	} {
+		e.addStaff(s.user, s.role, s.opd)
+	}
+	return e
+}
+
+func (e *testEnv) addStaff(user string, role sigap.Role, opd string) {
+	e.t.Helper()
+	st, err := NewStaff(e.kb.Get(), user, "Ibu "+user, role, opd, testPassword)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := e.db.Update(ctx, func(tx sigap.Tx) error { return tx.CreateStaff(ctx, st) }); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// citizenAsks sends a Telegram message through the bot and returns the
+// code of the ticket it opened.
+func (e *testEnv) citizenAsks(from, name, phone, text string) string {
+	e.t.Helper()
+	ctx := context.Background()
+	addr, err := sigap.ParseAddress(from)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	in := sigap.Inbound{From: addr, Name: name, Phone: phone, PlatformID: from + "-" + text, Kind: sigap.KindText, Text: text, At: e.clock.Now()}
+	if err := e.bot.Receive(ctx, in); err != nil {
+		e.t.Fatal(err)
+	}
+	return e.openTicket(addr)
+}
+
+func (e *testEnv) openTicket(addr sigap.Address) string {
+	e.t.Helper()
+	ctx := context.Background()
+	var code string
+	err := e.db.View(ctx, func(tx sigap.Tx) error {
+		c, err := tx.CitizenByAddress(ctx, addr)
+		if err != nil {
+			return err
+		}
+		t, err := tx.OpenTicket(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		code = t.Code
+		return nil
+	})
+	if err != nil {
+		e.t.Fatalf("open ticket of %s: %v", addr, err)
+	}
+	return code
+}
+
+// client is one browser or API caller with its own cookies.
+type client struct {
+	e    *testEnv
+	http *http.Client
+	csrf string
+	// header is added to every request (Origin, Sec-Fetch-Site, ...).
+	header http.Header
+}
+
+func (e *testEnv) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{e: e, header: http.Header{}, http: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// loggedIn returns a client signed in as user through the JSON API.
+func (e *testEnv) loggedIn(user string) *client {
+	e.t.Helper()
+	c := e.client()
+	var out struct{ CSRF string }
+	if status := c.postJSON("/api/login", map[string]string{"username": user, "password": testPassword}, &out); status != http.StatusOK {
+		e.t.Fatalf("login %s: status %d", user, status)
+	}
+	c.csrf = out.CSRF
+	return c
+}
+
+func (c *client) do(req *http.Request) *http.Response {
+	c.e.t.Helper()
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	return resp
+}
+
+func (c *client) get(path string) (int, string, http.Header) {
+	c.e.t.Helper()
+	req, _ := http.NewRequest("GET", c.e.ts.URL+path, nil)
+	resp := c.do(req)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+func (c *client) getJSON(path string, v any) int {
+	c.e.t.Helper()
+	status, body, _ := c.get(path)
+	if v != nil && status == http.StatusOK {
+		if err := json.Unmarshal([]byte(body), v); err != nil {
+			c.e.t.Fatalf("GET %s: %v in %s", path, err, body)
+		}
+	}
+	return status
+}
+
+func (c *client) postJSON(path string, in, out any) int {
+	c.e.t.Helper()
+	data, _ := json.Marshal(in)
+	req, _ := http.NewRequest("POST", c.e.ts.URL+path, strings.NewReader(string(data)))
+	req.Header.Set("Content-Type", "application/json")
+	resp := c.do(req)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if out != nil && resp.StatusCode == http.StatusOK {
+		if err := json.Unmarshal(body, out); err != nil {
+			c.e.t.Fatalf("POST %s: %v in %s", path, err, body)
+		}
+	}
+	return resp.StatusCode
+}
+
+// postForm posts a form as a browser does; the caller adds csrf.
+func (c *client) postForm(path string, form url.Values) (int, string, http.Header) {
+	c.e.t.Helper()
+	req, _ := http.NewRequest("POST", c.e.ts.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp := c.do(req)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+var hiddenField = regexp.MustCompile(`name="(csrf|msgid)" value="([^"]*)"`)
+
+// hidden returns the value of a hidden form field on a page.
+func hidden(page, name string) string {
+	for _, m := range hiddenField.FindAllStringSubmatch(page, -1) {
+		if m[1] == name {
+			return m[2]
+		}
+	}
+	return ""
+}
