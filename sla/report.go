@@ -1,0 +1,306 @@
+package sla
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+// ReportSource is what a report reads; a sigap.Tx satisfies it.
+type ReportSource interface {
+	// ReportTickets calls fn for each ticket created in [from, to).
+	ReportTickets(ctx context.Context, from, to time.Time, fn func(sigap.ReportTicket) error) error
+	// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id.
+	FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error)
+}
+
+// Report is how each OPD answered the tickets created in [From, To), as
+// seen at At. Times are working minutes on the calendar. The JSON keys of
+// Row, From, To, At, OPDs and Total are a published contract.
+type Report struct {
+	From  string    `json:"from"` // YYYY-MM-DD in the calendar's zone
+	To    string    `json:"to"`   // exclusive
+	At    time.Time `json:"at"`
+	OPDs  []Row     `json:"opds"`
+	Total Row       `json:"total"`
+	// Beyond the contract.
+	Staff   []StaffRow `json:"staff"`
+	TopFAQs []FAQCount `json:"top_faqs"`
+	Weeks   []WeekRow  `json:"weeks"`
+}
+
+// Row holds one OPD's figures, or the total's. Figures that have no value
+// — a median of no tickets, a percentage of none — are null in JSON and
+// empty in CSV, rather than a misleading 0.
+type Row struct {
+	OPD                 string   `json:"opd,omitempty"`
+	Name                string   `json:"name,omitempty"`
+	Received            int      `json:"received"`
+	Answered            int      `json:"answered"` // with a staff reply by At
+	Resolved            int      `json:"resolved"` // resolved by At
+	Open                int      `json:"open"`     // not resolved by At
+	FirstResponseMedian *float64 `json:"first_response_median_min"`
+	FirstResponseP90    *float64 `json:"first_response_p90_min"`
+	ResolutionMedian    *float64 `json:"resolution_median_min"`
+	Met                 int      `json:"first_response_met"`
+	Breached            int      `json:"first_response_breached"`
+	// SLAMetPct is Met / (Met + Breached) × 100 to one decimal; null while
+	// no ticket has either met or missed its target.
+	SLAMetPct *float64 `json:"sla_met_pct"`
+	// Total only: answers the FAQ gave without a human, and their share of
+	// all questions, FAQAnswered / (FAQAnswered + Received) × 100.
+	FAQAnswered      *int     `json:"faq_answered,omitempty"`
+	FAQDeflectionPct *float64 `json:"faq_deflection_pct,omitempty"`
+	// Backlog is the open tickets by working age at At.
+	Backlog Backlog `json:"backlog"`
+}
+
+// Backlog buckets open tickets by age in working days; a working day is
+// the calendar's average day (7h30m for Kebumen).
+type Backlog struct {
+	UnderOneDay   int `json:"under_1_day"`
+	OneToThree    int `json:"1_to_3_days"`
+	OverThreeDays int `json:"over_3_days"`
+}
+
+// StaffRow is one staff member's first responses.
+type StaffRow struct {
+	Staff               string   `json:"staff"`
+	FirstResponses      int      `json:"first_responses"`
+	FirstResponseMedian *float64 `json:"first_response_median_min"`
+}
+
+// FAQCount is how often the bot answered with one FAQ.
+type FAQCount struct {
+	FAQ   string `json:"faq"`
+	OPD   string `json:"opd"`
+	Count int    `json:"count"`
+}
+
+// WeekRow is one ISO week of the range, by ticket creation.
+type WeekRow struct {
+	Week                string   `json:"week"` // "2024-W14"
+	Received            int      `json:"received"`
+	Answered            int      `json:"answered"`
+	FirstResponseMedian *float64 `json:"first_response_median_min"`
+}
+
+// tally accumulates one row's figures without keeping the tickets.
+type tally struct {
+	received, answered, resolved, open, met, breached int
+	firstResponse, resolution                         histogram
+	backlog                                           Backlog
+}
+
+// BuildReport reads the tickets created in [from, to) and the FAQ answers
+// given then, and computes the report as seen at at. Memory depends on
+// the number of OPDs, staff and weeks, not on the number of tickets.
+func BuildReport(ctx context.Context, src ReportSource, kb *sigap.KB, cal *Calendar, from, to, at time.Time) (*Report, error) {
+	if !to.After(from) {
+		return nil, sigap.Errorf(sigap.EINVALID, "report: the end date must be after the start date")
+	}
+	workingDay := time.Duration(cal.weekMinutes) * time.Minute / time.Duration(cal.workingWeekdays())
+	byOPD := map[string]*tally{}
+	total := &tally{}
+	byStaff := map[string]*histogram{}
+	byWeek := map[int]*tally{} // keyed by ISO year × 100 + week
+	err := src.ReportTickets(ctx, from, to, func(t sigap.ReportTicket) error {
+		o := byOPD[t.OPD]
+		if o == nil {
+			o = &tally{}
+			byOPD[t.OPD] = o
+		}
+		y, w := t.CreatedAt.In(cal.loc).ISOWeek()
+		week := y*100 + w
+		wk := byWeek[week]
+		if wk == nil {
+			wk = &tally{}
+			byWeek[week] = wk
+		}
+		for _, x := range []*tally{o, total, wk} {
+			x.received++
+		}
+
+		due := t.FirstResponseDue
+		if due.IsZero() {
+			due = cal.Add(t.CreatedAt, kb.Policy(t.OPD).FirstResponse)
+		}
+		answered := !t.FirstResponseAt.IsZero() && !t.FirstResponseAt.After(at)
+		if answered {
+			d := cal.Between(t.CreatedAt, t.FirstResponseAt)
+			for _, x := range []*tally{o, total, wk} {
+				x.answered++
+				x.firstResponse.add(d)
+			}
+			if t.FirstResponder != "" {
+				h := byStaff[t.FirstResponder]
+				if h == nil {
+					h = &histogram{}
+					byStaff[t.FirstResponder] = h
+				}
+				h.add(d)
+			}
+		}
+		switch {
+		case answered && t.FirstResponseAt.After(due), !answered && at.After(due):
+			o.breached++
+			total.breached++
+		case answered:
+			o.met++
+			total.met++
+		}
+
+		if !t.ResolvedAt.IsZero() && !t.ResolvedAt.After(at) {
+			d := ResolutionTime(cal, t.CreatedAt, t.ResolvedAt, t.PausedWork)
+			for _, x := range []*tally{o, total} {
+				x.resolved++
+				x.resolution.add(d)
+			}
+			return nil
+		}
+		age := cal.Between(t.CreatedAt, at)
+		for _, x := range []*tally{o, total} {
+			x.open++
+			switch {
+			case age < workingDay:
+				x.backlog.UnderOneDay++
+			case age <= 3*workingDay:
+				x.backlog.OneToThree++
+			default:
+				x.backlog.OverThreeDays++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("report: tickets: %w", err)
+	}
+	faqCounts, err := src.FAQAnswerCounts(ctx, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("report: FAQ answers: %w", err)
+	}
+
+	r := &Report{
+		From: from.In(cal.loc).Format(time.DateOnly),
+		To:   to.In(cal.loc).Format(time.DateOnly),
+		At:   at.In(cal.loc),
+	}
+	for _, code := range opdOrder(kb, byOPD) {
+		row := byOPD[code].row()
+		row.OPD = code
+		if o, ok := kb.OPD(code); ok {
+			row.Name = o.Name
+		}
+		r.OPDs = append(r.OPDs, row)
+	}
+	r.Total = total.row()
+	faqAnswered := 0
+	for id, n := range faqCounts {
+		faqAnswered += n
+		f, _ := kb.FAQ(id)
+		r.TopFAQs = append(r.TopFAQs, FAQCount{FAQ: id, OPD: f.OPD, Count: n})
+	}
+	slices.SortFunc(r.TopFAQs, func(a, b FAQCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.FAQ, b.FAQ)
+	})
+	r.TopFAQs = r.TopFAQs[:min(len(r.TopFAQs), 10)]
+	r.Total.FAQAnswered = &faqAnswered
+	r.Total.FAQDeflectionPct = percent(faqAnswered, faqAnswered+total.received)
+
+	for _, name := range sortedKeys(byStaff) {
+		h := byStaff[name]
+		median, _, _ := h.quantiles()
+		r.Staff = append(r.Staff, StaffRow{Staff: name, FirstResponses: h.n, FirstResponseMedian: minutesOrNil(median, h.n)})
+	}
+	for _, week := range sortedKeys(byWeek) {
+		wk := byWeek[week]
+		median, _, _ := wk.firstResponse.quantiles()
+		r.Weeks = append(r.Weeks, WeekRow{Week: fmt.Sprintf("%04d-W%02d", week/100, week%100), Received: wk.received, Answered: wk.answered,
+			FirstResponseMedian: minutesOrNil(median, wk.firstResponse.n)})
+	}
+	return r, nil
+}
+
+func (x *tally) row() Row {
+	r := Row{
+		Received: x.received, Answered: x.answered, Resolved: x.resolved, Open: x.open,
+		Met: x.met, Breached: x.breached, SLAMetPct: percent(x.met, x.met+x.breached),
+		Backlog: x.backlog,
+	}
+	if median, p90, ok := x.firstResponse.quantiles(); ok {
+		r.FirstResponseMedian, r.FirstResponseP90 = round2(median), round2(p90)
+	}
+	if median, _, ok := x.resolution.quantiles(); ok {
+		r.ResolutionMedian = round2(median)
+	}
+	return r
+}
+
+// opdOrder lists the OPDs with tickets in the KB's order, then any no
+// longer in the KB, alphabetically.
+func opdOrder(kb *sigap.KB, byOPD map[string]*tally) []string {
+	var codes []string
+	for _, o := range kb.OPDs {
+		if byOPD[o.Code] != nil {
+			codes = append(codes, o.Code)
+		}
+	}
+	for _, code := range sortedKeys(byOPD) {
+		if _, ok := kb.OPD(code); !ok {
+			codes = append(codes, code)
+		}
+	}
+	return codes
+}
+
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// percent returns part/whole × 100 to one decimal, nil when whole is 0.
+func percent(part, whole int) *float64 {
+	if whole == 0 {
+		return nil
+	}
+	v := math.Round(float64(part)*1000/float64(whole)) / 10
+	return &v
+}
+
+// round2 keeps minutes to two decimals: exact for whole and half minutes,
+// and below a second of error otherwise.
+func round2(v float64) *float64 {
+	v = math.Round(v*100) / 100
+	return &v
+}
+
+func minutesOrNil(v float64, n int) *float64 {
+	if n == 0 {
+		return nil
+	}
+	return round2(v)
+}
+
+// workingWeekdays counts the weekdays with working hours.
+func (c *Calendar) workingWeekdays() int {
+	n := 0
+	for _, m := range c.dayMinutes {
+		if m > 0 {
+			n++
+		}
+	}
+	return n
+}
