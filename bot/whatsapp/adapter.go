@@ -78,6 +78,7 @@ type Adapter struct {
 	// sentParts counts the parts of a split reply already delivered, by
 	// outbox id, so a retry after a failed part does not repeat them.
 	sentParts map[int64]int
+	webLink   *webLink // the admin page's linking session, if any
 }
 
 // New opens the WhatsApp session store in cfg.DB, creating or upgrading

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
+	qrcode "github.com/skip2/go-qrcode"
 	"go.mau.fi/whatsmeow"
 
 	sigap "github.com/pemkab-kebumen/sigap"
@@ -92,6 +94,70 @@ func (a *Adapter) Link(ctx context.Context, phone string, show func(code string)
 			return fmt.Errorf("whatsapp: link: unexpected %s", item.Event)
 		}
 	}
+}
+
+// webLink is a linking session the admin page started.
+type webLink struct {
+	ready chan struct{} // closed at the first QR code or at the end
+	code  string        // the QR code to show now
+	err   error         // why the session ended without linking
+	done  bool
+}
+
+// LinkQR serves the admin page's linking panel. When the number is linked
+// it reports linked. Otherwise it starts a linking session in the
+// background, unless one runs, and returns the QR code to scan as a PNG;
+// the page reloads to get the next code, as WhatsApp rotates them. When the
+// session fails before its first code (WhatsApp unreachable), the call
+// returns why; a call after a session ended starts a new one.
+func (a *Adapter) LinkQR(ctx context.Context) (qrPNG []byte, linked bool, err error) {
+	if a.session().Store.ID != nil {
+		return nil, true, nil
+	}
+	a.mu.Lock()
+	l := a.webLink
+	if l == nil || l.done {
+		l = &webLink{ready: make(chan struct{})}
+		a.webLink = l
+		go a.runWebLink(l)
+	}
+	a.mu.Unlock()
+	select {
+	case <-l.ready:
+	case <-ctx.Done():
+		return nil, false, fmt.Errorf("whatsapp: waiting for a QR code: %w", ctx.Err())
+	}
+	a.mu.Lock()
+	code, linkErr, done := l.code, l.err, l.done
+	a.mu.Unlock()
+	switch {
+	case done && linkErr == nil:
+		return nil, true, nil
+	case done:
+		return nil, false, linkErr
+	}
+	png, err := qrcode.Encode(code, qrcode.Medium, 320)
+	if err != nil {
+		return nil, false, fmt.Errorf("whatsapp: QR code: %w", err)
+	}
+	return png, false, nil
+}
+
+func (a *Adapter) runWebLink(l *webLink) {
+	var once sync.Once
+	err := a.Link(a.life, "", func(code string) {
+		a.mu.Lock()
+		l.code = code
+		a.mu.Unlock()
+		once.Do(func() { close(l.ready) })
+	})
+	if err != nil {
+		a.log.Warn("whatsapp: linking from the admin page", "err", err)
+	}
+	a.mu.Lock()
+	l.err, l.done = err, true
+	a.mu.Unlock()
+	once.Do(func() { close(l.ready) })
 }
 
 // checkPhone rejects what WhatsApp's pairing would reject later with a
