@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -274,4 +275,35 @@ func TestDefault(t *testing.T) {
 	if err != nil || len(again.FAQs) != len(k.FAQs) {
 		t.Errorf("DefaultYAML does not parse to the default KB: %v", err)
 	}
+}
+
+func TestMarshalRoundTrip(t *testing.T) {
+	for name, k := range map[string]*sigap.KB{"default": kb.Default(), "minimal": mustParse(t, minimal)} {
+		data, err := kb.Marshal(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := kb.Parse("marshalled.yaml", data)
+		if err != nil {
+			t.Fatalf("%s: the marshalled KB does not parse: %v\n%s", name, err, data)
+		}
+		if !reflect.DeepEqual(again, k) {
+			t.Errorf("%s: round trip changed the KB:\n got %+v\nwant %+v", name, again, k)
+		}
+	}
+	data, _ := kb.Marshal(mustParse(t, minimal))
+	for _, want := range []string{"first_response: 4h\n", "resolution: 24h\n", `mon: 07:30-16:00`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("marshalled KB lacks %q:\n%s", want, data)
+		}
+	}
+}
+
+func mustParse(t *testing.T, src string) *sigap.KB {
+	t.Helper()
+	k, err := kb.Parse("kb.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
