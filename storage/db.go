@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -52,6 +53,9 @@ const readerParams = "_query_only=1&_busy_timeout=5000&_txlock=deferred"
 // Open opens or creates the database at path and brings its schema up to
 // date. ":memory:" gives a private in-memory database, for tests.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	if path == "" {
+		return nil, sigap.Errorf(sigap.EINVALID, "storage: no database path given")
+	}
 	db := &DB{path: path, now: time.Now}
 	for _, o := range opts {
 		o(db)
@@ -69,7 +73,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		db.writer.SetConnMaxIdleTime(0)
 		db.reader, db.shared = db.writer, true
 	} else {
-		uri := "file:" + escapePath(path)
+		// Clean turns a leading "//" into "/": in a URI it would start a
+		// host name.
+		uri := "file:" + escapePath(filepath.Clean(path))
 		db.writer, err = sql.Open("sqlite3", uri+"?"+writerParams)
 		if err != nil {
 			return nil, fmt.Errorf("storage: open %s: %w", path, err)

@@ -80,6 +80,7 @@ func TestOpenRefuses(t *testing.T) {
 	}{
 		{"a file that is not SQLite", garbage, []string{garbage, "not a SQLite database"}},
 		{"a schema newer than the program", newer, []string{newer, "schema version 9999 is newer", "upgrade sigap"}},
+		{"no path", "", []string{"no database path"}},
 		{"a missing directory", filepath.Join(dir, "missing", "sigap.db"), []string{filepath.Join(dir, "missing", "sigap.db")}},
 	}
 	for _, tt := range tests {
@@ -103,21 +104,28 @@ func TestOpenRefuses(t *testing.T) {
 	}
 }
 
-func TestPathWithURICharacters(t *testing.T) {
+func TestPathsThatAreNotURIs(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "data #1?50%.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	addCitizen(t, db, "tg:1001")
-	view(t, db, func(tx sigap.Tx) error {
-		_, err := tx.CitizenByAddress(ctx, sigap.Address{Channel: sigap.Telegram, ID: "1001"})
-		return err
-	})
-	db.Close()
-	if _, err := os.Stat(path); err != nil {
-		t.Errorf("database not at %s: %v", path, err)
+	dir := t.TempDir()
+	for _, path := range []string{
+		filepath.Join(dir, "data #1?50%.db"),
+		"/" + filepath.Join(dir, "double-slash.db"),
+	} {
+		t.Run(path, func(t *testing.T) {
+			db, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			addCitizen(t, db, "tg:1001")
+			view(t, db, func(tx sigap.Tx) error {
+				_, err := tx.CitizenByAddress(ctx, sigap.Address{Channel: sigap.Telegram, ID: "1001"})
+				return err
+			})
+			db.Close()
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("database not at %s: %v", path, err)
+			}
+		})
 	}
 }
 
