@@ -36,7 +36,7 @@ type Config struct {
 	// whatsmeow's session tables live next to Sigap's.
 	DB *sql.DB
 	// DataDir is where downloaded photos go; a photo's MediaRef is its
-	// path relative to DataDir.
+	// path, DataDir joined with whatsapp/<year-month>/<message id>.jpg.
 	DataDir string
 	Logger  *slog.Logger
 	Now     sigap.Clock

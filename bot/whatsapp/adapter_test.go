@@ -69,10 +69,10 @@ func TestHandleMessageSavesPhotos(t *testing.T) {
 			t.Fatal("not acknowledged")
 		}
 		in := recv.got[0]
-		if in.MediaRef != "whatsapp/2024-04/3EB0AA.jpg" || in.Text != "jalan berlubang" {
-			t.Fatalf("stored MediaRef %q text %q", in.MediaRef, in.Text)
+		if want := filepath.Join(dir, "whatsapp", "2024-04", "3EB0AA.jpg"); in.MediaRef != want || in.Text != "jalan berlubang" {
+			t.Fatalf("stored MediaRef %q text %q, want MediaRef %q", in.MediaRef, in.Text, want)
 		}
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(in.MediaRef)))
+		data, err := os.ReadFile(in.MediaRef)
 		if err != nil || !bytes.Equal(data, wa.photo) {
 			t.Errorf("photo file: %q, %v", data, err)
 		}

@@ -14,8 +14,9 @@ import (
 // subfolder per month so no folder grows without bound.
 const photoDir = "whatsapp"
 
-// savePhoto downloads the photo of evt into DataDir and returns its path
-// relative to DataDir. The file is written under a temporary name and
+// savePhoto downloads the photo of evt into DataDir and returns its path:
+// DataDir joined with whatsapp/<year-month>/<message id>.<ext>, the form the
+// dashboard resolves against its data folder. The file is written under a temporary name and
 // renamed, so a crash never leaves half a photo behind a valid name; a
 // redelivered message overwrites its own file.
 func (a *Adapter) savePhoto(ctx context.Context, wa waClient, evt *events.Message) (string, error) {
@@ -48,7 +49,7 @@ func (a *Adapter) savePhoto(ctx context.Context, wa waClient, evt *events.Messag
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return "", fmt.Errorf("whatsapp: save photo %s: %w", path, err)
 	}
-	return filepath.ToSlash(rel), nil
+	return path, nil
 }
 
 // safeName keeps the characters of a message id that are safe in a file
