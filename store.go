@@ -31,6 +31,10 @@ type Tx interface {
 	AddMessage(ctx context.Context, m *Message) (duplicate bool, err error)
 	// TicketMessages returns a ticket's thread, oldest first.
 	TicketMessages(ctx context.Context, ticketID int64) ([]Message, error)
+	// AttachMessages puts the citizen's messages that belong to no ticket
+	// and were written at or after since into the ticket's thread (the
+	// question an FAQ answered, a photo sent before the question).
+	AttachMessages(ctx context.Context, citizenID, ticketID int64, since time.Time) error
 	// CitizenMessages returns the newest limit messages of a citizen,
 	// oldest first, notes excluded (what the citizen's chat shows).
 	CitizenMessages(ctx context.Context, citizenID int64, limit int) ([]Message, error)
@@ -80,6 +84,11 @@ type Tx interface {
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByToken(ctx context.Context, tokenHash string) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+
+	// GetSetting returns a stored setting (ENOTFOUND when unset);
+	// PutSetting stores one.
+	GetSetting(ctx context.Context, key string) (string, error)
+	PutSetting(ctx context.Context, key, value string) error
 
 	// MarkAlert records that an SLA alert of a kind ("warn", "breach") was
 	// raised for a ticket; first is false when it was raised before.

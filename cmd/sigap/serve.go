@@ -1,0 +1,332 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot/telegram"
+	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
+	"github.com/pemkab-kebumen/sigap/kb"
+	"github.com/pemkab-kebumen/sigap/metrics"
+	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/web"
+)
+
+func init() {
+	register(command{name: "serve", summary: "run the service: channels, dashboard, outbox and SLA alerts", run: runServe})
+}
+
+// shutdownGrace is how long a stop may take before connections are cut.
+const shutdownGrace = 10 * time.Second
+
+// alertEvery is how often SLA warnings are checked.
+const alertEvery = time.Minute
+
+type serveFlags struct {
+	db, kb, http, dataDir   string
+	tgToken, tgAPI          string
+	tgWebhookURL, tgSecret  string
+	whatsapp, secureCookies bool
+	warnAt                  float64
+	waPerChatGap            time.Duration
+	waPerMinute             int
+}
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "serve")
+	var f serveFlags
+	fs.StringVar(&f.db, "db", envOr(env, "SIGAP_DB", defaultDB), "SQLite database `file` (env SIGAP_DB)")
+	fs.StringVar(&f.kb, "kb", env.Getenv("SIGAP_KB"), "knowledge base YAML `file` (env SIGAP_KB; default: the embedded Kebumen KB)")
+	fs.StringVar(&f.http, "http", envOr(env, "SIGAP_HTTP", "127.0.0.1:8080"), "dashboard and API listen `address` (env SIGAP_HTTP)")
+	fs.StringVar(&f.dataDir, "data", envOr(env, "SIGAP_DATA", "./data"), "`folder` for received photos and files (env SIGAP_DATA)")
+	fs.StringVar(&f.tgToken, "telegram-token", env.Getenv("SIGAP_TELEGRAM_TOKEN"), "Telegram bot `token` from BotFather (env SIGAP_TELEGRAM_TOKEN; empty: Telegram off)")
+	fs.StringVar(&f.tgAPI, "telegram-api", envOr(env, "SIGAP_TELEGRAM_API", telegram.DefaultAPIEndpoint), "Bot API endpoint `pattern` (env SIGAP_TELEGRAM_API)")
+	fs.StringVar(&f.tgWebhookURL, "telegram-webhook-url", env.Getenv("SIGAP_TELEGRAM_WEBHOOK_URL"), "receive Telegram by webhook instead of long polling: the public HTTPS `url` that reaches /telegram/webhook (env SIGAP_TELEGRAM_WEBHOOK_URL)")
+	fs.StringVar(&f.tgSecret, "telegram-webhook-secret", env.Getenv("SIGAP_TELEGRAM_WEBHOOK_SECRET"), "secret `token` Telegram sends with each webhook call (env SIGAP_TELEGRAM_WEBHOOK_SECRET)")
+	fs.BoolVar(&f.whatsapp, "whatsapp", envBool(env, "SIGAP_WHATSAPP"), "enable WhatsApp (env SIGAP_WHATSAPP=1); link first with 'sigap whatsapp link'")
+	fs.DurationVar(&f.waPerChatGap, "whatsapp-chat-gap", 3*time.Second, "least time between two WhatsApp messages to one chat")
+	fs.IntVar(&f.waPerMinute, "whatsapp-per-minute", 20, "most WhatsApp messages sent per minute in all")
+	fs.BoolVar(&f.secureCookies, "secure-cookies", envBool(env, "SIGAP_SECURE_COOKIES"), "mark cookies Secure (behind HTTPS) (env SIGAP_SECURE_COOKIES=1)")
+	fs.Float64Var(&f.warnAt, "sla-warn-at", 0.75, "warn an OPD's staff when this share of the first-response target has passed")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if f.tgWebhookURL != "" && len(f.tgSecret) < 16 {
+		return fmt.Errorf("--telegram-webhook-secret (SIGAP_TELEGRAM_WEBHOOK_SECRET) must be at least 16 characters when a webhook URL is set")
+	}
+	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	return serve(ctx, f, log)
+}
+
+func envBool(env *Env, name string) bool {
+	b, _ := strconv.ParseBool(env.Getenv(name))
+	return b
+}
+
+func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
+	k, err := loadKB(f.kb)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, f.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if k, err = savedKB(ctx, db, k, f.kb != "", log); err != nil {
+		return err
+	}
+
+	reg := metrics.New()
+	senders := map[sigap.Channel]sigap.Sender{}
+	var webSrv *web.Server
+	c, err := newCore(ctx, coreConfig{KB: k, Store: db, Now: time.Now, Logger: log, Metrics: reg, Senders: senders,
+		OnChange: func(t sigap.Ticket) {
+			if webSrv != nil {
+				webSrv.TicketChanged(t)
+			}
+		}})
+	if err != nil {
+		return err
+	}
+	reg.Gauge("sigap_outbox_backlog", "Messages waiting in the outbox.", func() float64 {
+		var n int
+		db.View(context.Background(), func(tx sigap.Tx) error {
+			var err error
+			n, err = tx.OutboxBacklog(context.Background())
+			return err
+		})
+		return float64(n)
+	})
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	spawn := func(name string, fn func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(ctx); err != nil && ctx.Err() == nil {
+				log.Error(name+" stopped", "err", err)
+			}
+		}()
+	}
+	var states []func() sigap.ChannelState
+
+	// Telegram.
+	var tg *telegram.Adapter
+	if f.tgToken != "" {
+		tg, err = telegram.New(ctx, telegram.Config{Token: f.tgToken, APIEndpoint: f.tgAPI, Logger: log})
+		if err != nil {
+			return fmt.Errorf("telegram: %w", err)
+		}
+		senders[sigap.Telegram] = tg
+		states = append(states, tg.State)
+		if f.tgWebhookURL != "" {
+			if err := tg.SetWebhook(ctx, f.tgWebhookURL, f.tgSecret); err != nil {
+				log.Error("telegram: set webhook; Telegram will not deliver until it succeeds", "err", err)
+			}
+		} else {
+			// A webhook left over from an earlier run would make every
+			// long poll fail.
+			if err := tg.DeleteWebhook(ctx); err != nil {
+				log.Warn("telegram: delete webhook", "err", err)
+			}
+			spawn("telegram poller", func(ctx context.Context) error { return tg.Poll(ctx, c.bot) })
+		}
+	} else {
+		states = append(states, disabled(sigap.Telegram, "SIGAP_TELEGRAM_TOKEN is not set"))
+	}
+
+	// WhatsApp.
+	var wa *whatsapp.Adapter
+	if f.whatsapp {
+		wa, err = whatsapp.New(ctx, whatsapp.Config{DB: db.SQL(), DataDir: filepath.Join(f.dataDir, "media"), Logger: log,
+			Now: time.Now, PerChatGap: f.waPerChatGap, PerMinute: f.waPerMinute})
+		if err != nil {
+			return fmt.Errorf("whatsapp: %w", err)
+		}
+		defer wa.Stop()
+		senders[sigap.WhatsApp] = wa
+		states = append(states, wa.State)
+		wa.OnStateChange(func(s sigap.ChannelState) { warnSupervisors(ctx, db, s, log, c.outbox.Kick) })
+		if err := wa.Start(ctx, c.bot); err != nil {
+			log.Error("whatsapp: start; other channels keep running", "err", err)
+		}
+	} else {
+		states = append(states, disabled(sigap.WhatsApp, "not enabled (--whatsapp or SIGAP_WHATSAPP=1)"))
+	}
+
+	channels := func() []sigap.ChannelState {
+		out := make([]sigap.ChannelState, 0, len(states)+1)
+		out = append(out, sigap.ChannelState{Channel: sigap.Web, State: "connected", Detail: "/chat"})
+		for _, s := range states {
+			out = append(out, s())
+		}
+		return out
+	}
+
+	// Dashboard, API and web chat.
+	wcfg := web.Config{Store: db, Desk: c.desk, KB: c.kb, Calendar: c.cal, Receiver: c.bot, Now: time.Now, Logger: log,
+		Channels: channels, DataDir: f.dataDir, SecureCookies: f.secureCookies,
+		SaveKB: func(ctx context.Context, k *sigap.KB) error { return saveKB(ctx, db, k) }}
+	if wa != nil {
+		wcfg.WhatsAppLink = wa.LinkQR
+	}
+	webSrv, err = web.New(wcfg)
+	if err != nil {
+		return fmt.Errorf("web: %w", err)
+	}
+	senders[sigap.Web] = webSrv.WebChat()
+
+	mux := http.NewServeMux()
+	mux.Handle("/", webSrv.Handler())
+	mux.Handle("GET /metrics", reg.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		health(w, r, db, channels)
+	})
+	if tg != nil && f.tgWebhookURL != "" {
+		mux.Handle("POST /telegram/webhook", tg.WebhookHandler(f.tgSecret, c.bot))
+	}
+
+	ln, err := net.Listen("tcp", f.http)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", f.http, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	spawn("outbox", c.outbox.Run)
+	spawn("SLA alerts", func(ctx context.Context) error { return alertLoop(ctx, c, f.warnAt, log) })
+	go func() {
+		<-ctx.Done()
+		sctx, stop := context.WithTimeout(context.Background(), shutdownGrace)
+		defer stop()
+		srv.Shutdown(sctx)
+	}()
+	log.Info("sigap serving", "http", "http://"+ln.Addr().String(), "db", f.db, "chat", "http://"+ln.Addr().String()+"/chat")
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		cancel()
+		wg.Wait()
+		return err
+	}
+	cancel()
+	wg.Wait()
+	log.Info("sigap stopped")
+	return nil
+}
+
+func disabled(ch sigap.Channel, why string) func() sigap.ChannelState {
+	s := sigap.ChannelState{Channel: ch, State: "disabled", Detail: why, Since: time.Now()}
+	return func() sigap.ChannelState { return s }
+}
+
+// health reports the database and each channel; it is 503 when the database
+// does not answer.
+func health(w http.ResponseWriter, r *http.Request, db *storage.DB, channels func() []sigap.ChannelState) {
+	status, code := "ok", http.StatusOK
+	var backlog int
+	err := db.View(r.Context(), func(tx sigap.Tx) error {
+		var err error
+		backlog, err = tx.OutboxBacklog(r.Context())
+		return err
+	})
+	if err != nil {
+		status, code = "database unavailable: "+err.Error(), http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(map[string]any{"status": status, "outbox_backlog": backlog, "channels": channels()})
+}
+
+func alertLoop(ctx context.Context, c *core, warnAt float64, log *slog.Logger) error {
+	t := time.NewTicker(alertEvery)
+	defer t.Stop()
+	for {
+		if _, err := c.desk.Alerts(ctx, warnAt); err != nil && ctx.Err() == nil {
+			log.Error("SLA alerts", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// warnSupervisors tells linked supervisors on Telegram that WhatsApp was
+// logged out or banned, through the outbox.
+func warnSupervisors(ctx context.Context, db sigap.Store, s sigap.ChannelState, log *slog.Logger, kick func()) {
+	if s.State != whatsapp.StateLoggedOut && s.State != whatsapp.StateBanned {
+		return
+	}
+	text := fmt.Sprintf("⚠️ Kanal WhatsApp Sigap berstatus %q: %s. Kanal lain tetap berjalan; mohon admin menautkan ulang nomor WhatsApp.", s.State, s.Detail)
+	err := db.Update(ctx, func(tx sigap.Tx) error {
+		staff, err := tx.ListStaff(ctx)
+		if err != nil {
+			return err
+		}
+		for _, st := range staff {
+			if st.Disabled || st.TelegramChatID == "" || st.Role == sigap.RoleAgent {
+				continue
+			}
+			o := &sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: st.TelegramChatID}, Text: text}
+			if err := tx.Enqueue(ctx, o); err != nil {
+				return err
+			}
+		}
+		return tx.AddAudit(ctx, &sigap.AuditEntry{At: time.Now(), Actor: "system", Action: "whatsapp_" + s.State, Detail: s.Detail})
+	})
+	if err != nil {
+		log.Error("warn supervisors about WhatsApp", "err", err)
+		return
+	}
+	kick()
+}
+
+// savedKBKey is the setting under which the dashboard keeps an edited KB.
+const savedKBKey = "kb"
+
+// savedKB returns the KB an admin edited in the dashboard, if any, unless
+// a --kb file was given, which then wins (and the log says so).
+func savedKB(ctx context.Context, db *storage.DB, fromFile *sigap.KB, explicit bool, log *slog.Logger) (*sigap.KB, error) {
+	var raw string
+	err := db.View(ctx, func(tx sigap.Tx) error {
+		var err error
+		raw, err = tx.GetSetting(ctx, savedKBKey)
+		return err
+	})
+	switch {
+	case sigap.ErrorCode(err) == sigap.ENOTFOUND || (err == nil && raw == ""):
+		return fromFile, nil
+	case err != nil:
+		return nil, err
+	case explicit:
+		log.Warn("the --kb file overrides the KB edited in the dashboard")
+		return fromFile, nil
+	}
+	k, err := kb.Parse("dashboard KB (database setting "+savedKBKey+")", []byte(raw))
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+func saveKB(ctx context.Context, db sigap.Store, k *sigap.KB) error {
+	data, err := kb.Marshal(k)
+	if err != nil {
+		return err
+	}
+	return db.Update(ctx, func(tx sigap.Tx) error { return tx.PutSetting(ctx, savedKBKey, string(data)) })
+}
