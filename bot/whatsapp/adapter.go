@@ -128,6 +128,9 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	a.life, a.stop = context.WithCancel(context.WithoutCancel(ctx))
 	a.setClient(device)
 	a.state = sigap.ChannelState{Channel: sigap.WhatsApp, State: StateNotLinked, Since: cfg.Now()}
+	if device.ID != nil {
+		a.state.State, a.state.Detail = StateDisconnected, "not started"
+	}
 	return a, nil
 }
 

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
+	"go.mau.fi/whatsmeow/proto/waAdv"
 	"go.mau.fi/whatsmeow/proto/waE2E"
+	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 	"google.golang.org/protobuf/proto"
 
@@ -151,6 +153,32 @@ func TestStatus(t *testing.T) {
 	}
 	if err := a.Unlink(ctx); sigap.ErrorCode(err) != sigap.ENOTFOUND {
 		t.Errorf("Unlink when not linked: %v, want ENOTFOUND", err)
+	}
+
+	// A session stored by an earlier link, as whatsmeow stores it.
+	device := a.container.NewDevice()
+	id := types.NewADJID("6281234567890", 0, 12)
+	device.ID = &id
+	device.Account = &waAdv.ADVSignedDeviceIdentity{
+		Details: []byte{1}, AccountSignature: make([]byte, 64), AccountSignatureKey: make([]byte, 32), DeviceSignature: make([]byte, 64),
+	}
+	if err := a.container.PutDevice(ctx, device); err != nil {
+		t.Fatal(err)
+	}
+	linked, jid, _, err = a.Status(ctx)
+	if err != nil || !linked || jid != "6281234567890@s.whatsapp.net" {
+		t.Errorf("after linking: Status = %v, %q, %v; want linked as 6281234567890@s.whatsapp.net", linked, jid, err)
+	}
+	again, err := New(ctx, a.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Stop()
+	if st := again.State(); st.State != StateDisconnected {
+		t.Errorf("a linked adapter before Start is %q, want %q", st.State, StateDisconnected)
+	}
+	if err := again.Link(ctx, "", func(string) { t.Error("showed a code") }); sigap.ErrorCode(err) != sigap.ECONFLICT {
+		t.Errorf("Link when linked: %v, want ECONFLICT", err)
 	}
 }
 
