@@ -190,6 +190,8 @@ func BuildReport(ctx context.Context, src ReportSource, kb *sigap.KB, cal *Calen
 		From: from.In(cal.loc).Format(time.DateOnly),
 		To:   to.In(cal.loc).Format(time.DateOnly),
 		At:   at.In(cal.loc),
+		// Empty lists, not null, so JSON consumers can always iterate.
+		OPDs: []Row{}, Staff: []StaffRow{}, TopFAQs: []FAQCount{}, Weeks: []WeekRow{},
 	}
 	for _, code := range opdOrder(kb, byOPD) {
 		row := byOPD[code].row()
