@@ -1,0 +1,423 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+func TestSecurityHeadersOnEveryResponse(t *testing.T) {
+	e := newTestEnv(t)
+	c := e.client()
+	for _, path := range []string{"/login", "/queue", "/api/tickets", "/static/app.css", "/chat", "/nope"} {
+		_, _, h := c.get(path)
+		for name, want := range map[string]string{
+			"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+			"X-Content-Type-Options":  "nosniff",
+			"Referrer-Policy":         "same-origin",
+			"X-Frame-Options":         "DENY",
+		} {
+			if got := h.Get(name); got != want {
+				t.Errorf("%s: %s = %q, want %q", path, name, got, want)
+			}
+		}
+	}
+}
+
+func TestTemplatesHaveNoInlineScriptOrStyle(t *testing.T) {
+	entries, err := assets.ReadDir("templates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range entries {
+		data, _ := assets.ReadFile("templates/" + en.Name())
+		page := string(data)
+		for _, bad := range []string{"<script>", "style=", "<style", "onclick=", "onchange=", "onsubmit=", "javascript:"} {
+			if strings.Contains(page, bad) {
+				t.Errorf("%s contains %q, which the CSP forbids", en.Name(), bad)
+			}
+		}
+	}
+}
+
+func TestPagesSendAnonymousVisitorsToLogin(t *testing.T) {
+	e := newTestEnv(t)
+	c := e.client()
+	for _, path := range []string{"/queue", "/tickets/TST-AAAAA", "/overview", "/admin", "/media/x.jpg"} {
+		status, _, h := c.get(path)
+		if status != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/login?next=") {
+			t.Errorf("GET %s: %d → %q, want 303 to /login", path, status, h.Get("Location"))
+		}
+	}
+}
+
+// loginForm signs in through the HTML form, as a browser does.
+func loginForm(t *testing.T, e *testEnv, user, password string) (*client, int) {
+	t.Helper()
+	c := e.client()
+	_, page, _ := c.get("/login?next=/overview")
+	status, _, h := c.postForm("/login", url.Values{"csrf": {hidden(page, "csrf")}, "username": {user}, "password": {password}, "next": {"/overview"}})
+	if status == http.StatusSeeOther && h.Get("Location") != "/overview" {
+		t.Errorf("login redirected to %q, want /overview", h.Get("Location"))
+	}
+	_, queue, _ := c.get("/queue")
+	c.csrf = hidden(queue, "csrf")
+	return c, status
+}
+
+func TestLoginForm(t *testing.T) {
+	e := newTestEnv(t)
+	if _, status := loginForm(t, e, "kepala", testPassword); status != http.StatusSeeOther {
+		t.Errorf("right password: %d, want 303", status)
+	}
+	if _, status := loginForm(t, e, "kepala", "salah"); status != http.StatusUnauthorized {
+		t.Errorf("wrong password: %d, want 401", status)
+	}
+	// Without the form's token the login is refused, even with the right
+	// password: another site cannot sign a visitor in to its account.
+	c := e.client()
+	status, _, _ := c.postForm("/login", url.Values{"username": {"kepala"}, "password": {testPassword}})
+	if status != http.StatusForbidden {
+		t.Errorf("login form without CSRF token: %d, want 403", status)
+	}
+	if got := safeNext("//evil.example/x"); got != "/queue" {
+		t.Errorf("safeNext(//evil.example/x) = %q, want /queue", got)
+	}
+}
+
+func TestFormsNeedTheSessionCSRFToken(t *testing.T) {
+	e := newTestEnv(t)
+	code := e.citizenAsks("tg:1001", "Budi", "", "ktp saya hilang")
+	c, _ := loginForm(t, e, "sari", testPassword)
+	if c.csrf == "" {
+		t.Fatal("queue page has no CSRF token")
+	}
+	tests := []struct {
+		name, path string
+		form       url.Values
+		want       int
+	}{
+		{"reply without token", "/tickets/" + code + "/reply", url.Values{"text": {"halo"}}, 403},
+		{"reply with a wrong token", "/tickets/" + code + "/reply", url.Values{"text": {"halo"}, "csrf": {"x" + c.csrf}}, 403},
+		{"logout without token", "/logout", url.Values{}, 403},
+		{"reply with token", "/tickets/" + code + "/reply", url.Values{"text": {"Baik, Bapak."}, "csrf": {c.csrf}}, 303},
+		{"empty reply", "/tickets/" + code + "/reply", url.Values{"text": {" "}, "csrf": {c.csrf}}, 400},
+		{"claim", "/tickets/" + code + "/claim", url.Values{"csrf": {c.csrf}}, 303},
+	}
+	for _, tt := range tests {
+		status, body, _ := c.postForm(tt.path, tt.form)
+		if status != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, status, tt.want)
+		}
+		if tt.name == "empty reply" && !strings.Contains(body, "Teks tidak boleh kosong") {
+			t.Errorf("%s: page does not say what is wrong", tt.name)
+		}
+	}
+	// The refused forms changed nothing: one staff reply, from the
+	// accepted form.
+	var d ticketDetailJSON
+	c.getJSON("/api/tickets/"+code, &d)
+	replies := 0
+	for _, m := range d.Messages {
+		if m.Author == "staff" {
+			replies++
+		}
+	}
+	if replies != 1 || d.Assignee != "sari" {
+		t.Errorf("%d staff replies, assignee %q; want 1 and sari", replies, d.Assignee)
+	}
+}
+
+func TestQueuePage(t *testing.T) {
+	e := newTestEnv(t)
+	ktp := e.citizenAsks("wa:6281234567890", "Budi", "6281234567890", "ktp saya hilang")
+	pusk := e.citizenAsks("tg:2002", "Siti", "", "puskesmas tutup")
+	c, _ := loginForm(t, e, "sari", testPassword)
+	status, page, _ := c.get("/queue")
+	if status != 200 {
+		t.Fatalf("queue: %d", status)
+	}
+	if !strings.Contains(page, ktp) || strings.Contains(page, pusk) {
+		t.Errorf("agent's queue: want %s and not %s", ktp, pusk)
+	}
+	if !strings.Contains(page, "6281******890") || strings.Contains(page, "6281234567890") {
+		t.Error("queue must show the phone masked, never in full")
+	}
+	if !strings.Contains(page, `class="badge ok">Tepat waktu`) {
+		t.Error("fresh ticket lacks the on-time badge")
+	}
+	// 2h target: with 20 minutes left (< 25%) it is due soon, then late.
+	e.clock.Add(100 * time.Minute)
+	if _, page, _ = c.get("/queue"); !strings.Contains(page, `class="badge soon">Segera jatuh tempo`) {
+		t.Error("ticket with 20 of 120 minutes left lacks the due-soon badge")
+	}
+	e.clock.Add(20 * time.Minute)
+	if _, page, _ = c.get("/queue"); !strings.Contains(page, `class="badge late">Terlambat`) {
+		t.Error("overdue ticket lacks the late badge")
+	}
+	// The late filter, as the overview links it.
+	if _, page, _ = c.get("/queue?status=all&late=1&from=2024-04-01&to=2024-05-01"); !strings.Contains(page, ktp) {
+		t.Error("late filter lost the overdue ticket")
+	}
+	if _, page, _ = c.get("/queue?status=all&from=2024-05-01&to=2024-06-01"); strings.Contains(page, ktp) {
+		t.Error("date filter kept a ticket created outside the range")
+	}
+}
+
+func TestTicketPage(t *testing.T) {
+	e := newTestEnv(t)
+	code := e.citizenAsks("wa:6281234567890", "Budi", "6281234567890", "ktp saya hilang")
+	ctx := context.Background()
+	// A photo stored by an adapter and a shared location.
+	photo := filepath.Join(e.dir, "data", "media", "foto.jpg")
+	os.MkdirAll(filepath.Dir(photo), 0o755)
+	os.WriteFile(photo, []byte("\xff\xd8\xff jpeg"), 0o644)
+	err := e.db.Update(ctx, func(tx sigap.Tx) error {
+		c, err := tx.CitizenByAddress(ctx, sigap.Address{Channel: sigap.WhatsApp, ID: "6281234567890"})
+		if err != nil {
+			return err
+		}
+		t, err := tx.TicketByCode(ctx, code)
+		if err != nil {
+			return err
+		}
+		for _, m := range []sigap.Message{
+			{CitizenID: c.ID, TicketID: t.ID, Channel: sigap.WhatsApp, PlatformID: "p1", Author: sigap.AuthorCitizen, Kind: sigap.KindPhoto, MediaRef: photo, At: e.clock.Now()},
+			{CitizenID: c.ID, TicketID: t.ID, Channel: sigap.WhatsApp, PlatformID: "p2", Author: sigap.AuthorCitizen, Kind: sigap.KindLocation, Lat: -7.67, Lon: 109.65, At: e.clock.Now()},
+		} {
+			if _, err := tx.AddMessage(ctx, &m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sari := e.loggedIn("sari")
+	sari.postJSON("/api/tickets/"+code+"/note", map[string]string{"text": "Cek arsip dulu."}, nil)
+	status, page, _ := sari.get("/tickets/" + code)
+	if status != 200 {
+		t.Fatalf("ticket page: %d", status)
+	}
+	for _, want := range []string{
+		"6281234567890",                       // full number on a ticket the agent works
+		`href="/media/media/foto.jpg"`,        // photo through the authenticated handler
+		"https://www.openstreetmap.org/?mlat=-7.670000&amp;mlon=109.650000", // location link
+		`class="msg note"`,                    // notes styled apart
+		"Bawa fotokopi KK",                    // canned answer from the OPD's FAQ
+		`name="wait" value="1"`,               // "tunggu warga"
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("ticket page lacks %q", want)
+		}
+	}
+	if status, _, _ := e.loggedIn("dina").get("/tickets/" + code); status != http.StatusNotFound {
+		t.Errorf("other OPD's ticket page: %d, want 404", status)
+	}
+}
+
+func TestMediaStaysInDataDir(t *testing.T) {
+	e := newTestEnv(t)
+	data := filepath.Join(e.dir, "data")
+	os.MkdirAll(filepath.Join(data, "media"), 0o755)
+	os.WriteFile(filepath.Join(data, "media", "foto.jpg"), []byte("\xff\xd8\xff jpeg"), 0o644)
+	os.WriteFile(filepath.Join(data, "media", "page.html"), []byte("<script>alert(1)</script>"), 0o644)
+	os.WriteFile(filepath.Join(e.dir, "secret.txt"), []byte("TOP-SECRET-CONTENT"), 0o644)
+	os.Symlink(filepath.Join(e.dir, "secret.txt"), filepath.Join(data, "media", "link.txt"))
+	c := e.loggedIn("sari")
+	tests := []struct {
+		path, ctype string
+		want        int
+	}{
+		{"/media/media/foto.jpg", "image/jpeg", 200},
+		{"/media/media/page.html", "application/octet-stream", 200},
+		{"/media/media/../../secret.txt", "", 307}, // the mux cleans it to /secret.txt
+		{"/media/..%2fsecret.txt", "", 404},
+		{"/media/media/link.txt", "", 404},
+		{"/media/media", "", 404},
+		{"/media/nope.jpg", "", 404},
+	}
+	for _, tt := range tests {
+		status, body, h := c.get(tt.path)
+		if status != tt.want {
+			t.Errorf("GET %s: %d, want %d", tt.path, status, tt.want)
+			continue
+		}
+		if tt.want == 200 && h.Get("Content-Type") != tt.ctype {
+			t.Errorf("GET %s: Content-Type %q, want %q", tt.path, h.Get("Content-Type"), tt.ctype)
+		}
+		if strings.Contains(body, "TOP-SECRET-CONTENT") {
+			t.Errorf("GET %s leaked a file outside the data folder", tt.path)
+		}
+	}
+	if _, _, h := c.get("/media/media/page.html"); h.Get("Content-Disposition") != "attachment" {
+		t.Error("a citizen's HTML file must download, not render")
+	}
+}
+
+func TestRolePages(t *testing.T) {
+	e := newTestEnv(t)
+	e.citizenAsks("tg:1001", "Budi", "", "ktp saya hilang")
+	tests := []struct {
+		user, path string
+		want       int
+	}{
+		{"sari", "/overview", 403},
+		{"sari", "/admin", 403},
+		{"kepala", "/overview", 200},
+		{"kepala", "/admin", 403},
+		{"admin", "/admin", 200},
+		{"admin", "/overview?from=2024-04-01&to=2024-05-01", 200},
+		{"admin", "/admin/faqs/ktp-syarat", 200},
+		{"admin", "/admin/faqs/nope", 404},
+		{"admin", "/admin/opds/DINKES", 200},
+	}
+	for _, tt := range tests {
+		c, _ := loginForm(t, e, tt.user, testPassword)
+		if status, body, _ := c.get(tt.path); status != tt.want {
+			t.Errorf("%s GET %s: %d, want %d: %.300s", tt.user, tt.path, status, tt.want, body)
+		}
+	}
+	c, _ := loginForm(t, e, "kepala", testPassword)
+	_, page, _ := c.get("/overview?from=2024-04-01&to=2024-05-01")
+	for _, want := range []string{"DISDUKCAPIL", `href="/queue?from=2024-04-01&amp;opd=DISDUKCAPIL&amp;status=all&amp;to=2024-05-01"`, "<svg", `class="bar"`, "/api/reports?format=csv"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("overview lacks %q", want)
+		}
+	}
+}
+
+func TestAdminEditsFAQ(t *testing.T) {
+	e := newTestEnv(t)
+	c, _ := loginForm(t, e, "admin", testPassword)
+	form := url.Values{"csrf": {c.csrf}, "opd": {"DISDUKCAPIL"}, "questions": {"syarat ktp\r\ncara bikin ktp"}, "answer": {"Bawa KK asli."}}
+	status, _, _ := c.postForm("/admin/faqs/ktp-syarat", form)
+	if status != http.StatusSeeOther {
+		t.Fatalf("save FAQ: %d", status)
+	}
+	f, _ := e.kb.Get().FAQ("ktp-syarat")
+	if f.Answer != "Bawa KK asli." || len(f.Questions) != 2 || len(e.saved) != 1 {
+		t.Fatalf("KB in force after edit: %+v, %d saves", f, len(e.saved))
+	}
+	// An invalid edit is refused, says why, keeps the draft and changes
+	// nothing.
+	form.Set("answer", "")
+	form.Set("questions", "pertanyaan yang belum dijawab")
+	status, page, _ := c.postForm("/admin/faqs/ktp-syarat", form)
+	if status != http.StatusBadRequest || !strings.Contains(page, "answer") || !strings.Contains(page, "pertanyaan yang belum dijawab") {
+		t.Errorf("invalid FAQ: %d; want 400 naming the field and keeping the draft", status)
+	}
+	if f, _ := e.kb.Get().FAQ("ktp-syarat"); f.Answer != "Bawa KK asli." || len(e.saved) != 1 {
+		t.Error("an invalid edit changed the KB")
+	}
+	// A new FAQ, then its deletion.
+	form = url.Values{"csrf": {c.csrf}, "id": {"kk-baru"}, "opd": {"DISDUKCAPIL"}, "questions": {"syarat kk baru"}, "answer": {"Bawa buku nikah."}}
+	if status, _, _ := c.postForm("/admin/faqs/new", form); status != http.StatusSeeOther {
+		t.Fatalf("new FAQ: %d", status)
+	}
+	if _, ok := e.kb.Get().FAQ("kk-baru"); !ok {
+		t.Fatal("new FAQ not in force")
+	}
+	if status, _, _ := c.postForm("/admin/faqs/kk-baru", url.Values{"csrf": {c.csrf}, "action": {"delete"}}); status != http.StatusSeeOther {
+		t.Fatalf("delete FAQ: %d", status)
+	}
+	if _, ok := e.kb.Get().FAQ("kk-baru"); ok {
+		t.Error("deleted FAQ still in force")
+	}
+	// An OPD's target.
+	form = url.Values{"csrf": {c.csrf}, "name": {"Dinas Kesehatan"}, "first_response": {"1h"}}
+	if status, _, _ := c.postForm("/admin/opds/DINKES", form); status != http.StatusSeeOther {
+		t.Fatalf("save OPD: %d", status)
+	}
+	if got := e.kb.Get().Policy("DINKES").FirstResponse; got != time.Hour {
+		t.Errorf("DINKES first-response target %s, want 1h", got)
+	}
+}
+
+func TestAdminManagesStaff(t *testing.T) {
+	e := newTestEnv(t)
+	c, _ := loginForm(t, e, "admin", testPassword)
+	tests := []struct {
+		name string
+		form url.Values
+		want int
+	}{
+		{"agent", url.Values{"username": {"budi"}, "name": {"Budi"}, "role": {"agent"}, "opd": {"DINKES"}, "password": {"panjang-sekali"}}, 303},
+		{"duplicate", url.Values{"username": {"budi"}, "name": {"Budi"}, "role": {"agent"}, "opd": {"DINKES"}, "password": {"panjang-sekali"}}, 409},
+		{"agent without OPD", url.Values{"username": {"ani"}, "name": {"Ani"}, "role": {"agent"}, "password": {"panjang-sekali"}}, 400},
+		{"short password", url.Values{"username": {"ani"}, "name": {"Ani"}, "role": {"admin"}, "password": {"pendek"}}, 400},
+		{"bad role", url.Values{"username": {"ani"}, "name": {"Ani"}, "role": {"raja"}, "password": {"panjang-sekali"}}, 400},
+	}
+	for _, tt := range tests {
+		tt.form.Set("csrf", c.csrf)
+		if status, _, _ := c.postForm("/admin/staff", tt.form); status != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, status, tt.want)
+		}
+	}
+	budi := e.client()
+	if got := budi.postJSON("/api/login", map[string]string{"username": "budi", "password": "panjang-sekali"}, nil); got != 200 {
+		t.Fatalf("new account cannot log in: %d", got)
+	}
+	if status, _, _ := c.postForm("/admin/staff/budi", url.Values{"csrf": {c.csrf}, "action": {"disable"}}); status != http.StatusSeeOther {
+		t.Fatalf("disable: %d", status)
+	}
+	if got := budi.getJSON("/api/tickets", nil); got != http.StatusUnauthorized {
+		t.Errorf("disabled account's session still works: %d", got)
+	}
+	if status, _, _ := c.postForm("/admin/staff/admin", url.Values{"csrf": {c.csrf}, "action": {"disable"}}); status != http.StatusBadRequest {
+		t.Errorf("admin disabling themself: %d, want 400", status)
+	}
+}
+
+func TestStaffEventsStreamVisibleChanges(t *testing.T) {
+	e := newTestEnv(t)
+	c := e.loggedIn("sari")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", e.ts.URL+"/events", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	resp := c.do(req)
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream" {
+		t.Fatalf("events: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// The other OPD's ticket comes first; the agent must only see theirs.
+	e.citizenAsks("tg:2002", "Siti", "", "puskesmas tutup")
+	code := e.citizenAsks("tg:1001", "Budi", "", "ktp saya hilang")
+	r := bufio.NewReader(resp.Body)
+	var data string
+	for data == "" {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := strings.CutPrefix(strings.TrimSpace(line), "data: "); ok {
+			data = d
+		}
+	}
+	if !strings.Contains(data, `"code":"`+code+`"`) {
+		t.Errorf("first event %s, want the agent's own ticket %s", data, code)
+	}
+}
+
+func TestMaskPhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"6281234567890": "6281******890",
+		"628123456":     "6281**456",
+		"1234567":       "*******",
+		"":              "",
+	} {
+		if got := maskPhone(in); got != want {
+			t.Errorf("maskPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
