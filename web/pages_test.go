@@ -209,12 +209,12 @@ func TestTicketPage(t *testing.T) {
 		t.Fatalf("ticket page: %d", status)
 	}
 	for _, want := range []string{
-		"6281234567890",                       // full number on a ticket the agent works
-		`href="/media/media/foto.jpg"`,        // photo through the authenticated handler
+		"6281234567890",                // full number on a ticket the agent works
+		`href="/media/media/foto.jpg"`, // photo through the authenticated handler
 		"https://www.openstreetmap.org/?mlat=-7.670000&amp;mlon=109.650000", // location link
-		`class="msg note"`,                    // notes styled apart
-		"Bawa fotokopi KK",                    // canned answer from the OPD's FAQ
-		`name="wait" value="1"`,               // "tunggu warga"
+		`class="msg note"`,      // notes styled apart
+		"Bawa fotokopi KK",      // canned answer from the OPD's FAQ
+		`name="wait" value="1"`, // "tunggu warga"
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("ticket page lacks %q", want)
