@@ -170,9 +170,10 @@ func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
 		states = append(states, disabled(sigap.WhatsApp, "not enabled (--whatsapp or SIGAP_WHATSAPP=1)"))
 	}
 
+	webState := sigap.ChannelState{Channel: sigap.Web, State: "connected", Detail: "/chat", Since: time.Now()}
 	channels := func() []sigap.ChannelState {
 		out := make([]sigap.ChannelState, 0, len(states)+1)
-		out = append(out, sigap.ChannelState{Channel: sigap.Web, State: "connected", Detail: "/chat"})
+		out = append(out, webState)
 		for _, s := range states {
 			out = append(out, s())
 		}
