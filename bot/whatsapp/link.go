@@ -84,10 +84,11 @@ func (a *Adapter) Link(ctx context.Context, phone string, show func(code string)
 			_, _ = a.waitState(wait, StateConnected)
 			return nil
 		case whatsmeow.QRChannelTimeout.Event:
-			return errors.New("whatsapp: link: no scan before the codes expired; run link again")
+			return errors.New("whatsapp: link: the phone did not confirm before the codes expired; run link again")
 		case whatsmeow.QRChannelScannedWithoutMultidevice.Event:
 			continue
 		case whatsmeow.QRChannelEventError:
+			cli.Disconnect()
 			return fmt.Errorf("whatsapp: link: %w", item.Error)
 		default:
 			cli.Disconnect()
