@@ -66,11 +66,12 @@ type ticketDetailJSON struct {
 	Audit    []auditJSON   `json:"audit"`
 }
 
-func rfc3339(t time.Time) string {
+// rfc3339 writes a time in the calendar's zone, as staff read it.
+func (s *Server) rfc3339(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format(time.RFC3339)
+	return t.In(s.cfg.Calendar.Location()).Format(time.RFC3339)
 }
 
 func (s *Server) ticketJSON(t sigap.Ticket, c sigap.Citizen, last string, now time.Time) ticketJSON {
@@ -78,17 +79,17 @@ func (s *Server) ticketJSON(t sigap.Ticket, c sigap.Citizen, last string, now ti
 		Code:             t.Code,
 		OPD:              t.OPD,
 		Status:           string(t.Status),
-		CreatedAt:        rfc3339(t.CreatedAt),
-		DueAt:            rfc3339(nextDue(t)),
+		CreatedAt:        s.rfc3339(t.CreatedAt),
+		DueAt:            s.rfc3339(nextDue(t)),
 		Citizen:          citizenJSON{Name: c.Name, Channel: string(c.Address.Channel), Phone: maskPhone(c.Phone)},
 		LastMessage:      last,
 		Subject:          t.Subject,
 		Assignee:         t.Assignee,
 		SLA:              s.slaBadge(t, now).Class,
-		FirstResponseDue: rfc3339(t.FirstResponseDue),
-		ResolutionDue:    rfc3339(t.ResolutionDue),
-		FirstResponseAt:  rfc3339(t.FirstResponseAt),
-		ResolvedAt:       rfc3339(t.ResolvedAt),
+		FirstResponseDue: s.rfc3339(t.FirstResponseDue),
+		ResolutionDue:    s.rfc3339(t.ResolutionDue),
+		FirstResponseAt:  s.rfc3339(t.FirstResponseAt),
+		ResolvedAt:       s.rfc3339(t.ResolvedAt),
 	}
 }
 
@@ -107,7 +108,7 @@ func (s *Server) ticketDetailJSON(v *desk.TicketView) ticketDetailJSON {
 	d.Citizen.Phone = v.Citizen.Phone
 	d.Citizen.Address = v.Citizen.Address.String()
 	for _, m := range v.Messages {
-		mj := messageJSON{Author: string(m.Author), Staff: m.Staff, Kind: string(m.Kind), Text: m.Text, At: rfc3339(m.At)}
+		mj := messageJSON{Author: string(m.Author), Staff: m.Staff, Kind: string(m.Kind), Text: m.Text, At: s.rfc3339(m.At)}
 		if m.MediaRef != "" {
 			mj.MediaURL = s.mediaURL(m.MediaRef)
 		}
@@ -117,7 +118,7 @@ func (s *Server) ticketDetailJSON(v *desk.TicketView) ticketDetailJSON {
 		d.Messages = append(d.Messages, mj)
 	}
 	for _, e := range v.Audit {
-		d.Audit = append(d.Audit, auditJSON{At: rfc3339(e.At), Actor: e.Actor, Action: e.Action, Detail: e.Detail})
+		d.Audit = append(d.Audit, auditJSON{At: s.rfc3339(e.At), Actor: e.Actor, Action: e.Action, Detail: e.Detail})
 	}
 	return d
 }

@@ -84,7 +84,11 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, a *auth) {
 		v.FAQAnswered = *rep.Total.FAQAnswered
 	}
 	for _, o := range rep.OPDs {
-		v.Rows = append(v.Rows, s.overviewRow(o, s.cfg.Desk.OPDName(o.OPD), fromS, toS))
+		name := o.Name
+		if name == "" {
+			name = s.cfg.Desk.OPDName(o.OPD)
+		}
+		v.Rows = append(v.Rows, s.overviewRow(o, name, fromS, toS))
 	}
 	v.Total = s.overviewRow(rep.Total, "Semua OPD", fromS, toS)
 	v.Volume, v.Response = weeklyCharts(rep.Weeks)
