@@ -225,14 +225,14 @@ func TestSettings(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	view(t, db, func(tx sigap.Tx) error {
-		_, err := asTx(tx).GetSetting(ctx, "kb")
+		_, err := tx.GetSetting(ctx, "kb")
 		wantCode(t, err, sigap.ENOTFOUND)
 		return nil
 	})
 	for _, v := range []string{"prefix: KBM\n", "prefix: SGP\n"} {
-		update(t, db, func(tx sigap.Tx) error { return asTx(tx).PutSetting(ctx, "kb", v) })
+		update(t, db, func(tx sigap.Tx) error { return tx.PutSetting(ctx, "kb", v) })
 		view(t, db, func(tx sigap.Tx) error {
-			got, err := asTx(tx).GetSetting(ctx, "kb")
+			got, err := tx.GetSetting(ctx, "kb")
 			if got != v {
 				t.Errorf("setting kb = %q, want %q", got, v)
 			}
@@ -240,7 +240,3 @@ func TestSettings(t *testing.T) {
 		})
 	}
 }
-
-// asTx gives a test the storage Tx behind a sigap.Tx, for the methods the
-// interface does not have yet.
-func asTx(tx sigap.Tx) *Tx { return tx.(*Tx) }
