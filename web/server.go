@@ -47,6 +47,9 @@ type Config struct {
 	// photos and files; /media/ serves only files inside it. Empty
 	// disables /media/.
 	DataDir string
+	// TelegramBot returns the bot's @username for the profile page; nil
+	// when Telegram is off.
+	TelegramBot func() string
 	// SecureCookies marks cookies Secure (serve over HTTPS).
 	SecureCookies bool
 }
@@ -149,6 +152,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /admin/opds/{code}", s.page(s.admin(s.adminSaveOPD)))
 	mux.Handle("GET /admin/faqs/{id}", s.page(s.admin(s.adminFAQPage)))
 	mux.Handle("POST /admin/faqs/{id}", s.page(s.admin(s.adminSaveFAQ)))
+	mux.Handle("GET /profile", s.page(s.profilePage))
+	mux.Handle("POST /profile/telegram", s.page(s.profileTelegram))
 	mux.Handle("GET /events", s.page(s.staffEvents))
 	mux.Handle("GET /media/{path...}", s.page(s.mediaFile))
 

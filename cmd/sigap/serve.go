@@ -187,6 +187,9 @@ func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
 	if wa != nil {
 		wcfg.WhatsAppLink = wa.LinkQR
 	}
+	if tg != nil {
+		wcfg.TelegramBot = tg.Username
+	}
 	webSrv, err = web.New(wcfg)
 	if err != nil {
 		return fmt.Errorf("web: %w", err)
