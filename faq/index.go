@@ -5,7 +5,7 @@ package faq
 import (
 	"math"
 	"slices"
-	"sort"
+	"sync"
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/lang"
@@ -43,7 +43,10 @@ type Index struct {
 	unknownW  float64
 	contrast  []question // messages no FAQ answers (an OPD's ticket examples)
 	contrastP map[string][]int32
-	model     calibration
+	// faqPostings maps a term to the FAQs whose questions or answer have it.
+	faqPostings map[string][]int32
+	model       calibration
+	pool        sync.Pool
 }
 
 // question is one FAQ paraphrase (or one contrast text), as terms.
@@ -62,7 +65,7 @@ type question struct {
 // (each question held out in turn must find its FAQ) and on the contrast
 // texts (which must find none).
 func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, contrast ...string) *Index {
-	ix := &Index{norm: n, faqs: faqs, postings: map[string][]int32{}, contrastP: map[string][]int32{}}
+	ix := &Index{norm: n, faqs: faqs, postings: map[string][]int32{}, contrastP: map[string][]int32{}, faqPostings: map[string][]int32{}}
 	df := map[string]int{}
 	docs := 0
 	count := func(text string) {
@@ -101,6 +104,9 @@ func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, contrast ...string) *Index {
 			terms[t] = true
 		}
 		ix.faqTerms = append(ix.faqTerms, terms)
+		for t := range terms {
+			ix.faqPostings[t] = append(ix.faqPostings[t], int32(fi))
+		}
 	}
 	for _, c := range contrast {
 		id := int32(len(ix.contrast))
@@ -189,36 +195,13 @@ func (ix *Index) prepare(text string) message {
 	return m
 }
 
-// fit scores how well a question matches a message: the share of the
-// question's key-term mass the message has, times the share of the
-// message's topic mass the question's FAQ mentions (square-rooted: a
-// message may carry context an FAQ never mentions).
-func (ix *Index) fitQuestion(m message, q question, faqTerms map[string]bool) (cov, rel float64) {
-	if q.weight == 0 || m.weight == 0 {
-		return 0, 0
-	}
-	var shared, mentioned float64
-	for _, t := range m.terms {
-		w := ix.messageWeight(t)
-		if slices.Contains(q.terms, t) {
-			shared += w
-		}
-		if faqTerms != nil && faqTerms[t] {
-			mentioned += w
-		}
-	}
-	cov = shared / q.weight
-	if faqTerms == nil {
-		rel = shared / m.weight
-	} else {
-		rel = mentioned / m.weight
-	}
-	return cov, rel
-}
-
 func fitScore(cov, rel float64) float64 { return cov * math.Sqrt(rel) }
 
-// scored is one FAQ's best fit to a message.
+// scored is one FAQ's best fit to a message: cov is the share of the best
+// question's key-term mass found in the message, rel the share of the
+// message's topic mass the FAQ mentions, and fit combines the two
+// (relevance square-rooted: a message may carry context an FAQ never
+// mentions).
 type scored struct {
 	faq      int
 	question int
@@ -226,51 +209,133 @@ type scored struct {
 	fit      float64
 }
 
-// score returns the FAQs sharing a term with m, best fit first. skip is a
+// accumulator holds per-question and per-FAQ sums for one message; pooled,
+// because a large KB makes them too big to allocate per message.
+type accumulator struct {
+	shared   []float64 // per question: weight of shared terms
+	mention  []float64 // per FAQ: weight of message terms it mentions
+	best     []int32   // per FAQ: its best question's id + 1, 0 for none
+	bestFit  []float64 // per FAQ: that question's fit
+	touchedQ []int32
+	touchedF []int32
+}
+
+func (ix *Index) getAccumulator() *accumulator {
+	if a, ok := ix.pool.Get().(*accumulator); ok {
+		return a
+	}
+	return &accumulator{
+		shared:  make([]float64, len(ix.questions)),
+		mention: make([]float64, len(ix.faqs)),
+		best:    make([]int32, len(ix.faqs)),
+		bestFit: make([]float64, len(ix.faqs)),
+	}
+}
+
+func (ix *Index) putAccumulator(a *accumulator) {
+	for _, id := range a.touchedQ {
+		a.shared[id] = 0
+	}
+	for _, f := range a.touchedF {
+		a.mention[f] = 0
+		a.best[f] = 0
+	}
+	a.touchedQ, a.touchedF = a.touchedQ[:0], a.touchedF[:0]
+	ix.pool.Put(a)
+}
+
+// score returns the best FAQs sharing a term with m, best fit first. skip is a
 // question id left out (for leave-one-out), or -1.
 func (ix *Index) score(m message, skip int) []scored {
-	best := map[int]*scored{}
-	seen := map[int32]bool{}
+	if m.weight == 0 {
+		return nil
+	}
+	a := ix.getAccumulator()
+	defer ix.putAccumulator(a)
 	for _, t := range m.terms {
+		w := ix.messageWeight(t)
 		for _, id := range ix.postings[t] {
-			if seen[id] || int(id) == skip {
-				continue
+			if a.shared[id] == 0 {
+				a.touchedQ = append(a.touchedQ, id)
 			}
-			seen[id] = true
-			q := ix.questions[id]
-			cov, rel := ix.fitQuestion(m, q, ix.faqTerms[q.faq])
-			fit := fitScore(cov, rel)
-			if b := best[q.faq]; b == nil || fit > b.fit {
-				best[q.faq] = &scored{faq: q.faq, question: int(id), cov: cov, rel: rel, fit: fit}
+			a.shared[id] += w
+		}
+		for _, f := range ix.faqPostings[t] {
+			if a.mention[f] == 0 {
+				a.touchedF = append(a.touchedF, f)
 			}
+			a.mention[f] += w
 		}
 	}
-	out := make([]scored, 0, len(best))
-	for _, s := range best {
-		out = append(out, *s)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].fit != out[j].fit {
-			return out[i].fit > out[j].fit
+	for _, id := range a.touchedQ {
+		if int(id) == skip {
+			continue
 		}
-		return out[i].faq < out[j].faq
-	})
-	return out
+		q := &ix.questions[id]
+		cov := a.shared[id] / q.weight
+		fit := fitScore(cov, a.mention[q.faq]/m.weight)
+		if b := a.best[q.faq]; b == 0 || fit > a.bestFit[q.faq] {
+			a.best[q.faq] = id + 1
+			a.bestFit[q.faq] = fit
+		}
+	}
+	top := make([]scored, 0, keepScored+1)
+	for _, f := range a.touchedF {
+		b := a.best[f]
+		if b == 0 {
+			continue
+		}
+		q := &ix.questions[b-1]
+		cov := a.shared[b-1] / q.weight
+		rel := a.mention[f] / m.weight
+		top = pushScored(top, scored{faq: int(f), question: int(b - 1), cov: cov, rel: rel, fit: a.bestFit[f]}, keepScored)
+	}
+	return top
+}
+
+// keepScored is how many of the best FAQs score keeps: the candidates Match
+// shows and one more for the margin.
+const keepScored = maxCandidates + 1
+
+// pushScored adds s to top, which holds at most k entries best first (ties
+// by FAQ order): a partial selection, as a large KB yields thousands of
+// FAQs sharing a word.
+func pushScored(top []scored, s scored, k int) []scored {
+	better := func(a, b scored) bool {
+		if a.fit != b.fit {
+			return a.fit > b.fit
+		}
+		return a.faq < b.faq
+	}
+	if len(top) == k && !better(s, top[k-1]) {
+		return top
+	}
+	i := len(top)
+	top = append(top, s)
+	for ; i > 0 && better(s, top[i-1]); i-- {
+		top[i] = top[i-1]
+	}
+	top[i] = s
+	return top[:min(len(top), k)]
 }
 
 // bestContrast returns the best fit of a contrast text to m; skip is a
 // contrast id left out, or -1.
 func (ix *Index) bestContrast(m message, skip int) float64 {
-	best := 0.0
-	seen := map[int32]bool{}
+	if m.weight == 0 {
+		return 0
+	}
+	shared := map[int32]float64{}
 	for _, t := range m.terms {
+		w := ix.messageWeight(t)
 		for _, id := range ix.contrastP[t] {
-			if seen[id] || int(id) == skip {
-				continue
-			}
-			seen[id] = true
-			cov, rel := ix.fitQuestion(m, ix.contrast[id], nil)
-			best = max(best, fitScore(cov, rel))
+			shared[id] += w
+		}
+	}
+	best := 0.0
+	for id, sh := range shared {
+		if int(id) != skip {
+			best = max(best, fitScore(sh/ix.contrast[id].weight, sh/m.weight))
 		}
 	}
 	return best
