@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/storage"
 )
 
 func init() {
@@ -63,9 +64,19 @@ func runReplay(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *dbPath)
+	// Storage stamps what callers leave unset, such as a citizen's first
+	// contact, so it must read the simulated clock too; before the first
+	// event (migrations) that is the machine's.
+	var now time.Time
+	clock := func() time.Time {
+		if now.IsZero() {
+			return time.Now()
+		}
+		return now
+	}
+	db, err := storage.Open(ctx, *dbPath, storage.WithClock(clock))
 	if err != nil {
-		return err
+		return fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
 
@@ -81,11 +92,10 @@ func runReplay(ctx context.Context, env *Env, args []string) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 
-	var now time.Time
-	rec := &replyRecorder{w: json.NewEncoder(w), store: db, now: func() time.Time { return now }, codes: map[int64]string{}}
+	rec := &replyRecorder{w: json.NewEncoder(w), store: db, now: clock, codes: map[int64]string{}}
 	senders := map[sigap.Channel]sigap.Sender{sigap.Telegram: rec, sigap.WhatsApp: rec, sigap.Web: rec}
 	quiet := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c, err := newCore(ctx, coreConfig{KB: k, Store: db, Now: func() time.Time { return now },
+	c, err := newCore(ctx, coreConfig{KB: k, Store: db, Now: clock,
 		Logger: quiet, Senders: senders, Parallel: 1})
 	if err != nil {
 		return err
@@ -171,17 +181,17 @@ func (r *replayer) apply(ctx context.Context, raw string) error {
 		return fmt.Errorf(`invalid event: "from": %w`, err)
 	}
 	r.setNow(ev.At)
+	sum := sha256.Sum256([]byte(raw))
+	id := "replay-" + hex.EncodeToString(sum[:12])
 	if ev.Type == "message" {
-		id := ev.ID
-		if id == "" {
-			sum := sha256.Sum256([]byte(raw))
-			id = "replay-" + hex.EncodeToString(sum[:12])
+		if ev.ID != "" {
+			id = ev.ID
 		}
 		in := sigap.Inbound{From: from, Name: ev.Name, PlatformID: id, Kind: sigap.KindText, Text: ev.Text}
 		if err := r.core.bot.Receive(ctx, in); err != nil {
 			return err
 		}
-	} else if err := r.staffEvent(ctx, from, ev); err != nil {
+	} else if err := r.staffEvent(ctx, from, ev, id); err != nil {
 		return err
 	}
 	_, err = r.core.outbox.Drain(ctx)
@@ -189,13 +199,20 @@ func (r *replayer) apply(ctx context.Context, raw string) error {
 }
 
 // staffEvent applies a staff action to the citizen's most recent open
-// ticket, as the staff member named in the event.
-func (r *replayer) staffEvent(ctx context.Context, from sigap.Address, ev replayEvent) error {
+// ticket, as the staff member named in the event, once: unlike a message,
+// a staff action has no platform id to dedupe on, and replaying a file
+// again would apply it to whatever ticket is open by then. A marker per
+// applied event, keyed by id, makes a second replay change nothing.
+func (r *replayer) staffEvent(ctx context.Context, from sigap.Address, ev replayEvent, id string) error {
 	if ev.Staff == "" {
 		return fmt.Errorf(`%s event: "staff" is missing`, ev.Type)
 	}
+	applied := "replay.applied." + id
 	var t *sigap.Ticket
 	err := r.store.View(ctx, func(tx sigap.Tx) error {
+		if _, err := tx.GetSetting(ctx, applied); sigap.ErrorCode(err) != sigap.ENOTFOUND {
+			return err // nil: applied before
+		}
 		c, err := tx.CitizenByAddress(ctx, from)
 		if err != nil {
 			return err
@@ -203,11 +220,23 @@ func (r *replayer) staffEvent(ctx context.Context, from sigap.Address, ev replay
 		t, err = tx.OpenTicket(ctx, c.ID)
 		return err
 	})
-	if sigap.ErrorCode(err) == sigap.ENOTFOUND {
+	switch {
+	case sigap.ErrorCode(err) == sigap.ENOTFOUND:
 		return fmt.Errorf("%s event: %s has no open ticket", ev.Type, from)
-	} else if err != nil {
+	case err != nil:
+		return err
+	case t == nil:
+		return nil
+	}
+	if err := r.staffAction(ctx, t, ev); err != nil {
 		return err
 	}
+	return r.store.Update(ctx, func(tx sigap.Tx) error {
+		return tx.PutSetting(ctx, applied, ev.At.Format(time.RFC3339))
+	})
+}
+
+func (r *replayer) staffAction(ctx context.Context, t *sigap.Ticket, ev replayEvent) error {
 	staff := &sigap.Staff{Username: ev.Staff, Name: ev.Staff, Role: sigap.RoleSupervisor}
 	d := r.core.desk
 	switch ev.Type {
