@@ -1,6 +1,9 @@
 package faq
 
-import "math"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // calibration is a logistic model turning match features into the
 // probability that the FAQ answers the message.
@@ -17,9 +20,13 @@ func (c calibration) probability(f features) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// aliasFit is the fit above which a contrast text is taken as a restatement
-// of an FAQ question rather than a case no FAQ answers.
-const aliasFit = 0.5
+// A contrast text that covers most of an FAQ question's key terms and whose
+// own topic words the FAQ nearly all mentions is a restatement of that FAQ,
+// not a case no FAQ answers.
+const (
+	aliasCoverage  = 0.5
+	aliasRelevance = 0.8
+)
 
 type sample struct {
 	x [4]float64
@@ -34,7 +41,7 @@ func (ix *Index) fit() calibration {
 	kept := ix.contrast[:0]
 	for _, c := range ix.contrast {
 		ss := ix.score(ix.prepare(c.text), -1)
-		if len(ss) == 0 || ss[0].fit < aliasFit {
+		if len(ss) == 0 || ss[0].cov < aliasCoverage || ss[0].rel < aliasRelevance {
 			kept = append(kept, c)
 		}
 	}
@@ -46,21 +53,39 @@ func (ix *Index) fit() calibration {
 		}
 	}
 
+	// Citizens add context an FAQ never mentions ("my son just finished
+	// school, …"): each held-out question is also tried with two words of
+	// the KB's other texts added, drawn by frequency.
+	var context []string
+	for _, c := range ix.contrast {
+		context = append(context, c.terms...)
+	}
+	for _, f := range ix.faqs {
+		context = append(context, ix.topicTerms(f.Answer, nil, nil)...)
+	}
+	rng := rand.New(rand.NewPCG(uint64(len(ix.questions)), uint64(len(context))))
+
 	var data []sample
 	for qi, q := range ix.questions {
 		if len(ix.faqs[q.faq].Questions) < 2 {
 			continue // held out, its FAQ would have no question left
 		}
-		m := ix.prepare(q.text)
-		ss := ix.score(m, qi)
-		contrast := ix.bestContrast(m, -1)
-		wrongSeen := false
-		for i, s := range ss {
-			if s.faq == q.faq {
-				data = append(data, sample{candidateFeatures(ss, i, contrast).vector(), 1})
-			} else if !wrongSeen {
-				wrongSeen = true
-				data = append(data, sample{candidateFeatures(ss, i, contrast).vector(), 0})
+		variants := []string{q.text}
+		if len(context) > 0 {
+			variants = append(variants, q.text+" "+context[rng.IntN(len(context))]+" "+context[rng.IntN(len(context))])
+		}
+		for _, text := range variants {
+			m := ix.prepare(text)
+			ss := ix.score(m, qi)
+			contrast := ix.bestContrast(m, -1)
+			wrongSeen := false
+			for i, s := range ss {
+				if s.faq == q.faq {
+					data = append(data, sample{candidateFeatures(ss, i, contrast).vector(), 1})
+				} else if !wrongSeen {
+					wrongSeen = true
+					data = append(data, sample{candidateFeatures(ss, i, contrast).vector(), 0})
+				}
 			}
 		}
 	}

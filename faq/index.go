@@ -3,6 +3,7 @@
 package faq
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -407,9 +408,15 @@ func (ix *Index) judge(m message, q question, f features, p float64) (bool, []st
 		ok = false
 		why = append(why, "confidence below threshold")
 	}
-	if !m.intent.asks && q.intent.asks {
+	if !m.intent.asks {
 		ok = false
 		why = append(why, "the message asks no question")
+	}
+	for _, t := range m.terms {
+		if problemWords[t] && !ix.faqTerms[q.faq][t] {
+			ok = false
+			why = append(why, fmt.Sprintf("the message reports %q, which the FAQ does not speak of", t))
+		}
 	}
 	if m.intent.pending && !q.intent.pending {
 		ok = false
@@ -418,10 +425,6 @@ func (ix *Index) judge(m message, q question, f features, p float64) (bool, []st
 	if m.intent.followUp && !q.intent.followUp {
 		ok = false
 		why = append(why, "the message asks an officer to act")
-	}
-	if f.contrast <= 0 {
-		ok = false
-		why = append(why, "closer to a ticket example than to this FAQ")
 	}
 	if ok {
 		why = append(why, "key terms covered, intent matches, clear margin")

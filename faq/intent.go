@@ -1,7 +1,5 @@
 package faq
 
-import "slices"
-
 // An FAQ answers a general question: how, what, when, how much. A citizen
 // who reports a problem or asks after their own case ("I applied two months
 // ago but…") needs an officer, even when every keyword matches an FAQ. The
@@ -21,8 +19,30 @@ var askingWords = setOf(
 var (
 	doneWords    = setOf("sudah", "telah")
 	pendingWords = setOf("belum", "masih")
-	butWords     = setOf("tapi", "tetapi", "namun")
+	butWords     = setOf("tapi", "tetapi", "namun", "padahal")
 )
+
+// problemWords report something wrong or a change to one's own record. An
+// FAQ that never speaks of that problem does not answer the message, however
+// many other words it shares ("akta … salah tulis" is not "syarat akta").
+var problemWords = setOf(
+	"salah", "keliru", "hilang", "rusak", "mati", "bocor", "kosong", "langka",
+	"potong", "denda", "telat", "lambat", "tolak", "blokir", "nonaktif", "error",
+	"gagal", "ubah", "alih", "batal", "tunggak", "hapus", "coret",
+	"henti", "macet", "mampet", "jebol", "ambles", "tipu", "pungut", "mahal",
+)
+
+// Years are left out: "sudah 17 tahun" is more often an age than a wait.
+var durationWords = setOf("hari", "minggu", "bulan")
+
+func isNumber(w string) bool {
+	for _, c := range w {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return w != ""
+}
 
 // followUpWords after "mohon/tolong" ask an officer to act on a case.
 var followUpWords = setOf(
@@ -31,9 +51,6 @@ var followUpWords = setOf(
 )
 
 var politeWords = setOf("mohon", "tolong")
-
-// isDone reports whether tokens[i] is a "sudah" of something done.
-func isDone(w string) bool { return doneWords[w] }
 
 func setOf(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))
@@ -58,17 +75,27 @@ func readIntent(raw string, tokens []string) intent {
 			break
 		}
 	}
+	// "sudah mau roboh" is about to happen, not done.
 	done := false
+	for i, t := range tokens {
+		if doneWords[t] && (i+1 == len(tokens) || tokens[i+1] != "mau") {
+			done = true
+		}
+	}
+	doneSoFar := false
 	for i, t := range tokens {
 		switch {
 		case askingWords[t] && t != "mau" && t != "minta" && t != "buat" && t != "urus" && t != "dapat" && t != "saja":
 			in.asks = true
 		case doneWords[t] && (i+1 == len(tokens) || tokens[i+1] != "mau"):
-			// "sudah mau roboh" is about to happen, not done.
-			done = true
-		case pendingWords[t] && slices.ContainsFunc(tokens, isDone):
+			doneSoFar = true
+			// "sudah 3 hari", "sudah seminggu": how long a problem has lasted.
+			if i+2 < len(tokens) && isNumber(tokens[i+1]) && durationWords[tokens[i+2]] {
+				in.pending = true
+			}
+		case pendingWords[t] && done:
 			in.pending = true
-		case butWords[t] && done:
+		case butWords[t] && doneSoFar:
 			in.pending = true
 		case t == "sekarang" && i > 0 && tokens[i-1] == "sampai",
 			t == "kabar" && i > 1 && (tokens[i-2] == "belum" || tokens[i-2] == "tidak"):

@@ -55,11 +55,18 @@ func (c *classifier) add(class int, feats []string, weight float64) {
 }
 
 // logScores returns the log-likelihood of the known features under each
-// OPD, and how many of feats the model knows. Unknown features carry no
-// evidence either way.
+// OPD and, last, under the background (all OPDs' texts pooled), and how
+// many of feats the model knows. Unknown features carry no evidence either
+// way. The background wins when a message's words are common to many OPDs
+// and specific to none: then no OPD clearly owns it.
 func (c *classifier) logScores(feats []string) ([]float64, int) {
-	scores := make([]float64, len(c.opds))
+	scores := make([]float64, len(c.opds)+1)
+	bg := len(c.opds)
 	vocab := float64(len(c.counts))
+	var total float64
+	for _, t := range c.totals {
+		total += t
+	}
 	known := 0
 	for _, f := range feats {
 		row := c.counts[f]
@@ -67,9 +74,12 @@ func (c *classifier) logScores(feats []string) ([]float64, int) {
 			continue
 		}
 		known++
-		for k := range scores {
-			scores[k] += math.Log((row[k] + smoothing) / (c.totals[k] + smoothing*vocab))
+		var sum float64
+		for k, n := range row {
+			scores[k] += math.Log((n + smoothing) / (c.totals[k] + smoothing*vocab))
+			sum += n
 		}
+		scores[bg] += math.Log((sum/float64(len(row)) + smoothing) / (total/float64(len(row)) + smoothing*vocab))
 	}
 	return scores, known
 }

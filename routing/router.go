@@ -143,6 +143,9 @@ type Explanation struct {
 	Topic      []string // the words the classifier used
 	FAQs       []faq.Candidate
 	OPDs       []OPDScore // best first
+	// Background is the probability that no OPD owns the message: its
+	// words are common to many OPDs and specific to none.
+	Background float64
 	Reasons    []string
 }
 
@@ -182,6 +185,8 @@ func (r *Router) Explain(text string) Explanation {
 		}
 	}
 	r.mu.RUnlock()
+	ex.Background = probs[len(probs)-1]
+	probs = probs[:len(probs)-1]
 	order := make([]int, len(probs))
 	for i := range order {
 		order[i] = i
@@ -216,7 +221,7 @@ func (r *Router) Explain(text string) Explanation {
 		ex.Reasons = append(ex.Reasons, fmt.Sprintf("routed to %s (probability %.2f, %d of %d topic words known)", top.OPD, top.Probability, knownWords, len(words)))
 	default:
 		ex.Decision = sigap.Decision{Action: sigap.ActionTriage, OPD: r.kb.TriageOPD, Score: confidence}
-		ex.Reasons = append(ex.Reasons, fmt.Sprintf("best OPD %s is not sure enough (probability %.2f, %d of %d topic words known)", top.OPD, top.Probability, knownWords, len(words)))
+		ex.Reasons = append(ex.Reasons, fmt.Sprintf("best OPD %s is not sure enough (probability %.2f, no OPD %.2f, %d of %d topic words known)", top.OPD, top.Probability, ex.Background, knownWords, len(words)))
 	}
 	return ex
 }
