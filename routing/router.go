@@ -23,6 +23,12 @@ const (
 	weightLearned = 3.0 // a staff transfer is a real message, labelled
 )
 
+// knownShareExponent sets how much a message's words unknown to the KB
+// lower the routing confidence: a message mostly about things no OPD
+// mentions is not confidently any OPD's, but citizens' messages always
+// carry some words the KB lacks.
+const knownShareExponent = 0.75
+
 // minRouteConfidence is the probability of the best OPD below which a
 // ticket goes to the triage desk instead.
 const minRouteConfidence = 0.5
@@ -208,10 +214,8 @@ func (r *Router) Explain(text string) Explanation {
 	}
 
 	top := ex.OPDs[0]
-	// The share of topic words the KB knows: a message mostly about things
-	// no OPD mentions is not confidently any OPD's.
 	knownShare := float64(knownWords) / float64(len(words))
-	confidence := top.Probability * math.Sqrt(knownShare)
+	confidence := top.Probability * math.Pow(knownShare, knownShareExponent)
 	switch {
 	case known == 0:
 		ex.Decision = sigap.Decision{Action: sigap.ActionTriage, OPD: r.kb.TriageOPD, Score: 0}
