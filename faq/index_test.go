@@ -1,0 +1,109 @@
+package faq
+
+import (
+	"testing"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/lang"
+)
+
+func testIndex() *Index {
+	faqs := []sigap.FAQ{
+		{ID: "ktp-baru", OPD: "CAPIL", Questions: []string{
+			"Apa syarat membuat KTP elektronik pertama kali?", "Cara bikin KTP untuk anak umur 17 tahun"},
+			Answer: "Bawa fotokopi kartu keluarga ke kantor Dukcapil untuk perekaman. Gratis."},
+		{ID: "ktp-hilang", OPD: "CAPIL", Questions: []string{
+			"KTP saya hilang, bagaimana mengurus gantinya?", "Syarat cetak ulang KTP yang hilang atau rusak"},
+			Answer: "Bawa surat kehilangan dari polisi dan fotokopi kartu keluarga."},
+		{ID: "pbb-bayar", OPD: "PAJAK", Questions: []string{
+			"Bagaimana cara membayar PBB?", "Bayar pajak bumi dan bangunan bisa di mana?"},
+			Answer: "PBB dibayar di bank, kantor pos atau minimarket dengan nomor objek pajak."},
+	}
+	contrast := []string{
+		"Nama di KTP saya salah ketik, bagaimana membetulkannya?",
+		"Tagihan PBB saya dobel padahal sudah lunas",
+	}
+	var vocab []string
+	for _, f := range faqs {
+		vocab = append(vocab, f.Questions...)
+		vocab = append(vocab, f.Answer)
+	}
+	vocab = append(vocab, contrast...)
+	return NewIndex(faqs, lang.New(nil, vocab...), contrast...)
+}
+
+func TestMatch(t *testing.T) {
+	ix := testIndex()
+	tests := []struct {
+		text       string
+		best       string
+		answerable bool
+	}{
+		{"syarat bikin ktp buat anak sy yg baru 17 th gmn min?", "ktp-baru", true},
+		{"ktp ku ilang kemarin, ngurus gantinya gimana?", "ktp-hilang", true},
+		{"bayar pbb bisa lewat mana aja ya", "pbb-bayar", true},
+		// Near misses: the keywords of an FAQ, but a case already under way,
+		// a problem the FAQ never speaks of, or no question at all.
+		{"KTP saya sudah direkam 3 bulan lalu tapi belum jadi, kapan?", "", false},
+		{"nama di ktp saya salah tulis, gimana caranya?", "", false},
+		{"ktp anak saya", "", false},
+	}
+	for _, tt := range tests {
+		cs := ix.Match(tt.text)
+		if len(cs) == 0 {
+			t.Errorf("Match(%q): no candidate", tt.text)
+			continue
+		}
+		if tt.best != "" && cs[0].FAQ != tt.best {
+			t.Errorf("Match(%q): best %s, want %s", tt.text, cs[0].FAQ, tt.best)
+		}
+		if cs[0].Answerable != tt.answerable {
+			t.Errorf("Match(%q): answerable %v, want %v (%+v)", tt.text, cs[0].Answerable, tt.answerable, cs[0])
+		}
+		for i, c := range cs {
+			if c.Confidence < 0 || c.Confidence > 1 {
+				t.Errorf("Match(%q): confidence %v outside 0..1", tt.text, c.Confidence)
+			}
+			if i > 0 && c.Answerable {
+				t.Errorf("Match(%q): candidate %d answerable; only the best may be", tt.text, i)
+			}
+			if len(c.Reasons) == 0 {
+				t.Errorf("Match(%q): candidate %s without reasons", tt.text, c.FAQ)
+			}
+		}
+	}
+}
+
+func TestMatchNothingShared(t *testing.T) {
+	if cs := testIndex().Match("halo selamat pagi"); len(cs) != 0 {
+		t.Errorf("greeting matched %+v", cs)
+	}
+}
+
+func TestReadIntent(t *testing.T) {
+	n := lang.New(nil)
+	tests := []struct {
+		text string
+		want intent
+	}{
+		{"gimana cara daftar?", intent{asks: true}},
+		{"sudah daftar 2 bulan lalu tapi belum ada kabar", intent{pending: true}},
+		{"air mati sudah 3 hari", intent{pending: true}},
+		{"anak saya sudah 17 tahun, bikin ktp gimana", intent{asks: true}},
+		{"rumah sudah mau roboh, masih gedek, gimana dapat bantuan", intent{asks: true}},
+		{"jalan rusak, mohon segera diperbaiki", intent{followUp: true}},
+	}
+	for _, tt := range tests {
+		if got := readIntent(tt.text, n.Tokens(tt.text)); got != tt.want {
+			t.Errorf("readIntent(%q) = %+v, want %+v (tokens %v)", tt.text, got, tt.want, n.Tokens(tt.text))
+		}
+	}
+}
+
+func TestCalibrationFallbackOnTinyKB(t *testing.T) {
+	faqs := []sigap.FAQ{{ID: "a", OPD: "X", Questions: []string{"jam buka kantor"}, Answer: "Buka pukul 8."}}
+	ix := NewIndex(faqs, lang.New(nil, "jam buka kantor"))
+	if ix.model != fallback {
+		t.Errorf("one-question KB: model %+v, want the fallback", ix.model)
+	}
+}
