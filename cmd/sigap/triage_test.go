@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// runTriageCmd runs "sigap triage args…" in-process on the embedded KB.
+func runTriageCmd(t *testing.T, stdin string, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	status = run(context.Background(), env, append([]string{"triage"}, args...))
+	return out.String(), errOut.String(), status
+}
+
+func TestTriageBatchKeepsOrderAndReportsBadLines(t *testing.T) {
+	long, _ := json.Marshal(map[string]string{"id": "long", "text": strings.Repeat("jalan rusak berlubang ", 5000)})
+	var in strings.Builder
+	for i := range 600 { // several chunks, so workers finish out of order
+		text := "halo min"
+		if i%2 == 1 {
+			text = "sampah di pasar tidak diangkut seminggu"
+		}
+		line, _ := json.Marshal(map[string]string{"id": "m" + string(rune('a'+i%26)) + strings.Repeat("x", i/26), "text": text})
+		in.Write(line)
+		in.WriteByte('\n')
+		if i == 300 {
+			in.WriteString("\n{not json\n\xff\xfe\n{\"id\":\"no-text\"}\n")
+			in.Write(long)
+			in.WriteByte('\n')
+		}
+	}
+	stdout, stderr, status := runTriageCmd(t, in.String(), "--batch")
+	if status == 0 {
+		t.Errorf("status 0 with skipped lines")
+	}
+	for _, want := range []string{"line 302: empty line", "line 303: invalid JSON", "line 304: invalid UTF-8", `line 305: missing "text"`, "4 input line(s) skipped"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 601 {
+		t.Fatalf("got %d decisions, want 601 (600 messages and the long one)", len(lines))
+	}
+	var ids []string
+	for _, l := range lines {
+		var d triageDecision
+		if err := json.Unmarshal([]byte(l), &d); err != nil {
+			t.Fatalf("output line %q: %v", l, err)
+		}
+		ids = append(ids, d.ID)
+	}
+	if ids[301] != "long" {
+		t.Errorf("decision 302 is %q, want the long message in input order", ids[301])
+	}
+	for i, id := range append(ids[:301:301], ids[302:]...) {
+		want := "m" + string(rune('a'+i%26)) + strings.Repeat("x", i/26)
+		if id != want {
+			t.Fatalf("decision %d has id %q, want %q: order lost", i, id, want)
+		}
+	}
+}
+
+func TestTriageOneText(t *testing.T) {
+	stdout, stderr, status := runTriageCmd(t, "", "selamat pagi min")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, stderr)
+	}
+	var d triageDecision
+	if err := json.Unmarshal([]byte(stdout), &d); err != nil || d.Action != "clarify" {
+		t.Errorf("output %q (%v), want a clarify decision", stdout, err)
+	}
+	stdout, _, status = runTriageCmd(t, "", "--explain", "KTP saya sudah 3 bulan belum jadi")
+	if status != 0 || !strings.Contains(stdout, "FAQ candidates:") || !strings.Contains(stdout, "OPD scores:") {
+		t.Errorf("explain: status %d, output:\n%s", status, stdout)
+	}
+	if _, _, status := runTriageCmd(t, ""); status != 2 {
+		t.Errorf("no text and no --batch: status %d, want 2", status)
+	}
+}
