@@ -189,6 +189,10 @@ type message struct {
 
 func (ix *Index) prepare(text string) message {
 	tokens, names := ix.norm.Analyze(text)
+	return ix.prepareTokens(text, tokens, names)
+}
+
+func (ix *Index) prepareTokens(text string, tokens []string, names map[string]bool) message {
 	m := message{raw: text, terms: ix.topicTerms(text, tokens, names), intent: readIntent(text, tokens)}
 	for _, t := range m.terms {
 		m.weight += ix.messageWeight(t)
@@ -361,7 +365,16 @@ const maxCandidates = 3
 // Match returns the FAQs that may answer text, best first, with calibrated
 // confidence; at most the first is Answerable.
 func (ix *Index) Match(text string) []Candidate {
-	m := ix.prepare(text)
+	return ix.match(ix.prepare(text))
+}
+
+// MatchTokens is Match for a text the caller has already analysed with the
+// index's normaliser (lang.Normalizer.Analyze), to save doing it twice.
+func (ix *Index) MatchTokens(text string, tokens []string, names map[string]bool) []Candidate {
+	return ix.match(ix.prepareTokens(text, tokens, names))
+}
+
+func (ix *Index) match(m message) []Candidate {
 	ss := ix.score(m, -1)
 	if len(ss) == 0 {
 		return nil

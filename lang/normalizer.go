@@ -19,16 +19,17 @@ const cacheLimit = 200_000
 // Normalizer turns text into normalised tokens. It is safe for concurrent
 // use.
 type Normalizer struct {
-	phrases   map[string][]string // written form (1–3 words) → standard words
-	stop      map[string]bool
-	greeting  map[string]bool
-	place     map[string]bool
-	vocab     map[string]bool // words of the knowledge base, as written
-	vocabRoot map[string]bool // the same words, normalised
-	stemmer   stemmer
-	typos     *typoIndex
-	mu        sync.RWMutex
-	wordCache map[string]string
+	phrases    map[string][]string // written form (1–3 words) → standard words
+	stop       map[string]bool
+	greeting   map[string]bool
+	place      map[string]bool
+	vocab      map[string]bool // words of the knowledge base, as written
+	vocabRoot  map[string]bool // the same words, normalised
+	stemmer    stemmer
+	typos      *typoIndex
+	mu         sync.RWMutex
+	wordCache  map[string]string // normalised word → root
+	spellCache map[string]string // written word → repaired spelling
 }
 
 // New returns a Normalizer that knows the embedded word lists, the
@@ -37,13 +38,14 @@ type Normalizer struct {
 // texts): those become stemmer roots and typo-correction targets.
 func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
 	n := &Normalizer{
-		phrases:   map[string][]string{},
-		stop:      map[string]bool{},
-		greeting:  map[string]bool{},
-		place:     map[string]bool{},
-		vocab:     map[string]bool{},
-		vocabRoot: map[string]bool{},
-		wordCache: map[string]string{},
+		phrases:    map[string][]string{},
+		stop:       map[string]bool{},
+		greeting:   map[string]bool{},
+		place:      map[string]bool{},
+		vocab:      map[string]bool{},
+		vocabRoot:  map[string]bool{},
+		wordCache:  map[string]string{},
+		spellCache: map[string]string{},
 	}
 	addPhrases := func(m map[string]string) {
 		for from, to := range m {
@@ -246,7 +248,7 @@ func (n *Normalizer) Analyze(text string) (tokens []string, names map[string]boo
 			names[n.root(w)] = true
 			continue
 		}
-		words[i] = n.spell(w)
+		words[i] = n.spelled(w)
 	}
 	words = n.expand(words)
 	tokens = make([]string, 0, len(words))
@@ -254,6 +256,25 @@ func (n *Normalizer) Analyze(text string) (tokens []string, names map[string]boo
 		tokens = append(tokens, n.root(w))
 	}
 	return tokens, names
+}
+
+// spelled is spell, memoised: typo correction is the costliest step and
+// citizens repeat their misspellings.
+func (n *Normalizer) spelled(w string) string {
+	n.mu.RLock()
+	r, ok := n.spellCache[w]
+	n.mu.RUnlock()
+	if ok {
+		return r
+	}
+	r = n.spell(w)
+	n.mu.Lock()
+	if len(n.spellCache) >= cacheLimit {
+		n.spellCache = map[string]string{}
+	}
+	n.spellCache[w] = r
+	n.mu.Unlock()
+	return r
 }
 
 // spell repairs a written word's spelling: stretched letters and typos.

@@ -202,7 +202,7 @@ func (r *Router) Explain(text string) Explanation {
 		ex.OPDs = append(ex.OPDs, OPDScore{r.kb.OPDs[i].Code, probs[i]})
 	}
 
-	ex.FAQs = r.index.Match(text)
+	ex.FAQs = r.index.MatchTokens(text, tokens, names)
 	if len(ex.FAQs) > 0 && ex.FAQs[0].Answerable {
 		best := ex.FAQs[0]
 		ex.Decision = sigap.Decision{Action: sigap.ActionFAQ, FAQ: best.FAQ, OPD: best.OPD, Score: best.Confidence}
