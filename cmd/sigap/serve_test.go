@@ -96,7 +96,7 @@ func TestServeKillAndRestartLosesNothingDoublesNothing(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "sigap.db")
 
 	// Chat 8107 only greets, which opens no ticket. The follow-ups go to
-	// the chat's open ticket, although their text alone would be routed
+	// the chat's open ticket, although their text alone could be routed
 	// elsewhere.
 	const followUp = "Tambahan: lubangnya persis di depan SD Negeri 2"
 	script := []struct {
@@ -139,6 +139,7 @@ func TestServeKillAndRestartLosesNothingDoublesNothing(t *testing.T) {
 	t.Logf("killed with %d replies sent", len(tg.Sent()))
 
 	second := startServe(t, dbPath, proxy.endpoint())
+	second.waitHealthy(ctx) // the poller may finish before the HTTP server listens
 	if err := tg.WaitConfirmed(ctx, last); err != nil {
 		second.fatalf("%v", err)
 	}
