@@ -62,7 +62,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		fmt.Fprintf(env.Stderr, "sigap serve: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
 	}
 	if f.tgWebhookURL != "" && len(f.tgSecret) < 16 {
 		return fmt.Errorf("--telegram-webhook-secret (SIGAP_TELEGRAM_WEBHOOK_SECRET) must be at least 16 characters when a webhook URL is set")

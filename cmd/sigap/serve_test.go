@@ -348,7 +348,7 @@ func TestServeBadConfig(t *testing.T) {
 		{"YAML syntax error", []string{"--kb", syntax}, 1, regexp.QuoteMeta(syntax) + `:\d+: .*syntax`},
 		{"missing KB file", []string{"--kb", missing}, 1, regexp.QuoteMeta(missing) + `: no such file`},
 		{"unknown flag", []string{"--no-such-flag"}, 2, `flag provided but not defined: -no-such-flag`},
-		{"stray argument", []string{"extra"}, 1, `unexpected argument "extra"`},
+		{"stray argument", []string{"extra"}, 2, `unexpected argument "extra"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
