@@ -157,7 +157,7 @@ type Explanation struct {
 
 // Decide returns the triage decision for text.
 func (r *Router) Decide(text string) sigap.Decision {
-	return r.Explain(text).Decision
+	return r.explain(text, false).Decision
 }
 
 // explainedOPDs is how many OPD scores an Explanation lists.
@@ -165,8 +165,22 @@ const explainedOPDs = 5
 
 // Explain decides and says why.
 func (r *Router) Explain(text string) Explanation {
+	return r.explain(text, true)
+}
+
+// explain decides; when verbose it also writes down why, which Decide, on
+// the hot path of every message, does without.
+func (r *Router) explain(text string, verbose bool) Explanation {
 	tokens, names := r.norm.Analyze(text)
-	ex := Explanation{Normalized: strings.Join(tokens, " ")}
+	ex := Explanation{}
+	why := func(format string, args ...any) {
+		if verbose {
+			ex.Reasons = append(ex.Reasons, fmt.Sprintf(format, args...))
+		}
+	}
+	if verbose {
+		ex.Normalized = strings.Join(tokens, " ")
+	}
 	var words []string
 	for _, t := range tokens {
 		if r.norm.IsContent(t) && !names[t] {
@@ -176,7 +190,7 @@ func (r *Router) Explain(text string) Explanation {
 	ex.Topic = words
 	if len(words) == 0 {
 		ex.Decision = sigap.Decision{Action: sigap.ActionClarify, Score: 1}
-		ex.Reasons = append(ex.Reasons, "no topic words: only greetings, thanks, function words or noise")
+		why("no topic words: only greetings, thanks, function words or noise")
 		return ex
 	}
 
@@ -206,11 +220,11 @@ func (r *Router) Explain(text string) Explanation {
 	if len(ex.FAQs) > 0 && ex.FAQs[0].Answerable {
 		best := ex.FAQs[0]
 		ex.Decision = sigap.Decision{Action: sigap.ActionFAQ, FAQ: best.FAQ, OPD: best.OPD, Score: best.Confidence}
-		ex.Reasons = append(ex.Reasons, fmt.Sprintf("FAQ %s answers it (confidence %.2f): %s", best.FAQ, best.Confidence, strings.Join(best.Reasons, "; ")))
+		why("FAQ %s answers it (confidence %.2f): %s", best.FAQ, best.Confidence, strings.Join(best.Reasons, "; "))
 		return ex
 	}
 	if len(ex.FAQs) > 0 {
-		ex.Reasons = append(ex.Reasons, fmt.Sprintf("best FAQ %s not used: %s", ex.FAQs[0].FAQ, strings.Join(ex.FAQs[0].Reasons, "; ")))
+		why("best FAQ %s not used: %s", ex.FAQs[0].FAQ, strings.Join(ex.FAQs[0].Reasons, "; "))
 	}
 
 	top := ex.OPDs[0]
@@ -219,13 +233,13 @@ func (r *Router) Explain(text string) Explanation {
 	switch {
 	case known == 0:
 		ex.Decision = sigap.Decision{Action: sigap.ActionTriage, OPD: r.kb.TriageOPD, Score: 0}
-		ex.Reasons = append(ex.Reasons, "no word of the message occurs in the knowledge base")
+		why("no word of the message occurs in the knowledge base")
 	case confidence >= minRouteConfidence:
 		ex.Decision = sigap.Decision{Action: sigap.ActionRoute, OPD: top.OPD, Score: confidence}
-		ex.Reasons = append(ex.Reasons, fmt.Sprintf("routed to %s (probability %.2f, %d of %d topic words known)", top.OPD, top.Probability, knownWords, len(words)))
+		why("routed to %s (probability %.2f, %d of %d topic words known)", top.OPD, top.Probability, knownWords, len(words))
 	default:
 		ex.Decision = sigap.Decision{Action: sigap.ActionTriage, OPD: r.kb.TriageOPD, Score: confidence}
-		ex.Reasons = append(ex.Reasons, fmt.Sprintf("best OPD %s is not sure enough (probability %.2f, no OPD %.2f, %d of %d topic words known)", top.OPD, top.Probability, ex.Background, knownWords, len(words)))
+		why("best OPD %s is not sure enough (probability %.2f, no OPD %.2f, %d of %d topic words known)", top.OPD, top.Probability, ex.Background, knownWords, len(words))
 	}
 	return ex
 }
