@@ -13,17 +13,6 @@ import (
 	"time"
 )
 
-// buildSigap builds the real binary into a temporary folder.
-func buildSigap(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "sigap")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // unreachableProxy returns the address of a local port that refuses
 // connections. Routing WhatsApp's websocket through it makes WhatsApp
 // unreachable on any machine, with or without internet.
@@ -39,10 +28,8 @@ func unreachableProxy(t *testing.T) string {
 }
 
 func TestWhatsAppCommandsAgainstTheBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := buildSigap(t)
+	needBinary(t)
+	bin := sigapBinary
 	proxy := unreachableProxy(t)
 	tests := []struct {
 		name       string
