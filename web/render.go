@@ -18,7 +18,7 @@ import (
 // layout.html.
 var pageNames = []string{"login", "queue", "ticket", "overview", "admin", "admin_opd", "admin_faq", "profile", "chat", "error"}
 
-var templateFuncs = template.FuncMap{"duration": formatDuration}
+var templateFuncs = template.FuncMap{"duration": formatDuration, "auditLabel": auditLabel, "actorLabel": actorLabel}
 
 func parsePages() (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
