@@ -104,7 +104,7 @@ func TestBrowserStaffAnswersWebChat(t *testing.T) {
 	)
 	staff.waitText("the reply in the ticket's thread", "#thread", reply)
 	if shots != "" {
-		staff.screenshot(shots, "ticket.png")
+		staff.screenshot(shots, "ticket.png", fullPage)
 	}
 	citizen.waitText("the reply on the chat page", "#thread", (bot.Texts{}).StaffReply(dpupr.Name, reply))
 
@@ -118,7 +118,7 @@ func TestBrowserStaffAnswersWebChat(t *testing.T) {
 	}
 	citizen.waitText("the closing notice on the chat page", "#thread", (bot.Texts{}).Resolved(code, dpupr.Name))
 	if shots != "" {
-		citizen.screenshot(shots, "chat.png")
+		citizen.screenshot(shots, "chat.png", fullPage)
 		supervisorScreenshots(ctx, t, browser, p, dbPath, shots)
 	}
 
@@ -166,9 +166,9 @@ func supervisorScreenshots(ctx context.Context, t *testing.T, browser context.Co
 		clickAndLoad(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#queue table.queue")),
 	)
-	admin.screenshot(dir, "queue.png")
+	admin.screenshot(dir, "queue.png", chromedp.CaptureScreenshot())
 	admin.do("open the overview", chromedp.Navigate(p.url+"/overview"), chromedp.WaitVisible(chromedp.CSS("main")))
-	admin.screenshot(dir, "overview.png")
+	admin.screenshot(dir, "overview.png", fullPage)
 	admin.checkConsole()
 }
 
@@ -323,12 +323,16 @@ func (tb *tab) text(selector string) string {
 	return strings.TrimSpace(s)
 }
 
-// screenshot saves what the tab's 1280×800 viewport shows as a PNG.
-func (tb *tab) screenshot(dir, name string) {
+// fullPage captures the whole page as a PNG, 1280 pixels wide.
+var fullPage = chromedp.FullScreenshot(100)
+
+// screenshot saves the PNG that capture takes, either of the 1280×800
+// viewport or of the full page.
+func (tb *tab) screenshot(dir, name string, capture chromedp.Action[[]byte]) {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, browserStep)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	png, err := chromedp.Run(ctx, capture)
 	if err != nil {
 		tb.fatalf("screenshot %s: %v", name, err)
 	}
