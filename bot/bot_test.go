@@ -285,8 +285,8 @@ func TestStaffReplyResolveAndRating(t *testing.T) {
 		got, err = tx.TicketByCode(h.ctx, tk.Code)
 		return err
 	})
-	if got.Status != sigap.StatusResolved || got.Rating != 5 || got.FirstResponder != "budi" {
-		t.Errorf("ticket after resolve and rating: status %s rating %d responder %q", got.Status, got.Rating, got.FirstResponder)
+	if got.Status != sigap.StatusResolved || got.Rating != 5 || got.FirstResponder != "budi" || got.Assignee != "budi" {
+		t.Errorf("ticket after resolve and rating: status %s rating %d responder %q assignee %q", got.Status, got.Rating, got.FirstResponder, got.Assignee)
 	}
 	if h.openTicket("web:abc") != nil {
 		t.Error("resolved ticket still open")

@@ -88,6 +88,9 @@ func (d *Desk) Reply(ctx context.Context, staff *sigap.Staff, code, text string,
 		if t.FirstResponseAt.IsZero() {
 			t.FirstResponseAt, t.FirstResponder = now, staff.Username
 		}
+		if t.Assignee == "" {
+			t.Assignee = staff.Username // who answers an unclaimed ticket takes it
+		}
 		switch {
 		case waitCitizen && t.Status != sigap.StatusPending:
 			t.Status, t.PausedAt = sigap.StatusPending, now

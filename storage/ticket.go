@@ -133,7 +133,8 @@ func (tx *Tx) CitizenTickets(ctx context.Context, citizenID int64, limit int) ([
 }
 
 // ListTickets returns tickets with their citizen and the text of their
-// last message. Open tickets come first, most urgent first: by the next
+// last message from the citizen or staff (the bot's acknowledgements and
+// internal notes tell a queue nothing). Open tickets come first, most urgent first: by the next
 // due time (first response while unanswered, resolution after), with
 // pending tickets after them because their resolution clock is stopped.
 // Resolved tickets follow, the most recently resolved first.
@@ -157,6 +158,7 @@ func (tx *Tx) ListTickets(ctx context.Context, f sigap.TicketFilter) ([]sigap.Ti
 	}
 	query := `SELECT ` + ticketColumns + `, ` + prefixed("c.", citizenColumns) + `,
 			COALESCE((SELECT m.text FROM messages m WHERE m.ticket_id = t.id
+				AND m.author IN ('citizen', 'staff')
 				ORDER BY m.at DESC, m.id DESC LIMIT 1), '')
 		FROM tickets t JOIN citizens c ON c.id = t.citizen_id`
 	if len(where) > 0 {

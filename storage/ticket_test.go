@@ -51,9 +51,16 @@ func queueFixture(t *testing.T, db *DB) {
 			if err := tx.CreateTicket(ctx, tk); err != nil {
 				return err
 			}
-			for j, text := range []string{"pesan pertama", s.lastMessage} {
+			// The bot's acknowledgement and an internal note come last but
+			// are not what a queue shows as the last message.
+			thread := []struct {
+				author sigap.Author
+				text   string
+			}{{sigap.AuthorCitizen, "pesan pertama"}, {sigap.AuthorCitizen, s.lastMessage},
+				{sigap.AuthorBot, "Terima kasih, tiket dibuat"}, {sigap.AuthorNote, "catatan internal"}}
+			for j, e := range thread {
 				m := &sigap.Message{CitizenID: c.ID, TicketID: tk.ID, Channel: sigap.Telegram,
-					Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: text, At: t0.Add(time.Duration(j) * time.Second)}
+					Author: e.author, Kind: sigap.KindText, Text: e.text, At: t0.Add(time.Duration(j) * time.Second)}
 				if _, err := tx.AddMessage(ctx, m); err != nil {
 					return err
 				}
