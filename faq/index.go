@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -46,8 +47,11 @@ type Index struct {
 	contrastP map[string][]int32
 	// faqPostings maps a term to the FAQs whose questions or answer have it.
 	faqPostings map[string][]int32
-	model       calibration
-	pool        sync.Pool
+	// subject holds, per FAQ, the words of its questions that name its
+	// OPD's topics (see NewIndex); empty when none do.
+	subject [][]string
+	model   calibration
+	pool    sync.Pool
 }
 
 // question is one FAQ paraphrase (or one contrast text), as terms.
@@ -59,13 +63,17 @@ type question struct {
 	intent intent
 }
 
-// NewIndex indexes the FAQs. Contrast texts are messages that need an
-// officer although they share words with an FAQ, such as an OPD's example
-// tickets: a message closer to one of them than to any FAQ question is not
-// answered. The confidence model is fitted at once on the FAQs themselves
-// (each question held out in turn must find its FAQ) and on the contrast
-// texts (which must find none).
-func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, contrast ...string) *Index {
+// NewIndex indexes the FAQs. Subjects maps an OPD code to the texts that
+// name its topics (its name and keywords): an FAQ answers only a message
+// that names its subject, as those words of its questions are what it is
+// about ("jam buka perpustakaan" is about the library, not opening hours in
+// general). Contrast texts are messages that need an officer although they
+// share words with an FAQ, such as an OPD's example tickets: a message
+// closer to one of them than to any FAQ question is not answered. The
+// confidence model is fitted at once on the FAQs themselves (each question
+// held out in turn must find its FAQ) and on the contrast texts (which must
+// find none).
+func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, subjects map[string][]string, contrast ...string) *Index {
 	ix := &Index{norm: n, faqs: faqs, postings: map[string][]int32{}, contrastP: map[string][]int32{}, faqPostings: map[string][]int32{}}
 	df := map[string]int{}
 	docs := 0
@@ -117,8 +125,41 @@ func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, contrast ...string) *Index {
 			ix.contrastP[t] = append(ix.contrastP[t], id)
 		}
 	}
+	ix.subject = ix.subjectTerms(subjects)
 	ix.model = ix.fit()
 	return ix
+}
+
+// maxSubjectOPDs is how many OPDs may name a word among their topics before
+// it is too general to be any one FAQ's subject ("kartu", "izin").
+const maxSubjectOPDs = 3
+
+// subjectTerms returns, per FAQ, the words of its questions that its OPD's
+// subject texts name and few other OPDs do.
+func (ix *Index) subjectTerms(subjects map[string][]string) [][]string {
+	named := map[string]map[string]bool{} // OPD → words naming its topics
+	opds := map[string]int{}              // word → OPDs naming it
+	for opd, texts := range subjects {
+		words := map[string]bool{}
+		for _, text := range texts {
+			for _, t := range ix.topicTerms(text, nil, nil) {
+				words[t] = true
+			}
+		}
+		for t := range words {
+			opds[t]++
+		}
+		named[opd] = words
+	}
+	out := make([][]string, len(ix.faqs))
+	for _, q := range ix.questions {
+		for _, t := range q.terms {
+			if named[ix.faqs[q.faq].OPD][t] && opds[t] <= maxSubjectOPDs && !slices.Contains(out[q.faq], t) {
+				out[q.faq] = append(out[q.faq], t)
+			}
+		}
+	}
+	return out
 }
 
 func (ix *Index) newQuestion(faq int, text string) question {
@@ -410,6 +451,10 @@ func (ix *Index) match(m message) []Candidate {
 	return out
 }
 
+// fullCoverage is the coverage of a message that has every key term of an
+// FAQ question: it restates the question, so it needs no subject word.
+const fullCoverage = 0.999
+
 // minConfidence is the calibrated probability below which no FAQ answers.
 const minConfidence = 0.5
 
@@ -430,6 +475,10 @@ func (ix *Index) judge(m message, q question, f features, p float64) (bool, []st
 			ok = false
 			why = append(why, fmt.Sprintf("the message reports %q, which the FAQ does not speak of", t))
 		}
+	}
+	if subject := ix.subject[q.faq]; len(subject) > 0 && f.coverage < fullCoverage && !slices.ContainsFunc(m.terms, func(t string) bool { return slices.Contains(subject, t) }) {
+		ok = false
+		why = append(why, fmt.Sprintf("the message does not name the FAQ's subject (%s)", strings.Join(subject, ", ")))
 	}
 	if m.intent.pending && !q.intent.pending {
 		ok = false

@@ -29,7 +29,7 @@ func testIndex() *Index {
 		vocab = append(vocab, f.Answer)
 	}
 	vocab = append(vocab, contrast...)
-	return NewIndex(faqs, lang.New(nil, vocab...), contrast...)
+	return NewIndex(faqs, lang.New(nil, vocab...), nil, contrast...)
 }
 
 func TestMatch(t *testing.T) {
@@ -102,8 +102,51 @@ func TestReadIntent(t *testing.T) {
 
 func TestCalibrationFallbackOnTinyKB(t *testing.T) {
 	faqs := []sigap.FAQ{{ID: "a", OPD: "X", Questions: []string{"jam buka kantor"}, Answer: "Buka pukul 8."}}
-	ix := NewIndex(faqs, lang.New(nil, "jam buka kantor"))
+	ix := NewIndex(faqs, lang.New(nil, "jam buka kantor"), nil)
 	if ix.model != fallback {
 		t.Errorf("one-question KB: model %+v, want the fallback", ix.model)
+	}
+}
+
+// An FAQ answers only messages that name its subject: the words of its
+// questions that its OPD lists among its topics.
+func TestMatchNeedsTheFAQsSubject(t *testing.T) {
+	faqs := []sigap.FAQ{
+		{ID: "perpus-jam", OPD: "PERPUS", Questions: []string{
+			"Jam buka perpustakaan daerah", "Perpustakaan buka hari Sabtu tidak?"},
+			Answer: "Perpustakaan buka Senin sampai Sabtu pukul 08.00-15.00."},
+		{ID: "ktp-hilang", OPD: "CAPIL", Questions: []string{
+			"KTP saya hilang, bagaimana mengurus gantinya?", "Syarat cetak ulang KTP yang hilang"},
+			Answer: "Bawa surat kehilangan dari polisi dan fotokopi kartu keluarga."},
+		{ID: "kis-aktif", OPD: "SOSIAL", Questions: []string{
+			"Kartu KIS saya tidak aktif, bagaimana mengaktifkan?"},
+			Answer: "Ajukan ke Dinas Sosial dengan KTP dan KK."},
+	}
+	subjects := map[string][]string{
+		"PERPUS": {"Dinas Perpustakaan", "perpustakaan", "buku"},
+		"CAPIL":  {"Dinas Kependudukan", "ktp", "kartu keluarga"},
+		"SOSIAL": {"Dinas Sosial", "kis", "bansos"},
+	}
+	var vocab []string
+	for _, f := range faqs {
+		vocab = append(vocab, f.Questions...)
+		vocab = append(vocab, f.Answer)
+	}
+	ix := NewIndex(faqs, lang.New(nil, vocab...), subjects)
+	tests := []struct {
+		text       string
+		answerable bool
+	}{
+		{"perpustakaan hari sabtu buka ga?", true},
+		{"kantor pos hari sabtu buka jam berapa?", false},
+		{"ktp sy hilang, cetak ulang gimana?", true},
+		{"kartu kis sy hilang, bisa cetak ulang?", false},
+	}
+	for _, tt := range tests {
+		cs := ix.Match(tt.text)
+		got := len(cs) > 0 && cs[0].Answerable
+		if got != tt.answerable {
+			t.Errorf("Match(%q): answerable %v, want %v (%+v)", tt.text, got, tt.answerable, cs)
+		}
 	}
 }

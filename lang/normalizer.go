@@ -27,6 +27,7 @@ type Normalizer struct {
 	vocabRoot  map[string]bool // the same words, normalised
 	stemmer    stemmer
 	typos      *typoIndex
+	skeletons  *skeletonIndex
 	mu         sync.RWMutex
 	wordCache  map[string]string // normalised word → root
 	spellCache map[string]string // written word → repaired spelling
@@ -96,6 +97,7 @@ func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
 		targets[w] += f + 1
 	}
 	n.typos = newTypoIndex(targets)
+	n.skeletons = newSkeletonIndex(targets)
 	return n
 }
 
@@ -294,6 +296,9 @@ func (n *Normalizer) spell(w string) string {
 		return w
 	}
 	if c := n.typos.correct(w); c != "" {
+		return c
+	}
+	if c := n.skeletons.expand(w); c != "" {
 		return c
 	}
 	return w

@@ -94,3 +94,20 @@ func TestOSADistance(t *testing.T) {
 		}
 	}
 }
+
+func TestSpellingOfShortenedAndInflectedWords(t *testing.T) {
+	n := New(nil, "syarat bayar pertama kali", "tarif berlaku seumur hidup")
+	tests := []struct {
+		in, want string
+	}{
+		{"syrt byr", "syarat bayar"}, // vowels dropped
+		{"berlaku", "laku"},          // ber-laku, not a possessive -ku
+		{"nuwun sewu", "permisi"},    // a Javanese phrase
+		{"kmps", "kmps"},             // no known word has these consonants
+	}
+	for _, tt := range tests {
+		if got := strings.Join(n.Tokens(tt.in), " "); got != tt.want {
+			t.Errorf("Tokens(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

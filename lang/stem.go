@@ -15,39 +15,52 @@ const minRoot = 3
 
 func isVowel(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' }
 
-// stem returns the root of w.
+// stem returns the root of w. It strips a particle (-lah, -kah, -tah,
+// -pun), then a possessive (-nya, -ku, -mu), and looks for a root under the
+// most stripped form first; when none is found it backtracks to the less
+// stripped forms, since "berlaku" is ber-laku, not berla-ku. A word that
+// reaches no root loses only its particle and -nya: a final -ku or -mu of an
+// unknown word is more often part of it than a possessive.
 func (s *stemmer) stem(w string) string {
 	if len(w) <= minRoot || s.roots[w] {
 		return w
 	}
-	base := w
+	particle := w
 	for _, p := range []string{"lah", "kah", "tah", "pun"} {
-		if t, ok := strings.CutSuffix(base, p); ok && len(t) >= minRoot {
-			if s.roots[t] {
-				return t
-			}
-			base = t
+		if t, ok := strings.CutSuffix(w, p); ok && len(t) >= minRoot {
+			particle = t
 			break
 		}
 	}
+	possessive, owner := particle, ""
 	for _, p := range []string{"nya", "ku", "mu"} {
-		if t, ok := strings.CutSuffix(base, p); ok && len(t) >= minRoot {
-			if s.roots[t] {
-				return t
-			}
-			base = t
+		if t, ok := strings.CutSuffix(particle, p); ok && len(t) >= minRoot {
+			possessive, owner = t, p
 			break
 		}
 	}
-	for _, v := range suffixVariants(base) {
-		if s.roots[v] {
-			return v
+	forms := []string{possessive, particle, w}
+	for i, f := range forms {
+		if i > 0 && f == forms[i-1] {
+			continue
+		}
+		if s.roots[f] {
+			return f
+		}
+		for _, v := range suffixVariants(f) {
+			if s.roots[v] {
+				return v
+			}
+		}
+		for _, v := range suffixVariants(f) {
+			if r := s.prefixRoot(v, 3); r != "" {
+				return r
+			}
 		}
 	}
-	for _, v := range suffixVariants(base) {
-		if r := s.prefixRoot(v, 3); r != "" {
-			return r
-		}
+	base := particle
+	if owner == "nya" {
+		base = possessive
 	}
 	if len(base) > 4 {
 		return base

@@ -51,6 +51,7 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 		return nil, sigap.Errorf(sigap.EINVALID, "routing: the knowledge base has no OPD")
 	}
 	var vocab, contrast []string
+	subjects := map[string][]string{}
 	codes := make([]string, len(kb.OPDs))
 	opdAt := map[string]int{}
 	for i, o := range kb.OPDs {
@@ -59,6 +60,7 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 		vocab = append(vocab, o.Name, o.Description, strings.Join(o.Keywords, ", "))
 		vocab = append(vocab, o.Examples...)
 		contrast = append(contrast, o.Examples...)
+		subjects[o.Code] = append([]string{o.Name}, o.Keywords...)
 	}
 	if _, ok := opdAt[kb.TriageOPD]; !ok {
 		return nil, sigap.Errorf(sigap.EINVALID, "routing: triage OPD %q is not in the knowledge base", kb.TriageOPD)
@@ -74,7 +76,7 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 	r := &Router{
 		kb:    kb,
 		norm:  norm,
-		index: faq.NewIndex(kb.FAQs, norm, contrast...),
+		index: faq.NewIndex(kb.FAQs, norm, subjects, contrast...),
 		opdAt: opdAt,
 		model: newClassifier(codes),
 	}
