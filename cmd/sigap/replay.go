@@ -178,7 +178,9 @@ func (r *replayer) apply(ctx context.Context, raw string) error {
 	}
 	from, err := sigap.ParseAddress(ev.From)
 	if err != nil {
-		return fmt.Errorf(`invalid event: "from": %w`, err)
+		// Not wrapped: the line report shows a sigap.Error's own message,
+		// which would drop the field's name.
+		return fmt.Errorf(`invalid event: "from" %q: want <tg|wa|web>:<id>`, ev.From)
 	}
 	r.setNow(ev.At)
 	sum := sha256.Sum256([]byte(raw))
