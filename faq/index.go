@@ -416,11 +416,11 @@ func (ix *Index) MatchTokens(text string, tokens []string, names map[string]bool
 }
 
 func (ix *Index) match(m message) []Candidate {
-	ss := ix.score(m, -1)
+	part, ss := ix.bestPart(m)
 	if len(ss) == 0 {
 		return nil
 	}
-	contrast := ix.bestContrast(m, -1)
+	contrast := ix.bestContrast(part, -1)
 	out := make([]Candidate, 0, maxCandidates)
 	for i := range ss[:min(maxCandidates, len(ss))] {
 		s := ss[i]
@@ -434,7 +434,7 @@ func (ix *Index) match(m message) []Candidate {
 			Coverage:   s.cov,
 			Relevance:  s.rel,
 		}
-		for _, t := range m.terms {
+		for _, t := range part.terms {
 			if slices.Contains(q.terms, t) {
 				c.Matched = append(c.Matched, t)
 			} else if !ix.faqTerms[s.faq][t] {
@@ -442,11 +442,63 @@ func (ix *Index) match(m message) []Candidate {
 			}
 		}
 		if i == 0 {
-			c.Answerable, c.Reasons = ix.judge(m, q, f, c.Confidence)
+			c.Answerable, c.Reasons = ix.judge(m, part, q, f, c.Confidence)
 		} else {
 			c.Reasons = []string{"not the best match"}
 		}
 		out = append(out, c)
+	}
+	return out
+}
+
+// bestPart returns the part of m that fits an FAQ best, and its scored
+// FAQs: the whole message, or one of its sentences that asks something.
+// Citizens bury their question in a paragraph of circumstances, which
+// would otherwise count against every FAQ. A sentence may only sharpen the
+// whole message's own best FAQ, and only when that FAQ still speaks of a
+// fair share of the whole message: a closing "can the government help?"
+// does not make a private quarrel a question about social aid.
+func (ix *Index) bestPart(m message) (message, []scored) {
+	whole := ix.score(m, -1)
+	sentences := splitSentences(m.raw)
+	if len(sentences) < 2 || len(whole) == 0 || whole[0].rel < minWholeRelevance {
+		return m, whole
+	}
+	best, bestSS := m, whole
+	for _, s := range sentences {
+		p := ix.prepare(s)
+		if !p.intent.asks {
+			continue
+		}
+		if ss := ix.score(p, -1); len(ss) > 0 && ss[0].faq == whole[0].faq && ss[0].fit > bestSS[0].fit {
+			best, bestSS = p, ss
+		}
+	}
+	return best, bestSS
+}
+
+// minWholeRelevance is the share of a message's topic mass an FAQ must
+// speak of before one of the message's sentences may be matched alone.
+const minWholeRelevance = 0.3
+
+// splitSentences splits text after '.', '!', '?' and at line breaks, but
+// not inside numbers such as "07.30" or "Rp2.000".
+func splitSentences(text string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		end := c == '\n' || (c == '.' || c == '!' || c == '?') && (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n' || text[i+1] == '\r')
+		if !end {
+			continue
+		}
+		if s := strings.TrimSpace(text[start : i+1]); s != "" {
+			out = append(out, s)
+		}
+		start = i + 1
+	}
+	if s := strings.TrimSpace(text[start:]); s != "" {
+		out = append(out, s)
 	}
 	return out
 }
@@ -459,14 +511,17 @@ const fullCoverage = 0.999
 const minConfidence = 0.5
 
 // judge decides whether the best FAQ answers the message, and says why.
-func (ix *Index) judge(m message, q question, f features, p float64) (bool, []string) {
+// part is the message or the sentence the FAQ matched: the question must be
+// asked there, while what the whole message reports (a problem, a case under
+// way, a request to act) rules the answer out wherever it is said.
+func (ix *Index) judge(m, part message, q question, f features, p float64) (bool, []string) {
 	var why []string
 	ok := true
 	if p < minConfidence {
 		ok = false
 		why = append(why, "confidence below threshold")
 	}
-	if !m.intent.asks {
+	if !part.intent.asks {
 		ok = false
 		why = append(why, "the message asks no question")
 	}
@@ -476,7 +531,7 @@ func (ix *Index) judge(m message, q question, f features, p float64) (bool, []st
 			why = append(why, fmt.Sprintf("the message reports %q, which the FAQ does not speak of", t))
 		}
 	}
-	if subject := ix.subject[q.faq]; len(subject) > 0 && f.coverage < fullCoverage && !slices.ContainsFunc(m.terms, func(t string) bool { return slices.Contains(subject, t) }) {
+	if subject := ix.subject[q.faq]; len(subject) > 0 && f.coverage < fullCoverage && !slices.ContainsFunc(part.terms, func(t string) bool { return slices.Contains(subject, t) }) {
 		ok = false
 		why = append(why, fmt.Sprintf("the message does not name the FAQ's subject (%s)", strings.Join(subject, ", ")))
 	}

@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -148,5 +149,24 @@ func TestMatchNeedsTheFAQsSubject(t *testing.T) {
 		if got != tt.answerable {
 			t.Errorf("Match(%q): answerable %v, want %v (%+v)", tt.text, got, tt.answerable, cs)
 		}
+	}
+}
+
+// A question buried in a paragraph is matched on its own sentence.
+func TestMatchQuestionInParagraph(t *testing.T) {
+	ix := testIndex()
+	text := "Selamat pagi. Saya baru pulang merantau dari luar pulau, kerja di pabrik sepatu. " +
+		"Anak saya sekarang umur 17. Syarat bikin KTP untuk anak apa saja ya? Terima kasih."
+	cs := ix.Match(text)
+	if len(cs) == 0 || cs[0].FAQ != "ktp-baru" || !cs[0].Answerable {
+		t.Errorf("Match(paragraph) = %+v, want ktp-baru answerable", cs)
+	}
+}
+
+func TestSplitSentences(t *testing.T) {
+	got := splitSentences("Buka jam 07.30 ya? Tarif Rp2.000!\nterima kasih")
+	want := []string{"Buka jam 07.30 ya?", "Tarif Rp2.000!", "terima kasih"}
+	if !slices.Equal(got, want) {
+		t.Errorf("splitSentences = %q, want %q", got, want)
 	}
 }

@@ -30,6 +30,9 @@ var problemWords = setOf(
 	"potong", "denda", "telat", "lambat", "tolak", "blokir", "nonaktif", "error",
 	"gagal", "ubah", "alih", "batal", "tunggak", "hapus", "coret",
 	"henti", "macet", "mampet", "jebol", "ambles", "tipu", "pungut", "mahal",
+	// Complaints, and asking whether what one met is fair or allowed:
+	// "ngadu ke mana", "harganya segitu wajar?".
+	"adu", "keluh", "komplain", "protes", "curang", "pungli", "wajar", "pantas",
 )
 
 // Years are left out: "sudah 17 tahun" is more often an age than a wait.

@@ -208,7 +208,14 @@ func (n *Normalizer) expand(words []string) []string {
 			if k > 1 {
 				key = strings.Join(words[i:i+k], " ")
 			}
-			if std, ok := n.phrases[key]; ok {
+			std, ok := n.phrases[key]
+			if !ok && k > 1 {
+				// "BPJS gratisnya": the possessive ends the phrase.
+				if t, cut := strings.CutSuffix(key, "nya"); cut {
+					std, ok = n.phrases[t]
+				}
+			}
+			if ok {
 				out = append(out, std...)
 				i += k
 				matched = true

@@ -15,18 +15,19 @@ const minRoot = 3
 
 func isVowel(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' }
 
-// stem returns the root of w. It strips a particle (-lah, -kah, -tah,
-// -pun), then a possessive (-nya, -ku, -mu), and looks for a root under the
-// most stripped form first; when none is found it backtracks to the less
-// stripped forms, since "berlaku" is ber-laku, not berla-ku. A word that
-// reaches no root loses only its particle and -nya: a final -ku or -mu of an
-// unknown word is more often part of it than a possessive.
+// stem returns the root of w. It strips a particle (-lah, -kah, -pun; the
+// archaic -tah is left out, as it ends "pemerintah"), then a possessive
+// (-nya, -ku, -mu), and looks for a root under the most stripped form
+// first; when none is found it backtracks to the less stripped forms, since
+// "berlaku" is ber-laku, not berla-ku. A word that reaches no root loses
+// only its particle and -nya: a final -ku or -mu of an unknown word is more
+// often part of it than a possessive.
 func (s *stemmer) stem(w string) string {
 	if len(w) <= minRoot || s.roots[w] {
 		return w
 	}
 	particle := w
-	for _, p := range []string{"lah", "kah", "tah", "pun"} {
+	for _, p := range []string{"lah", "kah", "pun"} {
 		if t, ok := strings.CutSuffix(w, p); ok && len(t) >= minRoot {
 			particle = t
 			break
