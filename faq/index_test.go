@@ -155,11 +155,18 @@ func TestMatchNeedsTheFAQsSubject(t *testing.T) {
 // A question buried in a paragraph is matched on its own sentence.
 func TestMatchQuestionInParagraph(t *testing.T) {
 	ix := testIndex()
-	text := "Selamat pagi. Saya baru pulang merantau dari luar pulau, kerja di pabrik sepatu. " +
+	text := "Selamat pagi. Saya baru pulang merantau dari luar pulau, dulu kerja di pabrik sepatu, " +
+		"sekarang buka warung kelontong kecil di rumah mertua dekat balai desa. " +
+		"Minggu lalu bapak ke kantor pos dan bank untuk urusan pajak bumi. " +
 		"Anak saya sekarang umur 17. Syarat bikin KTP untuk anak apa saja ya? Terima kasih."
 	cs := ix.Match(text)
 	if len(cs) == 0 || cs[0].FAQ != "ktp-baru" || !cs[0].Answerable {
-		t.Errorf("Match(paragraph) = %+v, want ktp-baru answerable", cs)
+		t.Fatalf("Match(paragraph) = %+v, want ktp-baru answerable", cs)
+	}
+	// Judged on the asking sentence, the circumstances around it do not
+	// count against the FAQ.
+	if cs[0].Relevance < 0.8 {
+		t.Errorf("Match(paragraph): relevance %.2f, want the asking sentence's (≥ 0.8)", cs[0].Relevance)
 	}
 }
 
