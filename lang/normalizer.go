@@ -23,6 +23,7 @@ type Normalizer struct {
 	stop       map[string]bool
 	greeting   map[string]bool
 	place      map[string]bool
+	outside    map[string]bool
 	vocab      map[string]bool // words of the knowledge base, as written
 	vocabRoot  map[string]bool // the same words, normalised
 	stemmer    stemmer
@@ -43,6 +44,7 @@ func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
 		stop:       map[string]bool{},
 		greeting:   map[string]bool{},
 		place:      map[string]bool{},
+		outside:    map[string]bool{},
 		vocab:      map[string]bool{},
 		vocabRoot:  map[string]bool{},
 		wordCache:  map[string]string{},
@@ -97,6 +99,9 @@ func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
 		targets[w] += f + 1
 	}
 	n.typos = newTypoIndex(targets)
+	for _, w := range readList("outside.txt") {
+		n.outside[n.root(w)] = true
+	}
 	n.skeletons = newSkeletonIndex(targets)
 	return n
 }
@@ -344,6 +349,11 @@ func (n *Normalizer) IsStop(w string) bool { return n.stop[w] }
 // IsGreeting reports whether a normalised word is a greeting, thanks,
 // politeness or chat noise.
 func (n *Normalizer) IsGreeting(w string) bool { return n.greeting[w] }
+
+// IsOutside reports whether a normalised word names a service of a body
+// outside the regency government (police, land agency, electricity
+// company, courts).
+func (n *Normalizer) IsOutside(w string) bool { return n.outside[w] }
 
 // IsPlace reports whether a normalised word is a place name.
 func (n *Normalizer) IsPlace(w string) bool { return n.place[w] }

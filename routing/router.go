@@ -6,6 +6,7 @@ package routing
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -29,6 +30,11 @@ const (
 // carry some words the KB lacks.
 const knownShareExponent = 0.75
 
+// outsidePenalty scales the routing confidence of a message that names a
+// service of a body outside the regency (police, land agency, PLN): only
+// an OPD the rest of the message points to very clearly keeps it.
+const outsidePenalty = 0.5
+
 // minRouteConfidence is the probability of the best OPD below which a
 // ticket goes to the triage desk instead.
 const minRouteConfidence = 0.5
@@ -39,6 +45,9 @@ type Router struct {
 	norm  *lang.Normalizer
 	index *faq.Index
 	opdAt map[string]int
+	// claimed holds the words OPDs name among their topics: a word of the
+	// outside list (lang.IsOutside) that an OPD claims is that OPD's.
+	claimed map[string]bool
 
 	mu    sync.RWMutex
 	model *classifier
@@ -74,11 +83,19 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 	}
 	norm := lang.New(kb.Synonyms, vocab...)
 	r := &Router{
-		kb:    kb,
-		norm:  norm,
-		index: faq.NewIndex(kb.FAQs, norm, subjects, contrast...),
-		opdAt: opdAt,
-		model: newClassifier(codes),
+		kb:      kb,
+		norm:    norm,
+		index:   faq.NewIndex(kb.FAQs, norm, subjects, contrast...),
+		opdAt:   opdAt,
+		claimed: map[string]bool{},
+		model:   newClassifier(codes),
+	}
+	for _, texts := range subjects {
+		for _, text := range texts {
+			for _, t := range norm.Tokens(text) {
+				r.claimed[t] = true
+			}
+		}
 	}
 
 	var docs []trainingDoc
@@ -218,7 +235,18 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 		ex.OPDs = append(ex.OPDs, OPDScore{r.kb.OPDs[i].Code, probs[i]})
 	}
 
+	var outside []string
+	for _, w := range words {
+		if r.norm.IsOutside(w) && !r.claimed[w] && !slices.Contains(outside, w) {
+			outside = append(outside, w)
+		}
+	}
+
 	ex.FAQs = r.index.MatchTokens(text, tokens, names)
+	if len(ex.FAQs) > 0 && ex.FAQs[0].Answerable && slices.ContainsFunc(outside, func(w string) bool { return slices.Contains(ex.FAQs[0].Missing, w) }) {
+		ex.FAQs[0].Answerable = false
+		ex.FAQs[0].Reasons = append(ex.FAQs[0].Reasons, fmt.Sprintf("the message is about %s, which the FAQ does not speak of", strings.Join(outside, ", ")))
+	}
 	if len(ex.FAQs) > 0 && ex.FAQs[0].Answerable {
 		best := ex.FAQs[0]
 		ex.Decision = sigap.Decision{Action: sigap.ActionFAQ, FAQ: best.FAQ, OPD: best.OPD, Score: best.Confidence}
@@ -232,6 +260,10 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 	top := ex.OPDs[0]
 	knownShare := float64(knownWords) / float64(len(words))
 	confidence := top.Probability * math.Pow(knownShare, knownShareExponent)
+	if len(outside) > 0 {
+		confidence *= outsidePenalty
+		why("the message names %s, a service outside the regency's OPDs", strings.Join(outside, ", "))
+	}
 	switch {
 	case known == 0:
 		ex.Decision = sigap.Decision{Action: sigap.ActionTriage, OPD: r.kb.TriageOPD, Score: 0}

@@ -67,6 +67,8 @@ func TestDecide(t *testing.T) {
 		{"p", sigap.ActionClarify, "", ""},
 		{"🙏🙏", sigap.ActionClarify, "", ""},
 		{"perpanjang paspor di kantor imigrasi mana", sigap.ActionTriage, "", "KOMINFO"},
+		// The police's service, though its words lean to CAPIL's topics.
+		{"syarat bikin skck di polsek buat daftar kerja apa aja", sigap.ActionTriage, "", "KOMINFO"},
 	}
 	for _, tt := range tests {
 		got := r.Decide(tt.text)
