@@ -29,6 +29,26 @@ func TestDefaultKB(t *testing.T) {
 		{"ktp sy sudah rekam dari 3 bulan lalu tp sampai sekarang belum jadi", sigap.ActionRoute, "DISDUKCAPIL"},
 		{"selamat pagi min 🙏", sigap.ActionClarify, ""},
 		{"makasih nggih", sigap.ActionClarify, ""},
+		// FAQ questions in chat spelling, Banyumasan and vowel-dropped words.
+		{"bapak sy meninggal kemarin, akta kematiannya ngurusnya gimana?", sigap.ActionFAQ, "DISDUKCAPIL"},
+		{"syrt bkin akte kelahiran bayi apa aj y", sigap.ActionFAQ, "DISDUKCAPIL"},
+		{"bayar pbb bisa lewat minimarket ga?", sigap.ActionFAQ, "BPPKAD"},
+		{"mau langganan angkut sampah rumah tangga daftarnya kemana", sigap.ActionFAQ, "DISPERKIMLH"},
+		{"petani kaya inyong bisa olih pupuk subsidi ora? pimen carane", sigap.ActionFAQ, "DISTAPANG"},
+		{"pasang sambungan PDAM baru biayanya berapa?", sigap.ActionFAQ, "PERUMDAM"},
+		{"nelayan mau daftar kartu kusuka caranya gmn", sigap.ActionFAQ, "DKP"},
+		// Problems and cases under way go to the OPD that owns them.
+		{"dalan nang desa inyong bolong-bolong gede, wis akeh sing tiba", sigap.ActionRoute, "DPUPR"},
+		{"air pdam di rumah keruh kayak teh susu sudah 2 hari", sigap.ActionRoute, "PERUMDAM"},
+		{"lampu merah di perempatan kota mati dari pagi, bahaya", sigap.ActionRoute, "DISHUB"},
+		{"tikus sawah merajalela, padi kami habis dimakan, minta bantuan penyuluh", sigap.ActionRoute, "DISTAPANG"},
+		{"banjir masuk rumah warga setinggi lutut, butuh evakuasi lansia", sigap.ActionRoute, "BPBD"},
+		{"ada warung jual miras oplosan dekat sekolah, tolong ditertibkan", sigap.ActionRoute, "SATPOLPP"},
+		// Services of bodies outside the regency go to the triage desk.
+		{"cara perpanjang SIM di polres gimana?", sigap.ActionTriage, "DISKOMINFO"},
+		{"token listrik PLN cepat habis, mau komplain kemana", sigap.ActionTriage, "DISKOMINFO"},
+		{"nuwun sewu", sigap.ActionClarify, ""},
+		{"tes tes", sigap.ActionClarify, ""},
 	}
 	for _, tt := range tests {
 		d := r.Decide(tt.text)
