@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -29,6 +30,9 @@ type DB struct {
 	// (":memory:"), which must be made read-only for each View by hand.
 	shared bool
 	now    sigap.Clock
+	// batch, while Batch runs, is the transaction every Update and View
+	// shares.
+	batch atomic.Pointer[batch]
 }
 
 // Option changes how Open sets up a DB.
@@ -46,9 +50,9 @@ func WithClock(now sigap.Clock) Option {
 
 // The write lock is taken at BEGIN (IMMEDIATE) rather than at the first
 // write, so two writers never deadlock upgrading their read locks.
-const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate"
+const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64"
 
-const readerParams = "_query_only=1&_busy_timeout=5000&_txlock=deferred"
+const readerParams = "_query_only=1&_busy_timeout=5000&_txlock=deferred&_stmt_cache_size=64"
 
 // Open opens or creates the database at path and brings its schema up to
 // date. ":memory:" gives a private in-memory database, for tests.
@@ -143,6 +147,9 @@ func (db *DB) SQL() *sql.DB { return db.writer }
 // writer connection (and one connection in all for ":memory:") it would
 // wait for itself.
 func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
+	if b := db.batch.Load(); b != nil {
+		return b.update(ctx, db, fn)
+	}
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)
@@ -160,6 +167,9 @@ func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
 // View runs fn in a read-only transaction, which sees one consistent
 // snapshot of the database. fn's error is returned as is.
 func (db *DB) View(ctx context.Context, fn func(sigap.Tx) error) error {
+	if b := db.batch.Load(); b != nil {
+		return fn(&Tx{tx: b.tx, now: db.now})
+	}
 	sqlTx, err := db.reader.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)

@@ -38,8 +38,10 @@ CREATE TABLE tickets (
 );
 -- Queues: status and OPD filters.
 CREATE INDEX tickets_status_opd ON tickets (status, opd);
--- A citizen's open ticket and ticket history.
-CREATE INDEX tickets_citizen_status ON tickets (citizen_id, status);
+-- A citizen's open ticket and ticket history, newest first. Ordered by
+-- creation so that the planner never prefers walking tickets_created_at
+-- (it would, on a database too new to have statistics).
+CREATE INDEX tickets_citizen_created ON tickets (citizen_id, created_at);
 -- Reports stream a creation-time range.
 CREATE INDEX tickets_created_at ON tickets (created_at);
 -- SLA alerts scan only the unanswered open tickets by due time.
@@ -84,6 +86,10 @@ CREATE TABLE outbox (
 );
 -- The sender polls only what is still waiting.
 CREATE INDEX outbox_unsent_next_at ON outbox (next_at)
+	WHERE sent_at IS NULL AND failed_at IS NULL;
+-- The sender reads what waits in queue order; without this index SQLite
+-- scans the whole outbox, sent messages included.
+CREATE INDEX outbox_unsent_id ON outbox (id)
 	WHERE sent_at IS NULL AND failed_at IS NULL;
 -- A message waits while an earlier one to the same chat is still waiting.
 CREATE INDEX outbox_unsent_to ON outbox (to_channel, to_id, id)

@@ -1,0 +1,82 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+// batchUpdates is how many updates a batch commits at once: enough to
+// spare most of the per-commit cost, few enough to keep the WAL small.
+const batchUpdates = 512
+
+// batch is the transaction a Batch's updates share.
+type batch struct {
+	db      *DB
+	tx      *sql.Tx
+	updates int
+}
+
+// Batch runs fn with every Update and View it makes grouped into shared
+// transactions, committed every batchUpdates updates and when fn returns.
+// Each Update still runs in a savepoint of its own, so one that fails
+// rolls back alone, as it would outside a batch; updates that succeeded are
+// committed even when fn then fails. A crash loses at most the updates of
+// the batch not yet committed, which a replay simply applies again.
+//
+// Batch is for one goroutine loading many events (sigap replay): nothing
+// else may use db until it returns, and Views see the batch's own writes.
+func (db *DB) Batch(ctx context.Context, fn func() error) (err error) {
+	if db.batch.Load() != nil {
+		// Beginning would wait forever for the one writer connection.
+		return errors.New("storage: a batch is already running")
+	}
+	b := &batch{db: db}
+	if err := b.begin(ctx); err != nil {
+		return err
+	}
+	db.batch.Store(b)
+	defer db.batch.Store(nil)
+	fnErr := fn()
+	if err := b.tx.Commit(); err != nil {
+		return errors.Join(fnErr, fmt.Errorf("storage: commit batch: %w", err))
+	}
+	return fnErr
+}
+
+func (b *batch) begin(ctx context.Context) error {
+	tx, err := b.db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("storage: begin batch: %w", err)
+	}
+	b.tx, b.updates = tx, 0
+	return nil
+}
+
+// update runs fn in a savepoint of the batch's transaction.
+func (b *batch) update(ctx context.Context, db *DB, fn func(sigap.Tx) error) error {
+	if _, err := b.tx.ExecContext(ctx, "SAVEPOINT batch_update"); err != nil {
+		return fmt.Errorf("storage: savepoint: %w", err)
+	}
+	if err := fn(&Tx{tx: b.tx, now: db.now}); err != nil {
+		_, rbErr := b.tx.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO batch_update")
+		_, relErr := b.tx.ExecContext(context.WithoutCancel(ctx), "RELEASE batch_update")
+		if e := errors.Join(rbErr, relErr); e != nil {
+			return errors.Join(err, fmt.Errorf("storage: roll back savepoint: %w", e))
+		}
+		return err
+	}
+	if _, err := b.tx.ExecContext(ctx, "RELEASE batch_update"); err != nil {
+		return fmt.Errorf("storage: release savepoint: %w", err)
+	}
+	if b.updates++; b.updates < batchUpdates {
+		return nil
+	}
+	if err := b.tx.Commit(); err != nil {
+		return fmt.Errorf("storage: commit batch: %w", err)
+	}
+	return b.begin(ctx)
+}
