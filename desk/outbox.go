@@ -111,6 +111,12 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 		}
 		byAddr[m.To] = append(byAddr[m.To], m)
 	}
+	if o.Parallel == 1 {
+		for _, a := range order {
+			o.serveChat(ctx, byAddr[a])
+		}
+		return len(due), nil
+	}
 	sem := make(chan struct{}, o.Parallel)
 	var wg sync.WaitGroup
 	for _, a := range order {
@@ -118,20 +124,50 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 		sem <- struct{}{}
 		go func(msgs []sigap.Outbound) {
 			defer func() { <-sem; wg.Done() }()
-			for _, m := range msgs {
-				if !o.deliver(ctx, m) {
-					return // keep this chat's order: later messages wait
-				}
-			}
+			o.serveChat(ctx, msgs)
 		}(byAddr[a])
 	}
 	wg.Wait()
 	return len(due), nil
 }
 
-// deliver sends one message and records the outcome; it reports whether the
-// message left the outbox.
-func (o *Outbox) deliver(ctx context.Context, m sigap.Outbound) bool {
+// mark records the outcome of one attempt.
+type mark func(ctx context.Context, tx sigap.Tx) error
+
+// serveChat sends one chat's due messages in order, stopping at the first
+// that must wait, and records the outcomes in one transaction.
+func (o *Outbox) serveChat(ctx context.Context, msgs []sigap.Outbound) {
+	var marks []mark
+	for _, m := range msgs {
+		mk, left := o.deliver(ctx, m)
+		if mk != nil {
+			marks = append(marks, mk)
+		}
+		if !left {
+			break // keep this chat's order: later messages wait
+		}
+	}
+	if len(marks) == 0 {
+		return
+	}
+	rec := context.WithoutCancel(ctx) // what was sent is recorded even while stopping
+	err := o.Store.Update(rec, func(tx sigap.Tx) error {
+		for _, mk := range marks {
+			if err := mk(rec, tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		o.Logger.Error("outbox: record delivery", "to", msgs[0].To.String(), "err", err)
+	}
+}
+
+// deliver sends one message and returns how to record the outcome (nil
+// when there is nothing to record) and whether the message left the
+// outbox.
+func (o *Outbox) deliver(ctx context.Context, m sigap.Outbound) (mark, bool) {
 	sender, ok := o.Senders[m.To.Channel]
 	var err error
 	if !ok {
@@ -139,37 +175,29 @@ func (o *Outbox) deliver(ctx context.Context, m sigap.Outbound) bool {
 	} else {
 		err = sender.Send(ctx, m)
 	}
-	if ctx.Err() != nil {
-		return false // shutting down: the message stays due
+	if err != nil && ctx.Err() != nil {
+		return nil, false // shutting down: the message stays due
 	}
-	rec := context.WithoutCancel(ctx)
+	now := o.Now()
 	if err == nil {
 		if o.Sent != nil {
 			o.Sent(m.To.Channel)
 		}
-		if e := o.Store.Update(rec, func(tx sigap.Tx) error { return tx.MarkSent(rec, m.ID, o.Now()) }); e != nil {
-			o.Logger.Error("outbox: mark sent", "id", m.ID, "err", e)
-		}
-		return true
+		return func(ctx context.Context, tx sigap.Tx) error { return tx.MarkSent(ctx, m.ID, now) }, true
 	}
 	if o.Failed != nil {
 		o.Failed(m.To.Channel, err)
 	}
 	var perm *sigap.PermanentError
 	attempts := m.Attempts + 1
+	reason := err.Error()
 	if errors.As(err, &perm) || attempts >= maxAttempts {
 		o.Logger.Warn("outbox: giving up", "id", m.ID, "to", m.To.String(), "attempts", attempts, "err", err)
-		if e := o.Store.Update(rec, func(tx sigap.Tx) error { return tx.MarkFailed(rec, m.ID, err.Error()) }); e != nil {
-			o.Logger.Error("outbox: mark failed", "id", m.ID, "err", e)
-		}
-		return true
+		return func(ctx context.Context, tx sigap.Tx) error { return tx.MarkFailed(ctx, m.ID, reason) }, true
 	}
-	next := o.Now().Add(Backoff(attempts, err))
+	next := now.Add(Backoff(attempts, err))
 	o.Logger.Info("outbox: retry later", "id", m.ID, "to", m.To.String(), "attempt", attempts, "next", next, "err", err)
-	if e := o.Store.Update(rec, func(tx sigap.Tx) error { return tx.MarkRetry(rec, m.ID, next, err.Error()) }); e != nil {
-		o.Logger.Error("outbox: mark retry", "id", m.ID, "err", e)
-	}
-	return false
+	return func(ctx context.Context, tx sigap.Tx) error { return tx.MarkRetry(ctx, m.ID, next, reason) }, false
 }
 
 // Backoff is the wait before attempt n+1 after n failed attempts: what the
