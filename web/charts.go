@@ -53,28 +53,34 @@ type chartDot struct {
 	Title string
 }
 
-// niceMax rounds a maximum up to 1, 2 or 5 times a power of ten, so the
-// axis reads in round numbers.
-func niceMax(v float64) float64 {
+// axis chooses a round step (1, 2 or 5 times a power of ten, at least
+// minStep) that splits values up to v into at most four parts, and the
+// axis top: a whole number of steps, so that every tick reads round.
+func axis(v, minStep float64) (top, step float64) {
 	if v <= 0 {
-		return 1
+		v = minStep
 	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if v <= m*p {
-			return m * p
+	raw := v / 4
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	step = 10 * p
+	for _, m := range []float64{1, 2, 5} {
+		if raw <= m*p {
+			step = m * p
+			break
 		}
 	}
-	return 10 * p
+	step = math.Max(step, minStep)
+	return step * math.Ceil(v/step), step
 }
 
-func ticks(max float64, plotH float64, unit string) []chartTick {
+func ticks(top, step, plotH float64, unit string) []chartTick {
 	var out []chartTick
-	for i := 0; i <= 4; i++ {
-		v := max * float64(i) / 4
+	n := int(math.Round(top / step))
+	for i := 0; i <= n; i++ {
+		v := step * float64(i)
 		out = append(out, chartTick{
-			Y:     chartTop + plotH - plotH*float64(i)/4,
-			Label: strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) + unit,
+			Y:     chartTop + plotH - plotH*v/top,
+			Label: strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) + unit,
 		})
 	}
 	return out
@@ -106,10 +112,12 @@ func weeklyCharts(weeks []sla.WeekRow) (*barChart, *lineChart) {
 			maxH = math.Max(maxH, *w.FirstResponseMedian/60)
 		}
 	}
-	maxN, maxH = niceMax(maxN), niceMax(maxH)
+	// Tickets come whole; response times may step by a quarter hour.
+	maxN, stepN := axis(maxN, 1)
+	maxH, stepH := axis(maxH, 0.25)
 
-	bars := &barChart{W: chartW, H: chartH, Ticks: ticks(maxN, plotH, ""), BaseY: base, Right: chartW - 8}
-	line := &lineChart{W: chartW, H: chartH, Ticks: ticks(maxH, plotH, " j"), BaseY: base, Right: chartW - 8}
+	bars := &barChart{W: chartW, H: chartH, Ticks: ticks(maxN, stepN, plotH, ""), BaseY: base, Right: chartW - 8}
+	line := &lineChart{W: chartW, H: chartH, Ticks: ticks(maxH, stepH, plotH, " j"), BaseY: base, Right: chartW - 8}
 	var pts []string
 	for i, w := range weeks {
 		x := chartLeft + slot*float64(i)

@@ -71,11 +71,17 @@ type badge struct {
 	Class string // ok, soon, late, done
 }
 
-// slaBadge compares a ticket's first response with its due time. An
-// unanswered ticket is "due soon" once less than a quarter of its target
-// working time is left.
+// slaBadge compares a ticket's first response, then its resolution, with
+// their due times. An unanswered ticket is "due soon" once less than a
+// quarter of its target working time is left.
 func (s *Server) slaBadge(t sigap.Ticket, now time.Time) badge {
 	if !t.FirstResponseAt.IsZero() {
+		// Answered and still being worked on: the resolution target is
+		// what can be missed now (not while it waits for the citizen,
+		// when its clock stands still).
+		if t.Status == sigap.StatusOpen && !now.Before(t.ResolutionDue) {
+			return badge{"Lewat target selesai", "late"}
+		}
 		if t.FirstResponseAt.After(t.FirstResponseDue) {
 			return badge{"Dijawab terlambat", "late"}
 		}
