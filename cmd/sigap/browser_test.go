@@ -27,6 +27,7 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot"
 	"github.com/pemkab-kebumen/sigap/kb"
+	"github.com/pemkab-kebumen/sigap/replay"
 	"github.com/pemkab-kebumen/sigap/sla"
 )
 
@@ -600,8 +601,8 @@ var (
 // hours, some late, a few transferred, asked back or never answered, and
 // most resolved. Nothing happens at or after to, so the last days' tickets
 // are still waiting when the server starts.
-func deskHistory(rng *rand.Rand, k *sigap.KB, cal *sla.Calendar, from, to time.Time) []replayEvent {
-	var events []replayEvent
+func deskHistory(rng *rand.Rand, k *sigap.KB, cal *sla.Calendar, from, to time.Time) []replay.Event {
+	var events []replay.Event
 	days := int(to.Sub(from).Hours()/24 + 0.5)
 	weekLoad := make([]float64, days/7+1) // some weeks are busier
 	weekPace := make([]float64, days/7+1) // and some slower to answer
@@ -640,7 +641,7 @@ func deskHistory(rng *rand.Rand, k *sigap.KB, cal *sla.Calendar, from, to time.T
 	for i := range citizens {
 		d := pick(dayWeights)
 		asked := from.AddDate(0, 0, d).Add(time.Duration(pick(hourWeight))*time.Hour + time.Duration(rng.IntN(3600))*time.Second)
-		ev := replayEvent{At: asked, Type: "message", Name: historyFirstNames[rng.IntN(len(historyFirstNames))] + " " + historyLastNames[rng.IntN(len(historyLastNames))]}
+		ev := replay.Event{At: asked, Type: "message", Name: historyFirstNames[rng.IntN(len(historyFirstNames))] + " " + historyLastNames[rng.IntN(len(historyLastNames))]}
 		switch x := rng.Float64(); {
 		case x < 0.55:
 			ev.From = fmt.Sprintf("wa:62812%08d", rng.IntN(1e8))
@@ -652,7 +653,7 @@ func deskHistory(rng *rand.Rand, k *sigap.KB, cal *sla.Calendar, from, to time.T
 				ev.Name = "" // the web chat does not ask for a name
 			}
 		}
-		add := func(e replayEvent) {
+		add := func(e replay.Event) {
 			if e.At.Before(to) {
 				e.From = ev.From
 				events = append(events, e)
@@ -662,7 +663,7 @@ func deskHistory(rng *rand.Rand, k *sigap.KB, cal *sla.Calendar, from, to time.T
 		if rng.IntN(10) == 0 {
 			ev.Text = historyFAQs[rng.IntN(len(historyFAQs))]
 			events = append(events, ev)
-			add(replayEvent{At: asked.Add(time.Duration(1+rng.IntN(10)) * time.Minute), Type: "message", Text: "1"})
+			add(replay.Event{At: asked.Add(time.Duration(1+rng.IntN(10)) * time.Minute), Type: "message", Text: "1"})
 			continue
 		}
 		o := historyOPDs[pick(shares)]
@@ -681,7 +682,7 @@ func deskHistory(rng *rand.Rand, k *sigap.KB, cal *sla.Calendar, from, to time.T
 		}
 		// The triage desk moves what landed in the wrong queue; for what
 		// landed right the transfer changes nothing.
-		add(replayEvent{At: cal.Add(asked, time.Minute+time.Duration(rng.Int64N(int64(first/2)))), Type: "transfer", Staff: "dimas", OPD: o.code,
+		add(replay.Event{At: cal.Add(asked, time.Minute+time.Duration(rng.Int64N(int64(first/2)))), Type: "transfer", Staff: "dimas", OPD: o.code,
 			Reason: "Bukan kewenangan kami; kami teruskan ke OPD yang menangani."})
 		// A few of the last fortnight's are never answered, besides those
 		// of the last days that are still waiting.
@@ -691,26 +692,26 @@ func deskHistory(rng *rand.Rand, k *sigap.KB, cal *sla.Calendar, from, to time.T
 		}
 		at := cal.Add(asked, first).Add(time.Duration(rng.IntN(60)) * time.Second)
 		if o.askWhere && rng.IntN(6) == 0 {
-			add(replayEvent{At: at, Type: "reply", Staff: o.staff, Wait: true,
+			add(replay.Event{At: at, Type: "reply", Staff: o.staff, Wait: true,
 				Text: "Mohon sebutkan alamat lengkap atau patokan lokasinya, Bapak/Ibu, agar petugas kami mudah menemukannya."})
 			at = at.Add(time.Duration(10+rng.IntN(300)) * time.Minute)
-			add(replayEvent{At: at, Type: "message", Text: fmt.Sprintf("Dusun Krajan RT %02d RW %02d, dekat masjid, sebelah timur balai desa.", 1+rng.IntN(6), 1+rng.IntN(4))})
+			add(replay.Event{At: at, Type: "message", Text: fmt.Sprintf("Dusun Krajan RT %02d RW %02d, dekat masjid, sebelah timur balai desa.", 1+rng.IntN(6), 1+rng.IntN(4))})
 			at = cal.Add(at, time.Duration(20+rng.IntN(120))*time.Minute)
 		}
-		add(replayEvent{At: at, Type: "reply", Staff: o.staff, Text: topic.answer})
+		add(replay.Event{At: at, Type: "reply", Staff: o.staff, Text: topic.answer})
 		// Older tickets are almost all closed; the last fortnight's not yet.
 		resolved := 0.98
 		if recent {
 			resolved = 0.6
 		}
 		if rng.Float64() < resolved {
-			add(replayEvent{At: cal.Add(at, time.Duration(10+rng.IntN(16*60))*time.Minute), Type: "resolve", Staff: o.staff})
+			add(replay.Event{At: cal.Add(at, time.Duration(10+rng.IntN(16*60))*time.Minute), Type: "resolve", Staff: o.staff})
 		}
 	}
 	for i := range events {
 		events[i].At = events[i].At.Truncate(time.Second)
 	}
-	slices.SortStableFunc(events, func(a, b replayEvent) int { return a.At.Compare(b.At) })
+	slices.SortStableFunc(events, func(a, b replay.Event) int { return a.At.Compare(b.At) })
 	return events
 }
 

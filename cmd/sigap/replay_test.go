@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/replay"
 	"github.com/pemkab-kebumen/sigap/storage"
 )
 
@@ -106,17 +107,17 @@ func writeLines(t testing.TB, lines []string) string {
 }
 
 // readReplies reads the lines replay --out wrote.
-func readReplies(t *testing.T, path string) []replyLine {
+func readReplies(t *testing.T, path string) []replay.Reply {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []replyLine
+	var out []replay.Reply
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var r replyLine
+		var r replay.Reply
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("replies line %d: %v: %s", len(out)+1, err, sc.Text())
 		}
@@ -264,7 +265,7 @@ func TestReplayReplies(t *testing.T) {
 }
 
 // checkReplies compares replay's output with the expected replies.
-func checkReplies(t *testing.T, got []replyLine, want []wantReply) {
+func checkReplies(t *testing.T, got []replay.Reply, want []wantReply) {
 	t.Helper()
 	codes := map[string]string{} // label → code
 	for i := range max(len(got), len(want)) {

@@ -1,0 +1,51 @@
+package replay
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+// Recorder is replay's only channel: a sigap.Sender that writes each
+// message Sigap sends as a JSON line {"at","to","ticket","text"}.
+type Recorder struct {
+	enc   *json.Encoder
+	store sigap.Store
+	now   sigap.Clock
+	codes map[int64]string // ticket id → code, looked up once
+}
+
+// NewRecorder writes to w; store resolves ticket codes, now dates lines.
+func NewRecorder(w io.Writer, store sigap.Store, now sigap.Clock) *Recorder {
+	return &Recorder{enc: json.NewEncoder(w), store: store, now: now, codes: map[int64]string{}}
+}
+
+// Reply is one line a Recorder writes: a message Sigap sent.
+type Reply struct {
+	At     time.Time `json:"at"`
+	To     string    `json:"to"`
+	Ticket string    `json:"ticket"`
+	Text   string    `json:"text"`
+}
+
+// Send implements sigap.Sender.
+func (rr *Recorder) Send(ctx context.Context, m sigap.Outbound) error {
+	code, ok := rr.codes[m.TicketID]
+	if !ok && m.TicketID != 0 {
+		err := rr.store.View(ctx, func(tx sigap.Tx) error {
+			t, err := tx.TicketByID(ctx, m.TicketID)
+			if err == nil {
+				code = t.Code
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		rr.codes[m.TicketID] = code
+	}
+	return rr.enc.Encode(Reply{At: rr.now(), To: m.To.String(), Ticket: code, Text: m.Text})
+}
