@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -103,4 +104,55 @@ func (d *Desk) alert(ctx context.Context, tx sigap.Tx, t sigap.Ticket, kind, tex
 		}
 	}
 	return 1, d.audit(ctx, tx, "system", t.ID, "sla_"+kind, "")
+}
+
+// RunAlerts raises due SLA alerts every interval until ctx ends.
+func (d *Desk) RunAlerts(ctx context.Context, every time.Duration, warnAt float64, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := d.Alerts(ctx, warnAt); err != nil && ctx.Err() == nil {
+			log.Error("desk: SLA alerts", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// WarnSupervisors sends text to every supervisor and admin who linked
+// Telegram, through the outbox, and records action in the audit log. It is
+// for trouble staff must act on outside any ticket, such as a channel that
+// was logged out.
+func (d *Desk) WarnSupervisors(ctx context.Context, text, action, detail string) error {
+	err := d.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
+		staff, err := tx.ListStaff(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range staff {
+			if s.Disabled || s.TelegramChatID == "" || s.Role == sigap.RoleAgent {
+				continue
+			}
+			o := &sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: s.TelegramChatID}, Text: text, Created: d.cfg.Now()}
+			if err := tx.Enqueue(ctx, o); err != nil {
+				return err
+			}
+		}
+		return d.audit(ctx, tx, "system", 0, action, detail)
+	})
+	if err != nil {
+		return fmt.Errorf("desk: warn supervisors: %w", err)
+	}
+	d.cfg.Kick()
+	return nil
+}
+
+// ChannelTroubleText tells supervisors a channel is down (logged out,
+// banned) and what to do.
+func ChannelTroubleText(channel, state, detail string) string {
+	return fmt.Sprintf("⚠️ Kanal %s Sigap berstatus %q: %s. Kanal lain tetap berjalan; mohon admin memeriksa dan menautkan ulang %s di halaman Admin.",
+		channel, state, detail, channel)
 }

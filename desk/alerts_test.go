@@ -107,3 +107,51 @@ func TestAlertsWarnStaffThenSupervisorsOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestWarnSupervisorsReachesLinkedSupervisorsOnly(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	k := testKB()
+	cal, err := sla.NewCalendar(k.Calendar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC)
+	d := desk.New(desk.Config{Store: db, KB: sigap.NewLiveKB(k), Calendar: cal, Now: func() time.Time { return now }, Texts: texts{}})
+	err = db.Update(ctx, func(tx sigap.Tx) error {
+		for _, s := range []sigap.Staff{
+			{Username: "agent", Role: sigap.RoleAgent, OPD: "DPUPR", TelegramChatID: "100"},
+			{Username: "boss", Role: sigap.RoleSupervisor, TelegramChatID: "300"},
+			{Username: "admin", Role: sigap.RoleAdmin, TelegramChatID: "400"},
+			{Username: "away", Role: sigap.RoleSupervisor, TelegramChatID: "500", Disabled: true},
+			{Username: "unlinked", Role: sigap.RoleSupervisor},
+		} {
+			if err := tx.CreateStaff(ctx, &s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := desk.ChannelTroubleText("WhatsApp", "logged_out", "perangkat dihapus dari ponsel")
+	if err := d.WarnSupervisors(ctx, text, "whatsapp_logged_out", "perangkat dihapus"); err != nil {
+		t.Fatal(err)
+	}
+	var to []string
+	db.View(ctx, func(tx sigap.Tx) error {
+		due, err := tx.DueOutbound(ctx, now, 10)
+		for _, m := range due {
+			to = append(to, m.To.String())
+			if m.Text != text {
+				t.Errorf("text %q", m.Text)
+			}
+		}
+		return err
+	})
+	sort.Strings(to)
+	if len(to) != 2 || to[0] != "tg:300" || to[1] != "tg:400" {
+		t.Errorf("warned %v, want [tg:300 tg:400]", to)
+	}
+}

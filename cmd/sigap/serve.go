@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,9 +15,9 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot/telegram"
 	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
+	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/kb"
 	"github.com/pemkab-kebumen/sigap/metrics"
-	"github.com/pemkab-kebumen/sigap/storage"
 	"github.com/pemkab-kebumen/sigap/web"
 )
 
@@ -87,8 +86,16 @@ func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	if k, err = savedKB(ctx, db, k, f.kb != "", log); err != nil {
+	// The KB an admin edited in the dashboard is in force, unless a --kb
+	// file was named: the operator's explicit choice wins.
+	saved, err := kb.Saved(ctx, db)
+	switch {
+	case err != nil:
 		return err
+	case saved != nil && f.kb == "":
+		k = saved
+	case saved != nil:
+		log.Warn("the --kb file overrides the KB edited in the dashboard", "kb", f.kb)
 	}
 
 	reg := metrics.New()
@@ -163,7 +170,18 @@ func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
 		defer wa.Stop()
 		senders[sigap.WhatsApp] = wa
 		states = append(states, wa.State)
-		wa.OnStateChange(func(s sigap.ChannelState) { warnSupervisors(ctx, db, s, log, c.outbox.Kick) })
+		wa.OnStateChange(func(s sigap.ChannelState) {
+			if s.State != whatsapp.StateLoggedOut && s.State != whatsapp.StateBanned {
+				return
+			}
+			// The event loop of whatsmeow must not wait on the database.
+			go func() {
+				text := desk.ChannelTroubleText("WhatsApp", s.State, s.Detail)
+				if err := c.desk.WarnSupervisors(context.WithoutCancel(ctx), text, "whatsapp_"+s.State, s.Detail); err != nil {
+					log.Error("warn supervisors about WhatsApp", "err", err)
+				}
+			}()
+		})
 		if err := wa.Start(ctx, c.bot); err != nil {
 			log.Error("whatsapp: start; other channels keep running", "err", err)
 		}
@@ -184,7 +202,7 @@ func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
 	// Dashboard, API and web chat.
 	wcfg := web.Config{Store: db, Desk: c.desk, KB: c.kb, Calendar: c.cal, Receiver: c.bot, Now: time.Now, Logger: log,
 		Channels: channels, DataDir: f.dataDir, SecureCookies: f.secureCookies,
-		SaveKB: func(ctx context.Context, k *sigap.KB) error { return saveKB(ctx, db, k) }}
+		SaveKB: func(ctx context.Context, k *sigap.KB) error { return kb.Save(ctx, db, k) }}
 	if wa != nil {
 		wcfg.WhatsAppLink = wa.LinkQR
 	}
@@ -200,9 +218,7 @@ func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
 	mux := http.NewServeMux()
 	mux.Handle("/", webSrv.Handler())
 	mux.Handle("GET /metrics", reg.Handler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		health(w, r, db, channels)
-	})
+	mux.Handle("GET /healthz", web.Health(db, channels))
 	if tg != nil && f.tgWebhookURL != "" {
 		mux.Handle("POST /telegram/webhook", tg.WebhookHandler(f.tgSecret, c.bot))
 	}
@@ -213,7 +229,7 @@ func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	spawn("outbox", c.outbox.Run)
-	spawn("SLA alerts", func(ctx context.Context) error { return alertLoop(ctx, c, f.warnAt, log) })
+	spawn("SLA alerts", func(ctx context.Context) error { c.desk.RunAlerts(ctx, alertEvery, f.warnAt, log); return nil })
 	go func() {
 		<-ctx.Done()
 		sctx, stop := context.WithTimeout(context.Background(), shutdownGrace)
@@ -235,103 +251,4 @@ func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
 func disabled(ch sigap.Channel, why string) func() sigap.ChannelState {
 	s := sigap.ChannelState{Channel: ch, State: "disabled", Detail: why, Since: time.Now()}
 	return func() sigap.ChannelState { return s }
-}
-
-// health reports the database and each channel; it is 503 when the database
-// does not answer.
-func health(w http.ResponseWriter, r *http.Request, db *storage.DB, channels func() []sigap.ChannelState) {
-	status, code := "ok", http.StatusOK
-	var backlog int
-	err := db.View(r.Context(), func(tx sigap.Tx) error {
-		var err error
-		backlog, err = tx.OutboxBacklog(r.Context())
-		return err
-	})
-	if err != nil {
-		status, code = "database unavailable: "+err.Error(), http.StatusServiceUnavailable
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(map[string]any{"status": status, "outbox_backlog": backlog, "channels": channels()})
-}
-
-func alertLoop(ctx context.Context, c *core, warnAt float64, log *slog.Logger) error {
-	t := time.NewTicker(alertEvery)
-	defer t.Stop()
-	for {
-		if _, err := c.desk.Alerts(ctx, warnAt); err != nil && ctx.Err() == nil {
-			log.Error("SLA alerts", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
-}
-
-// warnSupervisors tells linked supervisors on Telegram that WhatsApp was
-// logged out or banned, through the outbox.
-func warnSupervisors(ctx context.Context, db sigap.Store, s sigap.ChannelState, log *slog.Logger, kick func()) {
-	if s.State != whatsapp.StateLoggedOut && s.State != whatsapp.StateBanned {
-		return
-	}
-	text := fmt.Sprintf("⚠️ Kanal WhatsApp Sigap berstatus %q: %s. Kanal lain tetap berjalan; mohon admin menautkan ulang nomor WhatsApp.", s.State, s.Detail)
-	err := db.Update(ctx, func(tx sigap.Tx) error {
-		staff, err := tx.ListStaff(ctx)
-		if err != nil {
-			return err
-		}
-		for _, st := range staff {
-			if st.Disabled || st.TelegramChatID == "" || st.Role == sigap.RoleAgent {
-				continue
-			}
-			o := &sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: st.TelegramChatID}, Text: text}
-			if err := tx.Enqueue(ctx, o); err != nil {
-				return err
-			}
-		}
-		return tx.AddAudit(ctx, &sigap.AuditEntry{At: time.Now(), Actor: "system", Action: "whatsapp_" + s.State, Detail: s.Detail})
-	})
-	if err != nil {
-		log.Error("warn supervisors about WhatsApp", "err", err)
-		return
-	}
-	kick()
-}
-
-// savedKBKey is the setting under which the dashboard keeps an edited KB.
-const savedKBKey = "kb"
-
-// savedKB returns the KB an admin edited in the dashboard, if any, unless
-// a --kb file was given, which then wins (and the log says so).
-func savedKB(ctx context.Context, db *storage.DB, fromFile *sigap.KB, explicit bool, log *slog.Logger) (*sigap.KB, error) {
-	var raw string
-	err := db.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		raw, err = tx.GetSetting(ctx, savedKBKey)
-		return err
-	})
-	switch {
-	case sigap.ErrorCode(err) == sigap.ENOTFOUND || (err == nil && raw == ""):
-		return fromFile, nil
-	case err != nil:
-		return nil, err
-	case explicit:
-		log.Warn("the --kb file overrides the KB edited in the dashboard")
-		return fromFile, nil
-	}
-	k, err := kb.Parse("dashboard KB (database setting "+savedKBKey+")", []byte(raw))
-	if err != nil {
-		return nil, err
-	}
-	return k, nil
-}
-
-func saveKB(ctx context.Context, db sigap.Store, k *sigap.KB) error {
-	data, err := kb.Marshal(k)
-	if err != nil {
-		return err
-	}
-	return db.Update(ctx, func(tx sigap.Tx) error { return tx.PutSetting(ctx, savedKBKey, string(data)) })
 }

@@ -1,0 +1,26 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+// Health serves /healthz: the database's state, the outbox backlog and each
+// channel's state, as JSON; 503 when the database does not answer, so a
+// load balancer or systemd watchdog can act.
+func Health(store sigap.Store, channels func() []sigap.ChannelState) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		status, code := "ok", http.StatusOK
+		var backlog int
+		err := store.View(r.Context(), func(tx sigap.Tx) error {
+			var err error
+			backlog, err = tx.OutboxBacklog(r.Context())
+			return err
+		})
+		if err != nil {
+			status, code = "database unavailable: "+err.Error(), http.StatusServiceUnavailable
+		}
+		writeJSON(w, code, map[string]any{"status": status, "outbox_backlog": backlog, "channels": channels()})
+	})
+}

@@ -1,0 +1,52 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/storage"
+)
+
+func TestHealth(t *testing.T) {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "sigap.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(ctx, func(tx sigap.Tx) error {
+		return tx.Enqueue(ctx, &sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: "1"}, Text: "halo"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	channels := func() []sigap.ChannelState {
+		return []sigap.ChannelState{{Channel: sigap.WhatsApp, State: "logged_out", Since: time.Now()}}
+	}
+	h := Health(db, channels)
+	get := func() (int, map[string]any) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatalf("healthz is not JSON: %v: %s", err, rec.Body)
+		}
+		return rec.Code, body
+	}
+	code, body := get()
+	if code != http.StatusOK || body["status"] != "ok" || body["outbox_backlog"] != 1.0 {
+		t.Errorf("healthy: %d %v", code, body)
+	}
+	if ch, _ := body["channels"].([]any); len(ch) != 1 || ch[0].(map[string]any)["state"] != "logged_out" {
+		t.Errorf("channels: %v", body["channels"])
+	}
+	db.Close()
+	if code, body := get(); code != http.StatusServiceUnavailable || body["status"] == "ok" {
+		t.Errorf("closed database: %d %v, want 503", code, body)
+	}
+}
