@@ -170,23 +170,5 @@ func (s *Server) chatEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	wake, stop := s.chat.Subscribe(c.Value)
 	defer stop()
-	rc, ok := startSSE(w)
-	if !ok {
-		return
-	}
-	beat := time.NewTicker(sseHeartbeat)
-	defer beat.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-beat.C:
-			fmt.Fprint(w, ": ping\n\n")
-		case <-wake:
-			fmt.Fprint(w, "event: message\ndata: {}\n\n")
-		}
-		if err := rc.Flush(); err != nil {
-			return
-		}
-	}
+	streamSSE(w, r, wake, func(struct{}) (string, bool) { return "event: message\ndata: {}\n\n", true })
 }

@@ -46,8 +46,10 @@ func (h *hub) publish(t sigap.Ticket) {
 // sseHeartbeat keeps idle connections open through proxies.
 const sseHeartbeat = 25 * time.Second
 
-// startSSE prepares an event stream, or reports that w cannot stream.
-func startSSE(w http.ResponseWriter) (*http.ResponseController, bool) {
+// streamSSE answers r with a server-sent event stream: one event for each
+// value from events that format accepts, and a heartbeat comment so that
+// proxies keep the connection open, until the client goes away.
+func streamSSE[T any](w http.ResponseWriter, r *http.Request, events <-chan T, format func(T) (string, bool)) {
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -56,9 +58,27 @@ func startSSE(w http.ResponseWriter) (*http.ResponseController, bool) {
 	// An SSE stream outlives any server write timeout.
 	rc.SetWriteDeadline(time.Time{})
 	if err := rc.Flush(); err != nil {
-		return nil, false
+		return
 	}
-	return rc, true
+	beat := time.NewTicker(sseHeartbeat)
+	defer beat.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-beat.C:
+			fmt.Fprint(w, ": ping\n\n")
+		case v := <-events:
+			msg, ok := format(v)
+			if !ok {
+				continue
+			}
+			fmt.Fprint(w, msg)
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
 }
 
 type ticketEvent struct {
@@ -72,27 +92,11 @@ type ticketEvent struct {
 func (s *Server) staffEvents(w http.ResponseWriter, r *http.Request, a *auth) {
 	changes, stop := s.staff.subscribe()
 	defer stop()
-	rc, ok := startSSE(w)
-	if !ok {
-		return
-	}
-	beat := time.NewTicker(sseHeartbeat)
-	defer beat.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-beat.C:
-			fmt.Fprint(w, ": ping\n\n")
-		case t := <-changes:
-			if !a.staff.CanSee(t.OPD) {
-				continue
-			}
-			data, _ := json.Marshal(ticketEvent{Code: t.Code, OPD: t.OPD, Status: string(t.Status)})
-			fmt.Fprintf(w, "event: ticket\ndata: %s\n\n", data)
+	streamSSE(w, r, changes, func(t sigap.Ticket) (string, bool) {
+		if !a.staff.CanSee(t.OPD) {
+			return "", false
 		}
-		if err := rc.Flush(); err != nil {
-			return
-		}
-	}
+		data, _ := json.Marshal(ticketEvent{Code: t.Code, OPD: t.OPD, Status: string(t.Status)})
+		return fmt.Sprintf("event: ticket\ndata: %s\n\n", data), true
+	})
 }
