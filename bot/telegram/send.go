@@ -34,22 +34,22 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if len(parts) == 0 {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "telegram: message %d to %s has no text", msg.ID, msg.To)}
 	}
-	for i := a.partsSent(msg.ID); i < len(parts); i++ {
+	for i := a.parts.Sent(msg.ID); i < len(parts); i++ {
 		if err := a.wait(ctx, a.pace.reserve(chat)); err != nil {
-			a.rememberParts(msg.ID, i)
+			a.parts.Record(msg.ID, i)
 			return err
 		}
 		if err := a.sendPart(ctx, chat, parts[i]); err != nil {
 			var perm *sigap.PermanentError
 			if errors.As(err, &perm) {
-				a.forgetParts(msg.ID) // no retry will come
+				a.parts.Done(msg.ID) // no retry will come
 			} else {
-				a.rememberParts(msg.ID, i)
+				a.parts.Record(msg.ID, i)
 			}
 			return err
 		}
 	}
-	a.forgetParts(msg.ID)
+	a.parts.Done(msg.ID)
 	return nil
 }
 
@@ -105,29 +105,4 @@ func (a *Adapter) sendPart(ctx context.Context, chat int64, text string) error {
 		a.setState(StateError, err)
 		return err
 	}
-}
-
-// partsSent returns how many parts of the outbox message id went out in
-// an earlier, failed attempt.
-func (a *Adapter) partsSent(id int64) int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.sentParts[id]
-}
-
-// rememberParts records that the first sent parts of outbox message id
-// went out. Messages without an outbox id cannot be told apart on retry.
-func (a *Adapter) rememberParts(id int64, sent int) {
-	if id == 0 || sent == 0 {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.sentParts[id] = sent
-}
-
-func (a *Adapter) forgetParts(id int64) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	delete(a.sentParts, id)
 }

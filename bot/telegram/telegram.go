@@ -19,6 +19,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot/outpart"
 )
 
 // DefaultAPIEndpoint is the Bot API endpoint pattern: token, then method.
@@ -68,10 +69,10 @@ type Adapter struct {
 	// backoff and pacing never sleep for real.
 	wait func(ctx context.Context, d time.Duration) error
 
-	mu        sync.Mutex
-	self      *tgbotapi.User // nil until getMe succeeded
-	state     sigap.ChannelState
-	sentParts map[int64]int // outbox id → parts of a split message already sent
+	mu    sync.Mutex
+	self  *tgbotapi.User // nil until getMe succeeded
+	state sigap.ChannelState
+	parts outpart.Progress // split messages partly sent
 }
 
 // New checks cfg and asks Telegram who the bot is. A token Telegram rejects
@@ -122,8 +123,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		now:         cfg.Now,
 		pollTimeout: cfg.PollTimeout,
 		pace:        newPacer(cfg.Now, rateInterval(cfg.GlobalRate), rateInterval(cfg.PerChatRate)),
-		wait:        sleep,
-		sentParts:   make(map[int64]int),
+		wait:        outpart.Sleep,
 	}
 	a.state = sigap.ChannelState{Channel: sigap.Telegram, State: StateConnecting, Since: a.now()}
 	// A Bot API that accepts the connection but never answers must not
@@ -254,18 +254,4 @@ func (a *Adapter) callError(method string, err error) error {
 func isTokenRejected(err error) bool {
 	var te *tgbotapi.Error
 	return errors.As(err, &te) && (te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -16,6 +16,7 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	sigap "github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot/outpart"
 )
 
 // Defaults are conservative: a person answering by hand does not send more
@@ -75,10 +76,10 @@ type Adapter struct {
 	state     sigap.ChannelState
 	changed   chan struct{} // closed and replaced at every state change
 	listeners []func(sigap.ChannelState)
-	// sentParts counts the parts of a split reply already delivered, by
+	// parts counts the parts of a split reply already delivered, by
 	// outbox id, so a retry after a failed part does not repeat them.
-	sentParts map[int64]int
-	webLink   *webLink // the admin page's linking session, if any
+	parts   outpart.Progress
+	webLink *webLink // the admin page's linking session, if any
 }
 
 // New opens the WhatsApp session store in cfg.DB, creating or upgrading
@@ -94,7 +95,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = outpart.Sleep
 	}
 	if cfg.PerChatGap <= 0 {
 		cfg.PerChatGap = DefaultPerChatGap
@@ -123,7 +124,6 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		container: container,
 		pacer:     newPacer(cfg.Now, cfg.PerChatGap, cfg.PerMinute),
 		changed:   make(chan struct{}),
-		sentParts: map[int64]int{},
 	}
 	a.life, a.stop = context.WithCancel(context.WithoutCancel(ctx))
 	a.setClient(device)
@@ -276,19 +276,4 @@ func (a *Adapter) handleMessage(evt *events.Message) bool {
 		a.log.Warn("whatsapp: mark read", "id", in.PlatformID, "err", err)
 	}
 	return true
-}
-
-// sleep waits d, or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -46,14 +46,15 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "whatsapp: outbound %d has no text", msg.ID)}
 	}
 	a.mu.Lock()
-	wa, done := a.wa, a.sentParts[msg.ID]
+	wa := a.wa
 	a.mu.Unlock()
+	done := a.parts.Sent(msg.ID)
 	if !wa.IsConnected() {
 		return fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, ErrNotConnected)
 	}
 	parts = parts[min(done, len(parts)):]
 	if len(parts) == 0 {
-		a.forgetProgress(msg.ID)
+		a.parts.Done(msg.ID)
 		return nil
 	}
 	slots, wait, ok := a.pacer.book(to.String(), len(parts), maxPacingWait)
@@ -75,25 +76,10 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 			return fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, err)
 		}
 		if _, err := wa.SendMessage(ctx, to, &waE2E.Message{Conversation: proto.String(part)}); err != nil {
-			a.recordProgress(msg.ID, done+i)
+			a.parts.Record(msg.ID, done+i)
 			return fmt.Errorf("whatsapp: outbound %d part %d of %d: %w", msg.ID, done+i+1, done+len(parts), err)
 		}
 	}
-	a.forgetProgress(msg.ID)
+	a.parts.Done(msg.ID)
 	return nil
-}
-
-func (a *Adapter) recordProgress(id int64, sent int) {
-	if id == 0 || sent == 0 {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.sentParts[id] = sent
-}
-
-func (a *Adapter) forgetProgress(id int64) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	delete(a.sentParts, id)
 }
