@@ -101,11 +101,11 @@ func spansText(spans []sigap.Span) string {
 }
 
 func policyText(p sigap.SLAPolicy) policyFile {
-	return policyFile{FirstResponse: durationText(p.FirstResponse), Resolution: durationText(p.Resolution)}
+	return policyFile{FirstResponse: DurationText(p.FirstResponse), Resolution: DurationText(p.Resolution)}
 }
 
 // durationText writes 4h rather than Go's 4h0m0s; 0 is left out.
-func durationText(d time.Duration) string {
+func DurationText(d time.Duration) string {
 	if d == 0 {
 		return ""
 	}

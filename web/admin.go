@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/kb"
 )
 
 type adminView struct {
@@ -48,8 +49,8 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, a *auth) {
 
 func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, a *auth, status int, errText string, draft staffView) {
 	ctx := r.Context()
-	kb := s.cfg.KB.Get()
-	v := adminView{OPDs: kb.OPDs, FAQs: kb.FAQs, Roles: roleOptions, CanEditKB: s.cfg.SaveKB != nil, NewStaff: draft}
+	k := s.cfg.KB.Get()
+	v := adminView{OPDs: k.OPDs, FAQs: k.FAQs, Roles: roleOptions, CanEditKB: s.cfg.SaveKB != nil, NewStaff: draft}
 	for _, c := range s.cfg.Channels() {
 		v.Channels = append(v.Channels, channelView{
 			Name: channelName(c.Channel), State: c.State, Detail: c.Detail,
@@ -236,8 +237,8 @@ func (s *Server) adminOPDPage(w http.ResponseWriter, r *http.Request, a *auth) {
 		f.OPD = o
 		f.Keywords = strings.Join(o.Keywords, ", ")
 		f.Examples = strings.Join(o.Examples, "\n")
-		f.FirstResponse = formatDuration(o.SLA.FirstResponse)
-		f.Resolution = formatDuration(o.SLA.Resolution)
+		f.FirstResponse = kb.DurationText(o.SLA.FirstResponse)
+		f.Resolution = kb.DurationText(o.SLA.Resolution)
 	}
 	s.showOPD(w, r, a, http.StatusOK, "", f)
 }
@@ -255,7 +256,7 @@ func (s *Server) showOPD(w http.ResponseWriter, r *http.Request, a *auth, status
 
 func (s *Server) adminSaveOPD(w http.ResponseWriter, r *http.Request, a *auth) {
 	code := r.PathValue("code")
-	kb := cloneKB(s.cfg.KB.Get())
+	k := cloneKB(s.cfg.KB.Get())
 	f := opdForm{
 		New: code == "new",
 		OPD: sigap.OPD{
@@ -267,7 +268,7 @@ func (s *Server) adminSaveOPD(w http.ResponseWriter, r *http.Request, a *auth) {
 		Examples:      r.PostFormValue("examples"),
 		FirstResponse: r.PostFormValue("first_response"),
 		Resolution:    r.PostFormValue("resolution"),
-		Default:       kb.SLA,
+		Default:       k.SLA,
 	}
 	if !f.New {
 		f.OPD.Code = code
@@ -282,18 +283,18 @@ func (s *Server) adminSaveOPD(w http.ResponseWriter, r *http.Request, a *auth) {
 		if f.OPD.SLA.Resolution, err = parseTarget("Target penyelesaian", f.Resolution); err != nil {
 			return err
 		}
-		i := slices.IndexFunc(kb.OPDs, func(o sigap.OPD) bool { return o.Code == f.OPD.Code })
+		i := slices.IndexFunc(k.OPDs, func(o sigap.OPD) bool { return o.Code == f.OPD.Code })
 		switch {
 		case f.New && i >= 0:
 			return sigap.Errorf(sigap.ECONFLICT, "Kode OPD %s sudah ada.", f.OPD.Code)
 		case !f.New && i < 0:
 			return sigap.Errorf(sigap.ENOTFOUND, "OPD %s tidak ditemukan.", code)
 		case f.New:
-			kb.OPDs = append(kb.OPDs, f.OPD)
+			k.OPDs = append(k.OPDs, f.OPD)
 		default:
-			kb.OPDs[i] = f.OPD
+			k.OPDs[i] = f.OPD
 		}
-		return s.saveKB(r.Context(), a, kb, "opd "+f.OPD.Code)
+		return s.saveKB(r.Context(), a, k, "opd "+f.OPD.Code)
 	}()
 	if c := sigap.ErrorCode(err); c == sigap.EINVALID || c == sigap.ECONFLICT {
 		s.showOPD(w, r, a, httpStatus(c), sigap.ErrorMessage(err), f)
@@ -314,10 +315,10 @@ type faqForm struct {
 
 func (s *Server) adminFAQPage(w http.ResponseWriter, r *http.Request, a *auth) {
 	id := r.PathValue("id")
-	kb := s.cfg.KB.Get()
-	f := faqForm{New: id == "new", OPDs: kb.OPDs}
+	k := s.cfg.KB.Get()
+	f := faqForm{New: id == "new", OPDs: k.OPDs}
 	if !f.New {
-		faq, ok := kb.FAQ(id)
+		faq, ok := k.FAQ(id)
 		if !ok {
 			s.fail(w, r, a, sigap.Errorf(sigap.ENOTFOUND, "FAQ %s tidak ditemukan.", id))
 			return
@@ -341,7 +342,7 @@ func (s *Server) showFAQ(w http.ResponseWriter, r *http.Request, a *auth, status
 // adminSaveFAQ adds, changes or (action=delete) removes an FAQ.
 func (s *Server) adminSaveFAQ(w http.ResponseWriter, r *http.Request, a *auth) {
 	id := r.PathValue("id")
-	kb := cloneKB(s.cfg.KB.Get())
+	k := cloneKB(s.cfg.KB.Get())
 	f := faqForm{
 		New: id == "new",
 		FAQ: sigap.FAQ{
@@ -350,27 +351,27 @@ func (s *Server) adminSaveFAQ(w http.ResponseWriter, r *http.Request, a *auth) {
 			Answer: strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("answer"), "\r\n", "\n")),
 		},
 		Questions: r.PostFormValue("questions"),
-		OPDs:      kb.OPDs,
+		OPDs:      k.OPDs,
 	}
 	if !f.New {
 		f.FAQ.ID = id
 	}
 	f.FAQ.Questions = splitList(f.Questions, "\n")
 	err := func() error {
-		i := slices.IndexFunc(kb.FAQs, func(q sigap.FAQ) bool { return q.ID == f.FAQ.ID })
+		i := slices.IndexFunc(k.FAQs, func(q sigap.FAQ) bool { return q.ID == f.FAQ.ID })
 		switch {
 		case f.New && i >= 0:
 			return sigap.Errorf(sigap.ECONFLICT, "ID FAQ %s sudah ada.", f.FAQ.ID)
 		case !f.New && i < 0:
 			return sigap.Errorf(sigap.ENOTFOUND, "FAQ %s tidak ditemukan.", id)
 		case r.PostFormValue("action") == "delete":
-			kb.FAQs = slices.Delete(kb.FAQs, i, i+1)
+			k.FAQs = slices.Delete(k.FAQs, i, i+1)
 		case f.New:
-			kb.FAQs = append(kb.FAQs, f.FAQ)
+			k.FAQs = append(k.FAQs, f.FAQ)
 		default:
-			kb.FAQs[i] = f.FAQ
+			k.FAQs[i] = f.FAQ
 		}
-		return s.saveKB(r.Context(), a, kb, "faq "+f.FAQ.ID)
+		return s.saveKB(r.Context(), a, k, "faq "+f.FAQ.ID)
 	}()
 	if c := sigap.ErrorCode(err); c == sigap.EINVALID || c == sigap.ECONFLICT {
 		s.showFAQ(w, r, a, httpStatus(c), sigap.ErrorMessage(err), f)

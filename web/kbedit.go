@@ -5,27 +5,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/kb"
 )
-
-// formatDuration writes a duration the way people write targets: 4h, 90m,
-// 1h30m.
-func formatDuration(d time.Duration) string {
-	if d == 0 {
-		return ""
-	}
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
 
 // validKB checks an edited KB by the rules of a KB file: it writes it in
 // the file format and reads it back. Line numbers of that generated file

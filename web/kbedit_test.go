@@ -50,8 +50,8 @@ func TestValidKB(t *testing.T) {
 
 func TestFormatDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{0: "", 4 * time.Hour: "4h", 90 * time.Minute: "1h30m", 45 * time.Minute: "45m"} {
-		if got := formatDuration(d); got != want {
-			t.Errorf("formatDuration(%s) = %q, want %q", d, got, want)
+		if got := kb.DurationText(d); got != want {
+			t.Errorf("kb.DurationText(%s) = %q, want %q", d, got, want)
 		}
 	}
 }

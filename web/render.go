@@ -12,13 +12,14 @@ import (
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/kb"
 )
 
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
 var pageNames = []string{"login", "queue", "ticket", "overview", "admin", "admin_opd", "admin_faq", "profile", "chat", "error"}
 
-var templateFuncs = template.FuncMap{"duration": formatDuration, "auditLabel": auditLabel, "actorLabel": actorLabel}
+var templateFuncs = template.FuncMap{"duration": kb.DurationText, "auditLabel": auditLabel, "actorLabel": actorLabel}
 
 func parsePages() (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
