@@ -98,6 +98,12 @@ type Tx interface {
 	// that have no alert of kind yet.
 	TicketsNeedingAlert(ctx context.Context, kind string, now time.Time, lead time.Duration) ([]Ticket, error)
 
+	// Anonymize erases the personal data of citizens whose tickets were
+	// all resolved, and who wrote nothing, before the given time; tickets
+	// stay for reports. It returns how many citizens it anonymised and the
+	// media references of their messages (files for the caller to delete).
+	Anonymize(ctx context.Context, before time.Time) (citizens int, media []string, err error)
+
 	// ReportTickets calls fn for each ticket created in [from, to), in no
 	// particular order, without holding them all in memory.
 	ReportTickets(ctx context.Context, from, to time.Time, fn func(ReportTicket) error) error

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pemkab-kebumen/sigap"
+)
+
+func init() {
+	register(command{name: "anonymize", summary: "erase citizens' personal data after the retention period (UU 27/2022)", run: runAnonymize})
+}
+
+func runAnonymize(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "anonymize")
+	dbPath := dbFlag(fs, env)
+	dataDir := fs.String("data", envOr(env, "SIGAP_DATA", "./data"), "`folder` of received photos and files (env SIGAP_DATA)")
+	days := fs.Int("retain-days", 365, "keep personal data this many `days` after a citizen's last ticket was resolved")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), `usage: sigap anonymize [--db FILE] [--data DIR] [--retain-days N]
+
+Erases the name, phone number, messages, photos and locations of citizens
+whose tickets were all resolved, and who wrote nothing, more than N days ago.
+Ticket codes, OPDs and times stay, so reports are unchanged. Run it daily
+(cron or a systemd timer).`)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *days < 1 {
+		fmt.Fprintln(env.Stderr, "sigap anonymize: --retain-days must be at least 1")
+		return errUsage
+	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("database %s: %w", *dbPath, err)
+	}
+	db, err := openStore(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	before := time.Now().AddDate(0, 0, -*days)
+	var n int
+	var media []string
+	err = db.Update(ctx, func(tx sigap.Tx) error {
+		if n, media, err = tx.Anonymize(ctx, before); err != nil || n == 0 {
+			return err
+		}
+		return tx.AddAudit(ctx, &sigap.AuditEntry{At: time.Now(), Actor: "cli", Action: "anonymize",
+			Detail: fmt.Sprintf("%d warga, data sebelum %s", n, before.Format(time.DateOnly))})
+	})
+	if err != nil {
+		return err
+	}
+	removed, err := removeMedia(*dataDir, media)
+	fmt.Fprintf(env.Stdout, "%d warga dianonimkan (tiket selesai sebelum %s); %d berkas dihapus.\n", n, before.Format(time.DateOnly), removed)
+	return err
+}
+
+// removeMedia deletes the files among refs that lie inside dataDir; other
+// references (platform file ids) name nothing on disk.
+func removeMedia(dataDir string, refs []string) (int, error) {
+	root, err := filepath.Abs(dataDir)
+	if err != nil {
+		return 0, err
+	}
+	removed := 0
+	var errs []error
+	for _, ref := range refs {
+		path, err := filepath.Abs(ref)
+		if err != nil || !strings.HasPrefix(path, root+string(filepath.Separator)) {
+			continue
+		}
+		switch err := os.Remove(path); {
+		case err == nil:
+			removed++
+		case !errors.Is(err, os.ErrNotExist):
+			errs = append(errs, err)
+		}
+	}
+	return removed, errors.Join(errs...)
+}
