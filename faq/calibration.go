@@ -40,18 +40,13 @@ type sample struct {
 func (ix *Index) fit() calibration {
 	kept := ix.contrast[:0]
 	for _, c := range ix.contrast {
-		ss := ix.score(ix.prepare(c.text), -1)
+		ss := ix.score(ix.prepare(c.text), -1, 1)
 		if len(ss) == 0 || ss[0].cov < aliasCoverage || ss[0].rel < aliasRelevance {
 			kept = append(kept, c)
 		}
 	}
 	ix.contrast = kept
-	ix.contrastP = map[string][]int32{}
-	for id, c := range ix.contrast {
-		for _, t := range c.terms {
-			ix.contrastP[t] = append(ix.contrastP[t], int32(id))
-		}
-	}
+	ix.indexContrast()
 
 	// Citizens add context an FAQ never mentions ("my son just finished
 	// school, …"): each held-out question is also tried with two words of
@@ -76,7 +71,7 @@ func (ix *Index) fit() calibration {
 		}
 		for _, text := range variants {
 			m := ix.prepare(text)
-			ss := ix.score(m, qi)
+			ss := ix.score(m, qi, keepScored)
 			contrast := ix.bestContrast(m, -1)
 			wrongSeen := false
 			for i, s := range ss {
@@ -91,7 +86,7 @@ func (ix *Index) fit() calibration {
 	}
 	for ci, c := range ix.contrast {
 		m := ix.prepare(c.text)
-		ss := ix.score(m, -1)
+		ss := ix.score(m, -1, 2)
 		if len(ss) == 0 {
 			continue
 		}

@@ -39,14 +39,20 @@ type Index struct {
 	norm      *lang.Normalizer
 	faqs      []sigap.FAQ
 	questions []question
-	postings  map[string][]int32 // term → question ids
-	faqTerms  []map[string]bool  // per FAQ: terms of its questions and answer
-	idf       map[string]float64
-	unknownW  float64
-	contrast  []question // messages no FAQ answers (an OPD's ticket examples)
-	contrastP map[string][]int32
-	// faqPostings maps a term to the FAQs whose questions or answer have it.
-	faqPostings map[string][]int32
+	// faqFirst[f] is the id of FAQ f's first question: its questions are
+	// questions[faqFirst[f]:faqFirst[f+1]].
+	faqFirst []int32
+	// Terms are numbered so that the hot path indexes slices, not maps.
+	termID   map[string]int32
+	idf      []float64 // per term
+	unknownW float64
+	postings [][]int32 // per term: ids of the questions that have it
+	// faqPostings lists per term the FAQs whose questions or answer have
+	// it; faqTerms lists per FAQ those terms.
+	faqPostings [][]int32
+	faqTerms    [][]int32
+	contrast    []question // messages no FAQ answers (an OPD's ticket examples)
+	contrastP   [][]int32  // per term: ids of the contrast texts that have it
 	// subject holds, per FAQ, the words of its questions that name its
 	// OPD's topics (see NewIndex); empty when none do.
 	subject [][]string
@@ -59,6 +65,7 @@ type question struct {
 	faq    int // index in faqs; -1 for contrast texts
 	text   string
 	terms  []string
+	ids    []int32 // the terms' ids
 	weight float64 // sum of the terms' idf
 	intent intent
 }
@@ -74,60 +81,92 @@ type question struct {
 // held out in turn must find its FAQ) and on the contrast texts (which must
 // find none).
 func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, subjects map[string][]string, contrast ...string) *Index {
-	ix := &Index{norm: n, faqs: faqs, postings: map[string][]int32{}, contrastP: map[string][]int32{}, faqPostings: map[string][]int32{}}
-	df := map[string]int{}
+	ix := &Index{norm: n, faqs: faqs, termID: map[string]int32{}}
+	var df []int
 	docs := 0
-	count := func(text string) {
+	count := func(text string) []string {
 		docs++
-		for _, t := range ix.topicTerms(text, nil, nil) {
-			df[t]++
+		terms := ix.topicTerms(text, nil, nil)
+		for _, t := range terms {
+			id, ok := ix.termID[t]
+			if !ok {
+				id = int32(len(df))
+				ix.termID[t] = id
+				df = append(df, 0)
+			}
+			df[id]++
 		}
+		return terms
 	}
-	for _, f := range faqs {
+	answers := make([][]string, len(faqs))
+	for i, f := range faqs {
 		for _, q := range f.Questions {
 			count(q)
 		}
-		count(f.Answer)
+		answers[i] = count(f.Answer)
 	}
 	for _, c := range contrast {
 		count(c)
 	}
-	ix.idf = make(map[string]float64, len(df))
-	for t, d := range df {
-		ix.idf[t] = math.Log(1 + float64(docs)/float64(d))
+	ix.idf = make([]float64, len(df))
+	for id, d := range df {
+		ix.idf[id] = math.Log(1 + float64(docs)/float64(d))
 	}
 	ix.unknownW = math.Log(1 + float64(docs)/2)
 
+	ix.postings = make([][]int32, len(df))
+	ix.faqPostings = make([][]int32, len(df))
+	ix.faqTerms = make([][]int32, len(faqs))
 	for fi, f := range faqs {
-		terms := map[string]bool{}
+		ix.faqFirst = append(ix.faqFirst, int32(len(ix.questions)))
+		var terms []int32
 		for _, q := range f.Questions {
 			id := int32(len(ix.questions))
 			qq := ix.newQuestion(fi, q)
 			ix.questions = append(ix.questions, qq)
-			for _, t := range qq.terms {
+			for _, t := range qq.ids {
 				ix.postings[t] = append(ix.postings[t], id)
-				terms[t] = true
+				terms = append(terms, t)
 			}
 		}
-		for _, t := range ix.topicTerms(f.Answer, nil, nil) {
-			terms[t] = true
+		for _, t := range answers[fi] {
+			terms = append(terms, ix.termID[t])
 		}
-		ix.faqTerms = append(ix.faqTerms, terms)
-		for t := range terms {
+		slices.Sort(terms)
+		terms = slices.Compact(terms)
+		ix.faqTerms[fi] = slices.Clip(terms)
+		for _, t := range terms {
 			ix.faqPostings[t] = append(ix.faqPostings[t], int32(fi))
 		}
 	}
+	ix.faqFirst = append(ix.faqFirst, int32(len(ix.questions)))
 	for _, c := range contrast {
-		id := int32(len(ix.contrast))
-		qq := ix.newQuestion(-1, c)
-		ix.contrast = append(ix.contrast, qq)
-		for _, t := range qq.terms {
-			ix.contrastP[t] = append(ix.contrastP[t], id)
-		}
+		ix.contrast = append(ix.contrast, ix.newQuestion(-1, c))
 	}
+	ix.indexContrast()
 	ix.subject = ix.subjectTerms(subjects)
 	ix.model = ix.fit()
 	return ix
+}
+
+// indexContrast builds the postings of the contrast texts.
+func (ix *Index) indexContrast() {
+	ix.contrastP = make([][]int32, len(ix.idf))
+	for id, c := range ix.contrast {
+		for _, t := range c.ids {
+			ix.contrastP[t] = append(ix.contrastP[t], int32(id))
+		}
+	}
+}
+
+// hasTerm reports whether FAQ f's questions or answer have term t.
+func (ix *Index) hasTerm(f int, t string) bool {
+	id, ok := ix.termID[t]
+	if !ok {
+		return false
+	}
+	_, found := slices.BinarySearch(ix.faqTerms[f], id)
+	return found
 }
 
 // maxSubjectOPDs is how many OPDs may name a word among their topics before
@@ -166,7 +205,9 @@ func (ix *Index) newQuestion(faq int, text string) question {
 	tokens, names := ix.norm.Analyze(text)
 	q := question{faq: faq, text: text, terms: ix.topicTerms(text, tokens, names), intent: readIntent(text, tokens)}
 	for _, t := range q.terms {
-		q.weight += ix.weight(t)
+		id := ix.termID[t]
+		q.ids = append(q.ids, id)
+		q.weight += ix.idf[id]
 	}
 	return q
 }
@@ -186,23 +227,19 @@ func (ix *Index) topicTerms(text string, tokens []string, names map[string]bool)
 	return out
 }
 
-// weight is a term's informativeness: its idf, or a middling weight for a
-// word the FAQ corpus does not have.
-func (ix *Index) weight(t string) float64 {
-	if w, ok := ix.idf[t]; ok {
-		return w
+// messageWeight is a message word's weight: its idf, or for a word no FAQ
+// or contrast text has, a middling weight when the knowledge base uses it
+// elsewhere and a small one when it does not, as words the knowledge base
+// never uses cannot point to another FAQ and so count little against the
+// one that matches.
+func (ix *Index) messageWeight(t string) (int32, float64) {
+	if id, ok := ix.termID[t]; ok {
+		return id, ix.idf[id]
 	}
-	return ix.unknownW
-}
-
-// messageWeight is a message word's weight in relevance: words the
-// knowledge base never uses cannot point to another FAQ, so they count
-// little against the one that matches.
-func (ix *Index) messageWeight(t string) float64 {
-	if _, ok := ix.idf[t]; ok || ix.norm.InVocabulary(t) {
-		return ix.weight(t)
+	if ix.norm.InVocabulary(t) {
+		return -1, ix.unknownW
 	}
-	return unknownShare * ix.unknownW
+	return -1, unknownShare * ix.unknownW
 }
 
 // unknownShare scales the weight of words unknown to the knowledge base.
@@ -224,168 +261,31 @@ func (f features) vector() [4]float64 {
 type message struct {
 	raw    string
 	terms  []string
+	ids    []int32   // the terms' ids, -1 for a term no indexed text has
+	ws     []float64 // the terms' weights
 	weight float64
 	intent intent
 }
 
-func (ix *Index) prepare(text string) message {
+func (ix *Index) prepare(text string) *message {
 	tokens, names := ix.norm.Analyze(text)
 	return ix.prepareTokens(text, tokens, names)
 }
 
-func (ix *Index) prepareTokens(text string, tokens []string, names map[string]bool) message {
-	m := message{raw: text, terms: ix.topicTerms(text, tokens, names), intent: readIntent(text, tokens)}
-	for _, t := range m.terms {
-		m.weight += ix.messageWeight(t)
+func (ix *Index) prepareTokens(text string, tokens []string, names map[string]bool) *message {
+	m := &message{raw: text, terms: ix.topicTerms(text, tokens, names), intent: readIntent(text, tokens)}
+	m.ids = make([]int32, len(m.terms))
+	m.ws = make([]float64, len(m.terms))
+	for i, t := range m.terms {
+		m.ids[i], m.ws[i] = ix.messageWeight(t)
+		m.weight += m.ws[i]
 	}
 	return m
 }
 
-func fitScore(cov, rel float64) float64 { return cov * math.Sqrt(rel) }
-
-// scored is one FAQ's best fit to a message: cov is the share of the best
-// question's key-term mass found in the message, rel the share of the
-// message's topic mass the FAQ mentions, and fit combines the two
-// (relevance square-rooted: a message may carry context an FAQ never
-// mentions).
-type scored struct {
-	faq      int
-	question int
-	cov, rel float64
-	fit      float64
-}
-
-// accumulator holds per-question and per-FAQ sums for one message; pooled,
-// because a large KB makes them too big to allocate per message.
-type accumulator struct {
-	shared   []float64 // per question: weight of shared terms
-	mention  []float64 // per FAQ: weight of message terms it mentions
-	best     []int32   // per FAQ: its best question's id + 1, 0 for none
-	bestFit  []float64 // per FAQ: that question's fit
-	touchedQ []int32
-	touchedF []int32
-}
-
-func (ix *Index) getAccumulator() *accumulator {
-	if a, ok := ix.pool.Get().(*accumulator); ok {
-		return a
-	}
-	return &accumulator{
-		shared:  make([]float64, len(ix.questions)),
-		mention: make([]float64, len(ix.faqs)),
-		best:    make([]int32, len(ix.faqs)),
-		bestFit: make([]float64, len(ix.faqs)),
-	}
-}
-
-func (ix *Index) putAccumulator(a *accumulator) {
-	for _, id := range a.touchedQ {
-		a.shared[id] = 0
-	}
-	for _, f := range a.touchedF {
-		a.mention[f] = 0
-		a.best[f] = 0
-	}
-	a.touchedQ, a.touchedF = a.touchedQ[:0], a.touchedF[:0]
-	ix.pool.Put(a)
-}
-
-// score returns the best FAQs sharing a term with m, best fit first. skip is a
-// question id left out (for leave-one-out), or -1.
-func (ix *Index) score(m message, skip int) []scored {
-	if m.weight == 0 {
-		return nil
-	}
-	a := ix.getAccumulator()
-	defer ix.putAccumulator(a)
-	for _, t := range m.terms {
-		w := ix.messageWeight(t)
-		for _, id := range ix.postings[t] {
-			if a.shared[id] == 0 {
-				a.touchedQ = append(a.touchedQ, id)
-			}
-			a.shared[id] += w
-		}
-		for _, f := range ix.faqPostings[t] {
-			if a.mention[f] == 0 {
-				a.touchedF = append(a.touchedF, f)
-			}
-			a.mention[f] += w
-		}
-	}
-	for _, id := range a.touchedQ {
-		if int(id) == skip {
-			continue
-		}
-		q := &ix.questions[id]
-		cov := a.shared[id] / q.weight
-		fit := fitScore(cov, a.mention[q.faq]/m.weight)
-		if b := a.best[q.faq]; b == 0 || fit > a.bestFit[q.faq] {
-			a.best[q.faq] = id + 1
-			a.bestFit[q.faq] = fit
-		}
-	}
-	top := make([]scored, 0, keepScored+1)
-	for _, f := range a.touchedF {
-		b := a.best[f]
-		if b == 0 {
-			continue
-		}
-		q := &ix.questions[b-1]
-		cov := a.shared[b-1] / q.weight
-		rel := a.mention[f] / m.weight
-		top = pushScored(top, scored{faq: int(f), question: int(b - 1), cov: cov, rel: rel, fit: a.bestFit[f]}, keepScored)
-	}
-	return top
-}
-
-// keepScored is how many of the best FAQs score keeps: the candidates Match
-// shows and one more for the margin.
+// keepScored is how many of the best FAQs scoring keeps for calibration:
+// the candidates Match shows and one more.
 const keepScored = maxCandidates + 1
-
-// pushScored adds s to top, which holds at most k entries best first (ties
-// by FAQ order): a partial selection, as a large KB yields thousands of
-// FAQs sharing a word.
-func pushScored(top []scored, s scored, k int) []scored {
-	better := func(a, b scored) bool {
-		if a.fit != b.fit {
-			return a.fit > b.fit
-		}
-		return a.faq < b.faq
-	}
-	if len(top) == k && !better(s, top[k-1]) {
-		return top
-	}
-	i := len(top)
-	top = append(top, s)
-	for ; i > 0 && better(s, top[i-1]); i-- {
-		top[i] = top[i-1]
-	}
-	top[i] = s
-	return top[:min(len(top), k)]
-}
-
-// bestContrast returns the best fit of a contrast text to m; skip is a
-// contrast id left out, or -1.
-func (ix *Index) bestContrast(m message, skip int) float64 {
-	if m.weight == 0 {
-		return 0
-	}
-	shared := map[int32]float64{}
-	for _, t := range m.terms {
-		w := ix.messageWeight(t)
-		for _, id := range ix.contrastP[t] {
-			shared[id] += w
-		}
-	}
-	best := 0.0
-	for id, sh := range shared {
-		if int(id) != skip {
-			best = max(best, fitScore(sh/ix.contrast[id].weight, sh/m.weight))
-		}
-	}
-	return best
-}
 
 // candidateFeatures computes the features of the i-th scored FAQ.
 func candidateFeatures(ss []scored, i int, contrast float64) features {
@@ -415,7 +315,7 @@ func (ix *Index) MatchTokens(text string, tokens []string, names map[string]bool
 	return ix.match(ix.prepareTokens(text, tokens, names))
 }
 
-func (ix *Index) match(m message) []Candidate {
+func (ix *Index) match(m *message) []Candidate {
 	part, ss := ix.bestPart(m)
 	if len(ss) == 0 {
 		return nil
@@ -437,7 +337,7 @@ func (ix *Index) match(m message) []Candidate {
 		for _, t := range part.terms {
 			if slices.Contains(q.terms, t) {
 				c.Matched = append(c.Matched, t)
-			} else if !ix.faqTerms[s.faq][t] {
+			} else if !ix.hasTerm(s.faq, t) {
 				c.Missing = append(c.Missing, t)
 			}
 		}
@@ -458,8 +358,8 @@ func (ix *Index) match(m message) []Candidate {
 // whole message's own best FAQ, and only when that FAQ still speaks of a
 // fair share of the whole message: a closing "can the government help?"
 // does not make a private quarrel a question about social aid.
-func (ix *Index) bestPart(m message) (message, []scored) {
-	whole := ix.score(m, -1)
+func (ix *Index) bestPart(m *message) (*message, []scored) {
+	whole := ix.score(m, -1, keepScored)
 	sentences := splitSentences(m.raw)
 	if len(sentences) < 2 || len(whole) == 0 || whole[0].rel < minWholeRelevance {
 		return m, whole
@@ -470,7 +370,7 @@ func (ix *Index) bestPart(m message) (message, []scored) {
 		if !p.intent.asks {
 			continue
 		}
-		if ss := ix.score(p, -1); len(ss) > 0 && ss[0].faq == whole[0].faq && ss[0].fit > bestSS[0].fit {
+		if ss := ix.score(p, -1, keepScored); len(ss) > 0 && ss[0].faq == whole[0].faq && ss[0].fit > bestSS[0].fit+fitTolerance {
 			best, bestSS = p, ss
 		}
 	}
@@ -514,7 +414,7 @@ const minConfidence = 0.5
 // part is the message or the sentence the FAQ matched: the question must be
 // asked there, while what the whole message reports (a problem, a case under
 // way, a request to act) rules the answer out wherever it is said.
-func (ix *Index) judge(m, part message, q question, f features, p float64) (bool, []string) {
+func (ix *Index) judge(m, part *message, q question, f features, p float64) (bool, []string) {
 	var why []string
 	ok := true
 	if p < minConfidence {
@@ -526,7 +426,7 @@ func (ix *Index) judge(m, part message, q question, f features, p float64) (bool
 		why = append(why, "the message asks no question")
 	}
 	for _, t := range m.terms {
-		if problemWords[t] && !ix.faqTerms[q.faq][t] {
+		if problemWords[t] && !ix.hasTerm(q.faq, t) {
 			ok = false
 			why = append(why, fmt.Sprintf("the message reports %q, which the FAQ does not speak of", t))
 		}

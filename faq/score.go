@@ -1,0 +1,190 @@
+package faq
+
+import (
+	"math"
+)
+
+// scored is one FAQ's best fit to a message: cov is the share of the best
+// question's key-term mass found in the message, rel the share of the
+// message's topic mass the FAQ mentions, and fit combines the two
+// (relevance square-rooted: a message may carry context an FAQ never
+// mentions).
+type scored struct {
+	faq      int
+	question int
+	cov, rel float64
+	fit      float64
+}
+
+func fitScore(cov, rel float64) float64 { return cov * math.Sqrt(rel) }
+
+// accumulator holds the scratch space of one scoring; pooled, because a
+// large KB makes it too big to allocate per message.
+type accumulator struct {
+	mark     []float64 // per term: its weight in the message, else 0
+	stamp    []uint32  // per FAQ: pass when it is a candidate of this pass
+	pass     uint32
+	cands    []int32   // the candidate FAQs
+	order    []int     // the message's indexed terms, heaviest first
+	contrast []float64 // per contrast text: weight of shared terms
+	touchedC []int32
+}
+
+func (ix *Index) getAccumulator() *accumulator {
+	if a, ok := ix.pool.Get().(*accumulator); ok {
+		return a
+	}
+	return &accumulator{
+		mark:     make([]float64, len(ix.idf)),
+		stamp:    make([]uint32, len(ix.faqs)),
+		contrast: make([]float64, len(ix.contrast)),
+	}
+}
+
+func (ix *Index) putAccumulator(a *accumulator) {
+	for _, c := range a.touchedC {
+		a.contrast[c] = 0
+	}
+	a.touchedC = a.touchedC[:0]
+	ix.pool.Put(a)
+}
+
+// maxScoredFAQs bounds how many FAQs one message is scored against. A
+// knowledge base of a few hundred questions never reaches it, and every
+// FAQ sharing a term is scored. In a large one, common words appear in
+// thousands of questions; candidates are then gathered from the message's
+// rarest terms first, and a term whose questions would exceed the bound
+// gathers none, though it still counts in every candidate's score. An FAQ
+// sharing only common words with a message that also has rare ones is
+// very unlikely to be its best match.
+const maxScoredFAQs = 512
+
+// score returns the k best FAQs sharing a term with m, best fit first. skip
+// is a question id left out (for leave-one-out), or -1.
+func (ix *Index) score(m *message, skip, k int) []scored {
+	if m.weight == 0 {
+		return nil
+	}
+	a := ix.getAccumulator()
+	defer ix.putAccumulator(a)
+
+	a.order = a.order[:0]
+	for i, id := range m.ids {
+		if id >= 0 {
+			a.order = append(a.order, i)
+			a.mark[id] = m.ws[i]
+		}
+	}
+	defer func() {
+		for _, i := range a.order {
+			a.mark[m.ids[i]] = 0
+		}
+	}()
+	// Insertion sort, rarest first: a message has a few dozen terms at most.
+	for i := 1; i < len(a.order); i++ {
+		for j := i; j > 0 && m.ws[a.order[j]] > m.ws[a.order[j-1]]; j-- {
+			a.order[j], a.order[j-1] = a.order[j-1], a.order[j]
+		}
+	}
+
+	a.pass++
+	a.cands = a.cands[:0]
+	for _, i := range a.order {
+		p := ix.postings[m.ids[i]]
+		if len(a.cands) > 0 && len(a.cands)+len(p) > maxScoredFAQs {
+			continue
+		}
+		for _, q := range p {
+			if f := ix.questions[q].faq; a.stamp[f] != a.pass {
+				a.stamp[f] = a.pass
+				a.cands = append(a.cands, int32(f))
+			}
+		}
+	}
+
+	top := make([]scored, 0, k+1)
+	for _, f := range a.cands {
+		mention := 0.0
+		for _, t := range ix.faqTerms[f] {
+			mention += a.mark[t]
+		}
+		rel := mention / m.weight
+		best, bestFit, bestCov := -1, 0.0, 0.0
+		for id := int(ix.faqFirst[f]); id < int(ix.faqFirst[f+1]); id++ {
+			if id == skip {
+				continue
+			}
+			q := &ix.questions[id]
+			shared := 0.0
+			for _, t := range q.ids {
+				shared += a.mark[t]
+			}
+			if shared == 0 {
+				continue
+			}
+			cov := shared / q.weight
+			if fit := fitScore(cov, rel); best < 0 || fit > bestFit {
+				best, bestFit, bestCov = id, fit, cov
+			}
+		}
+		if best >= 0 {
+			top = pushScored(top, scored{faq: int(f), question: best, cov: bestCov, rel: rel, fit: bestFit}, k)
+		}
+	}
+	return top
+}
+
+// pushScored adds s to top, which holds at most k entries best first (ties
+// by FAQ order): a partial selection, as a large KB yields thousands of
+// FAQs sharing a word.
+func pushScored(top []scored, s scored, k int) []scored {
+	better := func(a, b scored) bool {
+		if a.fit != b.fit {
+			return a.fit > b.fit
+		}
+		return a.faq < b.faq
+	}
+	if len(top) == k && !better(s, top[k-1]) {
+		return top
+	}
+	i := len(top)
+	top = append(top, s)
+	for ; i > 0 && better(s, top[i-1]); i-- {
+		top[i] = top[i-1]
+	}
+	top[i] = s
+	return top[:min(len(top), k)]
+}
+
+// bestContrast returns the best fit of a contrast text to m; skip is a
+// contrast id left out, or -1.
+func (ix *Index) bestContrast(m *message, skip int) float64 {
+	if m.weight == 0 || len(ix.contrast) == 0 {
+		return 0
+	}
+	a := ix.getAccumulator()
+	defer ix.putAccumulator(a)
+	for i, t := range m.ids {
+		if t < 0 {
+			continue
+		}
+		for _, id := range ix.contrastP[t] {
+			if a.contrast[id] == 0 {
+				a.touchedC = append(a.touchedC, id)
+			}
+			a.contrast[id] += m.ws[i]
+		}
+	}
+	best := 0.0
+	for _, id := range a.touchedC {
+		if int(id) != skip {
+			sh := a.contrast[id]
+			best = max(best, fitScore(sh/ix.contrast[id].weight, sh/m.weight))
+		}
+	}
+	return best
+}
+
+// fitTolerance is the least difference between two fits that counts: the
+// same sums taken in another order may differ in their last bits.
+const fitTolerance = 1e-9
