@@ -102,14 +102,12 @@ func (ix *Index) score(m *message, skip, k int) []scored {
 		}
 	}
 
+	// Relevance is the FAQ's, so its best question is the one with the
+	// largest coverage; relevance, the dearer sum, is taken only for an FAQ
+	// whose coverage could still place it.
 	top := make([]scored, 0, k+1)
 	for _, f := range a.cands {
-		mention := 0.0
-		for _, t := range ix.faqTerms[f] {
-			mention += a.mark[t]
-		}
-		rel := mention / m.weight
-		best, bestFit, bestCov := -1, 0.0, 0.0
+		best, bestCov := -1, 0.0
 		for id := int(ix.faqFirst[f]); id < int(ix.faqFirst[f+1]); id++ {
 			if id == skip {
 				continue
@@ -119,17 +117,19 @@ func (ix *Index) score(m *message, skip, k int) []scored {
 			for _, t := range q.ids {
 				shared += a.mark[t]
 			}
-			if shared == 0 {
-				continue
-			}
-			cov := shared / q.weight
-			if fit := fitScore(cov, rel); best < 0 || fit > bestFit {
-				best, bestFit, bestCov = id, fit, cov
+			if cov := shared / q.weight; shared > 0 && cov > bestCov {
+				best, bestCov = id, cov
 			}
 		}
-		if best >= 0 {
-			top = pushScored(top, scored{faq: int(f), question: best, cov: bestCov, rel: rel, fit: bestFit}, k)
+		if best < 0 || len(top) == k && bestCov < top[k-1].fit {
+			continue
 		}
+		mention := 0.0
+		for _, t := range ix.faqTerms[f] {
+			mention += a.mark[t]
+		}
+		rel := mention / m.weight
+		top = pushScored(top, scored{faq: int(f), question: best, cov: bestCov, rel: rel, fit: fitScore(bestCov, rel)}, k)
 	}
 	return top
 }

@@ -143,13 +143,15 @@ func (n *Normalizer) rootSet(kbWords map[string]int) map[string]bool {
 // ("anak-anak", "alun2") collapses to one word, other hyphens separate
 // words, and digits are split from the letters after them ("500rb").
 func splitWords(folded string) []string {
-	var out []string
-	for _, f := range strings.Fields(folded) {
-		parts := strings.Split(strings.Trim(f, "-"), "-")
-		if len(parts) == 2 && parts[0] == parts[1] {
-			parts = parts[:1]
+	out := make([]string, 0, len(folded)/5+1)
+	for f := range strings.FieldsSeq(folded) {
+		f = strings.Trim(f, "-")
+		if left, right, ok := strings.Cut(f, "-"); ok && left == right {
+			f = left
 		}
-		for _, p := range parts {
+		for f != "" {
+			var p string
+			p, f, _ = strings.Cut(f, "-")
 			if p == "" {
 				continue
 			}
@@ -161,7 +163,7 @@ func splitWords(folded string) []string {
 				out = append(out, p[:i])
 				p = p[i:]
 			}
-			if len(p) > 2 && strings.HasSuffix(p, "2") && !isDigit(p[len(p)-2]) {
+			if len(p) > 2 && p[len(p)-1] == '2' && !isDigit(p[len(p)-2]) {
 				p = p[:len(p)-1]
 			}
 			out = append(out, p)
@@ -206,18 +208,28 @@ func singleLetters(w string) string {
 // dictionaries, longest phrase first.
 func (n *Normalizer) expand(words []string) []string {
 	out := make([]string, 0, len(words)+2)
+	var buf [64]byte
 	for i := 0; i < len(words); {
 		matched := false
 		for k := min(maxPhrase, len(words)-i); k >= 1 && !matched; k-- {
-			key := words[i]
-			if k > 1 {
-				key = strings.Join(words[i:i+k], " ")
-			}
-			std, ok := n.phrases[key]
-			if !ok && k > 1 {
-				// "BPJS gratisnya": the possessive ends the phrase.
-				if t, cut := strings.CutSuffix(key, "nya"); cut {
-					std, ok = n.phrases[t]
+			var std []string
+			var ok bool
+			if k == 1 {
+				std, ok = n.phrases[words[i]]
+			} else {
+				// The key is built in a buffer: a map index by string(bytes)
+				// does not allocate.
+				key := buf[:0]
+				for j, w := range words[i : i+k] {
+					if j > 0 {
+						key = append(key, ' ')
+					}
+					key = append(key, w...)
+				}
+				std, ok = n.phrases[string(key)]
+				if !ok && len(key) > 3 && string(key[len(key)-3:]) == "nya" {
+					// "BPJS gratisnya": the possessive ends the phrase.
+					std, ok = n.phrases[string(key[:len(key)-3])]
 				}
 			}
 			if ok {

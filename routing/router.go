@@ -51,6 +51,14 @@ type Router struct {
 
 	mu    sync.RWMutex
 	model *classifier
+
+	scratch sync.Pool // of *scratch
+}
+
+// scratch is one decision's working memory, reused across decisions.
+type scratch struct {
+	rows   []int32   // the message's features the classifier knows
+	scores []float64 // per OPD and the background
 }
 
 // New builds the normaliser, the FAQ index and the OPD classifier from kb,
@@ -90,6 +98,7 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 		claimed: map[string]bool{},
 		model:   newClassifier(codes),
 	}
+	r.scratch.New = func() any { return &scratch{} }
 	for _, texts := range subjects {
 		for _, text := range texts {
 			for _, t := range norm.Tokens(text) {
@@ -206,33 +215,49 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 			words = append(words, t)
 		}
 	}
-	ex.Topic = words
+	if verbose {
+		ex.Topic = words
+	}
 	if len(words) == 0 {
 		ex.Decision = sigap.Decision{Action: sigap.ActionClarify, Score: 1}
 		why("no topic words: only greetings, thanks, function words or noise")
 		return ex
 	}
 
-	feats := featuresOf(r.norm, tokens, names)
+	sc := r.scratch.Get().(*scratch)
+	defer r.scratch.Put(sc)
 	r.mu.RLock()
-	scores, known := r.model.logScores(feats)
-	probs := r.model.probabilities(scores)
+	sc.rows = r.model.lookup(words, sc.rows[:0])
+	if len(sc.scores) != r.model.width {
+		sc.scores = make([]float64, r.model.width)
+	}
+	r.model.logScores(sc.rows, sc.scores)
+	r.model.probabilities(sc.scores)
 	knownWords := 0
 	for _, w := range words {
-		if r.model.counts[w] != nil {
+		if _, ok := r.model.ids[w]; ok {
 			knownWords++
 		}
 	}
 	r.mu.RUnlock()
-	ex.Background = probs[len(probs)-1]
-	probs = probs[:len(probs)-1]
-	order := make([]int, len(probs))
-	for i := range order {
-		order[i] = i
+	known := len(sc.rows)
+	probs := sc.scores[:len(r.kb.OPDs)]
+	ex.Background = sc.scores[len(r.kb.OPDs)]
+	top := OPDScore{r.kb.OPDs[0].Code, probs[0]}
+	for i, p := range probs {
+		if p > top.Probability {
+			top = OPDScore{r.kb.OPDs[i].Code, p}
+		}
 	}
-	sort.SliceStable(order, func(a, b int) bool { return probs[order[a]] > probs[order[b]] })
-	for _, i := range order[:min(explainedOPDs, len(order))] {
-		ex.OPDs = append(ex.OPDs, OPDScore{r.kb.OPDs[i].Code, probs[i]})
+	if verbose {
+		order := make([]int, len(probs))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool { return probs[order[a]] > probs[order[b]] })
+		for _, i := range order[:min(explainedOPDs, len(order))] {
+			ex.OPDs = append(ex.OPDs, OPDScore{r.kb.OPDs[i].Code, probs[i]})
+		}
 	}
 
 	var outside []string
@@ -257,7 +282,6 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 		why("best FAQ %s not used: %s", ex.FAQs[0].FAQ, strings.Join(ex.FAQs[0].Reasons, "; "))
 	}
 
-	top := ex.OPDs[0]
 	knownShare := float64(knownWords) / float64(len(words))
 	confidence := top.Probability * math.Pow(knownShare, knownShareExponent)
 	if len(outside) > 0 {
