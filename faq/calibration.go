@@ -28,6 +28,10 @@ const (
 	aliasRelevance = 0.8
 )
 
+// params is the number of the calibration's parameters: the weights, then
+// the bias.
+const params = len(calibration{}.w) + 1
+
 type sample struct {
 	x [4]float64
 	y float64
@@ -61,7 +65,9 @@ func (ix *Index) fit() calibration {
 	rng := rand.New(rand.NewPCG(uint64(len(ix.questions)), uint64(len(context))))
 
 	var data []sample
-	for qi, q := range ix.questions {
+	stride := max(1, len(ix.questions)/maxCalibrationQuestions)
+	for qi := 0; qi < len(ix.questions); qi += stride {
+		q := ix.questions[qi]
 		if len(ix.faqs[q.faq].Questions) < 2 {
 			continue // held out, its FAQ would have no question left
 		}
@@ -95,13 +101,19 @@ func (ix *Index) fit() calibration {
 	return fitLogistic(data)
 }
 
+// maxCalibrationQuestions bounds how many FAQ questions calibration holds
+// out: a few thousand samples fix five parameters well, and a KB of
+// thousands of FAQs would otherwise take seconds to load.
+const maxCalibrationQuestions = 2000
+
 // fallback is used when the KB is too small to fit on: it answers only
 // near-verbatim matches.
 var fallback = calibration{w: [4]float64{4, 4, 4, 2}, bias: -7}
 
-// fitLogistic fits by gradient descent with classes weighted equally and a
-// small L2 penalty, so that a handful of samples cannot produce extreme
-// weights.
+// fitLogistic fits by Newton's method with classes weighted equally and a
+// small L2 penalty on the weights, so that a handful of samples cannot
+// produce extreme weights. The loss is convex; a few steps reach its
+// minimum.
 func fitLogistic(data []sample) calibration {
 	var pos, neg float64
 	for _, s := range data {
@@ -115,30 +127,85 @@ func fitLogistic(data []sample) calibration {
 		return fallback
 	}
 	const (
-		rate   = 0.5
-		l2     = 0.01
-		rounds = 2000
+		l2       = 0.01
+		maxSteps = 50
 	)
-	c := calibration{}
-	for range rounds {
-		var gw [4]float64
-		var gb float64
+	const n = params
+	var theta [n]float64
+	for range maxSteps {
+		var grad [n]float64
+		var hess [n][n]float64
+		c := calibration{bias: theta[n-1]}
+		copy(c.w[:], theta[:n-1])
 		for _, s := range data {
-			f := features{s.x[0], s.x[1], s.x[2], s.x[3]}
 			weight := 0.5 / neg
 			if s.y == 1 {
 				weight = 0.5 / pos
 			}
-			e := (c.probability(f) - s.y) * weight
-			for i := range gw {
-				gw[i] += e * s.x[i]
+			var x [n]float64
+			copy(x[:], s.x[:])
+			x[n-1] = 1
+			p := c.probability(features{s.x[0], s.x[1], s.x[2], s.x[3]})
+			e, v := (p-s.y)*weight, p*(1-p)*weight
+			for i := range x {
+				grad[i] += e * x[i]
+				for j := range x {
+					hess[i][j] += v * x[i] * x[j]
+				}
 			}
-			gb += e
 		}
-		for i := range c.w {
-			c.w[i] -= rate * (gw[i] + l2*c.w[i])
+		for i := range n - 1 {
+			grad[i] += l2 * theta[i]
+			hess[i][i] += l2
 		}
-		c.bias -= rate * gb
+		hess[n-1][n-1] += 1e-9 // keeps the system solvable when every sample is alike
+		step, ok := solve(hess, grad)
+		if !ok {
+			break
+		}
+		size := 0.0
+		for i := range theta {
+			theta[i] -= step[i]
+			size = max(size, math.Abs(step[i]))
+		}
+		if size < 1e-9 {
+			break
+		}
 	}
+	c := calibration{bias: theta[n-1]}
+	copy(c.w[:], theta[:n-1])
 	return c
+}
+
+// solve solves a·x = b by Gaussian elimination with partial pivoting; ok is
+// false when a is singular.
+func solve(a [params][params]float64, b [params]float64) (x [params]float64, ok bool) {
+	for col := range params {
+		pivot := col
+		for r := col + 1; r < params; r++ {
+			if math.Abs(a[r][col]) > math.Abs(a[pivot][col]) {
+				pivot = r
+			}
+		}
+		if math.Abs(a[pivot][col]) < 1e-15 {
+			return x, false
+		}
+		a[col], a[pivot] = a[pivot], a[col]
+		b[col], b[pivot] = b[pivot], b[col]
+		for r := col + 1; r < params; r++ {
+			f := a[r][col] / a[col][col]
+			for c := col; c < params; c++ {
+				a[r][c] -= f * a[col][c]
+			}
+			b[r] -= f * b[col]
+		}
+	}
+	for r := params - 1; r >= 0; r-- {
+		s := b[r]
+		for c := r + 1; c < params; c++ {
+			s -= a[r][c] * x[c]
+		}
+		x[r] = s / a[r][r]
+	}
+	return x, true
 }

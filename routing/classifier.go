@@ -15,16 +15,19 @@ import (
 // that a word one OPD owns ("kir") outweighs words many OPDs use ("kartu",
 // "hilang") however often the largest OPD's texts repeat them.
 type classifier struct {
-	opds  []string
-	ids   map[string]int32 // feature → row
-	width int              // per row: one slot per OPD and one for the background
-	// counts holds per row the weighted count of the feature in each OPD's
-	// texts and, last, their sum; logs holds log(count + smoothing) per
-	// OPD and, last, the background's log(sum/OPDs + smoothing).
-	counts []float64
-	logs   []float64
+	opds []string
+	ids  map[string]int32 // feature → row
+	// rows holds per feature the OPDs whose texts have it. Most features
+	// (bigrams above all) occur in one OPD's texts, so rows are sparse.
+	rows   [][]cell
+	sums   []float64 // per row: the counts' sum over all OPDs
+	bgLogs []float64 // per row: the background's log(sum/OPDs + smoothing)
 	weight []float64 // per row: the feature's specificity
-	totals []float64 // per OPD and, last, their sum
+	// stale marks the rows whose counts changed since their logarithms and
+	// weight were computed; staleRows lists them.
+	stale     []bool
+	staleRows []int32
+	totals    []float64 // per OPD and, last, their sum
 	// denoms holds log(total + smoothing·vocabulary) per OPD and, last,
 	// the background's.
 	denoms []float64
@@ -33,18 +36,29 @@ type classifier struct {
 	temperature float64
 }
 
+// cell is a feature's weighted count in one OPD's texts, and the log-odds
+// gain that count gives the OPD over one whose texts lack the feature.
+type cell struct {
+	class int32
+	count float64
+	gain  float64 // log(count + smoothing) - log(smoothing)
+}
+
 // smoothing is the additive (Lidstone) smoothing of the counts.
 const smoothing = 0.1
 
 func newClassifier(opds []string) *classifier {
 	c := &classifier{
-		opds: opds, ids: map[string]int32{}, width: len(opds) + 1,
+		opds: opds, ids: map[string]int32{},
 		totals: make([]float64, len(opds)+1), denoms: make([]float64, len(opds)+1),
 		temperature: 1,
 	}
 	c.updateDenoms()
 	return c
 }
+
+// width is the number of scores: one per OPD and one for the background.
+func (c *classifier) width() int { return len(c.opds) + 1 }
 
 // featuresOf returns the topic words of tokens and the bigrams of
 // consecutive topic words.
@@ -81,70 +95,89 @@ func (c *classifier) lookup(words []string, dst []int32) []int32 {
 	return dst
 }
 
+// add counts feats for class. The model is stale until refresh.
 func (c *classifier) add(class int, feats []string, weight float64) {
 	k := len(c.opds)
 	for _, f := range feats {
 		id, ok := c.ids[f]
 		if !ok {
-			id = int32(len(c.weight))
+			id = int32(len(c.rows))
 			c.ids[f] = id
-			c.counts = append(c.counts, make([]float64, c.width)...)
-			c.logs = append(c.logs, make([]float64, c.width)...)
+			c.rows = append(c.rows, nil)
+			c.sums = append(c.sums, 0)
+			c.bgLogs = append(c.bgLogs, 0)
 			c.weight = append(c.weight, 0)
+			c.stale = append(c.stale, false)
 		}
-		row := c.counts[int(id)*c.width:][:c.width]
-		row[class] += weight
-		row[k] += weight
+		i := slices.IndexFunc(c.rows[id], func(x cell) bool { return x.class == int32(class) })
+		if i < 0 {
+			i = len(c.rows[id])
+			c.rows[id] = append(c.rows[id], cell{class: int32(class)})
+		}
+		c.rows[id][i].count += weight
+		c.sums[id] += weight
 		c.totals[class] += weight
 		c.totals[k] += weight
-		c.updateRow(id)
+		if !c.stale[id] {
+			c.stale[id] = true
+			c.staleRows = append(c.staleRows, id)
+		}
 	}
+}
+
+// refresh recomputes what the counts added since the last refresh change.
+func (c *classifier) refresh() {
+	for _, id := range c.staleRows {
+		c.updateRow(id)
+		c.stale[id] = false
+	}
+	c.staleRows = c.staleRows[:0]
 	c.updateDenoms()
 }
 
+var logSmoothing = math.Log(smoothing)
+
 func (c *classifier) updateRow(id int32) {
-	k := len(c.opds)
-	row := c.counts[int(id)*c.width:][:c.width]
-	logs := c.logs[int(id)*c.width:][:c.width]
-	for i, n := range row[:k] {
-		logs[i] = math.Log(n + smoothing)
+	row := c.rows[id]
+	for i := range row {
+		row[i].gain = math.Log(row[i].count+smoothing) - logSmoothing
 	}
-	logs[k] = math.Log(row[k]/float64(k) + smoothing)
-	c.weight[id] = c.specificity(row[:k])
+	c.bgLogs[id] = math.Log(c.sums[id]/float64(len(c.opds)) + smoothing)
+	c.weight[id] = c.specificity(row)
 }
 
 // specificity is 1 for a feature only one OPD uses, falling towards 0 as
 // the feature spreads evenly over all OPDs: one minus the normalised
 // entropy of the OPD given the feature, with each OPD's counts taken
 // relative to the size of its texts.
-func (c *classifier) specificity(row []float64) float64 {
-	if specificityPower == 0 || len(row) < 2 {
+func (c *classifier) specificity(row []cell) float64 {
+	if specificityPower == 0 || len(c.opds) < 2 {
 		return 1
 	}
 	var sum float64
-	for k, n := range row {
-		if n > 0 && c.totals[k] > 0 {
-			sum += n / c.totals[k]
+	for _, x := range row {
+		if x.count > 0 && c.totals[x.class] > 0 {
+			sum += x.count / c.totals[x.class]
 		}
 	}
 	if sum == 0 {
 		return 1
 	}
 	var h float64
-	for k, n := range row {
-		if n > 0 && c.totals[k] > 0 {
-			p := n / c.totals[k] / sum
+	for _, x := range row {
+		if x.count > 0 && c.totals[x.class] > 0 {
+			p := x.count / c.totals[x.class] / sum
 			h -= p * math.Log(p)
 		}
 	}
-	return math.Pow(max(0, 1-h/math.Log(float64(len(row)))), specificityPower)
+	return math.Pow(max(0, 1-h/math.Log(float64(len(c.opds)))), specificityPower)
 }
 
 // specificityPower sharpens the specificity weights.
 const specificityPower = 0.0
 
 func (c *classifier) updateDenoms() {
-	vocab := float64(len(c.weight))
+	vocab := float64(len(c.rows))
 	k := len(c.opds)
 	for i := range k {
 		c.denoms[i] = math.Log(c.totals[i] + smoothing*vocab)
@@ -159,18 +192,20 @@ func (c *classifier) updateDenoms() {
 // none: then no OPD clearly owns it.
 func (c *classifier) logScores(rows []int32, scores []float64) {
 	clear(scores)
+	k := len(c.opds)
 	var mass float64
 	for _, id := range rows {
 		w := c.weight[id]
 		mass += w
-		logs := c.logs[int(id)*c.width:][:c.width]
-		for k, l := range logs {
-			scores[k] += w * l
+		for _, x := range c.rows[id] {
+			scores[x.class] += w * x.gain
 		}
+		scores[k] += w * c.bgLogs[id]
 	}
-	for k, d := range c.denoms {
-		scores[k] -= mass * d
+	for i := range k {
+		scores[i] += mass * (logSmoothing - c.denoms[i])
 	}
+	scores[k] -= mass * c.denoms[k]
 }
 
 // probabilities turns log scores into calibrated probabilities, in place.
@@ -198,6 +233,10 @@ type trainingDoc struct {
 	weight float64
 }
 
+// maxCalibrationDocs bounds how many documents calibration holds out: a
+// few thousand fix one temperature well.
+const maxCalibrationDocs = 2000
+
 // calibrate picks the temperature that maximises the leave-one-out
 // likelihood of the held-out documents' true OPDs.
 func (c *classifier) calibrate(docs []trainingDoc) {
@@ -207,17 +246,21 @@ func (c *classifier) calibrate(docs []trainingDoc) {
 	}
 	var held []heldOut
 	var rows []int32
-	for _, d := range docs {
+	stride := max(1, len(docs)/maxCalibrationDocs)
+	for i := 0; i < len(docs); i += stride {
+		d := docs[i]
 		c.add(d.class, d.feats, -d.weight)
+		c.refresh()
 		rows = rows[:0]
 		for _, f := range d.feats {
 			if id, ok := c.ids[f]; ok {
 				rows = append(rows, id)
 			}
 		}
-		scores := make([]float64, c.width)
+		scores := make([]float64, c.width())
 		c.logScores(rows, scores)
 		c.add(d.class, d.feats, d.weight)
+		c.refresh()
 		if len(rows) > 0 {
 			held = append(held, heldOut{scores, d.class})
 		}
@@ -225,7 +268,7 @@ func (c *classifier) calibrate(docs []trainingDoc) {
 	if len(held) < 5 {
 		return
 	}
-	probs := make([]float64, c.width)
+	probs := make([]float64, c.width())
 	best, bestLL := 1.0, math.Inf(-1)
 	for t := 0.5; t <= 30; t *= 1.15 {
 		ll := 0.0

@@ -131,6 +131,7 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 		}
 		addDoc(opdAt[f.OPD], f.Answer, weightAnswer, false)
 	}
+	r.model.refresh()
 	r.model.calibrate(docs)
 	for _, e := range learned {
 		if err := r.learn(e); err != nil {
@@ -160,6 +161,7 @@ func (r *Router) learn(e sigap.Example) error {
 	feats := r.features(e.Text)
 	r.mu.Lock()
 	r.model.add(class, feats, weightLearned)
+	r.model.refresh()
 	r.mu.Unlock()
 	return nil
 }
@@ -228,8 +230,8 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 	defer r.scratch.Put(sc)
 	r.mu.RLock()
 	sc.rows = r.model.lookup(words, sc.rows[:0])
-	if len(sc.scores) != r.model.width {
-		sc.scores = make([]float64, r.model.width)
+	if len(sc.scores) != r.model.width() {
+		sc.scores = make([]float64, r.model.width())
 	}
 	r.model.logScores(sc.rows, sc.scores)
 	r.model.probabilities(sc.scores)
