@@ -42,6 +42,12 @@ type Index struct {
 	// faqFirst[f] is the id of FAQ f's first question: its questions are
 	// questions[faqFirst[f]:faqFirst[f+1]].
 	faqFirst []int32
+	// The questions' FAQ, weight and term ids again, laid out flat for the
+	// scoring loop: question q's terms are qTerms[qStart[q]:qStart[q+1]].
+	qFAQ    []int32
+	qWeight []float64
+	qTerms  []int32
+	qStart  []int32
 	// Terms are numbered so that the hot path indexes slices, not maps.
 	termID   map[string]int32
 	idf      []float64 // per term
@@ -140,6 +146,13 @@ func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, subjects map[string][]string
 		}
 	}
 	ix.faqFirst = append(ix.faqFirst, int32(len(ix.questions)))
+	for _, q := range ix.questions {
+		ix.qFAQ = append(ix.qFAQ, int32(q.faq))
+		ix.qWeight = append(ix.qWeight, q.weight)
+		ix.qStart = append(ix.qStart, int32(len(ix.qTerms)))
+		ix.qTerms = append(ix.qTerms, q.ids...)
+	}
+	ix.qStart = append(ix.qStart, int32(len(ix.qTerms)))
 	for _, c := range contrast {
 		ix.contrast = append(ix.contrast, ix.newQuestion(-1, c))
 	}

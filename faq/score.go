@@ -22,6 +22,9 @@ func fitScore(cov, rel float64) float64 { return cov * math.Sqrt(rel) }
 // large KB makes it too big to allocate per message.
 type accumulator struct {
 	mark     []float64 // per term: its weight in the message, else 0
+	pending  []float64 // per term: its weight if its postings were not walked
+	shared   []float64 // per question: weight of the walked terms it has
+	touchedQ []int32   // the questions with shared weight
 	stamp    []uint32  // per FAQ: pass when it is a candidate of this pass
 	pass     uint32
 	cands    []int32   // the candidate FAQs
@@ -36,16 +39,21 @@ func (ix *Index) getAccumulator() *accumulator {
 	}
 	return &accumulator{
 		mark:     make([]float64, len(ix.idf)),
+		pending:  make([]float64, len(ix.idf)),
+		shared:   make([]float64, len(ix.questions)),
 		stamp:    make([]uint32, len(ix.faqs)),
 		contrast: make([]float64, len(ix.contrast)),
 	}
 }
 
 func (ix *Index) putAccumulator(a *accumulator) {
+	for _, q := range a.touchedQ {
+		a.shared[q] = 0
+	}
 	for _, c := range a.touchedC {
 		a.contrast[c] = 0
 	}
-	a.touchedC = a.touchedC[:0]
+	a.touchedQ, a.touchedC = a.touchedQ[:0], a.touchedC[:0]
 	ix.pool.Put(a)
 }
 
@@ -89,17 +97,32 @@ func (ix *Index) score(m *message, skip, k int) []scored {
 
 	a.pass++
 	a.cands = a.cands[:0]
+	pending := false
 	for _, i := range a.order {
-		p := ix.postings[m.ids[i]]
+		t, w := m.ids[i], m.ws[i]
+		p := ix.postings[t]
 		if len(a.cands) > 0 && len(a.cands)+len(p) > maxScoredFAQs {
+			a.pending[t] = w
+			pending = true
 			continue
 		}
 		for _, q := range p {
-			if f := ix.questions[q].faq; a.stamp[f] != a.pass {
+			if a.shared[q] == 0 {
+				a.touchedQ = append(a.touchedQ, q)
+			}
+			a.shared[q] += w
+			if f := ix.qFAQ[q]; a.stamp[f] != a.pass {
 				a.stamp[f] = a.pass
-				a.cands = append(a.cands, int32(f))
+				a.cands = append(a.cands, f)
 			}
 		}
+	}
+	if pending {
+		defer func() {
+			for _, i := range a.order {
+				a.pending[m.ids[i]] = 0
+			}
+		}()
 	}
 
 	// Relevance is the FAQ's, so its best question is the one with the
@@ -108,17 +131,18 @@ func (ix *Index) score(m *message, skip, k int) []scored {
 	top := make([]scored, 0, k+1)
 	for _, f := range a.cands {
 		best, bestCov := -1, 0.0
-		for id := int(ix.faqFirst[f]); id < int(ix.faqFirst[f+1]); id++ {
-			if id == skip {
+		for q := int(ix.faqFirst[f]); q < int(ix.faqFirst[f+1]); q++ {
+			if q == skip {
 				continue
 			}
-			q := &ix.questions[id]
-			shared := 0.0
-			for _, t := range q.ids {
-				shared += a.mark[t]
+			shared := a.shared[q]
+			if pending {
+				for _, t := range ix.qTerms[ix.qStart[q]:ix.qStart[q+1]] {
+					shared += a.pending[t]
+				}
 			}
-			if cov := shared / q.weight; shared > 0 && cov > bestCov {
-				best, bestCov = id, cov
+			if cov := shared / ix.qWeight[q]; shared > 0 && cov > bestCov {
+				best, bestCov = q, cov
 			}
 		}
 		if best < 0 || len(top) == k && bestCov < top[k-1].fit {
