@@ -151,7 +151,7 @@ func (c *classifier) updateRow(id int32) {
 // entropy of the OPD given the feature, with each OPD's counts taken
 // relative to the size of its texts.
 func (c *classifier) specificity(row []cell) float64 {
-	if specificityPower == 0 || len(c.opds) < 2 {
+	if len(c.opds) < 2 {
 		return 1
 	}
 	var sum float64
@@ -170,11 +170,8 @@ func (c *classifier) specificity(row []cell) float64 {
 			h -= p * math.Log(p)
 		}
 	}
-	return math.Pow(max(0, 1-h/math.Log(float64(len(c.opds)))), specificityPower)
+	return max(0, 1-h/math.Log(float64(len(c.opds))))
 }
-
-// specificityPower sharpens the specificity weights.
-const specificityPower = 0.0
 
 func (c *classifier) updateDenoms() {
 	vocab := float64(len(c.rows))
@@ -270,7 +267,7 @@ func (c *classifier) calibrate(docs []trainingDoc) {
 	}
 	probs := make([]float64, c.width())
 	best, bestLL := 1.0, math.Inf(-1)
-	for t := 0.5; t <= 30; t *= 1.15 {
+	for t := 0.2; t <= 30; t *= 1.15 {
 		ll := 0.0
 		for _, h := range held {
 			copy(probs, h.scores)

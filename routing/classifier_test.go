@@ -1,0 +1,36 @@
+package routing
+
+import (
+	"strings"
+	"testing"
+)
+
+// A keyword one OPD owns outweighs procedural words that the largest OPD's
+// texts repeat but other OPDs use too.
+func TestSpecificFeatureOutweighsGenericOnes(t *testing.T) {
+	c := newClassifier([]string{"CAPIL", "HUB", "PAJAK"})
+	train := []struct {
+		class int
+		text  string
+	}{
+		{0, "ktp hilang urus ganti"}, {0, "kk hilang urus ganti baru"}, {0, "akta hilang urus"},
+		{0, "ktp rusak ganti baru"}, {0, "urus pindah kk"}, {0, "akta salah urus ganti"},
+		{1, "kir biaya"}, {1, "kir kendaraan jadwal"}, {1, "parkir tarif"}, {1, "angkutan hilang trayek"},
+		{2, "sppt hilang urus"}, {2, "pajak bayar"}, {2, "pbb ganti nama"},
+	}
+	for _, d := range train {
+		c.add(d.class, strings.Fields(d.text), 1)
+	}
+	c.refresh()
+	weight := func(f string) float64 { return c.weight[c.ids[f]] }
+	if weight("kir") != 1 || weight("hilang") >= 0.5 || weight("urus") >= weight("ktp") {
+		t.Errorf("specificity: kir %.2f, hilang %.2f, urus %.2f, ktp %.2f; want kir 1, hilang < 0.5, urus < ktp",
+			weight("kir"), weight("hilang"), weight("urus"), weight("ktp"))
+	}
+	scores := make([]float64, c.width())
+	c.logScores(c.lookup(strings.Fields("kir hilang urus ganti"), nil), scores)
+	c.probabilities(scores)
+	if scores[1] <= scores[0] {
+		t.Errorf("kir hilang urus ganti: HUB %.3f, CAPIL %.3f; want HUB first", scores[1], scores[0])
+	}
+}
