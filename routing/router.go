@@ -45,9 +45,10 @@ type Router struct {
 	norm  *lang.Normalizer
 	index *faq.Index
 	opdAt map[string]int
-	// claimed holds the words OPDs name among their topics: a word of the
-	// outside list (lang.IsOutside) that an OPD claims is that OPD's.
-	claimed map[string]bool
+	// claimed holds per word the OPDs that name it among their topics: a
+	// word of the outside list (lang.IsOutside) that an OPD claims is that
+	// OPD's, and only that OPD's.
+	claimed map[string][]string
 
 	mu    sync.RWMutex
 	model *classifier
@@ -95,14 +96,16 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 		norm:    norm,
 		index:   faq.NewIndex(kb.FAQs, norm, subjects, contrast...),
 		opdAt:   opdAt,
-		claimed: map[string]bool{},
+		claimed: map[string][]string{},
 		model:   newClassifier(codes),
 	}
 	r.scratch.New = func() any { return &scratch{} }
-	for _, texts := range subjects {
+	for code, texts := range subjects {
 		for _, text := range texts {
 			for _, t := range norm.Tokens(text) {
-				r.claimed[t] = true
+				if !slices.Contains(r.claimed[t], code) {
+					r.claimed[t] = append(r.claimed[t], code)
+				}
 			}
 		}
 	}
@@ -164,6 +167,19 @@ func (r *Router) learn(e sigap.Example) error {
 	r.model.refresh()
 	r.mu.Unlock()
 	return nil
+}
+
+// outside returns the words of a service of a body outside the regency
+// (lang.IsOutside) among words, but for those opd names among its topics:
+// "polisi" is the police's unless the OPD is Satpol PP, whose name has it.
+func (r *Router) outside(words []string, opd string) []string {
+	var out []string
+	for _, w := range words {
+		if r.norm.IsOutside(w) && !slices.Contains(r.claimed[w], opd) && !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // OPDScore is the probability that a message belongs to an OPD.
@@ -262,17 +278,12 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 		}
 	}
 
-	var outside []string
-	for _, w := range words {
-		if r.norm.IsOutside(w) && !r.claimed[w] && !slices.Contains(outside, w) {
-			outside = append(outside, w)
-		}
-	}
-
 	ex.FAQs = r.index.MatchTokens(text, tokens, names)
-	if len(ex.FAQs) > 0 && ex.FAQs[0].Answerable && slices.ContainsFunc(outside, func(w string) bool { return slices.Contains(ex.FAQs[0].Missing, w) }) {
-		ex.FAQs[0].Answerable = false
-		ex.FAQs[0].Reasons = append(ex.FAQs[0].Reasons, fmt.Sprintf("the message is about %s, which the FAQ does not speak of", strings.Join(outside, ", ")))
+	if len(ex.FAQs) > 0 && ex.FAQs[0].Answerable {
+		if outside := r.outside(words, ex.FAQs[0].OPD); slices.ContainsFunc(outside, func(w string) bool { return slices.Contains(ex.FAQs[0].Missing, w) }) {
+			ex.FAQs[0].Answerable = false
+			ex.FAQs[0].Reasons = append(ex.FAQs[0].Reasons, fmt.Sprintf("the message is about %s, which the FAQ does not speak of", strings.Join(outside, ", ")))
+		}
 	}
 	if len(ex.FAQs) > 0 && ex.FAQs[0].Answerable {
 		best := ex.FAQs[0]
@@ -286,7 +297,7 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 
 	knownShare := float64(knownWords) / float64(len(words))
 	confidence := top.Probability * math.Pow(knownShare, knownShareExponent)
-	if len(outside) > 0 {
+	if outside := r.outside(words, top.OPD); len(outside) > 0 {
 		confidence *= outsidePenalty
 		why("the message names %s, a service outside the regency's OPDs", strings.Join(outside, ", "))
 	}

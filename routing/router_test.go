@@ -153,3 +153,31 @@ func TestExplain(t *testing.T) {
 		t.Errorf("best OPD = %s, want CAPIL", ex.OPDs[0].OPD)
 	}
 }
+
+// A word of a body outside the regency that one OPD's name claims (Satpol
+// PP is "Satuan Polisi Pamong Praja") is that OPD's only: for any other OPD
+// it still marks a matter for the police.
+func TestOutsideWordClaimedByOneOPD(t *testing.T) {
+	k := testKB()
+	k.OPDs = append(k.OPDs, sigap.OPD{Code: "SATPOL", Name: "Satuan Polisi Pamong Praja",
+		Description: "ketertiban umum, pedagang kaki lima, minuman keras",
+		Keywords:    []string{"pkl", "miras", "ketertiban"},
+		Examples:    []string{"Warung menjual miras dekat sekolah", "PKL berjualan di trotoar"}})
+	r, err := New(k, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text   string
+		action sigap.Action
+		opd    string
+	}{
+		{"jembatan dusun retak, ada motor jatuh, sudah lapor polisi", sigap.ActionTriage, "KOMINFO"},
+		{"warung jual miras bebas, polisi pamong praja tolong tertibkan", sigap.ActionRoute, "SATPOL"},
+	}
+	for _, tt := range tests {
+		if d := r.Decide(tt.text); d.Action != tt.action || d.OPD != tt.opd {
+			t.Errorf("Decide(%q) = %+v, want %s %s\n%v", tt.text, d, tt.action, tt.opd, r.Explain(tt.text).Reasons)
+		}
+	}
+}
