@@ -120,6 +120,11 @@ func (n *Normalizer) rootSet(kbWords map[string]int) map[string]bool {
 	for w := range n.greeting {
 		base[w] = true
 	}
+	// Outside bodies' words are dictionary words too: "copet" is not a typo
+	// of "coret".
+	for _, w := range readList("outside.txt") {
+		base[w] = true
+	}
 	known := map[string]bool{}
 	for w := range base {
 		known[w] = true

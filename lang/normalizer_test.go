@@ -111,3 +111,13 @@ func TestSpellingOfShortenedAndInflectedWords(t *testing.T) {
 		}
 	}
 }
+
+// Words of bodies outside the regency are dictionary words: they are not
+// "corrected" into a vocabulary word one letter away.
+func TestOutsideWordsAreNotTypos(t *testing.T) {
+	n := New(nil, "nama di akta dicoret")
+	tokens := n.Tokens("hp saya dicopet di pasar")
+	if !slices.Contains(tokens, "copet") || !n.IsOutside("copet") {
+		t.Errorf("Tokens = %v, want copet, an outside word", tokens)
+	}
+}
