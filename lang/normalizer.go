@@ -121,8 +121,11 @@ func (n *Normalizer) rootSet(kbWords map[string]int) map[string]bool {
 		base[w] = true
 	}
 	// Outside bodies' words are dictionary words too: "copet" is not a typo
-	// of "coret".
+	// of "coret". Place names are kept whole: Petanahan is not pe-tanah-an.
 	for _, w := range readList("outside.txt") {
+		base[w] = true
+	}
+	for w := range n.place {
 		base[w] = true
 	}
 	known := map[string]bool{}

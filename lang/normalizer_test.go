@@ -121,3 +121,13 @@ func TestOutsideWordsAreNotTypos(t *testing.T) {
 		t.Errorf("Tokens = %v, want copet, an outside word", tokens)
 	}
 }
+
+// Kecamatan names are kept whole, so they are recognised as places and
+// carry no topic: Petanahan is not pe-tanah-an.
+func TestPlaceNamesAreNotStemmed(t *testing.T) {
+	n := New(nil, "sertifikat tanah")
+	tokens := n.Tokens("toilet pantai di petanahan kotor")
+	if !slices.Contains(tokens, "petanahan") || slices.Contains(tokens, "tanah") || n.IsContent("petanahan") {
+		t.Errorf("Tokens = %v, want petanahan kept whole and not a content word", tokens)
+	}
+}
