@@ -131,3 +131,20 @@ func TestPlaceNamesAreNotStemmed(t *testing.T) {
 		t.Errorf("Tokens = %v, want petanahan kept whole and not a content word", tokens)
 	}
 }
+
+func TestWordsKeptApart(t *testing.T) {
+	n := New(nil, "kartu hilang", "tempat tinggal", "kekerasan dalam rumah tangga")
+	tests := []struct {
+		in, want string
+	}{
+		{"ibu sudah meninggal", "ibu sudah meninggal"},     // died, not tinggal (to stay)
+		{"petugas bilang begitu", "petugas bilang begitu"}, // to say, not a typo of hilang
+		{"ibu rumah tangga", "ibu rumah tangga"},           // household, not Javanese tangga (neighbour)
+		{"tanggane nyong seda", "tetangga saya meninggal"}, // Javanese
+	}
+	for _, tt := range tests {
+		if got := strings.Join(n.Tokens(tt.in), " "); got != tt.want {
+			t.Errorf("Tokens(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
