@@ -82,3 +82,29 @@ func BenchmarkNew5000FAQs(b *testing.B) {
 		}
 	}
 }
+
+// On a KB large enough that common words' postings exceed the FAQs one
+// message is scored against, candidates gathered from rare words still
+// hold the FAQ a message paraphrases.
+func TestLargeKBFindsTheParaphrasedFAQ(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 3,000-FAQ KB")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	kb, queries := syntheticKB(rng, 30, 3000)
+	r, err := New(kb, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for i, q := range queries {
+		if c := r.Explain(q).FAQs; len(c) > 0 && c[0].FAQ == kb.FAQs[i].ID {
+			found++
+		}
+	}
+	share := float64(found) / float64(len(queries))
+	t.Logf("best candidate is the paraphrased FAQ for %d of %d messages", found, len(queries))
+	if share < 0.99 {
+		t.Errorf("best candidate is the paraphrased FAQ for %.3f of messages, want ≥ 0.99", share)
+	}
+}
