@@ -49,6 +49,32 @@ func TestDefaultKB(t *testing.T) {
 		{"token listrik PLN cepat habis, mau komplain kemana", sigap.ActionTriage, "DISKOMINFO"},
 		{"nuwun sewu", sigap.ActionClarify, ""},
 		{"tes tes", sigap.ActionClarify, ""},
+		// More FAQ questions, in chat spelling and ngapak.
+		{"igd rsud buka 24 jam ga ya min?", sigap.ActionFAQ, "RSUD"},
+		{"data pekerjaan di kk sy masih pelajar, gantinya gimana", sigap.ActionFAQ, "DISDUKCAPIL"},
+		{"cara aktivasi ktp digital di hp gmn min", sigap.ActionFAQ, "DISDUKCAPIL"},
+		{"sy di phk sepihak ga dapet pesangon, ngadu kemana", sigap.ActionFAQ, "DISNAKER"},
+		{"sppt pbb ku ilang, njaluk salinan nang ngendi?", sigap.ActionFAQ, "BPPKAD"},
+		{"tiket masuk goa jatijajar saiki pira?", sigap.ActionFAQ, "DISPORAPAR"},
+		{"timbangan di warung harus ditera dimana ya", sigap.ActionFAQ, "DISPERINDAG"},
+		{"syarat bikin kartu perpustakaan daerah apa aja", sigap.ActionFAQ, "DISARPUS"},
+		{"kapan pendaftaran cpns dibuka tahun ini?", sigap.ActionFAQ, "BKPSDM"},
+		{"ada kabar di grup wa soal penculikan, itu hoaks bukan?", sigap.ActionFAQ, "DISKOMINFO"},
+		{"kis pbi ibu saya mendadak nonaktif, cara ngaktifin gimana?", sigap.ActionFAQ, "DINSOS"},
+		// More problems and cases under way.
+		{"kk saya sudah diurus sebulan lalu tapi belum jadi juga", sigap.ActionRoute, "DISDUKCAPIL"},
+		{"antrian di poli rsud lama sekali, dari pagi belum dipanggil", sigap.ActionRoute, "RSUD"},
+		{"juru parkir di depan bank minta tarif lima ribu, padahal motor", sigap.ActionRoute, "DISHUB"},
+		{"pedagang kaki lima menutup trotoar depan sekolah, anak-anak jalan di aspal", sigap.ActionRoute, "SATPOLPP"},
+		{"pohon tumbang menimpa rumah warga setelah angin kencang semalam", sigap.ActionRoute, "BPBD"},
+		{"lele di kolam kami mati semua setelah hujan, minta penyuluh perikanan", sigap.ActionRoute, "DKP"},
+		{"sudah tiga hari air pdam tidak mengalir di perumahan kami", sigap.ActionRoute, "PERUMDAM"},
+		{"kepala desa kami tidak transparan soal dana desa", sigap.ActionRoute, "DISPERMADES"},
+		// More outside the regency, and no question.
+		{"perpanjang paspor buat umroh di imigrasi mana ya", sigap.ActionTriage, "DISKOMINFO"},
+		{"hp saya dicopet di terminal, lapor polisi dimana", sigap.ActionTriage, "DISKOMINFO"},
+		{"oke min siap, nuwun", sigap.ActionClarify, ""},
+		{"🙏🙏🙏", sigap.ActionClarify, ""},
 	}
 	for _, tt := range tests {
 		d := r.Decide(tt.text)
