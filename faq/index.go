@@ -319,23 +319,36 @@ const maxCandidates = 3
 // Match returns the FAQs that may answer text, best first, with calibrated
 // confidence; at most the first is Answerable.
 func (ix *Index) Match(text string) []Candidate {
-	return ix.match(ix.prepare(text))
+	return ix.match(ix.prepare(text), maxCandidates)
 }
 
 // MatchTokens is Match for a text the caller has already analysed with the
 // index's normaliser (lang.Normalizer.Analyze), to save doing it twice.
 func (ix *Index) MatchTokens(text string, tokens []string, names map[string]bool) []Candidate {
-	return ix.match(ix.prepareTokens(text, tokens, names))
+	return ix.match(ix.prepareTokens(text, tokens, names), maxCandidates)
 }
 
-func (ix *Index) match(m *message) []Candidate {
-	part, ss := ix.bestPart(m)
+// BestTokens is MatchTokens for the best candidate alone, which it judges
+// exactly as MatchTokens does, at less cost on a large KB: only the
+// runner-up is scored besides it.
+func (ix *Index) BestTokens(text string, tokens []string, names map[string]bool) (Candidate, bool) {
+	cs := ix.match(ix.prepareTokens(text, tokens, names), 1)
+	if len(cs) == 0 {
+		return Candidate{}, false
+	}
+	return cs[0], true
+}
+
+// match returns the n best candidates; the best is judged against the
+// runner-up, so at least two FAQs are scored.
+func (ix *Index) match(m *message, n int) []Candidate {
+	part, ss := ix.bestPart(m, max(n, 2))
 	if len(ss) == 0 {
 		return nil
 	}
 	contrast := ix.bestContrast(part, -1)
-	out := make([]Candidate, 0, maxCandidates)
-	for i := range ss[:min(maxCandidates, len(ss))] {
+	out := make([]Candidate, 0, n)
+	for i := range ss[:min(n, len(ss))] {
 		s := ss[i]
 		f := candidateFeatures(ss, i, contrast)
 		q := ix.questions[s.question]
@@ -371,8 +384,8 @@ func (ix *Index) match(m *message) []Candidate {
 // whole message's own best FAQ, and only when that FAQ still speaks of a
 // fair share of the whole message: a closing "can the government help?"
 // does not make a private quarrel a question about social aid.
-func (ix *Index) bestPart(m *message) (*message, []scored) {
-	whole := ix.score(m, -1, keepScored)
+func (ix *Index) bestPart(m *message, k int) (*message, []scored) {
+	whole := ix.score(m, -1, k)
 	sentences := splitSentences(m.raw)
 	if len(sentences) < 2 || len(whole) == 0 || whole[0].rel < minWholeRelevance {
 		return m, whole
@@ -383,7 +396,7 @@ func (ix *Index) bestPart(m *message) (*message, []scored) {
 		if !p.intent.asks {
 			continue
 		}
-		if ss := ix.score(p, -1, keepScored); len(ss) > 0 && ss[0].faq == whole[0].faq && ss[0].fit > bestSS[0].fit+fitTolerance {
+		if ss := ix.score(p, -1, k); len(ss) > 0 && ss[0].faq == whole[0].faq && ss[0].fit > bestSS[0].fit+fitTolerance {
 			best, bestSS = p, ss
 		}
 	}

@@ -97,13 +97,13 @@ func (ix *Index) score(m *message, skip, k int) []scored {
 
 	a.pass++
 	a.cands = a.cands[:0]
-	pending := false
+	pending := 0.0 // the unwalked terms' weight
 	for _, i := range a.order {
 		t, w := m.ids[i], m.ws[i]
 		p := ix.postings[t]
 		if len(a.cands) > 0 && len(a.cands)+len(p) > maxScoredFAQs {
 			a.pending[t] = w
-			pending = true
+			pending += w
 			continue
 		}
 		for _, q := range p {
@@ -117,7 +117,7 @@ func (ix *Index) score(m *message, skip, k int) []scored {
 			}
 		}
 	}
-	if pending {
+	if pending > 0 {
 		defer func() {
 			for _, i := range a.order {
 				a.pending[m.ids[i]] = 0
@@ -130,13 +130,16 @@ func (ix *Index) score(m *message, skip, k int) []scored {
 	// whose coverage could still place it.
 	top := make([]scored, 0, k+1)
 	for _, f := range a.cands {
+		if pending > 0 && len(top) == k && ix.coverageBound(a, f, skip, pending) < top[k-1].fit {
+			continue
+		}
 		best, bestCov := -1, 0.0
 		for q := int(ix.faqFirst[f]); q < int(ix.faqFirst[f+1]); q++ {
 			if q == skip {
 				continue
 			}
 			shared := a.shared[q]
-			if pending {
+			if pending > 0 {
 				for _, t := range ix.qTerms[ix.qStart[q]:ix.qStart[q+1]] {
 					shared += a.pending[t]
 				}
@@ -156,6 +159,19 @@ func (ix *Index) score(m *message, skip, k int) []scored {
 		top = pushScored(top, scored{faq: int(f), question: best, cov: bestCov, rel: rel, fit: fitScore(bestCov, rel)}, k)
 	}
 	return top
+}
+
+// coverageBound bounds the coverage of FAQ f's questions, and so its fit,
+// as if each had every unwalked term: a cheap test that spares looking the
+// unwalked terms up in FAQs that could not place anyway.
+func (ix *Index) coverageBound(a *accumulator, f int32, skip int, pending float64) float64 {
+	bound := 0.0
+	for q := int(ix.faqFirst[f]); q < int(ix.faqFirst[f+1]); q++ {
+		if q != skip && a.shared[q] > 0 {
+			bound = max(bound, (a.shared[q]+pending)/ix.qWeight[q])
+		}
+	}
+	return bound
 }
 
 // pushScored adds s to top, which holds at most k entries best first (ties

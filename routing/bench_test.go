@@ -85,7 +85,8 @@ func BenchmarkNew5000FAQs(b *testing.B) {
 
 // On a KB large enough that common words' postings exceed the FAQs one
 // message is scored against, candidates gathered from rare words still
-// hold the FAQ a message paraphrases.
+// hold the FAQ a message paraphrases; and Decide, which scores only the
+// two best FAQs, decides as Explain does.
 func TestLargeKBFindsTheParaphrasedFAQ(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 3,000-FAQ KB")
@@ -98,8 +99,13 @@ func TestLargeKBFindsTheParaphrasedFAQ(t *testing.T) {
 	}
 	found := 0
 	for i, q := range queries {
-		if c := r.Explain(q).FAQs; len(c) > 0 && c[0].FAQ == kb.FAQs[i].ID {
+		ex := r.Explain(q)
+		if c := ex.FAQs; len(c) > 0 && c[0].FAQ == kb.FAQs[i].ID {
 			found++
+		}
+		// Decide scores fewer FAQs than Explain, but must decide alike.
+		if d := r.Decide(q); d != ex.Decision {
+			t.Errorf("Decide(%q) = %+v, Explain decided %+v", q, d, ex.Decision)
 		}
 	}
 	share := float64(found) / float64(len(queries))

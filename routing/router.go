@@ -278,7 +278,11 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 		}
 	}
 
-	ex.FAQs = r.index.MatchTokens(text, tokens, names)
+	if verbose {
+		ex.FAQs = r.index.MatchTokens(text, tokens, names)
+	} else if best, ok := r.index.BestTokens(text, tokens, names); ok {
+		ex.FAQs = []faq.Candidate{best}
+	}
 	if len(ex.FAQs) > 0 && ex.FAQs[0].Answerable {
 		if outside := r.outside(words, ex.FAQs[0].OPD); slices.ContainsFunc(outside, func(w string) bool { return slices.Contains(ex.FAQs[0].Missing, w) }) {
 			ex.FAQs[0].Answerable = false
