@@ -182,6 +182,46 @@ func (r *Router) outside(words []string, opd string) []string {
 	return out
 }
 
+// topicWords returns the tokens that can say what a message is about.
+func (r *Router) topicWords(tokens []string, names map[string]bool) []string {
+	var words []string
+	for _, t := range tokens {
+		if r.norm.IsContent(t) && !names[t] {
+			words = append(words, t)
+		}
+	}
+	return words
+}
+
+// questionsAmongSentences returns the sentences of text that end in a
+// question mark, when text also has sentences that do not; otherwise none.
+func questionsAmongSentences(text string) []string {
+	var questions []string
+	sentences, start := 0, 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		// A full stop inside "07.30" or "Rp2.000" ends no sentence.
+		end := c == '\n' || (c == '.' || c == '!' || c == '?') && (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n' || text[i+1] == '\r')
+		if !end {
+			continue
+		}
+		if strings.TrimSpace(text[start:i]) != "" {
+			sentences++
+			if c == '?' {
+				questions = append(questions, text[start:i])
+			}
+		}
+		start = i + 1
+	}
+	if strings.TrimSpace(text[start:]) != "" {
+		sentences++
+	}
+	if len(questions) == sentences {
+		return nil
+	}
+	return questions
+}
+
 // OPDScore is the probability that a message belongs to an OPD.
 type OPDScore struct {
 	OPD         string
@@ -227,12 +267,7 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 	if verbose {
 		ex.Normalized = strings.Join(tokens, " ")
 	}
-	var words []string
-	for _, t := range tokens {
-		if r.norm.IsContent(t) && !names[t] {
-			words = append(words, t)
-		}
-	}
+	words := r.topicWords(tokens, names)
 	if verbose {
 		ex.Topic = words
 	}
@@ -246,6 +281,12 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 	defer r.scratch.Put(sc)
 	r.mu.RLock()
 	sc.rows = r.model.lookup(words, sc.rows[:0])
+	// A question buried in a paragraph of circumstances says what the
+	// message is about: its words count twice.
+	for _, q := range questionsAmongSentences(text) {
+		qTokens, qNames := r.norm.Analyze(q)
+		sc.rows = r.model.lookup(r.topicWords(qTokens, qNames), sc.rows)
+	}
 	if len(sc.scores) != r.model.width() {
 		sc.scores = make([]float64, r.model.width())
 	}

@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -179,5 +180,35 @@ func TestOutsideWordClaimedByOneOPD(t *testing.T) {
 		if d := r.Decide(tt.text); d.Action != tt.action || d.OPD != tt.opd {
 			t.Errorf("Decide(%q) = %+v, want %s %s\n%v", tt.text, d, tt.action, tt.opd, r.Explain(tt.text).Reasons)
 		}
+	}
+}
+
+func TestQuestionsAmongSentences(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Anak saya sakit. Puskesmas buka jam 07.30?", []string{" Puskesmas buka jam 07.30"}},
+		{"jalan rusak, kapan diperbaiki?", nil}, // one sentence
+		{"Kapan buka? Berapa tarifnya?", nil},   // questions only
+		{"Tarif Rp2.000 ya. Bayar di mana?\nterima kasih", []string{" Bayar di mana"}},
+	}
+	for _, tt := range tests {
+		if got := questionsAmongSentences(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("questionsAmongSentences(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// The question of a paragraph decides where it goes, over circumstances
+// that name another OPD's topics.
+func TestQuestionInParagraphDrivesRouting(t *testing.T) {
+	r, err := New(testKB(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Saya kader posyandu, tiap bulan imunisasi bayi di balai desa. Jembatan ke balai desa retak, kapan diperbaiki?"
+	if d := r.Decide(text); d.OPD != "PU" {
+		t.Errorf("Decide = %+v, want PU\n%v", d, r.Explain(text).Reasons)
 	}
 }
