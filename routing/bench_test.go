@@ -61,6 +61,7 @@ func BenchmarkDecide5000FAQs(b *testing.B) {
 		b.Fatal(err)
 	}
 	durations := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()

@@ -277,15 +277,21 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 		return ex
 	}
 
+	// A question buried in a paragraph of circumstances says what the
+	// message is about: its words count twice.
+	var questionWords [][]string
+	for _, q := range questionsAmongSentences(text) {
+		qTokens, qNames := r.norm.Analyze(q)
+		questionWords = append(questionWords, r.topicWords(qTokens, qNames))
+		why("the question %q weighs double", strings.TrimSpace(q))
+	}
+
 	sc := r.scratch.Get().(*scratch)
 	defer r.scratch.Put(sc)
 	r.mu.RLock()
 	sc.rows = r.model.lookup(words, sc.rows[:0])
-	// A question buried in a paragraph of circumstances says what the
-	// message is about: its words count twice.
-	for _, q := range questionsAmongSentences(text) {
-		qTokens, qNames := r.norm.Analyze(q)
-		sc.rows = r.model.lookup(r.topicWords(qTokens, qNames), sc.rows)
+	for _, qw := range questionWords {
+		sc.rows = r.model.lookup(qw, sc.rows)
 	}
 	if len(sc.scores) != r.model.width() {
 		sc.scores = make([]float64, r.model.width())
