@@ -44,6 +44,11 @@ type cell struct {
 	gain  float64 // log(count + smoothing) - log(smoothing)
 }
 
+// specificityPrior is the weight of texts, spread over all OPDs in
+// proportion to the size of their texts, that specificity assumes besides
+// a feature's counts.
+const specificityPrior = 0.5
+
 // smoothing is the additive (Lidstone) smoothing of the counts.
 const smoothing = 0.1
 
@@ -146,31 +151,38 @@ func (c *classifier) updateRow(id int32) {
 	c.weight[id] = c.specificity(row)
 }
 
-// specificity is 1 for a feature only one OPD uses, falling towards 0 as
-// the feature spreads evenly over all OPDs: one minus the normalised
+// specificity is near 1 for a feature only one OPD uses, falling towards
+// 0 as the feature spreads evenly over all OPDs: one minus the normalised
 // entropy of the OPD given the feature, with each OPD's counts taken
-// relative to the size of its texts.
+// relative to the size of its texts. A prior spread over all OPDs keeps a
+// feature seen once from counting as surely specific as one an OPD uses
+// again and again.
 func (c *classifier) specificity(row []cell) float64 {
-	if len(c.opds) < 2 {
+	k := len(c.opds)
+	if k < 2 || c.totals[k] == 0 {
 		return 1
 	}
-	var sum float64
+	prior := specificityPrior / c.totals[k]
+	sum := float64(k) * prior
 	for _, x := range row {
 		if x.count > 0 && c.totals[x.class] > 0 {
 			sum += x.count / c.totals[x.class]
 		}
 	}
-	if sum == 0 {
-		return 1
-	}
-	var h float64
+	h := 0.0
+	rest := k
 	for _, x := range row {
 		if x.count > 0 && c.totals[x.class] > 0 {
-			p := x.count / c.totals[x.class] / sum
+			p := (x.count/c.totals[x.class] + prior) / sum
 			h -= p * math.Log(p)
+			rest--
 		}
 	}
-	return max(0, 1-h/math.Log(float64(len(c.opds))))
+	if prior > 0 && rest > 0 {
+		p := prior / sum
+		h -= float64(rest) * p * math.Log(p)
+	}
+	return max(0, 1-h/math.Log(float64(k)))
 }
 
 func (c *classifier) updateDenoms() {
