@@ -1,24 +1,26 @@
 package whatsapp
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"go.mau.fi/whatsmeow/types/events"
+
+	"github.com/pemkab-kebumen/sigap/bot/mediafile"
 )
 
-// photoDir is the folder under DataDir that holds WhatsApp photos, one
-// subfolder per month so no folder grows without bound.
+// photoDir is the folder under DataDir that holds WhatsApp photos.
 const photoDir = "whatsapp"
 
-// savePhoto downloads the photo of evt into DataDir and returns its path:
-// DataDir joined with whatsapp/<year-month>/<message id>.<ext>, the form the
-// dashboard resolves against its data folder. The file is written under a temporary name and
-// renamed, so a crash never leaves half a photo behind a valid name; a
-// redelivered message overwrites its own file.
+// maxPhotoBytes bounds a photo kept for staff; WhatsApp compresses photos
+// far below it.
+const maxPhotoBytes = 64 << 20
+
+// savePhoto downloads the photo of evt into DataDir and returns its path,
+// DataDir/whatsapp/<year-month>/<message id>.<ext>, the form the dashboard
+// resolves against its data folder.
 func (a *Adapter) savePhoto(ctx context.Context, wa waClient, evt *events.Message) (string, error) {
 	img := evt.Message.GetImageMessage()
 	data, err := wa.Download(ctx, img)
@@ -29,42 +31,11 @@ func (a *Adapter) savePhoto(ctx context.Context, wa waClient, evt *events.Messag
 	if at.IsZero() {
 		at = a.cfg.Now()
 	}
-	rel := filepath.Join(photoDir, at.Format("2006-01"), safeName(evt.Info.ID)+photoExt(img.GetMimetype()))
-	path := filepath.Join(a.cfg.DataDir, rel)
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return "", fmt.Errorf("whatsapp: save photo: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".download-*")
+	path, err := mediafile.Save(a.cfg.DataDir, photoDir, at, evt.Info.ID, photoExt(img.GetMimetype()), bytes.NewReader(data), maxPhotoBytes)
 	if err != nil {
-		return "", fmt.Errorf("whatsapp: save photo: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("whatsapp: save photo %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("whatsapp: save photo %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return "", fmt.Errorf("whatsapp: save photo %s: %w", path, err)
+		return "", fmt.Errorf("whatsapp: photo %s: %w", evt.Info.ID, err)
 	}
 	return path, nil
-}
-
-// safeName keeps the characters of a message id that are safe in a file
-// name; WhatsApp ids are hex, but the id comes from the network.
-func safeName(id string) string {
-	name := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
-			return r
-		}
-		return -1
-	}, id)
-	if name == "" {
-		return "photo"
-	}
-	return name
 }
 
 func photoExt(mime string) string {
