@@ -59,6 +59,7 @@ func (a *Adapter) Poll(ctx context.Context, recv sigap.Receiver) error {
 				continue // already confirmed; Telegram should not resend it
 			}
 			if in, ok := ToInbound(u, a.allowGroups); ok {
+				a.savePhoto(ctx, &in)
 				if err := a.receive(ctx, recv, u.UpdateID, in); err != nil {
 					return err
 				}

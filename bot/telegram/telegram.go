@@ -52,6 +52,10 @@ type Config struct {
 
 	// PollTimeout is how long one getUpdates call waits for updates [25 s].
 	PollTimeout time.Duration
+
+	// DataDir is where citizens' photos are saved for staff to see [none:
+	// photos are kept as Telegram file ids only].
+	DataDir string
 }
 
 // Adapter is the Telegram channel: a poller or webhook for inbound messages
@@ -65,6 +69,7 @@ type Adapter struct {
 	now         sigap.Clock
 	pollTimeout time.Duration
 	pace        *pacer
+	dataDir     string
 	// wait pauses for d or until ctx ends; tests replace it so that
 	// backoff and pacing never sleep for real.
 	wait func(ctx context.Context, d time.Duration) error
@@ -123,6 +128,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		now:         cfg.Now,
 		pollTimeout: cfg.PollTimeout,
 		pace:        newPacer(cfg.Now, rateInterval(cfg.GlobalRate), rateInterval(cfg.PerChatRate)),
+		dataDir:     cfg.DataDir,
 		wait:        outpart.Sleep,
 	}
 	a.state = sigap.ChannelState{Channel: sigap.Telegram, State: StateConnecting, Since: a.now()}

@@ -47,6 +47,7 @@ func (a *Adapter) WebhookHandler(secret string, recv sigap.Receiver) http.Handle
 		if !ok {
 			return // nothing to store; 200 so Telegram does not resend it
 		}
+		a.savePhoto(r.Context(), &in)
 		if err := recv.Receive(r.Context(), in); err != nil {
 			a.log.Error("telegram: webhook receive failed; Telegram will resend", "update", u.UpdateID, "message", in.PlatformID, "err", err)
 			http.Error(w, "not stored, please retry", http.StatusInternalServerError)

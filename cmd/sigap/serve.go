@@ -137,7 +137,8 @@ func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
 	// Telegram.
 	var tg *telegram.Adapter
 	if f.tgToken != "" {
-		tg, err = telegram.New(ctx, telegram.Config{Token: f.tgToken, APIEndpoint: f.tgAPI, Logger: log})
+		tg, err = telegram.New(ctx, telegram.Config{Token: f.tgToken, APIEndpoint: f.tgAPI, Logger: log,
+			DataDir: filepath.Join(f.dataDir, "media")})
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}

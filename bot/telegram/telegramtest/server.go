@@ -61,6 +61,7 @@ type Server struct {
 	failures      map[string][]Failure
 	webhookURL    string
 	webhookSecret string
+	files         map[string][]byte // file id → content, for getFile
 }
 
 // NewServer starts a Server. Close it when done.
@@ -71,6 +72,7 @@ func NewServer() *Server {
 		nextUpdateID:  1000,
 		nextMessageID: 1,
 		failures:      make(map[string][]Failure),
+		files:         make(map[string][]byte),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
@@ -203,7 +205,18 @@ func (s *Server) notify() {
 	s.changed = make(chan struct{})
 }
 
+// AddFile makes a file available to getFile and its download address.
+func (s *Server) AddFile(fileID string, content []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[fileID] = content
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if path, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+Token+"/"); ok {
+		s.download(w, path)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, method, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 {
@@ -234,6 +247,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.webhookURL, s.webhookSecret = r.Form.Get("url"), r.Form.Get("secret_token")
 		s.mu.Unlock()
 		writeResult(w, true)
+	case "getFile":
+		s.getFile(w, r.Form.Get("file_id"))
 	case "deleteWebhook":
 		s.mu.Lock()
 		s.webhookURL, s.webhookSecret = "", ""
@@ -387,4 +402,29 @@ func writeError(w http.ResponseWriter, f Failure) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(f.Code)
 	json.NewEncoder(w).Encode(resp)
+}
+
+// getFile answers with the file's download path, files/<file id>.
+func (s *Server) getFile(w http.ResponseWriter, fileID string) {
+	s.mu.Lock()
+	content, ok := s.files[fileID]
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, Failure{Code: http.StatusBadRequest, Description: "Bad Request: invalid file_id"})
+		return
+	}
+	writeResult(w, tgbotapi.File{FileID: fileID, FileUniqueID: "u" + fileID, FileSize: len(content), FilePath: "files/" + fileID + ".jpg"})
+}
+
+// download serves a file at the path getFile gave.
+func (s *Server) download(w http.ResponseWriter, path string) {
+	id := strings.TrimSuffix(strings.TrimPrefix(path, "files/"), ".jpg")
+	s.mu.Lock()
+	content, ok := s.files[id]
+	s.mu.Unlock()
+	if !ok {
+		http.NotFound(w, nil)
+		return
+	}
+	w.Write(content)
 }
