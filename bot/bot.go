@@ -48,8 +48,6 @@ const (
 	// MaxText is the longest message stored whole; longer ones are cut
 	// and the cut is marked, so the thread says what happened.
 	MaxText = 16 << 10
-	// triageText is how much of a message triage reads.
-	triageText = 2000
 	// attachWindow is how far back a new ticket gathers the citizen's
 	// loose messages (the question an FAQ answered, a photo sent first).
 	attachWindow = 30 * time.Minute

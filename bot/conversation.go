@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/routing"
 )
 
 // conversation handles one inbound message inside its transaction.
@@ -226,7 +227,8 @@ func (c *conversation) question(ctx context.Context) error {
 			return c.say(ctx, 0, t.LocationHint())
 		}
 	}
-	d := c.bot.cfg.Router.Decide(truncate(text, triageText))
+	// The same cut as sigap triage, so the bot decides what the tool shows.
+	d := c.bot.cfg.Router.Decide(routing.Clip(text))
 	c.decision = &d
 	kb := c.bot.cfg.Desk.KB()
 	switch d.Action {
@@ -334,13 +336,3 @@ func (c *conversation) openID() int64 {
 }
 
 func notFound(err error) bool { return sigap.ErrorCode(err) == sigap.ENOTFOUND }
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
-}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/pemkab-kebumen/sigap/routing"
 )
 
 // runTriageCmd runs "sigap triage args…" in-process on the embedded KB.
@@ -49,7 +51,7 @@ func TestTriageBatchKeepsOrderAndReportsBadLines(t *testing.T) {
 	}
 	var ids []string
 	for _, l := range lines {
-		var d triageDecision
+		var d routing.DecisionLine
 		if err := json.Unmarshal([]byte(l), &d); err != nil {
 			t.Fatalf("output line %q: %v", l, err)
 		}
@@ -71,7 +73,7 @@ func TestTriageOneText(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, stderr)
 	}
-	var d triageDecision
+	var d routing.DecisionLine
 	if err := json.Unmarshal([]byte(stdout), &d); err != nil || d.Action != "clarify" {
 		t.Errorf("output %q (%v), want a clarify decision", stdout, err)
 	}

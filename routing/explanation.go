@@ -1,0 +1,44 @@
+package routing
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Write writes the explanation for an admin fixing a KB.
+func (ex Explanation) Write(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	d := ex.Decision
+	fmt.Fprintf(bw, "decision:   %s", d.Action)
+	if d.FAQ != "" {
+		fmt.Fprintf(bw, " faq=%s", d.FAQ)
+	}
+	if d.OPD != "" {
+		fmt.Fprintf(bw, " opd=%s", d.OPD)
+	}
+	fmt.Fprintf(bw, " score=%.2f\n", d.Score)
+	fmt.Fprintf(bw, "normalised: %s\n", ex.Normalized)
+	fmt.Fprintf(bw, "topic:      %s\n", strings.Join(ex.Topic, " "))
+	fmt.Fprintln(bw, "\nFAQ candidates:")
+	if len(ex.FAQs) == 0 {
+		fmt.Fprintln(bw, "  (none shares a key term)")
+	}
+	for _, c := range ex.FAQs {
+		fmt.Fprintf(bw, "  %-22s confidence %.2f  coverage %.2f  relevance %.2f  %s\n", c.FAQ, c.Confidence, c.Coverage, c.Relevance, c.OPD)
+		fmt.Fprintf(bw, "    question: %s\n", c.Question)
+		fmt.Fprintf(bw, "    matched:  %s\n", strings.Join(c.Matched, " "))
+		fmt.Fprintf(bw, "    missing:  %s\n", strings.Join(c.Missing, " "))
+		fmt.Fprintf(bw, "    verdict:  %s\n", strings.Join(c.Reasons, "; "))
+	}
+	fmt.Fprintln(bw, "\nOPD scores:")
+	for _, o := range ex.OPDs {
+		fmt.Fprintf(bw, "  %-14s %.3f\n", o.OPD, o.Probability)
+	}
+	fmt.Fprintln(bw, "\nwhy:")
+	for _, r := range ex.Reasons {
+		fmt.Fprintf(bw, "  %s\n", r)
+	}
+	return bw.Flush()
+}
