@@ -93,6 +93,9 @@ func TestReadIntent(t *testing.T) {
 		{"anak saya sudah 17 tahun, bikin ktp gimana", intent{asks: true}},
 		{"rumah sudah mau roboh, masih gedek, gimana dapat bantuan", intent{asks: true}},
 		{"jalan rusak, mohon segera diperbaiki", intent{followUp: true}},
+		{"jalan rusak parah, kapan diperbaiki?", intent{asks: true, followUp: true}},
+		{"sampahnya kapan diangkut", intent{asks: true, followUp: true}},
+		{"kapan jadwal imunisasi?", intent{asks: true}},
 	}
 	for _, tt := range tests {
 		if got := readIntent(tt.text, n.Tokens(tt.text)); got != tt.want {

@@ -47,10 +47,13 @@ func isNumber(w string) bool {
 	return w != ""
 }
 
-// followUpWords after "mohon/tolong" ask an officer to act on a case.
+// followUpWords after "mohon/tolong" ask an officer to act on a case; after
+// "kapan" they ask when the officer will ("kapan diperbaiki?"), which is a
+// report of a problem, not a general question.
 var followUpWords = setOf(
 	"tindaklanjut", "perhati", "tertib", "koreksi", "evaluasi", "cek", "tangan",
 	"usut", "survei", "proses", "baik", "segera", "tindak", "kepastian",
+	"angkut", "atas", "bersih",
 )
 
 var politeWords = setOf("mohon", "tolong")
@@ -87,6 +90,14 @@ func readIntent(raw string, tokens []string) intent {
 	}
 	doneSoFar := false
 	for i, t := range tokens {
+		// "kapan" both asks and, before a remedy, asks when an officer acts.
+		if t == "kapan" {
+			for _, next := range tokens[i+1 : min(i+4, len(tokens))] {
+				if followUpWords[next] {
+					in.followUp = true
+				}
+			}
+		}
 		switch {
 		case askingWords[t] && t != "mau" && t != "minta" && t != "buat" && t != "urus" && t != "dapat" && t != "saja":
 			in.asks = true

@@ -39,6 +39,8 @@ func TestDefaultKB(t *testing.T) {
 		{"nelayan mau daftar kartu kusuka caranya gmn", sigap.ActionFAQ, "DKP"},
 		// Problems and cases under way go to the OPD that owns them.
 		{"dalan nang desa inyong bolong-bolong gede, wis akeh sing tiba", sigap.ActionRoute, "DPUPR"},
+		{"jalan di desa kami rusak parah, kapan diperbaiki?", sigap.ActionRoute, "DPUPR"},
+		{"sampah di pinggir pasar numpuk, kapan diangkut?", sigap.ActionRoute, "DISPERKIMLH"},
 		{"air pdam di rumah keruh kayak teh susu sudah 2 hari", sigap.ActionRoute, "PERUMDAM"},
 		{"lampu merah di perempatan kota mati dari pagi, bahaya", sigap.ActionRoute, "DISHUB"},
 		{"tikus sawah merajalela, padi kami habis dimakan, minta bantuan penyuluh", sigap.ActionRoute, "DISTAPANG"},
