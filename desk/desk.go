@@ -59,9 +59,6 @@ func New(cfg Config) *Desk {
 	return &Desk{cfg: cfg}
 }
 
-// Now returns the desk's clock reading.
-func (d *Desk) Now() time.Time { return d.cfg.Now() }
-
 // KB returns the knowledge base in force.
 func (d *Desk) KB() *sigap.KB { return d.cfg.KB.Get() }
 
@@ -90,8 +87,8 @@ func (d *Desk) OPDName(code string) string {
 // to the resolution target.
 func (d *Desk) Due(t *sigap.Ticket) {
 	p := d.KB().Policy(t.OPD)
-	t.FirstResponseDue = d.cfg.Calendar.Add(t.CreatedAt, p.FirstResponse)
-	t.ResolutionDue = d.cfg.Calendar.Add(t.CreatedAt, p.Resolution+t.PausedWork)
+	p.Resolution += t.PausedWork
+	t.FirstResponseDue, t.ResolutionDue = sla.Due(d.cfg.Calendar, t.CreatedAt, p)
 }
 
 // Say commits a message to a citizen: it joins the thread and the outbox.

@@ -101,6 +101,3 @@ func shorten(s string, n int) string {
 	}
 	return string(r) + "…"
 }
-
-// notFound reports whether err means a missing row.
-func notFound(err error) bool { return sigap.ErrorCode(err) == sigap.ENOTFOUND }
