@@ -134,9 +134,6 @@ func (db *DB) Close() error {
 	return nil
 }
 
-// Path returns the file the database was opened from.
-func (db *DB) Path() string { return db.path }
-
 // SQL returns the writer handle, for libraries that keep their own tables
 // in the same file (whatsmeow's sqlstore). It allows one connection at a
 // time: a caller must not use it inside Update.
