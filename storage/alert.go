@@ -29,24 +29,12 @@ func (tx *Tx) MarkAlert(ctx context.Context, ticketID int64, kind string, at tim
 func (tx *Tx) TicketsNeedingAlert(ctx context.Context, kind string, now time.Time, lead time.Duration) ([]sigap.Ticket, error) {
 	// The conditions repeat those of the partial index tickets_unanswered_due
 	// so that SQLite uses it.
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets t
+	ts, err := tx.tickets(ctx, `SELECT `+ticketColumns+` FROM tickets t
 		WHERE t.first_response_at IS NULL AND t.status <> 'resolved'
 			AND t.first_response_due <= ?
 			AND NOT EXISTS (SELECT 1 FROM sla_alerts a WHERE a.ticket_id = t.id AND a.kind = ?)
 		ORDER BY t.first_response_due, t.id`, bound(now.Add(lead)), kind)
 	if err != nil {
-		return nil, fmt.Errorf("storage: tickets needing %s alert: %w", kind, err)
-	}
-	defer rows.Close()
-	var ts []sigap.Ticket
-	for rows.Next() {
-		var t sigap.Ticket
-		if err := rows.Scan(ticketDest(&t)...); err != nil {
-			return nil, fmt.Errorf("storage: tickets needing %s alert: %w", kind, err)
-		}
-		ts = append(ts, t)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("storage: tickets needing %s alert: %w", kind, err)
 	}
 	return ts, nil

@@ -112,32 +112,39 @@ func (tx *Tx) CitizenTickets(ctx context.Context, citizenID int64, limit int) ([
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets t
+	ts, err := tx.tickets(ctx, `SELECT `+ticketColumns+` FROM tickets t
 		WHERE t.citizen_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, citizenID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: tickets of citizen %d: %w", citizenID, err)
+	}
+	return ts, nil
+}
+
+// tickets runs a query selecting ticketColumns and returns its rows.
+func (tx *Tx) tickets(ctx context.Context, query string, args ...any) ([]sigap.Ticket, error) {
+	rows, err := tx.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var ts []sigap.Ticket
 	for rows.Next() {
 		var t sigap.Ticket
 		if err := rows.Scan(ticketDest(&t)...); err != nil {
-			return nil, fmt.Errorf("storage: tickets of citizen %d: %w", citizenID, err)
+			return nil, err
 		}
 		ts = append(ts, t)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: tickets of citizen %d: %w", citizenID, err)
-	}
-	return ts, nil
+	return ts, rows.Err()
 }
 
 // ListTickets returns tickets with their citizen and the text of their
 // last message from the citizen or staff (the bot's acknowledgements and
-// internal notes tell a queue nothing). Open tickets come first, most urgent first: by the next
-// due time (first response while unanswered, resolution after), with
-// pending tickets after them because their resolution clock is stopped.
-// Resolved tickets follow, the most recently resolved first.
+// internal notes tell a queue nothing). Open tickets come first, most
+// urgent first: by the next due time (first response while unanswered,
+// resolution after), with pending tickets after them because their
+// resolution clock is stopped. Resolved tickets follow, the most recently
+// resolved first.
 func (tx *Tx) ListTickets(ctx context.Context, f sigap.TicketFilter) ([]sigap.TicketSummary, error) {
 	var where []string
 	var args []any
