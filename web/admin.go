@@ -357,14 +357,17 @@ func (s *Server) adminSaveFAQ(w http.ResponseWriter, r *http.Request, a *auth) {
 		f.FAQ.ID = id
 	}
 	f.FAQ.Questions = splitList(f.Questions, "\n")
+	remove := r.PostFormValue("action") == "delete"
 	err := func() error {
 		i := slices.IndexFunc(k.FAQs, func(q sigap.FAQ) bool { return q.ID == f.FAQ.ID })
 		switch {
+		case f.New && remove:
+			return sigap.Errorf(sigap.EINVALID, "FAQ yang belum disimpan tidak dapat dihapus.")
 		case f.New && i >= 0:
 			return sigap.Errorf(sigap.ECONFLICT, "ID FAQ %s sudah ada.", f.FAQ.ID)
 		case !f.New && i < 0:
 			return sigap.Errorf(sigap.ENOTFOUND, "FAQ %s tidak ditemukan.", id)
-		case r.PostFormValue("action") == "delete":
+		case remove:
 			k.FAQs = slices.Delete(k.FAQs, i, i+1)
 		case f.New:
 			k.FAQs = append(k.FAQs, f.FAQ)

@@ -421,3 +421,18 @@ func TestMaskPhone(t *testing.T) {
 		}
 	}
 }
+
+func TestAdminRefusesDeletingAnUnsavedFAQ(t *testing.T) {
+	e := newTestEnv(t)
+	c, _ := loginForm(t, e, "admin", testPassword)
+	for _, id := range []string{"belum-ada", "ktp-syarat"} {
+		form := url.Values{"csrf": {c.csrf}, "id": {id}, "opd": {"DISDUKCAPIL"}, "questions": {"apa saja"}, "answer": {"Ini jawabannya."}, "action": {"delete"}}
+		status, _, _ := c.postForm("/admin/faqs/new", form)
+		if status == http.StatusSeeOther || status == http.StatusInternalServerError {
+			t.Errorf("delete of a new FAQ %s: %d; want it refused", id, status)
+		}
+	}
+	if _, ok := e.kb.Get().FAQ("ktp-syarat"); !ok || len(e.saved) != 0 {
+		t.Errorf("a refused delete changed the KB (%d saves)", len(e.saved))
+	}
+}
