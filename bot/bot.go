@@ -74,9 +74,6 @@ func New(cfg Config) *Bot {
 	return b
 }
 
-// Texts returns the texts the bot sends, for desk.
-func (b *Bot) Texts() Texts { return b.texts }
-
 // Receive handles one inbound message. It returns nil once the message and
 // all it causes are committed, or when the message was already handled.
 func (b *Bot) Receive(ctx context.Context, in sigap.Inbound) error {

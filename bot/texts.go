@@ -165,9 +165,3 @@ func (Texts) StaffLinked(name string) string {
 func (Texts) StaffLinkFailed() string {
 	return "Kode tautan tidak valid atau sudah dipakai. Buat kode baru di halaman profil dasbor Sigap."
 }
-
-// Failure is said when Sigap could not handle a message; the message is
-// stored and staff will see it.
-func (Texts) Failure() string {
-	return "Mohon maaf, terjadi gangguan. Pesan Bapak/Ibu tetap tersimpan dan akan ditindaklanjuti."
-}
