@@ -67,13 +67,6 @@ func (c *Counter) Inc(value string) {
 	c.mu.Unlock()
 }
 
-// Value returns the count for a label value.
-func (c *Counter) Value(value string) float64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.values[value]
-}
-
 // WriteTo writes every metric in the text exposition format.
 func (r *Registry) WriteTo(w io.Writer) (int64, error) {
 	var b strings.Builder
