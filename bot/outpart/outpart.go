@@ -1,7 +1,8 @@
 // Package outpart holds what channel adapters share when they deliver a
-// long reply as several platform messages: the memory of how many parts of
-// an outbox message already went out, so that a retry after a partial
-// failure sends only the rest, and a context-aware wait.
+// long reply as several platform messages: where to cut the reply, the
+// memory of how many parts of an outbox message already went out, so that
+// a retry after a partial failure sends only the rest, and a
+// context-aware wait.
 package outpart
 
 import (
