@@ -16,9 +16,9 @@ import (
 )
 
 var (
-	prefixPattern  = regexp.MustCompile(`^[A-Z0-9]{2,6}$`)
-	opdCodePattern = regexp.MustCompile(`^[A-Z0-9]{2,20}$`)
-	faqIDPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	prefixPattern = regexp.MustCompile(`^[A-Z0-9]{2,6}$`)
+	opdCode       = keyRule{"OPD", regexp.MustCompile(`^[A-Z0-9]{2,20}$`), "2 to 20 uppercase letters or digits"}
+	faqID         = keyRule{"FAQ id", regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`), "lowercase letters, digits, '-' or '_'"}
 	// yaml.v3 reports syntax errors as "yaml: line N: message".
 	yamlLinePattern = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 )
@@ -92,10 +92,10 @@ func (d *decoder) kb(root *yaml.Node) *sigap.KB {
 	} else {
 		d.errorf(root, "sla", "missing")
 	}
-	codes := map[string]bool{}
+	codes := map[string]int{} // OPD code → its line
 	kb.OPDs = d.opds(f["opds"], root, codes)
 	kb.TriageOPD, n = d.required(f, root, "", "triage_opd")
-	if kb.TriageOPD != "" && !codes[kb.TriageOPD] {
+	if _, known := codes[kb.TriageOPD]; kb.TriageOPD != "" && !known {
 		d.errorf(n, "triage_opd", "unknown OPD %q", kb.TriageOPD)
 	}
 	kb.FAQs = d.faqs(f["faqs"], codes)
@@ -279,7 +279,8 @@ func (d *decoder) policy(n *yaml.Node, path string, both bool) sigap.SLAPolicy {
 	return p
 }
 
-func (d *decoder) opds(n, root *yaml.Node, codes map[string]bool) []sigap.OPD {
+// opds reads the OPDs, recording in codes the line of each valid code.
+func (d *decoder) opds(n, root *yaml.Node, codes map[string]int) []sigap.OPD {
 	if n == nil {
 		d.errorf(root, "opds", "missing")
 		return nil
@@ -288,7 +289,6 @@ func (d *decoder) opds(n, root *yaml.Node, codes map[string]bool) []sigap.OPD {
 	if len(items) == 0 && (isNull(n) || resolve(n).Kind == yaml.SequenceNode) {
 		d.errorf(n, "opds", "no OPDs")
 	}
-	lines := map[string]int{}
 	var out []sigap.OPD
 	for i, item := range items {
 		path := index("opds", i)
@@ -297,18 +297,7 @@ func (d *decoder) opds(n, root *yaml.Node, codes map[string]bool) []sigap.OPD {
 			continue
 		}
 		var o sigap.OPD
-		var cn *yaml.Node
-		o.Code, cn = d.required(f, item, path, "code")
-		if o.Code != "" {
-			if first, dup := lines[o.Code]; dup {
-				d.errorf(cn, join(path, "code"), "duplicate OPD %q (first at line %d)", o.Code, first)
-			} else if !opdCodePattern.MatchString(o.Code) {
-				d.errorf(cn, join(path, "code"), "%q must be 2 to 20 uppercase letters or digits", o.Code)
-			} else {
-				lines[o.Code] = cn.Line
-				codes[o.Code] = true
-			}
-		}
+		o.Code = d.key(f, item, path, "code", opdCode, codes)
 		o.Name, _ = d.required(f, item, path, "name")
 		o.Description = d.str(f["description"], join(path, "description"))
 		o.Keywords = d.strs(f["keywords"], join(path, "keywords"))
@@ -321,7 +310,7 @@ func (d *decoder) opds(n, root *yaml.Node, codes map[string]bool) []sigap.OPD {
 	return out
 }
 
-func (d *decoder) faqs(n *yaml.Node, codes map[string]bool) []sigap.FAQ {
+func (d *decoder) faqs(n *yaml.Node, codes map[string]int) []sigap.FAQ {
 	lines := map[string]int{}
 	var out []sigap.FAQ
 	for i, item := range d.list(n, "faqs") {
@@ -331,19 +320,10 @@ func (d *decoder) faqs(n *yaml.Node, codes map[string]bool) []sigap.FAQ {
 			continue
 		}
 		var q sigap.FAQ
-		var in, on *yaml.Node
-		q.ID, in = d.required(f, item, path, "id")
-		if q.ID != "" {
-			if first, dup := lines[q.ID]; dup {
-				d.errorf(in, join(path, "id"), "duplicate FAQ id %q (first at line %d)", q.ID, first)
-			} else if !faqIDPattern.MatchString(q.ID) {
-				d.errorf(in, join(path, "id"), "%q must be lowercase letters, digits, '-' or '_'", q.ID)
-			} else {
-				lines[q.ID] = in.Line
-			}
-		}
+		q.ID = d.key(f, item, path, "id", faqID, lines)
+		var on *yaml.Node
 		q.OPD, on = d.required(f, item, path, "opd")
-		if q.OPD != "" && !codes[q.OPD] {
+		if _, known := codes[q.OPD]; q.OPD != "" && !known {
 			d.errorf(on, join(path, "opd"), "unknown OPD %q", q.OPD)
 		}
 		if qs := f["questions"]; qs == nil {
@@ -414,6 +394,30 @@ func (d *decoder) fields(n *yaml.Node, path string, known ...string) (map[string
 		}
 	}
 	return out, true
+}
+
+// keyRule is the form of an identifier that must be unique in its list.
+type keyRule struct {
+	kind    string // what it identifies, for messages
+	pattern *regexp.Regexp
+	want    string // the pattern in words
+}
+
+// key reads an item's identifier field, reporting it when missing, given
+// twice in the list or badly formed. lines holds the line of each valid
+// identifier so far; key adds id to it when id is valid and new.
+func (d *decoder) key(f map[string]*yaml.Node, item *yaml.Node, path, field string, rule keyRule, lines map[string]int) string {
+	id, n := d.required(f, item, path, field)
+	switch first, dup := lines[id]; {
+	case id == "":
+	case dup:
+		d.errorf(n, join(path, field), "duplicate %s %q (first at line %d)", rule.kind, id, first)
+	case !rule.pattern.MatchString(id):
+		d.errorf(n, join(path, field), "%q must be %s", id, rule.want)
+	default:
+		lines[id] = n.Line
+	}
+	return id
 }
 
 // required returns a non-empty text field, reporting it when missing or
