@@ -104,7 +104,8 @@ func policyText(p sigap.SLAPolicy) policyFile {
 	return policyFile{FirstResponse: DurationText(p.FirstResponse), Resolution: DurationText(p.Resolution)}
 }
 
-// durationText writes 4h rather than Go's 4h0m0s; 0 is left out.
+// DurationText writes a target as the KB file does: 4h rather than Go's
+// 4h0m0s; 0 is left out.
 func DurationText(d time.Duration) string {
 	if d == 0 {
 		return ""
