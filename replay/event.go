@@ -51,8 +51,14 @@ func ParseEvent(line string) (Event, sigap.Address, error) {
 		// which would drop the field's name.
 		return ev, sigap.Address{}, fmt.Errorf(`invalid event: "from" %q: want <tg|wa|web>:<id>`, ev.From)
 	}
-	if ev.Type != "message" && ev.Staff == "" {
-		return ev, sigap.Address{}, fmt.Errorf(`%s event: "staff" is missing`, ev.Type)
+	switch ev.Type {
+	case "message":
+	case "reply", "note", "claim", "transfer", "resolve":
+		if ev.Staff == "" {
+			return ev, sigap.Address{}, fmt.Errorf(`%s event: "staff" is missing`, ev.Type)
+		}
+	default:
+		return ev, sigap.Address{}, fmt.Errorf("unknown event type %q (want message, reply, note, claim, transfer or resolve)", ev.Type)
 	}
 	return ev, from, nil
 }

@@ -16,6 +16,8 @@ func TestParseEvent(t *testing.T) {
 		{`{"type":"message","from":"tg:1"}`, `"at" is missing`},
 		{`{"at":"2024-04-03T09:15:00+07:00","type":"message","from":"sms:1"}`, `"from" "sms:1"`},
 		{`{"at":"2024-04-03T09:15:00+07:00","type":"message","from":"tg:1","txt":"typo"}`, `unknown field "txt"`},
+		{`{"at":"2024-04-03T09:15:00+07:00","type":"mesage","from":"tg:1","text":"halo"}`, `unknown event type "mesage" (want message, reply`},
+		{`{"at":"2024-04-03T09:15:00+07:00","from":"tg:1","staff":"budi"}`, `unknown event type ""`},
 		{`{"at":"yesterday","type":"message","from":"tg:1"}`, `invalid event`},
 		{`not json`, `invalid event`},
 	}

@@ -133,8 +133,8 @@ func (r *Runner) staffAction(ctx context.Context, t *sigap.Ticket, ev Event) err
 			return nil // already there: nothing changes
 		}
 		return d.Transfer(ctx, staff, t.Code, ev.OPD, ev.Reason)
-	default:
-		return fmt.Errorf("unknown event type %q (want message, reply, note, claim, transfer or resolve)", ev.Type)
+	default: // ParseEvent lets through only the types above
+		return fmt.Errorf("unknown event type %q", ev.Type)
 	}
 }
 
