@@ -184,6 +184,7 @@ func TestSplitText(t *testing.T) {
 		{"at a blank line", "satu dua\n\ntiga empat", 15, []string{"satu dua", "tiga empat"}},
 		{"at a line break", "satu dua\ntiga empat", 15, []string{"satu dua", "tiga empat"}},
 		{"at a space", "satu dua tiga empat", 10, []string{"satu dua", "tiga empat"}},
+		{"after a sentence, like Telegram", "Jalan rusak. Mohon dicek segera", 20, []string{"Jalan rusak.", "Mohon dicek segera"}},
 		{"hard cut without spaces", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
 		{"counts runes, not bytes", "ééééé ééééé", 5, []string{"ééééé", "ééééé"}},
 		{"blank", "  \n ", 10, nil},
