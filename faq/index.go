@@ -226,14 +226,14 @@ func (ix *Index) newQuestion(faq int, text string) question {
 }
 
 // topicTerms returns the distinct words of text that say what it is about:
-// content words that are neither asking words nor proper names.
+// content words that are neither asking or request words nor proper names.
 func (ix *Index) topicTerms(text string, tokens []string, names map[string]bool) []string {
 	if tokens == nil {
 		tokens, names = ix.norm.Analyze(text)
 	}
 	out := make([]string, 0, len(tokens))
 	for _, t := range tokens {
-		if ix.norm.IsContent(t) && !askingWords[t] && !names[t] && !slices.Contains(out, t) {
+		if ix.norm.IsContent(t) && !askingWords[t] && !requestWords[t] && !names[t] && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}

@@ -5,17 +5,23 @@ package faq
 // ago but…") needs an officer, even when every keyword matches an FAQ. The
 // cue words below are in the normaliser's output form.
 
-// askingWords ask for general information. They are not topic words: an FAQ
-// is not expected to contain them.
-var askingWords = setOf(
-	"bagaimana", "cara", "syarat", "apa", "apakah", "berapa", "kapan", "dimana",
-	"kemana", "mana", "siapa", "kenapa", "biaya", "jadwal", "prosedur", "bawa",
-	"siap", "perlu", "harus", "bisa", "boleh", "tanya", "info", "lama", "tarif",
-	"saja", "mau", "ingin", "minta", "urus", "buat", "dapat", "langkah", "mekanisme",
+// askingWords ask for general information; requestWords are the other words
+// of a request ("mau urus KK saja", "minta", "dapat"), which ask nothing by
+// themselves. Neither are topic words: an FAQ is not expected to contain
+// them.
+var (
+	askingWords = setOf(
+		"bagaimana", "cara", "syarat", "apa", "apakah", "berapa", "kapan", "dimana",
+		"kemana", "mana", "siapa", "kenapa", "biaya", "jadwal", "prosedur", "bawa",
+		"siap", "perlu", "harus", "bisa", "boleh", "tanya", "info", "lama", "tarif",
+		"ingin", "langkah", "mekanisme",
+	)
+	requestWords = setOf("saja", "mau", "minta", "urus", "buat", "dapat")
 )
 
-// sinceWords mark a case already under way: "sudah" with "belum/masih" or a
-// following "tapi" says the citizen is waiting on something.
+// doneWords, pendingWords and butWords mark a case already under way:
+// "sudah" with "belum/masih" or a following "tapi" says the citizen is
+// waiting on something.
 var (
 	doneWords    = setOf("sudah", "telah")
 	pendingWords = setOf("belum", "masih")
@@ -99,7 +105,7 @@ func readIntent(raw string, tokens []string) intent {
 			}
 		}
 		switch {
-		case askingWords[t] && t != "mau" && t != "minta" && t != "buat" && t != "urus" && t != "dapat" && t != "saja":
+		case askingWords[t]:
 			in.asks = true
 		case doneWords[t] && (i+1 == len(tokens) || tokens[i+1] != "mau"):
 			doneSoFar = true
