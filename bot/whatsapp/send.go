@@ -73,6 +73,7 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	}()
 	for i, part := range parts {
 		if err := a.cfg.Sleep(ctx, slots[i].Sub(a.cfg.Now())); err != nil {
+			a.parts.Record(msg.ID, done+i)
 			return fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, err)
 		}
 		if _, err := wa.SendMessage(ctx, to, &waE2E.Message{Conversation: proto.String(part)}); err != nil {

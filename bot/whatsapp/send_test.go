@@ -129,6 +129,32 @@ func TestSendRetryDoesNotRepeatDeliveredParts(t *testing.T) {
 	}
 }
 
+// A send stopped while it waits to pace its next part, as at shutdown,
+// must not repeat the parts already delivered when the outbox retries it.
+func TestSendStoppedBetweenPartsDoesNotRepeatThem(t *testing.T) {
+	a, wa, clock := newTestAdapter(t, Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+		if d > 0 {
+			cancel() // stop before the second part
+		}
+		return clock.Sleep(ctx, d)
+	}
+	text := strings.Repeat("a", maxPartRunes) + "\n\n" + strings.Repeat("b", maxPartRunes) + "\n\n" + "c"
+	msg := sigap.Outbound{ID: 8, To: to("6281234567890"), Text: text}
+	if err := a.Send(ctx, msg); !errors.Is(err, context.Canceled) {
+		t.Fatalf("stopped send: got %v, want context.Canceled", err)
+	}
+	a.cfg.Sleep = clock.Sleep
+	if err := a.Send(context.Background(), msg); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	got := wa.texts()
+	if len(got) != 3 || got[0][0] != 'a' || got[1][0] != 'b' || got[2] != "c" {
+		t.Errorf("delivered %d parts starting %q; want a, b, c once each", len(got), firstRunes(got))
+	}
+}
+
 func firstRunes(parts []string) []string {
 	var out []string
 	for _, p := range parts {
