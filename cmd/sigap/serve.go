@@ -44,8 +44,7 @@ type serveFlags struct {
 func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "serve")
 	var f serveFlags
-	fs.StringVar(&f.db, "db", envOr(env, "SIGAP_DB", defaultDB), "SQLite database `file` (env SIGAP_DB)")
-	fs.StringVar(&f.kb, "kb", env.Getenv("SIGAP_KB"), "knowledge base YAML `file` (env SIGAP_KB; default: the embedded Kebumen KB)")
+	db, kbPath := dbFlag(fs, env), kbFlag(fs, env)
 	fs.StringVar(&f.http, "http", envOr(env, "SIGAP_HTTP", "127.0.0.1:8080"), "dashboard and API listen `address` (env SIGAP_HTTP)")
 	fs.StringVar(&f.dataDir, "data", envOr(env, "SIGAP_DATA", "./data"), "`folder` for received photos and files (env SIGAP_DATA)")
 	fs.StringVar(&f.tgToken, "telegram-token", env.Getenv("SIGAP_TELEGRAM_TOKEN"), "Telegram bot `token` from BotFather (env SIGAP_TELEGRAM_TOKEN; empty: Telegram off)")
@@ -60,6 +59,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	f.db, f.kb = *db, *kbPath
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "sigap serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
