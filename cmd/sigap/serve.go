@@ -55,7 +55,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.DurationVar(&f.waPerChatGap, "whatsapp-chat-gap", 3*time.Second, "least time between two WhatsApp messages to one chat")
 	fs.IntVar(&f.waPerMinute, "whatsapp-per-minute", 20, "most WhatsApp messages sent per minute in all")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", envBool(env, "SIGAP_SECURE_COOKIES"), "mark cookies Secure (behind HTTPS) (env SIGAP_SECURE_COOKIES=1)")
-	fs.Float64Var(&f.warnAt, "sla-warn-at", 0.75, "warn an OPD's staff when this share of the first-response target has passed")
+	fs.Float64Var(&f.warnAt, "sla-warn-at", desk.DefaultWarnAt, "warn an OPD's staff when this share of the first-response target has passed")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -66,6 +66,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if f.tgWebhookURL != "" && len(f.tgSecret) < 16 {
 		return fmt.Errorf("--telegram-webhook-secret (SIGAP_TELEGRAM_WEBHOOK_SECRET) must be at least 16 characters when a webhook URL is set")
+	}
+	if f.warnAt <= 0 || f.warnAt >= 1 {
+		return fmt.Errorf("--sla-warn-at %g: want a share of the target between 0 and 1, such as 0.75", f.warnAt)
 	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	return serve(ctx, f, log)

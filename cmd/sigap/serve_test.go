@@ -349,6 +349,7 @@ func TestServeBadConfig(t *testing.T) {
 		{"missing KB file", []string{"--kb", missing}, 1, regexp.QuoteMeta(missing) + `: no such file`},
 		{"unknown flag", []string{"--no-such-flag"}, 2, `flag provided but not defined: -no-such-flag`},
 		{"stray argument", []string{"extra"}, 2, `unexpected argument "extra"`},
+		{"SLA warning share out of range", []string{"--sla-warn-at", "75"}, 1, `--sla-warn-at 75: want a share of the target between 0 and 1`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
