@@ -53,12 +53,6 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	return nil
 }
 
-// SendStaff sends text to a staff member's linked Telegram chat, such as an
-// SLA warning.
-func (a *Adapter) SendStaff(ctx context.Context, chatID, text string) error {
-	return a.Send(ctx, sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: chatID}, Text: text})
-}
-
 // sendableParts splits text to Telegram's limit and drops parts that are
 // only white space, which Telegram refuses as empty.
 func sendableParts(text string) []string {

@@ -213,18 +213,6 @@ func TestSendHoldsChatAfter429(t *testing.T) {
 	}
 }
 
-func TestSendStaff(t *testing.T) {
-	srv := telegramtest.NewServer()
-	defer srv.Close()
-	a, _, _ := newAdapter(t, srv, Config{})
-	if err := a.SendStaff(context.Background(), "7007", "Tiket KBM-7K3QX mendekati batas waktu."); err != nil {
-		t.Fatalf("SendStaff: %v", err)
-	}
-	if sent := srv.Sent(); len(sent) != 1 || sent[0].ChatID != 7007 {
-		t.Errorf("sent %+v, want one message to chat 7007", sent)
-	}
-}
-
 // BenchmarkSend measures a send through the fake Bot API over loopback
 // HTTP, with pacing waits skipped.
 func BenchmarkSend(b *testing.B) {
