@@ -22,7 +22,7 @@ var ErrTooLarge = errors.New("file too large")
 // half a photo behind a valid name; a redelivered message overwrites its
 // own file.
 func Save(dataDir, channel string, at time.Time, id, ext string, r io.Reader, max int64) (string, error) {
-	path := filepath.Join(dataDir, channel, at.Format("2006-01"), SafeName(id)+ext)
+	path := filepath.Join(dataDir, channel, at.Format("2006-01"), safeName(id)+ext)
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return "", fmt.Errorf("save %s: %w", path, err)
 	}
@@ -47,9 +47,9 @@ func Save(dataDir, channel string, at time.Time, id, ext string, r io.Reader, ma
 	return path, nil
 }
 
-// SafeName keeps the characters of a platform's file or message id that
+// safeName keeps the characters of a platform's file or message id that
 // are safe in a file name: the id comes from the network.
-func SafeName(id string) string {
+func safeName(id string) string {
 	name := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
 			return r

@@ -38,7 +38,7 @@ func TestSave(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("files left: %v, want only the first photo", entries)
 	}
-	if SafeName("../..") != "file" {
-		t.Errorf("SafeName of dots = %q", SafeName("../.."))
+	if safeName("../..") != "file" {
+		t.Errorf("safeName of dots = %q", safeName("../.."))
 	}
 }
