@@ -407,15 +407,12 @@ func (ix *Index) bestPart(m *message, k int) (*message, []scored) {
 // speak of before one of the message's sentences may be matched alone.
 const minWholeRelevance = 0.3
 
-// splitSentences splits text after '.', '!', '?' and at line breaks, but
-// not inside numbers such as "07.30" or "Rp2.000".
+// splitSentences splits text where lang.SentenceEnd says a sentence ends.
 func splitSentences(text string) []string {
 	var out []string
 	start := 0
 	for i := 0; i < len(text); i++ {
-		c := text[i]
-		end := c == '\n' || (c == '.' || c == '!' || c == '?') && (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n' || text[i+1] == '\r')
-		if !end {
+		if !lang.SentenceEnd(text, i) {
 			continue
 		}
 		if s := strings.TrimSpace(text[start : i+1]); s != "" {

@@ -199,15 +199,12 @@ func questionsAmongSentences(text string) []string {
 	var questions []string
 	sentences, start := 0, 0
 	for i := 0; i < len(text); i++ {
-		c := text[i]
-		// A full stop inside "07.30" or "Rp2.000" ends no sentence.
-		end := c == '\n' || (c == '.' || c == '!' || c == '?') && (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n' || text[i+1] == '\r')
-		if !end {
+		if !lang.SentenceEnd(text, i) {
 			continue
 		}
 		if strings.TrimSpace(text[start:i]) != "" {
 			sentences++
-			if c == '?' {
+			if text[i] == '?' {
 				questions = append(questions, text[start:i])
 			}
 		}
