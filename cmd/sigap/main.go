@@ -103,6 +103,23 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseWithArgs parses flags given before or after the positional
+// arguments ("disable budi --db x.db" as well as "disable --db x.db budi").
+func parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
 // envOr returns the environment variable's value, or def when it is unset.
 func envOr(env *Env, name, def string) string {
 	if v := env.Getenv(name); v != "" {

@@ -27,7 +27,7 @@ func runReplay(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(fs.Output(), "usage: sigap replay [--kb FILE] [--db FILE] EVENTS.jsonl [--out REPLIES.jsonl]")
 		fs.PrintDefaults()
 	}
-	files, err := parseInterspersed(fs, args)
+	files, err := parseWithArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -100,24 +100,4 @@ func runReplay(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("%d line(s) skipped", skipped)
 	}
 	return nil
-}
-
-// parseInterspersed parses flags that may stand before or after the
-// positional arguments, and returns the positional ones.
-func parseInterspersed(fs interface {
-	Parse([]string) error
-	Args() []string
-}, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, errUsage
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }

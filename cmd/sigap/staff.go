@@ -47,23 +47,6 @@ func runStaff(ctx context.Context, env *Env, args []string) error {
 	return errUsage
 }
 
-// parseWithArgs parses flags given before or after the positional
-// arguments ("disable budi --db x.db" as well as "disable --db x.db budi").
-func parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
 // readPassword reads the first line of stdin, so a password never appears
 // in the process list or the shell history.
 func readPassword(r io.Reader) (string, error) {
