@@ -18,7 +18,8 @@ func init() {
 	})
 }
 
-// wib is the regency's time zone, fixed so the binary needs no tzdata.
+// wib is the regency's time zone for the times the operator reads: UTC+7
+// all year, as Indonesia keeps no daylight saving.
 var wib = time.FixedZone("WIB", 7*60*60)
 
 func whatsappUsage(w io.Writer) {
