@@ -256,7 +256,6 @@ func (s *Server) showOPD(w http.ResponseWriter, r *http.Request, a *auth, status
 
 func (s *Server) adminSaveOPD(w http.ResponseWriter, r *http.Request, a *auth) {
 	code := r.PathValue("code")
-	k := cloneKB(s.cfg.KB.Get())
 	f := opdForm{
 		New: code == "new",
 		OPD: sigap.OPD{
@@ -268,42 +267,32 @@ func (s *Server) adminSaveOPD(w http.ResponseWriter, r *http.Request, a *auth) {
 		Examples:      r.PostFormValue("examples"),
 		FirstResponse: r.PostFormValue("first_response"),
 		Resolution:    r.PostFormValue("resolution"),
-		Default:       k.SLA,
+		Default:       s.cfg.KB.Get().SLA,
 	}
 	if !f.New {
 		f.OPD.Code = code
 	}
 	f.OPD.Keywords = splitList(f.Keywords, ",")
 	f.OPD.Examples = splitList(f.Examples, "\n")
-	err := func() error {
+	s.editKB(w, r, a, "opd", func(k *sigap.KB) (string, error) {
 		var err error
 		if f.OPD.SLA.FirstResponse, err = parseTarget("Target respons pertama", f.FirstResponse); err != nil {
-			return err
+			return "", err
 		}
 		if f.OPD.SLA.Resolution, err = parseTarget("Target penyelesaian", f.Resolution); err != nil {
-			return err
+			return "", err
 		}
-		i := slices.IndexFunc(k.OPDs, func(o sigap.OPD) bool { return o.Code == f.OPD.Code })
-		switch {
-		case f.New && i >= 0:
-			return sigap.Errorf(sigap.ECONFLICT, "Kode OPD %s sudah ada.", f.OPD.Code)
-		case !f.New && i < 0:
-			return sigap.Errorf(sigap.ENOTFOUND, "OPD %s tidak ditemukan.", code)
-		case f.New:
+		i, err := entryIndex(k.OPDs, f.New, f.OPD.Code, func(o sigap.OPD) string { return o.Code }, "OPD")
+		if err != nil {
+			return "", err
+		}
+		if f.New {
 			k.OPDs = append(k.OPDs, f.OPD)
-		default:
+		} else {
 			k.OPDs[i] = f.OPD
 		}
-		return s.saveKB(r.Context(), a, k, "opd "+f.OPD.Code)
-	}()
-	if c := sigap.ErrorCode(err); c == sigap.EINVALID || c == sigap.ECONFLICT {
-		s.showOPD(w, r, a, httpStatus(c), sigap.ErrorMessage(err), f)
-		return
-	} else if err != nil {
-		s.fail(w, r, a, err)
-		return
-	}
-	http.Redirect(w, r, "/admin?ok=saved#opd", http.StatusSeeOther)
+		return "opd " + f.OPD.Code, nil
+	}, func(status int, errText string) { s.showOPD(w, r, a, status, errText, f) })
 }
 
 type faqForm struct {
@@ -342,7 +331,6 @@ func (s *Server) showFAQ(w http.ResponseWriter, r *http.Request, a *auth, status
 // adminSaveFAQ adds, changes or (action=delete) removes an FAQ.
 func (s *Server) adminSaveFAQ(w http.ResponseWriter, r *http.Request, a *auth) {
 	id := r.PathValue("id")
-	k := cloneKB(s.cfg.KB.Get())
 	f := faqForm{
 		New: id == "new",
 		FAQ: sigap.FAQ{
@@ -351,37 +339,62 @@ func (s *Server) adminSaveFAQ(w http.ResponseWriter, r *http.Request, a *auth) {
 			Answer: strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("answer"), "\r\n", "\n")),
 		},
 		Questions: r.PostFormValue("questions"),
-		OPDs:      k.OPDs,
+		OPDs:      s.cfg.KB.Get().OPDs,
 	}
 	if !f.New {
 		f.FAQ.ID = id
 	}
 	f.FAQ.Questions = splitList(f.Questions, "\n")
 	remove := r.PostFormValue("action") == "delete"
-	err := func() error {
-		i := slices.IndexFunc(k.FAQs, func(q sigap.FAQ) bool { return q.ID == f.FAQ.ID })
+	s.editKB(w, r, a, "faq", func(k *sigap.KB) (string, error) {
+		if f.New && remove {
+			return "", sigap.Errorf(sigap.EINVALID, "FAQ yang belum disimpan tidak dapat dihapus.")
+		}
+		i, err := entryIndex(k.FAQs, f.New, f.FAQ.ID, func(q sigap.FAQ) string { return q.ID }, "FAQ")
 		switch {
-		case f.New && remove:
-			return sigap.Errorf(sigap.EINVALID, "FAQ yang belum disimpan tidak dapat dihapus.")
-		case f.New && i >= 0:
-			return sigap.Errorf(sigap.ECONFLICT, "ID FAQ %s sudah ada.", f.FAQ.ID)
-		case !f.New && i < 0:
-			return sigap.Errorf(sigap.ENOTFOUND, "FAQ %s tidak ditemukan.", id)
+		case err != nil:
+			return "", err
 		case remove:
 			k.FAQs = slices.Delete(k.FAQs, i, i+1)
+			return "faq " + f.FAQ.ID + " deleted", nil
 		case f.New:
 			k.FAQs = append(k.FAQs, f.FAQ)
 		default:
 			k.FAQs[i] = f.FAQ
 		}
-		return s.saveKB(r.Context(), a, k, "faq "+f.FAQ.ID)
-	}()
+		return "faq " + f.FAQ.ID, nil
+	}, func(status int, errText string) { s.showFAQ(w, r, a, status, errText, f) })
+}
+
+// editKB applies an admin's edit to a copy of the KB in force and saves
+// it. A refused edit shows the form again with the reason and what the
+// admin typed; a saved one returns to its section of the admin page.
+func (s *Server) editKB(w http.ResponseWriter, r *http.Request, a *auth, section string, edit func(k *sigap.KB) (auditDetail string, err error), showForm func(status int, errText string)) {
+	k := cloneKB(s.cfg.KB.Get())
+	detail, err := edit(k)
+	if err == nil {
+		err = s.saveKB(r.Context(), a, k, detail)
+	}
 	if c := sigap.ErrorCode(err); c == sigap.EINVALID || c == sigap.ECONFLICT {
-		s.showFAQ(w, r, a, httpStatus(c), sigap.ErrorMessage(err), f)
+		showForm(httpStatus(c), sigap.ErrorMessage(err))
 		return
 	} else if err != nil {
 		s.fail(w, r, a, err)
 		return
 	}
-	http.Redirect(w, r, "/admin?ok=saved#faq", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin?ok=saved#"+section, http.StatusSeeOther)
+}
+
+// entryIndex finds the entry of list an admin form edits: a new entry's
+// key must be free and an existing one must be there. It returns -1 for a
+// new entry; what names the kind of entry in the error.
+func entryIndex[T any](list []T, isNew bool, key string, keyOf func(T) string, what string) (int, error) {
+	i := slices.IndexFunc(list, func(v T) bool { return keyOf(v) == key })
+	switch {
+	case isNew && i >= 0:
+		return -1, sigap.Errorf(sigap.ECONFLICT, "%s %s sudah ada.", what, key)
+	case !isNew && i < 0:
+		return -1, sigap.Errorf(sigap.ENOTFOUND, "%s %s tidak ditemukan.", what, key)
+	}
+	return i, nil
 }

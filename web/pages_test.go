@@ -436,3 +436,26 @@ func TestAdminRefusesDeletingAnUnsavedFAQ(t *testing.T) {
 		t.Errorf("a refused delete changed the KB (%d saves)", len(e.saved))
 	}
 }
+
+func TestAdminAddRefusesATakenKey(t *testing.T) {
+	e := newTestEnv(t)
+	c, _ := loginForm(t, e, "admin", testPassword)
+	tests := []struct {
+		path string
+		form url.Values
+		want string
+	}{
+		{"/admin/opds/new", url.Values{"code": {"dinkes"}, "name": {"Dinas Kesehatan Baru"}}, "OPD DINKES sudah ada."},
+		{"/admin/faqs/new", url.Values{"id": {"ktp-syarat"}, "opd": {"DISDUKCAPIL"}, "questions": {"syarat ktp"}, "answer": {"Bawa KK."}}, "FAQ ktp-syarat sudah ada."},
+	}
+	for _, tt := range tests {
+		tt.form.Set("csrf", c.csrf)
+		status, page, _ := c.postForm(tt.path, tt.form)
+		if status != http.StatusConflict || !strings.Contains(page, tt.want) {
+			t.Errorf("POST %s: %d; want 409 saying %q", tt.path, status, tt.want)
+		}
+	}
+	if len(e.saved) != 0 {
+		t.Errorf("a refused addition saved the KB %d times", len(e.saved))
+	}
+}
