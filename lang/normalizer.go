@@ -269,7 +269,9 @@ func (n *Normalizer) Tokens(text string) []string {
 }
 
 // Analyze returns the normalised words of text, as Tokens does, and the
-// set of those that are proper names (see Names). Names are never
+// set of those written as proper names: capitalised but not all capitals,
+// not at the start of a sentence, and unknown to the dictionaries. Village
+// and person names say nothing of a message's topic, and are never
 // "corrected" to a vocabulary word.
 func (n *Normalizer) Analyze(text string) (tokens []string, names map[string]bool) {
 	raw := n.rawNames(text)
@@ -363,20 +365,10 @@ func isNumber(w string) bool {
 	return w != ""
 }
 
-// IsStop reports whether a normalised word is a function word.
-func (n *Normalizer) IsStop(w string) bool { return n.stop[w] }
-
-// IsGreeting reports whether a normalised word is a greeting, thanks,
-// politeness or chat noise.
-func (n *Normalizer) IsGreeting(w string) bool { return n.greeting[w] }
-
 // IsOutside reports whether a normalised word names a service of a body
 // outside the regency government (police, land agency, electricity
 // company, courts).
 func (n *Normalizer) IsOutside(w string) bool { return n.outside[w] }
-
-// IsPlace reports whether a normalised word is a place name.
-func (n *Normalizer) IsPlace(w string) bool { return n.place[w] }
 
 // IsContent reports whether a normalised word can say what a message is
 // about: not a function word, greeting, place name or number.
@@ -387,15 +379,6 @@ func (n *Normalizer) IsContent(w string) bool {
 // InVocabulary reports whether a normalised word occurs in the vocabulary
 // texts the Normalizer was built with.
 func (n *Normalizer) InVocabulary(w string) bool { return n.vocabRoot[w] }
-
-// Names returns, in normalised form, the words of text written as proper
-// names: capitalised but not all capitals, not at the start of a sentence,
-// and unknown to the dictionaries. Village and person names say nothing of
-// a message's topic.
-func (n *Normalizer) Names(text string) map[string]bool {
-	_, names := n.Analyze(text)
-	return names
-}
 
 // rawNames returns the folded, unnormalised words of text written as names.
 func (n *Normalizer) rawNames(text string) map[string]bool {
