@@ -82,7 +82,8 @@ func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
 			n.vocab[w] = true
 		}
 	}
-	n.stemmer.roots = n.rootSet(freq)
+	outside := readList("outside.txt")
+	n.stemmer.roots = n.rootSet(freq, outside)
 	for w := range freq {
 		n.vocabRoot[n.stemmer.stem(w)] = true
 	}
@@ -99,17 +100,17 @@ func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
 		targets[w] += f + 1
 	}
 	n.typos = newTypoIndex(targets)
-	for _, w := range readList("outside.txt") {
+	for _, w := range outside {
 		n.outside[n.root(w)] = true
 	}
 	n.skeletons = newSkeletonIndex(targets)
 	return n
 }
 
-// rootSet is the embedded roots and function words, plus every knowledge
-// base word that cannot be reduced to another known word: "daftar" is a
-// root, "pendaftaran" is not.
-func (n *Normalizer) rootSet(kbWords map[string]int) map[string]bool {
+// rootSet is the embedded roots, function words and outside bodies' words,
+// plus every knowledge base word that cannot be reduced to another known
+// word: "daftar" is a root, "pendaftaran" is not.
+func (n *Normalizer) rootSet(kbWords map[string]int, outside []string) map[string]bool {
 	base := map[string]bool{}
 	for _, w := range readList("roots.txt") {
 		base[w] = true
@@ -122,7 +123,7 @@ func (n *Normalizer) rootSet(kbWords map[string]int) map[string]bool {
 	}
 	// Outside bodies' words are dictionary words too: "copet" is not a typo
 	// of "coret". Place names are kept whole: Petanahan is not pe-tanah-an.
-	for _, w := range readList("outside.txt") {
+	for _, w := range outside {
 		base[w] = true
 	}
 	for w := range n.place {
