@@ -3,8 +3,6 @@ package routing
 import (
 	"math"
 	"slices"
-
-	"github.com/pemkab-kebumen/sigap/lang"
 )
 
 // classifier is a multinomial naive Bayes model of which OPD a message
@@ -65,15 +63,9 @@ func newClassifier(opds []string) *classifier {
 // width is the number of scores: one per OPD and one for the background.
 func (c *classifier) width() int { return len(c.opds) + 1 }
 
-// featuresOf returns the topic words of tokens and the bigrams of
-// consecutive topic words.
-func featuresOf(n *lang.Normalizer, tokens []string, names map[string]bool) []string {
-	var words []string
-	for _, t := range tokens {
-		if n.IsContent(t) && !names[t] {
-			words = append(words, t)
-		}
-	}
+// featuresOf returns a message's topic words and the bigrams of
+// consecutive ones.
+func featuresOf(words []string) []string {
 	feats := slices.Clone(words)
 	for i := 1; i < len(words); i++ {
 		feats = append(feats, words[i-1]+" "+words[i])

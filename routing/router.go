@@ -146,7 +146,7 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 
 func (r *Router) features(text string) []string {
 	tokens, names := r.norm.Analyze(text)
-	return featuresOf(r.norm, tokens, names)
+	return featuresOf(r.topicWords(tokens, names))
 }
 
 // Learn records a staff transfer: from now on the message's words count
