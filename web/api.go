@@ -295,24 +295,34 @@ func (s *Server) reportRange(r *http.Request) (from, to, at time.Time, err error
 	local := at.In(loc)
 	from = time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, loc)
 	to = from.AddDate(0, 1, 0)
-	for _, p := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		v := r.URL.Query().Get(p.name)
-		if v == "" {
-			continue
-		}
-		t, err := time.ParseInLocation("2006-01-02", v, loc)
-		if err != nil {
-			return from, to, at, sigap.Errorf(sigap.EINVALID, "%s=%q: gunakan format tanggal YYYY-MM-DD.", p.name, v)
-		}
-		*p.dst = t
+	if t, err := queryDate(r, "from", loc); err != nil {
+		return from, to, at, err
+	} else if !t.IsZero() {
+		from = t
+	}
+	if t, err := queryDate(r, "to", loc); err != nil {
+		return from, to, at, err
+	} else if !t.IsZero() {
+		to = t
 	}
 	if !from.Before(to) {
 		return from, to, at, sigap.Errorf(sigap.EINVALID, "Tanggal awal harus sebelum tanggal akhir.")
 	}
 	return from, to, at, nil
+}
+
+// queryDate reads the date parameter name (YYYY-MM-DD, midnight in loc);
+// zero when r has none.
+func queryDate(r *http.Request, name string, loc *time.Location) (time.Time, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation(time.DateOnly, v, loc)
+	if err != nil {
+		return time.Time{}, sigap.Errorf(sigap.EINVALID, "%s=%q: gunakan format tanggal YYYY-MM-DD.", name, v)
+	}
+	return t, nil
 }
 
 // report builds the SLA report the way `sigap report` does.

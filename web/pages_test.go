@@ -170,6 +170,9 @@ func TestQueuePage(t *testing.T) {
 	if _, page, _ = c.get("/queue?status=all&from=2024-05-01&to=2024-06-01"); strings.Contains(page, ktp) {
 		t.Error("date filter kept a ticket created outside the range")
 	}
+	if status, page, _ := c.get("/queue?to=1-5-2024"); status != http.StatusBadRequest || !strings.Contains(page, "to=&#34;1-5-2024&#34;: gunakan format tanggal YYYY-MM-DD.") {
+		t.Errorf("bad date: %d; want 400 naming the parameter and the format", status)
+	}
 }
 
 func TestTicketPage(t *testing.T) {

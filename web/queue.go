@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/pemkab-kebumen/sigap"
 )
@@ -39,18 +38,15 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, a *auth) {
 	q := r.URL.Query()
 	v := queueView{Status: f.Status, OPD: q.Get("opd"), From: q.Get("from"), To: q.Get("to"), Late: q.Get("late") == "1", Statuses: statusOptions}
 	loc := s.cfg.Calendar.Location()
-	var from, to time.Time
-	for _, p := range []struct {
-		name, value string
-		dst         *time.Time
-	}{{"from", v.From, &from}, {"to", v.To, &to}} {
-		if p.value == "" {
-			continue
-		}
-		if *p.dst, err = time.ParseInLocation("2006-01-02", p.value, loc); err != nil {
-			s.fail(w, r, a, sigap.Errorf(sigap.EINVALID, "%s=%q: gunakan format tanggal YYYY-MM-DD.", p.name, p.value))
-			return
-		}
+	from, err := queryDate(r, "from", loc)
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	to, err := queryDate(r, "to", loc)
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
 	}
 	v.Filtered = v.From != "" || v.To != "" || v.Late
 	list, err := s.tickets(r, a, f)
