@@ -37,10 +37,7 @@ Ticket codes, OPDs and times stay, so reports are unchanged. Run it daily
 		fmt.Fprintln(env.Stderr, "sigap anonymize: --retain-days must be at least 1")
 		return errUsage
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
-		return fmt.Errorf("database %s: %w", *dbPath, err)
-	}
-	db, err := openStore(ctx, *dbPath)
+	db, err := openExistingStore(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

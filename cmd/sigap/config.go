@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/kb"
@@ -38,4 +41,16 @@ func openStore(ctx context.Context, path string) (*storage.DB, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	return db, nil
+}
+
+// openExistingStore opens a database that must already exist: opening a
+// missing file would create an empty one, and a command that reads or
+// prunes it would quietly work on nothing when --db has a typo.
+func openExistingStore(ctx context.Context, path string) (*storage.DB, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("database %s does not exist (check --db or SIGAP_DB)", path)
+	} else if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	return openStore(ctx, path)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -60,12 +59,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("--at %q: want a time such as 2024-05-01T08:00:00+07:00", *atFlag)
 		}
 	}
-	// Opening a missing file would create an empty database; a report on
-	// it is a typo in --db, so say so instead.
-	if _, err := os.Stat(*dbPath); err != nil {
-		return fmt.Errorf("database: %w", err)
-	}
-	db, err := openStore(ctx, *dbPath)
+	db, err := openExistingStore(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
