@@ -15,9 +15,10 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 )
 
-// MaxText is how much of a message triage reads. The question is in
-// the first few sentences of any real message; the cap keeps a pasted
-// document from slowing the batch.
+// MaxText is how much of a message triage reads: Decide and Explain look
+// at its first MaxText bytes. The question is in the first few sentences
+// of any real message; the cap keeps a pasted document from slowing
+// triage.
 const MaxText = 16 << 10
 
 // batchChunk is how many input lines a worker decides at a time.
@@ -38,7 +39,8 @@ func NewDecisionLine(id string, d sigap.Decision) DecisionLine {
 	return DecisionLine{ID: id, Action: string(d.Action), FAQ: d.FAQ, OPD: d.OPD, Score: float64(int(d.Score*1000+0.5)) / 1000}
 }
 
-// Clip cuts text to MaxText bytes at a rune boundary.
+// Clip cuts text to MaxText bytes at a rune boundary, as Decide and Explain
+// do before reading it.
 func Clip(text string) string {
 	if len(text) <= MaxText {
 		return text
@@ -178,12 +180,12 @@ func (c *chunk) decide(r *Router) {
 			c.errs = append(c.errs, fmt.Sprintf(`line %d: missing "text"`, n))
 			continue
 		}
-		line := NewDecisionLine(id, r.Decide(Clip(*in.Text)))
-		if line.ID == "" {
+		if id == "" {
 			c.errs = append(c.errs, fmt.Sprintf(`line %d: empty "id"`, n))
 			continue
 		}
-		_ = enc.Encode(line) // a struct of strings and a float always encodes
+		// A struct of strings and a float always encodes.
+		_ = enc.Encode(NewDecisionLine(id, r.Decide(*in.Text)))
 	}
 	c.out = buf.Bytes()
 }

@@ -251,9 +251,11 @@ func (r *Router) Explain(text string) Explanation {
 	return r.explain(text, true)
 }
 
-// explain decides; when verbose it also writes down why, which Decide, on
-// the hot path of every message, does without.
+// explain decides on the first MaxText bytes of text; when verbose it also
+// writes down why, which Decide, on the hot path of every message, does
+// without.
 func (r *Router) explain(text string, verbose bool) Explanation {
+	text = Clip(text)
 	tokens, names := r.norm.Analyze(text)
 	ex := Explanation{}
 	why := func(format string, args ...any) {

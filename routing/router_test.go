@@ -2,6 +2,7 @@ package routing
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -210,5 +211,21 @@ func TestQuestionInParagraphDrivesRouting(t *testing.T) {
 	text := "Saya kader posyandu, tiap bulan imunisasi bayi di balai desa. Jembatan ke balai desa retak, kapan diperbaiki?"
 	if d := r.Decide(text); d.OPD != "PU" {
 		t.Errorf("Decide = %+v, want PU\n%v", d, r.Explain(text).Reasons)
+	}
+}
+
+// Decide and Explain read only the first MaxText bytes, so the explanation
+// is of the decision taken, however long the message.
+func TestLongMessageIsClipped(t *testing.T) {
+	r, err := New(testKB(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Repeat("halo min ", MaxText/len("halo min ")+1) + "jembatan dusun retak"
+	if d := r.Decide(text); d.Action != sigap.ActionClarify {
+		t.Errorf("Decide = %+v, want clarify: the words past MaxText are not read", d)
+	}
+	if ex := r.Explain(text); ex.Decision.Action != sigap.ActionClarify || len(ex.Topic) > 0 {
+		t.Errorf("Explain: decision %+v, topic %v; want clarify from the clipped text", ex.Decision, ex.Topic)
 	}
 }

@@ -64,7 +64,7 @@ flags:
 	case *explain:
 		return router.Explain(strings.Join(fs.Args(), " ")).Write(env.Stdout)
 	default:
-		line, err := json.Marshal(routing.NewDecisionLine("", router.Decide(routing.Clip(strings.Join(fs.Args(), " ")))))
+		line, err := json.Marshal(routing.NewDecisionLine("", router.Decide(strings.Join(fs.Args(), " "))))
 		if err != nil {
 			return err
 		}
