@@ -171,9 +171,9 @@ func (c *conversation) awaited(ctx context.Context) (forceNew, done bool, err er
 			if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, 2); err != nil {
 				return false, true, err
 			}
-			f, ok := c.bot.cfg.Desk.KB().FAQ(a.Ref)
-			opd := c.bot.cfg.Desk.KB().TriageOPD
-			if ok {
+			kb := c.bot.cfg.Desk.KB()
+			opd := kb.TriageOPD
+			if f, ok := kb.FAQ(a.Ref); ok {
 				opd = f.OPD
 			}
 			return false, true, c.openTicket(ctx, opd, a.Text, a.Ref, false)
