@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -76,9 +77,14 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, a *auth) {
 		return
 	}
 	fromS, toS := from.Format(time.DateOnly), to.Format(time.DateOnly)
+	// The download is the report on screen, as at the same moment.
+	csv := url.Values{"format": {"csv"}, "from": {fromS}, "to": {toS}}
+	if v := r.URL.Query().Get("at"); v != "" {
+		csv.Set("at", v)
+	}
 	v := overviewView{
 		From: fromS, To: toS, ToInclusive: to.AddDate(0, 0, -1).Format(time.DateOnly),
-		CSV: "/api/reports?format=csv&from=" + fromS + "&to=" + toS,
+		CSV: "/api/reports?" + csv.Encode(),
 	}
 	if rep.Total.FAQAnswered != nil {
 		v.FAQAnswered = *rep.Total.FAQAnswered

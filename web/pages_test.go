@@ -297,6 +297,10 @@ func TestRolePages(t *testing.T) {
 			t.Errorf("overview lacks %q", want)
 		}
 	}
+	_, page, _ = c.get("/overview?from=2024-04-01&to=2024-05-01&at=2024-04-30T16:00:00%2B07:00")
+	if want := `href="/api/reports?at=2024-04-30T16%3A00%3A00%2B07%3A00&amp;format=csv&amp;from=2024-04-01&amp;to=2024-05-01"`; !strings.Contains(page, want) {
+		t.Errorf("overview as at a moment links a CSV of another moment; want %s", want)
+	}
 }
 
 func TestAdminEditsFAQ(t *testing.T) {
