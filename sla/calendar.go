@@ -89,24 +89,6 @@ func NewCalendar(spec sigap.CalendarSpec) (*Calendar, error) {
 	return c, nil
 }
 
-// DefaultCalendar is the calendar of Pemkab Kebumen: Monday to Thursday
-// 07:30-16:00, Friday 07:30-11:00, Asia/Jakarta, closed on KebumenHolidays.
-func DefaultCalendar() *Calendar {
-	long := []sigap.Span{{Start: 7*60 + 30, End: 16 * 60}}
-	c, err := NewCalendar(sigap.CalendarSpec{
-		Timezone: "Asia/Jakarta",
-		Hours: map[time.Weekday][]sigap.Span{
-			time.Monday: long, time.Tuesday: long, time.Wednesday: long, time.Thursday: long,
-			time.Friday: {{Start: 7*60 + 30, End: 11 * 60}},
-		},
-		Holidays: KebumenHolidays(),
-	})
-	if err != nil {
-		panic(err) // the spec above is fixed and valid; a test guards it
-	}
-	return c
-}
-
 // Location returns the calendar's time zone.
 func (c *Calendar) Location() *time.Location { return c.loc }
 

@@ -342,7 +342,7 @@ var staffNames = []string{"andi", "budi", "citra", "dewi", "eko", "fajar", "gita
 // BenchmarkBuildReport1M reports one month out of a million tickets over
 // four months (about 250,000 of them in the month).
 func BenchmarkBuildReport1M(b *testing.B) {
-	cal := sla.DefaultCalendar()
+	cal := kebumenCalendar(b)
 	loc := cal.Location()
 	src := &generated{
 		n:     1_000_000,
