@@ -10,26 +10,15 @@ import (
 // profileView is the staff member's own page: where their SLA warnings go.
 type profileView struct {
 	Staff       sigap.Staff
+	RoleName    string
 	OPDName     string
 	TelegramBot string // the bot's @username, when Telegram is on
 }
 
+// profilePage shows the account as authenticate read it for this request.
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, a *auth) {
-	ctx := r.Context()
-	var st *sigap.Staff
-	err := s.cfg.Store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		st, err = tx.StaffByID(ctx, a.staff.ID)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, a, err)
-		return
-	}
-	v := profileView{Staff: *st, OPDName: st.OPD}
-	if o, ok := s.cfg.KB.Get().OPD(st.OPD); ok {
-		v.OPDName = o.Name
-	}
+	st := a.staff
+	v := profileView{Staff: *st, RoleName: roleName(st.Role), OPDName: s.cfg.Desk.OPDName(st.OPD)}
 	if s.cfg.TelegramBot != nil {
 		v.TelegramBot = s.cfg.TelegramBot()
 	}

@@ -21,6 +21,9 @@ func TestProfileLinksTelegramForSLAWarnings(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(page, "Buat kode tautan") {
 		t.Fatalf("profile: status %d, no link button:\n%s", status, page)
 	}
+	if !strings.Contains(page, "<dt>Peran</dt><dd>Petugas</dd>") {
+		t.Errorf("profile does not name the role in Indonesian:\n%s", page)
+	}
 	if status, _, _ := c.postForm("/profile/telegram", url.Values{}); status != http.StatusForbidden {
 		t.Errorf("making a link code without the CSRF token: status %d, want 403", status)
 	}
