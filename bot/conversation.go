@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
-	"github.com/pemkab-kebumen/sigap/routing"
 )
 
 // conversation handles one inbound message inside its transaction.
@@ -227,8 +226,7 @@ func (c *conversation) question(ctx context.Context) error {
 			return c.say(ctx, 0, t.LocationHint())
 		}
 	}
-	// The same cut as sigap triage, so the bot decides what the tool shows.
-	d := c.bot.cfg.Router.Decide(routing.Clip(text))
+	d := c.bot.cfg.Router.Decide(text)
 	c.decision = &d
 	kb := c.bot.cfg.Desk.KB()
 	switch d.Action {

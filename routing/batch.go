@@ -39,9 +39,9 @@ func NewDecisionLine(id string, d sigap.Decision) DecisionLine {
 	return DecisionLine{ID: id, Action: string(d.Action), FAQ: d.FAQ, OPD: d.OPD, Score: float64(int(d.Score*1000+0.5)) / 1000}
 }
 
-// Clip cuts text to MaxText bytes at a rune boundary, as Decide and Explain
+// clip cuts text to MaxText bytes at a rune boundary, as Decide and Explain
 // do before reading it.
-func Clip(text string) string {
+func clip(text string) string {
 	if len(text) <= MaxText {
 		return text
 	}

@@ -255,7 +255,7 @@ func (r *Router) Explain(text string) Explanation {
 // writes down why, which Decide, on the hot path of every message, does
 // without.
 func (r *Router) explain(text string, verbose bool) Explanation {
-	text = Clip(text)
+	text = clip(text)
 	tokens, names := r.norm.Analyze(text)
 	ex := Explanation{}
 	why := func(format string, args ...any) {
