@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -15,9 +16,15 @@ type loginView struct {
 	Next     string
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a path of ours with
+// no scheme, no host and nothing a browser would turn into a host.
+// Browsers read a backslash as a slash ("/\x" is "//x", and http.Redirect
+// cleans "/./\x" to "/\x") and drop tabs and newlines ("/<tab>/x"), which
+// url.Parse refuses as control characters.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(next, "/") ||
+		strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
 		return "/queue"
 	}
 	return next

@@ -466,3 +466,27 @@ func TestAdminAddRefusesATakenKey(t *testing.T) {
 		t.Errorf("a refused addition saved the KB %d times", len(e.saved))
 	}
 }
+
+func TestSafeNextStaysOnSite(t *testing.T) {
+	tests := []struct{ next, want string }{
+		{"/overview?from=2024-04-01", "/overview?from=2024-04-01"},
+		{"/tickets/TST-AAAAA#balas", "/tickets/TST-AAAAA#balas"},
+		{"", "/queue"},
+		{"queue", "/queue"},
+		{"https://evil.example/", "/queue"},
+		{"//evil.example/x", "/queue"},
+		{"///evil.example/x", "/queue"},
+		{`/\evil.example`, "/queue"},
+		// http.Redirect cleans this to /\evil.example, which a browser
+		// reads as //evil.example.
+		{`/./\evil.example`, "/queue"},
+		// Browsers drop tabs and newlines from a URL: //evil.example.
+		{"/\t/evil.example", "/queue"},
+		{"/\n/evil.example", "/queue"},
+	}
+	for _, tt := range tests {
+		if got := safeNext(tt.next); got != tt.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tt.next, got, tt.want)
+		}
+	}
+}
