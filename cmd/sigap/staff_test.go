@@ -46,6 +46,8 @@ func TestStaffCommand(t *testing.T) {
 		{"passwd", "kata-sandi-baru\n", []string{"staff", "passwd", "--db", db, "kepala"}, 0, "password of kepala changed", ""},
 		{"passwd without a name", "x\n", []string{"staff", "passwd", "--db", db}, 1, "", "USERNAME"},
 		{"unknown subcommand", "", []string{"staff", "fire", "sari"}, 2, "", "unknown subcommand"},
+		{"list a mistyped --db", "", []string{"staff", "list", "--db", db + "x"}, 1, "", "does not exist"},
+		{"disable on a mistyped --db", "", []string{"staff", "disable", "--db", db + "x", "sari"}, 1, "", "does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -60,7 +60,13 @@ func runWhatsApp(ctx context.Context, env *Env, args []string) error {
 		return errUsage
 	}
 
-	store, err := openStore(ctx, *db)
+	// Only linking may start a new database; status and unlink on a
+	// mistyped --db would otherwise report on an empty one.
+	open := openExistingStore
+	if sub == "link" {
+		open = openStore
+	}
+	store, err := open(ctx, *db)
 	if err != nil {
 		return err
 	}

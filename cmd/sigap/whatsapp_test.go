@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pemkab-kebumen/sigap/storage"
 )
 
 // unreachableProxy returns the address of a local port that refuses
@@ -37,6 +39,7 @@ func TestWhatsAppCommandsAgainstTheBinary(t *testing.T) {
 		wantStatus int
 		wantStdout string // substring
 		wantStderr string // substring of the only line, when wantStatus != 0
+		noDB       bool   // run without creating the database first
 	}{
 		{name: "link offline", args: []string{"whatsapp", "link", "--timeout", "3s"}, wantStatus: 1, wantStderr: "cannot reach WhatsApp"},
 		{name: "link by phone offline", args: []string{"whatsapp", "link", "--phone", "6281234567890", "--timeout", "3s"}, wantStatus: 1, wantStderr: "cannot reach WhatsApp"},
@@ -44,14 +47,23 @@ func TestWhatsAppCommandsAgainstTheBinary(t *testing.T) {
 		{name: "status on a fresh database", args: []string{"whatsapp", "status"}, wantStdout: "WhatsApp belum tertaut"},
 		{name: "unlink when not linked", args: []string{"whatsapp", "unlink"}, wantStatus: 1, wantStderr: "not linked"},
 		{name: "unknown subcommand", args: []string{"whatsapp", "pair"}, wantStatus: 2},
+		{name: "status on a mistyped --db", args: []string{"whatsapp", "status"}, noDB: true, wantStatus: 1, wantStderr: "does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
+			dbPath := filepath.Join(t.TempDir(), "sigap.db")
+			if !tt.noDB {
+				db, err := storage.Open(ctx, dbPath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				db.Close()
+			}
 			cmd := exec.CommandContext(ctx, bin, tt.args...)
 			cmd.Env = append(os.Environ(),
-				"SIGAP_DB="+filepath.Join(t.TempDir(), "sigap.db"),
+				"SIGAP_DB="+dbPath,
 				"HTTPS_PROXY="+proxy, "https_proxy="+proxy, "HTTP_PROXY="+proxy, "http_proxy="+proxy,
 				"NO_PROXY=", "no_proxy=")
 			var stdout, stderr bytes.Buffer
