@@ -1,6 +1,7 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -8,8 +9,9 @@ import (
 
 // Health serves /healthz: the database's state, the outbox backlog and each
 // channel's state, as JSON; 503 when the database does not answer, so a
-// load balancer or systemd watchdog can act.
-func Health(store sigap.Store, channels func() []sigap.ChannelState) http.Handler {
+// load balancer or systemd watchdog can act. The database's error goes to
+// the log, not to whoever asks: /healthz is often public.
+func Health(store sigap.Store, channels func() []sigap.ChannelState, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		status, code := "ok", http.StatusOK
 		var backlog int
@@ -19,7 +21,8 @@ func Health(store sigap.Store, channels func() []sigap.ChannelState) http.Handle
 			return err
 		})
 		if err != nil {
-			status, code = "database unavailable: "+err.Error(), http.StatusServiceUnavailable
+			log.Error("healthz: database", "err", err)
+			status, code = "database unavailable", http.StatusServiceUnavailable
 		}
 		writeJSON(w, code, map[string]any{"status": status, "outbox_backlog": backlog, "channels": channels()})
 	})

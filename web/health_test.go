@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,7 +30,8 @@ func TestHealth(t *testing.T) {
 	channels := func() []sigap.ChannelState {
 		return []sigap.ChannelState{{Channel: sigap.WhatsApp, State: "logged_out", Since: time.Now()}}
 	}
-	h := Health(db, channels)
+	var logs strings.Builder
+	h := Health(db, channels, slog.New(slog.NewTextHandler(&logs, nil)))
 	get := func() (int, map[string]any) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
@@ -46,7 +49,10 @@ func TestHealth(t *testing.T) {
 		t.Errorf("channels: %v", body["channels"])
 	}
 	db.Close()
-	if code, body := get(); code != http.StatusServiceUnavailable || body["status"] == "ok" {
-		t.Errorf("closed database: %d %v, want 503", code, body)
+	if code, body := get(); code != http.StatusServiceUnavailable || body["status"] != "database unavailable" {
+		t.Errorf("closed database: %d %v, want 503 without the error's details", code, body)
+	}
+	if !strings.Contains(logs.String(), "healthz: database") {
+		t.Errorf("the database error is not logged: %s", logs.String())
 	}
 }

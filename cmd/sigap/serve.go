@@ -115,11 +115,14 @@ func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
 	}
 	reg.Gauge("sigap_outbox_backlog", "Messages waiting in the outbox.", func() float64 {
 		var n int
-		db.View(context.Background(), func(tx sigap.Tx) error {
+		err := db.View(context.Background(), func(tx sigap.Tx) error {
 			var err error
 			n, err = tx.OutboxBacklog(context.Background())
 			return err
 		})
+		if err != nil {
+			log.Error("metrics: outbox backlog", "err", err)
+		}
 		return float64(n)
 	})
 
@@ -222,7 +225,7 @@ func serve(ctx context.Context, f serveFlags, log *slog.Logger) error {
 	mux := http.NewServeMux()
 	mux.Handle("/", webSrv.Handler())
 	mux.Handle("GET /metrics", reg.Handler())
-	mux.Handle("GET /healthz", web.Health(db, channels))
+	mux.Handle("GET /healthz", web.Health(db, channels, log))
 	if tg != nil && f.tgWebhookURL != "" {
 		mux.Handle("POST /telegram/webhook", tg.WebhookHandler(f.tgSecret, c.bot))
 	}
