@@ -77,6 +77,8 @@ type Tx interface {
 	Examples(ctx context.Context) ([]Example, error)
 
 	CreateStaff(ctx context.Context, s *Staff) error // ECONFLICT on a used username
+	// UpdateStaff stores s; a new password, role or OPD, or disabling the
+	// account, ends its sessions.
 	UpdateStaff(ctx context.Context, s *Staff) error
 	StaffByUsername(ctx context.Context, username string) (*Staff, error)
 	StaffByID(ctx context.Context, id int64) (*Staff, error)

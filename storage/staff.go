@@ -42,6 +42,15 @@ func (tx *Tx) CreateStaff(ctx context.Context, s *sigap.Staff) error {
 // UpdateStaff stores every field of s but its ID and CreatedAt; renaming
 // to a username already used gives ECONFLICT.
 func (tx *Tx) UpdateStaff(ctx context.Context, s *sigap.Staff) error {
+	// A new password, a disabled account or another role ends the
+	// account's sessions: whoever held them must sign in again, as what
+	// they are now.
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE staff_id = ?1
+		AND EXISTS (SELECT 1 FROM staff WHERE id = ?1
+			AND (password_hash <> ?2 OR role <> ?3 OR opd <> ?4 OR ?5))`,
+		s.ID, s.PasswordHash, s.Role, s.OPD, s.Disabled); err != nil {
+		return fmt.Errorf("storage: end sessions of %s: %w", s.Username, err)
+	}
 	err := tx.change(ctx, sigap.Errorf(sigap.ENOTFOUND, "staff %s not found", s.Username),
 		"update staff "+s.Username, `UPDATE staff SET username = ?, name = ?, role = ?, opd = ?,
 			password_hash = ?, disabled = ?, telegram_chat_id = ?, link_code = ?
