@@ -36,6 +36,12 @@ type Inbound struct {
 	Lat, Lon   float64
 	RefID      string // for edits and deletions: the PlatformID they change
 	At         time.Time
+	// FromOwnAccount marks a message that a person sent by hand from the
+	// organisation's own account into the citizen's chat, such as a reply
+	// typed on the regency's WhatsApp phone, instead of one the citizen
+	// sent. From is still the citizen's address. Adapters never hand on
+	// Sigap's own sends this way.
+	FromOwnAccount bool
 }
 
 // Author says who wrote a stored message.
@@ -72,6 +78,10 @@ type Outbound struct {
 	To       Address
 	TicketID int64
 	Text     string
+	// Replies are quick answers offered as buttons under the message, on
+	// channels that have them (Telegram); pressing one sends its text, so
+	// a channel without buttons loses nothing but the convenience.
+	Replies  []string
 	Attempts int
 	// Created is when it was committed to the outbox.
 	Created time.Time

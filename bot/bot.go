@@ -77,6 +77,12 @@ func New(cfg Config) *Bot {
 // Receive handles one inbound message. It returns nil once the message and
 // all it causes are committed, or when the message was already handled.
 func (b *Bot) Receive(ctx context.Context, in sigap.Inbound) error {
+	if in.FromOwnAccount {
+		// Someone answered by hand from the regency's own account. It is
+		// no question to triage, and the desk does not record such
+		// replies yet, so it is left out as before adapters passed it on.
+		return nil
+	}
 	in = clean(in, b.cfg.Now())
 	if !in.From.Channel.Valid() || in.From.ID == "" {
 		return sigap.Errorf(sigap.EINVALID, "bot: message without a valid sender: %q", in.From.String())

@@ -261,6 +261,20 @@ func TestRedeliveredMessageIsHandledOnce(t *testing.T) {
 	}
 }
 
+// A reply someone typed on the regency's own phone is no question from
+// the citizen: it opens nothing and gets no answer.
+func TestMessageFromOwnAccountIsNoQuestion(t *testing.T) {
+	h := newHarness(t, wednesday)
+	in := sigap.Inbound{From: addr(t, "wa:6281234567890"), PlatformID: "3A00FF", FromOwnAccount: true,
+		Text: "Jalan kabupaten di desa Bapak sudah kami laporkan"}
+	if replies := h.receive(in); len(replies) != 0 {
+		t.Errorf("replied %q to the regency's own message", replies)
+	}
+	if n := h.countTickets(); n != 0 {
+		t.Errorf("%d tickets opened by the regency's own message", n)
+	}
+}
+
 func TestStaffReplyResolveAndRating(t *testing.T) {
 	h := newHarness(t, wednesday)
 	h.say("web:abc", "Jalan kabupaten di desa kami rusak parah dan berlubang")
