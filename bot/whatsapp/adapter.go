@@ -6,14 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waCompanionReg"
 	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/store/sqlstore"
-	"go.mau.fi/whatsmeow/types"
-	"go.mau.fi/whatsmeow/types/events"
+	"google.golang.org/protobuf/proto"
 
 	sigap "github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot/outpart"
@@ -26,10 +27,6 @@ const (
 	DefaultPerMinute      = 20
 	DefaultConnectTimeout = 10 * time.Second
 )
-
-// receiveTimeout bounds how long one inbound message may take to commit
-// before it is left unacknowledged for WhatsApp to deliver again.
-const receiveTimeout = time.Minute
 
 // Config configures an Adapter.
 type Config struct {
@@ -80,6 +77,14 @@ type Adapter struct {
 	// outbox id, so a retry after a failed part does not repeat them.
 	parts   outpart.Progress
 	webLink *webLink // the admin page's linking session, if any
+
+	// supervised is set by Start: from then on the adapter reconnects
+	// after what whatsmeow does not retry (see supervise.go).
+	supervised bool
+	redial     redial
+	stuck      stuck // inbound messages left for redelivery (see events.go)
+	// latestVersion asks WhatsApp Web for its current client version.
+	latestVersion func(ctx context.Context) (*store.WAVersionContainer, error)
 }
 
 // New opens the WhatsApp session store in cfg.DB, creating or upgrading
@@ -107,6 +112,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		cfg.ConnectTimeout = DefaultConnectTimeout
 	}
 	log := cfg.Logger.With("channel", string(sigap.WhatsApp))
+	setDeviceIdentity()
 	container := sqlstore.NewWithDB(cfg.DB, "sqlite3", waLogger{log: log, module: "store"})
 	if err := container.Upgrade(ctx); err != nil {
 		return nil, fmt.Errorf("whatsapp: upgrade session tables: %w", err)
@@ -124,6 +130,9 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		container: container,
 		pacer:     newPacer(cfg.Now, cfg.PerChatGap, cfg.PerMinute),
 		changed:   make(chan struct{}),
+		latestVersion: func(ctx context.Context) (*store.WAVersionContainer, error) {
+			return whatsmeow.GetLatestVersion(ctx, &http.Client{Timeout: versionTimeout})
+		},
 	}
 	a.life, a.stop = context.WithCancel(context.WithoutCancel(ctx))
 	a.setClient(device)
@@ -138,8 +147,16 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 func (a *Adapter) setClient(device *store.Device) *whatsmeow.Client {
 	cli := whatsmeow.NewClient(device, waLogger{log: a.log, module: "client"})
 	// Acknowledge a message only once every handler returned true, so a
-	// message Sigap failed to commit is delivered again.
+	// message Sigap failed to commit is delivered again. Decryption uses up
+	// the message's key, so the redelivery could no longer be decrypted
+	// (whatsmeow would log an old-counter error and acknowledge it) without
+	// the buffer of decrypted messages, which keeps the plaintext until the
+	// handlers accepted it. mautrix-whatsapp sets the two together too.
 	cli.SynchronousAck = true
+	cli.EnableDecryptedEventBuffer = true
+	// A message this device cannot decrypt is asked for again from the
+	// phone, besides the retry receipt to the sender.
+	cli.AutomaticMessageRerequestFromPhone = true
 	cli.EnableAutoReconnect = true
 	cli.AddEventHandlerWithSuccessStatus(a.handleEvent)
 	a.mu.Lock()
@@ -157,7 +174,9 @@ func (a *Adapter) session() *whatsmeow.Client {
 // Start connects if the number is linked, with automatic reconnection, and
 // hands inbound messages to recv. When the number is not linked the state
 // says so and Start returns nil: the other channels run without WhatsApp.
-// Start does not wait for the connection; State tells how it goes.
+// Start does not wait for the connection; State tells how it goes, and
+// the adapter reconnects by itself after whatever ended a connection,
+// except a logout.
 func (a *Adapter) Start(ctx context.Context, recv sigap.Receiver) error {
 	a.mu.Lock()
 	a.recv = recv
@@ -169,16 +188,13 @@ func (a *Adapter) Start(ctx context.Context, recv sigap.Receiver) error {
 		a.log.Warn("whatsapp: number not linked; run 'sigap whatsapp link'")
 		return nil
 	}
+	a.mu.Lock()
+	a.supervised = true
+	a.mu.Unlock()
 	a.setState(StateConnecting, "")
 	// Offline at start is not fatal: whatsmeow keeps retrying.
 	cli.InitialAutoReconnect = true
-	conn, _ := a.newConnection()
-	go func() {
-		if err := cli.ConnectContext(conn); err != nil && conn.Err() == nil {
-			a.setState(StateDisconnected, err.Error())
-			a.log.Error("whatsapp: connect", "err", err)
-		}
-	}()
+	go a.dial()
 	return nil
 }
 
@@ -201,79 +217,19 @@ func (a *Adapter) Stop() {
 	a.session().Disconnect()
 }
 
-// handleEvent receives every whatsmeow event. Its result is the ack
-// decision: false leaves a message unacknowledged so WhatsApp delivers it
-// again.
-func (a *Adapter) handleEvent(evt any) bool {
-	switch e := evt.(type) {
-	case *events.Message:
-		return a.handleMessage(e)
-	case *events.Connected:
-		a.setState(StateConnected, "")
-		if err := a.recordConnected(a.life, a.cfg.Now()); err != nil {
-			a.log.Warn("whatsapp: record connection time", "err", err)
-		}
-	case *events.Disconnected:
-		a.setState(StateReconnecting, "connection lost")
-	case *events.KeepAliveTimeout:
-		a.setState(StateReconnecting, fmt.Sprintf("no answer to %d keep-alive pings", e.ErrorCount))
-	case *events.KeepAliveRestored:
-		a.setState(StateConnected, "")
-	case *events.LoggedOut:
-		a.setState(StateLoggedOut, "the number removed this device: "+e.Reason.String())
-	case *events.TemporaryBan:
-		a.setState(StateBanned, e.String())
-	case *events.StreamReplaced:
-		a.setState(StateDisconnected, "another program connected with this session")
-	case *events.ClientOutdated:
-		a.setState(StateDisconnected, "WhatsApp rejected this client version; update Sigap")
-	}
-	return true
-}
+// deviceName is how the regency's phone lists Sigap under Linked devices,
+// so nobody removes an unknown "whatsmeow" device.
+const deviceName = "Sigap Pemkab Kebumen"
 
-// handleMessage stores one inbound message and reports whether it may be
-// acknowledged.
-func (a *Adapter) handleMessage(evt *events.Message) bool {
-	a.mu.Lock()
-	recv, wa, lids := a.recv, a.wa, a.lids
-	a.mu.Unlock()
-	if recv == nil {
-		// Connected only to link: leave the message for serve.
-		return false
-	}
-	ctx, cancel := context.WithTimeout(a.life, receiveTimeout)
-	defer cancel()
-	if lids != nil && evt.Info.Sender.Server == types.HiddenUserServer && evt.Info.SenderAlt.IsEmpty() {
-		if pn, err := lids.GetPNForLID(ctx, evt.Info.Sender); err == nil && !pn.IsEmpty() {
-			evt.Info.SenderAlt = pn
-		}
-	}
-	in, ok := ToInbound(evt)
-	if !ok {
-		return true
-	}
-	if in.At.IsZero() {
-		in.At = a.cfg.Now()
-	}
-	if in.Kind == sigap.KindPhoto {
-		if path, err := a.savePhoto(ctx, wa, evt); err != nil {
-			// The message still goes in with its wa-media: reference.
-			a.log.Warn("whatsapp: download photo", "id", in.PlatformID, "err", err)
-		} else {
-			in.MediaRef = path
-		}
-	}
-	if err := recv.Receive(ctx, in); err != nil {
-		if sigap.ErrorCode(err) == sigap.EINVALID {
-			// Delivering it again cannot make it valid.
-			a.log.Error("whatsapp: message rejected", "id", in.PlatformID, "err", err)
-			return true
-		}
-		a.log.Error("whatsapp: store message; left for redelivery", "id", in.PlatformID, "err", err)
-		return false
-	}
-	if err := wa.MarkRead(ctx, []types.MessageID{evt.Info.ID}, a.cfg.Now(), evt.Info.Chat, evt.Info.Sender); err != nil {
-		a.log.Warn("whatsapp: mark read", "id", in.PlatformID, "err", err)
-	}
-	return true
+var identityOnce sync.Once
+
+// setDeviceIdentity names the device WhatsApp registers at linking, as a
+// desktop client, the way mautrix-whatsapp does (store.SetOSInfo would also
+// change the version every login reports). whatsmeow keeps this in package
+// variables; a device linked earlier keeps the name it was linked with.
+func setDeviceIdentity() {
+	identityOnce.Do(func() {
+		store.DeviceProps.Os = proto.String(deviceName)
+		store.DeviceProps.PlatformType = waCompanionReg.DeviceProps_DESKTOP.Enum()
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
+	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waAdv"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
@@ -117,7 +118,7 @@ func TestStateFollowsConnectionEvents(t *testing.T) {
 		{&events.TemporaryBan{Code: events.TempBanSentToTooManyPeople, Expire: time.Hour}, StateBanned, "too many messages"},
 		{&events.Connected{}, StateConnected, ""},
 		{&events.LoggedOut{OnConnect: true, Reason: events.ConnectFailureLoggedOut}, StateLoggedOut, "removed this device"},
-		{&events.StreamReplaced{}, StateDisconnected, "another program"},
+		{&events.StreamReplaced{}, StateReplaced, "another program"},
 	}
 	for i, s := range steps {
 		clock.Advance(time.Minute)
@@ -229,5 +230,31 @@ func TestTerminalQR(t *testing.T) {
 				t.Fatalf("module (%d, %d) drawn as %q", x, 2*y, r)
 			}
 		}
+	}
+}
+
+// fakePairer stands in for the connected client while linking.
+type fakePairer struct{ disconnected bool }
+
+func (p *fakePairer) PairPhone(context.Context, string, bool, whatsmeow.PairClientType, string) (string, error) {
+	return "ABCD-EFGH", nil
+}
+func (p *fakePairer) Disconnect() { p.disconnected = true }
+
+// Linking tells in plain words that WhatsApp refuses this version, not
+// whatsmeow's "err-client-outdated".
+func TestLinkClientOutdated(t *testing.T) {
+	a, _, _ := newTestAdapter(t, Config{})
+	qr := make(chan whatsmeow.QRChannelItem, 2)
+	qr <- whatsmeow.QRChannelItem{Event: whatsmeow.QRChannelEventCode, Code: "2@abc"}
+	qr <- whatsmeow.QRChannelClientOutdated
+	var shown []string
+	cli := &fakePairer{}
+	err := a.followLink(context.Background(), cli, qr, "", func(code string) { shown = append(shown, code) })
+	if err == nil || !strings.Contains(err.Error(), "Sigap is too old for WhatsApp, update it") || strings.Contains(err.Error(), "err-client-outdated") {
+		t.Errorf("Link = %v, want it to say Sigap is too old for WhatsApp", err)
+	}
+	if len(shown) != 1 || !cli.disconnected {
+		t.Errorf("showed %v, disconnected %v; want the one code shown, then disconnected", shown, cli.disconnected)
 	}
 }

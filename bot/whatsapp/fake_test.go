@@ -13,6 +13,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waAdv"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 
@@ -47,6 +48,7 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 // sent is one message the fake WhatsApp accepted.
 type sent struct {
 	To   types.JID
+	ID   types.MessageID // as Sigap asked; "" leaves it to whatsmeow
 	Text string
 	At   time.Time
 }
@@ -56,15 +58,79 @@ type fakeWA struct {
 	clock *fakeClock
 
 	mu        sync.Mutex
+	changed   chan struct{} // closed and replaced on every call
 	offline   bool
 	sent      []sent
+	attempts  []sent // every SendMessage call, failed ones too
 	presence  []types.ChatPresence
+	presences []types.Presence
 	read      []types.MessageID
 	fail      map[int]error // SendMessage call number (from 1) that fails
 	calls     int
 	photo     []byte
 	photoErr  error
 	downloads int
+	connects  []time.Time // when ConnectContext was called
+	connErrs  []error     // what the next ConnectContext calls return
+	resets    []time.Time // when ResetConnection was called
+}
+
+func newFakeWA(clock *fakeClock) *fakeWA {
+	return &fakeWA{clock: clock, changed: make(chan struct{})}
+}
+
+// notify wakes waitFor; the caller holds f.mu.
+func (f *fakeWA) notify() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// waitFor waits until cond, called with f.mu held, holds: the adapter
+// calls the fake from goroutines of its own.
+func (f *fakeWA) waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for {
+		f.mu.Lock()
+		ok, changed := cond(), f.changed
+		f.mu.Unlock()
+		if ok {
+			return
+		}
+		select {
+		case <-changed:
+		case <-timeout:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+func (f *fakeWA) ConnectContext(context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.connects = append(f.connects, f.clock.Now())
+	f.notify()
+	if len(f.connErrs) > 0 {
+		err := f.connErrs[0]
+		f.connErrs = f.connErrs[1:]
+		return err
+	}
+	return nil
+}
+
+func (f *fakeWA) ResetConnection() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.resets = append(f.resets, f.clock.Now())
+	f.notify()
+}
+
+func (f *fakeWA) SendPresence(_ context.Context, state types.Presence) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.presences = append(f.presences, state)
+	f.notify()
+	return nil
 }
 
 func (f *fakeWA) IsConnected() bool {
@@ -73,18 +139,28 @@ func (f *fakeWA) IsConnected() bool {
 	return !f.offline
 }
 
-func (f *fakeWA) SendMessage(_ context.Context, to types.JID, m *waE2E.Message, _ ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
+// SendMessage records the message; a failing call still records it in
+// attempts, as a send that timed out may have reached WhatsApp.
+func (f *fakeWA) SendMessage(_ context.Context, to types.JID, m *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
+	if len(extra) > 1 {
+		return whatsmeow.SendResponse{}, errors.New("fake: whatsmeow takes one SendRequestExtra")
+	}
+	s := sent{To: to, Text: m.GetConversation(), At: f.clock.Now()}
+	if len(extra) == 1 {
+		s.ID = extra[0].ID
+	}
+	f.attempts = append(f.attempts, s)
 	if err := f.fail[f.calls]; err != nil {
 		return whatsmeow.SendResponse{}, err
 	}
 	if m.GetExtendedTextMessage() != nil {
 		return whatsmeow.SendResponse{}, errors.New("fake: got an extended text message, which may carry a link preview")
 	}
-	f.sent = append(f.sent, sent{To: to, Text: m.GetConversation(), At: f.clock.Now()})
-	return whatsmeow.SendResponse{ID: "SENT", Timestamp: f.clock.Now()}, nil
+	f.sent = append(f.sent, s)
+	return whatsmeow.SendResponse{ID: s.ID, Timestamp: f.clock.Now()}, nil
 }
 
 func (f *fakeWA) SendChatPresence(_ context.Context, _ types.JID, state types.ChatPresence, _ types.ChatPresenceMedia) error {
@@ -164,9 +240,82 @@ func newTestAdapter(t *testing.T, cfg Config) (*Adapter, *fakeWA, *fakeClock) {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Stop)
-	wa := &fakeWA{clock: clock}
+	wa := newFakeWA(clock)
 	a.mu.Lock()
 	a.wa, a.lids = wa, nil
 	a.mu.Unlock()
 	return a, wa, clock
+}
+
+// gatedSleep is a Sleep that waits until the test lets it end, so a test
+// sees each wait the adapter schedules and decides when it is over.
+type gatedSleep struct {
+	clock *fakeClock
+	waits chan *pendingSleep
+}
+
+type pendingSleep struct {
+	d       time.Duration
+	release chan struct{}
+	done    chan error // what Sleep returned
+}
+
+func newGatedSleep(clock *fakeClock) *gatedSleep {
+	return &gatedSleep{clock: clock, waits: make(chan *pendingSleep, 16)}
+}
+
+func (g *gatedSleep) Sleep(ctx context.Context, d time.Duration) error {
+	p := &pendingSleep{d: d, release: make(chan struct{}), done: make(chan error, 1)}
+	g.waits <- p
+	select {
+	case <-p.release:
+		g.clock.Advance(d)
+		p.done <- nil
+		return nil
+	case <-ctx.Done():
+		p.done <- ctx.Err()
+		return ctx.Err()
+	}
+}
+
+// next returns the next wait the adapter began.
+func (g *gatedSleep) next(t *testing.T) *pendingSleep {
+	t.Helper()
+	select {
+	case p := <-g.waits:
+		return p
+	case <-time.After(5 * time.Second):
+		t.Fatal("timed out waiting for the adapter to wait")
+		return nil
+	}
+}
+
+// end lets the wait end, as its time passed, and reports whether it
+// was still waited for rather than cancelled.
+func (p *pendingSleep) end() bool {
+	select {
+	case p.release <- struct{}{}:
+	case <-p.done:
+		return false
+	}
+	return <-p.done == nil
+}
+
+// linkTestAdapter gives a's session a linked device, as 'sigap whatsapp
+// link' leaves it, with wa still standing in for WhatsApp.
+func linkTestAdapter(t *testing.T, a *Adapter, wa *fakeWA) {
+	t.Helper()
+	device := a.container.NewDevice()
+	id := types.NewADJID("6287700000001", 0, 12)
+	device.ID = &id
+	device.Account = &waAdv.ADVSignedDeviceIdentity{
+		Details: []byte{1}, AccountSignature: make([]byte, 64), AccountSignatureKey: make([]byte, 32), DeviceSignature: make([]byte, 64),
+	}
+	if err := a.container.PutDevice(context.Background(), device); err != nil {
+		t.Fatal(err)
+	}
+	a.setClient(device)
+	a.mu.Lock()
+	a.wa, a.lids = wa, nil
+	a.mu.Unlock()
 }

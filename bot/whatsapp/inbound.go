@@ -17,28 +17,24 @@ import (
 const mediaRefPrefix = "wa-media:"
 
 // ToInbound turns a whatsmeow message event into a citizen's message. It
-// reports false for what Sigap does not handle: the account's own messages,
-// groups and broadcast lists, status updates, newsletters, and kinds a
-// citizen cannot usefully send to a help desk (reactions, polls, calls).
+// reports false for what Sigap does not handle: groups and broadcast lists,
+// status updates, newsletters, the account's chat with itself, Sigap's own
+// sends, and kinds a citizen cannot usefully send to a help desk (reactions,
+// polls, calls).
+//
+// A message someone sent by hand from the regency's number (typed on its
+// phone, or on another linked device) into a citizen's chat is handed on
+// with FromOwnAccount set and From the citizen's address. Sigap's own sends
+// are told apart by their message ids (see partMessageID).
 //
 // A photo's MediaRef is a wa-media: reference here; the adapter replaces it
 // with the path of the downloaded file.
 func ToInbound(evt *events.Message) (sigap.Inbound, bool) {
+	in, ok := envelope(evt.Info)
+	if !ok {
+		return sigap.Inbound{}, false
+	}
 	info := evt.Info
-	if info.IsFromMe || info.IsGroup || !isPersonalChat(info.Chat) {
-		return sigap.Inbound{}, false
-	}
-	from, phone := senderAddress(info.MessageSource)
-	if from.ID == "" {
-		return sigap.Inbound{}, false
-	}
-	in := sigap.Inbound{
-		From:       from,
-		Phone:      phone,
-		Name:       info.PushName,
-		PlatformID: info.ID,
-		At:         info.Timestamp,
-	}
 	m := evt.Message
 	switch {
 	case m.GetConversation() != "":
@@ -93,6 +89,69 @@ func ToInbound(evt *events.Message) (sigap.Inbound, bool) {
 	return in, true
 }
 
+// unreadableRefPrefix marks the MediaRef of a placeholder for a message
+// this device could not decrypt; the message itself is on the phone.
+const unreadableRefPrefix = "wa-unreadable:"
+
+// unreadable turns a message this device could not decrypt into a
+// placeholder, so staff see on the ticket that the citizen wrote and look
+// at the regency's phone. It is a document without a file, the kind whose
+// missing content Sigap already tells the citizen to put in writing.
+//
+// Its PlatformID is the message id with ":unreadable" appended: whatsmeow
+// asks the phone to send the message again, and when that succeeds the
+// message arrives under its own id and must not be taken for a redelivery
+// of the placeholder.
+func unreadable(evt *events.UndecryptableMessage) (sigap.Inbound, bool) {
+	in, ok := envelope(evt.Info)
+	if !ok {
+		return sigap.Inbound{}, false
+	}
+	in.PlatformID = evt.Info.ID + ":unreadable"
+	in.Kind = sigap.KindDocument
+	in.MediaRef = unreadableRefPrefix + evt.Info.ID
+	if evt.UnavailableType == events.UnavailableTypeViewOnce {
+		// WhatsApp shows view-once media only on the phone.
+		in.MediaRef += "/view-once"
+	}
+	return in, true
+}
+
+// envelope fills in what a message's envelope tells: whose chat, which
+// message, when, and whether the regency's own account sent it. It reports
+// false for chats that are not a citizen's and for Sigap's own sends.
+func envelope(info types.MessageInfo) (sigap.Inbound, bool) {
+	if info.IsGroup || !isPersonalChat(info.Chat) {
+		return sigap.Inbound{}, false
+	}
+	in := sigap.Inbound{PlatformID: info.ID, At: info.Timestamp}
+	if info.IsFromMe {
+		if isSigapMessageID(info.ID) || isOwnChat(info.MessageSource) {
+			return sigap.Inbound{}, false
+		}
+		in.From, in.Phone = address(info.Chat, info.RecipientAlt)
+		in.FromOwnAccount = true
+	} else {
+		in.From, in.Phone = address(info.Sender, info.SenderAlt)
+		in.Name = info.PushName
+	}
+	if in.From.ID == "" {
+		return sigap.Inbound{}, false
+	}
+	return in, true
+}
+
+// isOwnChat reports whether a message the account sent went to the
+// account's chat with itself ("Message yourself").
+func isOwnChat(src types.MessageSource) bool {
+	for _, self := range []types.JID{src.Sender, src.SenderAlt} {
+		if self.User != "" && self.User == src.Chat.User {
+			return true
+		}
+	}
+	return false
+}
+
 // textOf returns the text of an edited message: its body or its caption.
 func textOf(m *waE2E.Message) string {
 	switch {
@@ -116,25 +175,25 @@ func isPersonalChat(chat types.JID) bool {
 	return chat.Server == types.DefaultUserServer || chat.Server == types.HiddenUserServer
 }
 
-// senderAddress returns the citizen's address and phone digits. WhatsApp
-// increasingly hides phone numbers behind LIDs (anonymous ids); the phone
-// number JID is used whenever the message carries it, as sender or as
-// alternate sender. A sender known only by LID gets the address
-// "<lid>@lid" and no phone: the suffix keeps replies from ever going to a
-// phone number that happens to share the LID's digits.
-func senderAddress(src types.MessageSource) (sigap.Address, string) {
-	for _, jid := range []types.JID{src.Sender, src.SenderAlt} {
-		if jid.Server == types.DefaultUserServer && jid.User != "" {
-			return sigap.Address{Channel: sigap.WhatsApp, ID: jid.User}, jid.User
+// address returns the citizen's address and phone digits from the JID of
+// their side of the chat and its alternate. WhatsApp increasingly hides
+// phone numbers behind LIDs (anonymous ids); the phone number JID is used
+// whenever the message carries it. A citizen known only by LID gets the
+// address "<lid>@lid" and no phone: the suffix keeps replies from ever going
+// to a phone number that happens to share the LID's digits.
+func address(jid, alt types.JID) (sigap.Address, string) {
+	for _, j := range []types.JID{jid, alt} {
+		if j.Server == types.DefaultUserServer && j.User != "" {
+			return sigap.Address{Channel: sigap.WhatsApp, ID: j.User}, j.User
 		}
 	}
-	if src.Sender.Server == types.HiddenUserServer && src.Sender.User != "" {
-		return sigap.Address{Channel: sigap.WhatsApp, ID: src.Sender.User + "@" + types.HiddenUserServer}, ""
+	if jid.Server == types.HiddenUserServer && jid.User != "" {
+		return sigap.Address{Channel: sigap.WhatsApp, ID: jid.User + "@" + types.HiddenUserServer}, ""
 	}
 	return sigap.Address{}, ""
 }
 
-// recipientJID is the inverse of senderAddress: the chat to send to.
+// recipientJID is the inverse of address: the chat to send to.
 func recipientJID(a sigap.Address) (types.JID, error) {
 	if a.Channel != sigap.WhatsApp {
 		return types.JID{}, sigap.Errorf(sigap.EINVALID, "whatsapp: address %s is not on WhatsApp", a)

@@ -16,6 +16,9 @@ import (
 var (
 	citizenPN  = types.NewJID("6281234567890", types.DefaultUserServer)
 	citizenLID = types.NewJID("123456789012345", types.HiddenUserServer)
+	// The regency's own number, and its phone as the sending device.
+	regencyPN     = types.NewJID("6287700000001", types.DefaultUserServer)
+	regencyDevice = types.NewADJID("6287700000001", 0, 0)
 	sentAt     = time.Date(2024, 4, 3, 9, 15, 0, 0, time.FixedZone("WIB", 7*3600))
 )
 
@@ -197,7 +200,13 @@ func TestToInboundIgnores(t *testing.T) {
 		edit func(*events.Message)
 		msg  *waE2E.Message
 	}{
-		{"own message", func(e *events.Message) { e.Info.IsFromMe = true }, text},
+		{"Sigap's own send", func(e *events.Message) {
+			e.Info.IsFromMe, e.Info.Sender, e.Info.Chat = true, regencyPN, citizenPN
+			e.Info.ID = partMessageID(sigap.Outbound{ID: 12, Created: sentAt}, 0)
+		}, text},
+		{"the account's chat with itself", func(e *events.Message) {
+			e.Info.IsFromMe, e.Info.Sender, e.Info.Chat = true, regencyDevice, regencyPN
+		}, text},
 		{"group", func(e *events.Message) {
 			e.Info.Chat, e.Info.IsGroup = types.NewJID("120363000000000000", types.GroupServer), true
 		}, text},
@@ -253,7 +262,7 @@ func TestRecipientJID(t *testing.T) {
 		{Chat: citizenLID, Sender: citizenLID, SenderAlt: citizenPN},
 		{Chat: citizenLID, Sender: citizenLID},
 	} {
-		addr, _ := senderAddress(src)
+		addr, _ := address(src.Sender, src.SenderAlt)
 		jid, err := recipientJID(addr)
 		if err != nil {
 			t.Errorf("recipientJID(%s): %v", addr, err)
@@ -271,5 +280,84 @@ func BenchmarkToInbound(b *testing.B) {
 		if _, ok := ToInbound(evt); !ok {
 			b.Fatal("ignored")
 		}
+	}
+}
+
+// A message typed on the regency's phone in a citizen's chat arrives as
+// the account's own message; it is handed on as such, addressed to the
+// citizen, and told apart from Sigap's own sends by its id.
+func TestToInboundFromOwnAccount(t *testing.T) {
+	fromPhone := func(id string, chat, recipientAlt types.JID, m *waE2E.Message) *events.Message {
+		evt := &events.Message{
+			Info: types.MessageInfo{
+				MessageSource: types.MessageSource{Chat: chat, Sender: regencyDevice, IsFromMe: true, RecipientAlt: recipientAlt},
+				ID:            id,
+				PushName:      "Pemkab Kebumen",
+				Timestamp:     sentAt,
+			},
+			// The phone's own sends reach linked devices wrapped like this.
+			RawMessage: &waE2E.Message{DeviceSentMessage: &waE2E.DeviceSentMessage{
+				DestinationJID: proto.String(chat.String()), Message: m,
+			}},
+		}
+		return evt.UnwrapRaw()
+	}
+	reply := &waE2E.Message{Conversation: proto.String("Baik Bapak, besok petugas kami datang.")}
+	staff := func(id, from, phone string) sigap.Inbound {
+		return sigap.Inbound{
+			From: sigap.Address{Channel: sigap.WhatsApp, ID: from}, Phone: phone, PlatformID: id,
+			Kind: sigap.KindText, Text: "Baik Bapak, besok petugas kami datang.", At: sentAt, FromOwnAccount: true,
+		}
+	}
+	tests := []struct {
+		name string
+		evt  *events.Message
+		want sigap.Inbound
+	}{
+		{"typed on the phone", fromPhone("3A1F5C0E9B2D4A6C8E01", citizenPN, types.EmptyJID, reply),
+			staff("3A1F5C0E9B2D4A6C8E01", "6281234567890", "6281234567890")},
+		{"chat by LID with the phone number as alternate", fromPhone("3A1F5C0E9B2D4A6C8E02", citizenLID, citizenPN, reply),
+			staff("3A1F5C0E9B2D4A6C8E02", "6281234567890", "6281234567890")},
+		{"chat by LID only", fromPhone("3A1F5C0E9B2D4A6C8E03", citizenLID, types.EmptyJID, reply),
+			staff("3A1F5C0E9B2D4A6C8E03", "123456789012345@lid", "")},
+		// WhatsApp Web on an office computer uses ids of the shape Sigap's have.
+		{"typed on WhatsApp Web", fromPhone("3EB0C431C26A1916E07E", citizenPN, types.EmptyJID, reply),
+			staff("3EB0C431C26A1916E07E", "6281234567890", "6281234567890")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := ToInbound(tt.evt)
+			if !ok || got != tt.want {
+				t.Errorf("ToInbound = %+v, %v\nwant %+v", got, ok, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnreadablePlaceholder(t *testing.T) {
+	info := directMessage("3EB0AB12", &waE2E.Message{}).Info
+	tests := []struct {
+		name    string
+		evt     *events.UndecryptableMessage
+		wantRef string
+	}{
+		{"could not decrypt", &events.UndecryptableMessage{Info: info}, "wa-unreadable:3EB0AB12"},
+		{"view once", &events.UndecryptableMessage{Info: info, IsUnavailable: true, UnavailableType: events.UnavailableTypeViewOnce},
+			"wa-unreadable:3EB0AB12/view-once"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := unreadable(tt.evt)
+			want := citizen(sigap.KindDocument, "3EB0AB12:unreadable")
+			want.MediaRef = tt.wantRef
+			if !ok || got != want {
+				t.Errorf("unreadable = %+v, %v\nwant %+v", got, ok, want)
+			}
+		})
+	}
+	group := &events.UndecryptableMessage{Info: info}
+	group.Info.Chat, group.Info.IsGroup = types.NewJID("120363000000000000", types.GroupServer), true
+	if in, ok := unreadable(group); ok {
+		t.Errorf("a group message gave a placeholder: %+v", in)
 	}
 }

@@ -46,6 +46,22 @@ func (a *Adapter) Link(ctx context.Context, phone string, show func(code string)
 	if err := a.connect(ctx, cli); err != nil {
 		return err
 	}
+	return a.followLink(ctx, cli, qr, phone, show)
+}
+
+// errOutdated is what linking and unlinking say when WhatsApp refuses
+// Sigap's client version (405 client outdated).
+var errOutdated = errors.New("Sigap is too old for WhatsApp, update it")
+
+// pairer is what linking needs of a connected *whatsmeow.Client.
+type pairer interface {
+	PairPhone(ctx context.Context, phone string, showPushNotification bool, clientType whatsmeow.PairClientType, clientDisplayName string) (string, error)
+	Disconnect()
+}
+
+// followLink shows the codes of the linking session qr reports until the
+// phone confirmed or the session ended.
+func (a *Adapter) followLink(ctx context.Context, cli pairer, qr <-chan whatsmeow.QRChannelItem, phone string, show func(code string)) error {
 	paired := false
 	for {
 		var item whatsmeow.QRChannelItem
@@ -87,6 +103,9 @@ func (a *Adapter) Link(ctx context.Context, phone string, show func(code string)
 			return errors.New("whatsapp: link: the phone did not confirm before the codes expired; run link again")
 		case whatsmeow.QRChannelScannedWithoutMultidevice.Event:
 			continue
+		case whatsmeow.QRChannelClientOutdated.Event:
+			cli.Disconnect()
+			return fmt.Errorf("whatsapp: link: %w", errOutdated)
 		case whatsmeow.QRChannelEventError:
 			cli.Disconnect()
 			return fmt.Errorf("whatsapp: link: %w", item.Error)
@@ -232,10 +251,12 @@ func (a *Adapter) Unlink(ctx context.Context) error {
 		}
 		wait, cancel := context.WithTimeout(ctx, a.cfg.ConnectTimeout)
 		defer cancel()
-		st, err := a.waitState(wait, StateConnected, StateLoggedOut, StateBanned, StateDisconnected)
+		st, err := a.waitState(wait, StateConnected, StateLoggedOut, StateBanned, StateReplaced, StateOutdated, StateDisconnected)
 		switch {
 		case err != nil:
 			return fmt.Errorf("whatsapp: unlink: WhatsApp did not accept the session within %s", a.cfg.ConnectTimeout)
+		case st.State == StateOutdated:
+			return fmt.Errorf("whatsapp: unlink: %w", errOutdated)
 		case st.State == StateLoggedOut:
 			// The phone removed the device already; whatsmeow deleted it.
 			a.setState(StateNotLinked, "")

@@ -14,9 +14,13 @@ import (
 	sigap "github.com/pemkab-kebumen/sigap"
 )
 
-// waClient is what Sigap needs of *whatsmeow.Client to talk to citizens.
+// waClient is what Sigap needs of *whatsmeow.Client to talk to citizens
+// and to keep the connection up.
 type waClient interface {
+	ConnectContext(ctx context.Context) error
+	ResetConnection()
 	IsConnected() bool
+	SendPresence(ctx context.Context, state types.Presence) error
 	SendMessage(ctx context.Context, to types.JID, message *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
 	SendChatPresence(ctx context.Context, jid types.JID, state types.ChatPresence, media types.ChatPresenceMedia) error
 	MarkRead(ctx context.Context, ids []types.MessageID, timestamp time.Time, chat, sender types.JID, receiptTypeExtra ...types.ReceiptType) error
@@ -34,8 +38,12 @@ const maxPacingWait = 10 * time.Second
 
 // Send delivers one reply: split into parts of at most 4,096 characters,
 // each paced, with "typing…" shown while it goes out. Replies are sent as
-// plain text messages, which carry no link preview. It implements
-// sigap.Sender.
+// plain text messages, which carry no link preview; quick replies
+// (msg.Replies) are left out, as linked devices cannot send buttons, and
+// the text asks for a typed answer anyway. Each part has a message id
+// derived from the outbox message (partMessageID), so when a part is sent
+// again after a timeout or a restart, WhatsApp keeps one copy. It
+// implements sigap.Sender.
 func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	to, err := recipientJID(msg.To)
 	if err != nil {
@@ -76,7 +84,8 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 			a.parts.Record(msg.ID, done+i)
 			return fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, err)
 		}
-		if _, err := wa.SendMessage(ctx, to, &waE2E.Message{Conversation: proto.String(part)}); err != nil {
+		extra := whatsmeow.SendRequestExtra{ID: partMessageID(msg, done+i)}
+		if _, err := wa.SendMessage(ctx, to, &waE2E.Message{Conversation: proto.String(part)}, extra); err != nil {
 			a.parts.Record(msg.ID, done+i)
 			return fmt.Errorf("whatsapp: outbound %d part %d of %d: %w", msg.ID, done+i+1, done+len(parts), err)
 		}
