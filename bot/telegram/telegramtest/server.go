@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,6 +32,7 @@ type Sent struct {
 	Text                  string
 	ParseMode             string
 	DisableWebPagePreview bool
+	ReplyMarkup           string // the reply_markup JSON, "" for none
 }
 
 // Failure is an error answer for the next call of a method. Code is the
@@ -52,7 +54,7 @@ type Server struct {
 
 	mu            sync.Mutex
 	changed       chan struct{} // closed and replaced on every change
-	pending       []tgbotapi.Update
+	pending       []queued
 	nextUpdateID  int
 	nextMessageID int
 	confirmed     int // every update below it was confirmed
@@ -61,6 +63,7 @@ type Server struct {
 	failures      map[string][]Failure
 	webhookURL    string
 	webhookSecret string
+	webhookForm   url.Values        // the parameters of the last setWebhook
 	files         map[string][]byte // file id → content, for getFile
 }
 
@@ -87,16 +90,51 @@ func (s *Server) Close() {
 // Endpoint is the API endpoint pattern for SIGAP_TELEGRAM_API.
 func (s *Server) Endpoint() string { return s.srv.URL + "/bot%s/%s" }
 
+// queued is an update waiting to be confirmed, as getUpdates sends it.
+type queued struct {
+	id  int
+	raw json.RawMessage
+}
+
 // AddUpdate queues u for getUpdates, giving it the next update id, and
 // returns it as queued.
 func (s *Server) AddUpdate(u tgbotapi.Update) tgbotapi.Update {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u.UpdateID = s.nextUpdateID
-	s.nextUpdateID++
-	s.pending = append(s.pending, u)
-	s.notify()
+	raw, err := json.Marshal(u)
+	if err != nil {
+		panic(fmt.Sprintf("telegramtest: update %d: %v", u.UpdateID, err))
+	}
+	s.queue(raw)
 	return u
+}
+
+// AddRawUpdate queues the update whose fields (all but update_id) are the
+// JSON object fields, as a newer Bot API than the library's may send it,
+// and returns its update id.
+func (s *Server) AddRawUpdate(fields string) int {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(fields), &obj); err != nil {
+		panic(fmt.Sprintf("telegramtest: AddRawUpdate: %v", err))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	obj["update_id"] = json.RawMessage(strconv.Itoa(s.nextUpdateID))
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		panic(fmt.Sprintf("telegramtest: AddRawUpdate: %v", err))
+	}
+	return s.queue(raw)
+}
+
+// queue appends an update with the next id; the caller holds s.mu.
+func (s *Server) queue(raw json.RawMessage) int {
+	id := s.nextUpdateID
+	s.nextUpdateID++
+	s.pending = append(s.pending, queued{id: id, raw: raw})
+	s.notify()
+	return id
 }
 
 // NewMessage returns a private-chat message from chatID with the next
@@ -162,6 +200,14 @@ func (s *Server) Webhook() (url, secret string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.webhookURL, s.webhookSecret
+}
+
+// WebhookParam returns a parameter of the last setWebhook call, such as
+// "max_connections".
+func (s *Server) WebhookParam(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.webhookForm.Get(name)
 }
 
 // WaitSent waits until at least n messages were sent and returns them all.
@@ -244,7 +290,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.sendMessage(w, r)
 	case "setWebhook":
 		s.mu.Lock()
-		s.webhookURL, s.webhookSecret = r.Form.Get("url"), r.Form.Get("secret_token")
+		s.webhookURL, s.webhookSecret, s.webhookForm = r.Form.Get("url"), r.Form.Get("secret_token"), r.Form
 		s.mu.Unlock()
 		writeResult(w, true)
 	case "getFile":
@@ -297,7 +343,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 		s.confirmed = offset
 		kept := s.pending[:0]
 		for _, u := range s.pending {
-			if u.UpdateID >= offset {
+			if u.id >= offset {
 				kept = append(kept, u)
 			}
 		}
@@ -308,16 +354,16 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 
 	for {
 		s.mu.Lock()
-		var out []tgbotapi.Update
+		out := []json.RawMessage{}
 		for _, u := range s.pending {
-			if u.UpdateID >= offset && len(out) < limit {
-				out = append(out, u)
+			if u.id >= offset && len(out) < limit {
+				out = append(out, u.raw)
 			}
 		}
 		changed := s.changed
 		s.mu.Unlock()
 		if len(out) > 0 || timeout <= 0 {
-			writeResult(w, append([]tgbotapi.Update{}, out...))
+			writeResult(w, out)
 			return
 		}
 		select {
@@ -353,6 +399,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 		Text:                  text,
 		ParseMode:             r.Form.Get("parse_mode"),
 		DisableWebPagePreview: r.Form.Get("disable_web_page_preview") == "true",
+		ReplyMarkup:           r.Form.Get("reply_markup"),
 	})
 	id := s.nextMessageID
 	s.nextMessageID++
