@@ -1,6 +1,8 @@
 package telegram
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -10,33 +12,37 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 )
 
-// ToInbound converts an update into the message a citizen sent. It reports
-// false for updates that carry nothing from a citizen: channel posts,
-// messages from bots, service messages (members joining, pinned messages),
-// kinds Sigap does not handle (polls, dice, games), updates without a
-// message, and messages in groups unless allowGroups.
+// ToInbound converts one update, as getUpdates or a webhook gives it in
+// JSON, into the message a citizen sent. It reports false for updates that
+// carry nothing from a citizen: channel posts, messages from bots, service
+// messages (members joining, pinned messages), edits that only move a live
+// location, updates without a message, and messages in groups unless
+// allowGroups. Content Sigap does not handle (polls, dice, games) or that
+// the Bot API added after the library's v5.5.1 (stories, checklists, …)
+// becomes a placeholder: a document without a file whose MediaRef,
+// "tg-unsupported:<field>", names what the citizen sent. An update the
+// library cannot decode is an error, since no retry can change that.
 //
 // PlatformID is "<chat id>:<message id>", the same each time Telegram
 // delivers the update again. An edit is a message of its own,
 // "<chat id>:<message id>:<edit date>", whose RefID is the original's.
-func ToInbound(u tgbotapi.Update, allowGroups bool) (sigap.Inbound, bool) {
+func ToInbound(raw []byte, allowGroups bool) (sigap.Inbound, bool, error) {
+	var u tgbotapi.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return sigap.Inbound{}, false, fmt.Errorf("telegram: update %s is not one Bot API v5.5.1 can read: %w", updateLabel(raw), err)
+	}
 	m, edited := u.Message, false
 	if m == nil {
 		m, edited = u.EditedMessage, true
 	}
-	if m == nil || m.Chat == nil || m.From == nil || m.From.IsBot {
-		return sigap.Inbound{}, false
+	if m == nil || m.Chat == nil || m.From == nil || m.From.IsBot || !chatAllowed(m.Chat, allowGroups) {
+		return sigap.Inbound{}, false, nil
 	}
-	switch m.Chat.Type {
-	case "private":
-	case "group", "supergroup":
-		if !allowGroups {
-			return sigap.Inbound{}, false
-		}
-	default:
-		return sigap.Inbound{}, false
+	if edited && m.Location != nil && m.Venue == nil {
+		// Only a live location can be edited, and each new position is an
+		// edit: a flood of nothing new for the ticket.
+		return sigap.Inbound{}, false, nil
 	}
-
 	chat := strconv.FormatInt(m.Chat.ID, 10)
 	id := chat + ":" + strconv.Itoa(m.MessageID)
 	in := sigap.Inbound{
@@ -46,7 +52,11 @@ func ToInbound(u tgbotapi.Update, allowGroups bool) (sigap.Inbound, bool) {
 		At:         time.Unix(int64(m.Date), 0).UTC(),
 	}
 	if !fillContent(&in, m) {
-		return sigap.Inbound{}, false
+		field := unsupportedField(raw, edited)
+		if field == "" || edited {
+			return sigap.Inbound{}, false, nil // a service message, or an edit of the unsupported
+		}
+		in.Kind, in.MediaRef = sigap.KindDocument, unsupportedRefPrefix+field
 	}
 	if edited {
 		in.Kind = sigap.KindEdit
@@ -56,7 +66,17 @@ func ToInbound(u tgbotapi.Update, allowGroups bool) (sigap.Inbound, bool) {
 			in.At = time.Unix(int64(m.EditDate), 0).UTC()
 		}
 	}
-	return in, true
+	return in, true, nil
+}
+
+func chatAllowed(c *tgbotapi.Chat, allowGroups bool) bool {
+	switch c.Type {
+	case "private":
+		return true
+	case "group", "supergroup":
+		return allowGroups
+	}
+	return false
 }
 
 // fillContent sets Kind, Text, MediaRef and the rest from what m holds. It
@@ -101,10 +121,23 @@ func fillContent(in *sigap.Inbound, m *tgbotapi.Message) bool {
 		in.Kind, in.MediaRef = sigap.KindSticker, m.Sticker.FileID
 	case m.Text != "":
 		in.Kind = sigap.KindText
+		if isStart(m.Text) {
+			// A deep link (t.me/<bot>?start=<payload>) adds a payload;
+			// Sigap greets every start the same.
+			in.Text = "/start"
+		}
 	default:
 		return false
 	}
 	return true
+}
+
+// isStart reports whether text is the /start command, also with a payload
+// or addressed to the bot by name (/start@sigap_bot).
+func isStart(text string) bool {
+	cmd, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	cmd, _, _ = strings.Cut(cmd, "@")
+	return strings.EqualFold(cmd, "/start")
 }
 
 // largestPhoto picks the biggest of the sizes Telegram offers, the one

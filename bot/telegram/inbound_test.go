@@ -1,6 +1,8 @@
 package telegram
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -205,8 +207,51 @@ func TestToInbound(t *testing.T) {
 			update: tgbotapi.Update{Message: private(func(m *tgbotapi.Message) { m.PinnedMessage = &tgbotapi.Message{MessageID: 1} })},
 		},
 		{
-			name:   "dice ignored",
+			name:   "dice is a placeholder",
 			update: tgbotapi.Update{Message: private(func(m *tgbotapi.Message) { m.Dice = &tgbotapi.Dice{Emoji: "🎲", Value: 3} })},
+			want:   with(func(in *sigap.Inbound) { in.Kind, in.MediaRef = sigap.KindDocument, "tg-unsupported:dice" }),
+			wantOK: true,
+		},
+		{
+			name: "poll is a placeholder",
+			update: tgbotapi.Update{Message: private(func(m *tgbotapi.Message) {
+				m.Poll = &tgbotapi.Poll{ID: "p1", Question: "Jalan mana yang paling rusak?"}
+			})},
+			want:   with(func(in *sigap.Inbound) { in.Kind, in.MediaRef = sigap.KindDocument, "tg-unsupported:poll" }),
+			wantOK: true,
+		},
+		{
+			name: "an edit that only moves a live location is ignored",
+			update: tgbotapi.Update{EditedMessage: private(func(m *tgbotapi.Message) {
+				m.Location = &tgbotapi.Location{Latitude: -7.6690, Longitude: 109.6530, LivePeriod: 900}
+				m.EditDate = testDate + 30
+			})},
+		},
+		{
+			name: "the live location itself is kept",
+			update: tgbotapi.Update{Message: private(func(m *tgbotapi.Message) {
+				m.Location = &tgbotapi.Location{Latitude: -7.6681, Longitude: 109.6525, LivePeriod: 900}
+			})},
+			want:   with(func(in *sigap.Inbound) { in.Kind, in.Lat, in.Lon = sigap.KindLocation, -7.6681, 109.6525 }),
+			wantOK: true,
+		},
+		{
+			name:   "/start with a deep-link payload is the start command",
+			update: tgbotapi.Update{Message: private(func(m *tgbotapi.Message) { m.Text = "/start poster-dinkes" })},
+			want:   with(func(in *sigap.Inbound) { in.Kind, in.Text = sigap.KindText, "/start" }),
+			wantOK: true,
+		},
+		{
+			name:   "/start addressed to the bot",
+			update: tgbotapi.Update{Message: private(func(m *tgbotapi.Message) { m.Text = "/start@sigap_kebumen_bot" })},
+			want:   with(func(in *sigap.Inbound) { in.Kind, in.Text = sigap.KindText, "/start" }),
+			wantOK: true,
+		},
+		{
+			name:   "a word starting with /start is text",
+			update: tgbotapi.Update{Message: private(func(m *tgbotapi.Message) { m.Text = "/startup desa" })},
+			want:   with(func(in *sigap.Inbound) { in.Kind, in.Text = sigap.KindText, "/startup desa" }),
+			wantOK: true,
 		},
 		{
 			name:   "update without a message ignored",
@@ -215,7 +260,10 @@ func TestToInbound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := ToInbound(tt.update, tt.allowGroups)
+			got, ok, err := ToInbound(marshal(t, tt.update), tt.allowGroups)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if ok != tt.wantOK {
 				t.Fatalf("ok = %v, want %v (got %+v)", ok, tt.wantOK, got)
 			}
@@ -226,11 +274,60 @@ func TestToInbound(t *testing.T) {
 	}
 }
 
+// Content the Bot API added after v5.5.1 becomes a placeholder naming
+// it; service messages newer than the library stay out; an update the
+// library cannot decode is an error naming the update.
+func TestToInboundNewerThanTheLibrary(t *testing.T) {
+	const head = `"message_id":77,"from":{"id":5001,"is_bot":false,"first_name":"Budi"},"chat":{"id":5001,"type":"private"},"date":1712190600`
+	tests := []struct {
+		name    string
+		raw     string
+		wantRef string // "" for ignored
+		wantErr string
+	}{
+		{"story", `{"update_id":9,"message":{` + head + `,"story":{"chat":{"id":7,"type":"private"},"id":3}}}`, "tg-unsupported:story", ""},
+		{"checklist with newer metadata", `{"update_id":9,"message":{` + head + `,"is_from_offline":true,"checklist":{"title":"Syarat KTP","tasks":[]}}}`, "tg-unsupported:checklist", ""},
+		{"paid media", `{"update_id":9,"message":{` + head + `,"paid_media":{"star_count":5,"paid_media":[]}}}`, "tg-unsupported:paid_media", ""},
+		{"newer service message", `{"update_id":9,"message":{` + head + `,"chat_background_set":{"type":{"type":"fill"}}}}`, "", ""},
+		{"newer metadata on a text", `{"update_id":9,"message":{` + head + `,"text":"halo","link_preview_options":{"is_disabled":true}}}`, "", ""},
+		{"field of a type the library does not expect", `{"update_id":9,"message":{` + head + `,"text":"halo","forward_date":"kemarin"}}`, "", "update 9 is not one Bot API v5.5.1 can read"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, ok, err := ToInbound([]byte(tt.raw), false)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.wantRef == "" && ok && in.Kind != sigap.KindText:
+				t.Errorf("got %+v, want it ignored or read as text", in)
+			case tt.wantRef != "" && (!ok || in.Kind != sigap.KindDocument || in.MediaRef != tt.wantRef || in.PlatformID != "5001:77"):
+				t.Errorf("got %+v, %v; want a placeholder %q", in, ok, tt.wantRef)
+			}
+		})
+	}
+}
+
+func marshal(t testing.TB, u tgbotapi.Update) []byte {
+	t.Helper()
+	raw, err := json.Marshal(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
 func BenchmarkToInbound(b *testing.B) {
-	u := tgbotapi.Update{Message: private(func(m *tgbotapi.Message) { m.Text = "bagaimana cara membuat KTP elektronik?" })}
+	raw := marshal(b, tgbotapi.Update{UpdateID: 1, Message: private(func(m *tgbotapi.Message) { m.Text = "bagaimana cara membuat KTP elektronik?" })})
 	for b.Loop() {
-		if _, ok := ToInbound(u, false); !ok {
-			b.Fatal("ignored")
+		if _, ok, err := ToInbound(raw, false); !ok || err != nil {
+			b.Fatal("ignored", err)
 		}
 	}
 }

@@ -237,3 +237,150 @@ func TestPollStopsOnRejectedToken(t *testing.T) {
 		t.Errorf("state = %q, want %q", got, StateUnauthorized)
 	}
 }
+
+// setAsideStore records what the adapter sets aside, failing the first
+// fails calls as a database that is down would.
+type setAsideStore struct {
+	mu    sync.Mutex
+	fails int
+	calls int
+	kept  []SetAsideUpdate
+}
+
+func (s *setAsideStore) SetAside(_ context.Context, u SetAsideUpdate) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	if s.calls <= s.fails {
+		return errors.New("storage: database is locked")
+	}
+	s.kept = append(s.kept, u)
+	return nil
+}
+
+func (s *setAsideStore) Kept() []SetAsideUpdate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]SetAsideUpdate(nil), s.kept...)
+}
+
+// An update the library cannot decode is set aside, raw, and the citizens
+// behind it in the same batch are served; it is never given to the
+// receiver and never asked for again.
+func TestPollSetsAsideUnreadableUpdate(t *testing.T) {
+	ctx := testContext(t)
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	kept := &setAsideStore{}
+	a, _, _ := newAdapter(t, srv, Config{SetAside: kept.SetAside})
+	srv.AddText(5001, "halo")
+	bad := srv.AddRawUpdate(`{"message":{"message_id":9,"date":"kemarin","chat":{"id":5002,"type":"private"},"from":{"id":5002,"first_name":"Sri"},"text":"tolong"}}`)
+	after := srv.AddText(5003, "jalan rusak")
+
+	recv := &recorder{srv: srv}
+	stop := poll(ctx, a, recv)
+	if err := srv.WaitConfirmed(ctx, after.UpdateID); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if got := recv.PlatformIDs(); len(got) != 2 || !strings.HasPrefix(got[0], "5001:") || !strings.HasPrefix(got[1], "5003:") {
+		t.Errorf("received %v, want the messages before and after the unreadable one", got)
+	}
+	k := kept.Kept()
+	if len(k) != 1 || k[0].UpdateID != bad || !strings.Contains(string(k[0].Raw), `"date":"kemarin"`) || !strings.Contains(k[0].Reason, "v5.5.1 can read") {
+		t.Fatalf("set aside %+v, want update %d raw with the reason", k, bad)
+	}
+	if a.SetAsideCount() != 1 {
+		t.Errorf("SetAsideCount = %d, want 1", a.SetAsideCount())
+	}
+}
+
+// A receiver that keeps failing on one update gets it maxUpdateTries
+// times; then it is set aside. While setting it aside fails too, it is
+// kept and tried again: nothing is confirmed unrecorded.
+func TestPollSetsAsideUpdateTheReceiverKeepsFailing(t *testing.T) {
+	ctx := testContext(t)
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	kept := &setAsideStore{fails: 1}
+	a, ft, _ := newAdapter(t, srv, Config{SetAside: kept.SetAside})
+	poison := srv.AddText(5001, "pesan yang selalu gagal")
+	next := srv.AddText(5002, "halo")
+
+	recv := receiverFunc(func(_ context.Context, in sigap.Inbound) error {
+		if in.From.ID == "5001" {
+			return errors.New("bot: handle message: constraint failed")
+		}
+		return nil
+	})
+	stop := poll(ctx, a, recv)
+	if err := srv.WaitConfirmed(ctx, next.UpdateID); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	k := kept.Kept()
+	if len(k) != 1 || k[0].UpdateID != poison.UpdateID || !strings.Contains(k[0].Reason, "failed 6 times: bot: handle message: constraint failed") {
+		t.Fatalf("set aside %+v, want the failing update once, with why", k)
+	}
+	// Four failed tries back off, the fifth fails to set aside and backs
+	// off too, the sixth is set aside.
+	if got, want := ft.Waits()[:5], []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second}; !slices.Equal(got, want) {
+		t.Errorf("waits %v, want %v", got, want)
+	}
+}
+
+// Edits that only move a live location never reach the receiver; content
+// Sigap does not handle arrives as a placeholder.
+func TestPollLiveLocationAndPlaceholders(t *testing.T) {
+	ctx := testContext(t)
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, _, _ := newAdapter(t, srv, Config{})
+	live := srv.NewMessage(5001, "Budi")
+	live.Location = &tgbotapi.Location{Latitude: -7.6681, Longitude: 109.6525, LivePeriod: 3600}
+	srv.AddUpdate(tgbotapi.Update{Message: live})
+	for i := range 3 {
+		moved := *live
+		moved.Location = &tgbotapi.Location{Latitude: -7.6681 - float64(i+1)/1000, Longitude: 109.6525, LivePeriod: 3600}
+		moved.EditDate = moved.Date + 60*(i+1)
+		srv.AddUpdate(tgbotapi.Update{EditedMessage: &moved})
+	}
+	last := srv.AddRawUpdate(`{"message":{"message_id":90,"date":1712190600,"chat":{"id":5001,"type":"private"},"from":{"id":5001,"first_name":"Budi"},"story":{"chat":{"id":5001,"type":"private"},"id":4}}}`)
+
+	recv := &recorder{srv: srv}
+	stop := poll(ctx, a, recv)
+	if err := srv.WaitConfirmed(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	recv.mu.Lock()
+	defer recv.mu.Unlock()
+	if len(recv.calls) != 2 || recv.calls[0].Kind != sigap.KindLocation || recv.calls[1].MediaRef != "tg-unsupported:story" {
+		t.Errorf("received %+v, want the live location once and the story's placeholder", recv.calls)
+	}
+}
+
+// A webhook set while Sigap polls makes getUpdates fail with 409; the
+// poller deletes it again and goes on.
+func TestPollDeletesWebhookOnConflict(t *testing.T) {
+	ctx := testContext(t)
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, _, logs := newAdapter(t, srv, Config{})
+	if err := a.SetWebhook(ctx, "https://elsewhere.example/hook", "other-secret"); err != nil {
+		t.Fatal(err)
+	}
+	u := srv.AddText(5001, "halo")
+	recv := &recorder{srv: srv}
+	stop := poll(ctx, a, recv)
+	if err := srv.WaitConfirmed(ctx, u.UpdateID); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if url, _ := srv.Webhook(); url != "" {
+		t.Errorf("webhook %q still set", url)
+	}
+	if len(recv.PlatformIDs()) != 1 || !strings.Contains(logs.String(), "409") {
+		t.Errorf("received %v; log:\n%s", recv.PlatformIDs(), logs.String())
+	}
+}

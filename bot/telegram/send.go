@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,15 +14,21 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 )
 
+// ErrBlocked is in the error of a send to a citizen who blocked the bot.
+var ErrBlocked = errors.New("the citizen blocked the bot")
+
 // Send delivers msg to the Telegram chat msg.To names, as plain text (so
 // nothing a citizen wrote is read as markup) without link previews. A text
-// over Telegram's limit goes as several messages, in order.
+// over Telegram's limit goes as several messages, in order. msg.Replies
+// become a one-time keyboard under the last part, whose buttons send
+// their text; the next message without replies takes the keyboard away.
 //
 // Errors follow sigap.Sender: *sigap.RetryAfterError when Telegram asks to
-// wait, *sigap.PermanentError when the chat is gone or the bot is blocked,
-// any other error for a failure worth retrying. When a split message fails
-// halfway, a retry of the same outbox message resumes after the parts
-// already sent instead of repeating them.
+// wait, *sigap.PermanentError saying why when the chat cannot get messages
+// (the citizen blocked the bot: ErrBlocked; the account was deleted; the
+// chat does not exist), any other error for a failure worth retrying. When
+// a split message fails halfway, a retry of the same outbox message resumes
+// after the parts already sent instead of repeating them.
 func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if msg.To.Channel != sigap.Telegram {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "telegram: address %s is not a Telegram chat", msg.To)}
@@ -39,13 +46,17 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 			a.parts.Record(msg.ID, i)
 			return err
 		}
-		if err := a.sendPart(ctx, chat, parts[i]); err != nil {
+		var replies []string
+		if i == len(parts)-1 {
+			replies = msg.Replies
+		}
+		if err := a.sendPart(ctx, chat, parts[i], replies); err != nil {
 			var perm *sigap.PermanentError
 			if errors.As(err, &perm) {
 				a.parts.Done(msg.ID) // no retry will come
-			} else {
-				a.parts.Record(msg.ID, i)
+				return &sigap.PermanentError{Err: fmt.Errorf("telegram: message %d to %s not delivered: %w", msg.ID, msg.To, perm.Err)}
 			}
+			a.parts.Record(msg.ID, i)
 			return err
 		}
 	}
@@ -65,12 +76,16 @@ func sendableParts(text string) []string {
 	return parts
 }
 
-func (a *Adapter) sendPart(ctx context.Context, chat int64, text string) error {
+func (a *Adapter) sendPart(ctx context.Context, chat int64, text string, replies []string) error {
 	m := tgbotapi.NewMessage(chat, text)
 	m.DisableWebPagePreview = true
-	_, err := a.api(ctx).Send(m)
+	keyboard := a.markup(&m, replies)
+	// Request, not Send: Send decodes the message sent back, and a field
+	// newer than the library could fail that after the message went out.
+	_, err := a.api(ctx).Request(m)
 	if err == nil {
 		a.setState(StateConnected, nil)
+		a.keyboardShown(chat, keyboard)
 		return nil
 	}
 	err = a.callError("sendMessage", err)
@@ -88,15 +103,66 @@ func (a *Adapter) sendPart(ctx context.Context, chat int64, text string) error {
 		a.pace.holdChat(chat, wait)
 		return &sigap.RetryAfterError{Wait: wait, Err: err}
 	case te.Code == http.StatusBadRequest || te.Code == http.StatusForbidden:
-		// 403: the citizen blocked the bot or deleted their account; 400:
-		// the chat does not exist or Telegram refuses the request as
-		// such. Sending the same message again gets the same answer.
-		return &sigap.PermanentError{Err: err}
+		// Sending the same message again gets the same answer.
+		return &sigap.PermanentError{Err: undeliverable(te, err)}
 	case isTokenRejected(err):
 		a.setState(StateUnauthorized, err)
 		return err // every send fails until the token is fixed; keep the message
 	default:
 		a.setState(StateError, err)
 		return err
+	}
+}
+
+// undeliverable says in plain words why Telegram refuses to deliver to a
+// chat, keeping Telegram's own words after it.
+func undeliverable(te *tgbotapi.Error, err error) error {
+	desc := strings.ToLower(te.Message)
+	switch {
+	case te.Code == http.StatusForbidden && strings.Contains(desc, "blocked"):
+		return fmt.Errorf("%w (%v)", ErrBlocked, err)
+	case te.Code == http.StatusForbidden && strings.Contains(desc, "deactivated"):
+		return fmt.Errorf("the citizen deleted their Telegram account (%w)", err)
+	case strings.Contains(desc, "chat not found"):
+		return fmt.Errorf("the chat does not exist (%w)", err)
+	}
+	return err
+}
+
+// markup puts the quick replies on m as a one-time keyboard, or removes
+// the keyboard an earlier message left, and reports whether m offers one.
+func (a *Adapter) markup(m *tgbotapi.MessageConfig, replies []string) bool {
+	if len(replies) == 0 {
+		a.mu.Lock()
+		shown := a.keyboards[m.ChatID]
+		a.mu.Unlock()
+		if shown {
+			m.ReplyMarkup = tgbotapi.NewRemoveKeyboard(false)
+		}
+		return false
+	}
+	row := make([]tgbotapi.KeyboardButton, len(replies))
+	for i, r := range replies {
+		row[i] = tgbotapi.NewKeyboardButton(r)
+	}
+	kb := tgbotapi.NewOneTimeReplyKeyboard(row)
+	kb.ResizeKeyboard = true
+	m.ReplyMarkup = kb
+	return true
+}
+
+// keyboardShown remembers whether chat's last message offered quick
+// replies, so the next one without takes them away. Forgetting it (a
+// restart) leaves at most a stale keyboard whose buttons send plain text.
+func (a *Adapter) keyboardShown(chat int64, shown bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case shown && a.keyboards == nil:
+		a.keyboards = map[int64]bool{chat: true}
+	case shown:
+		a.keyboards[chat] = true
+	default:
+		delete(a.keyboards, chat)
 	}
 }

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"slices"
@@ -74,9 +75,11 @@ func TestSendErrors(t *testing.T) {
 	}{
 		{"429 with retry_after", telegramtest.Failure{Code: 429, Description: "Too Many Requests: retry after 7", RetryAfter: 7}, 7 * time.Second, false, "retry after"},
 		{"429 without retry_after", telegramtest.Failure{Code: 429, Description: "Too Many Requests"}, time.Second, false, "Too Many"},
-		{"blocked by the user", telegramtest.Failure{Code: 403, Description: "Forbidden: bot was blocked by the user"}, 0, true, "blocked"},
-		{"user deactivated", telegramtest.Failure{Code: 403, Description: "Forbidden: user is deactivated"}, 0, true, "deactivated"},
-		{"chat not found", telegramtest.Failure{Code: 400, Description: "Bad Request: chat not found"}, 0, true, "chat not found"},
+		{"blocked by the user", telegramtest.Failure{Code: 403, Description: "Forbidden: bot was blocked by the user"}, 0, true,
+			"message 3 to tg:5001 not delivered: the citizen blocked the bot (telegram: sendMessage: Forbidden: bot was blocked by the user)"},
+		{"user deactivated", telegramtest.Failure{Code: 403, Description: "Forbidden: user is deactivated"}, 0, true,
+			"not delivered: the citizen deleted their Telegram account (telegram: sendMessage: Forbidden: user is deactivated)"},
+		{"chat not found", telegramtest.Failure{Code: 400, Description: "Bad Request: chat not found"}, 0, true, "not delivered: the chat does not exist"},
 		{"server error", telegramtest.Failure{Code: 500, Description: "Internal Server Error"}, 0, false, "Internal"},
 		{"proxy error page", telegramtest.Failure{Code: 502, Raw: "<html>502 Bad Gateway</html>"}, 0, false, "sendMessage"},
 		{"token revoked", telegramtest.Failure{Code: 401, Description: "Unauthorized"}, 0, false, "Unauthorized"},
@@ -112,10 +115,65 @@ func TestSendErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.wantMention) {
 				t.Errorf("err = %q, want it to mention %q", err, tt.wantMention)
 			}
+			if blocked := errors.Is(err, ErrBlocked); blocked != (tt.name == "blocked by the user") {
+				t.Errorf("errors.Is(err, ErrBlocked) = %v for %v", blocked, err)
+			}
 			if len(srv.Sent()) != 0 {
 				t.Errorf("a message was recorded as sent")
 			}
 		})
+	}
+}
+
+// Quick replies go under the last part as a one-time keyboard whose
+// buttons send "1" or "2"; the next message takes the keyboard away.
+func TestSendQuickReplies(t *testing.T) {
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, _, _ := newAdapter(t, srv, Config{})
+	ctx := context.Background()
+	question := strings.Repeat("Jawaban FAQ. ", 400) + "\n\nApakah jawaban ini membantu? Balas 1 jika ya, 2 jika ingin diteruskan ke petugas."
+	if err := a.Send(ctx, sigap.Outbound{ID: 1, To: citizen, Text: question, Replies: []string{"1", "2"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"Terima kasih.", "Ada lagi yang bisa dibantu?"} {
+		if err := a.Send(ctx, sigap.Outbound{ID: 2, To: citizen, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sent := srv.Sent()
+	if len(sent) != 4 {
+		t.Fatalf("sent %d messages, want the answer in 2 parts and 2 more", len(sent))
+	}
+	type markup struct {
+		Keyboard [][]struct {
+			Text string `json:"text"`
+		} `json:"keyboard"`
+		OneTime bool `json:"one_time_keyboard"`
+		Resize  bool `json:"resize_keyboard"`
+		Remove  bool `json:"remove_keyboard"`
+	}
+	var got []markup
+	for _, s := range sent {
+		var m markup
+		if s.ReplyMarkup != "" {
+			if err := json.Unmarshal([]byte(s.ReplyMarkup), &m); err != nil {
+				t.Fatalf("reply_markup %q: %v", s.ReplyMarkup, err)
+			}
+		}
+		got = append(got, m)
+	}
+	if sent[0].ReplyMarkup != "" {
+		t.Errorf("first part has markup %s, want the buttons on the last part only", sent[0].ReplyMarkup)
+	}
+	if kb := got[1]; len(kb.Keyboard) != 1 || len(kb.Keyboard[0]) != 2 || kb.Keyboard[0][0].Text != "1" || kb.Keyboard[0][1].Text != "2" || !kb.OneTime || !kb.Resize {
+		t.Errorf("last part has markup %s, want a one-time keyboard with 1 and 2", sent[1].ReplyMarkup)
+	}
+	if !got[2].Remove {
+		t.Errorf("next message has markup %q, want the keyboard removed", sent[2].ReplyMarkup)
+	}
+	if sent[3].ReplyMarkup != "" {
+		t.Errorf("message after that has markup %q, want none", sent[3].ReplyMarkup)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -56,6 +57,12 @@ type Config struct {
 	// DataDir is where citizens' photos are saved for staff to see [none:
 	// photos are kept as Telegram file ids only].
 	DataDir string
+
+	// SetAside keeps an update the adapter gives up on (see
+	// SetAsideUpdate), so that the updates behind it go on; when it
+	// returns an error the update is tried again later [none: the update
+	// is written to the log in full].
+	SetAside func(ctx context.Context, u SetAsideUpdate) error
 }
 
 // Adapter is the Telegram channel: a poller or webhook for inbound messages
@@ -70,14 +77,19 @@ type Adapter struct {
 	pollTimeout time.Duration
 	pace        *pacer
 	dataDir     string
+	onSetAside  func(ctx context.Context, u SetAsideUpdate) error
 	// wait pauses for d or until ctx ends; tests replace it so that
 	// backoff and pacing never sleep for real.
 	wait func(ctx context.Context, d time.Duration) error
 
-	mu    sync.Mutex
-	self  *tgbotapi.User // nil until getMe succeeded
-	state sigap.ChannelState
-	parts outpart.Progress // split messages partly sent
+	setAsideCount atomic.Int64
+
+	mu        sync.Mutex
+	self      *tgbotapi.User // nil until getMe succeeded
+	state     sigap.ChannelState
+	parts     outpart.Progress // split messages partly sent
+	tries     map[int]int      // failed receives, by update id
+	keyboards map[int64]bool   // chats whose last message offered quick replies
 }
 
 // New checks cfg and asks Telegram who the bot is. A token Telegram rejects
@@ -129,6 +141,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		pollTimeout: cfg.PollTimeout,
 		pace:        newPacer(cfg.Now, rateInterval(cfg.GlobalRate), rateInterval(cfg.PerChatRate)),
 		dataDir:     cfg.DataDir,
+		onSetAside:  cfg.SetAside,
 		wait:        outpart.Sleep,
 	}
 	a.state = sigap.ChannelState{Channel: sigap.Telegram, State: StateConnecting, Since: a.now()}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -20,10 +21,11 @@ const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 const maxUpdateBytes = 1 << 20
 
 // WebhookHandler serves the POSTs Telegram makes in webhook mode. A request
-// without the right secret gets 401. It answers 200 only once recv
-// committed the update, and 500 when Receive failed, so that Telegram
-// delivers the update again. An empty secret rejects every request, so a
-// missing setting never leaves the endpoint open.
+// without the right secret gets 401. It answers 200 only once the update is
+// done with (committed by recv, ignored, or set aside as Poll does), and
+// 500 when Receive failed, so that Telegram delivers the update again. An
+// empty secret rejects every request, so a missing setting never leaves
+// the endpoint open.
 func (a *Adapter) WebhookHandler(secret string, recv sigap.Receiver) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -37,19 +39,20 @@ func (a *Adapter) WebhookHandler(secret string, recv sigap.Receiver) http.Handle
 			http.Error(w, "wrong secret token", http.StatusUnauthorized)
 			return
 		}
-		var u tgbotapi.Update
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpdateBytes)).Decode(&u); err != nil {
+		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
+		var head struct {
+			UpdateID int `json:"update_id"`
+		}
+		if err == nil {
+			err = json.Unmarshal(raw, &head)
+		}
+		if err != nil {
 			a.log.Warn("telegram: webhook body is not an update", "err", err)
 			http.Error(w, "body is not a Telegram update: "+err.Error(), http.StatusBadRequest)
 			return
 		}
-		in, ok := ToInbound(u, a.allowGroups)
-		if !ok {
-			return // nothing to store; 200 so Telegram does not resend it
-		}
-		a.savePhoto(r.Context(), &in)
-		if err := recv.Receive(r.Context(), in); err != nil {
-			a.log.Error("telegram: webhook receive failed; Telegram will resend", "update", u.UpdateID, "message", in.PlatformID, "err", err)
+		if err := a.handleUpdate(r.Context(), recv, rawUpdate{id: head.UpdateID, raw: raw}); err != nil {
+			a.log.Error("telegram: webhook update not stored; Telegram will resend", "update", head.UpdateID, "err", err)
 			http.Error(w, "not stored, please retry", http.StatusInternalServerError)
 			return
 		}
@@ -67,7 +70,8 @@ func (a *Adapter) SetWebhook(ctx context.Context, webhookURL, secret string) err
 	if !validSecret(secret) {
 		return sigap.Errorf(sigap.EINVALID, "telegram: webhook secret: want 1 to 256 letters, digits, '_' or '-'")
 	}
-	params := tgbotapi.Params{"url": webhookURL, "secret_token": secret}
+	// One connection at a time keeps each chat's updates in order.
+	params := tgbotapi.Params{"url": webhookURL, "secret_token": secret, "max_connections": "1"}
 	if err := params.AddInterface("allowed_updates", allowedUpdates); err != nil {
 		return err
 	}

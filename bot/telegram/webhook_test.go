@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,10 +105,48 @@ func TestSetWebhook(t *testing.T) {
 	if url, secret := srv.Webhook(); url != "https://sigap.kebumenkab.go.id/tg" || secret != "abc-DEF_123" {
 		t.Errorf("server has webhook %q secret %q", url, secret)
 	}
+	// One update at a time keeps each chat in order.
+	if got := srv.WebhookParam("max_connections"); got != "1" {
+		t.Errorf("max_connections = %q, want 1", got)
+	}
 	if err := a.DeleteWebhook(ctx); err != nil {
 		t.Fatalf("DeleteWebhook: %v", err)
 	}
 	if url, _ := srv.Webhook(); url != "" {
 		t.Errorf("webhook %q still set", url)
+	}
+}
+
+// In webhook mode too, an unreadable update and one the receiver keeps
+// failing on are set aside and answered 200, so Telegram moves on.
+func TestWebhookSetsAside(t *testing.T) {
+	const secret = "s3cret-Token_1"
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	kept := &setAsideStore{}
+	a, _, _ := newAdapter(t, srv, Config{SetAside: kept.SetAside})
+	recv := receiverFunc(func(context.Context, sigap.Inbound) error { return errors.New("disk full") })
+	post := func(body string) int {
+		req := httptest.NewRequest("POST", "/telegram/webhook", strings.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		rec := httptest.NewRecorder()
+		a.WebhookHandler(secret, recv).ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := post(`{"update_id":41,"message":{"message_id":1,"date":"kemarin","chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"Sri"}}}`); code != http.StatusOK {
+		t.Errorf("unreadable update answered %d, want 200", code)
+	}
+	failing := `{"update_id":42,"message":{"message_id":2,"date":1712190600,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"Sri"},"text":"halo"}}`
+	var codes []int
+	for range maxUpdateTries {
+		codes = append(codes, post(failing))
+	}
+	want := []int{500, 500, 500, 500, 200}
+	if !slices.Equal(codes, want) {
+		t.Errorf("answers %v to the resent update, want %v", codes, want)
+	}
+	k := kept.Kept()
+	if len(k) != 2 || k[0].UpdateID != 41 || k[1].UpdateID != 42 || a.SetAsideCount() != 2 {
+		t.Errorf("set aside %+v (count %d), want updates 41 and 42", k, a.SetAsideCount())
 	}
 }
