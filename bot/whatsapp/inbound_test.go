@@ -19,7 +19,7 @@ var (
 	// The regency's own number, and its phone as the sending device.
 	regencyPN     = types.NewJID("6287700000001", types.DefaultUserServer)
 	regencyDevice = types.NewADJID("6287700000001", 0, 0)
-	sentAt     = time.Date(2024, 4, 3, 9, 15, 0, 0, time.FixedZone("WIB", 7*3600))
+	sentAt        = time.Date(2024, 4, 3, 9, 15, 0, 0, time.FixedZone("WIB", 7*3600))
 )
 
 // directMessage returns a message the citizen sent to the regency's number,
