@@ -66,6 +66,17 @@ func poll(ctx context.Context, a *Adapter, recv sigap.Receiver) (stop func() err
 	}
 }
 
+// pollUntilConfirmed polls until Telegram saw update updateID confirmed,
+// then stops the poller.
+func pollUntilConfirmed(ctx context.Context, t *testing.T, a *Adapter, recv sigap.Receiver, srv *telegramtest.Server, updateID int) {
+	t.Helper()
+	stop := poll(ctx, a, recv)
+	defer stop()
+	if err := srv.WaitConfirmed(ctx, updateID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func testContext(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
@@ -157,11 +168,7 @@ func TestPollSkipsIgnoredUpdates(t *testing.T) {
 	last := srv.AddText(5001, "halo")
 
 	recv := &recorder{srv: srv}
-	stop := poll(ctx, a, recv)
-	if err := srv.WaitConfirmed(ctx, last.UpdateID); err != nil {
-		t.Fatal(err)
-	}
-	stop()
+	pollUntilConfirmed(ctx, t, a, recv, srv, last.UpdateID)
 	if got := recv.PlatformIDs(); len(got) != 1 || !strings.HasPrefix(got[0], "5001:") {
 		t.Errorf("received %v, want only the private message", got)
 	}
@@ -181,11 +188,7 @@ func TestPollRetriesGetUpdates(t *testing.T) {
 	var states []string
 	ft.onWait = func(int) { states = append(states, a.State().State) }
 	recv := &recorder{srv: srv}
-	stop := poll(ctx, a, recv)
-	if err := srv.WaitConfirmed(ctx, u.UpdateID); err != nil {
-		t.Fatal(err)
-	}
-	stop()
+	pollUntilConfirmed(ctx, t, a, recv, srv, u.UpdateID)
 	if got, want := ft.Waits(), []time.Duration{5 * time.Second, 2 * time.Second}; !slices.Equal(got, want) {
 		t.Errorf("waits %v, want %v", got, want)
 	}
@@ -211,11 +214,7 @@ func TestPollRecoversAfterFailedStart(t *testing.T) {
 	}
 	u := srv.AddText(5001, "halo")
 	recv := &recorder{srv: srv}
-	stop := poll(ctx, a, recv)
-	if err := srv.WaitConfirmed(ctx, u.UpdateID); err != nil {
-		t.Fatal(err)
-	}
-	stop()
+	pollUntilConfirmed(ctx, t, a, recv, srv, u.UpdateID)
 	if len(recv.PlatformIDs()) != 1 {
 		t.Errorf("received %v, want the message", recv.PlatformIDs())
 	}
@@ -278,11 +277,7 @@ func TestPollSetsAsideUnreadableUpdate(t *testing.T) {
 	after := srv.AddText(5003, "jalan rusak")
 
 	recv := &recorder{srv: srv}
-	stop := poll(ctx, a, recv)
-	if err := srv.WaitConfirmed(ctx, after.UpdateID); err != nil {
-		t.Fatal(err)
-	}
-	stop()
+	pollUntilConfirmed(ctx, t, a, recv, srv, after.UpdateID)
 	if got := recv.PlatformIDs(); len(got) != 2 || !strings.HasPrefix(got[0], "5001:") || !strings.HasPrefix(got[1], "5003:") {
 		t.Errorf("received %v, want the messages before and after the unreadable one", got)
 	}
@@ -313,11 +308,7 @@ func TestPollSetsAsideUpdateTheReceiverKeepsFailing(t *testing.T) {
 		}
 		return nil
 	})
-	stop := poll(ctx, a, recv)
-	if err := srv.WaitConfirmed(ctx, next.UpdateID); err != nil {
-		t.Fatal(err)
-	}
-	stop()
+	pollUntilConfirmed(ctx, t, a, recv, srv, next.UpdateID)
 	k := kept.Kept()
 	if len(k) != 1 || k[0].UpdateID != poison.UpdateID || !strings.Contains(k[0].Reason, "failed 6 times: bot: handle message: constraint failed") {
 		t.Fatalf("set aside %+v, want the failing update once, with why", k)
@@ -348,11 +339,7 @@ func TestPollLiveLocationAndPlaceholders(t *testing.T) {
 	last := srv.AddRawUpdate(`{"message":{"message_id":90,"date":1712190600,"chat":{"id":5001,"type":"private"},"from":{"id":5001,"first_name":"Budi"},"story":{"chat":{"id":5001,"type":"private"},"id":4}}}`)
 
 	recv := &recorder{srv: srv}
-	stop := poll(ctx, a, recv)
-	if err := srv.WaitConfirmed(ctx, last); err != nil {
-		t.Fatal(err)
-	}
-	stop()
+	pollUntilConfirmed(ctx, t, a, recv, srv, last)
 	recv.mu.Lock()
 	defer recv.mu.Unlock()
 	if len(recv.calls) != 2 || recv.calls[0].Kind != sigap.KindLocation || recv.calls[1].MediaRef != "tg-unsupported:story" {
@@ -372,11 +359,7 @@ func TestPollDeletesWebhookOnConflict(t *testing.T) {
 	}
 	u := srv.AddText(5001, "halo")
 	recv := &recorder{srv: srv}
-	stop := poll(ctx, a, recv)
-	if err := srv.WaitConfirmed(ctx, u.UpdateID); err != nil {
-		t.Fatal(err)
-	}
-	stop()
+	pollUntilConfirmed(ctx, t, a, recv, srv, u.UpdateID)
 	if url, _ := srv.Webhook(); url != "" {
 		t.Errorf("webhook %q still set", url)
 	}

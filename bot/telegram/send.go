@@ -158,7 +158,8 @@ func (a *Adapter) keyboardShown(chat int64, shown bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	switch {
-	case shown && a.keyboards == nil:
+	case shown && (a.keyboards == nil || len(a.keyboards) >= pruneAt*16):
+		// Chats that never got another message would pile up.
 		a.keyboards = map[int64]bool{chat: true}
 	case shown:
 		a.keyboards[chat] = true
