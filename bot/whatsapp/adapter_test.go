@@ -258,3 +258,28 @@ func TestLinkClientOutdated(t *testing.T) {
 		t.Errorf("showed %v, disconnected %v; want the one code shown, then disconnected", shown, cli.disconnected)
 	}
 }
+
+// A number linked from the admin page of a running serve is kept
+// connected like one linked before the start.
+func TestLinkFromServeIsSupervised(t *testing.T) {
+	for _, serving := range []bool{false, true} {
+		a, _, _ := newTestAdapter(t, Config{})
+		if serving {
+			a.recv = &fakeReceiver{}
+		}
+		qr := make(chan whatsmeow.QRChannelItem, 1)
+		qr <- whatsmeow.QRChannelSuccess
+		go func() {
+			// The first connection after the phone confirmed.
+			if _, err := a.waitState(context.Background(), StateConnecting); err == nil {
+				a.handleEvent(&events.Connected{})
+			}
+		}()
+		if err := a.followLink(context.Background(), &fakePairer{}, qr, "", func(string) {}); err != nil {
+			t.Fatal(err)
+		}
+		if a.supervised != serving {
+			t.Errorf("serving %v: supervised %v", serving, a.supervised)
+		}
+	}
+}

@@ -92,6 +92,11 @@ func (a *Adapter) followLink(ctx context.Context, cli pairer, qr <-chan whatsmeo
 			paired = true
 			show(code)
 		case whatsmeow.QRChannelSuccess.Event:
+			a.mu.Lock()
+			// Linked from the admin page of a running serve: from now on
+			// this is the connection serve keeps up.
+			a.supervised = a.recv != nil
+			a.mu.Unlock()
 			a.setState(StateConnecting, "")
 			wait, cancel := context.WithTimeout(ctx, connectedWait)
 			defer cancel()
