@@ -187,6 +187,8 @@ func TestPollRetriesGetUpdates(t *testing.T) {
 
 	var states []string
 	ft.onWait = func(int) { states = append(states, a.State().State) }
+	var changes []sigap.ChannelState
+	a.OnStateChange(func(st sigap.ChannelState) { changes = append(changes, st) })
 	recv := &recorder{srv: srv}
 	pollUntilConfirmed(ctx, t, a, recv, srv, u.UpdateID)
 	if got, want := ft.Waits(), []time.Duration{5 * time.Second, 2 * time.Second}; !slices.Equal(got, want) {
@@ -197,6 +199,11 @@ func TestPollRetriesGetUpdates(t *testing.T) {
 	}
 	if got := a.State().State; got != StateConnected {
 		t.Errorf("state after recovery = %q, want %q", got, StateConnected)
+	}
+	// Two failures in a row are one change to error, with the time it
+	// began, and one back.
+	if len(changes) != 2 || changes[0].State != StateError || changes[1].State != StateConnected || !changes[1].Since.After(changes[0].Since) {
+		t.Errorf("state changes %+v, want error then connected", changes)
 	}
 }
 

@@ -88,8 +88,9 @@ type Adapter struct {
 	self      *tgbotapi.User // nil until getMe succeeded
 	state     sigap.ChannelState
 	parts     outpart.Progress // split messages partly sent
-	tries     map[int]int      // failed receives, by update id
-	keyboards map[int64]bool   // chats whose last message offered quick replies
+	listeners []func(sigap.ChannelState)
+	tries     map[int]int    // failed receives, by update id
+	keyboards map[int64]bool // chats whose last message offered quick replies
 }
 
 // New checks cfg and asks Telegram who the bot is. A token Telegram rejects
@@ -202,18 +203,34 @@ func (a *Adapter) Username() string {
 	return a.self.UserName
 }
 
-func (a *Adapter) setState(state string, err error) {
+// OnStateChange registers f to be called with the state each time the
+// state (not only its detail) changes. Since is when the state began. f
+// runs on the poller's or a sender's goroutine, so it must return quickly.
+func (a *Adapter) OnStateChange(f func(sigap.ChannelState)) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.listeners = append(a.listeners, f)
+}
+
+func (a *Adapter) setState(state string, err error) {
+	a.mu.Lock()
 	detail := ""
 	if err != nil {
 		detail = err.Error()
 	}
-	if a.state.State != state {
+	changed := a.state.State != state
+	if changed {
 		a.state.Since = a.now()
 	}
 	a.state.State = state
 	a.state.Detail = detail
+	st, listeners := a.state, a.listeners
+	a.mu.Unlock()
+	if changed {
+		for _, f := range listeners {
+			f(st)
+		}
+	}
 }
 
 // identify calls getMe, which both checks the token and tells the bot's
