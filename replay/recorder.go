@@ -49,3 +49,22 @@ func (rr *Recorder) Send(ctx context.Context, m sigap.Outbound) error {
 	}
 	return rr.enc.Encode(Reply{At: rr.now(), To: m.To.String(), Ticket: code, Text: m.Text})
 }
+
+// Channels returns the recorder as the adapter of every channel, so that
+// whatever Sigap sends on any of them is recorded.
+func (rr *Recorder) Channels() []sigap.ChannelAdapter {
+	return []sigap.ChannelAdapter{channel{rr, sigap.Telegram}, channel{rr, sigap.WhatsApp}, channel{rr, sigap.Web}}
+}
+
+// channel is the recorder standing in for one channel.
+type channel struct {
+	*Recorder
+	id sigap.Channel
+}
+
+func (c channel) Channel() sigap.Channel                      { return c.id }
+func (c channel) Start(context.Context, sigap.Receiver) error { return nil }
+func (c channel) Stop()                                       {}
+func (c channel) State() sigap.ChannelState {
+	return sigap.ChannelState{Channel: c.id, State: "recording", Since: c.now()}
+}

@@ -56,6 +56,13 @@ type Config struct {
 	// DataDir is where citizens' photos are saved for staff to see [none:
 	// photos are kept as Telegram file ids only].
 	DataDir string
+
+	// WebhookURL, when set, makes Telegram post updates to this public
+	// HTTPS URL, which must reach Routes' /telegram/webhook, instead of
+	// Start long-polling; WebhookSecret is the token Telegram sends with
+	// each post.
+	WebhookURL    string
+	WebhookSecret string
 }
 
 // Adapter is the Telegram channel: a poller or webhook for inbound messages
@@ -74,11 +81,18 @@ type Adapter struct {
 	// backoff and pacing never sleep for real.
 	wait func(ctx context.Context, d time.Duration) error
 
+	webhookURL, webhookSecret string
+
 	mu    sync.Mutex
 	self  *tgbotapi.User // nil until getMe succeeded
 	state sigap.ChannelState
 	parts outpart.Progress // split messages partly sent
+	// stop ends the poller Start began; polled is closed once it ended.
+	stop   context.CancelFunc
+	polled chan struct{}
 }
+
+var _ sigap.HTTPChannel = (*Adapter)(nil)
 
 // New checks cfg and asks Telegram who the bot is. A token Telegram rejects
 // is an error, since no retry can fix it. Telegram being unreachable is
@@ -130,6 +144,9 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		pace:        newPacer(cfg.Now, rateInterval(cfg.GlobalRate), rateInterval(cfg.PerChatRate)),
 		dataDir:     cfg.DataDir,
 		wait:        outpart.Sleep,
+
+		webhookURL:    cfg.WebhookURL,
+		webhookSecret: cfg.WebhookSecret,
 	}
 	a.state = sigap.ChannelState{Channel: sigap.Telegram, State: StateConnecting, Since: a.now()}
 	// A Bot API that accepts the connection but never answers must not

@@ -2,7 +2,6 @@ package whatsapp
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
@@ -11,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 
 	sigap "github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/storage"
 )
 
 // fakeClock is a clock that moves only when a test or a Sleep moves it.
@@ -137,10 +136,9 @@ func (r *fakeReceiver) Receive(_ context.Context, in sigap.Inbound) error {
 
 // openDB opens a fresh SQLite file the way storage does: foreign keys on,
 // WAL, a busy timeout.
-func openDB(t *testing.T) *sql.DB {
+func openDB(t *testing.T) *storage.DB {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "sigap.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=5000")
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "sigap.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +151,9 @@ func openDB(t *testing.T) *sql.DB {
 func newTestAdapter(t *testing.T, cfg Config) (*Adapter, *fakeWA, *fakeClock) {
 	t.Helper()
 	clock := &fakeClock{t: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)}
-	cfg.DB = openDB(t)
+	db := openDB(t)
+	cfg.Store = db
+	cfg.SessionDB, cfg.SessionDialect = db.SharedSQL()
 	cfg.Now, cfg.Sleep = clock.Now, clock.Sleep
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	if cfg.DataDir == "" {
