@@ -22,6 +22,14 @@ type anonymizeConfig struct {
 	RetainDays  int
 }
 
+// anonymizeFlags binds anonymize's flags to a configuration with its
+// defaults.
+func anonymizeFlags(fs *flagSet) *anonymizeConfig {
+	c := &anonymizeConfig{DB: defaultDB, DataDir: "./data", RetainDays: 365}
+	c.flags(fs)
+	return c
+}
+
 func (c *anonymizeConfig) flags(fs *flagSet) {
 	fs.dbVar(&c.DB)
 	fs.dataVar(&c.DataDir)
@@ -36,9 +44,8 @@ Ticket codes, OPDs and times stay, so reports are unchanged. Run it daily
 (cron or a systemd timer).`
 
 func runAnonymize(ctx context.Context, env *Env, args []string) error {
-	c := anonymizeConfig{DB: defaultDB, DataDir: "./data", RetainDays: 365}
 	fs := newFlagSet(env, "anonymize")
-	c.flags(fs)
+	c := anonymizeFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), anonymizeUsage)
 		fs.PrintDefaults()

@@ -26,6 +26,13 @@ type replayConfig struct {
 	Events      string // the events file, the one argument
 }
 
+// replayFlags binds replay's flags to a configuration with its defaults.
+func replayFlags(fs *flagSet) *replayConfig {
+	c := &replayConfig{}
+	c.flags(fs)
+	return c
+}
+
 func (c *replayConfig) flags(fs *flagSet) {
 	fs.stringVar(&c.DB, "db", "SIGAP_REPLAY_DB", "SQLite database `file` to replay into (required; not SIGAP_DB, which is the service's)")
 	fs.kbVar(&c.KB)
@@ -33,9 +40,8 @@ func (c *replayConfig) flags(fs *flagSet) {
 }
 
 func runReplay(ctx context.Context, env *Env, args []string) error {
-	var c replayConfig
 	fs := newFlagSet(env, "replay")
-	c.flags(fs)
+	c := replayFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: sigap replay --db FILE [--kb FILE] EVENTS.jsonl [--out REPLIES.jsonl]")
 		fs.PrintDefaults()
@@ -53,7 +59,7 @@ func runReplay(ctx context.Context, env *Env, args []string) error {
 	}
 	c.Events = files[0]
 	quiet := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return replayEvents(ctx, c, quiet, env.Stderr)
+	return replayEvents(ctx, *c, quiet, env.Stderr)
 }
 
 // replayEvents runs the events file through the same Main as serve, on a

@@ -20,6 +20,13 @@ type reportConfig struct {
 	Format       string
 }
 
+// reportFlags binds report's flags to a configuration with its defaults.
+func reportFlags(fs *flagSet) *reportConfig {
+	c := &reportConfig{DB: defaultDB, Format: "table"}
+	c.flags(fs)
+	return c
+}
+
 func (c *reportConfig) flags(fs *flagSet) {
 	fs.dbVar(&c.DB)
 	fs.kbVar(&c.KB)
@@ -30,9 +37,8 @@ func (c *reportConfig) flags(fs *flagSet) {
 }
 
 func runReport(ctx context.Context, env *Env, args []string) error {
-	c := reportConfig{DB: defaultDB, Format: "table"}
 	fs := newFlagSet(env, "report")
-	c.flags(fs)
+	c := reportFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: sigap report [--db FILE] [--kb FILE] --from YYYY-MM-DD --to YYYY-MM-DD [--at TIME] [--format json|csv|table]")
 		fs.PrintDefaults()
@@ -57,7 +63,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	r, err := buildReport(ctx, db, c)
+	r, err := buildReport(ctx, db, *c)
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,14 @@ type staffConfig struct {
 	Account staff.NewAccount
 }
 
+// staffFlags binds a staff subcommand's flags (add has more) to a
+// configuration with its defaults.
+func staffFlags(fs *flagSet, add bool) *staffConfig {
+	c := &staffConfig{DB: defaultDB}
+	c.flags(fs, add)
+	return c
+}
+
 func (c *staffConfig) flags(fs *flagSet, add bool) {
 	fs.dbVar(&c.DB)
 	if !add {
@@ -67,20 +75,19 @@ func runStaff(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "sigap staff: unknown subcommand %q\n%s\n", sub, staffUsage)
 		return errUsage
 	}
-	c := staffConfig{DB: defaultDB}
 	fs := newFlagSet(env, "staff "+sub)
-	c.flags(fs, sub == "add")
+	c := staffFlags(fs, sub == "add")
 	pos, err := fs.parse(args[1:])
 	if err != nil {
 		return err
 	}
 	switch sub {
 	case "add":
-		return staffAdd(ctx, env, c, pos)
+		return staffAdd(ctx, env, *c, pos)
 	case "list":
-		return staffList(ctx, env, c, pos)
+		return staffList(ctx, env, *c, pos)
 	}
-	return staffChange(ctx, env, c, sub, pos)
+	return staffChange(ctx, env, *c, sub, pos)
 }
 
 // readPassword reads the first line of stdin, so a password never appears

@@ -26,6 +26,13 @@ type triageConfig struct {
 	Batch, Explain bool
 }
 
+// triageFlags binds triage's flags to a configuration with its defaults.
+func triageFlags(fs *flagSet) *triageConfig {
+	c := &triageConfig{}
+	c.flags(fs)
+	return c
+}
+
 func (c *triageConfig) flags(fs *flagSet) {
 	fs.stringVar(&c.DB, "db", "SIGAP_TRIAGE_DB", "decide with the KB in force for this SQLite database `file` (default: none)")
 	fs.kbVar(&c.KB)
@@ -50,9 +57,8 @@ flags:
 `
 
 func runTriage(ctx context.Context, env *Env, args []string) error {
-	var c triageConfig
 	fs := newFlagSet(env, "triage")
-	c.flags(fs)
+	c := triageFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), triageUsage)
 		fs.PrintDefaults()
@@ -69,7 +75,7 @@ func runTriage(ctx context.Context, env *Env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	router, err := triageRouter(ctx, c)
+	router, err := triageRouter(ctx, *c)
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,14 @@ type whatsappConfig struct {
 	Phone   string // link only
 }
 
+// whatsappFlags binds a whatsapp subcommand's flags (link has more) to a
+// configuration with its defaults.
+func whatsappFlags(fs *flagSet, link bool) *whatsappConfig {
+	c := &whatsappConfig{DB: defaultDB, Timeout: whatsapp.DefaultConnectTimeout}
+	c.flags(fs, link)
+	return c
+}
+
 func (c *whatsappConfig) flags(fs *flagSet, link bool) {
 	fs.dbVar(&c.DB)
 	fs.durationVar(&c.Timeout, "timeout", "SIGAP_WHATSAPP_TIMEOUT", "give up reaching WhatsApp after this long")
@@ -67,9 +75,8 @@ func runWhatsApp(ctx context.Context, env *Env, args []string) error {
 		whatsappUsage(env.Stderr)
 		return errUsage
 	}
-	c := whatsappConfig{DB: defaultDB, Timeout: whatsapp.DefaultConnectTimeout}
 	fs := newFlagSet(env, "whatsapp "+sub)
-	c.flags(fs, sub == "link")
+	c := whatsappFlags(fs, sub == "link")
 	if pos, err := fs.parse(args); err != nil {
 		return err
 	} else if len(pos) > 0 {
