@@ -113,18 +113,9 @@ func (a *Accounts) UnlinkTelegram(ctx context.Context, staffID int64) error {
 
 // editSelf is a change a staff member makes to their own account.
 func (a *Accounts) editSelf(ctx context.Context, staffID int64, action sigap.AuditAction, edit func(*sigap.Staff)) error {
-	err := a.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
-		s, err := tx.StaffByID(ctx, staffID)
-		if err != nil {
-			return err
-		}
-		edit(s)
-		if err := tx.UpdateStaff(ctx, s); err != nil {
-			return err
-		}
-		return a.audit(ctx, tx, sigap.StaffActor(s.Username), action, "")
-	})
-	if err != nil {
+	find := func(tx sigap.Tx) (*sigap.Staff, error) { return tx.StaffByID(ctx, staffID) }
+	self := func(s *sigap.Staff) sigap.Actor { return sigap.StaffActor(s.Username) }
+	if err := a.update(ctx, find, self, action, edit); err != nil {
 		return fmt.Errorf("staff: %s: %w", action, err)
 	}
 	return nil

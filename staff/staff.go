@@ -156,10 +156,21 @@ func (a *Accounts) SetPassword(ctx context.Context, by sigap.Actor, username, pa
 	return a.change(ctx, by, username, sigap.ActionStaffPassword, func(s *sigap.Staff) { s.PasswordHash = hash })
 }
 
-// change applies edit to an account and audits action.
+// change applies edit to an account and audits action as done by by.
 func (a *Accounts) change(ctx context.Context, by sigap.Actor, username string, action sigap.AuditAction, edit func(*sigap.Staff)) error {
-	err := a.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
-		s, err := tx.StaffByUsername(ctx, username)
+	find := func(tx sigap.Tx) (*sigap.Staff, error) { return tx.StaffByUsername(ctx, username) }
+	if err := a.update(ctx, find, func(*sigap.Staff) sigap.Actor { return by }, action, edit); err != nil {
+		return fmt.Errorf("staff: %s %s: %w", action, username, err)
+	}
+	return nil
+}
+
+// update loads the account find finds, applies edit, stores it and audits
+// action, done by whom actor says, in one transaction.
+func (a *Accounts) update(ctx context.Context, find func(sigap.Tx) (*sigap.Staff, error),
+	actor func(*sigap.Staff) sigap.Actor, action sigap.AuditAction, edit func(*sigap.Staff)) error {
+	return a.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
+		s, err := find(tx)
 		if err != nil {
 			return err
 		}
@@ -167,12 +178,8 @@ func (a *Accounts) change(ctx context.Context, by sigap.Actor, username string, 
 		if err := tx.UpdateStaff(ctx, s); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, by, action, s.Username)
+		return a.audit(ctx, tx, actor(s), action, s.Username)
 	})
-	if err != nil {
-		return fmt.Errorf("staff: %s %s: %w", action, username, err)
-	}
-	return nil
 }
 
 func (a *Accounts) audit(ctx context.Context, tx sigap.Tx, by sigap.Actor, action sigap.AuditAction, detail string) error {
