@@ -10,7 +10,6 @@ type AuditAction string
 // The audit log's actions. Every one of them is in AuditActions.
 const (
 	ActionOpen     AuditAction = "open"     // a citizen's question opened a ticket
-	ActionAppend   AuditAction = "append"   // a follow-up joined a ticket
 	ActionResume   AuditAction = "resume"   // the citizen answered a ticket that waited for them
 	ActionReply    AuditAction = "reply"    // staff replied to the citizen
 	ActionNote     AuditAction = "note"     // staff wrote an internal note
@@ -43,7 +42,7 @@ const (
 
 // AuditActions lists every action, for the dashboard's labels and its test.
 var AuditActions = []AuditAction{
-	ActionOpen, ActionAppend, ActionResume, ActionReply, ActionNote, ActionTransfer,
+	ActionOpen, ActionResume, ActionReply, ActionNote, ActionTransfer,
 	ActionClaim, ActionResolve, ActionReopen, ActionRate,
 	ActionSLAWarn, ActionSLABreach,
 	ActionTelegramLink, ActionTelegramLinkCode, ActionTelegramUnlink,

@@ -11,7 +11,6 @@ import (
 // checks every action has its label here.
 var auditLabels = map[sigap.AuditAction]string{
 	sigap.ActionOpen:             "tiket dibuka",
-	sigap.ActionAppend:           "pesan ditambahkan",
 	sigap.ActionResume:           "warga menanggapi",
 	sigap.ActionReply:            "dibalas",
 	sigap.ActionNote:             "catatan internal",
