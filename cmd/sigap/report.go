@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/kb"
 	"github.com/pemkab-kebumen/sigap/sla"
 )
 
@@ -55,15 +56,16 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	if c.Format != "json" && c.Format != "csv" && c.Format != "table" {
 		return fmt.Errorf("--format %q: want json, csv or table", c.Format)
 	}
-	if _, err := kbFile(c.KB); err != nil {
-		return err // before the database, which may not be the problem
+	file, err := kbFile(c.KB) // before the database, which may not be the problem
+	if err != nil {
+		return err
 	}
 	db, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	r, err := buildReport(ctx, db, *c)
+	r, err := buildReport(ctx, db, file, *c)
 	if err != nil {
 		return err
 	}
@@ -78,9 +80,9 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 }
 
 // buildReport reads the report's range on the calendar of the KB in force
-// for db.
-func buildReport(ctx context.Context, db sigap.Store, c reportConfig) (*sla.Report, error) {
-	k, err := kbInForce(ctx, db, c.KB)
+// for db and the --kb file.
+func buildReport(ctx context.Context, db sigap.Store, file *sigap.KB, c reportConfig) (*sla.Report, error) {
+	k, _, err := kb.InForce(ctx, db, file)
 	if err != nil {
 		return nil, err
 	}
