@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/kb"
 	"github.com/pemkab-kebumen/sigap/sla"
 	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // harness runs the conversation on a real SQLite file with the embedded
@@ -42,11 +42,7 @@ var wib = time.FixedZone("WIB", 7*3600)
 func newHarness(t *testing.T, start time.Time) *harness {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "sigap.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storagetest.Open(t)
 	h := &harness{t: t, ctx: ctx, db: db, now: start, kb: kb.Default()}
 	clock := func() time.Time { return h.now }
 	cal, err := sla.NewCalendar(h.kb.Calendar)

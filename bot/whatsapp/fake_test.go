@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -15,7 +14,7 @@ import (
 	"go.mau.fi/whatsmeow/types"
 
 	sigap "github.com/pemkab-kebumen/sigap"
-	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // fakeClock is a clock that moves only when a test or a Sleep moves it.
@@ -134,24 +133,12 @@ func (r *fakeReceiver) Receive(_ context.Context, in sigap.Inbound) error {
 	return nil
 }
 
-// openDB opens a fresh SQLite file the way storage does: foreign keys on,
-// WAL, a busy timeout.
-func openDB(t *testing.T) *storage.DB {
-	t.Helper()
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "sigap.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 // newTestAdapter returns an adapter on a fresh database whose WhatsApp is
 // the returned fake.
 func newTestAdapter(t *testing.T, cfg Config) (*Adapter, *fakeWA, *fakeClock) {
 	t.Helper()
 	clock := &fakeClock{t: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)}
-	db := openDB(t)
+	db := storagetest.Open(t)
 	cfg.Store = db
 	cfg.SessionDB, cfg.SessionDialect = db.SharedSQL()
 	cfg.Now, cfg.Sleep = clock.Now, clock.Sleep
