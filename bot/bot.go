@@ -29,7 +29,8 @@ type Config struct {
 	Store  sigap.Store
 	Desk   *desk.Desk
 	Router Decider
-	// Staff links a staff member's Telegram chat on "/link CODE".
+	// Staff links a staff member's Telegram chat on "/link CODE"; without
+	// it every code is refused.
 	Staff  *staff.Accounts
 	Now    sigap.Clock
 	Logger *slog.Logger

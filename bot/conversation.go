@@ -336,6 +336,9 @@ func (c *conversation) openTicket(ctx context.Context, opd, question, faq string
 // linkStaff links this Telegram chat to the staff account holding code, so
 // SLA alerts reach it.
 func (c *conversation) linkStaff(ctx context.Context, code string) (string, error) {
+	if c.bot.cfg.Staff == nil {
+		return c.bot.texts.StaffLinkFailed(), nil // no accounts to link to
+	}
 	s, err := c.bot.cfg.Staff.LinkTelegram(ctx, c.tx, code, c.in.From)
 	switch {
 	case notFound(err):
