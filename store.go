@@ -15,6 +15,19 @@ type Store interface {
 	View(ctx context.Context, fn func(Tx) error) error
 }
 
+// Read runs fn in a read-only transaction of s and returns what fn read:
+// the one way to read a value, instead of a closure that sets a variable
+// outside it.
+func Read[T any](ctx context.Context, s Store, fn func(Tx) (T, error)) (T, error) {
+	var v T
+	err := s.View(ctx, func(tx Tx) error {
+		var err error
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}
+
 // Tx is what a transaction can do: the small stores below, one per kind of
 // record, so a package can say which it needs. Lookups of a missing row
 // return an *Error with code ENOTFOUND.

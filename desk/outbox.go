@@ -86,11 +86,8 @@ func (o *Outbox) Run(ctx context.Context) error {
 // Messages to one address go out in order; different addresses in parallel.
 func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	o.init()
-	var due []sigap.Outbound
-	err := o.Store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		due, err = tx.DueOutbound(ctx, o.Now(), outboxBatch)
-		return err
+	due, err := sigap.Read(ctx, o.Store, func(tx sigap.Tx) ([]sigap.Outbound, error) {
+		return tx.DueOutbound(ctx, o.Now(), outboxBatch)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("desk: outbox due: %w", err)

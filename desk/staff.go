@@ -32,12 +32,7 @@ func (d *Desk) Tickets(ctx context.Context, staff *sigap.Staff, f sigap.TicketFi
 		}
 		f.OPDs = []string{staff.OPD}
 	}
-	var out []sigap.TicketSummary
-	err := d.cfg.Store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		out, err = tx.ListTickets(ctx, f)
-		return err
-	})
+	out, err := sigap.Read(ctx, d.cfg.Store, func(tx sigap.Tx) ([]sigap.TicketSummary, error) { return tx.ListTickets(ctx, f) })
 	if err != nil {
 		return nil, fmt.Errorf("desk: list tickets: %w", err)
 	}

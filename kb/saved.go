@@ -37,12 +37,7 @@ func InForce(ctx context.Context, store sigap.Store, file *sigap.KB) (k *sigap.K
 // Saved returns the KB an admin edited in the dashboard and saved in the
 // store, or nil when there is none.
 func Saved(ctx context.Context, store sigap.Store) (*sigap.KB, error) {
-	var s *sigap.Setting
-	err := store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		s, err = tx.Setting(ctx, savedKey)
-		return err
-	})
+	s, err := sigap.Read(ctx, store, func(tx sigap.Tx) (*sigap.Setting, error) { return tx.Setting(ctx, savedKey) })
 	switch {
 	case sigap.ErrorCode(err) == sigap.ENOTFOUND || (err == nil && s.Value == ""):
 		return nil, nil

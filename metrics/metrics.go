@@ -112,12 +112,7 @@ func (b *backlog) Describe(ch chan<- *prometheus.Desc) { ch <- b.desc }
 func (b *backlog) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), backlogTimeout)
 	defer cancel()
-	var n int
-	err := b.store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		n, err = tx.OutboxBacklog(ctx)
-		return err
-	})
+	n, err := sigap.Read(ctx, b.store, func(tx sigap.Tx) (int, error) { return tx.OutboxBacklog(ctx) })
 	if err != nil {
 		b.log.Error("metrics: outbox backlog", "err", err)
 		return

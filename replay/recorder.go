@@ -35,16 +35,11 @@ type Reply struct {
 func (rr *Recorder) Send(ctx context.Context, m sigap.Outbound) error {
 	code, ok := rr.codes[m.TicketID]
 	if !ok && m.TicketID != 0 {
-		err := rr.store.View(ctx, func(tx sigap.Tx) error {
-			t, err := tx.TicketByID(ctx, m.TicketID)
-			if err == nil {
-				code = t.Code
-			}
-			return err
-		})
+		t, err := sigap.Read(ctx, rr.store, func(tx sigap.Tx) (*sigap.Ticket, error) { return tx.TicketByID(ctx, m.TicketID) })
 		if err != nil {
 			return err
 		}
+		code = t.Code
 		rr.codes[m.TicketID] = code
 	}
 	return rr.enc.Encode(Reply{At: rr.now(), To: m.To.String(), Ticket: code, Text: m.Text})

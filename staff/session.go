@@ -27,11 +27,8 @@ func (a *Accounts) Login(ctx context.Context, username, password, ip string) (*S
 	if a.limiter.blocked(key) {
 		return nil, ErrRateLimited
 	}
-	var s *sigap.Staff
-	err := a.cfg.Store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		s, err = tx.StaffByUsername(ctx, strings.TrimSpace(username))
-		return err
+	s, err := sigap.Read(ctx, a.cfg.Store, func(tx sigap.Tx) (*sigap.Staff, error) {
+		return tx.StaffByUsername(ctx, strings.TrimSpace(username))
 	})
 	if err != nil && sigap.ErrorCode(err) != sigap.ENOTFOUND {
 		return nil, fmt.Errorf("staff: login %q: %w", username, err)

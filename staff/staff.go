@@ -121,12 +121,7 @@ func (a *Accounts) check(s *sigap.Staff) error {
 
 // List returns every account, disabled ones included, by username.
 func (a *Accounts) List(ctx context.Context) ([]sigap.Staff, error) {
-	var list []sigap.Staff
-	err := a.cfg.Store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		list, err = tx.ListStaff(ctx)
-		return err
-	})
+	list, err := sigap.Read(ctx, a.cfg.Store, func(tx sigap.Tx) ([]sigap.Staff, error) { return tx.ListStaff(ctx) })
 	if err != nil {
 		return nil, fmt.Errorf("staff: list: %w", err)
 	}

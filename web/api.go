@@ -325,12 +325,9 @@ func queryDate(r *http.Request, name string, loc *time.Location) (time.Time, err
 
 // report builds the SLA report the way `sigap report` does.
 func (s *Server) report(r *http.Request, from, to, at time.Time) (*sla.Report, error) {
-	var rep *sla.Report
 	ctx := r.Context()
-	err := s.cfg.Store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		rep, err = sla.BuildReport(ctx, tx, s.cfg.KB.Get(), s.cfg.Calendar, from, to, at)
-		return err
+	rep, err := sigap.Read(ctx, s.cfg.Store, func(tx sigap.Tx) (*sla.Report, error) {
+		return sla.BuildReport(ctx, tx, s.cfg.KB.Get(), s.cfg.Calendar, from, to, at)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("web: report: %w", err)

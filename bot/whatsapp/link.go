@@ -265,16 +265,12 @@ func (a *Adapter) recordConnected(ctx context.Context, at time.Time) error {
 }
 
 func (a *Adapter) lastConnected(ctx context.Context) (time.Time, error) {
-	var at time.Time
-	err := a.cfg.Store.View(ctx, func(tx sigap.Tx) error {
-		s, err := tx.Setting(ctx, lastConnectedKey)
-		if err == nil {
-			at = s.At
-		}
-		return err
-	})
-	if err != nil && sigap.ErrorCode(err) != sigap.ENOTFOUND {
+	s, err := sigap.Read(ctx, a.cfg.Store, func(tx sigap.Tx) (*sigap.Setting, error) { return tx.Setting(ctx, lastConnectedKey) })
+	switch {
+	case sigap.ErrorCode(err) == sigap.ENOTFOUND:
+		return time.Time{}, nil
+	case err != nil:
 		return time.Time{}, fmt.Errorf("whatsapp: read last connection: %w", err)
 	}
-	return at, nil
+	return s.At, nil
 }

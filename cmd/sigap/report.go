@@ -104,11 +104,7 @@ func buildReport(ctx context.Context, db sigap.Store, file *sigap.KB, c reportCo
 			return nil, fmt.Errorf("--at %q: want a time such as 2024-05-01T08:00:00+07:00", c.At)
 		}
 	}
-	var r *sla.Report
-	err = db.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		r, err = sla.BuildReport(ctx, tx, k, cal, from, to, at)
-		return err
+	return sigap.Read(ctx, db, func(tx sigap.Tx) (*sla.Report, error) {
+		return sla.BuildReport(ctx, tx, k, cal, from, to, at)
 	})
-	return r, err
 }
