@@ -1,7 +1,10 @@
 // Package kb loads the knowledge base — OPDs, FAQs, working calendar and SLA
 // targets — from YAML, and reports every mistake in it by file, line and
-// field. It embeds the default knowledge base of Pemkab Kebumen, so Sigap
-// runs without any configuration.
+// field; the rules themselves are sigap.KB.Validate's, the same for a file
+// and for an admin's edit in the dashboard. It says which KB is in force
+// for a database (InForce) and saves an admin's edit (Edit). It embeds the
+// default knowledge base of Pemkab Kebumen, so Sigap runs without any
+// configuration.
 package kb
 
 import (
