@@ -87,9 +87,6 @@ func (c *conversation) store(ctx context.Context) error {
 	if c.open, err = c.tx.OpenTicket(ctx, c.citizen.ID); err != nil && !notFound(err) {
 		return err
 	}
-	if notFound(err) {
-		c.open = nil
-	}
 	return nil
 }
 
