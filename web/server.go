@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
-	"github.com/pemkab-kebumen/sigap/bot/webchat"
 	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/sla"
 	"github.com/pemkab-kebumen/sigap/staff"
@@ -36,7 +35,7 @@ type Config struct {
 	Calendar *sla.Calendar
 	// WebChat is the web chat's channel adapter: the chat pages hand it
 	// what citizens write, and it wakes them when a reply is committed.
-	WebChat *webchat.Adapter
+	WebChat ChatChannel
 	Now     sigap.Clock
 	Logger  *slog.Logger
 	// Channels reports the state of each messaging channel.
@@ -53,6 +52,17 @@ type Config struct {
 	TelegramBot func() string
 	// SecureCookies marks cookies Secure (serve over HTTPS).
 	SecureCookies bool
+}
+
+// ChatChannel is the web chat's channel adapter (bot/webchat's) as the
+// chat pages use it.
+type ChatChannel interface {
+	// Receive hands a citizen's message to the conversation and, once
+	// committed, shows it on the citizen's other open pages.
+	Receive(ctx context.Context, in sigap.Inbound) error
+	// Subscribe wakes a chat page whenever its thread grows, until the
+	// returned function is called.
+	Subscribe(chatID string) (<-chan struct{}, func())
 }
 
 // Server is the dashboard, the API and the web chat.

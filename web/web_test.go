@@ -97,6 +97,7 @@ type testEnv struct {
 	clock *testClock
 	kb    *sigap.LiveKB
 	staff *staff.Accounts
+	chat  *webchat.Adapter
 	dir   string
 }
 
@@ -121,12 +122,12 @@ func newTestEnv(t *testing.T) *testEnv {
 	d := desk.New(desk.Config{Store: e.db, KB: e.kb, Calendar: cal, Now: e.clock.Now, Texts: bot.Texts{Loc: cal.Location()}})
 	e.staff = staff.New(staff.Config{Store: e.db, KB: e.kb.Get, Now: e.clock.Now})
 	e.bot = bot.New(bot.Config{Store: e.db, Desk: d, Router: keywordRouter{}, Staff: e.staff, Now: e.clock.Now, Logger: logger})
-	chat := webchat.New(e.clock.Now)
-	if err := chat.Start(ctx, e.bot); err != nil {
+	e.chat = webchat.New(e.clock.Now)
+	if err := e.chat.Start(ctx, e.bot); err != nil {
 		t.Fatal(err)
 	}
 	e.srv, err = New(Config{
-		Store: e.db, Desk: d, Staff: e.staff, KB: e.kb, Calendar: cal, WebChat: chat, Now: e.clock.Now, Logger: logger,
+		Store: e.db, Desk: d, Staff: e.staff, KB: e.kb, Calendar: cal, WebChat: e.chat, Now: e.clock.Now, Logger: logger,
 		DataDir: filepath.Join(e.dir, "data"),
 		Channels: func() []sigap.ChannelState {
 			return []sigap.ChannelState{{Channel: sigap.Telegram, State: "connected", Since: e.clock.Now()}}
