@@ -26,14 +26,10 @@ type anonymizeConfig struct {
 // defaults.
 func anonymizeFlags(fs *flagSet) *anonymizeConfig {
 	c := &anonymizeConfig{DB: defaultDB, DataDir: "./data", RetainDays: 365}
-	c.flags(fs)
-	return c
-}
-
-func (c *anonymizeConfig) flags(fs *flagSet) {
 	fs.dbVar(&c.DB)
 	fs.dataVar(&c.DataDir)
 	fs.intVar(&c.RetainDays, "retain-days", "SIGAP_RETAIN_DAYS", "keep personal data this many `days` after a citizen's last ticket was resolved")
+	return c
 }
 
 const anonymizeUsage = `usage: sigap anonymize [--db FILE] [--data DIR] [--retain-days N]

@@ -29,14 +29,10 @@ type replayConfig struct {
 // replayFlags binds replay's flags to a configuration with its defaults.
 func replayFlags(fs *flagSet) *replayConfig {
 	c := &replayConfig{}
-	c.flags(fs)
-	return c
-}
-
-func (c *replayConfig) flags(fs *flagSet) {
 	fs.stringVar(&c.DB, "db", "SIGAP_REPLAY_DB", "SQLite database `file` to replay into (required; not SIGAP_DB, which is the service's)")
 	fs.kbVar(&c.KB)
 	fs.stringVar(&c.Out, "out", "SIGAP_REPLAY_OUT", "write every message Sigap would send to this JSONL `file`")
+	return c
 }
 
 func runReplay(ctx context.Context, env *Env, args []string) error {

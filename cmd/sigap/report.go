@@ -24,17 +24,13 @@ type reportConfig struct {
 // reportFlags binds report's flags to a configuration with its defaults.
 func reportFlags(fs *flagSet) *reportConfig {
 	c := &reportConfig{DB: defaultDB, Format: "table"}
-	c.flags(fs)
-	return c
-}
-
-func (c *reportConfig) flags(fs *flagSet) {
 	fs.dbVar(&c.DB)
 	fs.kbVar(&c.KB)
 	fs.stringVar(&c.From, "from", "SIGAP_REPORT_FROM", "first `date` (YYYY-MM-DD, calendar time zone) of tickets created")
 	fs.stringVar(&c.To, "to", "SIGAP_REPORT_TO", "`date` after the last one (exclusive)")
 	fs.stringVar(&c.At, "at", "SIGAP_REPORT_AT", "`moment` the report is taken, RFC 3339 (default: now)")
 	fs.stringVar(&c.Format, "format", "SIGAP_REPORT_FORMAT", "output `format`: json, csv or table")
+	return c
 }
 
 func runReport(ctx context.Context, env *Env, args []string) error {

@@ -29,15 +29,11 @@ type triageConfig struct {
 // triageFlags binds triage's flags to a configuration with its defaults.
 func triageFlags(fs *flagSet) *triageConfig {
 	c := &triageConfig{}
-	c.flags(fs)
-	return c
-}
-
-func (c *triageConfig) flags(fs *flagSet) {
 	fs.stringVar(&c.DB, "db", "SIGAP_TRIAGE_DB", "decide with the KB in force for this SQLite database `file` (default: none)")
 	fs.kbVar(&c.KB)
 	fs.boolVar(&c.Batch, "batch", "SIGAP_TRIAGE_BATCH", `read JSON lines {"id","text"} from stdin, write one decision line each, in input order`)
 	fs.boolVar(&c.Explain, "explain", "SIGAP_TRIAGE_EXPLAIN", "explain the decision for the text argument: normalised text, FAQ candidates, OPD scores, reasons")
+	return c
 }
 
 const triageUsage = `usage: sigap triage [--kb file] [--db file] "text"
