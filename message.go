@@ -1,10 +1,6 @@
 package sigap
 
-import (
-	"context"
-	"fmt"
-	"time"
-)
+import "time"
 
 // MessageKind says what an inbound or stored message holds.
 type MessageKind string
@@ -85,44 +81,4 @@ type Outbound struct {
 	Attempts int
 	// Created is when it was committed to the outbox.
 	Created time.Time
-}
-
-// Sender delivers one outbound message on one channel. It returns a
-// *RetryAfterError when the platform asks to wait, a *PermanentError when a
-// retry cannot help (the citizen blocked the bot), and any other error for a
-// failure worth retrying with backoff.
-type Sender interface {
-	Send(ctx context.Context, msg Outbound) error
-}
-
-// RetryAfterError says the platform rate-limited the send.
-type RetryAfterError struct {
-	Wait time.Duration
-	Err  error
-}
-
-func (e *RetryAfterError) Error() string {
-	return fmt.Sprintf("rate limited, retry after %s: %v", e.Wait, e.Err)
-}
-func (e *RetryAfterError) Unwrap() error { return e.Err }
-
-// PermanentError says a send can never succeed.
-type PermanentError struct{ Err error }
-
-func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
-func (e *PermanentError) Unwrap() error { return e.Err }
-
-// Receiver is what a channel adapter hands each inbound message to. It
-// returns only after the message is committed, so the adapter may then
-// acknowledge it to the platform.
-type Receiver interface {
-	Receive(ctx context.Context, in Inbound) error
-}
-
-// ChannelState is a channel's connection state for /healthz and the dashboard.
-type ChannelState struct {
-	Channel Channel   `json:"channel"`
-	State   string    `json:"state"` // e.g. "connected", "disabled", "not_linked", "logged_out"
-	Detail  string    `json:"detail,omitempty"`
-	Since   time.Time `json:"since"`
 }

@@ -1,6 +1,7 @@
 package sigap_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -102,5 +103,31 @@ func TestLiveKBTellsSubscribers(t *testing.T) {
 	live.Set(&sigap.KB{Prefix: "B"})
 	if live.Get().Prefix != "B" || len(seen) != 1 || seen[0] != "B" {
 		t.Errorf("after Set: Get %q, subscribers saw %v", live.Get().Prefix, seen)
+	}
+}
+
+// readStore is a Store whose View hands fn a nil Tx or fails.
+type readStore struct{ err error }
+
+func (s readStore) Update(ctx context.Context, fn func(sigap.Tx) error) error { return s.View(ctx, fn) }
+func (s readStore) View(ctx context.Context, fn func(sigap.Tx) error) error {
+	if s.err != nil {
+		return s.err
+	}
+	return fn(nil)
+}
+
+func TestReadReturnsWhatFnRead(t *testing.T) {
+	ctx := context.Background()
+	n, err := sigap.Read(ctx, readStore{}, func(sigap.Tx) (int, error) { return 7, nil })
+	if n != 7 || err != nil {
+		t.Errorf("Read = %d, %v; want 7", n, err)
+	}
+	boom := errors.New("boom")
+	if _, err := sigap.Read(ctx, readStore{err: boom}, func(sigap.Tx) (int, error) { return 7, nil }); !errors.Is(err, boom) {
+		t.Errorf("Read of a failing store: %v", err)
+	}
+	if _, err := sigap.Read(ctx, readStore{}, func(sigap.Tx) (int, error) { return 0, boom }); !errors.Is(err, boom) {
+		t.Errorf("Read whose fn fails: %v", err)
 	}
 }

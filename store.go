@@ -15,16 +15,57 @@ type Store interface {
 	View(ctx context.Context, fn func(Tx) error) error
 }
 
-// Tx is what a transaction can do. Lookups of a missing row return an
-// *Error with code ENOTFOUND.
+// Read runs fn in a read-only transaction of s and returns what fn read:
+// the one way to read a value, instead of a closure that sets a variable
+// outside it.
+func Read[T any](ctx context.Context, s Store, fn func(Tx) (T, error)) (T, error) {
+	var v T
+	err := s.View(ctx, func(tx Tx) error {
+		var err error
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}
+
+// Tx is what a transaction can do: the small stores below, one per kind of
+// record, so a package can say which it needs. Lookups of a missing row
+// return an *Error with code ENOTFOUND.
 type Tx interface {
+	CitizenStore
+	MessageStore
+	TicketStore
+	OutboxStore
+	AuditStore
+	FAQAnswerStore
+	ExampleStore
+	StaffStore
+	SessionStore
+	SettingStore
+	AlertStore
+	RetentionStore
+	ReportSource
+
+	// OnCommit registers fn to run once the transaction has committed, in
+	// the order registered; it never runs when the transaction rolls back.
+	// Work that must not happen for a change that might still be undone
+	// goes here: waking the outbox, telling the dashboards, counting.
+	// In a read-only transaction fn runs when it ends without error.
+	OnCommit(fn func())
+}
+
+// CitizenStore keeps citizens and what the conversation awaits from them.
+type CitizenStore interface {
 	// UpsertCitizen finds the citizen by address or creates it, filling ID
 	// and CreatedAt; a non-empty Name or Phone replaces the stored one.
 	UpsertCitizen(ctx context.Context, c *Citizen) error
 	CitizenByAddress(ctx context.Context, a Address) (*Citizen, error)
 	CitizenByID(ctx context.Context, id int64) (*Citizen, error)
 	SetAwaiting(ctx context.Context, citizenID int64, a Awaiting) error
+}
 
+// MessageStore keeps the citizens' threads.
+type MessageStore interface {
 	// AddMessage stores m and fills its ID. An inbound message whose
 	// (Channel, PlatformID) is already stored is not stored again:
 	// duplicate is true and m is left as it was.
@@ -35,10 +76,16 @@ type Tx interface {
 	// and were written at or after since into the ticket's thread (the
 	// question an FAQ answered, a photo sent before the question).
 	AttachMessages(ctx context.Context, citizenID, ticketID int64, since time.Time) error
+	// FileMessage puts one message, which belongs to no ticket yet, into
+	// a ticket's thread.
+	FileMessage(ctx context.Context, messageID, ticketID int64) error
 	// CitizenMessages returns the newest limit messages of a citizen,
 	// oldest first, notes excluded (what the citizen's chat shows).
 	CitizenMessages(ctx context.Context, citizenID int64, limit int) ([]Message, error)
+}
 
+// TicketStore keeps tickets.
+type TicketStore interface {
 	// CreateTicket stores t and fills its ID; a Code already used gives
 	// ECONFLICT.
 	CreateTicket(ctx context.Context, t *Ticket) error
@@ -52,7 +99,10 @@ type Tx interface {
 	CitizenTickets(ctx context.Context, citizenID int64, limit int) ([]Ticket, error)
 	// ListTickets returns tickets with their citizen and last message.
 	ListTickets(ctx context.Context, f TicketFilter) ([]TicketSummary, error)
+}
 
+// OutboxStore keeps the messages waiting to be sent.
+type OutboxStore interface {
 	// Enqueue commits an outbound message, filling ID and Created.
 	Enqueue(ctx context.Context, o *Outbound) error
 	// DueOutbound returns up to limit unsent messages whose next attempt is
@@ -65,17 +115,29 @@ type Tx interface {
 	MarkFailed(ctx context.Context, id int64, reason string) error
 	// OutboxBacklog counts messages not yet sent nor failed.
 	OutboxBacklog(ctx context.Context) (int, error)
+}
 
+// AuditStore keeps the audit log.
+type AuditStore interface {
 	AddAudit(ctx context.Context, e *AuditEntry) error
 	TicketAudit(ctx context.Context, ticketID int64) ([]AuditEntry, error)
+}
 
+// FAQAnswerStore keeps the answers the FAQ gave, for deflection reports.
+type FAQAnswerStore interface {
 	AddFAQAnswer(ctx context.Context, a *FAQAnswer) error
 	SetFAQHelpful(ctx context.Context, id int64, helpful int) error
+}
 
+// ExampleStore keeps what the router learnt from staff transfers.
+type ExampleStore interface {
 	// AddExample stores a labelled example learnt from a staff transfer.
 	AddExample(ctx context.Context, e Example, at time.Time) error
 	Examples(ctx context.Context) ([]Example, error)
+}
 
+// StaffStore keeps staff accounts.
+type StaffStore interface {
 	CreateStaff(ctx context.Context, s *Staff) error // ECONFLICT on a used username
 	// UpdateStaff stores s; a new password, role or OPD, or disabling the
 	// account, ends its sessions.
@@ -83,15 +145,34 @@ type Tx interface {
 	StaffByUsername(ctx context.Context, username string) (*Staff, error)
 	StaffByID(ctx context.Context, id int64) (*Staff, error)
 	ListStaff(ctx context.Context) ([]Staff, error)
+}
+
+// SessionStore keeps signed-in staff members' sessions.
+type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByToken(ctx context.Context, tokenHash string) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+}
 
-	// GetSetting returns a stored setting (ENOTFOUND when unset);
-	// PutSetting stores one.
-	GetSetting(ctx context.Context, key string) (string, error)
-	PutSetting(ctx context.Context, key, value string) error
+// SettingStore keeps small named values changed at run time: the KB an
+// admin edited, when WhatsApp last connected, replay's markers.
+type SettingStore interface {
+	// Setting returns the setting stored under key (ENOTFOUND when unset).
+	Setting(ctx context.Context, key string) (*Setting, error)
+	// PutSetting stores s, replacing what was under its key; a zero At is
+	// stamped by the clock.
+	PutSetting(ctx context.Context, s *Setting) error
+}
 
+// Setting is one stored setting.
+type Setting struct {
+	Key   string
+	Value string
+	At    time.Time // when it was put
+}
+
+// AlertStore remembers which SLA alerts were raised.
+type AlertStore interface {
 	// MarkAlert records that an SLA alert of a kind ("warn", "breach") was
 	// raised for a ticket; first is false when it was raised before.
 	MarkAlert(ctx context.Context, ticketID int64, kind string, at time.Time) (first bool, err error)
@@ -99,13 +180,19 @@ type Tx interface {
 	// whose first-response due time minus lead is at or before now and
 	// that have no alert of kind yet.
 	TicketsNeedingAlert(ctx context.Context, kind string, now time.Time, lead time.Duration) ([]Ticket, error)
+}
 
+// RetentionStore erases personal data past its retention period.
+type RetentionStore interface {
 	// Anonymize erases the personal data of citizens whose tickets were
 	// all resolved, and who wrote nothing, before the given time; tickets
 	// stay for reports. It returns how many citizens it anonymised and the
 	// media references of their messages (files for the caller to delete).
 	Anonymize(ctx context.Context, before time.Time) (citizens int, media []string, err error)
+}
 
+// ReportSource is what an SLA report reads.
+type ReportSource interface {
 	// ReportTickets calls fn for each ticket created in [from, to), in no
 	// particular order, without holding them all in memory.
 	ReportTickets(ctx context.Context, from, to time.Time, fn func(ReportTicket) error) error

@@ -71,9 +71,9 @@ func (t *Ticket) Open() bool { return t.Status != StatusResolved }
 type AuditEntry struct {
 	ID       int64
 	At       time.Time
-	Actor    string // "citizen:tg:1001", "staff:budi", "bot", "system"
-	TicketID int64
-	Action   string // "open", "append", "reply", "note", "transfer", "claim", "resolve", "reopen", "rate", ...
+	Actor    Actor
+	TicketID int64 // 0 for a change outside any ticket
+	Action   AuditAction
 	Detail   string
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/metrics"
+	"github.com/pemkab-kebumen/sigap/staff"
 )
 
 // Decider makes the triage decision for a message.
@@ -28,10 +29,13 @@ type Config struct {
 	Store  sigap.Store
 	Desk   *desk.Desk
 	Router Decider
+	// Staff links a staff member's Telegram chat on "/link CODE"; without
+	// it every code is refused.
+	Staff  *staff.Accounts
 	Now    sigap.Clock
 	Logger *slog.Logger
 	// Metrics, when set, counts messages, decisions and tickets.
-	Metrics *metrics.Registry
+	Metrics *metrics.Metrics
 }
 
 // Bot handles citizens' messages.
@@ -40,8 +44,6 @@ type Bot struct {
 	texts Texts
 	flood *floodGuard
 	acks  *ackMemory
-
-	messagesIn, duplicates, decisions, opened *metrics.Counter
 }
 
 const (
@@ -63,19 +65,14 @@ func New(cfg Config) *Bot {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	b := &Bot{cfg: cfg, texts: Texts{Loc: cfg.Desk.Calendar().Location()},
+	return &Bot{cfg: cfg, texts: Texts{Loc: cfg.Desk.Calendar().Location()},
 		flood: newFloodGuard(), acks: newAckMemory()}
-	if m := cfg.Metrics; m != nil {
-		b.messagesIn = m.Counter("sigap_messages_in_total", "Citizen messages received, by channel.", "channel")
-		b.duplicates = m.Counter("sigap_messages_duplicate_total", "Redelivered citizen messages ignored, by channel.", "channel")
-		b.decisions = m.Counter("sigap_decisions_total", "Triage decisions, by action.", "action")
-		b.opened = m.Counter("sigap_tickets_opened_total", "Tickets opened, by OPD.", "opd")
-	}
-	return b
 }
 
 // Receive handles one inbound message. It returns nil once the message and
 // all it causes are committed, or when the message was already handled.
+// What follows the commit (counting, the outbox woken, the dashboards
+// told) the conversation and the desk registered with the transaction.
 func (b *Bot) Receive(ctx context.Context, in sigap.Inbound) error {
 	if in.FromOwnAccount {
 		// Someone answered by hand from the regency's own account. It is
@@ -88,32 +85,17 @@ func (b *Bot) Receive(ctx context.Context, in sigap.Inbound) error {
 		return sigap.Errorf(sigap.EINVALID, "bot: message without a valid sender: %q", in.From.String())
 	}
 	flooding, warn := b.flood.check(in.From, in.At)
-	var conv *conversation
 	err := b.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
-		conv = &conversation{bot: b, tx: tx, in: in, flooding: flooding, warnFlood: warn}
-		return conv.handle(ctx)
+		c := &conversation{bot: b, tx: tx, in: in, flooding: flooding, warnFlood: warn}
+		return c.handle(ctx)
 	})
 	if errors.Is(err, errDuplicate) {
-		b.duplicates.Inc(string(in.From.Channel))
+		b.cfg.Metrics.Duplicate(in.From.Channel)
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("bot: handle message from %s: %w", in.From, err)
 	}
-	b.messagesIn.Inc(string(in.From.Channel))
-	if conv.decision != nil {
-		b.decisions.Inc(string(conv.decision.Action))
-	}
-	if warn {
-		b.flood.warned(in.From)
-	}
-	if conv.acked {
-		b.acks.mark(in.From, in.At)
-	}
-	for _, t := range conv.opened {
-		b.opened.Inc(t.OPD)
-	}
-	b.cfg.Desk.Committed(conv.changed...)
 	return nil
 }
 

@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/kb"
 	"github.com/pemkab-kebumen/sigap/sla"
 	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // harness runs the conversation on a real SQLite file with the embedded
@@ -42,11 +42,7 @@ var wib = time.FixedZone("WIB", 7*3600)
 func newHarness(t *testing.T, start time.Time) *harness {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "sigap.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storagetest.Open(t)
 	h := &harness{t: t, ctx: ctx, db: db, now: start, kb: kb.Default()}
 	clock := func() time.Time { return h.now }
 	cal, err := sla.NewCalendar(h.kb.Calendar)
@@ -421,5 +417,94 @@ func TestTransferRecomputesDueAndTeachesRouter(t *testing.T) {
 	}
 	if err := h.desk.Transfer(h.ctx, sup, tk.Code, "NOPE", ""); sigap.ErrorCode(err) != sigap.EINVALID {
 		t.Errorf("transfer to an unknown OPD: %v, want EINVALID", err)
+	}
+}
+
+// filedUnder returns the ticket code the citizen's message with platform
+// id pid is filed under ("" for none), and how many times it is stored.
+func (h *harness) filedUnder(from, pid string) (code string, stored int) {
+	h.t.Helper()
+	err := h.db.View(h.ctx, func(tx sigap.Tx) error {
+		c, err := tx.CitizenByAddress(h.ctx, addr(h.t, from))
+		if err != nil {
+			return err
+		}
+		msgs, err := tx.CitizenMessages(h.ctx, c.ID, 0)
+		for _, m := range msgs {
+			if m.PlatformID != pid {
+				continue
+			}
+			stored++
+			if m.TicketID != 0 {
+				t, err := tx.TicketByID(h.ctx, m.TicketID)
+				if err != nil {
+					return err
+				}
+				code = t.Code
+			}
+		}
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return code, stored
+}
+
+// TestEveryMessageIsStoredOnceAndFiledWhereItBelongs: whatever a message
+// turns out to be, it is stored first, once, and a redelivery changes and
+// sends nothing; it is filed under the ticket it is about.
+func TestEveryMessageIsStoredOnceAndFiledWhereItBelongs(t *testing.T) {
+	const road = "Jalan kabupaten di desa kami rusak parah dan berlubang"
+	tests := []struct {
+		name   string
+		before []string // said first, by the same citizen
+		text   string
+		// filed is "open" (the ticket open before), "new" (a ticket it
+		// opened) or "" (none).
+		filed string
+	}{
+		{"a new question", nil, road, "new"},
+		{"a follow-up", []string{road}, "Lubangnya di depan SD", "open"},
+		{"a command", []string{road}, "status", "open"},
+		{"a command with no ticket", nil, "status", ""},
+		{"an FAQ found helpful", []string{"apa syarat membuat KTP elektronik?"}, "1", ""},
+		{"an FAQ that wanted an officer", []string{"apa syarat membuat KTP elektronik?"}, "2", "new"},
+		{"a new question after baru", []string{road, "baru"}, "Sampah di TPS dekat pasar tidak diangkut sudah seminggu", "new"},
+		{"a greeting", nil, "halo min", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, wednesday)
+			const from = "tg:41"
+			for _, s := range tt.before {
+				h.say(from, s)
+			}
+			var open string
+			if tk := h.openTicket(from); tk != nil {
+				open = tk.Code
+			}
+			before := h.countTickets()
+			in := sigap.Inbound{From: addr(t, from), PlatformID: "the-message", Text: tt.text}
+			h.receive(in)
+			code, stored := h.filedUnder(from, "the-message")
+			switch {
+			case stored != 1:
+				t.Errorf("stored %d times, want once", stored)
+			case tt.filed == "open" && code != open:
+				t.Errorf("filed under %q, want the open ticket %s", code, open)
+			case tt.filed == "new" && (code == "" || code == open || h.countTickets() != before+1):
+				t.Errorf("filed under %q (open was %q, %d tickets from %d), want a new ticket", code, open, h.countTickets(), before)
+			case tt.filed == "" && code != "":
+				t.Errorf("filed under %s, want no ticket", code)
+			}
+			tickets := h.countTickets()
+			if again := h.receive(in); len(again) != 0 {
+				t.Errorf("the redelivery was answered: %q", again)
+			}
+			if _, stored := h.filedUnder(from, "the-message"); stored != 1 || h.countTickets() != tickets {
+				t.Errorf("after the redelivery: stored %d times, %d tickets from %d", stored, h.countTickets(), tickets)
+			}
+		})
 	}
 }

@@ -10,7 +10,10 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 )
 
-// conversation handles one inbound message inside its transaction.
+// conversation handles one inbound message inside its transaction, in
+// three steps: store the message, returning errDuplicate when it was
+// stored before; decide what it is; act on that. The message is stored
+// loose and filed under a ticket by the act that knows which.
 type conversation struct {
 	bot       *Bot
 	tx        sigap.Tx
@@ -18,67 +21,159 @@ type conversation struct {
 	flooding  bool
 	warnFlood bool
 
-	citizen  *sigap.Citizen
-	open     *sigap.Ticket // the citizen's open ticket, if any
-	decision *sigap.Decision
-	acked    bool
-	welcomed bool
-	opened   []sigap.Ticket
-	changed  []sigap.Ticket
+	citizen *sigap.Citizen
+	isNew   bool           // first contact: the welcome goes out first
+	msg     *sigap.Message // the inbound message as stored
+	open    *sigap.Ticket  // the citizen's open ticket, if any
+}
+
+// move is what a message is, as decide sees it.
+type move int
+
+const (
+	moveRecord     move = iota // flooding, an edit or a deletion: recorded, nothing to answer
+	moveCommand                // status, cek, baru, /link, help…
+	moveFAQHelpful             // "1" after an FAQ answer
+	moveFAQOfficer             // "2" after an FAQ answer: a ticket with that question
+	moveRating                 // 1 to 5 after a resolved ticket
+	moveFollowUp               // more for the open ticket
+	moveQuestion               // a new question
+)
+
+// step is decide's verdict: the move, and what it needs.
+type step struct {
+	move    move
+	command command // moveCommand
+	rating  int     // moveRating
 }
 
 func (c *conversation) handle(ctx context.Context) error {
-	isNew, err := c.loadCitizen(ctx)
-	if err != nil {
+	if err := c.store(ctx); err != nil {
 		return err
 	}
-	if c.open, err = c.tx.OpenTicket(ctx, c.citizen.ID); err != nil && !notFound(err) {
-		return err
-	}
-	if isNew && !isStart(c.in.Text) {
+	if c.isNew && !isStart(c.in.Text) {
 		if err := c.say(ctx, 0, c.bot.texts.Welcome()); err != nil {
 			return err
 		}
-		c.welcomed = true
+	}
+	return c.act(ctx, c.decide())
+}
+
+// store finds or creates the sender and stores the message, loose; a
+// redelivered message aborts the transaction with errDuplicate.
+func (c *conversation) store(ctx context.Context) error {
+	_, err := c.tx.CitizenByAddress(ctx, c.in.From)
+	c.isNew = notFound(err)
+	if err != nil && !c.isNew {
+		return err
+	}
+	c.citizen = &sigap.Citizen{Address: c.in.From, Name: c.in.Name, Phone: c.in.Phone}
+	if err := c.tx.UpsertCitizen(ctx, c.citizen); err != nil {
+		return err
+	}
+	in := c.in
+	c.msg = &sigap.Message{CitizenID: c.citizen.ID, Channel: in.From.Channel,
+		PlatformID: in.PlatformID, Author: sigap.AuthorCitizen, Kind: in.Kind, Text: in.Text,
+		MediaRef: in.MediaRef, Lat: in.Lat, Lon: in.Lon, RefID: in.RefID, At: in.At}
+	dup, err := c.tx.AddMessage(ctx, c.msg)
+	if err != nil {
+		return fmt.Errorf("store message: %w", err)
+	}
+	if dup {
+		return errDuplicate
+	}
+	ch := in.From.Channel
+	c.tx.OnCommit(func() { c.bot.cfg.Metrics.MessageIn(ch) })
+	if c.open, err = c.tx.OpenTicket(ctx, c.citizen.ID); err != nil && !notFound(err) {
+		return err
+	}
+	return nil
+}
+
+// decide says what the message is, from the message and what the
+// conversation awaits; it changes nothing.
+func (c *conversation) decide() step {
+	a := c.citizen.Awaiting
+	answer := strings.Trim(strings.TrimSpace(c.in.Text), ".!")
+	switch {
+	case c.flooding || c.in.Kind == sigap.KindEdit || c.in.Kind == sigap.KindDelete:
+		return step{move: moveRecord}
+	}
+	if cmd, ok := parseCommand(c.in); ok {
+		return step{move: moveCommand, command: cmd}
 	}
 	switch {
-	case c.flooding:
-		if err := c.store(ctx, c.openID()); err != nil {
+	case a.Kind == sigap.AwaitFAQFeedback && answer == "1":
+		return step{move: moveFAQHelpful}
+	case a.Kind == sigap.AwaitFAQFeedback && answer == "2":
+		return step{move: moveFAQOfficer}
+	case a.Kind == sigap.AwaitRating:
+		if n, err := strconv.Atoi(answer); err == nil && n >= 1 && n <= 5 {
+			return step{move: moveRating, rating: n}
+		}
+	}
+	if c.open != nil && a.Kind != awaitNew {
+		return step{move: moveFollowUp}
+	}
+	return step{move: moveQuestion}
+}
+
+// act does what decide said. Whatever the answer to an awaited question,
+// that question is settled by any move but a record or a command.
+func (c *conversation) act(ctx context.Context, s step) error {
+	if s.move != moveRecord && s.move != moveCommand && c.citizen.Awaiting.Kind != "" {
+		if err := c.tx.SetAwaiting(ctx, c.citizen.ID, sigap.Awaiting{}); err != nil {
 			return err
 		}
-		if c.warnFlood {
-			return c.say(ctx, c.openID(), c.bot.texts.SlowDown())
+	}
+	a, t := c.citizen.Awaiting, c.bot.texts
+	switch s.move {
+	case moveRecord:
+		return c.record(ctx)
+	case moveCommand:
+		return c.command(ctx, s.command)
+	case moveFAQHelpful:
+		if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, 1); err != nil {
+			return err
 		}
-		return nil
-	case c.in.Kind == sigap.KindEdit || c.in.Kind == sigap.KindDelete:
-		return c.store(ctx, c.openID())
-	}
-	if done, err := c.command(ctx); done || err != nil {
-		return err
-	}
-	forceNew, done, err := c.awaited(ctx)
-	if done || err != nil {
-		return err
-	}
-	if c.open != nil && !forceNew {
+		return c.reply(ctx, c.openID(), t.FAQHelpful())
+	case moveFAQOfficer:
+		if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, 2); err != nil {
+			return err
+		}
+		kb := c.bot.cfg.Desk.KB()
+		opd := kb.TriageOPD
+		if f, ok := kb.FAQ(a.Ref); ok {
+			opd = f.OPD
+		}
+		return c.openTicket(ctx, opd, a.Text, a.Ref, false)
+	case moveRating:
+		if _, err := c.bot.cfg.Desk.Rate(ctx, c.tx, c.citizen, a.Ref, s.rating); err != nil {
+			return err
+		}
+		return c.say(ctx, 0, t.RatingThanks())
+	case moveFollowUp:
 		return c.followUp(ctx)
 	}
 	return c.question(ctx)
 }
 
-// loadCitizen finds or creates the sender and reports whether they are new.
-func (c *conversation) loadCitizen(ctx context.Context) (bool, error) {
-	_, err := c.tx.CitizenByAddress(ctx, c.in.From)
-	isNew := notFound(err)
-	if err != nil && !isNew {
-		return false, err
+// record files a message that needs no answer under the open ticket; a
+// flooding citizen gets one slow-down notice.
+func (c *conversation) record(ctx context.Context) error {
+	if err := c.file(ctx, c.openID()); err != nil {
+		return err
 	}
-	c.citizen = &sigap.Citizen{Address: c.in.From, Name: c.in.Name, Phone: c.in.Phone}
-	if err := c.tx.UpsertCitizen(ctx, c.citizen); err != nil {
-		return false, err
+	if !c.flooding || !c.warnFlood {
+		return nil
 	}
-	return isNew, nil
+	from := c.in.From
+	c.tx.OnCommit(func() { c.bot.flood.warned(from) })
+	return c.say(ctx, c.openID(), c.bot.texts.SlowDown())
 }
+
+// command is a chat command and its argument.
+type command struct{ name, arg string }
 
 var (
 	cekPattern  = regexp.MustCompile(`(?i)^\s*/?cek\s+([a-z0-9]{2,6}-[a-z0-9]{4,8})\s*$`)
@@ -87,138 +182,98 @@ var (
 
 func isStart(text string) bool { return strings.EqualFold(strings.TrimSpace(text), "/start") }
 
-// command handles the chat commands; done is false when the message is not
-// one.
-func (c *conversation) command(ctx context.Context) (done bool, err error) {
-	if c.in.Kind != sigap.KindText {
-		return false, nil
+// parseCommand recognises the chat commands.
+func parseCommand(in sigap.Inbound) (command, bool) {
+	if in.Kind != sigap.KindText {
+		return command{}, false
 	}
-	word := strings.ToLower(strings.TrimSpace(c.in.Text))
-	t := c.bot.texts
-	var reply string
+	word := strings.ToLower(strings.TrimSpace(in.Text))
 	switch {
 	case word == "/start":
-		reply = t.Welcome()
+		return command{name: "start"}, true
 	case word == "/help" || word == "bantuan" || word == "menu":
-		reply = t.Help()
+		return command{name: "help"}, true
 	case word == "status" || word == "/status":
+		return command{name: "status"}, true
+	case cekPattern.MatchString(word):
+		return command{name: "cek", arg: strings.ToUpper(cekPattern.FindStringSubmatch(word)[1])}, true
+	case word == "baru" || word == "/baru":
+		return command{name: "baru"}, true
+	case in.From.Channel == sigap.Telegram && linkPattern.MatchString(word):
+		return command{name: "link", arg: strings.ToUpper(linkPattern.FindStringSubmatch(word)[1])}, true
+	}
+	return command{}, false
+}
+
+// command answers a chat command; the message joins the open ticket.
+func (c *conversation) command(ctx context.Context, cmd command) error {
+	t := c.bot.texts
+	var reply string
+	switch cmd.name {
+	case "start":
+		reply = t.Welcome()
+	case "help":
+		reply = t.Help()
+	case "status":
 		tickets, err := c.tx.CitizenTickets(ctx, c.citizen.ID, 5)
 		if err != nil {
-			return true, err
+			return err
 		}
 		reply = t.Status(tickets, c.bot.cfg.Desk.OPDName)
-	case cekPattern.MatchString(word):
-		code := strings.ToUpper(cekPattern.FindStringSubmatch(word)[1])
-		tk, err := c.tx.TicketByCode(ctx, code)
+	case "cek":
+		tk, err := c.tx.TicketByCode(ctx, cmd.arg)
 		switch {
 		case notFound(err) || (err == nil && tk.CitizenID != c.citizen.ID):
-			reply = t.TicketNotFound(code)
+			reply = t.TicketNotFound(cmd.arg)
 		case err != nil:
-			return true, err
+			return err
 		default:
 			reply = t.Status([]sigap.Ticket{*tk}, c.bot.cfg.Desk.OPDName)
 		}
-	case word == "baru" || word == "/baru":
+	case "baru":
 		if err := c.tx.SetAwaiting(ctx, c.citizen.ID, sigap.Awaiting{Kind: awaitNew}); err != nil {
-			return true, err
+			return err
 		}
 		reply = t.NewQuestion()
-	case c.in.From.Channel == sigap.Telegram && linkPattern.MatchString(word):
+	case "link":
 		var err error
-		if reply, err = c.linkStaff(ctx, strings.ToUpper(linkPattern.FindStringSubmatch(word)[1])); err != nil {
-			return true, err
+		if reply, err = c.linkStaff(ctx, cmd.arg); err != nil {
+			return err
 		}
-	default:
-		return false, nil
 	}
-	if err := c.store(ctx, c.openID()); err != nil {
-		return true, err
-	}
-	return true, c.say(ctx, c.openID(), reply)
+	return c.reply(ctx, c.openID(), reply)
 }
 
 // awaitNew marks that the citizen's next message starts a new ticket even
 // while one is open.
 const awaitNew = "new"
 
-// awaited handles an answer to what the conversation asked last: FAQ
-// feedback, a rating, or a new question after "baru".
-func (c *conversation) awaited(ctx context.Context) (forceNew, done bool, err error) {
-	a := c.citizen.Awaiting
-	if a.Kind == "" {
-		return false, false, nil
-	}
-	// Whatever the answer, the question is settled now.
-	if err := c.tx.SetAwaiting(ctx, c.citizen.ID, sigap.Awaiting{}); err != nil {
-		return false, true, err
-	}
-	answer := strings.Trim(strings.TrimSpace(c.in.Text), ".!")
-	switch a.Kind {
-	case awaitNew:
-		return true, false, nil
-	case sigap.AwaitFAQFeedback:
-		switch answer {
-		case "1":
-			if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, 1); err != nil {
-				return false, true, err
-			}
-			if err := c.store(ctx, c.openID()); err != nil {
-				return false, true, err
-			}
-			return false, true, c.say(ctx, c.openID(), c.bot.texts.FAQHelpful())
-		case "2":
-			if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, 2); err != nil {
-				return false, true, err
-			}
-			kb := c.bot.cfg.Desk.KB()
-			opd := kb.TriageOPD
-			if f, ok := kb.FAQ(a.Ref); ok {
-				opd = f.OPD
-			}
-			return false, true, c.openTicket(ctx, opd, a.Text, a.Ref, false)
-		}
-	case sigap.AwaitRating:
-		if n, err := strconv.Atoi(answer); err == nil && n >= 1 && n <= 5 {
-			if _, err := c.bot.cfg.Desk.Rate(ctx, c.tx, c.citizen, a.Ref, n); err != nil {
-				return false, true, err
-			}
-			if err := c.store(ctx, 0); err != nil {
-				return false, true, err
-			}
-			return false, true, c.say(ctx, 0, c.bot.texts.RatingThanks())
-		}
-	}
-	return false, false, nil
-}
-
-// followUp adds the message to the open ticket.
+// followUp files the message under the open ticket.
 func (c *conversation) followUp(ctx context.Context) error {
 	t := c.open
-	if err := c.store(ctx, t.ID); err != nil {
+	if err := c.file(ctx, t.ID); err != nil {
 		return err
 	}
 	if err := c.bot.cfg.Desk.CitizenWrote(ctx, c.tx, c.citizen, t); err != nil {
 		return err
 	}
-	c.changed = append(c.changed, *t)
 	switch {
 	case c.in.Kind == sigap.KindDocument || c.in.Kind == sigap.KindAudio || c.in.Kind == sigap.KindVideo:
 		return c.say(ctx, t.ID, c.bot.texts.MediaHint())
 	case c.bot.acks.due(c.in.From, c.in.At):
-		c.acked = true
+		from, at := c.in.From, c.in.At
+		c.tx.OnCommit(func() { c.bot.acks.mark(from, at) })
 		return c.say(ctx, t.ID, c.bot.texts.Appended(t.Code))
 	}
 	return nil
 }
 
-// question triages a message from a citizen with no open ticket.
+// question triages a message from a citizen with no open ticket, or one
+// who asked for a new one.
 func (c *conversation) question(ctx context.Context) error {
 	t := c.bot.texts
 	text := strings.TrimSpace(c.in.Text)
 	if text == "" {
-		if err := c.store(ctx, 0); err != nil {
-			return err
-		}
 		switch c.in.Kind {
 		case sigap.KindDocument, sigap.KindAudio, sigap.KindVideo:
 			return c.say(ctx, 0, t.MediaHint())
@@ -227,16 +282,13 @@ func (c *conversation) question(ctx context.Context) error {
 		}
 	}
 	d := c.bot.cfg.Router.Decide(text)
-	c.decision = &d
+	c.tx.OnCommit(func() { c.bot.cfg.Metrics.Decision(d.Action) })
 	kb := c.bot.cfg.Desk.KB()
 	switch d.Action {
 	case sigap.ActionFAQ:
 		f, ok := kb.FAQ(d.FAQ)
 		if !ok {
 			return c.openTicket(ctx, kb.TriageOPD, text, "", true)
-		}
-		if err := c.store(ctx, 0); err != nil {
-			return err
 		}
 		ans := &sigap.FAQAnswer{CitizenID: c.citizen.ID, FAQ: f.ID, OPD: f.OPD, At: c.in.At}
 		if err := c.tx.AddFAQAnswer(ctx, ans); err != nil {
@@ -254,19 +306,16 @@ func (c *conversation) question(ctx context.Context) error {
 		return c.openTicket(ctx, kb.TriageOPD, text, "", true)
 	case sigap.ActionTriage:
 		return c.openTicket(ctx, kb.TriageOPD, text, "", true)
-	default: // clarify: no question yet, no ticket
-		if err := c.store(ctx, 0); err != nil {
-			return err
-		}
-		if c.welcomed {
-			return nil // the welcome already asks for the question
-		}
-		return c.say(ctx, 0, t.AskQuestion())
 	}
+	// clarify: no question yet, no ticket; a welcome already asks for one.
+	if c.isNew && !isStart(c.in.Text) {
+		return nil
+	}
+	return c.say(ctx, 0, t.AskQuestion())
 }
 
-// openTicket opens a ticket with the citizen's recent loose messages and
-// this one, and acknowledges it.
+// openTicket opens a ticket with the citizen's recent loose messages,
+// this one included, and acknowledges it.
 func (c *conversation) openTicket(ctx context.Context, opd, question, faq string, triage bool) error {
 	d := c.bot.cfg.Desk
 	tk, err := d.Open(ctx, c.tx, c.citizen, opd, question, faq)
@@ -276,12 +325,7 @@ func (c *conversation) openTicket(ctx context.Context, opd, question, faq string
 	if err := c.tx.AttachMessages(ctx, c.citizen.ID, tk.ID, c.in.At.Add(-attachWindow)); err != nil {
 		return err
 	}
-	if err := c.store(ctx, tk.ID); err != nil {
-		return err
-	}
-	c.open = tk
-	c.opened = append(c.opened, *tk)
-	c.changed = append(c.changed, *tk)
+	c.tx.OnCommit(func() { c.bot.cfg.Metrics.TicketOpened(opd) })
 	clock := d.Calendar().NextOpen(tk.CreatedAt)
 	return c.say(ctx, tk.ID, c.bot.texts.Opened(tk, d.OPDName(opd), clock, triage))
 }
@@ -289,37 +333,33 @@ func (c *conversation) openTicket(ctx context.Context, opd, question, faq string
 // linkStaff links this Telegram chat to the staff account holding code, so
 // SLA alerts reach it.
 func (c *conversation) linkStaff(ctx context.Context, code string) (string, error) {
-	staff, err := c.tx.ListStaff(ctx)
-	if err != nil {
+	if c.bot.cfg.Staff == nil {
+		return c.bot.texts.StaffLinkFailed(), nil // no accounts to link to
+	}
+	s, err := c.bot.cfg.Staff.LinkTelegram(ctx, c.tx, code, c.in.From)
+	switch {
+	case notFound(err):
+		return c.bot.texts.StaffLinkFailed(), nil
+	case err != nil:
 		return "", err
 	}
-	for _, s := range staff {
-		if s.LinkCode != "" && s.LinkCode == code && !s.Disabled {
-			s.TelegramChatID, s.LinkCode = c.in.From.ID, ""
-			if err := c.tx.UpdateStaff(ctx, &s); err != nil {
-				return "", err
-			}
-			e := &sigap.AuditEntry{At: c.in.At, Actor: "staff:" + s.Username, Action: "telegram_link", Detail: c.in.From.String()}
-			return c.bot.texts.StaffLinked(s.Name), c.tx.AddAudit(ctx, e)
-		}
-	}
-	return c.bot.texts.StaffLinkFailed(), nil
+	return c.bot.texts.StaffLinked(s.Name), nil
 }
 
-// store records the inbound message; a redelivery aborts the transaction.
-func (c *conversation) store(ctx context.Context, ticketID int64) error {
-	in := c.in
-	m := &sigap.Message{CitizenID: c.citizen.ID, TicketID: ticketID, Channel: in.From.Channel,
-		PlatformID: in.PlatformID, Author: sigap.AuthorCitizen, Kind: in.Kind, Text: in.Text,
-		MediaRef: in.MediaRef, Lat: in.Lat, Lon: in.Lon, RefID: in.RefID, At: in.At}
-	dup, err := c.tx.AddMessage(ctx, m)
-	if err != nil {
-		return fmt.Errorf("store message: %w", err)
+// file puts the message under a ticket; 0 leaves it loose.
+func (c *conversation) file(ctx context.Context, ticketID int64) error {
+	if ticketID == 0 {
+		return nil
 	}
-	if dup {
-		return errDuplicate
+	return c.tx.FileMessage(ctx, c.msg.ID, ticketID)
+}
+
+// reply files the message under a ticket (0: none) and answers there.
+func (c *conversation) reply(ctx context.Context, ticketID int64, text string) error {
+	if err := c.file(ctx, ticketID); err != nil {
+		return err
 	}
-	return nil
+	return c.say(ctx, ticketID, text)
 }
 
 func (c *conversation) say(ctx context.Context, ticketID int64, text string) error {

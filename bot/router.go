@@ -39,12 +39,7 @@ func NewLiveRouter(ctx context.Context, store sigap.Store, kb *sigap.LiveKB, log
 
 // train builds a router from k and the examples staff taught.
 func train(ctx context.Context, store sigap.Store, k *sigap.KB) (*routing.Router, error) {
-	var learned []sigap.Example
-	err := store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		learned, err = tx.Examples(ctx)
-		return err
-	})
+	learned, err := sigap.Read(ctx, store, func(tx sigap.Tx) ([]sigap.Example, error) { return tx.Examples(ctx) })
 	if err != nil {
 		return nil, fmt.Errorf("bot: load learned examples: %w", err)
 	}

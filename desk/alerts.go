@@ -77,9 +77,6 @@ func (d *Desk) Alerts(ctx context.Context, warnAt float64) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("desk: SLA alerts: %w", err)
 	}
-	if raised > 0 {
-		d.cfg.Kick()
-	}
 	return raised, nil
 }
 
@@ -99,11 +96,15 @@ func (d *Desk) alert(ctx context.Context, tx sigap.Tx, t sigap.Ticket, kind, tex
 			continue
 		}
 		o := &sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: s.TelegramChatID}, TicketID: t.ID, Text: text, Created: d.cfg.Now()}
-		if err := tx.Enqueue(ctx, o); err != nil {
+		if err := d.enqueue(ctx, tx, o); err != nil {
 			return 0, err
 		}
 	}
-	return 1, d.audit(ctx, tx, "system", t.ID, "sla_"+kind, "")
+	action := sigap.ActionSLAWarn
+	if kind == AlertBreach {
+		action = sigap.ActionSLABreach
+	}
+	return 1, d.audit(ctx, tx, sigap.ActorSystem, t.ID, action, "")
 }
 
 // RunAlerts raises due SLA alerts every interval until ctx ends.
@@ -126,7 +127,7 @@ func (d *Desk) RunAlerts(ctx context.Context, every time.Duration, warnAt float6
 // Telegram, through the outbox, and records action in the audit log. It is
 // for trouble staff must act on outside any ticket, such as a channel that
 // was logged out.
-func (d *Desk) WarnSupervisors(ctx context.Context, text, action, detail string) error {
+func (d *Desk) WarnSupervisors(ctx context.Context, text string, action sigap.AuditAction, detail string) error {
 	err := d.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
 		staff, err := tx.ListStaff(ctx)
 		if err != nil {
@@ -137,16 +138,15 @@ func (d *Desk) WarnSupervisors(ctx context.Context, text, action, detail string)
 				continue
 			}
 			o := &sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: s.TelegramChatID}, Text: text, Created: d.cfg.Now()}
-			if err := tx.Enqueue(ctx, o); err != nil {
+			if err := d.enqueue(ctx, tx, o); err != nil {
 				return err
 			}
 		}
-		return d.audit(ctx, tx, "system", 0, action, detail)
+		return d.audit(ctx, tx, sigap.ActorSystem, 0, action, detail)
 	})
 	if err != nil {
 		return fmt.Errorf("desk: warn supervisors: %w", err)
 	}
-	d.cfg.Kick()
 	return nil
 }
 

@@ -136,7 +136,7 @@ func TestWarnSupervisorsReachesLinkedSupervisorsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := desk.ChannelTroubleText("WhatsApp", "logged_out", "perangkat dihapus dari ponsel")
-	if err := d.WarnSupervisors(ctx, text, "whatsapp_logged_out", "perangkat dihapus"); err != nil {
+	if err := d.WarnSupervisors(ctx, text, sigap.ActionChannelTrouble, "WhatsApp logged_out: perangkat dihapus"); err != nil {
 		t.Fatal(err)
 	}
 	var to []string

@@ -24,19 +24,20 @@ type Config struct {
 	Calendar *sla.Calendar
 	Now      sigap.Clock
 	Texts    sigap.CitizenTexts
-	// Learn receives every transfer as a labelled example (the router).
+	// Learn receives every committed transfer as a labelled example (the
+	// router).
 	Learn func(sigap.Example)
-	// OnChange is called after a ticket change is committed.
-	OnChange func(sigap.Ticket)
 	// Codes returns a candidate ticket code suffix; nil means random.
 	Codes func() string
-	// Kick wakes the outbox worker after new messages were committed.
-	Kick func()
 }
 
-// Desk performs ticket operations.
+// Desk performs ticket operations. What a change causes once committed —
+// the outbox woken, the dashboards told — it registers with the
+// transaction's OnCommit, so that a rolled-back change causes nothing.
 type Desk struct {
-	cfg Config
+	cfg      Config
+	enqueued chan struct{} // a value once messages were committed to the outbox
+	watchers *watchers
 }
 
 // New returns a Desk. Optional hooks left nil do nothing.
@@ -50,13 +51,26 @@ func New(cfg Config) *Desk {
 	if cfg.Learn == nil {
 		cfg.Learn = func(sigap.Example) {}
 	}
-	if cfg.OnChange == nil {
-		cfg.OnChange = func(sigap.Ticket) {}
+	return &Desk{cfg: cfg, enqueued: make(chan struct{}, 1), watchers: newWatchers()}
+}
+
+// Enqueued receives a value after a transaction committed messages to the
+// outbox, so that its worker sends them at once; one value may stand for
+// several commits.
+func (d *Desk) Enqueued() <-chan struct{} { return d.enqueued }
+
+// wake is the OnCommit hook of a transaction that enqueued messages.
+func (d *Desk) wake() {
+	select {
+	case d.enqueued <- struct{}{}:
+	default:
 	}
-	if cfg.Kick == nil {
-		cfg.Kick = func() {}
-	}
-	return &Desk{cfg: cfg}
+}
+
+// changed tells the watchers about t once tx has committed.
+func (d *Desk) changed(tx sigap.Tx, t *sigap.Ticket) {
+	committed := *t
+	tx.OnCommit(func() { d.watchers.publish(committed) })
 }
 
 // KB returns the knowledge base in force.
@@ -64,15 +78,6 @@ func (d *Desk) KB() *sigap.KB { return d.cfg.KB.Get() }
 
 // Calendar returns the working calendar.
 func (d *Desk) Calendar() *sla.Calendar { return d.cfg.Calendar }
-
-// Committed tells the hooks about tickets changed by a committed
-// transaction and wakes the outbox.
-func (d *Desk) Committed(tickets ...sigap.Ticket) {
-	for _, t := range tickets {
-		d.cfg.OnChange(t)
-	}
-	d.cfg.Kick()
-}
 
 // OPDName returns the OPD's name, or its code when the KB no longer has it.
 func (d *Desk) OPDName(code string) string {
@@ -99,14 +104,21 @@ func (d *Desk) Say(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, ticketID 
 	if _, err := tx.AddMessage(ctx, m); err != nil {
 		return fmt.Errorf("desk: record reply: %w", err)
 	}
-	if err := tx.Enqueue(ctx, &sigap.Outbound{To: c.Address, TicketID: ticketID, Text: text, Created: now}); err != nil {
-		return fmt.Errorf("desk: enqueue reply: %w", err)
+	return d.enqueue(ctx, tx, &sigap.Outbound{To: c.Address, TicketID: ticketID, Text: text, Created: now})
+}
+
+// enqueue commits o to the outbox with tx, and wakes the outbox once tx
+// has committed.
+func (d *Desk) enqueue(ctx context.Context, tx sigap.Tx, o *sigap.Outbound) error {
+	if err := tx.Enqueue(ctx, o); err != nil {
+		return fmt.Errorf("desk: enqueue to %s: %w", o.To, err)
 	}
+	tx.OnCommit(d.wake)
 	return nil
 }
 
 // audit records a state change.
-func (d *Desk) audit(ctx context.Context, tx sigap.Tx, actor string, ticketID int64, action, detail string) error {
+func (d *Desk) audit(ctx context.Context, tx sigap.Tx, actor sigap.Actor, ticketID int64, action sigap.AuditAction, detail string) error {
 	e := &sigap.AuditEntry{At: d.cfg.Now(), Actor: actor, TicketID: ticketID, Action: action, Detail: detail}
 	if err := tx.AddAudit(ctx, e); err != nil {
 		return fmt.Errorf("desk: audit %s: %w", action, err)

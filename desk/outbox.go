@@ -25,8 +25,10 @@ type Outbox struct {
 	// Parallel is how many chats are served at once (default 8); replay
 	// uses 1 so its output order is the commit order.
 	Parallel int
+	// Wake receives a value when new messages were committed (the desk's
+	// Enqueued); without it the worker finds them at its next idle check.
+	Wake <-chan struct{}
 
-	kick chan struct{}
 	once sync.Once
 }
 
@@ -44,7 +46,6 @@ const (
 
 func (o *Outbox) init() {
 	o.once.Do(func() {
-		o.kick = make(chan struct{}, 1)
 		if o.Now == nil {
 			o.Now = time.Now
 		}
@@ -55,15 +56,6 @@ func (o *Outbox) init() {
 			o.Parallel = outboxParallel
 		}
 	})
-}
-
-// Kick wakes the worker; it never blocks.
-func (o *Outbox) Kick() {
-	o.init()
-	select {
-	case o.kick <- struct{}{}:
-	default:
-	}
 }
 
 // Run delivers messages until ctx ends.
@@ -84,7 +76,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-o.kick:
+		case <-o.Wake:
 		case <-t.C:
 		}
 	}
@@ -94,11 +86,8 @@ func (o *Outbox) Run(ctx context.Context) error {
 // Messages to one address go out in order; different addresses in parallel.
 func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	o.init()
-	var due []sigap.Outbound
-	err := o.Store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		due, err = tx.DueOutbound(ctx, o.Now(), outboxBatch)
-		return err
+	due, err := sigap.Read(ctx, o.Store, func(tx sigap.Tx) ([]sigap.Outbound, error) {
+		return tx.DueOutbound(ctx, o.Now(), outboxBatch)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("desk: outbox due: %w", err)

@@ -3,13 +3,13 @@ package desk_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // platform stands in for a messaging platform: it fails the next sends
@@ -29,15 +29,7 @@ func (p *platform) Send(_ context.Context, m sigap.Outbound) error {
 	return nil
 }
 
-func openDB(t *testing.T) *storage.DB {
-	t.Helper()
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "sigap.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func openDB(t *testing.T) *storage.DB { return storagetest.Open(t) }
 
 func enqueue(t *testing.T, db *storage.DB, at time.Time, to sigap.Address, texts ...string) {
 	t.Helper()

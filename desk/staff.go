@@ -32,12 +32,7 @@ func (d *Desk) Tickets(ctx context.Context, staff *sigap.Staff, f sigap.TicketFi
 		}
 		f.OPDs = []string{staff.OPD}
 	}
-	var out []sigap.TicketSummary
-	err := d.cfg.Store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		out, err = tx.ListTickets(ctx, f)
-		return err
-	})
+	out, err := sigap.Read(ctx, d.cfg.Store, func(tx sigap.Tx) ([]sigap.TicketSummary, error) { return tx.ListTickets(ctx, f) })
 	if err != nil {
 		return nil, fmt.Errorf("desk: list tickets: %w", err)
 	}
@@ -80,7 +75,7 @@ func (d *Desk) Reply(ctx context.Context, staff *sigap.Staff, code, text string,
 	if err != nil {
 		return err
 	}
-	return d.act(ctx, staff, code, "reply", func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
+	return d.act(ctx, staff, code, sigap.ActionReply, func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
 		if t.Status == sigap.StatusResolved {
 			return "", sigap.Errorf(sigap.EINVALID, "Tiket %s sudah selesai; buka kembali dulu untuk membalas.", t.Code)
 		}
@@ -109,7 +104,7 @@ func (d *Desk) Note(ctx context.Context, staff *sigap.Staff, code, text string) 
 	if err != nil {
 		return err
 	}
-	return d.act(ctx, staff, code, "note", func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
+	return d.act(ctx, staff, code, sigap.ActionNote, func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
 		m := &sigap.Message{CitizenID: c.ID, TicketID: t.ID, Channel: c.Address.Channel,
 			Author: sigap.AuthorNote, Staff: staff.Username, Kind: sigap.KindText, Text: text, At: d.cfg.Now()}
 		_, err := tx.AddMessage(ctx, m)
@@ -126,8 +121,7 @@ func (d *Desk) Transfer(ctx context.Context, staff *sigap.Staff, code, opd, reas
 	if _, ok := d.KB().OPD(opd); !ok {
 		return sigap.Errorf(sigap.EINVALID, "OPD %q tidak dikenal.", opd)
 	}
-	var learnt sigap.Example
-	err := d.act(ctx, staff, code, "transfer", func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
+	return d.act(ctx, staff, code, sigap.ActionTransfer, func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
 		if t.OPD == opd {
 			return "", sigap.Errorf(sigap.EINVALID, "Tiket %s sudah berada di %s.", t.Code, opd)
 		}
@@ -139,10 +133,11 @@ func (d *Desk) Transfer(ctx context.Context, staff *sigap.Staff, code, opd, reas
 			return "", err
 		}
 		if text != "" {
-			learnt = sigap.Example{Text: text, OPD: opd}
+			learnt := sigap.Example{Text: text, OPD: opd}
 			if err := tx.AddExample(ctx, learnt, d.cfg.Now()); err != nil {
 				return "", err
 			}
+			tx.OnCommit(func() { d.cfg.Learn(learnt) })
 		}
 		msg := d.cfg.Texts.Transferred(t.Code, d.OPDName(opd), t.FirstResponseDue)
 		if err := d.Say(ctx, tx, c, t.ID, sigap.AuthorBot, "", msg); err != nil {
@@ -154,15 +149,11 @@ func (d *Desk) Transfer(ctx context.Context, staff *sigap.Staff, code, opd, reas
 		}
 		return detail, nil
 	})
-	if err == nil && learnt.Text != "" {
-		d.cfg.Learn(learnt)
-	}
-	return err
 }
 
 // Claim makes the staff member the ticket's assignee.
 func (d *Desk) Claim(ctx context.Context, staff *sigap.Staff, code string) error {
-	return d.act(ctx, staff, code, "claim", func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
+	return d.act(ctx, staff, code, sigap.ActionClaim, func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
 		if t.Status == sigap.StatusResolved {
 			return "", sigap.Errorf(sigap.EINVALID, "Tiket %s sudah selesai.", t.Code)
 		}
@@ -173,7 +164,7 @@ func (d *Desk) Claim(ctx context.Context, staff *sigap.Staff, code string) error
 
 // Resolve closes a ticket, tells the citizen and asks for a 1–5 rating.
 func (d *Desk) Resolve(ctx context.Context, staff *sigap.Staff, code string) error {
-	return d.act(ctx, staff, code, "resolve", func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
+	return d.act(ctx, staff, code, sigap.ActionResolve, func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
 		if t.Status == sigap.StatusResolved {
 			return "", sigap.Errorf(sigap.EINVALID, "Tiket %s sudah selesai.", t.Code)
 		}
@@ -188,7 +179,7 @@ func (d *Desk) Resolve(ctx context.Context, staff *sigap.Staff, code string) err
 
 // Reopen puts a resolved ticket back in its queue.
 func (d *Desk) Reopen(ctx context.Context, staff *sigap.Staff, code string) error {
-	return d.act(ctx, staff, code, "reopen", func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
+	return d.act(ctx, staff, code, sigap.ActionReopen, func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (string, error) {
 		if t.Status != sigap.StatusResolved {
 			return "", sigap.Errorf(sigap.EINVALID, "Tiket %s belum selesai.", t.Code)
 		}
@@ -198,10 +189,10 @@ func (d *Desk) Reopen(ctx context.Context, staff *sigap.Staff, code string) erro
 }
 
 // act runs one staff action on a ticket the staff member may see, in one
-// transaction with its audit entry, then tells the hooks.
-func (d *Desk) act(ctx context.Context, staff *sigap.Staff, code, action string,
+// transaction with its audit entry; the dashboards hear of it once
+// committed.
+func (d *Desk) act(ctx context.Context, staff *sigap.Staff, code string, action sigap.AuditAction,
 	fn func(tx sigap.Tx, t *sigap.Ticket, c *sigap.Citizen) (detail string, err error)) error {
-	var changed sigap.Ticket
 	err := d.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
 		t, err := visibleTicket(ctx, tx, staff, code)
 		if err != nil {
@@ -219,13 +210,12 @@ func (d *Desk) act(ctx context.Context, staff *sigap.Staff, code, action string,
 		if err := tx.UpdateTicket(ctx, t); err != nil {
 			return err
 		}
-		changed = *t
-		return d.audit(ctx, tx, "staff:"+staff.Username, t.ID, action, detail)
+		d.changed(tx, t)
+		return d.audit(ctx, tx, sigap.StaffActor(staff.Username), t.ID, action, detail)
 	})
 	if err != nil {
 		return fmt.Errorf("desk: %s %s: %w", action, code, err)
 	}
-	d.Committed(changed)
 	return nil
 }
 

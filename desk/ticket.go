@@ -13,8 +13,8 @@ import (
 // subjectLength is how much of the first question a queue shows.
 const subjectLength = 140
 
-// Open creates a ticket for the citizen in the OPD's queue inside tx. The
-// caller commits and then calls Committed.
+// Open creates a ticket for the citizen in the OPD's queue inside tx; the
+// dashboards hear of it once tx commits.
 func (d *Desk) Open(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, opd, question, faq string) (*sigap.Ticket, error) {
 	kb := d.KB()
 	if _, ok := kb.OPD(opd); !ok {
@@ -38,24 +38,29 @@ func (d *Desk) Open(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, opd, que
 	if err != nil {
 		return nil, fmt.Errorf("desk: open ticket: %w", err)
 	}
-	if err := d.audit(ctx, tx, "citizen:"+c.Address.String(), t.ID, "open", opd); err != nil {
+	if err := d.audit(ctx, tx, sigap.CitizenActor(c.Address), t.ID, sigap.ActionOpen, opd); err != nil {
 		return nil, err
 	}
+	d.changed(tx, t)
 	return t, nil
 }
 
 // CitizenWrote updates an open ticket the citizen just wrote to: a ticket
-// waiting for the citizen resumes, and its resolution clock runs again.
+// waiting for the citizen resumes, and its resolution clock runs again. The
+// dashboards hear of the new message once tx commits.
 func (d *Desk) CitizenWrote(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, t *sigap.Ticket) error {
-	if t.Status != sigap.StatusPending {
-		return nil
+	if t.Status == sigap.StatusPending {
+		d.unpause(t)
+		t.Status = sigap.StatusOpen
+		if err := tx.UpdateTicket(ctx, t); err != nil {
+			return fmt.Errorf("desk: resume ticket %s: %w", t.Code, err)
+		}
+		if err := d.audit(ctx, tx, sigap.CitizenActor(c.Address), t.ID, sigap.ActionResume, ""); err != nil {
+			return err
+		}
 	}
-	d.unpause(t)
-	t.Status = sigap.StatusOpen
-	if err := tx.UpdateTicket(ctx, t); err != nil {
-		return fmt.Errorf("desk: resume ticket %s: %w", t.Code, err)
-	}
-	return d.audit(ctx, tx, "citizen:"+c.Address.String(), t.ID, "resume", "")
+	d.changed(tx, t)
+	return nil
 }
 
 // Rate stores the citizen's 1–5 rating of a resolved ticket.
@@ -75,7 +80,7 @@ func (d *Desk) Rate(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, code str
 	if err := tx.UpdateTicket(ctx, t); err != nil {
 		return nil, fmt.Errorf("desk: rate %s: %w", code, err)
 	}
-	return t, d.audit(ctx, tx, "citizen:"+c.Address.String(), t.ID, "rate", fmt.Sprint(rating))
+	return t, d.audit(ctx, tx, sigap.CitizenActor(c.Address), t.ID, sigap.ActionRate, fmt.Sprint(rating))
 }
 
 // unpause adds the working time spent waiting for the citizen to the

@@ -184,11 +184,55 @@ func TestStaffActionsRefuseWhatMakesNoSense(t *testing.T) {
 		audit, err = tx.TicketAudit(f.ctx, tk.ID)
 		return err
 	})
-	var actions []string
+	var actions []sigap.AuditAction
 	for _, e := range audit {
 		actions = append(actions, e.Action)
 	}
 	if len(actions) != 3 || actions[0] != "open" || actions[1] != "resolve" || actions[2] != "reopen" {
 		t.Errorf("audit %v, want [open resolve reopen] (refused actions leave no trace)", actions)
+	}
+}
+
+// TestCommittedChangesReachWatchersAndWakeTheOutbox: a change is heard of
+// once committed, and a refused one is not heard of at all.
+func TestCommittedChangesReachWatchersAndWakeTheOutbox(t *testing.T) {
+	f := newFixture(t, testKB())
+	f.now = at(4, 9, 0)
+	changes, stop := f.desk.Watch()
+	defer stop()
+	tk := f.open(t, "DPUPR")
+	if got := <-changes; got.Code != tk.Code || got.Status != sigap.StatusOpen {
+		t.Errorf("watcher heard %s %s, want the opened %s", got.Code, got.Status, tk.Code)
+	}
+	agent := &sigap.Staff{Username: "sari", Role: sigap.RoleAgent, OPD: "DPUPR"}
+	drain := func() bool {
+		select {
+		case <-f.desk.Enqueued():
+			return true
+		default:
+			return false
+		}
+	}
+	drain()
+	if err := f.desk.Reply(f.ctx, agent, tk.Code, "Baik, kami cek.", false); err != nil {
+		t.Fatal(err)
+	}
+	if !drain() {
+		t.Error("a committed reply did not wake the outbox")
+	}
+	if got := <-changes; got.Code != tk.Code || got.FirstResponder != "sari" {
+		t.Errorf("watcher heard %+v, want the replied ticket", got)
+	}
+	outsider := &sigap.Staff{Username: "budi", Role: sigap.RoleAgent, OPD: "DINKES"}
+	if err := f.desk.Reply(f.ctx, outsider, tk.Code, "Bukan urusan saya.", false); err == nil {
+		t.Fatal("an agent of another OPD replied")
+	}
+	select {
+	case got := <-changes:
+		t.Errorf("a refused reply was heard of: %+v", got)
+	default:
+	}
+	if drain() {
+		t.Error("a refused reply woke the outbox")
 	}
 }

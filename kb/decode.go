@@ -15,25 +15,25 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var (
-	prefixPattern = regexp.MustCompile(`^[A-Z0-9]{2,6}$`)
-	opdCode       = keyRule{"OPD", regexp.MustCompile(`^[A-Z0-9]{2,20}$`), "2 to 20 uppercase letters or digits"}
-	faqID         = keyRule{"FAQ id", regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`), "lowercase letters, digits, '-' or '_'"}
-	// yaml.v3 reports syntax errors as "yaml: line N: message".
-	yamlLinePattern = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-)
-
-var weekdays = map[string]time.Weekday{
-	"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
-	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday,
-}
+// yaml.v3 reports syntax errors as "yaml: line N: message".
+var yamlLinePattern = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // decoder walks the YAML node tree instead of unmarshalling into structs,
 // so that each problem carries its line and field path, and one mistake does
-// not hide the next.
+// not hide the next. It reports what is wrong with the file's form (syntax,
+// unknown fields, values that do not parse); the rules of a valid KB are
+// sigap.KB.Validate's, which it locates by the line of each field it read.
 type decoder struct {
 	file     string
 	problems Errors
+	lines    map[string]int // field path → line of its value
+}
+
+// at records the line of a field's value.
+func (d *decoder) at(path string, n *yaml.Node) {
+	if n != nil && d.lines[path] == 0 {
+		d.lines[path] = n.Line
+	}
 }
 
 func (d *decoder) errorf(n *yaml.Node, field, format string, args ...any) {
@@ -77,11 +77,7 @@ func (d *decoder) kb(root *yaml.Node) *sigap.KB {
 	if !ok {
 		return kb
 	}
-	var n *yaml.Node
-	kb.Prefix, n = d.required(f, root, "", "prefix")
-	if kb.Prefix != "" && !prefixPattern.MatchString(kb.Prefix) {
-		d.errorf(n, "prefix", "%q must be 2 to 6 uppercase letters or digits", kb.Prefix)
-	}
+	kb.Prefix = d.required(f, root, "", "prefix")
 	if c := f["calendar"]; c != nil {
 		kb.Calendar = d.calendar(c)
 	} else {
@@ -92,13 +88,9 @@ func (d *decoder) kb(root *yaml.Node) *sigap.KB {
 	} else {
 		d.errorf(root, "sla", "missing")
 	}
-	codes := map[string]int{} // OPD code → its line
-	kb.OPDs = d.opds(f["opds"], root, codes)
-	kb.TriageOPD, n = d.required(f, root, "", "triage_opd")
-	if _, known := codes[kb.TriageOPD]; kb.TriageOPD != "" && !known {
-		d.errorf(n, "triage_opd", "unknown OPD %q", kb.TriageOPD)
-	}
-	kb.FAQs = d.faqs(f["faqs"], codes)
+	kb.OPDs = d.opds(f["opds"], root)
+	kb.TriageOPD = d.required(f, root, "", "triage_opd")
+	kb.FAQs = d.faqs(f["faqs"])
 	kb.Synonyms = d.synonyms(f["synonyms"])
 	return kb
 }
@@ -109,19 +101,9 @@ func (d *decoder) calendar(n *yaml.Node) sigap.CalendarSpec {
 	if !ok {
 		return spec
 	}
-	var tz *yaml.Node
-	spec.Timezone, tz = d.required(f, n, "calendar", "timezone")
-	if spec.Timezone != "" {
-		if _, err := time.LoadLocation(spec.Timezone); err != nil || spec.Timezone == "Local" {
-			d.errorf(tz, "calendar.timezone", "unknown time zone %q (want a name such as Asia/Jakarta)", spec.Timezone)
-		}
-	}
+	spec.Timezone = d.required(f, n, "calendar", "timezone")
 	if h := f["hours"]; h != nil {
-		before := len(d.problems)
 		spec.Hours = d.hours(h)
-		if len(spec.Hours) == 0 && len(d.problems) == before {
-			d.errorf(h, "calendar.hours", "no working hours on any day")
-		}
 	} else {
 		d.errorf(n, "calendar.hours", "missing")
 	}
@@ -140,7 +122,7 @@ func (d *decoder) hours(n *yaml.Node) map[time.Weekday][]sigap.Span {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		path := "calendar.hours." + k.Value
-		wd, ok := weekdays[k.Value]
+		wd, ok := sigap.WeekdayByKey(k.Value)
 		switch {
 		case !ok:
 			d.errorf(k, path, "unknown weekday (want mon, tue, wed, thu, fri, sat or sun)")
@@ -172,11 +154,6 @@ func (d *decoder) spans(n *yaml.Node, path string) []sigap.Span {
 		spans = append(spans, sp)
 	}
 	slices.SortFunc(spans, func(a, b sigap.Span) int { return a.Start - b.Start })
-	for i := 1; i < len(spans); i++ {
-		if spans[i].Start < spans[i-1].End {
-			d.errorf(n, path, "spans %s and %s overlap", formatSpan(spans[i-1]), formatSpan(spans[i]))
-		}
-	}
 	return spans
 }
 
@@ -223,26 +200,10 @@ func digits(s string) bool {
 	return true
 }
 
-func formatSpan(s sigap.Span) string {
-	return fmt.Sprintf("%02d:%02d-%02d:%02d", s.Start/60, s.Start%60, s.End/60, s.End%60)
-}
-
 func (d *decoder) holidays(n *yaml.Node) []string {
 	var out []string
-	seen := map[string]bool{}
 	for i, item := range d.list(n, "calendar.holidays") {
-		path := index("calendar.holidays", i)
-		s := d.str(item, path)
-		day, err := time.Parse(time.DateOnly, s)
-		switch {
-		case err != nil:
-			d.errorf(item, path, "bad date %q: want YYYY-MM-DD", s)
-		case seen[day.Format(time.DateOnly)]:
-			d.errorf(item, path, "date %s given twice", s)
-		default:
-			seen[day.Format(time.DateOnly)] = true
-			out = append(out, day.Format(time.DateOnly))
-		}
+		out = append(out, d.str(item, index("calendar.holidays", i)))
 	}
 	return out
 }
@@ -279,26 +240,24 @@ func (d *decoder) policy(n *yaml.Node, path string, both bool) sigap.SLAPolicy {
 	return p
 }
 
-// opds reads the OPDs, recording in codes the line of each valid code.
-func (d *decoder) opds(n, root *yaml.Node, codes map[string]int) []sigap.OPD {
+// opds reads the OPDs. An item that is not an OPD still takes its place,
+// so that the fields of the next ones keep their index.
+func (d *decoder) opds(n, root *yaml.Node) []sigap.OPD {
 	if n == nil {
 		d.errorf(root, "opds", "missing")
 		return nil
 	}
-	items := d.list(n, "opds")
-	if len(items) == 0 && (isNull(n) || resolve(n).Kind == yaml.SequenceNode) {
-		d.errorf(n, "opds", "no OPDs")
-	}
 	var out []sigap.OPD
-	for i, item := range items {
+	for i, item := range d.list(n, "opds") {
 		path := index("opds", i)
+		var o sigap.OPD
 		f, ok := d.fields(item, path, "code", "name", "description", "keywords", "examples", "sla")
 		if !ok {
+			out = append(out, o)
 			continue
 		}
-		var o sigap.OPD
-		o.Code = d.key(f, item, path, "code", opdCode, codes)
-		o.Name, _ = d.required(f, item, path, "name")
+		o.Code = d.required(f, item, path, "code")
+		o.Name = d.required(f, item, path, "name")
 		o.Description = d.str(f["description"], join(path, "description"))
 		o.Keywords = d.strs(f["keywords"], join(path, "keywords"))
 		o.Examples = d.strs(f["examples"], join(path, "examples"))
@@ -310,28 +269,24 @@ func (d *decoder) opds(n, root *yaml.Node, codes map[string]int) []sigap.OPD {
 	return out
 }
 
-func (d *decoder) faqs(n *yaml.Node, codes map[string]int) []sigap.FAQ {
-	lines := map[string]int{}
+func (d *decoder) faqs(n *yaml.Node) []sigap.FAQ {
 	var out []sigap.FAQ
 	for i, item := range d.list(n, "faqs") {
 		path := index("faqs", i)
+		var q sigap.FAQ
 		f, ok := d.fields(item, path, "id", "opd", "questions", "answer")
 		if !ok {
+			out = append(out, q)
 			continue
 		}
-		var q sigap.FAQ
-		q.ID = d.key(f, item, path, "id", faqID, lines)
-		var on *yaml.Node
-		q.OPD, on = d.required(f, item, path, "opd")
-		if _, known := codes[q.OPD]; q.OPD != "" && !known {
-			d.errorf(on, join(path, "opd"), "unknown OPD %q", q.OPD)
-		}
+		q.ID = d.required(f, item, path, "id")
+		q.OPD = d.required(f, item, path, "opd")
 		if qs := f["questions"]; qs == nil {
 			d.errorf(item, join(path, "questions"), "missing")
-		} else if q.Questions = d.strs(qs, join(path, "questions")); len(q.Questions) == 0 {
-			d.errorf(qs, join(path, "questions"), "needs at least one question")
+		} else {
+			q.Questions = d.strs(qs, join(path, "questions"))
 		}
-		q.Answer, _ = d.required(f, item, path, "answer")
+		q.Answer = d.required(f, item, path, "answer")
 		out = append(out, q)
 	}
 	return out
@@ -351,19 +306,13 @@ func (d *decoder) synonyms(n *yaml.Node) map[string]string {
 	out := map[string]string{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		path := join("synonyms", k.Value)
 		word := fold(d.str(k, "synonyms"))
-		canon := fold(d.str(v, path))
-		switch {
-		case word == "":
-			d.errorf(k, "synonyms", "empty word")
-		case canon == "":
-			d.errorf(v, path, "must not be empty")
-		case out[word] != "":
+		path := join("synonyms", word)
+		if _, twice := out[word]; twice {
 			d.errorf(k, path, "word given twice")
-		default:
-			out[word] = canon
+			continue
 		}
+		out[word] = fold(d.str(v, path))
 	}
 	return out
 }
@@ -381,9 +330,11 @@ func (d *decoder) fields(n *yaml.Node, path string, known ...string) (map[string
 		d.errorf(n, path, "want fields (%s), got %s", strings.Join(known, ", "), describe(n))
 		return nil, false
 	}
+	d.at(path, n)
 	out := make(map[string]*yaml.Node, len(known))
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		d.at(join(path, k.Value), v)
 		switch {
 		case !slices.Contains(known, k.Value):
 			d.errorf(k, join(path, k.Value), "unknown field (want one of %s)", strings.Join(known, ", "))
@@ -396,48 +347,21 @@ func (d *decoder) fields(n *yaml.Node, path string, known ...string) (map[string
 	return out, true
 }
 
-// keyRule is the form of an identifier that must be unique in its list.
-type keyRule struct {
-	kind    string // what it identifies, for messages
-	pattern *regexp.Regexp
-	want    string // the pattern in words
-}
-
-// key reads an item's identifier field, reporting it when missing, given
-// twice in the list or badly formed. lines holds the line of each valid
-// identifier so far; key adds id to it when id is valid and new.
-func (d *decoder) key(f map[string]*yaml.Node, item *yaml.Node, path, field string, rule keyRule, lines map[string]int) string {
-	id, n := d.required(f, item, path, field)
-	switch first, dup := lines[id]; {
-	case id == "":
-	case dup:
-		d.errorf(n, join(path, field), "duplicate %s %q (first at line %d)", rule.kind, id, first)
-	case !rule.pattern.MatchString(id):
-		d.errorf(n, join(path, field), "%q must be %s", id, rule.want)
-	default:
-		lines[id] = n.Line
-	}
-	return id
-}
-
-// required returns a non-empty text field, reporting it when missing or
-// empty; the node returned locates later problems with the value.
-func (d *decoder) required(f map[string]*yaml.Node, parent *yaml.Node, path, key string) (string, *yaml.Node) {
+// required returns a text field, reporting it when missing; whether its
+// value is acceptable is for Validate.
+func (d *decoder) required(f map[string]*yaml.Node, parent *yaml.Node, path, key string) string {
 	v := f[key]
 	if v == nil {
 		d.errorf(parent, join(path, key), "missing")
-		return "", parent
+		return ""
 	}
-	s := d.str(v, join(path, key))
-	if s == "" && resolve(v).Kind == yaml.ScalarNode {
-		d.errorf(v, join(path, key), "must not be empty")
-	}
-	return s, v
+	return d.str(v, join(path, key))
 }
 
 // str returns a text value; nil (absent) and null give "".
 func (d *decoder) str(n *yaml.Node, path string) string {
 	n = resolve(n)
+	d.at(path, n)
 	if n == nil || isNull(n) {
 		return ""
 	}
@@ -451,14 +375,7 @@ func (d *decoder) str(n *yaml.Node, path string) string {
 func (d *decoder) strs(n *yaml.Node, path string) []string {
 	var out []string
 	for i, item := range d.list(n, path) {
-		s := d.str(item, index(path, i))
-		if s == "" {
-			if resolve(item).Kind == yaml.ScalarNode {
-				d.errorf(item, index(path, i), "must not be empty")
-			}
-			continue
-		}
-		out = append(out, s)
+		out = append(out, d.str(item, index(path, i)))
 	}
 	return out
 }
@@ -466,6 +383,7 @@ func (d *decoder) strs(n *yaml.Node, path string) []string {
 // list returns the items of a sequence; nil (absent) and null give none.
 func (d *decoder) list(n *yaml.Node, path string) []*yaml.Node {
 	n = resolve(n)
+	d.at(path, n)
 	if n == nil || isNull(n) {
 		return nil
 	}

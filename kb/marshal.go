@@ -95,7 +95,7 @@ func Marshal(k *sigap.KB) ([]byte, error) {
 func spansText(spans []sigap.Span) string {
 	parts := make([]string, len(spans))
 	for i, s := range spans {
-		parts[i] = formatSpan(s)
+		parts[i] = s.String()
 	}
 	return strings.Join(parts, ",")
 }

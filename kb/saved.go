@@ -2,7 +2,10 @@ package kb
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
 )
@@ -10,29 +13,78 @@ import (
 // savedKey is the setting under which the dashboard keeps an edited KB.
 const savedKey = "kb"
 
+// InForce says which knowledge base is in force for a database: the file
+// the operator named (file; nil when none), since an explicit choice wins;
+// else the KB an admin edited in the dashboard and saved in store; else the
+// embedded default. store may be nil for no database. hidesSaved is true
+// when file hides a saved KB, which is worth a warning in the log.
+func InForce(ctx context.Context, store sigap.Store, file *sigap.KB) (k *sigap.KB, hidesSaved bool, err error) {
+	var saved *sigap.KB
+	if store != nil {
+		if saved, err = Saved(ctx, store); err != nil {
+			return nil, false, err
+		}
+	}
+	switch {
+	case file != nil:
+		return file, saved != nil, nil
+	case saved != nil:
+		return saved, false, nil
+	}
+	return Default(), false, nil
+}
+
 // Saved returns the KB an admin edited in the dashboard and saved in the
 // store, or nil when there is none.
 func Saved(ctx context.Context, store sigap.Store) (*sigap.KB, error) {
-	var raw string
-	err := store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		raw, err = tx.GetSetting(ctx, savedKey)
-		return err
-	})
+	s, err := sigap.Read(ctx, store, func(tx sigap.Tx) (*sigap.Setting, error) { return tx.Setting(ctx, savedKey) })
 	switch {
-	case sigap.ErrorCode(err) == sigap.ENOTFOUND || (err == nil && raw == ""):
+	case sigap.ErrorCode(err) == sigap.ENOTFOUND || (err == nil && s.Value == ""):
 		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("kb: read the saved KB: %w", err)
 	}
-	return Parse("dashboard KB (database setting "+savedKey+")", []byte(raw))
+	return Parse("dashboard KB (database setting "+savedKey+")", []byte(s.Value))
 }
 
-// Save stores k as the dashboard's KB, which Saved returns from then on.
-func Save(ctx context.Context, store sigap.Store, k *sigap.KB) error {
+// Save stores k, valid, as the dashboard's KB, which Saved returns from
+// then on. It runs in the caller's transaction, with the audit entry of
+// the edit.
+func Save(ctx context.Context, tx sigap.Tx, k *sigap.KB) error {
 	data, err := Marshal(k)
 	if err != nil {
 		return err
 	}
-	return store.Update(ctx, func(tx sigap.Tx) error { return tx.PutSetting(ctx, savedKey, string(data)) })
+	return tx.PutSetting(ctx, &sigap.Setting{Key: savedKey, Value: string(data)})
+}
+
+// Edit puts an admin's edit of the KB in force: it checks k by the rules a
+// KB file meets, saves it with its audit entry in one transaction and, once
+// that committed, makes it live's KB, from which the FAQ index and the
+// router rebuild. A KB that breaks a rule gives EINVALID listing every
+// problem, in the admins' language.
+func Edit(ctx context.Context, store sigap.Store, live *sigap.LiveKB, by sigap.Actor, k *sigap.KB, detail string) error {
+	var problems sigap.Problems
+	if errors.As(k.Validate(), &problems) {
+		lines := make([]string, len(problems))
+		for i, p := range problems {
+			lines[i] = p.String()
+		}
+		sort.Strings(lines)
+		return sigap.Errorf(sigap.EINVALID, "Perubahan tidak disimpan karena data tidak sah: %s", strings.Join(lines, "; "))
+	}
+	err := store.Update(ctx, func(tx sigap.Tx) error {
+		if err := Save(ctx, tx, k); err != nil {
+			return err
+		}
+		if err := tx.AddAudit(ctx, &sigap.AuditEntry{Actor: by, Action: sigap.ActionKBEdit, Detail: detail}); err != nil {
+			return err
+		}
+		tx.OnCommit(func() { live.Set(k) })
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("kb: save the edited KB: %w", err)
+	}
+	return nil
 }

@@ -1,119 +1,121 @@
-// Package metrics keeps Sigap's counters and writes them in the Prometheus
-// text exposition format. It is deliberately small: a few labelled
-// counters and gauges read at scrape time.
+// Package metrics holds Sigap's Prometheus series, on
+// github.com/prometheus/client_golang: messages in and out, duplicates,
+// triage decisions, tickets opened, send errors and the outbox backlog,
+// beside the Go runtime's and the process's own.
 package metrics
 
 import (
-	"fmt"
-	"io"
+	"context"
+	"log/slog"
 	"net/http"
-	"sort"
-	"strings"
-	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pemkab-kebumen/sigap"
 )
 
-// Registry holds counters and gauges.
-type Registry struct {
-	mu       sync.Mutex
-	counters map[string]*Counter
-	gauges   map[string]gauge
+// backlogTimeout bounds the outbox query of one scrape, so that a busy
+// database makes a scrape slow, never stuck.
+const backlogTimeout = 2 * time.Second
+
+// Metrics are Sigap's series. Its methods do nothing on a nil *Metrics, so
+// code that runs without metrics (tests) need not check.
+type Metrics struct {
+	reg                                        *prometheus.Registry
+	messagesIn, duplicates, messagesOut, fails *prometheus.CounterVec
+	decisions, opened                          *prometheus.CounterVec
 }
 
-type gauge struct {
-	help string
-	read func() float64
-}
-
-// Counter is a monotonically increasing count per label value.
-type Counter struct {
-	name, help, label string
-	mu                sync.Mutex
-	values            map[string]float64
-}
-
-// New returns an empty registry.
-func New() *Registry {
-	return &Registry{counters: map[string]*Counter{}, gauges: map[string]gauge{}}
-}
-
-// Counter returns the counter of that name, creating it. label names the
-// one label it is split by ("" for none).
-func (r *Registry) Counter(name, help, label string) *Counter {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if c, ok := r.counters[name]; ok {
-		return c
+// New returns the series, registered with the Go and process collectors.
+func New() *Metrics {
+	counter := func(name, help, label string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{label})
 	}
-	c := &Counter{name: name, help: help, label: label, values: map[string]float64{}}
-	r.counters[name] = c
-	return c
+	m := &Metrics{
+		reg:         prometheus.NewRegistry(),
+		messagesIn:  counter("sigap_messages_in_total", "Citizen messages received, by channel.", "channel"),
+		duplicates:  counter("sigap_messages_duplicate_total", "Redelivered citizen messages ignored, by channel.", "channel"),
+		messagesOut: counter("sigap_messages_out_total", "Messages delivered to citizens and staff, by channel.", "channel"),
+		fails:       counter("sigap_send_errors_total", "Failed delivery attempts, by channel.", "channel"),
+		decisions:   counter("sigap_decisions_total", "Triage decisions, by action.", "action"),
+		opened:      counter("sigap_tickets_opened_total", "Tickets opened, by OPD.", "opd"),
+	}
+	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.messagesIn, m.duplicates, m.messagesOut, m.fails, m.decisions, m.opened)
+	return m
 }
 
-// Gauge registers a value read at scrape time.
-func (r *Registry) Gauge(name, help string, read func() float64) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.gauges[name] = gauge{help: help, read: read}
+// MessageIn counts a citizen message stored.
+func (m *Metrics) MessageIn(ch sigap.Channel) {
+	m.inc(func() *prometheus.CounterVec { return m.messagesIn }, string(ch))
 }
 
-// Inc adds one for the label value. A nil counter does nothing, so code
-// that runs without metrics (tests, replay) need not check.
-func (c *Counter) Inc(value string) {
-	if c == nil {
+// Duplicate counts a redelivered message recognised.
+func (m *Metrics) Duplicate(ch sigap.Channel) {
+	m.inc(func() *prometheus.CounterVec { return m.duplicates }, string(ch))
+}
+
+// Decision counts a triage decision.
+func (m *Metrics) Decision(a sigap.Action) {
+	m.inc(func() *prometheus.CounterVec { return m.decisions }, string(a))
+}
+
+// TicketOpened counts a ticket opened in an OPD's queue.
+func (m *Metrics) TicketOpened(opd string) {
+	m.inc(func() *prometheus.CounterVec { return m.opened }, opd)
+}
+
+// Sent counts a message a channel accepted.
+func (m *Metrics) Sent(ch sigap.Channel) {
+	m.inc(func() *prometheus.CounterVec { return m.messagesOut }, string(ch))
+}
+
+// SendFailed counts a failed delivery attempt.
+func (m *Metrics) SendFailed(ch sigap.Channel, _ error) {
+	m.inc(func() *prometheus.CounterVec { return m.fails }, string(ch))
+}
+
+// inc adds one to the series of the counter vec picks, on a Metrics that
+// is not nil; vec is a function so that it is not read from a nil one.
+func (m *Metrics) inc(vec func() *prometheus.CounterVec, label string) {
+	if m != nil {
+		vec().WithLabelValues(label).Inc()
+	}
+}
+
+// WatchBacklog adds the sigap_outbox_backlog gauge, read from store at
+// each scrape within backlogTimeout; a failed read is logged and the
+// gauge left out of that scrape.
+func (m *Metrics) WatchBacklog(store sigap.Store, log *slog.Logger) {
+	m.reg.MustRegister(&backlog{store: store, log: log,
+		desc: prometheus.NewDesc("sigap_outbox_backlog", "Messages waiting in the outbox.", nil, nil)})
+}
+
+// Handler serves the series at /metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// backlog is a collector: it reads the outbox backlog when scraped, not
+// under any lock of the registry's and never longer than backlogTimeout.
+type backlog struct {
+	store sigap.Store
+	log   *slog.Logger
+	desc  *prometheus.Desc
+}
+
+func (b *backlog) Describe(ch chan<- *prometheus.Desc) { ch <- b.desc }
+
+func (b *backlog) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), backlogTimeout)
+	defer cancel()
+	n, err := sigap.Read(ctx, b.store, func(tx sigap.Tx) (int, error) { return tx.OutboxBacklog(ctx) })
+	if err != nil {
+		b.log.Error("metrics: outbox backlog", "err", err)
 		return
 	}
-	c.mu.Lock()
-	c.values[value]++
-	c.mu.Unlock()
-}
-
-// WriteTo writes every metric in the text exposition format.
-func (r *Registry) WriteTo(w io.Writer) (int64, error) {
-	var b strings.Builder
-	r.mu.Lock()
-	names := make([]string, 0, len(r.counters)+len(r.gauges))
-	for n := range r.counters {
-		names = append(names, n)
-	}
-	for n := range r.gauges {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if c, ok := r.counters[n]; ok {
-			c.write(&b)
-			continue
-		}
-		g := r.gauges[n]
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %g\n", n, g.help, n, n, g.read())
-	}
-	r.mu.Unlock()
-	n, err := io.WriteString(w, b.String())
-	return int64(n), err
-}
-
-func (c *Counter) write(b *strings.Builder) {
-	fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s counter\n", c.name, c.help, c.name)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	keys := make([]string, 0, len(c.values))
-	for k := range c.values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if c.label == "" {
-			fmt.Fprintf(b, "%s %g\n", c.name, c.values[k])
-		} else {
-			fmt.Fprintf(b, "%s{%s=%q} %g\n", c.name, c.label, k, c.values[k])
-		}
-	}
-}
-
-// Handler serves the registry at /metrics.
-func (r *Registry) Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		r.WriteTo(w)
-	})
+	ch <- prometheus.MustNewConstMetric(b.desc, prometheus.GaugeValue, float64(n))
 }

@@ -35,17 +35,31 @@ type Reply struct {
 func (rr *Recorder) Send(ctx context.Context, m sigap.Outbound) error {
 	code, ok := rr.codes[m.TicketID]
 	if !ok && m.TicketID != 0 {
-		err := rr.store.View(ctx, func(tx sigap.Tx) error {
-			t, err := tx.TicketByID(ctx, m.TicketID)
-			if err == nil {
-				code = t.Code
-			}
-			return err
-		})
+		t, err := sigap.Read(ctx, rr.store, func(tx sigap.Tx) (*sigap.Ticket, error) { return tx.TicketByID(ctx, m.TicketID) })
 		if err != nil {
 			return err
 		}
+		code = t.Code
 		rr.codes[m.TicketID] = code
 	}
 	return rr.enc.Encode(Reply{At: rr.now(), To: m.To.String(), Ticket: code, Text: m.Text})
+}
+
+// Channels returns the recorder as the adapter of every channel, so that
+// whatever Sigap sends on any of them is recorded.
+func (rr *Recorder) Channels() []sigap.ChannelAdapter {
+	return []sigap.ChannelAdapter{channel{rr, sigap.Telegram}, channel{rr, sigap.WhatsApp}, channel{rr, sigap.Web}}
+}
+
+// channel is the recorder standing in for one channel.
+type channel struct {
+	*Recorder
+	id sigap.Channel
+}
+
+func (c channel) Channel() sigap.Channel                      { return c.id }
+func (c channel) Start(context.Context, sigap.Receiver) error { return nil }
+func (c channel) Stop()                                       {}
+func (c channel) State() sigap.ChannelState {
+	return sigap.ChannelState{Channel: c.id, State: "recording", Since: c.now()}
 }

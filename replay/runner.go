@@ -90,7 +90,7 @@ func (r *Runner) staffEvent(ctx context.Context, from sigap.Address, ev Event, i
 	applied := "replay.applied." + id
 	var t *sigap.Ticket
 	err := r.Store.View(ctx, func(tx sigap.Tx) error {
-		if _, err := tx.GetSetting(ctx, applied); sigap.ErrorCode(err) != sigap.ENOTFOUND {
+		if _, err := tx.Setting(ctx, applied); sigap.ErrorCode(err) != sigap.ENOTFOUND {
 			return err // nil: applied before
 		}
 		c, err := tx.CitizenByAddress(ctx, from)
@@ -112,7 +112,7 @@ func (r *Runner) staffEvent(ctx context.Context, from sigap.Address, ev Event, i
 		return err
 	}
 	return r.Store.Update(ctx, func(tx sigap.Tx) error {
-		return tx.PutSetting(ctx, applied, ev.At.Format(time.RFC3339))
+		return tx.PutSetting(ctx, &sigap.Setting{Key: applied, At: ev.At})
 	})
 }
 

@@ -12,14 +12,6 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 )
 
-// ReportSource is what a report reads; a sigap.Tx satisfies it.
-type ReportSource interface {
-	// ReportTickets calls fn for each ticket created in [from, to).
-	ReportTickets(ctx context.Context, from, to time.Time, fn func(sigap.ReportTicket) error) error
-	// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id.
-	FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error)
-}
-
 // Report is how each OPD answered the tickets created in [From, To), as
 // seen at At. Times are working minutes on the calendar. The JSON keys of
 // Row, From, To, At, OPDs and Total are a published contract.
@@ -101,135 +93,156 @@ type tally struct {
 // BuildReport reads the tickets created in [from, to) and the FAQ answers
 // given then, and computes the report as seen at at. Memory depends on
 // the number of OPDs, staff and weeks, not on the number of tickets.
-func BuildReport(ctx context.Context, src ReportSource, kb *sigap.KB, cal *Calendar, from, to, at time.Time) (*Report, error) {
+func BuildReport(ctx context.Context, src sigap.ReportSource, kb *sigap.KB, cal *Calendar, from, to, at time.Time) (*Report, error) {
 	if !to.After(from) {
 		return nil, sigap.Errorf(sigap.EINVALID, "report: the end date must be after the start date")
 	}
-	workingDay := time.Duration(cal.weekMinutes) * time.Minute / time.Duration(cal.workingWeekdays())
-	byOPD := map[string]*tally{}
-	total := &tally{}
-	byStaff := map[string]*histogram{}
-	byWeek := map[int]*tally{} // keyed by ISO year × 100 + week
-	err := src.ReportTickets(ctx, from, to, func(t sigap.ReportTicket) error {
-		o := byOPD[t.OPD]
-		if o == nil {
-			o = &tally{}
-			byOPD[t.OPD] = o
-		}
-		y, w := t.CreatedAt.In(cal.loc).ISOWeek()
-		week := y*100 + w
-		wk := byWeek[week]
-		if wk == nil {
-			wk = &tally{}
-			byWeek[week] = wk
-		}
-		for _, x := range []*tally{o, total, wk} {
-			x.received++
-		}
-
-		due := t.FirstResponseDue
-		if due.IsZero() {
-			due = cal.Add(t.CreatedAt, kb.Policy(t.OPD).FirstResponse)
-		}
-		answered := !t.FirstResponseAt.IsZero() && !t.FirstResponseAt.After(at)
-		if answered {
-			d := cal.Between(t.CreatedAt, t.FirstResponseAt)
-			for _, x := range []*tally{o, total, wk} {
-				x.answered++
-				x.firstResponse.add(d)
-			}
-			if t.FirstResponder != "" {
-				h := byStaff[t.FirstResponder]
-				if h == nil {
-					h = &histogram{}
-					byStaff[t.FirstResponder] = h
-				}
-				h.add(d)
-			}
-		}
-		switch {
-		case answered && t.FirstResponseAt.After(due), !answered && at.After(due):
-			o.breached++
-			total.breached++
-		case answered:
-			o.met++
-			total.met++
-		}
-
-		if !t.ResolvedAt.IsZero() && !t.ResolvedAt.After(at) {
-			d := ResolutionTime(cal, t.CreatedAt, t.ResolvedAt, t.PausedWork)
-			for _, x := range []*tally{o, total} {
-				x.resolved++
-				x.resolution.add(d)
-			}
-			return nil
-		}
-		age := cal.Between(t.CreatedAt, at)
-		for _, x := range []*tally{o, total} {
-			x.open++
-			switch {
-			case age < workingDay:
-				x.backlog.UnderOneDay++
-			case age <= 3*workingDay:
-				x.backlog.OneToThree++
-			default:
-				x.backlog.OverThreeDays++
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	b := &reportBuilder{kb: kb, cal: cal, at: at, total: &tally{},
+		workingDay: time.Duration(cal.weekMinutes) * time.Minute / time.Duration(cal.workingWeekdays()),
+		byOPD:      map[string]*tally{}, byStaff: map[string]*histogram{}, byWeek: map[int]*tally{}}
+	if err := src.ReportTickets(ctx, from, to, b.add); err != nil {
 		return nil, fmt.Errorf("report: tickets: %w", err)
 	}
 	faqCounts, err := src.FAQAnswerCounts(ctx, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("report: FAQ answers: %w", err)
 	}
+	return b.report(from, to, faqCounts), nil
+}
 
+// reportBuilder tallies tickets one at a time.
+type reportBuilder struct {
+	kb         *sigap.KB
+	cal        *Calendar
+	at         time.Time
+	workingDay time.Duration
+	byOPD      map[string]*tally
+	total      *tally
+	byStaff    map[string]*histogram
+	byWeek     map[int]*tally // keyed by ISO year × 100 + week
+}
+
+// add counts one ticket in its OPD's tally, the total and its week's.
+func (b *reportBuilder) add(t sigap.ReportTicket) error {
+	o := tallyOf(b.byOPD, t.OPD)
+	y, w := t.CreatedAt.In(b.cal.loc).ISOWeek()
+	wk := tallyOf(b.byWeek, y*100+w)
+	for _, x := range []*tally{o, b.total, wk} {
+		x.received++
+	}
+	due := t.FirstResponseDue
+	if due.IsZero() {
+		due = b.cal.Add(t.CreatedAt, b.kb.Policy(t.OPD).FirstResponse)
+	}
+	answered := !t.FirstResponseAt.IsZero() && !t.FirstResponseAt.After(b.at)
+	if answered {
+		d := b.cal.Between(t.CreatedAt, t.FirstResponseAt)
+		for _, x := range []*tally{o, b.total, wk} {
+			x.answered++
+			x.firstResponse.add(d)
+		}
+		if t.FirstResponder != "" {
+			h := b.byStaff[t.FirstResponder]
+			if h == nil {
+				h = &histogram{}
+				b.byStaff[t.FirstResponder] = h
+			}
+			h.add(d)
+		}
+	}
+	switch {
+	case answered && t.FirstResponseAt.After(due), !answered && b.at.After(due):
+		o.breached++
+		b.total.breached++
+	case answered:
+		o.met++
+		b.total.met++
+	}
+	b.resolutionOrBacklog(t, o)
+	return nil
+}
+
+// resolutionOrBacklog counts a ticket resolved by at, or else its age in
+// the backlog.
+func (b *reportBuilder) resolutionOrBacklog(t sigap.ReportTicket, o *tally) {
+	if !t.ResolvedAt.IsZero() && !t.ResolvedAt.After(b.at) {
+		d := ResolutionTime(b.cal, t.CreatedAt, t.ResolvedAt, t.PausedWork)
+		for _, x := range []*tally{o, b.total} {
+			x.resolved++
+			x.resolution.add(d)
+		}
+		return
+	}
+	age := b.cal.Between(t.CreatedAt, b.at)
+	for _, x := range []*tally{o, b.total} {
+		x.open++
+		switch {
+		case age < b.workingDay:
+			x.backlog.UnderOneDay++
+		case age <= 3*b.workingDay:
+			x.backlog.OneToThree++
+		default:
+			x.backlog.OverThreeDays++
+		}
+	}
+}
+
+// tallyOf returns the tally of key, making it on first use.
+func tallyOf[K comparable](m map[K]*tally, key K) *tally {
+	x := m[key]
+	if x == nil {
+		x = &tally{}
+		m[key] = x
+	}
+	return x
+}
+
+// report turns the tallies into the report.
+func (b *reportBuilder) report(from, to time.Time, faqCounts map[string]int) *Report {
+	kb, loc := b.kb, b.cal.loc
 	r := &Report{
-		From: from.In(cal.loc).Format(time.DateOnly),
-		To:   to.In(cal.loc).Format(time.DateOnly),
-		At:   at.In(cal.loc),
+		From: from.In(loc).Format(time.DateOnly),
+		To:   to.In(loc).Format(time.DateOnly),
+		At:   b.at.In(loc),
 		// Empty lists, not null, so JSON consumers can always iterate.
 		OPDs: []Row{}, Staff: []StaffRow{}, TopFAQs: []FAQCount{}, Weeks: []WeekRow{},
 	}
-	for _, code := range opdOrder(kb, byOPD) {
-		row := byOPD[code].row()
+	for _, code := range opdOrder(kb, b.byOPD) {
+		row := b.byOPD[code].row()
 		row.OPD = code
 		if o, ok := kb.OPD(code); ok {
 			row.Name = o.Name
 		}
 		r.OPDs = append(r.OPDs, row)
 	}
-	r.Total = total.row()
+	r.Total = b.total.row()
 	faqAnswered := 0
 	for id, n := range faqCounts {
 		faqAnswered += n
 		f, _ := kb.FAQ(id)
 		r.TopFAQs = append(r.TopFAQs, FAQCount{FAQ: id, OPD: f.OPD, Count: n})
 	}
-	slices.SortFunc(r.TopFAQs, func(a, b FAQCount) int {
-		if a.Count != b.Count {
-			return b.Count - a.Count
+	slices.SortFunc(r.TopFAQs, func(x, y FAQCount) int {
+		if x.Count != y.Count {
+			return y.Count - x.Count
 		}
-		return strings.Compare(a.FAQ, b.FAQ)
+		return strings.Compare(x.FAQ, y.FAQ)
 	})
 	r.TopFAQs = r.TopFAQs[:min(len(r.TopFAQs), 10)]
 	r.Total.FAQAnswered = &faqAnswered
-	r.Total.FAQDeflectionPct = percent(faqAnswered, faqAnswered+total.received)
-
-	for _, name := range sortedKeys(byStaff) {
-		h := byStaff[name]
+	r.Total.FAQDeflectionPct = percent(faqAnswered, faqAnswered+b.total.received)
+	for _, name := range sortedKeys(b.byStaff) {
+		h := b.byStaff[name]
 		median, _, _ := h.quantiles()
 		r.Staff = append(r.Staff, StaffRow{Staff: name, FirstResponses: h.n, FirstResponseMedian: minutesOrNil(median, h.n)})
 	}
-	for _, week := range sortedKeys(byWeek) {
-		wk := byWeek[week]
+	for _, week := range sortedKeys(b.byWeek) {
+		wk := b.byWeek[week]
 		median, _, _ := wk.firstResponse.quantiles()
 		r.Weeks = append(r.Weeks, WeekRow{Week: fmt.Sprintf("%04d-W%02d", week/100, week%100), Received: wk.received, Answered: wk.answered,
 			FirstResponseMedian: minutesOrNil(median, wk.firstResponse.n)})
 	}
-	return r, nil
+	return r
 }
 
 func (x *tally) row() Row {

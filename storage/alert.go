@@ -29,7 +29,7 @@ func (tx *Tx) MarkAlert(ctx context.Context, ticketID int64, kind string, at tim
 func (tx *Tx) TicketsNeedingAlert(ctx context.Context, kind string, now time.Time, lead time.Duration) ([]sigap.Ticket, error) {
 	// The conditions repeat those of the partial index tickets_unanswered_due
 	// so that SQLite uses it.
-	ts, err := tx.tickets(ctx, `SELECT `+ticketColumns+` FROM tickets t
+	ts, err := rows(ctx, tx, ticketDest, `SELECT `+ticketColumns+` FROM tickets t
 		WHERE t.first_response_at IS NULL AND t.status <> 'resolved'
 			AND t.first_response_due <= ?
 			AND NOT EXISTS (SELECT 1 FROM sla_alerts a WHERE a.ticket_id = t.id AND a.kind = ?)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/pemkab-kebumen/sigap"
 )
 
 // AnonymizedText replaces what a citizen wrote once the retention period
@@ -38,30 +40,19 @@ func (tx *Tx) Anonymize(ctx context.Context, before time.Time) (citizens int, me
 			return 0, nil, fmt.Errorf("storage: anonymize: %s: %w", s.what, err)
 		}
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT media_ref FROM messages
+	media, err = rows(ctx, tx, func(ref *string) []any { return []any{ref} }, `SELECT media_ref FROM messages
 		WHERE media_ref <> '' AND citizen_id IN (SELECT id FROM anonymize_ids)`)
 	if err != nil {
-		return 0, nil, fmt.Errorf("storage: anonymize: media: %w", err)
-	}
-	for rows.Next() {
-		var ref string
-		if err := rows.Scan(&ref); err != nil {
-			rows.Close()
-			return 0, nil, fmt.Errorf("storage: anonymize: media: %w", err)
-		}
-		media = append(media, ref)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, nil, fmt.Errorf("storage: anonymize: media: %w", err)
 	}
 	steps = []struct {
 		what, query string
 		args        []any
 	}{
-		{"audit", `UPDATE audit SET actor = 'citizen:anon'
+		// An actor "citizen:<address>" is sigap.CitizenActor's.
+		{"audit", `UPDATE audit SET actor = ?
 			WHERE actor IN (SELECT 'citizen:' || channel || ':' || platform_id FROM citizens
-				WHERE id IN (SELECT id FROM anonymize_ids))`, nil},
+				WHERE id IN (SELECT id FROM anonymize_ids))`, []any{sigap.ActorAnonymous}},
 		{"outbox", `DELETE FROM outbox WHERE created_at < ?
 			AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)`, []any{cut}},
 		{"messages", `UPDATE messages SET

@@ -46,7 +46,7 @@ func TestAnonymizeAfterRetention(t *testing.T) {
 			if _, err := tx.AddMessage(ctx, m); err != nil {
 				return err
 			}
-			if err := tx.AddAudit(ctx, &sigap.AuditEntry{At: t0, Actor: "citizen:" + p.addr, TicketID: tk.ID, Action: "open"}); err != nil {
+			if err := tx.AddAudit(ctx, &sigap.AuditEntry{At: t0, Actor: sigap.CitizenActor(a), TicketID: tk.ID, Action: "open"}); err != nil {
 				return err
 			}
 		}

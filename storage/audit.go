@@ -27,21 +27,10 @@ func (tx *Tx) AddAudit(ctx context.Context, e *sigap.AuditEntry) error {
 
 // TicketAudit returns a ticket's audit log, oldest first.
 func (tx *Tx) TicketAudit(ctx context.Context, ticketID int64) ([]sigap.AuditEntry, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, at, actor, ticket_id, action, detail
-		FROM audit WHERE ticket_id = ? ORDER BY id`, ticketID)
+	log, err := rows(ctx, tx, func(e *sigap.AuditEntry) []any {
+		return []any{&e.ID, timeColumn{&e.At}, &e.Actor, idColumn{&e.TicketID}, &e.Action, &e.Detail}
+	}, `SELECT id, at, actor, ticket_id, action, detail FROM audit WHERE ticket_id = ? ORDER BY id`, ticketID)
 	if err != nil {
-		return nil, fmt.Errorf("storage: audit of ticket %d: %w", ticketID, err)
-	}
-	defer rows.Close()
-	var log []sigap.AuditEntry
-	for rows.Next() {
-		var e sigap.AuditEntry
-		if err := rows.Scan(&e.ID, timeColumn{&e.At}, &e.Actor, idColumn{&e.TicketID}, &e.Action, &e.Detail); err != nil {
-			return nil, fmt.Errorf("storage: audit of ticket %d: %w", ticketID, err)
-		}
-		log = append(log, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("storage: audit of ticket %d: %w", ticketID, err)
 	}
 	return log, nil

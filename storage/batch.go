@@ -23,8 +23,9 @@ type batch struct {
 // Batch runs fn with every Update and View it makes grouped into shared
 // transactions, committed every batchUpdates updates and when fn returns.
 // Each Update still runs in a savepoint of its own, so one that fails
-// rolls back alone, as it would outside a batch; updates that succeeded are
-// committed even when fn then fails. A crash loses at most the updates of
+// rolls back alone, as it would outside a batch, and its OnCommit hooks run
+// when its savepoint is released; updates that succeeded are committed even
+// when fn then fails. A crash loses at most the updates of
 // the batch not yet committed, which a replay simply applies again.
 //
 // Batch is for one goroutine loading many events (sigap replay): nothing
@@ -61,7 +62,8 @@ func (b *batch) update(ctx context.Context, db *DB, fn func(sigap.Tx) error) err
 	if _, err := b.tx.ExecContext(ctx, "SAVEPOINT batch_update"); err != nil {
 		return fmt.Errorf("storage: savepoint: %w", err)
 	}
-	if err := fn(&Tx{tx: b.tx, now: db.now}); err != nil {
+	tx := &Tx{tx: b.tx, now: db.now}
+	if err := fn(tx); err != nil {
 		_, rbErr := b.tx.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO batch_update")
 		_, relErr := b.tx.ExecContext(context.WithoutCancel(ctx), "RELEASE batch_update")
 		if e := errors.Join(rbErr, relErr); e != nil {
@@ -72,6 +74,10 @@ func (b *batch) update(ctx context.Context, db *DB, fn func(sigap.Tx) error) err
 	if _, err := b.tx.ExecContext(ctx, "RELEASE batch_update"); err != nil {
 		return fmt.Errorf("storage: release savepoint: %w", err)
 	}
+	// The batch's own readers see the update from here on; a crash before
+	// the batch commits loses it with the rest, which a replay applies
+	// again.
+	tx.committed()
 	if b.updates++; b.updates < batchUpdates {
 		return nil
 	}

@@ -54,11 +54,16 @@ const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_sync
 
 const readerParams = "_query_only=1&_busy_timeout=5000&_txlock=deferred&_stmt_cache_size=64"
 
-// Open opens or creates the database at path and brings its schema up to
-// date. ":memory:" gives a private in-memory database, for tests.
+// Open opens or creates the database a --db value names and brings its
+// schema up to date: the path of a SQLite file, or ":memory:" for a private
+// in-memory database (tests). It is the one way into a database, so that a
+// second engine is chosen here by the value's form.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, sigap.Errorf(sigap.EINVALID, "storage: no database path given")
+	}
+	if scheme, _, ok := strings.Cut(path, "://"); ok && !strings.ContainsAny(scheme, `/\.`) {
+		return nil, sigap.Errorf(sigap.EINVALID, "storage: database %q: %s:// is not supported; give the path of a SQLite file", path, scheme)
 	}
 	db := &DB{path: path, now: time.Now}
 	for _, o := range opts {
@@ -134,10 +139,11 @@ func (db *DB) Close() error {
 	return nil
 }
 
-// SQL returns the writer handle, for libraries that keep their own tables
-// in the same file (whatsmeow's sqlstore). It allows one connection at a
-// time: a caller must not use it inside Update.
-func (db *DB) SQL() *sql.DB { return db.writer }
+// SharedSQL returns the writer handle and the name of its SQL dialect, for
+// a library that keeps its own tables in Sigap's database (whatsmeow's
+// sqlstore, which takes "sqlite3" or "postgres"). The handle allows one
+// connection at a time: a caller must not use it inside Update.
+func (db *DB) SharedSQL() (handle *sql.DB, dialect string) { return db.writer, "sqlite3" }
 
 // Update runs fn in a write transaction and commits it unless fn returns an
 // error, which is returned as is. fn must not call Update or View: with one
@@ -152,12 +158,14 @@ func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
 		return fmt.Errorf("storage: begin: %w", err)
 	}
 	defer sqlTx.Rollback()
-	if err := fn(&Tx{tx: sqlTx, now: db.now}); err != nil {
+	tx := &Tx{tx: sqlTx, now: db.now}
+	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit: %w", err)
 	}
+	tx.committed()
 	return nil
 }
 
@@ -165,7 +173,12 @@ func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
 // snapshot of the database. fn's error is returned as is.
 func (db *DB) View(ctx context.Context, fn func(sigap.Tx) error) error {
 	if b := db.batch.Load(); b != nil {
-		return fn(&Tx{tx: b.tx, now: db.now})
+		tx := &Tx{tx: b.tx, now: db.now}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		tx.committed()
+		return nil
 	}
 	sqlTx, err := db.reader.BeginTx(ctx, nil)
 	if err != nil {
@@ -180,7 +193,12 @@ func (db *DB) View(ctx context.Context, fn func(sigap.Tx) error) error {
 		}
 		defer sqlTx.ExecContext(context.WithoutCancel(ctx), "PRAGMA query_only = OFF")
 	}
-	return fn(&Tx{tx: sqlTx, now: db.now})
+	tx := &Tx{tx: sqlTx, now: db.now}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	tx.committed()
+	return nil
 }
 
 var _ sigap.Store = (*DB)(nil)

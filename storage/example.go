@@ -22,20 +22,9 @@ func (tx *Tx) AddExample(ctx context.Context, e sigap.Example, at time.Time) err
 
 // Examples returns every learnt example, oldest first.
 func (tx *Tx) Examples(ctx context.Context) ([]sigap.Example, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT text, opd FROM examples ORDER BY id`)
+	es, err := rows(ctx, tx, func(e *sigap.Example) []any { return []any{&e.Text, &e.OPD} },
+		`SELECT text, opd FROM examples ORDER BY id`)
 	if err != nil {
-		return nil, fmt.Errorf("storage: examples: %w", err)
-	}
-	defer rows.Close()
-	var es []sigap.Example
-	for rows.Next() {
-		var e sigap.Example
-		if err := rows.Scan(&e.Text, &e.OPD); err != nil {
-			return nil, fmt.Errorf("storage: examples: %w", err)
-		}
-		es = append(es, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("storage: examples: %w", err)
 	}
 	return es, nil

@@ -39,23 +39,18 @@ func (tx *Tx) SetFAQHelpful(ctx context.Context, id int64, helpful int) error {
 
 // FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id.
 func (tx *Tx) FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT faq, COUNT(*) FROM faq_answers
-		WHERE at >= ? AND at < ? GROUP BY faq`, bound(from), bound(to))
+	type count struct {
+		faq string
+		n   int
+	}
+	list, err := rows(ctx, tx, func(c *count) []any { return []any{&c.faq, &c.n} },
+		`SELECT faq, COUNT(*) FROM faq_answers WHERE at >= ? AND at < ? GROUP BY faq`, bound(from), bound(to))
 	if err != nil {
 		return nil, fmt.Errorf("storage: count FAQ answers: %w", err)
 	}
-	defer rows.Close()
-	counts := map[string]int{}
-	for rows.Next() {
-		var faq string
-		var n int
-		if err := rows.Scan(&faq, &n); err != nil {
-			return nil, fmt.Errorf("storage: count FAQ answers: %w", err)
-		}
-		counts[faq] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: count FAQ answers: %w", err)
+	counts := make(map[string]int, len(list))
+	for _, c := range list {
+		counts[c.faq] = c.n
 	}
 	return counts, nil
 }

@@ -49,7 +49,7 @@ func (tx *Tx) AddMessage(ctx context.Context, m *sigap.Message) (duplicate bool,
 
 // TicketMessages returns a ticket's thread, notes included, oldest first.
 func (tx *Tx) TicketMessages(ctx context.Context, ticketID int64) ([]sigap.Message, error) {
-	msgs, err := tx.messages(ctx, `SELECT `+messageColumns+` FROM messages
+	msgs, err := rows(ctx, tx, messageDest, `SELECT `+messageColumns+` FROM messages
 		WHERE ticket_id = ? ORDER BY at, id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: messages of ticket %d: %w", ticketID, err)
@@ -69,13 +69,21 @@ func (tx *Tx) AttachMessages(ctx context.Context, citizenID, ticketID int64, sin
 	return nil
 }
 
+// FileMessage puts one message that belongs to no ticket into a ticket's
+// thread.
+func (tx *Tx) FileMessage(ctx context.Context, messageID, ticketID int64) error {
+	return tx.change(ctx, sigap.Errorf(sigap.ENOTFOUND, "loose message %d not found", messageID),
+		fmt.Sprintf("file message %d under ticket %d", messageID, ticketID),
+		`UPDATE messages SET ticket_id = ? WHERE id = ? AND ticket_id IS NULL`, ticketID, messageID)
+}
+
 // CitizenMessages returns the newest limit messages of a citizen (all of
 // them when limit <= 0), oldest first, notes excluded.
 func (tx *Tx) CitizenMessages(ctx context.Context, citizenID int64, limit int) ([]sigap.Message, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	msgs, err := tx.messages(ctx, `SELECT * FROM (
+	msgs, err := rows(ctx, tx, messageDest, `SELECT * FROM (
 			SELECT `+messageColumns+` FROM messages
 			WHERE citizen_id = ? AND author <> ?
 			ORDER BY at DESC, id DESC LIMIT ?
@@ -84,21 +92,4 @@ func (tx *Tx) CitizenMessages(ctx context.Context, citizenID int64, limit int) (
 		return nil, fmt.Errorf("storage: messages of citizen %d: %w", citizenID, err)
 	}
 	return msgs, nil
-}
-
-func (tx *Tx) messages(ctx context.Context, query string, args ...any) ([]sigap.Message, error) {
-	rows, err := tx.tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var msgs []sigap.Message
-	for rows.Next() {
-		var m sigap.Message
-		if err := rows.Scan(messageDest(&m)...); err != nil {
-			return nil, err
-		}
-		msgs = append(msgs, m)
-	}
-	return msgs, rows.Err()
 }

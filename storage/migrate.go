@@ -81,7 +81,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-			m.version, db.now().UnixNano()); err != nil {
+			m.version, unixNano(db.now())); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}

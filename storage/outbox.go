@@ -35,7 +35,9 @@ func (tx *Tx) DueOutbound(ctx context.Context, now time.Time, limit int) ([]siga
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := tx.tx.QueryContext(ctx, `
+	due, err := rows(ctx, tx, func(o *sigap.Outbound) []any {
+		return []any{&o.ID, &o.To.Channel, &o.To.ID, idColumn{&o.TicketID}, &o.Text, &o.Attempts, timeColumn{&o.Created}}
+	}, `
 		SELECT id, to_channel, to_id, ticket_id, text, attempts, created_at FROM outbox o
 		WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= ?1
 		  AND NOT EXISTS (SELECT 1 FROM outbox e
@@ -43,19 +45,6 @@ func (tx *Tx) DueOutbound(ctx context.Context, now time.Time, limit int) ([]siga
 			  AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.next_at > ?1)
 		ORDER BY id LIMIT ?2`, bound(now), limit)
 	if err != nil {
-		return nil, fmt.Errorf("storage: due outbound: %w", err)
-	}
-	defer rows.Close()
-	var due []sigap.Outbound
-	for rows.Next() {
-		var o sigap.Outbound
-		if err := rows.Scan(&o.ID, &o.To.Channel, &o.To.ID, idColumn{&o.TicketID}, &o.Text,
-			&o.Attempts, timeColumn{&o.Created}); err != nil {
-			return nil, fmt.Errorf("storage: due outbound: %w", err)
-		}
-		due = append(due, o)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("storage: due outbound: %w", err)
 	}
 	return due, nil
@@ -78,7 +67,7 @@ func (tx *Tx) MarkRetry(ctx context.Context, id int64, next time.Time, reason st
 func (tx *Tx) MarkFailed(ctx context.Context, id int64, reason string) error {
 	return tx.change(ctx, outboundNotFound(id), fmt.Sprintf("mark outbound %d failed", id),
 		`UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?`,
-		unixNano(tx.now()), reason, id)
+		unixNano(tx.stampIfZero(time.Time{})), reason, id)
 }
 
 func outboundNotFound(id int64) *sigap.Error {

@@ -225,16 +225,17 @@ func TestSettings(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	view(t, db, func(tx sigap.Tx) error {
-		_, err := tx.GetSetting(ctx, "kb")
+		_, err := tx.Setting(ctx, "kb")
 		wantCode(t, err, sigap.ENOTFOUND)
 		return nil
 	})
-	for _, v := range []string{"prefix: KBM\n", "prefix: SGP\n"} {
-		update(t, db, func(tx sigap.Tx) error { return tx.PutSetting(ctx, "kb", v) })
+	for i, v := range []string{"prefix: KBM\n", "prefix: SGP\n"} {
+		at := t0.Add(time.Duration(i) * time.Hour)
+		update(t, db, func(tx sigap.Tx) error { return tx.PutSetting(ctx, &sigap.Setting{Key: "kb", Value: v, At: at}) })
 		view(t, db, func(tx sigap.Tx) error {
-			got, err := tx.GetSetting(ctx, "kb")
-			if got != v {
-				t.Errorf("setting kb = %q, want %q", got, v)
+			got, err := tx.Setting(ctx, "kb")
+			if err == nil && (got.Value != v || !got.At.Equal(at)) {
+				t.Errorf("setting kb = %q at %s, want %q at %s", got.Value, got.At, v, at)
 			}
 			return err
 		})

@@ -87,20 +87,8 @@ func (tx *Tx) staff(ctx context.Context, notFound *sigap.Error, query string, ar
 // ListStaff returns every staff member, disabled ones included, by
 // username.
 func (tx *Tx) ListStaff(ctx context.Context) ([]sigap.Staff, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+staffColumns+` FROM staff ORDER BY username`)
+	list, err := rows(ctx, tx, staffDest, `SELECT `+staffColumns+` FROM staff ORDER BY username`)
 	if err != nil {
-		return nil, fmt.Errorf("storage: list staff: %w", err)
-	}
-	defer rows.Close()
-	var list []sigap.Staff
-	for rows.Next() {
-		var s sigap.Staff
-		if err := rows.Scan(staffDest(&s)...); err != nil {
-			return nil, fmt.Errorf("storage: list staff: %w", err)
-		}
-		list = append(list, s)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("storage: list staff: %w", err)
 	}
 	return list, nil

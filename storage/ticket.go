@@ -112,30 +112,12 @@ func (tx *Tx) CitizenTickets(ctx context.Context, citizenID int64, limit int) ([
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	ts, err := tx.tickets(ctx, `SELECT `+ticketColumns+` FROM tickets t
+	ts, err := rows(ctx, tx, ticketDest, `SELECT `+ticketColumns+` FROM tickets t
 		WHERE t.citizen_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, citizenID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: tickets of citizen %d: %w", citizenID, err)
 	}
 	return ts, nil
-}
-
-// tickets runs a query selecting ticketColumns and returns its rows.
-func (tx *Tx) tickets(ctx context.Context, query string, args ...any) ([]sigap.Ticket, error) {
-	rows, err := tx.tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ts []sigap.Ticket
-	for rows.Next() {
-		var t sigap.Ticket
-		if err := rows.Scan(ticketDest(&t)...); err != nil {
-			return nil, err
-		}
-		ts = append(ts, t)
-	}
-	return ts, rows.Err()
 }
 
 // ListTickets returns tickets with their citizen and the text of their
@@ -184,25 +166,18 @@ func (tx *Tx) ListTickets(ctx context.Context, f sigap.TicketFilter) ([]sigap.Ti
 	query += " LIMIT ?"
 	args = append(args, limit)
 
-	rows, err := tx.tx.QueryContext(ctx, query, args...)
+	list, err := rows(ctx, tx, summaryDest, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list tickets: %w", err)
 	}
-	defer rows.Close()
-	var list []sigap.TicketSummary
-	for rows.Next() {
-		var s sigap.TicketSummary
-		dest := append(ticketDest(&s.Ticket), citizenDest(&s.Citizen)...)
-		dest = append(dest, &s.LastMessage)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("storage: list tickets: %w", err)
-		}
-		list = append(list, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: list tickets: %w", err)
-	}
 	return list, nil
+}
+
+// summaryDest lists where scanning a ticket, its citizen and its last
+// message puts each column.
+func summaryDest(s *sigap.TicketSummary) []any {
+	dest := append(ticketDest(&s.Ticket), citizenDest(&s.Citizen)...)
+	return append(dest, &s.LastMessage)
 }
 
 // prefixed qualifies each column of a comma-separated list with a table

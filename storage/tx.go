@@ -16,11 +16,41 @@ import (
 // Tx is a transaction of a DB; it implements sigap.Tx. Its methods are in
 // a file per table.
 type Tx struct {
-	tx  *sql.Tx
-	now sigap.Clock
+	tx    *sql.Tx
+	now   sigap.Clock
+	hooks []func() // OnCommit's, run by whoever commits
 }
 
 var _ sigap.Tx = (*Tx)(nil)
+
+// OnCommit registers fn to run once the transaction committed.
+func (tx *Tx) OnCommit(fn func()) { tx.hooks = append(tx.hooks, fn) }
+
+// committed runs the hooks, in the order registered.
+func (tx *Tx) committed() {
+	for _, fn := range tx.hooks {
+		fn()
+	}
+}
+
+// rows runs a query and scans each row into a T through the destinations
+// dest gives for it: the one loop every list query shares.
+func rows[T any](ctx context.Context, tx *Tx, dest func(*T) []any, query string, args ...any) ([]T, error) {
+	rs, err := tx.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []T
+	for rs.Next() {
+		var v T
+		if err := rs.Scan(dest(&v)...); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rs.Err()
+}
 
 // unixNano turns a time into what a time column stores: nanoseconds since
 // the epoch, or NULL for the zero time.

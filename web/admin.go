@@ -11,16 +11,16 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/kb"
+	"github.com/pemkab-kebumen/sigap/staff"
 )
 
 type adminView struct {
-	Channels  []channelView
-	WhatsApp  *whatsAppView
-	Staff     []staffView
-	OPDs      []sigap.OPD
-	FAQs      []sigap.FAQ
-	Roles     []option
-	CanEditKB bool
+	Channels []channelView
+	WhatsApp *whatsAppView
+	Staff    []staffView
+	OPDs     []sigap.OPD
+	FAQs     []sigap.FAQ
+	Roles    []option
 	// NewStaff keeps the add-staff form after an error.
 	NewStaff staffView
 }
@@ -50,7 +50,7 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, a *auth) {
 func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, a *auth, status int, errText string, draft staffView) {
 	ctx := r.Context()
 	k := s.cfg.KB.Get()
-	v := adminView{OPDs: k.OPDs, FAQs: k.FAQs, Roles: roleOptions, CanEditKB: s.cfg.SaveKB != nil, NewStaff: draft}
+	v := adminView{OPDs: k.OPDs, FAQs: k.FAQs, Roles: roleOptions, NewStaff: draft}
 	for _, c := range s.cfg.Channels() {
 		v.Channels = append(v.Channels, channelView{
 			Name: channelName(c.Channel), State: c.State, Detail: c.Detail,
@@ -60,17 +60,12 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, a *auth, stat
 	if s.cfg.WhatsAppLink != nil {
 		v.WhatsApp = s.whatsApp(ctx)
 	}
-	var staff []sigap.Staff
-	err := s.cfg.Store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		staff, err = tx.ListStaff(ctx)
-		return err
-	})
+	accounts, err := s.cfg.Staff.List(ctx)
 	if err != nil {
-		s.fail(w, r, a, fmt.Errorf("web: list staff: %w", err))
+		s.fail(w, r, a, err)
 		return
 	}
-	for _, st := range staff {
+	for _, st := range accounts {
 		v.Staff = append(v.Staff, staffView{Username: st.Username, Name: st.Name, Role: string(st.Role), RoleName: roleName(st.Role), OPD: st.OPD, Disabled: st.Disabled})
 	}
 	d := newPage(a, "Admin", "admin")
@@ -97,98 +92,43 @@ func (s *Server) whatsApp(ctx context.Context) *whatsAppView {
 
 func (s *Server) adminAddStaff(w http.ResponseWriter, r *http.Request, a *auth) {
 	draft := staffView{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Role: r.PostFormValue("role"), OPD: r.PostFormValue("opd")}
-	st, err := NewStaff(s.cfg.KB.Get(), draft.Username, draft.Name, sigap.Role(draft.Role), draft.OPD, r.PostFormValue("password"))
-	if err == nil {
-		st.CreatedAt = s.cfg.Now()
-		ctx := r.Context()
-		err = s.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
-			if err := tx.CreateStaff(ctx, st); err != nil {
-				if sigap.ErrorCode(err) == sigap.ECONFLICT {
-					return sigap.Errorf(sigap.ECONFLICT, "Nama pengguna %q sudah dipakai.", st.Username)
-				}
-				return err
-			}
-			return tx.AddAudit(ctx, &sigap.AuditEntry{At: st.CreatedAt, Actor: "staff:" + a.staff.Username, Action: "staff_add", Detail: st.Username + " (" + string(st.Role) + ")"})
-		})
-	}
-	if code := sigap.ErrorCode(err); code == sigap.EINVALID || code == sigap.ECONFLICT {
+	_, err := s.cfg.Staff.Add(r.Context(), sigap.StaffActor(a.staff.Username), staff.NewAccount{
+		Username: draft.Username, Name: draft.Name, Role: sigap.Role(draft.Role), OPD: draft.OPD,
+		Password: r.PostFormValue("password")})
+	switch code := sigap.ErrorCode(err); code {
+	case "":
+		http.Redirect(w, r, "/admin?ok=saved#staf", http.StatusSeeOther)
+	case sigap.ECONFLICT:
+		s.showAdmin(w, r, a, httpStatus(code), fmt.Sprintf("Nama pengguna %q sudah dipakai.", strings.TrimSpace(draft.Username)), draft)
+	case sigap.EINVALID:
 		s.showAdmin(w, r, a, httpStatus(code), sigap.ErrorMessage(err), draft)
+	default:
+		s.fail(w, r, a, err)
+	}
+}
+
+// adminUpdateStaff disables or enables an account or sets its password.
+func (s *Server) adminUpdateStaff(w http.ResponseWriter, r *http.Request, a *auth) {
+	ctx, by, username := r.Context(), sigap.StaffActor(a.staff.Username), r.PathValue("username")
+	var err error
+	switch action := r.PostFormValue("action"); action {
+	case "disable":
+		err = s.cfg.Staff.Disable(ctx, by, username)
+	case "enable":
+		err = s.cfg.Staff.Enable(ctx, by, username)
+	case "password":
+		err = s.cfg.Staff.SetPassword(ctx, by, username, r.PostFormValue("password"))
+	default:
+		err = sigap.Errorf(sigap.EINVALID, "Aksi %q tidak dikenal.", action)
+	}
+	if code := sigap.ErrorCode(err); code == sigap.EINVALID {
+		s.showAdmin(w, r, a, http.StatusBadRequest, sigap.ErrorMessage(err), staffView{})
 		return
 	} else if err != nil {
 		s.fail(w, r, a, err)
 		return
 	}
 	http.Redirect(w, r, "/admin?ok=saved#staf", http.StatusSeeOther)
-}
-
-// adminUpdateStaff disables or enables an account or sets its password.
-func (s *Server) adminUpdateStaff(w http.ResponseWriter, r *http.Request, a *auth) {
-	username, action := r.PathValue("username"), r.PostFormValue("action")
-	var hash string
-	switch action {
-	case "disable":
-		if username == a.staff.Username {
-			s.showAdmin(w, r, a, http.StatusBadRequest, "Anda tidak dapat menonaktifkan akun Anda sendiri.", staffView{})
-			return
-		}
-	case "enable":
-	case "password":
-		var err error
-		if hash, err = HashPassword(r.PostFormValue("password")); err != nil {
-			s.showAdmin(w, r, a, http.StatusBadRequest, sigap.ErrorMessage(err), staffView{})
-			return
-		}
-	default:
-		s.fail(w, r, a, sigap.Errorf(sigap.EINVALID, "Aksi %q tidak dikenal.", action))
-		return
-	}
-	ctx := r.Context()
-	err := s.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
-		st, err := tx.StaffByUsername(ctx, username)
-		if err != nil {
-			return err
-		}
-		switch action {
-		case "disable":
-			st.Disabled = true
-		case "enable":
-			st.Disabled = false
-		case "password":
-			st.PasswordHash = hash
-		}
-		if err := tx.UpdateStaff(ctx, st); err != nil {
-			return err
-		}
-		return tx.AddAudit(ctx, &sigap.AuditEntry{At: s.cfg.Now(), Actor: "staff:" + a.staff.Username, Action: "staff_" + action, Detail: username})
-	})
-	if err != nil {
-		s.fail(w, r, a, err)
-		return
-	}
-	http.Redirect(w, r, "/admin?ok=saved#staf", http.StatusSeeOther)
-}
-
-// saveKB validates an edited KB, persists it and puts it in force; the FAQ
-// index and the router rebuild from the LiveKB subscription.
-func (s *Server) saveKB(ctx context.Context, a *auth, k *sigap.KB, what string) error {
-	if s.cfg.SaveKB == nil {
-		return sigap.Errorf(sigap.EFORBIDDEN, "Penyuntingan basis pengetahuan tidak diaktifkan pada server ini.")
-	}
-	valid, err := validKB(k)
-	if err != nil {
-		return err
-	}
-	if err := s.cfg.SaveKB(ctx, valid); err != nil {
-		return fmt.Errorf("web: save KB: %w", err)
-	}
-	s.cfg.KB.Set(valid)
-	err = s.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
-		return tx.AddAudit(ctx, &sigap.AuditEntry{At: s.cfg.Now(), Actor: "staff:" + a.staff.Username, Action: "kb_edit", Detail: what})
-	})
-	if err != nil {
-		return fmt.Errorf("web: audit KB change: %w", err)
-	}
-	return nil
 }
 
 // splitList reads a textarea or comma list into its non-empty items.
@@ -373,7 +313,7 @@ func (s *Server) editKB(w http.ResponseWriter, r *http.Request, a *auth, section
 	k := cloneKB(s.cfg.KB.Get())
 	detail, err := edit(k)
 	if err == nil {
-		err = s.saveKB(r.Context(), a, k, detail)
+		err = kb.Edit(r.Context(), s.cfg.Store, s.cfg.KB, sigap.StaffActor(a.staff.Username), k, detail)
 	}
 	if c := sigap.ErrorCode(err); c == sigap.EINVALID || c == sigap.ECONFLICT {
 		showForm(httpStatus(c), sigap.ErrorMessage(err))

@@ -10,6 +10,7 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/sla"
+	"github.com/pemkab-kebumen/sigap/staff"
 )
 
 // ticketJSON is a ticket in the API. The first fields are the published
@@ -118,7 +119,7 @@ func (s *Server) ticketDetailJSON(v *desk.TicketView) ticketDetailJSON {
 		d.Messages = append(d.Messages, mj)
 	}
 	for _, e := range v.Audit {
-		d.Audit = append(d.Audit, auditJSON{At: s.rfc3339(e.At), Actor: e.Actor, Action: e.Action, Detail: e.Detail})
+		d.Audit = append(d.Audit, auditJSON{At: s.rfc3339(e.At), Actor: string(e.Actor), Action: string(e.Action), Detail: e.Detail})
 	}
 	return d
 }
@@ -139,30 +140,27 @@ type staffJSON struct {
 }
 
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		s.fail(w, r, nil, sigap.Errorf(sigap.EFORBIDDEN, "Permintaan lintas situs ditolak."))
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	var req loginRequest
 	if err := decodeJSON(r, &req); err != nil {
 		s.fail(w, r, nil, err)
 		return
 	}
-	a, token, err := s.login(r.Context(), req.Username, req.Password, clientIP(r))
-	if errors.Is(err, errRateLimited) {
+	in, err := s.cfg.Staff.Login(r.Context(), req.Username, req.Password, clientIP(r))
+	if errors.Is(err, staff.ErrRateLimited) {
 		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": rateLimitedText, "code": "rate_limited"})
 		return
 	} else if err != nil {
 		s.fail(w, r, nil, err)
 		return
 	}
-	s.setSessionCookie(w, token)
-	writeJSON(w, http.StatusOK, staffJSON{Username: a.staff.Username, Name: a.staff.Name, Role: string(a.staff.Role), OPD: a.staff.OPD, CSRF: a.session.CSRF})
+	s.setSessionCookie(w, in.Token)
+	st := in.Staff
+	writeJSON(w, http.StatusOK, staffJSON{Username: st.Username, Name: st.Name, Role: string(st.Role), OPD: st.OPD, CSRF: in.Session.CSRF})
 }
 
 func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, a *auth) {
-	if err := s.logout(r.Context(), a); err != nil {
+	if err := s.cfg.Staff.Logout(r.Context(), a.session); err != nil {
 		s.fail(w, r, a, err)
 		return
 	}
@@ -327,12 +325,9 @@ func queryDate(r *http.Request, name string, loc *time.Location) (time.Time, err
 
 // report builds the SLA report the way `sigap report` does.
 func (s *Server) report(r *http.Request, from, to, at time.Time) (*sla.Report, error) {
-	var rep *sla.Report
 	ctx := r.Context()
-	err := s.cfg.Store.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		rep, err = sla.BuildReport(ctx, tx, s.cfg.KB.Get(), s.cfg.Calendar, from, to, at)
-		return err
+	rep, err := sigap.Read(ctx, s.cfg.Store, func(tx sigap.Tx) (*sla.Report, error) {
+		return sla.BuildReport(ctx, tx, s.cfg.KB.Get(), s.cfg.Calendar, from, to, at)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("web: report: %w", err)

@@ -1,45 +1,57 @@
 package web
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/pemkab-kebumen/sigap"
+)
 
 // auditLabels name the audit log's actions for staff, in Indonesian. The
-// log itself keeps short English action codes, stable for exports.
-var auditLabels = map[string]string{
-	"open":               "tiket dibuka",
-	"append":             "pesan ditambahkan",
-	"resume":             "warga menanggapi",
-	"reply":              "dibalas",
-	"note":               "catatan internal",
-	"transfer":           "dialihkan",
-	"claim":              "diambil",
-	"resolve":            "diselesaikan",
-	"reopen":             "dibuka kembali",
-	"rate":               "dinilai warga",
-	"sla_warn":           "peringatan SLA",
-	"sla_breach":         "melewati batas SLA",
-	"telegram_link":      "Telegram ditautkan",
-	"telegram_link_code": "kode tautan Telegram dibuat",
-	"telegram_unlink":    "tautan Telegram diputus",
+// log itself keeps short English action codes, stable for exports; a test
+// checks every action has its label here.
+var auditLabels = map[sigap.AuditAction]string{
+	sigap.ActionOpen:             "tiket dibuka",
+	sigap.ActionResume:           "warga menanggapi",
+	sigap.ActionReply:            "dibalas",
+	sigap.ActionNote:             "catatan internal",
+	sigap.ActionTransfer:         "dialihkan",
+	sigap.ActionClaim:            "diambil",
+	sigap.ActionResolve:          "diselesaikan",
+	sigap.ActionReopen:           "dibuka kembali",
+	sigap.ActionRate:             "dinilai warga",
+	sigap.ActionSLAWarn:          "peringatan SLA",
+	sigap.ActionSLABreach:        "melewati batas SLA",
+	sigap.ActionTelegramLink:     "Telegram ditautkan",
+	sigap.ActionTelegramLinkCode: "kode tautan Telegram dibuat",
+	sigap.ActionTelegramUnlink:   "tautan Telegram diputus",
+	sigap.ActionStaffAdd:         "akun staf dibuat",
+	sigap.ActionStaffDisable:     "akun staf dinonaktifkan",
+	sigap.ActionStaffEnable:      "akun staf diaktifkan",
+	sigap.ActionStaffPassword:    "kata sandi staf diganti",
+	sigap.ActionKBEdit:           "basis pengetahuan diubah",
+	sigap.ActionAnonymize:        "data warga dianonimkan",
+	sigap.ActionChannelTrouble:   "kanal bermasalah",
 }
 
 // auditLabel returns the Indonesian label of an audit action, or the code
-// itself for an action without one.
-func auditLabel(action string) string {
+// itself for an action of a newer version without one.
+func auditLabel(action sigap.AuditAction) string {
 	if l, ok := auditLabels[action]; ok {
 		return l
 	}
-	return strings.ReplaceAll(action, "_", " ")
+	return strings.ReplaceAll(string(action), "_", " ")
 }
 
 // actorLabel shows who acted: a staff username, "warga" or "sistem".
-func actorLabel(actor string) string {
+func actorLabel(actor sigap.Actor) string {
+	if username, ok := actor.Staff(); ok {
+		return username
+	}
 	switch {
-	case strings.HasPrefix(actor, "staff:"):
-		return strings.TrimPrefix(actor, "staff:")
-	case strings.HasPrefix(actor, "citizen:"):
+	case actor.IsCitizen():
 		return "warga"
-	case actor == "system" || actor == "bot":
+	case actor == sigap.ActorSystem:
 		return "sistem"
 	}
-	return actor
+	return string(actor)
 }

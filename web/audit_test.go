@@ -1,13 +1,23 @@
 package web
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/pemkab-kebumen/sigap"
+)
 
 func TestAuditLabels(t *testing.T) {
-	tests := []struct{ action, actor, wantAction, wantActor string }{
-		{"reply", "staff:budi", "dibalas", "budi"},
-		{"open", "citizen:web:abc", "tiket dibuka", "warga"},
-		{"sla_breach", "system", "melewati batas SLA", "sistem"},
-		{"whatsapp_logged_out", "cli", "whatsapp logged out", "cli"},
+	tests := []struct {
+		action                sigap.AuditAction
+		actor                 sigap.Actor
+		wantAction, wantActor string
+	}{
+		{sigap.ActionReply, sigap.StaffActor("budi"), "dibalas", "budi"},
+		{sigap.ActionOpen, sigap.CitizenActor(sigap.Address{Channel: sigap.Web, ID: "abc"}), "tiket dibuka", "warga"},
+		{sigap.ActionSLABreach, sigap.ActorSystem, "melewati batas SLA", "sistem"},
+		{sigap.ActionChannelTrouble, sigap.ActorCLI, "kanal bermasalah", "cli"},
+		// An action a newer version records reads as its code.
+		{"future_action", sigap.ActorAnonymous, "future action", "warga"},
 	}
 	for _, tt := range tests {
 		if got := auditLabel(tt.action); got != tt.wantAction {
@@ -16,5 +26,16 @@ func TestAuditLabels(t *testing.T) {
 		if got := actorLabel(tt.actor); got != tt.wantActor {
 			t.Errorf("actorLabel(%q) = %q, want %q", tt.actor, got, tt.wantActor)
 		}
+	}
+}
+
+func TestEveryAuditActionHasALabel(t *testing.T) {
+	for _, a := range sigap.AuditActions {
+		if auditLabels[a] == "" {
+			t.Errorf("audit action %q has no Indonesian label", a)
+		}
+	}
+	if len(auditLabels) != len(sigap.AuditActions) {
+		t.Errorf("%d labels for %d actions: a label for an action nobody records", len(auditLabels), len(sigap.AuditActions))
 	}
 }

@@ -151,13 +151,11 @@ func (s *Server) chatSend(w http.ResponseWriter, r *http.Request) {
 	if utf8.RuneCountInString(in.Name) > 80 {
 		in.Name = string([]rune(in.Name)[:80])
 	}
-	if err := s.cfg.Receiver.Receive(r.Context(), in); err != nil {
+	if err := s.cfg.WebChat.Receive(r.Context(), in); err != nil {
 		s.cfg.Logger.Error("web: chat receive", "chat", id, "err", err)
 		s.showChat(w, r, http.StatusInternalServerError, "Maaf, pesan belum terkirim karena gangguan sistem. Silakan coba lagi.", text)
 		return
 	}
-	// Other tabs of the same citizen show the message at once.
-	s.chat.Notify(id)
 	http.Redirect(w, r, "/chat#akhir", http.StatusSeeOther)
 }
 
@@ -168,7 +166,7 @@ func (s *Server) chatEvents(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no chat", http.StatusUnauthorized)
 		return
 	}
-	wake, stop := s.chat.Subscribe(c.Value)
+	wake, stop := s.cfg.WebChat.Subscribe(c.Value)
 	defer stop()
 	streamSSE(w, r, wake, func(struct{}) (string, bool) { return "event: message\ndata: {}\n\n", true })
 }

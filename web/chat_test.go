@@ -88,7 +88,7 @@ func TestChatConversationWithStaff(t *testing.T) {
 		return err
 	})
 	for _, o := range due {
-		if err := e.srv.WebChat().Send(ctxb, o); err != nil {
+		if err := e.chat.Send(ctxb, o); err != nil {
 			t.Fatalf("web chat send: %v", err)
 		}
 	}

@@ -4,44 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
 )
-
-// hub fans committed ticket changes out to the dashboards watching them.
-type hub struct {
-	mu   sync.Mutex
-	subs map[chan sigap.Ticket]struct{}
-}
-
-func newHub() *hub { return &hub{subs: make(map[chan sigap.Ticket]struct{})} }
-
-func (h *hub) subscribe() (<-chan sigap.Ticket, func()) {
-	ch := make(chan sigap.Ticket, 16)
-	h.mu.Lock()
-	h.subs[ch] = struct{}{}
-	h.mu.Unlock()
-	return ch, func() {
-		h.mu.Lock()
-		delete(h.subs, ch)
-		h.mu.Unlock()
-	}
-}
-
-// publish never blocks the desk: a dashboard that is this far behind
-// reloads its whole list on the changes already queued for it.
-func (h *hub) publish(t sigap.Ticket) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for ch := range h.subs {
-		select {
-		case ch <- t:
-		default:
-		}
-	}
-}
 
 // sseHeartbeat keeps idle connections open through proxies.
 const sseHeartbeat = 25 * time.Second
@@ -90,7 +56,7 @@ type ticketEvent struct {
 // staffEvents streams the changes of the tickets the staff member may see;
 // the queue page reloads its list on each.
 func (s *Server) staffEvents(w http.ResponseWriter, r *http.Request, a *auth) {
-	changes, stop := s.staff.subscribe()
+	changes, stop := s.cfg.Desk.Watch()
 	defer stop()
 	streamSSE(w, r, changes, func(t sigap.Ticket) (string, bool) {
 		if !a.staff.CanSee(t.OPD) {

@@ -14,12 +14,7 @@ import (
 func Health(store sigap.Store, channels func() []sigap.ChannelState, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		status, code := "ok", http.StatusOK
-		var backlog int
-		err := store.View(r.Context(), func(tx sigap.Tx) error {
-			var err error
-			backlog, err = tx.OutboxBacklog(r.Context())
-			return err
-		})
+		backlog, err := sigap.Read(r.Context(), store, func(tx sigap.Tx) (int, error) { return tx.OutboxBacklog(r.Context()) })
 		if err != nil {
 			log.Error("healthz: database", "err", err)
 			status, code = "database unavailable", http.StatusServiceUnavailable

@@ -6,22 +6,18 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
-	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 func TestHealth(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "sigap.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(ctx, func(tx sigap.Tx) error {
+	db := storagetest.Open(t)
+	err := db.Update(ctx, func(tx sigap.Tx) error {
 		return tx.Enqueue(ctx, &sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: "1"}, Text: "halo"})
 	})
 	if err != nil {

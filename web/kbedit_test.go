@@ -9,7 +9,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/kb"
 )
 
-func TestValidKB(t *testing.T) {
+func TestValidateAnEditedKB(t *testing.T) {
 	base, err := kb.Parse("test.yaml", []byte(testKB))
 	if err != nil {
 		t.Fatal(err)
@@ -28,13 +28,13 @@ func TestValidKB(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			k := cloneKB(base)
 			tt.edit(k)
-			got, err := validKB(k)
+			err := k.Validate()
 			if tt.errHas == "" {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(got.FAQs) != len(base.FAQs) || got.Policy("DISDUKCAPIL").FirstResponse != 2*time.Hour {
-					t.Errorf("round trip lost data: %+v", got)
+				if len(k.FAQs) != len(base.FAQs) || k.Policy("DISDUKCAPIL").FirstResponse != 2*time.Hour {
+					t.Errorf("the clone lost data: %+v", k)
 				}
 				return
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/staff"
 )
 
 const rateLimitedText = "Terlalu banyak percobaan masuk yang gagal. Silakan coba lagi dalam 15 menit."
@@ -49,9 +50,9 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusForbidden, "login", d)
 		return
 	}
-	_, token, err := s.login(r.Context(), username, password, clientIP(r))
+	in, err := s.cfg.Staff.Login(r.Context(), username, password, clientIP(r))
 	switch {
-	case errors.Is(err, errRateLimited):
+	case errors.Is(err, staff.ErrRateLimited):
 		d.Error = rateLimitedText
 		s.render(w, r, http.StatusTooManyRequests, "login", d)
 		return
@@ -65,12 +66,12 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "login", d)
 		return
 	}
-	s.setSessionCookie(w, token)
+	s.setSessionCookie(w, in.Token)
 	http.Redirect(w, r, view.Next, http.StatusSeeOther)
 }
 
 func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request, a *auth) {
-	if err := s.logout(r.Context(), a); err != nil {
+	if err := s.cfg.Staff.Logout(r.Context(), a.session); err != nil {
 		s.fail(w, r, a, err)
 		return
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
 	"net/http"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -31,26 +30,11 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, a *auth) {
 // profileTelegram makes a one-time code the staff member sends to the bot as
 // "/link CODE", or with action=unlink stops SLA warnings on Telegram.
 func (s *Server) profileTelegram(w http.ResponseWriter, r *http.Request, a *auth) {
-	ctx := r.Context()
-	unlink := r.PostFormValue("action") == "unlink"
-	err := s.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
-		st, err := tx.StaffByID(ctx, a.staff.ID)
-		if err != nil {
-			return err
-		}
-		action := "telegram_link_code"
-		if unlink {
-			st.TelegramChatID, st.LinkCode, action = "", "", "telegram_unlink"
-		} else {
-			// 8 characters of base32: hard to guess, easy to type.
-			st.LinkCode = rand.Text()[:8]
-		}
-		if err := tx.UpdateStaff(ctx, st); err != nil {
-			return err
-		}
-		return tx.AddAudit(ctx, &sigap.AuditEntry{At: s.cfg.Now(), Actor: "staff:" + st.Username, Action: action})
-	})
-	if err != nil {
+	change := s.cfg.Staff.NewLinkCode
+	if r.PostFormValue("action") == "unlink" {
+		change = s.cfg.Staff.UnlinkTelegram
+	}
+	if err := change(r.Context(), a.staff.ID); err != nil {
 		s.fail(w, r, a, err)
 		return
 	}

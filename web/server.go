@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
-	"github.com/pemkab-kebumen/sigap/bot/webchat"
 	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/sla"
+	"github.com/pemkab-kebumen/sigap/staff"
 )
 
 //go:embed templates static
@@ -30,19 +30,19 @@ var assets embed.FS
 type Config struct {
 	Store    sigap.Store
 	Desk     *desk.Desk
+	Staff    *staff.Accounts
 	KB       *sigap.LiveKB
 	Calendar *sla.Calendar
-	// Receiver takes the web chat's inbound messages (the bot).
-	Receiver sigap.Receiver
-	Now      sigap.Clock
-	Logger   *slog.Logger
+	// WebChat is the web chat's channel adapter: the chat pages hand it
+	// what citizens write, and it wakes them when a reply is committed.
+	WebChat ChatChannel
+	Now     sigap.Clock
+	Logger  *slog.Logger
 	// Channels reports the state of each messaging channel.
 	Channels func() []sigap.ChannelState
 	// WhatsAppLink returns the QR code to link the WhatsApp number, or
 	// linked=true once it is; nil when WhatsApp is disabled.
 	WhatsAppLink func(ctx context.Context) (qrPNG []byte, linked bool, err error)
-	// SaveKB persists a knowledge base an admin edited.
-	SaveKB func(ctx context.Context, kb *sigap.KB) error
 	// DataDir is Sigap's data folder, where adapters store citizens'
 	// photos and files; /media/ serves only files inside it. Empty
 	// disables /media/.
@@ -54,15 +54,23 @@ type Config struct {
 	SecureCookies bool
 }
 
+// ChatChannel is the web chat's channel adapter (bot/webchat's) as the
+// chat pages use it.
+type ChatChannel interface {
+	// Receive hands a citizen's message to the conversation and, once
+	// committed, shows it on the citizen's other open pages.
+	Receive(ctx context.Context, in sigap.Inbound) error
+	// Subscribe wakes a chat page whenever its thread grows, until the
+	// returned function is called.
+	Subscribe(chatID string) (<-chan struct{}, func())
+}
+
 // Server is the dashboard, the API and the web chat.
 type Server struct {
-	cfg     Config
-	pages   map[string]*template.Template
-	static  fs.FS
-	limiter *loginLimiter
-	staff   *hub
-	chat    *webchat.Adapter
-	media   *os.Root
+	cfg    Config
+	pages  map[string]*template.Template
+	static fs.FS
+	media  *os.Root
 	// dataDir is DataDir made absolute.
 	dataDir string
 	handler http.Handler
@@ -79,8 +87,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: config without KB")
 	case cfg.Calendar == nil:
 		return nil, fmt.Errorf("web: config without Calendar")
-	case cfg.Receiver == nil:
-		return nil, fmt.Errorf("web: config without Receiver")
+	case cfg.Staff == nil:
+		return nil, fmt.Errorf("web: config without Staff")
+	case cfg.WebChat == nil:
+		return nil, fmt.Errorf("web: config without WebChat")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -99,14 +109,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: static files: %w", err)
 	}
-	s := &Server{
-		cfg:     cfg,
-		pages:   pages,
-		static:  static,
-		limiter: newLoginLimiter(cfg.Now),
-		staff:   newHub(),
-		chat:    webchat.New(),
-	}
+	s := &Server{cfg: cfg, pages: pages, static: static}
 	if cfg.DataDir != "" {
 		if s.dataDir, err = filepath.Abs(cfg.DataDir); err != nil {
 			return nil, fmt.Errorf("web: data folder %s: %w", cfg.DataDir, err)
@@ -118,20 +121,19 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("web: data folder: %w", err)
 		}
 	}
-	s.handler = securityHeaders(s.routes())
+	// A browser's cross-site request that could change something is
+	// refused before any handler; the forms carry CSRF tokens besides.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, nil, sigap.Errorf(sigap.EFORBIDDEN, "Permintaan lintas situs ditolak."))
+	}))
+	s.handler = securityHeaders(cop.Handler(s.routes()))
 	return s, nil
 }
 
-// Handler serves everything but /healthz, /metrics and the Telegram
-// webhook, which the caller mounts beside it.
+// Handler serves everything but /healthz, /metrics and the channels' own
+// routes (the Telegram webhook), which the caller mounts beside it.
 func (s *Server) Handler() http.Handler { return s.handler }
-
-// TicketChanged tells the dashboards watching the queue about a committed
-// ticket change. Pass it as the desk's OnChange.
-func (s *Server) TicketChanged(t sigap.Ticket) { s.staff.publish(t) }
-
-// WebChat is the sigap.Sender of the web channel.
-func (s *Server) WebChat() *webchat.Adapter { return s.chat }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()

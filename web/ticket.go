@@ -24,7 +24,10 @@ type ticketView struct {
 }
 
 type auditView struct {
-	At, Actor, Action, Detail string
+	At     string
+	Actor  sigap.Actor
+	Action sigap.AuditAction
+	Detail string
 }
 
 // cannedAnswer is a ready reply an officer can start from.

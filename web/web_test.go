@@ -18,9 +18,11 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot"
+	"github.com/pemkab-kebumen/sigap/bot/webchat"
 	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/kb"
 	"github.com/pemkab-kebumen/sigap/sla"
+	"github.com/pemkab-kebumen/sigap/staff"
 	"github.com/pemkab-kebumen/sigap/storage"
 )
 
@@ -94,7 +96,8 @@ type testEnv struct {
 	bot   *bot.Bot
 	clock *testClock
 	kb    *sigap.LiveKB
-	saved []*sigap.KB
+	staff *staff.Accounts
+	chat  *webchat.Adapter
 	dir   string
 }
 
@@ -116,16 +119,16 @@ func newTestEnv(t *testing.T) *testEnv {
 	}
 	t.Cleanup(func() { e.db.Close() })
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d := desk.New(desk.Config{
-		Store: e.db, KB: e.kb, Calendar: cal, Now: e.clock.Now,
-		Texts:    bot.Texts{Loc: cal.Location()},
-		OnChange: func(tk sigap.Ticket) { e.srv.TicketChanged(tk) },
-	})
-	e.bot = bot.New(bot.Config{Store: e.db, Desk: d, Router: keywordRouter{}, Now: e.clock.Now, Logger: logger})
+	d := desk.New(desk.Config{Store: e.db, KB: e.kb, Calendar: cal, Now: e.clock.Now, Texts: bot.Texts{Loc: cal.Location()}})
+	e.staff = staff.New(staff.Config{Store: e.db, KB: e.kb.Get, Now: e.clock.Now})
+	e.bot = bot.New(bot.Config{Store: e.db, Desk: d, Router: keywordRouter{}, Staff: e.staff, Now: e.clock.Now, Logger: logger})
+	e.chat = webchat.New(e.clock.Now)
+	if err := e.chat.Start(ctx, e.bot); err != nil {
+		t.Fatal(err)
+	}
 	e.srv, err = New(Config{
-		Store: e.db, Desk: d, KB: e.kb, Calendar: cal, Receiver: e.bot, Now: e.clock.Now, Logger: logger,
+		Store: e.db, Desk: d, Staff: e.staff, KB: e.kb, Calendar: cal, WebChat: e.chat, Now: e.clock.Now, Logger: logger,
 		DataDir: filepath.Join(e.dir, "data"),
-		SaveKB:  func(ctx context.Context, k *sigap.KB) error { e.saved = append(e.saved, k); return nil },
 		Channels: func() []sigap.ChannelState {
 			return []sigap.ChannelState{{Channel: sigap.Telegram, State: "connected", Since: e.clock.Now()}}
 		},
@@ -152,14 +155,31 @@ func newTestEnv(t *testing.T) *testEnv {
 
 func (e *testEnv) addStaff(user string, role sigap.Role, opd string) {
 	e.t.Helper()
-	st, err := NewStaff(e.kb.Get(), user, "Ibu "+user, role, opd, testPassword)
+	n := staff.NewAccount{Username: user, Name: "Ibu " + user, Role: role, OPD: opd, Password: testPassword}
+	if _, err := e.staff.Add(context.Background(), sigap.ActorCLI, n); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// savedKB is the KB the dashboard saved in the database; nil before any
+// edit.
+func (e *testEnv) savedKB() *sigap.KB {
+	e.t.Helper()
+	k, err := kb.Saved(context.Background(), e.db)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	ctx := context.Background()
-	if err := e.db.Update(ctx, func(tx sigap.Tx) error { return tx.CreateStaff(ctx, st) }); err != nil {
-		e.t.Fatal(err)
+	return k
+}
+
+// savedAnswer is the answer of an FAQ in the saved KB.
+func (e *testEnv) savedAnswer(id string) string {
+	e.t.Helper()
+	if k := e.savedKB(); k != nil {
+		f, _ := k.FAQ(id)
+		return f.Answer
 	}
+	return ""
 }
 
 // citizenAsks sends a Telegram message through the bot and returns the

@@ -63,6 +63,13 @@ type Config struct {
 	// returns an error the update is tried again later [none: the update
 	// is written to the log in full].
 	SetAside func(ctx context.Context, u SetAsideUpdate) error
+
+	// WebhookURL, when set, makes Telegram post updates to this public
+	// HTTPS URL, which must reach Routes' /telegram/webhook, instead of
+	// Start long-polling; WebhookSecret is the token Telegram sends with
+	// each post.
+	WebhookURL    string
+	WebhookSecret string
 }
 
 // Adapter is the Telegram channel: a poller or webhook for inbound messages
@@ -84,6 +91,8 @@ type Adapter struct {
 
 	setAsideCount atomic.Int64
 
+	webhookURL, webhookSecret string
+
 	mu        sync.Mutex
 	self      *tgbotapi.User // nil until getMe succeeded
 	state     sigap.ChannelState
@@ -91,7 +100,12 @@ type Adapter struct {
 	listeners []func(sigap.ChannelState)
 	tries     map[int]int    // failed receives, by update id
 	keyboards map[int64]bool // chats whose last message offered quick replies
+	// stop ends the poller Start began; polled is closed once it ended.
+	stop   context.CancelFunc
+	polled chan struct{}
 }
+
+var _ sigap.HTTPChannel = (*Adapter)(nil)
 
 // New checks cfg and asks Telegram who the bot is. A token Telegram rejects
 // is an error, since no retry can fix it. Telegram being unreachable is
@@ -144,6 +158,9 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		dataDir:     cfg.DataDir,
 		onSetAside:  cfg.SetAside,
 		wait:        outpart.Sleep,
+
+		webhookURL:    cfg.WebhookURL,
+		webhookSecret: cfg.WebhookSecret,
 	}
 	a.state = sigap.ChannelState{Channel: sigap.Telegram, State: StateConnecting, Since: a.now()}
 	// A Bot API that accepts the connection but never answers must not

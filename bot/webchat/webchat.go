@@ -1,26 +1,79 @@
 // Package webchat is the channel adapter of Sigap's own web chat. The chat
-// page writes inbound messages straight to the bot and reads the thread from
-// the store, so sending has nothing to carry over a network: it only wakes
-// the chat pages that watch the conversation.
+// pages hand what citizens write to the adapter, which passes it to the
+// receiver; the thread is read from the store, so sending has nothing to
+// carry over a network: it only wakes the chat pages that watch the
+// conversation.
 package webchat
 
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/pemkab-kebumen/sigap"
 )
 
-// Adapter is the sigap.Sender of the web channel and the hub that tells open
-// chat pages a new message is in their thread.
+// StateConnected is the web chat's state once started.
+const StateConnected = "connected"
+
+// Adapter is the web channel and the hub that tells open chat pages a new
+// message is in their thread.
 type Adapter struct {
+	now  sigap.Clock
 	mu   sync.Mutex
+	recv sigap.Receiver                        // set by Start
 	subs map[string]map[chan struct{}]struct{} // chat id → listeners
+	// state is the channel's state: not started, then connected.
+	state sigap.ChannelState
 }
 
-// New returns an Adapter with no listeners.
-func New() *Adapter {
-	return &Adapter{subs: make(map[string]map[chan struct{}]struct{})}
+var _ sigap.ChannelAdapter = (*Adapter)(nil)
+
+// New returns an Adapter with no listeners; now dates its state.
+func New(now sigap.Clock) *Adapter {
+	if now == nil {
+		now = time.Now
+	}
+	return &Adapter{now: now, subs: make(map[string]map[chan struct{}]struct{}),
+		state: sigap.ChannelState{Channel: sigap.Web, State: "not_started", Since: now()}}
+}
+
+// Channel is sigap.Web.
+func (a *Adapter) Channel() sigap.Channel { return sigap.Web }
+
+// Start makes recv the receiver of what citizens write on the chat pages.
+func (a *Adapter) Start(ctx context.Context, recv sigap.Receiver) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.recv = recv
+	a.state = sigap.ChannelState{Channel: sigap.Web, State: StateConnected, Detail: "/chat", Since: a.now()}
+	return nil
+}
+
+// Stop ends nothing: the chat pages stop with the HTTP server.
+func (a *Adapter) Stop() {}
+
+// State is "connected" once started.
+func (a *Adapter) State() sigap.ChannelState {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.state
+}
+
+// Receive hands a citizen's message from a chat page to the receiver and,
+// once committed, shows it on the citizen's other open pages.
+func (a *Adapter) Receive(ctx context.Context, in sigap.Inbound) error {
+	a.mu.Lock()
+	recv := a.recv
+	a.mu.Unlock()
+	if recv == nil {
+		return sigap.Errorf(sigap.EINTERNAL, "webchat: not started")
+	}
+	if err := recv.Receive(ctx, in); err != nil {
+		return err
+	}
+	a.Notify(in.From.ID)
+	return nil
 }
 
 // Send tells the recipient's open chat pages to show the message, which is

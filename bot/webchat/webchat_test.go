@@ -9,7 +9,7 @@ import (
 )
 
 func TestSendWakesOnlyThatChat(t *testing.T) {
-	a := New()
+	a := New(nil)
 	mine, stopMine := a.Subscribe("abc")
 	defer stopMine()
 	other, stopOther := a.Subscribe("xyz")
@@ -31,7 +31,7 @@ func TestSendWakesOnlyThatChat(t *testing.T) {
 }
 
 func TestSendCoalescesWakeUps(t *testing.T) {
-	a := New()
+	a := New(nil)
 	ch, stop := a.Subscribe("abc")
 	defer stop()
 	to := sigap.Address{Channel: sigap.Web, ID: "abc"}
@@ -49,7 +49,7 @@ func TestSendCoalescesWakeUps(t *testing.T) {
 }
 
 func TestSendRefusesOtherChannels(t *testing.T) {
-	a := New()
+	a := New(nil)
 	err := a.Send(context.Background(), sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: "1"}})
 	var perm *sigap.PermanentError
 	if !errors.As(err, &perm) {
@@ -58,7 +58,7 @@ func TestSendRefusesOtherChannels(t *testing.T) {
 }
 
 func TestUnsubscribeStopsWakeUps(t *testing.T) {
-	a := New()
+	a := New(nil)
 	ch, stop := a.Subscribe("abc")
 	stop()
 	a.Notify("abc")

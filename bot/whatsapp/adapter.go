@@ -30,9 +30,14 @@ const (
 
 // Config configures an Adapter.
 type Config struct {
-	// DB is Sigap's own SQLite handle, opened with foreign keys on;
-	// whatsmeow's session tables live next to Sigap's.
-	DB *sql.DB
+	// Store is Sigap's database, where the time of the last connection is
+	// kept as a setting.
+	Store sigap.Store
+	// SessionDB is the handle of that database that whatsmeow's session
+	// tables live in, next to Sigap's, and SessionDialect its SQL dialect
+	// ("sqlite3", "postgres"), both as the storage package gives them.
+	SessionDB      *sql.DB
+	SessionDialect string
 	// DataDir is where downloaded photos go; a photo's MediaRef is its
 	// path, DataDir joined with whatsapp/<year-month>/<message id>.jpg.
 	DataDir string
@@ -87,10 +92,10 @@ type Adapter struct {
 	latestVersion func(ctx context.Context) (*store.WAVersionContainer, error)
 }
 
-// New opens the WhatsApp session store in cfg.DB, creating or upgrading
-// whatsmeow's tables. It does not connect.
+// New opens the WhatsApp session store in cfg.SessionDB, creating or
+// upgrading whatsmeow's tables. It does not connect.
 func New(ctx context.Context, cfg Config) (*Adapter, error) {
-	if cfg.DB == nil {
+	if cfg.SessionDB == nil || cfg.Store == nil {
 		return nil, errors.New("whatsapp: no database")
 	}
 	if cfg.Logger == nil {
@@ -113,12 +118,9 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	}
 	log := cfg.Logger.With("channel", string(sigap.WhatsApp))
 	setDeviceIdentity()
-	container := sqlstore.NewWithDB(cfg.DB, "sqlite3", waLogger{log: log, module: "store"})
+	container := sqlstore.NewWithDB(cfg.SessionDB, cfg.SessionDialect, waLogger{log: log, module: "store"})
 	if err := container.Upgrade(ctx); err != nil {
 		return nil, fmt.Errorf("whatsapp: upgrade session tables: %w", err)
-	}
-	if err := createConnectionTable(ctx, cfg.DB); err != nil {
-		return nil, err
 	}
 	device, err := container.GetFirstDevice(ctx)
 	if err != nil {
@@ -210,6 +212,9 @@ func (a *Adapter) newConnection() (context.Context, context.CancelFunc) {
 	a.endConn = cancel
 	return ctx, cancel
 }
+
+// Channel is sigap.WhatsApp.
+func (a *Adapter) Channel() sigap.Channel { return sigap.WhatsApp }
 
 // Stop disconnects. The adapter cannot be started again.
 func (a *Adapter) Stop() {

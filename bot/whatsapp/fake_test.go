@@ -2,22 +2,20 @@ package whatsapp
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waAdv"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 
 	sigap "github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // fakeClock is a clock that moves only when a test or a Sleep moves it.
@@ -211,25 +209,14 @@ func (r *fakeReceiver) Receive(_ context.Context, in sigap.Inbound) error {
 	return nil
 }
 
-// openDB opens a fresh SQLite file the way storage does: foreign keys on,
-// WAL, a busy timeout.
-func openDB(t *testing.T) *sql.DB {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "sigap.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 // newTestAdapter returns an adapter on a fresh database whose WhatsApp is
 // the returned fake.
 func newTestAdapter(t *testing.T, cfg Config) (*Adapter, *fakeWA, *fakeClock) {
 	t.Helper()
 	clock := &fakeClock{t: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)}
-	cfg.DB = openDB(t)
+	db := storagetest.Open(t)
+	cfg.Store = db
+	cfg.SessionDB, cfg.SessionDialect = db.SharedSQL()
 	cfg.Now, cfg.Sleep = clock.Now, clock.Sleep
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	if cfg.DataDir == "" {

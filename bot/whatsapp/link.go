@@ -2,7 +2,6 @@ package whatsapp
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -277,25 +276,14 @@ func (a *Adapter) Unlink(ctx context.Context) error {
 	return nil
 }
 
-// The time of the last connection survives restarts in a table of its own,
-// next to whatsmeow's, so 'sigap whatsapp status' can tell it.
-const connectionTable = `CREATE TABLE IF NOT EXISTS whatsapp_connection (
-	id INTEGER PRIMARY KEY CHECK (id = 1),
-	last_connected TEXT NOT NULL
-)`
-
-func createConnectionTable(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx, connectionTable); err != nil {
-		return fmt.Errorf("whatsapp: create whatsapp_connection: %w", err)
-	}
-	return nil
-}
+// lastConnectedKey is the setting whose time is when Sigap last connected,
+// which survives restarts so 'sigap whatsapp status' can tell it.
+const lastConnectedKey = "whatsapp.last_connected"
 
 func (a *Adapter) recordConnected(ctx context.Context, at time.Time) error {
-	_, err := a.cfg.DB.ExecContext(ctx,
-		`INSERT INTO whatsapp_connection (id, last_connected) VALUES (1, ?)
-		 ON CONFLICT (id) DO UPDATE SET last_connected = excluded.last_connected`,
-		at.UTC().Format(time.RFC3339Nano))
+	err := a.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
+		return tx.PutSetting(ctx, &sigap.Setting{Key: lastConnectedKey, At: at})
+	})
 	if err != nil {
 		return fmt.Errorf("whatsapp: record connection: %w", err)
 	}
@@ -303,16 +291,12 @@ func (a *Adapter) recordConnected(ctx context.Context, at time.Time) error {
 }
 
 func (a *Adapter) lastConnected(ctx context.Context) (time.Time, error) {
-	var s string
-	err := a.cfg.DB.QueryRowContext(ctx, `SELECT last_connected FROM whatsapp_connection WHERE id = 1`).Scan(&s)
-	if errors.Is(err, sql.ErrNoRows) {
+	s, err := sigap.Read(ctx, a.cfg.Store, func(tx sigap.Tx) (*sigap.Setting, error) { return tx.Setting(ctx, lastConnectedKey) })
+	switch {
+	case sigap.ErrorCode(err) == sigap.ENOTFOUND:
 		return time.Time{}, nil
-	} else if err != nil {
+	case err != nil:
 		return time.Time{}, fmt.Errorf("whatsapp: read last connection: %w", err)
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("whatsapp: whatsapp_connection.last_connected %q: %w", s, err)
-	}
-	return t, nil
+	return s.At, nil
 }

@@ -16,47 +16,66 @@ func init() {
 	register(command{name: "anonymize", summary: "erase citizens' personal data after the retention period (UU 27/2022)", run: runAnonymize})
 }
 
-func runAnonymize(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "anonymize")
-	dbPath := dbFlag(fs, env)
-	dataDir := fs.String("data", envOr(env, "SIGAP_DATA", "./data"), "`folder` of received photos and files (env SIGAP_DATA)")
-	days := fs.Int("retain-days", 365, "keep personal data this many `days` after a citizen's last ticket was resolved")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `usage: sigap anonymize [--db FILE] [--data DIR] [--retain-days N]
+// anonymizeConfig is the configuration of sigap anonymize.
+type anonymizeConfig struct {
+	DB, DataDir string
+	RetainDays  int
+}
+
+// anonymizeFlags binds anonymize's flags to a configuration with its
+// defaults.
+func anonymizeFlags(fs *flagSet) *anonymizeConfig {
+	c := &anonymizeConfig{DB: defaultDB, DataDir: "./data", RetainDays: 365}
+	fs.dbVar(&c.DB)
+	fs.dataVar(&c.DataDir)
+	fs.intVar(&c.RetainDays, "retain-days", "SIGAP_RETAIN_DAYS", "keep personal data this many `days` after a citizen's last ticket was resolved")
+	return c
+}
+
+const anonymizeUsage = `usage: sigap anonymize [--db FILE] [--data DIR] [--retain-days N]
 
 Erases the name, phone number, messages, photos and locations of citizens
 whose tickets were all resolved, and who wrote nothing, more than N days ago.
 Ticket codes, OPDs and times stay, so reports are unchanged. Run it daily
-(cron or a systemd timer).`)
+(cron or a systemd timer).`
+
+func runAnonymize(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "anonymize")
+	c := anonymizeFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), anonymizeUsage)
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	if pos, err := fs.parse(args); err != nil {
 		return err
+	} else if len(pos) > 0 {
+		fmt.Fprintf(env.Stderr, "sigap anonymize: unexpected argument %q\n", pos[0])
+		return errUsage
 	}
-	if *days < 1 {
+	if c.RetainDays < 1 {
 		fmt.Fprintln(env.Stderr, "sigap anonymize: --retain-days must be at least 1")
 		return errUsage
 	}
-	db, err := openExistingStore(ctx, *dbPath)
+	db, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	before := time.Now().AddDate(0, 0, -*days)
+	before := time.Now().AddDate(0, 0, -c.RetainDays)
 	var n int
 	var media []string
 	err = db.Update(ctx, func(tx sigap.Tx) error {
 		if n, media, err = tx.Anonymize(ctx, before); err != nil || n == 0 {
 			return err
 		}
-		return tx.AddAudit(ctx, &sigap.AuditEntry{At: time.Now(), Actor: "cli", Action: "anonymize",
+		return tx.AddAudit(ctx, &sigap.AuditEntry{At: time.Now(), Actor: sigap.ActorCLI, Action: sigap.ActionAnonymize,
 			Detail: fmt.Sprintf("%d warga, data sebelum %s", n, before.Format(time.DateOnly))})
 	})
 	if err != nil {
 		return err
 	}
-	removed, err := removeMedia(*dataDir, media)
-	fmt.Fprintf(env.Stdout, "%d warga dianonimkan (tiket selesai sebelum %s); %d berkas dihapus.\n", n, before.Format(time.DateOnly), removed)
+	removed, err := removeMedia(c.DataDir, media)
+	fmt.Fprintf(env.Stdout, "%d citizen(s) anonymised (tickets resolved before %s); %d file(s) removed.\n", n, before.Format(time.DateOnly), removed)
 	return err
 }
 

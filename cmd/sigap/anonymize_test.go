@@ -56,7 +56,7 @@ func TestAnonymizeCommand(t *testing.T) {
 	}
 
 	status, out, stderr := runInProcess(t, "anonymize", "--db", dbPath, "--data", dataDir, "--retain-days", "365")
-	if status != 0 || !strings.Contains(out, "2 warga dianonimkan") || !strings.Contains(out, "1 berkas dihapus") {
+	if status != 0 || !strings.Contains(out, "2 citizen(s) anonymised") || !strings.Contains(out, "1 file(s) removed") {
 		t.Fatalf("anonymize: status %d, stdout %q, stderr %q", status, out, stderr)
 	}
 	if _, err := os.Stat(photo); !os.IsNotExist(err) {

@@ -186,7 +186,7 @@ func supervisorScreenshots(ctx context.Context, t *testing.T, browser context.Co
 // addStaff runs `sigap staff add` with the password on stdin.
 func addStaff(ctx context.Context, t *testing.T, dbPath, password string, args ...string) {
 	t.Helper()
-	cmd := exec.CommandContext(ctx, sigapBinary, append([]string{"staff", "add", "--db", dbPath}, args...)...)
+	cmd := exec.CommandContext(ctx, sigapBinary, append([]string{"staff", "add", "--db", dbPath, "--create"}, args...)...)
 	cmd.Env = serveEnv("")
 	cmd.Stdin = strings.NewReader(password + "\n")
 	if out, err := cmd.CombinedOutput(); err != nil {

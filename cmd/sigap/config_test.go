@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMissingDatabaseIsNotCreated(t *testing.T) {
@@ -28,5 +32,106 @@ func TestMissingDatabaseIsNotCreated(t *testing.T) {
 				t.Errorf("%s was created (stat: %v)", db, err)
 			}
 		})
+	}
+}
+
+// runWithEnv runs the command line in-process with the given environment.
+func runWithEnv(t *testing.T, environ map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return environ[k] }}
+	return run(context.Background(), env, args), out.String(), errOut.String()
+}
+
+// TestHelpAndTyposShowNoSecret: the environment's secrets never reach the
+// terminal (or systemd's journal) through -h or a mistyped flag; the help
+// names each variable instead.
+func TestHelpAndTyposShowNoSecret(t *testing.T) {
+	secrets := map[string]string{
+		"SIGAP_TELEGRAM_TOKEN":          "123456789:AAsecret-bot-token",
+		"SIGAP_TELEGRAM_WEBHOOK_SECRET": "webhook-secret-0123456789",
+	}
+	for _, tt := range []struct {
+		args   []string
+		status int
+	}{
+		{[]string{"serve", "-h"}, 0},
+		{[]string{"serve", "--help"}, 0},
+		{[]string{"serve", "--typo"}, 2},
+	} {
+		status, out, errOut := runWithEnv(t, secrets, tt.args...)
+		if status != tt.status {
+			t.Errorf("%v: status %d, want %d", tt.args, status, tt.status)
+		}
+		for name, secret := range secrets {
+			if strings.Contains(out+errOut, secret) {
+				t.Errorf("%v prints the value of %s:\n%s", tt.args, name, errOut)
+			}
+			if !strings.Contains(errOut, name) {
+				t.Errorf("%v does not name %s:\n%s", tt.args, name, errOut)
+			}
+		}
+	}
+}
+
+// TestHelpExitsZeroEverywhere: asking for help is not a mistake, on any
+// command; a mistake is 2.
+func TestHelpExitsZeroEverywhere(t *testing.T) {
+	for _, args := range [][]string{
+		{"-h"}, {"serve", "-h"}, {"triage", "-h"}, {"replay", "-h"}, {"report", "-h"}, {"anonymize", "-h"},
+		{"staff", "-h"}, {"staff", "add", "-h"}, {"staff", "list", "-h"}, {"whatsapp", "-h"}, {"whatsapp", "status", "-h"},
+	} {
+		if status, _, errOut := runWithEnv(t, nil, args...); status != 0 || errOut == "" {
+			t.Errorf("%v: status %d, help %q; want 0 and the help", args, status, errOut)
+		}
+	}
+	for _, args := range [][]string{{}, {"nonsense"}, {"staff"}, {"whatsapp"}, {"report", "--bogus"}} {
+		if status, _, _ := runWithEnv(t, nil, args...); status != 2 {
+			t.Errorf("%v: status %d, want 2", args, status)
+		}
+	}
+}
+
+// TestConfigPrecedence: a value comes from the default, then the
+// environment, then the flag.
+func TestConfigPrecedence(t *testing.T) {
+	parse := func(environ map[string]string, args ...string) (Config, error) {
+		c := DefaultConfig()
+		fs := newFlagSet(&Env{Stderr: io.Discard, Getenv: func(k string) string { return environ[k] }}, "serve")
+		c.flags(fs)
+		_, err := fs.parse(args)
+		return c, err
+	}
+	c, err := parse(nil)
+	if err != nil || c.HTTP != "127.0.0.1:8080" || c.WhatsApp.PerMinute != 20 || c.SLAWarnAt != 0.75 {
+		t.Errorf("defaults: %+v, %v", c, err)
+	}
+	env := map[string]string{"SIGAP_HTTP": "0.0.0.0:9000", "SIGAP_WHATSAPP": "1", "SIGAP_SLA_WARN_AT": "0.5", "SIGAP_WHATSAPP_CHAT_GAP": "5s"}
+	c, err = parse(env)
+	if err != nil || c.HTTP != "0.0.0.0:9000" || !c.WhatsApp.Enabled || c.SLAWarnAt != 0.5 || c.WhatsApp.ChatGap != 5*time.Second {
+		t.Errorf("environment: %+v, %v", c, err)
+	}
+	c, err = parse(env, "--http", "127.0.0.1:7000", "--sla-warn-at", "0.9")
+	if err != nil || c.HTTP != "127.0.0.1:7000" || c.SLAWarnAt != 0.9 || !c.WhatsApp.Enabled {
+		t.Errorf("flags over the environment: %+v, %v", c, err)
+	}
+	_, err = parse(map[string]string{"SIGAP_WHATSAPP_PER_MINUTE": "many"})
+	if err == nil || !strings.Contains(err.Error(), "SIGAP_WHATSAPP_PER_MINUTE") || strings.Contains(err.Error(), "many") {
+		t.Errorf("a bad environment value: %v; want an error naming the variable, not repeating the value", err)
+	}
+}
+
+// TestReplayNeedsItsOwnDatabase: replay never falls back to the service's
+// database, where it would mix simulated tickets with real ones.
+func TestReplayNeedsItsOwnDatabase(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	events := writeLines(t, []string{`{"at":"2024-04-03T09:00:00+07:00","type":"message","from":"tg:1","text":"halo"}`})
+	status, _, stderr := runWithEnv(t, map[string]string{"SIGAP_DB": filepath.Join(dir, "sigap.db")}, "replay", events)
+	if status != 2 || !strings.Contains(stderr, "--db is required") {
+		t.Errorf("status %d, stderr %q; want 2 and that --db is required", status, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sigap.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("replay created the service's database (stat: %v)", err)
 	}
 }

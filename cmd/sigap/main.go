@@ -35,9 +35,6 @@ type Env struct {
 	Getenv func(string) string
 }
 
-// errUsage marks a usage error: the flag package already printed why.
-var errUsage = errors.New("usage")
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -45,7 +42,9 @@ func main() {
 	os.Exit(run(ctx, env, os.Args[1:]))
 }
 
-// run runs the subcommand named by args[0] and returns the exit status.
+// run runs the subcommand named by args[0] and returns the exit status: 0
+// for success and for help asked with -h, 2 for a usage mistake, 1 for a
+// failure.
 func run(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(env.Stderr)
@@ -62,9 +61,9 @@ func run(ctx context.Context, env *Env, args []string) int {
 	}
 	err := c.run(ctx, env, args[1:])
 	switch {
-	case err == nil:
+	case err == nil || errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
 		return 2
 	default:
 		fmt.Fprintf(env.Stderr, "sigap %s: %v\n", c.name, err)
@@ -83,47 +82,4 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'sigap <command> -h' for a command's flags.")
-}
-
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(env *Env, name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("sigap "+name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	return fs
-}
-
-// parseFlags parses args, turning flag errors into errUsage.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	return nil
-}
-
-// parseWithArgs parses flags given before or after the positional
-// arguments ("disable budi --db x.db" as well as "disable --db x.db budi").
-func parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
-// envOr returns the environment variable's value, or def when it is unset.
-func envOr(env *Env, name, def string) string {
-	if v := env.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }

@@ -18,32 +18,64 @@ func init() {
 	register(command{name: "replay", summary: "run recorded events through Sigap on a simulated clock", run: runReplay})
 }
 
+// replayConfig is the configuration of sigap replay. It has no default
+// database: replaying into the production one would mix simulated tickets
+// with real ones.
+type replayConfig struct {
+	DB, KB, Out string
+	Events      string // the events file, the one argument
+}
+
+// replayFlags binds replay's flags to a configuration with its defaults.
+func replayFlags(fs *flagSet) *replayConfig {
+	c := &replayConfig{}
+	fs.stringVar(&c.DB, "db", "SIGAP_REPLAY_DB", "SQLite database `file` to replay into (required; not SIGAP_DB, which is the service's)")
+	fs.kbVar(&c.KB)
+	fs.stringVar(&c.Out, "out", "SIGAP_REPLAY_OUT", "write every message Sigap would send to this JSONL `file`")
+	return c
+}
+
 func runReplay(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "replay")
-	kbPath := kbFlag(fs, env)
-	dbPath := dbFlag(fs, env)
-	outPath := fs.String("out", "", "write every message Sigap would send to this JSONL `file`")
+	c := replayFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: sigap replay [--kb FILE] [--db FILE] EVENTS.jsonl [--out REPLIES.jsonl]")
+		fmt.Fprintln(fs.Output(), "usage: sigap replay --db FILE [--kb FILE] EVENTS.jsonl [--out REPLIES.jsonl]")
 		fs.PrintDefaults()
 	}
-	files, err := parseWithArgs(fs, args)
+	files, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
-	if len(files) != 1 {
+	if len(files) != 1 || c.DB == "" {
+		if c.DB == "" {
+			fmt.Fprintln(fs.Output(), "sigap replay: --db is required: a database of its own, never the service's")
+		}
 		fs.Usage()
 		return errUsage
 	}
-	in, err := os.Open(files[0])
+	c.Events = files[0]
+	quiet := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return replayEvents(ctx, *c, quiet, env.Stderr)
+}
+
+// replayEvents runs the events file through the same Main as serve, on a
+// simulated clock and with a recorder for every channel.
+func replayEvents(ctx context.Context, c replayConfig, log *slog.Logger, errw io.Writer) error {
+	in, err := os.Open(c.Events)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	k, err := loadKB(*kbPath)
-	if err != nil {
-		return err
+	out := io.Discard
+	if c.Out != "" {
+		f, err := os.Create(c.Out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		out = f
 	}
+	w := bufio.NewWriter(out)
 	// Storage stamps what callers leave unset, such as a citizen's first
 	// contact, so it must read the simulated clock too; before the first
 	// event (migrations) that is the machine's.
@@ -54,40 +86,23 @@ func runReplay(ctx context.Context, env *Env, args []string) error {
 		}
 		return now
 	}
-	db, err := storage.Open(ctx, *dbPath, storage.WithClock(clock))
-	if err != nil {
-		return fmt.Errorf("open database: %w", err)
-	}
-	defer db.Close()
-
-	out := io.Discard
-	if *outPath != "" {
-		f, err := os.Create(*outPath)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		out = f
-	}
-	w := bufio.NewWriter(out)
-	defer w.Flush()
-
-	rec := replay.NewRecorder(w, db, clock)
-	senders := map[sigap.Channel]sigap.Sender{sigap.Telegram: rec, sigap.WhatsApp: rec, sigap.Web: rec}
-	quiet := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c, err := newCore(ctx, coreConfig{KB: k, Store: db, Now: clock,
-		Logger: quiet, Senders: senders, Parallel: 1})
-	if err != nil {
+	m := &Main{Config: DefaultConfig(), Logger: log, Now: clock, StoreOptions: []storage.Option{storage.WithClock(clock)}, Parallel: 1,
+		Channels: func(_ context.Context, m *Main) ([]sigap.ChannelAdapter, error) {
+			return replay.NewRecorder(w, m.Store, clock).Channels(), nil
+		}}
+	m.Config.DB, m.Config.KB, m.Config.HTTP = c.DB, c.KB, ""
+	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	r := &replay.Runner{Receiver: c.bot, Desk: c.desk, Outbox: c.outbox, Store: db,
+	defer m.Close()
+	r := &replay.Runner{Receiver: m.Bot, Desk: m.Desk, Outbox: m.Outbox, Store: m.Store,
 		SetClock: func(t time.Time) { now = t }}
 	// Replay groups its events' transactions (each still in a savepoint of
 	// its own): the same code as serve, at bulk-load speed.
 	var skipped int
-	err = db.Batch(ctx, func() error {
+	err = m.Store.Batch(ctx, func() error {
 		var err error
-		skipped, err = r.Run(ctx, in, env.Stderr)
+		skipped, err = r.Run(ctx, in, errw)
 		return err
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/kb"
 	"github.com/pemkab-kebumen/sigap/sla"
 )
 
@@ -13,68 +14,58 @@ func init() {
 	register(command{name: "report", summary: "SLA report per OPD for tickets created in a date range", run: runReport})
 }
 
+// reportConfig is the configuration of sigap report.
+type reportConfig struct {
+	DB, KB       string
+	From, To, At string
+	Format       string
+}
+
+// reportFlags binds report's flags to a configuration with its defaults.
+func reportFlags(fs *flagSet) *reportConfig {
+	c := &reportConfig{DB: defaultDB, Format: "table"}
+	fs.dbVar(&c.DB)
+	fs.kbVar(&c.KB)
+	fs.stringVar(&c.From, "from", "SIGAP_REPORT_FROM", "first `date` (YYYY-MM-DD, calendar time zone) of tickets created")
+	fs.stringVar(&c.To, "to", "SIGAP_REPORT_TO", "`date` after the last one (exclusive)")
+	fs.stringVar(&c.At, "at", "SIGAP_REPORT_AT", "`moment` the report is taken, RFC 3339 (default: now)")
+	fs.stringVar(&c.Format, "format", "SIGAP_REPORT_FORMAT", "output `format`: json, csv or table")
+	return c
+}
+
 func runReport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "report")
-	dbPath := dbFlag(fs, env)
-	kbPath := kbFlag(fs, env)
-	fromFlag := fs.String("from", "", "first `date` (YYYY-MM-DD, calendar time zone) of tickets created")
-	toFlag := fs.String("to", "", "`date` after the last one (exclusive)")
-	atFlag := fs.String("at", "", "`moment` the report is taken, RFC 3339 (default: now)")
-	format := fs.String("format", "table", "output `format`: json, csv or table")
+	c := reportFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: sigap report [--db FILE] [--kb FILE] --from YYYY-MM-DD --to YYYY-MM-DD [--at TIME] [--format json|csv|table]")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := fs.parse(args)
+	if err != nil {
 		return err
 	}
-	if *fromFlag == "" || *toFlag == "" || fs.NArg() > 0 {
+	if c.From == "" || c.To == "" || len(pos) > 0 {
 		fmt.Fprintln(fs.Output(), "sigap report: --from and --to are required, and nothing else")
 		fs.Usage()
 		return errUsage
 	}
-	if *format != "json" && *format != "csv" && *format != "table" {
-		return fmt.Errorf("--format %q: want json, csv or table", *format)
+	if c.Format != "json" && c.Format != "csv" && c.Format != "table" {
+		return fmt.Errorf("--format %q: want json, csv or table", c.Format)
 	}
-
-	k, err := loadKB(*kbPath)
+	file, err := kbFile(c.KB) // before the database, which may not be the problem
 	if err != nil {
 		return err
 	}
-	cal, err := sla.NewCalendar(k.Calendar)
-	if err != nil {
-		return err
-	}
-	from, err := time.ParseInLocation(time.DateOnly, *fromFlag, cal.Location())
-	if err != nil {
-		return fmt.Errorf("--from %q: want a date YYYY-MM-DD", *fromFlag)
-	}
-	to, err := time.ParseInLocation(time.DateOnly, *toFlag, cal.Location())
-	if err != nil {
-		return fmt.Errorf("--to %q: want a date YYYY-MM-DD", *toFlag)
-	}
-	at := time.Now()
-	if *atFlag != "" {
-		if at, err = time.Parse(time.RFC3339, *atFlag); err != nil {
-			return fmt.Errorf("--at %q: want a time such as 2024-05-01T08:00:00+07:00", *atFlag)
-		}
-	}
-	db, err := openExistingStore(ctx, *dbPath)
+	db, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-
-	var r *sla.Report
-	err = db.View(ctx, func(tx sigap.Tx) error {
-		var err error
-		r, err = sla.BuildReport(ctx, tx, k, cal, from, to, at)
-		return err
-	})
+	r, err := buildReport(ctx, db, file, *c)
 	if err != nil {
 		return err
 	}
-	switch *format {
+	switch c.Format {
 	case "json":
 		return r.WriteJSON(env.Stdout)
 	case "csv":
@@ -82,4 +73,34 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	default:
 		return r.WriteTable(env.Stdout)
 	}
+}
+
+// buildReport reads the report's range on the calendar of the KB in force
+// for db and the --kb file.
+func buildReport(ctx context.Context, db sigap.Store, file *sigap.KB, c reportConfig) (*sla.Report, error) {
+	k, _, err := kb.InForce(ctx, db, file)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := sla.NewCalendar(k.Calendar)
+	if err != nil {
+		return nil, err
+	}
+	from, err := time.ParseInLocation(time.DateOnly, c.From, cal.Location())
+	if err != nil {
+		return nil, fmt.Errorf("--from %q: want a date YYYY-MM-DD", c.From)
+	}
+	to, err := time.ParseInLocation(time.DateOnly, c.To, cal.Location())
+	if err != nil {
+		return nil, fmt.Errorf("--to %q: want a date YYYY-MM-DD", c.To)
+	}
+	at := time.Now()
+	if c.At != "" {
+		if at, err = time.Parse(time.RFC3339, c.At); err != nil {
+			return nil, fmt.Errorf("--at %q: want a time such as 2024-05-01T08:00:00+07:00", c.At)
+		}
+	}
+	return sigap.Read(ctx, db, func(tx sigap.Tx) (*sla.Report, error) {
+		return sla.BuildReport(ctx, tx, k, cal, from, to, at)
+	})
 }

@@ -9,10 +9,11 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/pemkab-kebumen/sigap"
-	"github.com/pemkab-kebumen/sigap/web"
+	"github.com/pemkab-kebumen/sigap/kb"
+	"github.com/pemkab-kebumen/sigap/staff"
+	"github.com/pemkab-kebumen/sigap/storage"
 )
 
 func init() {
@@ -20,31 +21,73 @@ func init() {
 }
 
 const staffUsage = `usage:
-  sigap staff add --db PATH [--kb FILE] --username U --name "Nama" --role agent|supervisor|admin [--opd CODE]   (password: first line of stdin)
+  sigap staff add --db PATH [--create] [--kb FILE] --username U --name "Nama" --role agent|supervisor|admin [--opd CODE]   (password: first line of stdin)
   sigap staff list [--db PATH]
   sigap staff disable [--db PATH] USERNAME
   sigap staff passwd [--db PATH] USERNAME   (new password: first line of stdin)`
+
+// staffConfig is the configuration of the sigap staff subcommands.
+type staffConfig struct {
+	DB, KB string
+	// Create lets add start a new database; otherwise a mistyped --db is
+	// refused instead of creating an empty one.
+	Create  bool
+	Account staff.NewAccount
+}
+
+// staffFlags binds a staff subcommand's flags (add has more) to a
+// configuration with its defaults.
+func staffFlags(fs *flagSet, add bool) *staffConfig {
+	c := &staffConfig{DB: defaultDB}
+	c.flags(fs, add)
+	return c
+}
+
+func (c *staffConfig) flags(fs *flagSet, add bool) {
+	fs.dbVar(&c.DB)
+	if !add {
+		return
+	}
+	fs.kbVar(&c.KB)
+	fs.boolVar(&c.Create, "create", "SIGAP_STAFF_CREATE", "create the database when it does not exist")
+	fs.stringVar(&c.Account.Username, "username", "SIGAP_STAFF_USERNAME", "login `name` (lowercase letters, digits, . _ -)")
+	fs.stringVar(&c.Account.Name, "name", "SIGAP_STAFF_NAME", "full `name` shown in the dashboard")
+	fs.Func("role", withEnv("`role`: agent, supervisor or admin", "SIGAP_STAFF_ROLE"), func(v string) error {
+		c.Account.Role = sigap.Role(v)
+		return nil
+	})
+	fs.bind("role", "SIGAP_STAFF_ROLE")
+	fs.stringVar(&c.Account.OPD, "opd", "SIGAP_STAFF_OPD", "OPD `code` (required for agents)")
+}
 
 func runStaff(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprintln(env.Stderr, staffUsage)
 		return errUsage
 	}
-	switch args[0] {
-	case "add":
-		return staffAdd(ctx, env, args[1:])
-	case "list":
-		return staffList(ctx, env, args[1:])
-	case "disable":
-		return staffChange(ctx, env, "disable", args[1:])
-	case "passwd":
-		return staffChange(ctx, env, "passwd", args[1:])
+	sub := args[0]
+	switch sub {
+	case "add", "list", "disable", "passwd":
 	case "-h", "--help", "help":
 		fmt.Fprintln(env.Stderr, staffUsage)
 		return flag.ErrHelp
+	default:
+		fmt.Fprintf(env.Stderr, "sigap staff: unknown subcommand %q\n%s\n", sub, staffUsage)
+		return errUsage
 	}
-	fmt.Fprintf(env.Stderr, "sigap staff: unknown subcommand %q\n%s\n", args[0], staffUsage)
-	return errUsage
+	fs := newFlagSet(env, "staff "+sub)
+	c := staffFlags(fs, sub == "add")
+	pos, err := fs.parse(args[1:])
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "add":
+		return staffAdd(ctx, env, *c, pos)
+	case "list":
+		return staffList(ctx, env, *c, pos)
+	}
+	return staffChange(ctx, env, *c, sub, pos)
 }
 
 // readPassword reads the first line of stdin, so a password never appears
@@ -61,75 +104,65 @@ func readPassword(r io.Reader) (string, error) {
 	return pw, nil
 }
 
-func staffAdd(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "staff add")
-	db, kbPath := dbFlag(fs, env), kbFlag(fs, env)
-	username := fs.String("username", "", "login `name` (lowercase letters, digits, . _ -)")
-	name := fs.String("name", "", "full `name` shown in the dashboard")
-	role := fs.String("role", "", "`role`: agent, supervisor or admin")
-	opd := fs.String("opd", "", "OPD `code` (required for agents)")
-	pos, err := parseWithArgs(fs, args)
-	if err != nil {
-		return err
+// accounts opens the database and the staff accounts on the KB in force
+// for it.
+func accounts(ctx context.Context, c staffConfig, create bool) (*staff.Accounts, *storage.DB, error) {
+	if !create {
+		if err := mustExist(c.DB); err != nil {
+			return nil, nil, fmt.Errorf("%w; give --create to start a new one", err)
+		}
 	}
+	file, err := kbFile(c.KB)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := openStore(ctx, c.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, _, err := kb.InForce(ctx, db, file)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return staff.New(staff.Config{Store: db, KB: func() *sigap.KB { return k }}), db, nil
+}
+
+func staffAdd(ctx context.Context, env *Env, c staffConfig, pos []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("unexpected argument %q (give the username with --username)", pos[0])
 	}
-	if *username == "" || *role == "" {
+	if c.Account.Username == "" || c.Account.Role == "" {
 		return fmt.Errorf("--username and --role are required")
-	}
-	k, err := loadKB(*kbPath)
-	if err != nil {
-		return err
 	}
 	pw, err := readPassword(env.Stdin)
 	if err != nil {
 		return err
 	}
-	s, err := web.NewStaff(k, *username, *name, sigap.Role(*role), *opd, pw)
+	c.Account.Password = pw
+	a, db, err := accounts(ctx, c, c.Create)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *db)
+	defer db.Close()
+	s, err := a.Add(ctx, sigap.ActorCLI, c.Account)
 	if err != nil {
 		return err
-	}
-	defer store.Close()
-	now := time.Now()
-	s.CreatedAt = now
-	err = store.Update(ctx, func(tx sigap.Tx) error {
-		if err := tx.CreateStaff(ctx, s); err != nil {
-			return err
-		}
-		return tx.AddAudit(ctx, &sigap.AuditEntry{At: now, Actor: "cli", Action: "staff_add", Detail: s.Username + " (" + string(s.Role) + ")"})
-	})
-	if err != nil {
-		return fmt.Errorf("add %s: %w", s.Username, err)
 	}
 	fmt.Fprintf(env.Stdout, "added %s (%s%s)\n", s.Username, s.Role, strings.TrimSuffix(", "+s.OPD, ", "))
 	return nil
 }
 
-func staffList(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "staff list")
-	db := dbFlag(fs, env)
-	pos, err := parseWithArgs(fs, args)
-	if err != nil {
-		return err
-	}
+func staffList(ctx context.Context, env *Env, c staffConfig, pos []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("unexpected argument %q", pos[0])
 	}
-	store, err := openExistingStore(ctx, *db)
+	a, db, err := accounts(ctx, c, false)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	var list []sigap.Staff
-	err = store.View(ctx, func(tx sigap.Tx) error {
-		list, err = tx.ListStaff(ctx)
-		return err
-	})
+	defer db.Close()
+	list, err := a.List(ctx)
 	if err != nil {
 		return err
 	}
@@ -146,54 +179,33 @@ func staffList(ctx context.Context, env *Env, args []string) error {
 }
 
 // staffChange disables an account or sets its password.
-func staffChange(ctx context.Context, env *Env, action string, args []string) error {
-	fs := newFlagSet(env, "staff "+action)
-	db := dbFlag(fs, env)
-	pos, err := parseWithArgs(fs, args)
-	if err != nil {
-		return err
-	}
+func staffChange(ctx context.Context, env *Env, c staffConfig, sub string, pos []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("want exactly one USERNAME, got %d arguments", len(pos))
 	}
 	username := pos[0]
-	var hash string
-	if action == "passwd" {
-		pw, err := readPassword(env.Stdin)
-		if err != nil {
-			return err
-		}
-		if hash, err = web.HashPassword(pw); err != nil {
+	var pw string
+	if sub == "passwd" {
+		var err error
+		if pw, err = readPassword(env.Stdin); err != nil {
 			return err
 		}
 	}
-	store, err := openExistingStore(ctx, *db)
+	a, db, err := accounts(ctx, c, false)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	err = store.Update(ctx, func(tx sigap.Tx) error {
-		s, err := tx.StaffByUsername(ctx, username)
-		if err != nil {
+	defer db.Close()
+	if sub == "passwd" {
+		if err := a.SetPassword(ctx, sigap.ActorCLI, username, pw); err != nil {
 			return err
 		}
-		if action == "passwd" {
-			s.PasswordHash = hash
-		} else {
-			s.Disabled = true
-		}
-		if err := tx.UpdateStaff(ctx, s); err != nil {
-			return err
-		}
-		return tx.AddAudit(ctx, &sigap.AuditEntry{At: time.Now(), Actor: "cli", Action: "staff_" + action, Detail: s.Username})
-	})
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", action, username, err)
-	}
-	if action == "passwd" {
 		fmt.Fprintf(env.Stdout, "password of %s changed\n", username)
-	} else {
-		fmt.Fprintf(env.Stdout, "disabled %s\n", username)
+		return nil
 	}
+	if err := a.Disable(ctx, sigap.ActorCLI, username); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "disabled %s\n", username)
 	return nil
 }

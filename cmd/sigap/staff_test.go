@@ -31,7 +31,8 @@ func TestStaffCommand(t *testing.T) {
 		outHas string
 		errHas string
 	}{
-		{"add agent", "rahasia-123\n", []string{"staff", "add", "--db", db, "--username", "sari", "--name", "Sari Dewi", "--role", "agent", "--opd", "DISDUKCAPIL"}, 0, "added sari", ""},
+		{"add to a database that does not exist", "rahasia-123\n", []string{"staff", "add", "--db", db, "--username", "sari", "--name", "Sari Dewi", "--role", "agent", "--opd", "DISDUKCAPIL"}, 1, "", "--create"},
+		{"add agent, creating the database", "rahasia-123\n", []string{"staff", "add", "--db", db, "--create", "--username", "sari", "--name", "Sari Dewi", "--role", "agent", "--opd", "DISDUKCAPIL"}, 0, "added sari", ""},
 		{"add supervisor, no newline", "rahasia-456", []string{"staff", "add", "--db", db, "--username", "kepala", "--name", "Kepala Dinas", "--role", "supervisor"}, 0, "added kepala", ""},
 		{"duplicate", "rahasia-123\n", []string{"staff", "add", "--db", db, "--username", "sari", "--name", "Sari", "--role", "agent", "--opd", "DINKES"}, 1, "", "already used"},
 		{"agent without OPD", "rahasia-123\n", []string{"staff", "add", "--db", db, "--username", "ani", "--name", "Ani", "--role", "agent"}, 1, "", "OPD"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/routing"
 )
 
@@ -17,15 +18,27 @@ func init() {
 	})
 }
 
-func runTriage(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "triage")
-	kbPath := kbFlag(fs, env)
-	batch := fs.Bool("batch", false, "read JSON lines {\"id\",\"text\"} from stdin, write one decision line each, in input order")
-	explain := fs.Bool("explain", false, "explain the decision for the text argument: normalised text, FAQ candidates, OPD scores, reasons")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: sigap triage [--kb file] "text"
-       sigap triage [--kb file] --explain "text"
-       sigap triage [--kb file] --batch < in.jsonl > out.jsonl
+// triageConfig is the configuration of sigap triage. It reads a database
+// only when given one, for the KB an admin edited there: the decision of a
+// text must not change with whatever sigap.db lies in the folder.
+type triageConfig struct {
+	DB, KB         string
+	Batch, Explain bool
+}
+
+// triageFlags binds triage's flags to a configuration with its defaults.
+func triageFlags(fs *flagSet) *triageConfig {
+	c := &triageConfig{}
+	fs.stringVar(&c.DB, "db", "SIGAP_TRIAGE_DB", "decide with the KB in force for this SQLite database `file` (default: none)")
+	fs.kbVar(&c.KB)
+	fs.boolVar(&c.Batch, "batch", "SIGAP_TRIAGE_BATCH", `read JSON lines {"id","text"} from stdin, write one decision line each, in input order`)
+	fs.boolVar(&c.Explain, "explain", "SIGAP_TRIAGE_EXPLAIN", "explain the decision for the text argument: normalised text, FAQ candidates, OPD scores, reasons")
+	return c
+}
+
+const triageUsage = `usage: sigap triage [--kb file] [--db file] "text"
+       sigap triage [--kb file] [--db file] --explain "text"
+       sigap triage [--kb file] [--db file] --batch < in.jsonl > out.jsonl
 
 Decides what Sigap would do with a citizen's message: answer from the FAQ,
 route to an OPD's queue, send to the triage desk, or ask to clarify.
@@ -37,38 +50,61 @@ skipped; the other lines are still decided, and the exit status is 1 if any
 line was skipped.
 
 flags:
-`)
+`
+
+func runTriage(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "triage")
+	c := triageFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), triageUsage)
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	k, err := loadKB(*kbPath)
-	if err != nil {
-		return fmt.Errorf("load knowledge base: %w", err)
-	}
-	router, err := routing.New(k, nil)
+	texts, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
 	switch {
-	case *batch:
-		if fs.NArg() > 0 {
-			fmt.Fprintln(env.Stderr, "sigap triage: --batch reads stdin and takes no text argument")
-			return errUsage
-		}
-		return router.DecideBatch(ctx, env.Stdin, env.Stdout, env.Stderr)
-	case fs.NArg() == 0:
+	case c.Batch && len(texts) > 0:
+		fmt.Fprintln(env.Stderr, "sigap triage: --batch reads stdin and takes no text argument")
+		return errUsage
+	case !c.Batch && len(texts) == 0:
 		fs.Usage()
 		return errUsage
-	case *explain:
-		return router.Explain(strings.Join(fs.Args(), " ")).Write(env.Stdout)
-	default:
-		line, err := json.Marshal(routing.NewDecisionLine("", router.Decide(strings.Join(fs.Args(), " "))))
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(env.Stdout, "%s\n", line)
+	}
+	router, err := triageRouter(ctx, *c)
+	if err != nil {
 		return err
 	}
+	text := strings.Join(texts, " ")
+	switch {
+	case c.Batch:
+		return router.DecideBatch(ctx, env.Stdin, env.Stdout, env.Stderr)
+	case c.Explain:
+		return router.Explain(text).Write(env.Stdout)
+	}
+	line, err := json.Marshal(routing.NewDecisionLine("", router.Decide(text)))
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(env.Stdout, "%s\n", line)
+	return err
+}
+
+// triageRouter is a router on the KB in force: the --kb file, or the one
+// edited in the --db database, or the embedded default.
+func triageRouter(ctx context.Context, c triageConfig) (*routing.Router, error) {
+	var db sigap.Store
+	if c.DB != "" {
+		store, err := openExistingStore(ctx, c.DB)
+		if err != nil {
+			return nil, err
+		}
+		defer store.Close()
+		db = store
+	}
+	k, err := kbInForce(ctx, db, c.KB)
+	if err != nil {
+		return nil, fmt.Errorf("load knowledge base: %w", err)
+	}
+	return routing.New(k, nil)
 }

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
+	"github.com/pemkab-kebumen/sigap/storage"
 )
 
 func init() {
@@ -33,8 +35,37 @@ Run 'sigap whatsapp <subcommand> -h' for its flags.
 `)
 }
 
+// whatsappConfig is the configuration of the sigap whatsapp subcommands.
+type whatsappConfig struct {
+	DB      string
+	Timeout time.Duration
+	Verbose bool
+	Phone   string // link only
+}
+
+// whatsappFlags binds a whatsapp subcommand's flags (link has more) to a
+// configuration with its defaults.
+func whatsappFlags(fs *flagSet, link bool) *whatsappConfig {
+	c := &whatsappConfig{DB: defaultDB, Timeout: whatsapp.DefaultConnectTimeout}
+	c.flags(fs, link)
+	return c
+}
+
+func (c *whatsappConfig) flags(fs *flagSet, link bool) {
+	fs.dbVar(&c.DB)
+	fs.durationVar(&c.Timeout, "timeout", "SIGAP_WHATSAPP_TIMEOUT", "give up reaching WhatsApp after this long")
+	fs.boolVar(&c.Verbose, "v", "SIGAP_WHATSAPP_VERBOSE", "log the WhatsApp client's warnings to stderr")
+	if link {
+		fs.stringVar(&c.Phone, "phone", "SIGAP_WHATSAPP_PHONE", "link with a pairing code typed on the phone with this number (international digits, e.g. 6281234567890) instead of a QR code")
+	}
+}
+
 func runWhatsApp(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		whatsappUsage(env.Stderr)
+		return flag.ErrHelp
+	}
+	if len(args) == 0 {
 		whatsappUsage(env.Stderr)
 		return errUsage
 	}
@@ -45,55 +76,47 @@ func runWhatsApp(ctx context.Context, env *Env, args []string) error {
 		return errUsage
 	}
 	fs := newFlagSet(env, "whatsapp "+sub)
-	db := dbFlag(fs, env)
-	timeout := fs.Duration("timeout", whatsapp.DefaultConnectTimeout, "give up reaching WhatsApp after this long")
-	verbose := fs.Bool("v", false, "log the WhatsApp client's warnings to stderr")
-	var phone *string
-	if sub == "link" {
-		phone = fs.String("phone", "", "link with a pairing code typed on the phone with this number (international digits, e.g. 6281234567890) instead of a QR code")
-	}
-	if err := parseFlags(fs, args); err != nil {
+	c := whatsappFlags(fs, sub == "link")
+	if pos, err := fs.parse(args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "sigap whatsapp %s: unexpected argument %q\n", sub, fs.Arg(0))
+	} else if len(pos) > 0 {
+		fmt.Fprintf(env.Stderr, "sigap whatsapp %s: unexpected argument %q\n", sub, pos[0])
 		return errUsage
 	}
-
 	// Only linking may start a new database; status and unlink on a
 	// mistyped --db would otherwise report on an empty one.
 	open := openExistingStore
 	if sub == "link" {
-		open = openStore
+		open = func(ctx context.Context, path string) (*storage.DB, error) { return openStore(ctx, path) }
 	}
-	store, err := open(ctx, *db)
+	store, err := open(ctx, c.DB)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	// whatsmeow's own logging would bury the one line the operator needs.
 	logger := slog.New(slog.DiscardHandler)
-	if *verbose {
+	if c.Verbose {
 		logger = slog.New(slog.NewTextHandler(env.Stderr, nil))
 	}
-	wa, err := whatsapp.New(ctx, whatsapp.Config{DB: store.SQL(), Logger: logger, ConnectTimeout: *timeout})
+	session, dialect := store.SharedSQL()
+	wa, err := whatsapp.New(ctx, whatsapp.Config{Store: store, SessionDB: session, SessionDialect: dialect,
+		Logger: logger, ConnectTimeout: c.Timeout})
 	if err != nil {
 		return err
 	}
 	defer wa.Stop()
-
 	switch sub {
 	case "link":
-		return whatsappLink(ctx, env, wa, *phone)
+		return whatsappLink(ctx, env, wa, c.Phone)
 	case "status":
 		return whatsappStatus(ctx, env, wa)
-	default:
-		if err := wa.Unlink(ctx); err != nil {
-			return err
-		}
-		fmt.Fprintln(env.Stdout, "WhatsApp dilepas: perangkat Sigap sudah dihapus dari Perangkat tertaut.")
-		return nil
 	}
+	if err := wa.Unlink(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, "WhatsApp unlinked: Sigap's device is removed from the phone's Linked devices.")
+	return nil
 }
 
 func whatsappLink(ctx context.Context, env *Env, wa *whatsapp.Adapter, phone string) error {
@@ -103,8 +126,8 @@ func whatsappLink(ctx context.Context, env *Env, wa *whatsapp.Adapter, phone str
 			fmt.Fprintln(env.Stderr, err)
 			return
 		}
-		fmt.Fprintln(env.Stdout, "Di ponsel nomor layanan, buka WhatsApp > Perangkat tertaut > Tautkan perangkat, lalu pindai kode QR ini.")
-		fmt.Fprintln(env.Stdout, "Kode berganti sekitar tiap 20 detik; pindai yang terbaru.")
+		fmt.Fprintln(env.Stdout, "On the service number's phone, open WhatsApp > Linked devices (Perangkat tertaut) > Link a device (Tautkan perangkat), and scan this QR code.")
+		fmt.Fprintln(env.Stdout, "The code changes about every 20 seconds; scan the newest.")
 		fmt.Fprint(env.Stdout, "\n"+qr+"\n")
 	}
 	if phone != "" {
@@ -112,8 +135,8 @@ func whatsappLink(ctx context.Context, env *Env, wa *whatsapp.Adapter, phone str
 			if len(code) == 8 {
 				code = code[:4] + "-" + code[4:]
 			}
-			fmt.Fprintf(env.Stdout, "Di ponsel nomor %s, buka WhatsApp > Perangkat tertaut > Tautkan perangkat >\n"+
-				"Tautkan dengan nomor telepon saja, lalu masukkan kode ini:\n\n    %s\n\n", phone, code)
+			fmt.Fprintf(env.Stdout, "On the phone of %s, open WhatsApp > Linked devices (Perangkat tertaut) > Link a device >\n"+
+				"Link with phone number instead (Tautkan dengan nomor telepon saja), and type this code:\n\n    %s\n\n", phone, code)
 		}
 	}
 	if err := wa.Link(ctx, phone, show); err != nil {
@@ -123,7 +146,7 @@ func whatsappLink(ctx context.Context, env *Env, wa *whatsapp.Adapter, phone str
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "WhatsApp tertaut (%s). Jalankan 'sigap serve --whatsapp' untuk mulai melayani warga.\n", jid)
+	fmt.Fprintf(env.Stdout, "WhatsApp linked (%s). Run 'sigap serve --whatsapp' to start serving citizens.\n", jid)
 	return nil
 }
 
@@ -133,14 +156,14 @@ func whatsappStatus(ctx context.Context, env *Env, wa *whatsapp.Adapter) error {
 		return err
 	}
 	if !linked {
-		fmt.Fprintln(env.Stdout, "WhatsApp belum tertaut. Tautkan dengan: sigap whatsapp link")
+		fmt.Fprintln(env.Stdout, "WhatsApp is not linked. Link it with: sigap whatsapp link")
 	} else {
-		fmt.Fprintf(env.Stdout, "WhatsApp tertaut: %s\n", jid)
+		fmt.Fprintf(env.Stdout, "WhatsApp linked: %s\n", jid)
 	}
 	if last.IsZero() {
-		fmt.Fprintln(env.Stdout, "Terakhir terhubung: belum pernah")
+		fmt.Fprintln(env.Stdout, "Last connected: never")
 	} else {
-		fmt.Fprintf(env.Stdout, "Terakhir terhubung: %s\n", last.In(wib).Format("2006-01-02 15:04 MST"))
+		fmt.Fprintf(env.Stdout, "Last connected: %s\n", last.In(wib).Format("2006-01-02 15:04 MST"))
 	}
 	return nil
 }

@@ -44,7 +44,7 @@ func TestWhatsAppCommandsAgainstTheBinary(t *testing.T) {
 		{name: "link offline", args: []string{"whatsapp", "link", "--timeout", "3s"}, wantStatus: 1, wantStderr: "cannot reach WhatsApp"},
 		{name: "link by phone offline", args: []string{"whatsapp", "link", "--phone", "6281234567890", "--timeout", "3s"}, wantStatus: 1, wantStderr: "cannot reach WhatsApp"},
 		{name: "link with a local phone number", args: []string{"whatsapp", "link", "--phone", "081234567890"}, wantStatus: 1, wantStderr: "international form"},
-		{name: "status on a fresh database", args: []string{"whatsapp", "status"}, wantStdout: "WhatsApp belum tertaut"},
+		{name: "status on a fresh database", args: []string{"whatsapp", "status"}, wantStdout: "WhatsApp is not linked"},
 		{name: "unlink when not linked", args: []string{"whatsapp", "unlink"}, wantStatus: 1, wantStderr: "not linked"},
 		{name: "unknown subcommand", args: []string{"whatsapp", "pair"}, wantStatus: 2},
 		{name: "status on a mistyped --db", args: []string{"whatsapp", "status"}, noDB: true, wantStatus: 1, wantStderr: "does not exist"},

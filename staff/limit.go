@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"sync"
@@ -8,12 +8,15 @@ import (
 )
 
 const (
-	loginMaxFailures = 5
-	loginWindow      = 15 * time.Minute
+	// MaxLoginFailures failed logins within LoginWindow lock a username
+	// out from the address they came from.
+	MaxLoginFailures = 5
+	// LoginWindow is how long a lockout lasts, from the first failure.
+	LoginWindow = 15 * time.Minute
 )
 
-// loginLimiter locks a username+address out after loginMaxFailures failed
-// logins within loginWindow, counted from the first failure of the window.
+// loginLimiter locks a username+address out after MaxLoginFailures failed
+// logins within LoginWindow, counted from the first failure of the window.
 type loginLimiter struct {
 	now sigap.Clock
 	mu  sync.Mutex
@@ -35,7 +38,7 @@ func (l *loginLimiter) blocked(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	f := l.current(key)
-	return f != nil && f.count >= loginMaxFailures
+	return f != nil && f.count >= MaxLoginFailures
 }
 
 func (l *loginLimiter) fail(key string) {
@@ -59,7 +62,7 @@ func (l *loginLimiter) reset(key string) {
 // current returns the key's failures in the running window, or nil.
 func (l *loginLimiter) current(key string) *loginFailures {
 	f := l.failures[key]
-	if f != nil && l.now().Sub(f.since) >= loginWindow {
+	if f != nil && l.now().Sub(f.since) >= LoginWindow {
 		delete(l.failures, key)
 		return nil
 	}
@@ -75,7 +78,7 @@ func (l *loginLimiter) prune() {
 	}
 	l.lastPrune = now
 	for k, f := range l.failures {
-		if now.Sub(f.since) >= loginWindow {
+		if now.Sub(f.since) >= LoginWindow {
 			delete(l.failures, k)
 		}
 	}

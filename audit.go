@@ -1,0 +1,84 @@
+package sigap
+
+import "strings"
+
+// AuditAction names a state change in the audit log. The values are short
+// English codes, stable for exports; the dashboard shows an Indonesian
+// label for each.
+type AuditAction string
+
+// The audit log's actions. Every one of them is in AuditActions.
+const (
+	ActionOpen     AuditAction = "open"     // a citizen's question opened a ticket
+	ActionResume   AuditAction = "resume"   // the citizen answered a ticket that waited for them
+	ActionReply    AuditAction = "reply"    // staff replied to the citizen
+	ActionNote     AuditAction = "note"     // staff wrote an internal note
+	ActionTransfer AuditAction = "transfer" // the ticket moved to another OPD
+	ActionClaim    AuditAction = "claim"    // a staff member took the ticket
+	ActionResolve  AuditAction = "resolve"
+	ActionReopen   AuditAction = "reopen"
+	ActionRate     AuditAction = "rate" // the citizen rated the answer
+
+	ActionSLAWarn   AuditAction = "sla_warn"   // the first-response target is mostly used up
+	ActionSLABreach AuditAction = "sla_breach" // the first-response target passed
+
+	ActionTelegramLink     AuditAction = "telegram_link"      // staff linked their Telegram chat
+	ActionTelegramLinkCode AuditAction = "telegram_link_code" // staff made a code to link it
+	ActionTelegramUnlink   AuditAction = "telegram_unlink"
+
+	ActionStaffAdd      AuditAction = "staff_add"
+	ActionStaffDisable  AuditAction = "staff_disable"
+	ActionStaffEnable   AuditAction = "staff_enable"
+	ActionStaffPassword AuditAction = "staff_password"
+
+	ActionKBEdit    AuditAction = "kb_edit"   // an admin changed an OPD or an FAQ
+	ActionAnonymize AuditAction = "anonymize" // personal data past retention was erased
+
+	// ActionChannelTrouble says a channel went down in a way staff must fix
+	// (a WhatsApp number logged out or banned); the detail names the
+	// channel and its state.
+	ActionChannelTrouble AuditAction = "channel_trouble"
+)
+
+// AuditActions lists every action, for the dashboard's labels and its test.
+var AuditActions = []AuditAction{
+	ActionOpen, ActionResume, ActionReply, ActionNote, ActionTransfer,
+	ActionClaim, ActionResolve, ActionReopen, ActionRate,
+	ActionSLAWarn, ActionSLABreach,
+	ActionTelegramLink, ActionTelegramLinkCode, ActionTelegramUnlink,
+	ActionStaffAdd, ActionStaffDisable, ActionStaffEnable, ActionStaffPassword,
+	ActionKBEdit, ActionAnonymize, ActionChannelTrouble,
+}
+
+// Actor says who made a change: a staff member, a citizen, the system or
+// the command line. Build one with the constructors; read it with Staff
+// and IsCitizen, never by its text.
+type Actor string
+
+const (
+	// ActorSystem is Sigap itself: SLA alerts, channel trouble.
+	ActorSystem Actor = "system"
+	// ActorCLI is an operator at the command line.
+	ActorCLI Actor = "cli"
+	// ActorAnonymous replaces a citizen's actor once their data is erased.
+	ActorAnonymous Actor = citizenPrefix + "anon"
+)
+
+const (
+	staffPrefix   = "staff:"
+	citizenPrefix = "citizen:"
+)
+
+// StaffActor is the staff member with that username.
+func StaffActor(username string) Actor { return Actor(staffPrefix + username) }
+
+// CitizenActor is the citizen writing from a.
+func CitizenActor(a Address) Actor { return Actor(citizenPrefix + a.String()) }
+
+// Staff returns the username of a staff actor.
+func (a Actor) Staff() (username string, ok bool) {
+	return strings.CutPrefix(string(a), staffPrefix)
+}
+
+// IsCitizen reports whether a citizen acted.
+func (a Actor) IsCitizen() bool { return strings.HasPrefix(string(a), citizenPrefix) }
