@@ -89,7 +89,7 @@ func TestAlertsWarnStaffThenSupervisorsOnce(t *testing.T) {
 		}
 		var to []string
 		err = db.Update(ctx, func(tx sigap.Tx) error {
-			due, err := tx.DueOutbound(ctx, now, 100)
+			due, err := tx.DueOutbound(ctx, now, 100, nil)
 			for _, m := range due {
 				to = append(to, m.To.String())
 				if err := tx.MarkSent(ctx, m.ID, now); err != nil {
@@ -135,13 +135,13 @@ func TestWarnSupervisorsReachesLinkedSupervisorsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := desk.ChannelTroubleText("WhatsApp", "logged_out", "perangkat dihapus dari ponsel")
+	text := "⚠️ Kanal WhatsApp Sigap tidak tersambung."
 	if err := d.WarnSupervisors(ctx, text, sigap.ActionChannelTrouble, "WhatsApp logged_out: perangkat dihapus"); err != nil {
 		t.Fatal(err)
 	}
 	var to []string
 	db.View(ctx, func(tx sigap.Tx) error {
-		due, err := tx.DueOutbound(ctx, now, 10)
+		due, err := tx.DueOutbound(ctx, now, 10, nil)
 		for _, m := range due {
 			to = append(to, m.To.String())
 			if m.Text != text {
