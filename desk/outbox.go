@@ -378,6 +378,9 @@ func (o *Outbox) record(ctx context.Context, done []outcome) bool {
 
 // deliver sends one message and says what became of it.
 func (o *Outbox) deliver(ctx context.Context, m sigap.Outbound) outcome {
+	if o.isHeld(m.To.Channel, o.Now()) {
+		return outcome{} // another chat of this read found the channel sending nothing
+	}
 	err := o.send(ctx, m)
 	if err != nil && ctx.Err() != nil {
 		return outcome{} // shutting down: the message stays due
@@ -426,6 +429,13 @@ func (o *Outbox) send(ctx context.Context, m sigap.Outbound) error {
 		return o.Store.Update(rec, func(tx sigap.Tx) error { return tx.MarkPartsSent(rec, m.ID, n) })
 	}
 	return sender.Send(ctx, m)
+}
+
+func (o *Outbox) isHeld(ch sigap.Channel, now time.Time) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	until, ok := o.held[ch]
+	return ok && until.After(now)
 }
 
 // hold leaves a channel that sent nothing alone for wait.

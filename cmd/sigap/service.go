@@ -324,12 +324,13 @@ func (m *Main) Close() error {
 }
 
 // removeCreatedDB deletes the database file a failed Open created, with
-// SQLite's side files, so that a refused start leaves no empty database.
+// SQLite's side files and the lease's lock file, so that a refused start
+// leaves no empty database.
 func (m *Main) removeCreatedDB() {
 	if m.createdDB == "" {
 		return
 	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
+	for _, suffix := range []string{"", "-wal", "-shm", ".lock"} {
 		if err := os.Remove(m.createdDB + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 			m.Logger.Warn("remove the database a failed start created", "file", m.createdDB+suffix, "err", err)
 		}

@@ -149,7 +149,7 @@ func TestFailedStartLeavesNoDatabase(t *testing.T) {
 	if status != 1 || !strings.Contains(stderr, "listen on "+busy.Addr().String()) {
 		t.Errorf("status %d, stderr %q; want 1 and why", status, stderr)
 	}
-	for _, f := range []string{db, db + "-wal", db + "-shm"} {
+	for _, f := range []string{db, db + "-wal", db + "-shm", db + ".lock"} {
 		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s left behind (stat: %v)", f, err)
 		}
