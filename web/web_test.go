@@ -136,7 +136,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	}
 	e.srv, err = New(Config{
 		Store: e.db, Desk: d, Staff: e.staff, KB: e.kb, Calendar: cal, WebChat: e.chat, Now: e.clock.Now, Logger: logger,
-		DataDir: filepath.Join(e.dir, "data"),
+		DataDir:  filepath.Join(e.dir, "data"),
 		Channels: func() []sigap.ChannelState { return e.channels() },
 	})
 	if err != nil {
