@@ -67,8 +67,8 @@ type CitizenStore interface {
 // MessageStore keeps the citizens' threads.
 type MessageStore interface {
 	// AddMessage stores m and fills its ID. An inbound message whose
-	// (Channel, PlatformID) is already stored is not stored again:
-	// duplicate is true and m is left as it was.
+	// (Channel, PlatformID) is already stored in the same chat (citizen)
+	// is not stored again: duplicate is true and m is left as it was.
 	AddMessage(ctx context.Context, m *Message) (duplicate bool, err error)
 	// TicketMessages returns a ticket's thread, oldest first.
 	TicketMessages(ctx context.Context, ticketID int64) ([]Message, error)

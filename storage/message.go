@@ -18,8 +18,9 @@ func messageDest(m *sigap.Message) []any {
 }
 
 // AddMessage stores m and fills its ID, unless it is an inbound message
-// already stored under the same (Channel, PlatformID): then duplicate is
-// true and m is left as it was. A zero At is stamped by the clock.
+// already stored in the same chat under the same (Channel, CitizenID,
+// PlatformID): then duplicate is true and m is left as it was. A zero At
+// is stamped by the clock.
 func (tx *Tx) AddMessage(ctx context.Context, m *sigap.Message) (duplicate bool, err error) {
 	at := tx.stampIfZero(m.At)
 	res, err := tx.tx.ExecContext(ctx, `
