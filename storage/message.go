@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -76,6 +78,18 @@ func (tx *Tx) FileMessage(ctx context.Context, messageID, ticketID int64) error 
 	return tx.change(ctx, sigap.Errorf(sigap.ENOTFOUND, "loose message %d not found", messageID),
 		fmt.Sprintf("file message %d under ticket %d", messageID, ticketID),
 		`UPDATE messages SET ticket_id = ? WHERE id = ? AND ticket_id IS NULL`, ticketID, messageID)
+}
+
+// MessageByID returns one stored message.
+func (tx *Tx) MessageByID(ctx context.Context, id int64) (*sigap.Message, error) {
+	var m sigap.Message
+	err := tx.tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ?`, id).Scan(messageDest(&m)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, sigap.Errorf(sigap.ENOTFOUND, "message %d not found", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: message %d: %w", id, err)
+	}
+	return &m, nil
 }
 
 // CitizenMessages returns the newest limit messages of a citizen (all of
