@@ -79,13 +79,5 @@ func (tx *Tx) CountHeld(ctx context.Context) (int, error) {
 // most upTo, so that a "delete all" spares what arrived after the admin
 // looked.
 func (tx *Tx) DeleteHeld(ctx context.Context, id, upTo int64) (int, error) {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM held_messages WHERE id <= ? AND (? = 0 OR id = ?)`, upTo, id, id)
-	if err != nil {
-		return 0, fmt.Errorf("storage: delete held messages: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("storage: delete held messages: %w", err)
-	}
-	return int(n), nil
+	return tx.count(ctx, "delete held messages", `DELETE FROM held_messages WHERE id <= ? AND (? = 0 OR id = ?)`, upTo, id, id)
 }

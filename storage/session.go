@@ -43,15 +43,7 @@ func (tx *Tx) SessionByToken(ctx context.Context, tokenHash string) (*sigap.Sess
 // DeleteExpiredSessions deletes the sessions that expired at or before
 // now and returns how many.
 func (tx *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, bound(now))
-	if err != nil {
-		return 0, fmt.Errorf("storage: delete expired sessions: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("storage: delete expired sessions: %w", err)
-	}
-	return int(n), nil
+	return tx.count(ctx, "delete expired sessions", `DELETE FROM sessions WHERE expires_at <= ?`, bound(now))
 }
 
 // DeleteSession ends a session; ending one that does not exist is not an

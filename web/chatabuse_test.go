@@ -301,3 +301,28 @@ func TestBigBodiesAreTooLargeNotExpired(t *testing.T) {
 		t.Errorf("a 10 MB API body: %d, want 413", got)
 	}
 }
+
+// BenchmarkChatFlood measures what a flood of new conversations costs now
+// that they are held: each op is a fresh browser's GET /chat and message.
+// The floor is the GET alone, in the same run. The tickets metric is how
+// many tickets the whole flood opened (the cap is NewPerMinute).
+func BenchmarkChatFlood(b *testing.B) {
+	for _, bench := range []struct {
+		name string
+		send bool
+	}{{"floor: GET /chat", false}, {"new conversation, held", true}} {
+		b.Run(bench.name, func(b *testing.B) {
+			e := newTestEnv(b, func(c *Config) { c.ChatLimits.NewPerClient = 1 << 30 })
+			b.ResetTimer()
+			for range b.N {
+				c := e.client()
+				_, page, _ := c.get("/chat")
+				if bench.send {
+					sendChat(c, page, "spam")
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(e.count("tickets")), "tickets")
+		})
+	}
+}

@@ -89,7 +89,7 @@ func (c *testClock) Add(d time.Duration) {
 }
 
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	ts    *httptest.Server
 	db    *storage.DB
@@ -103,7 +103,7 @@ type testEnv struct {
 
 // newTestEnv builds the server with the test KB, its clock and four staff
 // accounts; edits change the server's Config first.
-func newTestEnv(t *testing.T, edits ...func(*Config)) *testEnv {
+func newTestEnv(t testing.TB, edits ...func(*Config)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := &testEnv{t: t, clock: &testClock{t: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)}, dir: t.TempDir()}
