@@ -19,7 +19,10 @@ func TestMainStoresAndCountsSetAsideUpdates(t *testing.T) {
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
 	const hookURL, secret = "https://sigap.example.go.id/telegram/webhook", "rahasia-webhook-0123456789"
-	m := startMain(t, tg, func(c *Config) { c.Telegram.WebhookURL, c.Telegram.WebhookSecret = hookURL, secret })
+	m := startMain(t, tg, func(c *Config) {
+		c.Telegram.WebhookURL, c.Telegram.WebhookSecret = hookURL, secret
+		c.MetricsAddr = "127.0.0.1:0"
+	})
 	unreadable := `{"update_id":77,"message":{"message_id":9,"date":"kemarin","chat":{"id":5002,"type":"private"},"from":{"id":5002,"first_name":"Sri"},"text":"tolong"}}`
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+m.Addr.String()+"/telegram/webhook", strings.NewReader(unreadable))
 	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
@@ -41,7 +44,7 @@ func TestMainStoresAndCountsSetAsideUpdates(t *testing.T) {
 	if len(kept) != 1 || kept[0].UpdateID != "77" || kept[0].Raw != unreadable || kept[0].Channel != sigap.Telegram {
 		t.Errorf("kept %+v, want update 77 raw", kept)
 	}
-	metrics := get(t, ctx, "http://"+m.Addr.String()+"/metrics")
+	metrics := get(t, ctx, "http://"+m.MetricsAddr.String()+"/metrics")
 	if got, _ := metricValue(metrics, `sigap_updates_set_aside_total{channel="tg"}`); got != 1 {
 		t.Errorf("sigap_updates_set_aside_total = %v, want 1", got)
 	}
