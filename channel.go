@@ -39,8 +39,11 @@ type HTTPChannel interface {
 
 // Sender delivers one outbound message on one channel. It returns a
 // *RetryAfterError when the platform asks to wait, a *PermanentError when a
-// retry cannot help (the citizen blocked the bot), and any other error for a
-// failure worth retrying with backoff.
+// retry cannot help (the citizen blocked the bot: wrap ErrBlocked), a
+// *NotSentError when it did not try (not connected, its own pacing), and
+// any other error for a failure worth retrying with backoff. A channel
+// that sends a message as several parts starts after Outbound.PartsSent
+// and reports each part through Outbound.PartSent.
 type Sender interface {
 	Send(ctx context.Context, msg Outbound) error
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,21 +17,10 @@ func TestMainStoresAndCountsSetAsideUpdates(t *testing.T) {
 	ctx := testContext(t, 30*time.Second)
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
-	const hookURL, secret = "https://sigap.example.go.id/telegram/webhook", "rahasia-webhook-0123456789"
-	m := startMain(t, tg, func(c *Config) {
-		c.Telegram.WebhookURL, c.Telegram.WebhookSecret = hookURL, secret
-		c.MetricsAddr = "127.0.0.1:0"
-	})
+	m := startWebhookMain(t, tg)
 	unreadable := `{"update_id":77,"message":{"message_id":9,"date":"kemarin","chat":{"id":5002,"type":"private"},"from":{"id":5002,"first_name":"Sri"},"text":"tolong"}}`
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+m.Addr.String()+"/telegram/webhook", strings.NewReader(unreadable))
-	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("the unreadable update: %d, want 200 once set aside", resp.StatusCode)
+	if status := postUpdate(t, ctx, m, testHookSecret, []byte(unreadable)); status != http.StatusOK {
+		t.Fatalf("the unreadable update: %d, want 200 once set aside", status)
 	}
 	kept, err := sigap.Read(ctx, m.Store, func(tx sigap.Tx) ([]sigap.SetAsideUpdate, error) {
 		list, _, err := tx.SetAsideUpdates(context.Background(), 10)
