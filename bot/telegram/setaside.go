@@ -70,8 +70,8 @@ func (a *Adapter) forget(id int) {
 	delete(a.tries, id)
 }
 
-// setAside keeps u through the SetAside callback, or in the log without
-// one, and counts it. When the callback fails, u is not done with.
+// setAside keeps u through the SetAside callback (which counts it), or in
+// the log without one. When the callback fails, u is not done with.
 func (a *Adapter) setAside(ctx context.Context, u rawUpdate, why error) error {
 	if a.onSetAside == nil {
 		a.log.Error("telegram: update set aside", "update", u.id, "reason", why, "raw", string(u.raw))
@@ -82,13 +82,6 @@ func (a *Adapter) setAside(ctx context.Context, u rawUpdate, why error) error {
 		}
 		a.log.Error("telegram: update set aside", "update", u.id, "reason", why)
 	}
-	a.setAsideCount.Add(1)
 	a.forget(u.id)
 	return nil
-}
-
-// SetAsideCount is how many updates were set aside since the start, for
-// /metrics.
-func (a *Adapter) SetAsideCount() int64 {
-	return a.setAsideCount.Load()
 }

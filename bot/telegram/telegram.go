@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -90,8 +89,6 @@ type Adapter struct {
 	// wait pauses for d or until ctx ends; tests replace it so that
 	// backoff and pacing never sleep for real.
 	wait func(ctx context.Context, d time.Duration) error
-
-	setAsideCount atomic.Int64
 
 	webhookURL, webhookSecret string
 
