@@ -49,17 +49,18 @@ func (e *LeaseHeldError) Error() string {
 // second process. The kernel drops the lock when the process ends, however
 // it ends, so a killed process never blocks a restart, and there is no
 // lease to expire. An engine shared by several instances (PostgreSQL)
-// keeps the lease in a row that its holder renews and the others take over
-// once it expires; Lost then tells the holder to stop the channels.
+// would keep the lease in a row with the same Holder, which its holder
+// renews and the others take over once it expires; its Lease would also
+// tell the holder when it lost the lease, to stop the channels, and the
+// others would wait as stand-bys instead of refusing to start.
 type Lease struct {
 	file *os.File // nil for an in-memory database
-	lost chan struct{}
 }
 
 // AcquireLease takes the database's lease for me, or returns a
 // *LeaseHeldError naming the process that holds it.
 func (db *DB) AcquireLease(ctx context.Context, me Holder) (*Lease, error) {
-	l := &Lease{lost: make(chan struct{})}
+	l := &Lease{}
 	if db.path == ":memory:" {
 		return l, nil // private to this process
 	}
@@ -93,10 +94,6 @@ func (db *DB) AcquireLease(ctx context.Context, me Holder) (*Lease, error) {
 	l.file = f
 	return l, nil
 }
-
-// Lost is closed when the lease was lost to another process; a SQLite
-// lease is held until Release.
-func (l *Lease) Lost() <-chan struct{} { return l.lost }
 
 // Release gives the lease up. The lock file stays: removing it would let a
 // process that opened it just before lock a file no longer in the folder,
