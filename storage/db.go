@@ -1,6 +1,8 @@
-// Package storage keeps Sigap's state in one SQLite file: it implements
-// sigap.Store and sigap.Tx on github.com/mattn/go-sqlite3, with the schema
-// in embedded, numbered migrations.
+// Package storage keeps Sigap's state: it implements sigap.Store and
+// sigap.Tx on one SQLite file (github.com/mattn/go-sqlite3), the default,
+// or on a PostgreSQL database (github.com/jackc/pgx/v5) that several
+// instances share. The queries are written once for both; the schema is in
+// embedded, numbered migrations, one folder per engine.
 package storage
 
 import (
@@ -23,16 +25,23 @@ import (
 // transactions never fight over the write lock; reads use a pool that, in
 // WAL mode, runs alongside the writer.
 type DB struct {
+	// path is the SQLite file, ":memory:", or the PostgreSQL URL without
+	// its password: how messages name the database.
 	path   string
 	writer *sql.DB
 	reader *sql.DB
-	// shared is true when reader and writer are the same single connection
-	// (":memory:"), which must be made read-only for each View by hand.
+	// shared is true when reader and writer are the same handle: the
+	// single connection of ":memory:", which must be made read-only for
+	// each View by hand, or PostgreSQL's pool.
 	shared bool
 	now    sigap.Clock
 	// batch, while Batch runs, is the transaction every Update and View
 	// shares.
 	batch atomic.Pointer[batch]
+	// pg is set when the database is PostgreSQL's.
+	pg *postgres
+	// leaseTTL is how long a lease on PostgreSQL lasts unless renewed.
+	leaseTTL time.Duration
 }
 
 // Option changes how Open sets up a DB.
@@ -55,15 +64,19 @@ const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_sync
 const readerParams = "_query_only=1&_busy_timeout=5000&_txlock=deferred&_stmt_cache_size=64"
 
 // Open opens or creates the database a --db value names and brings its
-// schema up to date: the path of a SQLite file, or ":memory:" for a private
-// in-memory database (tests). It is the one way into a database, so that a
-// second engine is chosen here by the value's form.
+// schema up to date: the path of a SQLite file, ":memory:" for a private
+// in-memory database (tests), or a postgres:// URL naming a PostgreSQL
+// database that exists. It is the one way into a database: the engine is
+// chosen here by the value's form.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, sigap.Errorf(sigap.EINVALID, "storage: no database path given")
 	}
+	if IsPostgres(path) {
+		return openPostgres(ctx, path, opts...)
+	}
 	if scheme, _, ok := strings.Cut(path, "://"); ok && !strings.ContainsAny(scheme, `/\.`) {
-		return nil, sigap.Errorf(sigap.EINVALID, "storage: database %q: %s:// is not supported; give the path of a SQLite file", path, scheme)
+		return nil, sigap.Errorf(sigap.EINVALID, "storage: database %q: %s:// is not supported; give the path of a SQLite file or a postgres:// URL", redactURL(path), scheme)
 	}
 	db := &DB{path: path, now: time.Now}
 	for _, o := range opts {
@@ -128,7 +141,10 @@ func escapePath(path string) string {
 // Close closes the database, first letting SQLite refresh the statistics
 // its query planner uses, as its documentation advises.
 func (db *DB) Close() error {
-	_, err := db.writer.Exec("PRAGMA optimize")
+	var err error
+	if db.pg == nil {
+		_, err = db.writer.Exec("PRAGMA optimize")
+	}
 	err = errors.Join(err, db.writer.Close())
 	if !db.shared {
 		err = errors.Join(err, db.reader.Close())
@@ -141,24 +157,47 @@ func (db *DB) Close() error {
 
 // SharedSQL returns the writer handle and the name of its SQL dialect, for
 // a library that keeps its own tables in Sigap's database (whatsmeow's
-// sqlstore, which takes "sqlite3" or "postgres"). The handle allows one
-// connection at a time: a caller must not use it inside Update.
-func (db *DB) SharedSQL() (handle *sql.DB, dialect string) { return db.writer, "sqlite3" }
+// sqlstore, which takes "sqlite3" or "postgres"). On SQLite the handle
+// allows one connection at a time: a caller must not use it inside Update.
+func (db *DB) SharedSQL() (handle *sql.DB, dialect string) {
+	if db.pg != nil {
+		return db.writer, "postgres"
+	}
+	return db.writer, "sqlite3"
+}
+
+// Shared reports whether several sigap serve may use the database at once
+// (PostgreSQL), one of them holding the lease; on SQLite one process
+// serves it.
+func (db *DB) Shared() bool { return db.pg != nil }
+
+// Name is how messages name the database: the SQLite file, or the
+// PostgreSQL URL without its password.
+func (db *DB) Name() string { return db.path }
+
+// newTx is a Tx of one of the database's transactions.
+func (db *DB) newTx(sqlTx *sql.Tx) *Tx {
+	return &Tx{tx: conn{tx: sqlTx, pg: db.pg != nil}, now: db.now}
+}
 
 // Update runs fn in a write transaction and commits it unless fn returns an
 // error, which is returned as is. fn must not call Update or View: with one
 // writer connection (and one connection in all for ":memory:") it would
-// wait for itself.
+// wait for itself. On PostgreSQL fn may run more than once (see pgUpdate),
+// so it changes nothing outside the transaction but through OnCommit.
 func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
 	if b := db.batch.Load(); b != nil {
 		return b.update(ctx, db, fn)
+	}
+	if db.pg != nil {
+		return db.pgUpdate(ctx, fn)
 	}
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{tx: sqlTx, now: db.now}
+	tx := db.newTx(sqlTx)
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -173,12 +212,15 @@ func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
 // snapshot of the database. fn's error is returned as is.
 func (db *DB) View(ctx context.Context, fn func(sigap.Tx) error) error {
 	if b := db.batch.Load(); b != nil {
-		tx := &Tx{tx: b.tx, now: db.now}
+		tx := db.newTx(b.tx)
 		if err := fn(tx); err != nil {
 			return err
 		}
 		tx.committed()
 		return nil
+	}
+	if db.pg != nil {
+		return db.pgView(ctx, fn)
 	}
 	sqlTx, err := db.reader.BeginTx(ctx, nil)
 	if err != nil {
@@ -193,7 +235,7 @@ func (db *DB) View(ctx context.Context, fn func(sigap.Tx) error) error {
 		}
 		defer sqlTx.ExecContext(context.WithoutCancel(ctx), "PRAGMA query_only = OFF")
 	}
-	tx := &Tx{tx: sqlTx, now: db.now}
+	tx := db.newTx(sqlTx)
 	if err := fn(tx); err != nil {
 		return err
 	}

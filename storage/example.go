@@ -12,8 +12,10 @@ import (
 // transfer. The same text for the same OPD is stored once, so a question
 // that is often transferred does not outweigh the others.
 func (tx *Tx) AddExample(ctx context.Context, e sigap.Example, at time.Time) error {
+	// No conflict target: PostgreSQL's unique index is on a digest of the
+	// text.
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO examples (text, opd, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (text, opd) DO NOTHING`, e.Text, e.OPD, unixNano(tx.stampIfZero(at)))
+		ON CONFLICT DO NOTHING`, e.Text, e.OPD, unixNano(tx.stampIfZero(at)))
 	if err != nil {
 		return fmt.Errorf("storage: add example for %s: %w", e.OPD, err)
 	}

@@ -32,15 +32,11 @@ func (tx *Tx) Enqueue(ctx context.Context, o *sigap.Outbound) error {
 	if queued.IsZero() {
 		queued = created
 	}
-	res, err := tx.tx.ExecContext(ctx, `
+	id, err := tx.insert(ctx, `
 		INSERT INTO outbox (to_channel, to_id, ticket_id, text, replies, lane, attempts, next_at, created_at, queued_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.To.Channel, o.To.ID, nullID(o.TicketID), o.Text, repliesColumn{&o.Replies}, o.Lane, o.Attempts,
 		unixNano(created), unixNano(created), unixNano(queued))
-	if err != nil {
-		return fmt.Errorf("storage: enqueue to %s: %w", o.To, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return fmt.Errorf("storage: enqueue to %s: %w", o.To, err)
 	}
@@ -54,24 +50,19 @@ func (tx *Tx) Enqueue(ctx context.Context, o *sigap.Outbound) error {
 // same chat that is waiting for a retry waits too. Messages on the
 // channels in skip are left out.
 func (tx *Tx) DueOutbound(ctx context.Context, now time.Time, limit int, skip []sigap.Channel) ([]sigap.Outbound, error) {
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
-	}
-	if skip == nil {
-		skip = []sigap.Channel{} // "null" would be one NULL, which NOT IN never passes
-	}
-	skipped, err := json.Marshal(skip)
-	if err != nil {
-		return nil, fmt.Errorf("storage: due outbound: %w", err)
+	args := []any{bound(now), limitOrAll(limit)}
+	skipped := ""
+	for _, ch := range skip {
+		args = append(args, ch)
+		skipped += fmt.Sprintf(" AND to_channel <> ?%d", len(args))
 	}
 	due, err := rows(ctx, tx, outboundDest, `
 		SELECT `+outboundColumns+` FROM outbox o
-		WHERE `+unsent+` AND next_at <= ?1
-		  AND to_channel NOT IN (SELECT value FROM json_each(?3))
+		WHERE `+unsent+` AND next_at <= ?1`+skipped+`
 		  AND NOT EXISTS (SELECT 1 FROM outbox e
 			WHERE e.to_channel = o.to_channel AND e.to_id = o.to_id AND e.id < o.id
 			  AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.next_at > ?1)
-		ORDER BY lane, id LIMIT ?2`, bound(now), limit, string(skipped))
+		ORDER BY lane, id LIMIT ?2`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: due outbound: %w", err)
 	}

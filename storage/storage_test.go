@@ -8,21 +8,32 @@ import (
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/storage/internal/pgtest"
 )
 
 // t0 is the test clock's time: a Wednesday morning in Kebumen.
 var t0 = time.Date(2024, 4, 3, 9, 15, 0, 0, time.FixedZone("WIB", 7*3600))
 
-// openTest opens a fresh database file whose clock reads t0.
+// openTest opens a fresh database of the engine under test (storagetest's
+// switch, SIGAP_TEST_ENGINE) whose clock reads t0.
 func openTest(t testing.TB) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "sigap.db"),
-		WithClock(func() time.Time { return t0 }))
+	db, err := Open(context.Background(), testDB(t), WithClock(func() time.Time { return t0 }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// testDB names a fresh database of the engine under test: a file, or a
+// PostgreSQL schema of its own.
+func testDB(t testing.TB) string {
+	t.Helper()
+	if pgtest.Enabled() {
+		return pgtest.URL(t)
+	}
+	return filepath.Join(t.TempDir(), "sigap.db")
 }
 
 func update(t testing.TB, db *DB, fn func(tx sigap.Tx) error) {

@@ -32,22 +32,22 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *sigap.Ticket) error {
 	if !t.UpdatedAt.IsZero() {
 		updated = t.UpdatedAt.UTC()
 	}
-	res, err := tx.tx.ExecContext(ctx, `
+	// A used code inserts nothing rather than failing: a failed statement
+	// would end a PostgreSQL transaction, and the caller goes on with
+	// another code.
+	id, err := tx.insert(ctx, `
 		INSERT INTO tickets (code, citizen_id, opd, status, subject, faq, assignee, first_responder,
 			created_at, first_response_due, resolution_due, first_response_at, resolved_at,
 			paused_at, paused_work, rating, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (code) DO NOTHING`,
 		t.Code, t.CitizenID, t.OPD, t.Status, t.Subject, t.FAQ, t.Assignee, t.FirstResponder,
 		unixNano(created), unixNano(t.FirstResponseDue), unixNano(t.ResolutionDue),
 		unixNano(t.FirstResponseAt), unixNano(t.ResolvedAt), unixNano(t.PausedAt),
 		int64(t.PausedWork), t.Rating, unixNano(updated))
-	if isUnique(err) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return sigap.Errorf(sigap.ECONFLICT, "ticket code %s is already used", t.Code)
 	} else if err != nil {
-		return fmt.Errorf("storage: create ticket %s: %w", t.Code, err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
 		return fmt.Errorf("storage: create ticket %s: %w", t.Code, err)
 	}
 	t.ID, t.CreatedAt, t.UpdatedAt = id, created, updated
@@ -109,11 +109,8 @@ func (tx *Tx) ticket(ctx context.Context, notFound *sigap.Error, query string, a
 // CitizenTickets returns the citizen's newest limit tickets (all when
 // limit <= 0), newest first.
 func (tx *Tx) CitizenTickets(ctx context.Context, citizenID int64, limit int) ([]sigap.Ticket, error) {
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
-	}
 	ts, err := rows(ctx, tx, ticketDest, `SELECT `+ticketColumns+` FROM tickets t
-		WHERE t.citizen_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, citizenID, limit)
+		WHERE t.citizen_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, citizenID, limitOrAll(limit))
 	if err != nil {
 		return nil, fmt.Errorf("storage: tickets of citizen %d: %w", citizenID, err)
 	}
@@ -153,18 +150,16 @@ func (tx *Tx) ListTickets(ctx context.Context, f sigap.TicketFilter) ([]sigap.Ti
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
+	// NULLS FIRST and LAST say what SQLite does by itself and PostgreSQL
+	// the other way round.
 	query += `
 		ORDER BY CASE t.status WHEN 'open' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END,
 			CASE WHEN t.status <> 'resolved' THEN
 				CASE WHEN t.first_response_at IS NULL THEN t.first_response_due ELSE t.resolution_due END
-			END,
-			t.resolved_at DESC, t.id`
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
-	}
+			END NULLS FIRST,
+			t.resolved_at DESC NULLS LAST, t.id`
 	query += " LIMIT ?"
-	args = append(args, limit)
+	args = append(args, limitOrAll(f.Limit))
 
 	list, err := rows(ctx, tx, summaryDest, query, args...)
 	if err != nil {
