@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,15 +19,36 @@ type conn struct {
 }
 
 func (c conn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.tx.ExecContext(ctx, c.dialect(query), args...)
+	return c.tx.ExecContext(ctx, c.dialect(query), withoutNUL(args)...)
 }
 
 func (c conn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.tx.QueryContext(ctx, c.dialect(query), args...)
+	return c.tx.QueryContext(ctx, c.dialect(query), withoutNUL(args)...)
 }
 
 func (c conn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return c.tx.QueryRowContext(ctx, c.dialect(query), args...)
+	return c.tx.QueryRowContext(ctx, c.dialect(query), withoutNUL(args)...)
+}
+
+// withoutNUL replaces each NUL character of the text given to a query with
+// U+FFFD, on both engines so that they store the same: PostgreSQL's text
+// cannot hold NUL, and no one writes it on purpose.
+func withoutNUL(args []any) []any {
+	var out []any
+	for i, a := range args {
+		s, ok := a.(string)
+		if !ok || strings.IndexByte(s, 0) < 0 {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(args)
+		}
+		out[i] = strings.ReplaceAll(s, "\x00", "\uFFFD")
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 func (c conn) dialect(query string) string {

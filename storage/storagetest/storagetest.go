@@ -37,6 +37,23 @@ func DB(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "sigap.db")
 }
 
+// OpenAlone is Open with a database of its own on PostgreSQL too, not a
+// schema: for a test that keeps whatsmeow's session tables, whose upgrades
+// look a table up by its name in every schema of a database.
+func OpenAlone(t testing.TB, opts ...storage.Option) *storage.DB {
+	t.Helper()
+	value := filepath.Join(t.TempDir(), "sigap.db")
+	if pgtest.Enabled() {
+		value = pgtest.Database(t)
+	}
+	db, err := storage.Open(context.Background(), value, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // Postgres returns the URL of a fresh PostgreSQL schema, whatever the
 // engine under test, for a test about PostgreSQL itself. Without
 // SIGAP_TEST_POSTGRES the test skips, and fails under CI.
@@ -47,3 +64,27 @@ func Postgres(t testing.TB) string {
 
 // OnPostgres reports whether the engine under test is PostgreSQL.
 func OnPostgres() bool { return pgtest.Enabled() }
+
+// AuditLog reads a database's whole audit log, most of which is on no
+// ticket, as "actor action detail" lines, oldest first.
+func AuditLog(t testing.TB, db *storage.DB) []string {
+	t.Helper()
+	handle, _ := db.SharedSQL()
+	rows, err := handle.Query(`SELECT actor || ' ' || action || CASE detail WHEN '' THEN '' ELSE ' ' || detail END FROM audit ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, line)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -10,8 +10,10 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -41,35 +43,60 @@ var (
 // is set or the tests were asked to run on PostgreSQL.
 func URL(t testing.TB) string {
 	t.Helper()
-	server := os.Getenv(ServerEnv)
-	if server == "" {
+	u := server(t)
+	schema := create(t, "SCHEMA", "DROP SCHEMA %s CASCADE")
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Database returns the connection URL of a fresh database for t, dropped
+// when t ends: for a test that keeps whatsmeow's tables, whose upgrades
+// look a table up by its name in every schema of the database, and so
+// would find another test's.
+func Database(t testing.TB) string {
+	t.Helper()
+	u := server(t)
+	u.Path = "/" + create(t, "DATABASE", "DROP DATABASE %s WITH (FORCE)")
+	return u.String()
+}
+
+// server is the URL SIGAP_TEST_POSTGRES gives.
+func server(t testing.TB) *url.URL {
+	t.Helper()
+	value := os.Getenv(ServerEnv)
+	if value == "" {
 		if os.Getenv("CI") != "" || Enabled() {
 			t.Fatalf("%s is not set: these tests need a PostgreSQL server (.ci/run starts one with .ci/postgres)", ServerEnv)
 		}
 		t.Skipf("needs PostgreSQL: set %s to a server's URL (see .ci/postgres)", ServerEnv)
 	}
-	u, err := url.Parse(server)
+	u, err := url.Parse(value)
 	if err != nil {
 		t.Fatalf("%s: %v", ServerEnv, err)
 	}
-	adminOnce.Do(func() { admin, adminErr = sql.Open("pgx", server) })
+	adminOnce.Do(func() { admin, adminErr = sql.Open("pgx", value) })
 	if adminErr != nil {
 		t.Fatalf("%s: %v", ServerEnv, adminErr)
 	}
+	return u
+}
+
+// create creates a schema or a database of a new name, and drops it with
+// drop (a format taking the name) when t ends.
+func create(t testing.TB, kind, drop string) string {
+	t.Helper()
 	b := make([]byte, 8)
 	rand.Read(b)
-	schema := "test_" + hex.EncodeToString(b)
-	ctx := context.Background()
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("PostgreSQL at %s: create schema: %v", u.Redacted(), err)
+	name := "test_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(context.Background(), "CREATE "+kind+" "+name); err != nil {
+		t.Fatalf("PostgreSQL (%s): create %s: %v", ServerEnv, strings.ToLower(kind), err)
 	}
 	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
+		if _, err := admin.ExecContext(context.Background(), fmt.Sprintf(drop, name)); err != nil {
+			t.Errorf("PostgreSQL: drop %s %s: %v", strings.ToLower(kind), name, err)
 		}
 	})
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return name
 }
