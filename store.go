@@ -119,8 +119,6 @@ type OutboxStore interface {
 	// WaitingChats returns the chats whose first message waits for an
 	// attempt after now, with when that attempt is due.
 	WaitingChats(ctx context.Context, now time.Time) (map[Address]time.Time, error)
-	// OutboxHighWater is the highest id Enqueue gave so far (0 for none).
-	OutboxHighWater(ctx context.Context) (int64, error)
 	MarkSent(ctx context.Context, id int64, at time.Time) error
 	// MarkPartsSent records that the first n parts of a message went out.
 	MarkPartsSent(ctx context.Context, id int64, n int) error

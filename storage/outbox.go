@@ -89,16 +89,6 @@ func (tx *Tx) WaitingChats(ctx context.Context, now time.Time) (map[sigap.Addres
 	return out, nil
 }
 
-// OutboxHighWater is the highest id Enqueue gave so far. PruneSent keeps
-// the newest message, so that SQLite never gives an id out again.
-func (tx *Tx) OutboxHighWater(ctx context.Context) (int64, error) {
-	var id int64
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&id); err != nil {
-		return 0, fmt.Errorf("storage: outbox high water: %w", err)
-	}
-	return id, nil
-}
-
 func (tx *Tx) MarkSent(ctx context.Context, id int64, at time.Time) error {
 	return tx.change(ctx, outboundNotFound(id), fmt.Sprintf("mark outbound %d sent", id),
 		`UPDATE outbox SET sent_at = ? WHERE id = ?`, unixNano(at), id)
@@ -169,7 +159,8 @@ func (tx *Tx) Requeue(ctx context.Context, ticketID, id int64, at time.Time) (*s
 
 // PruneSent deletes up to limit messages sent before before. The newest
 // message stays whatever its age: SQLite gives the next id after the
-// highest one left, and an id must never be given out twice.
+// highest one left, and an id must never be given out twice (WhatsApp's
+// message ids of a reply's parts are made from it).
 func (tx *Tx) PruneSent(ctx context.Context, before time.Time, limit int) (int, error) {
 	res, err := tx.tx.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (
 		SELECT id FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?
