@@ -25,9 +25,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// holdLease holds the lease of the database path names (a file or a
+// PostgreSQL URL, whose lease lasts a second unless renewed) until killed.
 func holdLease(path string) {
 	ctx := context.Background()
-	db, err := Open(ctx, path)
+	db, err := Open(ctx, path, WithLeaseTTL(time.Second))
 	if err != nil {
 		fmt.Println("error:", err)
 		os.Exit(1)

@@ -78,7 +78,7 @@ func openPostgres(ctx context.Context, value string, opts ...Option) (*DB, error
 	if config.RuntimeParams["application_name"] == "" {
 		config.RuntimeParams["application_name"] = "sigap"
 	}
-	db := &DB{path: name, now: time.Now, pg: pg}
+	db := &DB{path: name, now: time.Now, pg: pg, leaseTTL: DefaultLeaseTTL}
 	for _, o := range opts {
 		o(db)
 	}
