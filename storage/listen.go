@@ -49,7 +49,7 @@ func (db *DB) Listen(ctx context.Context, fn func(Change), onError func(error)) 
 		return nil
 	}
 	l := &pgxlisten.Listener{
-		Connect:        db.pg.connect,
+		Connect: db.pg.connect,
 		LogError: func(ctx context.Context, err error) {
 			if ctx.Err() == nil {
 				onError(err)
