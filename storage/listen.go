@@ -29,6 +29,8 @@ const (
 	ChangedChat ChangeKind = "messages"
 	// ChangedOutbox: a message waits in the outbox, enqueued or put back.
 	ChangedOutbox ChangeKind = "outbox"
+	// ChangedKB: an admin saved an edit of the KB.
+	ChangedKB ChangeKind = "kv"
 	// ChangesMissed: the listener has just (re)connected, and anything may
 	// have changed while it was not listening.
 	ChangesMissed ChangeKind = "missed"

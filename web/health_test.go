@@ -27,7 +27,8 @@ func TestHealth(t *testing.T) {
 		return []sigap.ChannelState{{Channel: sigap.WhatsApp, State: "logged_out", Since: time.Now()}}
 	}
 	var logs strings.Builder
-	h := Health(db, channels, slog.New(slog.NewTextHandler(&logs, nil)))
+	holder := func(context.Context) any { return map[string]any{"pid": 4242, "here": true} }
+	h := Health(db, channels, holder, slog.New(slog.NewTextHandler(&logs, nil)))
 	get := func() (int, map[string]any) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
@@ -43,6 +44,9 @@ func TestHealth(t *testing.T) {
 	}
 	if ch, _ := body["channels"].([]any); len(ch) != 1 || ch[0].(map[string]any)["state"] != "logged_out" {
 		t.Errorf("channels: %v", body["channels"])
+	}
+	if h, _ := body["channels_holder"].(map[string]any); h["pid"] != 4242.0 || h["here"] != true {
+		t.Errorf("channels holder: %v", body["channels_holder"])
 	}
 	db.Close()
 	if code, body := get(); code != http.StatusServiceUnavailable || body["status"] != "database unavailable" {

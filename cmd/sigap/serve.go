@@ -12,6 +12,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/bot/telegram"
 	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
 	"github.com/pemkab-kebumen/sigap/desk"
+	"github.com/pemkab-kebumen/sigap/storage"
 	"github.com/pemkab-kebumen/sigap/web"
 )
 
@@ -40,6 +41,9 @@ type Config struct {
 	SecureCookies bool
 	SLAWarnAt     float64
 	AlertEvery    time.Duration
+	// LeaseTTL is how long the channels' lease on PostgreSQL lasts unless
+	// its holder renews it.
+	LeaseTTL time.Duration
 
 	// MetricsAddr serves /metrics on a listener of its own; MetricsToken
 	// serves it behind "Authorization: Bearer <token>" (on the main
@@ -55,7 +59,7 @@ type Config struct {
 // flags.
 func DefaultConfig() Config {
 	c := Config{DB: defaultDB, HTTP: "127.0.0.1:8080", DataDir: "./data", SLAWarnAt: desk.DefaultWarnAt, Chat: web.DefaultChatLimits(),
-		AlertEvery: desk.DefaultAlertEvery}
+		AlertEvery: desk.DefaultAlertEvery, LeaseTTL: storage.DefaultLeaseTTL}
 	c.Outbox.GiveUpAfter, c.Outbox.KeepSent = desk.DefaultGiveUpAfter, defaultKeepSent
 	c.Telegram.API = telegram.DefaultAPIEndpoint
 	c.WhatsApp.ChatGap, c.WhatsApp.PerMinute = whatsapp.DefaultPerChatGap, whatsapp.DefaultPerMinute
@@ -88,6 +92,7 @@ func (c *Config) flags(fs *flagSet) {
 	fs.intVar(&c.Chat.MessagesPerMinute, "chat-messages-per-minute", "SIGAP_CHAT_MESSAGES_PER_MINUTE", "messages one web chat conversation may send per minute")
 	fs.intVar(&c.Chat.Streams, "chat-streams", "SIGAP_CHAT_STREAMS", "web chat pages that may wait for replies at once, in all")
 	fs.intVar(&c.Chat.StreamsPerClient, "chat-streams-per-client", "SIGAP_CHAT_STREAMS_PER_CLIENT", "web chat pages that may wait for replies at once from one client address")
+	fs.durationVar(&c.LeaseTTL, "lease-ttl", "SIGAP_LEASE_TTL", "PostgreSQL: how long the channels' lease lasts unless its holder renews it; a stand-by takes over within this and a third of it after the holder dies")
 }
 
 // defaultKeepSent is how long sent outbox entries stay, for looking into a
@@ -112,6 +117,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--outbox-give-up %s: want a positive duration, such as 168h", c.Outbox.GiveUpAfter)
 	case c.Outbox.KeepSent < 0:
 		return fmt.Errorf("--outbox-keep %s: want a duration, or 0 to keep sent entries", c.Outbox.KeepSent)
+	case c.LeaseTTL < time.Second:
+		return fmt.Errorf("--lease-ttl %s: want a second or more, such as 15s", c.LeaseTTL)
 	}
 	if l := c.Chat; l.NewPerMinute <= 0 || l.NewPerClient <= 0 || l.MessagesPerMinute <= 0 || l.Streams <= 0 || l.StreamsPerClient <= 0 {
 		return fmt.Errorf("--chat-new-per-minute, --chat-new-per-client, --chat-messages-per-minute, --chat-streams and --chat-streams-per-client must be positive")

@@ -193,6 +193,10 @@ CREATE TRIGGER tickets_notify AFTER INSERT OR UPDATE ON tickets
 -- A web chat page, on whichever instance, shows its thread live.
 CREATE TRIGGER messages_notify AFTER INSERT ON messages
 	FOR EACH ROW WHEN (NEW.channel = 'web') EXECUTE FUNCTION sigap_notify();
+-- Every instance puts in force the KB an admin edited on another (the
+-- setting kb.Save writes).
+CREATE TRIGGER kv_notify AFTER INSERT OR UPDATE ON kv
+	FOR EACH ROW WHEN (NEW.key = 'kb') EXECUTE FUNCTION sigap_notify();
 -- The holder's outbox sends at once what another instance enqueued or put
 -- back in the queue.
 CREATE TRIGGER outbox_notify AFTER INSERT OR UPDATE ON outbox
