@@ -27,7 +27,10 @@ type Staff struct {
 	// their Telegram account; LinkCode is the one-time code for /link.
 	TelegramChatID string
 	LinkCode       string
-	CreatedAt      time.Time
+	// TelegramTickets asks for a Telegram message on each new ticket of
+	// the staff member's OPD, which they may answer by replying to it.
+	TelegramTickets bool
+	CreatedAt       time.Time
 }
 
 // CanSee reports whether s may see and act on tickets of the given OPD.
@@ -45,4 +48,14 @@ type Session struct {
 	CSRF      string
 	CreatedAt time.Time
 	ExpiresAt time.Time
+}
+
+// CannedReply is a staff member's own ready reply, offered in the reply
+// form beside the FAQ answers of the ticket's OPD.
+type CannedReply struct {
+	ID        int64
+	StaffID   int64
+	Label     string
+	Text      string
+	CreatedAt time.Time
 }

@@ -68,9 +68,13 @@ func (d *Desk) wake() {
 }
 
 // changed tells the watchers about t once tx has committed.
-func (d *Desk) changed(tx sigap.Tx, t *sigap.Ticket) {
-	committed := *t
-	tx.OnCommit(func() { d.watchers.publish(committed) })
+func (d *Desk) changed(tx sigap.Tx, t *sigap.Ticket) { d.moved(tx, t, t.OPD) }
+
+// moved tells the watchers about t, which the OPD from held before, once
+// tx has committed.
+func (d *Desk) moved(tx sigap.Tx, t *sigap.Ticket, from string) {
+	c := Change{Ticket: *t, FromOPD: from}
+	tx.OnCommit(func() { d.watchers.publish(c) })
 }
 
 // KB returns the knowledge base in force.
@@ -98,13 +102,31 @@ func (d *Desk) Due(t *sigap.Ticket) {
 
 // Say commits a message to a citizen: it joins the thread and the outbox.
 func (d *Desk) Say(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, ticketID int64, author sigap.Author, staff, text string) error {
+	return d.post(ctx, tx, c, ticketID, author, staff, text, nil)
+}
+
+// Media is a file sent with a staff reply: a photo or a document stored
+// under the data folder.
+type Media struct {
+	Ref  string            // its path
+	Kind sigap.MessageKind // sigap.KindPhoto or sigap.KindDocument
+}
+
+// post commits a message, with a file when media is not nil, to the thread
+// and the outbox.
+func (d *Desk) post(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, ticketID int64, author sigap.Author, staff, text string, media *Media) error {
 	now := d.cfg.Now()
 	m := &sigap.Message{CitizenID: c.ID, TicketID: ticketID, Channel: c.Address.Channel,
 		Author: author, Staff: staff, Kind: sigap.KindText, Text: text, At: now}
+	o := &sigap.Outbound{To: c.Address, TicketID: ticketID, Text: text, Created: now}
+	if media != nil {
+		m.Kind, m.MediaRef = media.Kind, media.Ref
+		o.MediaKind, o.MediaRef = media.Kind, media.Ref
+	}
 	if _, err := tx.AddMessage(ctx, m); err != nil {
 		return fmt.Errorf("desk: record reply: %w", err)
 	}
-	return d.enqueue(ctx, tx, &sigap.Outbound{To: c.Address, TicketID: ticketID, Text: text, Created: now})
+	return d.enqueue(ctx, tx, o)
 }
 
 // enqueue commits o to the outbox with tx, and wakes the outbox once tx
@@ -126,11 +148,12 @@ func (d *Desk) audit(ctx context.Context, tx sigap.Tx, actor sigap.Actor, ticket
 	return nil
 }
 
-// cleanStaffText validates a reply or note.
-func cleanStaffText(text string) (string, error) {
+// cleanStaffText validates a reply or note; only a reply with a file may
+// have no text.
+func cleanStaffText(text string, withFile bool) (string, error) {
 	text = strings.TrimSpace(strings.ToValidUTF8(text, "\uFFFD"))
 	switch {
-	case text == "":
+	case text == "" && !withFile:
 		return "", sigap.Errorf(sigap.EINVALID, "Teks tidak boleh kosong.")
 	case utf8.RuneCountInString(text) > MaxStaffText:
 		return "", sigap.Errorf(sigap.EINVALID, "Teks terlalu panjang (maksimal %d karakter).", MaxStaffText)

@@ -13,9 +13,10 @@ import (
 func (tx *Tx) Enqueue(ctx context.Context, o *sigap.Outbound) error {
 	created := tx.stampIfZero(o.Created)
 	res, err := tx.tx.ExecContext(ctx, `
-		INSERT INTO outbox (to_channel, to_id, ticket_id, text, attempts, next_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		o.To.Channel, o.To.ID, nullID(o.TicketID), o.Text, o.Attempts, unixNano(created), unixNano(created))
+		INSERT INTO outbox (to_channel, to_id, ticket_id, text, media_ref, media_kind, attempts, next_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.To.Channel, o.To.ID, nullID(o.TicketID), o.Text, o.MediaRef, o.MediaKind, o.Attempts,
+		unixNano(created), unixNano(created))
 	if err != nil {
 		return fmt.Errorf("storage: enqueue to %s: %w", o.To, err)
 	}
@@ -36,9 +37,10 @@ func (tx *Tx) DueOutbound(ctx context.Context, now time.Time, limit int) ([]siga
 		limit = -1 // SQLite: no limit
 	}
 	due, err := rows(ctx, tx, func(o *sigap.Outbound) []any {
-		return []any{&o.ID, &o.To.Channel, &o.To.ID, idColumn{&o.TicketID}, &o.Text, &o.Attempts, timeColumn{&o.Created}}
+		return []any{&o.ID, &o.To.Channel, &o.To.ID, idColumn{&o.TicketID}, &o.Text, &o.MediaRef, &o.MediaKind,
+			&o.Attempts, timeColumn{&o.Created}}
 	}, `
-		SELECT id, to_channel, to_id, ticket_id, text, attempts, created_at FROM outbox o
+		SELECT id, to_channel, to_id, ticket_id, text, media_ref, media_kind, attempts, created_at FROM outbox o
 		WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= ?1
 		  AND NOT EXISTS (SELECT 1 FROM outbox e
 			WHERE e.to_channel = o.to_channel AND e.to_id = o.to_id AND e.id < o.id

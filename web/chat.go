@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -68,6 +69,9 @@ type chatMessage struct {
 	Author string
 	Text   string
 	At     string
+	// MediaURL shows a photo or file of the message (chatMedia).
+	MediaURL string
+	IsPhoto  bool
 }
 
 func (s *Server) chatPage(w http.ResponseWriter, r *http.Request) {
@@ -113,22 +117,35 @@ func (s *Server) chatMessage(m sigap.Message) chatMessage {
 	default:
 		cm.Author = "Sigap"
 	}
-	if cm.Text == "" {
+	if m.MediaRef != "" && s.mediaURL(m.MediaRef) != "" {
+		cm.MediaURL, cm.IsPhoto = "/chat/media/"+strconv.FormatInt(m.ID, 10), m.Kind == sigap.KindPhoto
+	}
+	if cm.Text == "" && cm.MediaURL == "" {
 		cm.Text = "(" + kindName(m.Kind) + ")"
 	}
 	return cm
 }
 
-// chatSend hands a citizen's message to the bot, then redirects back to
-// the conversation (post/redirect/get, so a reload does not resend).
+// chatSend hands a citizen's message, and the photo it may carry, to the
+// bot, then redirects back to the conversation (post/redirect/get, so a
+// reload does not resend).
 func (s *Server) chatSend(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
+	if err := parseUpload(r); err != nil {
+		s.showChat(w, r, http.StatusBadRequest, sigap.ErrorMessage(err), "")
+		return
+	}
 	text := strings.TrimSpace(strings.ToValidUTF8(r.PostFormValue("text"), "\uFFFD"))
+	hasPhoto := false
+	if f, h, err := r.FormFile("photo"); err == nil {
+		f.Close()
+		hasPhoto = h.Size > 0
+	}
 	switch {
 	case !validAnonCSRF(r):
 		s.showChat(w, r, http.StatusForbidden, "Formulir kedaluwarsa. Silakan kirim pesan Bapak/Ibu sekali lagi.", text)
 		return
-	case text == "":
+	case text == "" && !hasPhoto:
 		s.showChat(w, r, http.StatusBadRequest, "Pesan masih kosong. Silakan tulis pertanyaan Bapak/Ibu.", "")
 		return
 	case utf8.RuneCountInString(text) > maxChatText:
@@ -147,6 +164,15 @@ func (s *Server) chatSend(w http.ResponseWriter, r *http.Request) {
 		Kind:       sigap.KindText,
 		Text:       text,
 		At:         s.cfg.Now(),
+	}
+	if hasPhoto {
+		// Named after the message, so a double submit keeps one file.
+		photo, err := s.saveUpload(r, "photo", webChatFolder, msgID, true)
+		if err != nil {
+			s.showChat(w, r, httpStatus(sigap.ErrorCode(err)), sigap.ErrorMessage(err), text)
+			return
+		}
+		in.Kind, in.MediaRef = sigap.KindPhoto, photo.Ref
 	}
 	if utf8.RuneCountInString(in.Name) > 80 {
 		in.Name = string([]rune(in.Name)[:80])

@@ -21,22 +21,36 @@ var inlineTypes = map[string]string{
 // mediaFile serves a citizen's photo or file to signed-in staff. os.Root
 // keeps every path, symlinks included, inside DataDir.
 func (s *Server) mediaFile(w http.ResponseWriter, r *http.Request, a *auth) {
-	notFound := sigap.Errorf(sigap.ENOTFOUND, "Berkas tidak ditemukan.")
-	if s.media == nil {
-		s.fail(w, r, a, notFound)
-		return
+	if !s.serveFile(w, r, r.PathValue("path")) {
+		s.fail(w, r, a, sigap.Errorf(sigap.ENOTFOUND, "Berkas tidak ditemukan."))
 	}
-	name := r.PathValue("path")
+}
+
+// serveMedia serves the file of a message's MediaRef, when it lies in
+// DataDir.
+func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request, ref string) {
+	for _, rel := range s.mediaCandidates(ref) {
+		if s.serveFile(w, r, rel) {
+			return
+		}
+	}
+	http.NotFound(w, r)
+}
+
+// serveFile serves name, relative to DataDir, and reports false when there
+// is no such file.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string) bool {
+	if s.media == nil {
+		return false
+	}
 	f, err := s.media.Open(name)
 	if err != nil {
-		s.fail(w, r, a, notFound)
-		return
+		return false
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || fi.IsDir() {
-		s.fail(w, r, a, notFound)
-		return
+		return false
 	}
 	h := w.Header()
 	h.Set("Cache-Control", "private, no-store")
@@ -48,4 +62,5 @@ func (s *Server) mediaFile(w http.ResponseWriter, r *http.Request, a *auth) {
 		h.Set("Content-Disposition", "attachment")
 	}
 	http.ServeContent(w, r, "", fi.ModTime(), f)
+	return true
 }

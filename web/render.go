@@ -12,19 +12,20 @@ import (
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
-	"github.com/pemkab-kebumen/sigap/kb"
 )
 
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
 var pageNames = []string{"login", "queue", "ticket", "overview", "admin", "admin_opd", "admin_faq", "profile", "chat", "error"}
 
-var templateFuncs = template.FuncMap{"duration": kb.DurationText, "auditLabel": auditLabel, "actorLabel": actorLabel}
+var templateFuncs = template.FuncMap{"duration": durationText, "auditLabel": auditLabel, "thousands": thousands}
 
+// parsePages parses each page inside the layout, with the partials
+// (rows.html) that a live update renders on their own too.
 func parsePages() (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/rows.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}
@@ -142,7 +143,11 @@ func (s *Server) page(h staffHandler) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
+			if err := parseUpload(r); err != nil {
+				s.fail(w, r, a, err)
+				return
+			}
 			if !equalTokens(a.session.CSRF, r.PostFormValue("csrf")) {
 				s.fail(w, r, a, sigap.Errorf(sigap.EFORBIDDEN, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."))
 				return
@@ -165,7 +170,7 @@ func (s *Server) api(h staffHandler) http.Handler {
 			s.fail(w, r, nil, sigap.Errorf(sigap.EUNAUTHORIZED, "Silakan masuk terlebih dahulu."))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
 		h(w, r, a)
 	})
 }
