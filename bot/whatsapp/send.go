@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
 	"time"
+	"unicode/utf8"
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
@@ -25,6 +29,7 @@ type waClient interface {
 	SendChatPresence(ctx context.Context, jid types.JID, state types.ChatPresence, media types.ChatPresenceMedia) error
 	MarkRead(ctx context.Context, ids []types.MessageID, timestamp time.Time, chat, sender types.JID, receiptTypeExtra ...types.ReceiptType) error
 	Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error)
+	Upload(ctx context.Context, plaintext []byte, appInfo whatsmeow.MediaType) (whatsmeow.UploadResponse, error)
 }
 
 // ErrNotConnected is returned by Send while WhatsApp is not connected; the
@@ -40,16 +45,21 @@ const maxPacingWait = 10 * time.Second
 // each paced, with "typing…" shown while it goes out. Replies are sent as
 // plain text messages, which carry no link preview; quick replies
 // (msg.Replies) are left out, as linked devices cannot send buttons, and
-// the text asks for a typed answer anyway. Each part has a message id
-// derived from the outbox message (partMessageID), so when a part is sent
-// again after a timeout or a restart, WhatsApp keeps one copy. It
-// implements sigap.Sender.
+// the text asks for a typed answer anyway. A file (msg.MediaRef) is
+// uploaded and goes first as an image or document message, with the text
+// as its caption when it fits one. Each part has a message id derived
+// from the outbox message (partMessageID), so when a part is sent again
+// after a timeout or a restart, WhatsApp keeps one copy. It implements
+// sigap.Sender.
 func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	to, err := recipientJID(msg.To)
 	if err != nil {
 		return &sigap.PermanentError{Err: err}
 	}
-	parts := splitText(msg.Text, maxPartRunes)
+	parts, err := messageParts(msg)
+	if err != nil {
+		return &sigap.PermanentError{Err: fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, err)}
+	}
 	if len(parts) == 0 {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "whatsapp: outbound %d has no text", msg.ID)}
 	}
@@ -85,11 +95,97 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 			return fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, err)
 		}
 		extra := whatsmeow.SendRequestExtra{ID: partMessageID(msg, done+i)}
-		if _, err := wa.SendMessage(ctx, to, &waE2E.Message{Conversation: proto.String(part)}, extra); err != nil {
+		m, err := part.message(ctx, wa)
+		if err == nil {
+			_, err = wa.SendMessage(ctx, to, m, extra)
+		}
+		if err != nil {
 			a.parts.Record(msg.ID, done+i)
 			return fmt.Errorf("whatsapp: outbound %d part %d of %d: %w", msg.ID, done+i+1, done+len(parts), err)
 		}
 	}
 	a.parts.Done(msg.ID)
 	return nil
+}
+
+// maxCaptionRunes is how long a text may be to go as a file's caption;
+// a longer one follows the file as messages of its own.
+const maxCaptionRunes = 1024
+
+// maxFileBytes bounds what Send reads of a file to upload; the dashboard
+// accepts far smaller ones.
+const maxFileBytes = 64 << 20
+
+// outPart is one message of a reply: a text, or a file with its caption.
+type outPart struct {
+	text     string
+	path     string // a file to upload, "" for a text
+	document bool
+}
+
+// messageParts splits a reply into its messages: the file first, with the
+// text as caption when it fits, then the text.
+func messageParts(msg sigap.Outbound) ([]outPart, error) {
+	texts := splitText(msg.Text, maxPartRunes)
+	var out []outPart
+	if msg.MediaRef != "" {
+		fi, err := os.Stat(msg.MediaRef)
+		if err != nil {
+			return nil, fmt.Errorf("file %s: %w", msg.MediaRef, err)
+		}
+		if fi.Size() > maxFileBytes {
+			return nil, fmt.Errorf("file %s: %d bytes, over %d", msg.MediaRef, fi.Size(), maxFileBytes)
+		}
+		p := outPart{path: msg.MediaRef, document: msg.MediaKind != sigap.KindPhoto}
+		if len(texts) == 1 && utf8.RuneCountInString(texts[0]) <= maxCaptionRunes {
+			p.text, texts = texts[0], nil
+		}
+		out = append(out, p)
+	}
+	for _, t := range texts {
+		out = append(out, outPart{text: t})
+	}
+	return out, nil
+}
+
+// message builds the WhatsApp message of p, uploading its file. The upload
+// is encrypted for this send, so a retry uploads again.
+func (p outPart) message(ctx context.Context, wa waClient) (*waE2E.Message, error) {
+	if p.path == "" {
+		return &waE2E.Message{Conversation: proto.String(p.text)}, nil
+	}
+	data, err := os.ReadFile(p.path)
+	if err != nil {
+		return nil, err
+	}
+	kind := whatsmeow.MediaImage
+	if p.document {
+		kind = whatsmeow.MediaDocument
+	}
+	up, err := wa.Upload(ctx, data, kind)
+	if err != nil {
+		return nil, fmt.Errorf("upload %s: %w", filepath.Base(p.path), err)
+	}
+	mime := http.DetectContentType(data)
+	if p.document {
+		name := filepath.Base(p.path)
+		return &waE2E.Message{DocumentMessage: &waE2E.DocumentMessage{
+			Caption: optional(p.text), Mimetype: proto.String(mime), FileName: proto.String(name), Title: proto.String(name),
+			URL: proto.String(up.URL), DirectPath: proto.String(up.DirectPath), MediaKey: up.MediaKey,
+			FileEncSHA256: up.FileEncSHA256, FileSHA256: up.FileSHA256, FileLength: proto.Uint64(up.FileLength),
+		}}, nil
+	}
+	return &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
+		Caption: optional(p.text), Mimetype: proto.String(mime),
+		URL: proto.String(up.URL), DirectPath: proto.String(up.DirectPath), MediaKey: up.MediaKey,
+		FileEncSHA256: up.FileEncSHA256, FileSHA256: up.FileSHA256, FileLength: proto.Uint64(up.FileLength),
+	}}, nil
+}
+
+// optional is nil for an empty text: a file without a caption.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return proto.String(s)
 }
