@@ -125,8 +125,12 @@ func (s *Server) ticketJSON(ts sigap.TicketSummary, names map[string]string, now
 
 func (s *Server) ticketDetailJSON(v *desk.TicketView, names map[string]string) ticketDetailJSON {
 	sum := sigap.TicketSummary{Ticket: v.Ticket, Citizen: v.Citizen, Merged: len(v.Merged)}
-	if n := len(v.Messages); n > 0 {
-		sum.LastMessage, sum.LastAuthor = v.Messages[n-1].Text, v.Messages[n-1].Author
+	// The last word as a list shows it: the citizen's or staff's, not a
+	// command, a note or the bot's.
+	for _, m := range v.Messages {
+		if (m.Author == sigap.AuthorCitizen || m.Author == sigap.AuthorStaff) && m.Kind != sigap.KindCommand {
+			sum.LastMessage, sum.LastAuthor, sum.LastAt = m.Text, m.Author, m.At
+		}
 	}
 	d := ticketDetailJSON{
 		ticketJSON: s.ticketJSON(sum, names, s.cfg.Now()),
