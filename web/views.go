@@ -145,7 +145,10 @@ func (s *Server) ticketRow(ts sigap.TicketSummary, names map[string]string, now 
 	case sigap.AuthorCitizen:
 		row.LastBy = "Warga"
 	case sigap.AuthorStaff:
+		// The citizen read the OPD's name before the reply; the queue
+		// already shows it.
 		row.LastBy = "Petugas"
+		row.LastMessage = strings.TrimPrefix(row.LastMessage, "["+row.OPDName+"] ")
 	}
 	return row
 }
