@@ -54,27 +54,23 @@ func (s *Server) overviewRow(f sla.Row, name, from, to string) overviewRow {
 		LateLink: queueLink("all", f.OPD, from, to, true),
 		CSAT:     csatText(f.CSATAvg, f.CSATCount),
 	}
-	if f.SLAMetPct != nil {
-		switch {
-		case *f.SLAMetPct >= 90:
-			row.MetClass = "ok"
-		case *f.SLAMetPct >= 75:
-			row.MetClass = "soon"
-		default:
-			row.MetClass = "late"
-		}
-	}
-	if f.CSATAvg != nil {
-		switch {
-		case *f.CSATAvg >= 4:
-			row.CSATClass = "ok"
-		case *f.CSATAvg >= 3:
-			row.CSATClass = "soon"
-		default:
-			row.CSATClass = "late"
-		}
-	}
+	row.MetClass = grade(f.SLAMetPct, 90, 75)
+	row.CSATClass = grade(f.CSATAvg, 4, 3)
 	return row
+}
+
+// grade is how a figure reads, as a badge's class: ok from good up, soon
+// from fair up, late below; "" when there is no figure.
+func grade(v *float64, good, fair float64) string {
+	switch {
+	case v == nil:
+		return ""
+	case *v >= good:
+		return "ok"
+	case *v >= fair:
+		return "soon"
+	}
+	return "late"
 }
 
 // csatText writes a mean rating and its count: "4,3 (12)"; "—" for none.

@@ -108,13 +108,11 @@ func messageParts(msg sigap.Outbound) ([]part, error) {
 	return out, nil
 }
 
+// utf16Len is how long Telegram counts s.
 func utf16Len(s string) int {
 	n := 0
 	for _, r := range s {
-		n++
-		if r >= 0x10000 {
-			n++
-		}
+		n += utf16Units(r)
 	}
 	return n
 }
