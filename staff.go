@@ -24,9 +24,11 @@ type Staff struct {
 	PasswordHash string
 	Disabled     bool
 	// TelegramChatID receives SLA warnings once the staff member linked
-	// their Telegram account; LinkCode is the one-time code for /link.
-	TelegramChatID string
-	LinkCode       string
+	// their Telegram account; LinkCode is the one-time code for /link,
+	// good until LinkCodeExpires.
+	TelegramChatID  string
+	LinkCode        string
+	LinkCodeExpires time.Time
 	// TelegramTickets asks for a Telegram message on each new ticket of
 	// the staff member's OPD, which they may answer by replying to it.
 	TelegramTickets bool

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/sla"
-	"github.com/pemkab-kebumen/sigap/staff"
 )
 
 // ticketJSON is a ticket in the API. The first fields are the published
@@ -154,7 +152,7 @@ func (s *Server) ticketDetailJSON(v *desk.TicketView, names map[string]string) t
 			mj.Citizen = citizenName(citizens[m.CitizenID])
 		}
 		if m.MediaRef != "" {
-			mj.MediaURL = s.mediaURL(m.MediaRef)
+			mj.MediaURL = s.mediaURL(m)
 		}
 		if m.Kind == sigap.KindLocation {
 			mj.Lat, mj.Lon = m.Lat, m.Lon
@@ -189,9 +187,13 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, err)
 		return
 	}
-	in, err := s.cfg.Staff.Login(r.Context(), req.Username, req.Password, clientIP(r))
-	if errors.Is(err, staff.ErrRateLimited) {
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": rateLimitedText, "code": "rate_limited"})
+	in, err := s.cfg.Staff.Login(r.Context(), req.Username, req.Password, s.clientKey(r))
+	if status, text, refused := loginRefused(w, err); refused {
+		code := "rate_limited"
+		if status == http.StatusServiceUnavailable {
+			code = "busy"
+		}
+		writeJSON(w, status, map[string]string{"error": text, "code": code})
 		return
 	} else if err != nil {
 		s.fail(w, r, nil, err)
@@ -291,6 +293,8 @@ func (s *Server) apiTickets(w http.ResponseWriter, r *http.Request, a *auth) {
 	now := s.cfg.Now()
 	out := ticketListJSON{Tickets: make([]ticketJSON, 0, len(list.Tickets)), Total: list.Total}
 	for _, ts := range list.Tickets {
+		// A list shows no phone number whole, not even one in a message.
+		ts.LastMessage, ts.Subject = maskNumbers(ts.LastMessage), maskNumbers(ts.Subject)
 		out.Tickets = append(out.Tickets, s.ticketJSON(ts, names, now))
 	}
 	if list.Next != nil {
@@ -301,6 +305,9 @@ func (s *Server) apiTickets(w http.ResponseWriter, r *http.Request, a *auth) {
 
 func (s *Server) apiTicket(w http.ResponseWriter, r *http.Request, a *auth) {
 	v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, r.PathValue("code"))
+	if err == nil {
+		err = s.auditPhoneView(r.Context(), a, v.Ticket, v.Citizen)
+	}
 	if err != nil {
 		s.fail(w, r, a, err)
 		return
@@ -376,8 +383,11 @@ func (s *Server) apiTicketAction(w http.ResponseWriter, r *http.Request, a *auth
 	// to see; the action still succeeded.
 	v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, code)
 	if err == nil {
-		names, err := s.cfg.Desk.StaffNames(r.Context())
-		if err != nil {
+		err = s.auditPhoneView(r.Context(), a, v.Ticket, v.Citizen)
+	}
+	if err == nil {
+		var names map[string]string
+		if names, err = s.cfg.Desk.StaffNames(r.Context()); err != nil {
 			s.fail(w, r, a, err)
 			return
 		}
@@ -459,6 +469,9 @@ func (s *Server) apiReports(w http.ResponseWriter, r *http.Request, a *auth) {
 		return
 	}
 	rep, err := s.report(r, from, to, at)
+	if err == nil {
+		err = s.auditExport(r, a, format, from, to)
+	}
 	if err != nil {
 		s.fail(w, r, a, err)
 		return

@@ -40,7 +40,7 @@ var attachments = map[string]attachment{
 	"application/pdf": {sigap.KindDocument, ".pdf", maxDocumentBytes},
 }
 
-// Where uploads go under the data folder: staff attachments, and photos
+// Where uploads go under the media folder: staff attachments, and photos
 // citizens send from the web chat (beside the other channels' folders).
 const (
 	outboxFolder  = "outbox"
@@ -60,22 +60,10 @@ func bodyLimit(r *http.Request) int64 {
 	return maxFormBytes
 }
 
-// parseUpload reads a multipart form, so that one too large is refused
-// for what it is rather than as a form without its CSRF token.
-func parseUpload(r *http.Request) error {
-	if !isMultipart(r) {
-		return nil
-	}
-	err := r.ParseMultipartForm(maxUploadBody)
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		return sigap.Errorf(sigap.EINVALID, "Berkas terlalu besar: foto paling besar %s, dokumen PDF %s. Pesan belum terkirim.", megabytes(maxPhotoBytes), megabytes(maxDocumentBytes))
-	case err != nil:
-		return sigap.Errorf(sigap.EINVALID, "Formulir tidak terbaca: %v", err)
-	}
-	return nil
-}
+// tooLargeUpload is the answer to a form whose file is over every limit:
+// what the limits are, and that nothing was sent.
+var tooLargeUpload = sigap.Errorf(sigap.ETOOLARGE, "Berkas terlalu besar: foto paling besar %s, dokumen PDF %s. Pesan belum terkirim.",
+	megabytes(maxPhotoBytes), megabytes(maxDocumentBytes))
 
 // answerForm reads a reply, note or other action sent as a form: its
 // fields and, for a reply, the file in "file".
@@ -99,7 +87,7 @@ func (s *Server) answerForm(r *http.Request, action string) (actionRequest, erro
 }
 
 // saveUpload checks the file in field (none: nil) and saves it under the
-// data folder in folder/<year-month>/<random or name>/, keeping its own
+// media folder in folder/<year-month>/<id, or random>/, keeping its own
 // name, which a document shows its reader. photosOnly refuses documents.
 func (s *Server) saveUpload(r *http.Request, field, folder, id string, photosOnly bool) (*desk.Media, error) {
 	file, header, err := r.FormFile(field)
@@ -108,7 +96,7 @@ func (s *Server) saveUpload(r *http.Request, field, folder, id string, photosOnl
 	case errors.Is(err, http.ErrMissingFile):
 		return nil, nil
 	case errors.As(err, &tooBig):
-		return nil, sigap.Errorf(sigap.EINVALID, "Berkas terlalu besar: foto paling besar %s, dokumen PDF %s.", megabytes(maxPhotoBytes), megabytes(maxDocumentBytes))
+		return nil, tooLargeUpload
 	case err != nil:
 		return nil, sigap.Errorf(sigap.EINVALID, "Berkas tidak terbaca: %v", err)
 	}
@@ -117,7 +105,7 @@ func (s *Server) saveUpload(r *http.Request, field, folder, id string, photosOnl
 		return nil, nil // an empty file input
 	}
 	if s.media == nil {
-		return nil, sigap.Errorf(sigap.EINVALID, "Lampiran tidak dapat disimpan: folder data Sigap belum diatur.")
+		return nil, sigap.Errorf(sigap.EINVALID, "Lampiran tidak dapat disimpan: folder media Sigap belum diatur.")
 	}
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(file, head)
@@ -142,10 +130,10 @@ func (s *Server) saveUpload(r *http.Request, field, folder, id string, photosOnl
 	if err := s.writeMedia(dir, rel, file); err != nil {
 		return nil, err
 	}
-	return &desk.Media{Ref: filepath.Join(s.dataDir, filepath.FromSlash(rel)), Kind: kind.kind}, nil
+	return &desk.Media{Ref: filepath.Join(s.mediaDir, filepath.FromSlash(rel)), Kind: kind.kind}, nil
 }
 
-// writeMedia writes r to rel under the data folder, through a temporary
+// writeMedia writes r to rel under the media folder, through a temporary
 // file renamed at the end, so a failed upload leaves no half file.
 func (s *Server) writeMedia(dir, rel string, r io.Reader) error {
 	if err := s.media.MkdirAll(dir, 0o750); err != nil {
@@ -198,7 +186,7 @@ func (s *Server) discard(m *desk.Media) {
 	if m == nil || s.media == nil {
 		return
 	}
-	rel, err := filepath.Rel(s.dataDir, m.Ref)
+	rel, err := filepath.Rel(s.mediaDir, m.Ref)
 	if err != nil || !filepath.IsLocal(rel) {
 		return
 	}

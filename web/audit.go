@@ -33,6 +33,15 @@ var auditLabels = map[sigap.AuditAction]string{
 	sigap.ActionStaffPassword:    "kata sandi staf diganti",
 	sigap.ActionStaffUpdate:      "akun staf diubah",
 	sigap.ActionCannedReply:      "jawaban siap pakai diubah",
+	sigap.ActionLogin:            "masuk",
+	sigap.ActionLoginFailed:      "gagal masuk",
+	sigap.ActionLoginLimited:     "percobaan masuk diperlambat",
+	sigap.ActionLogout:           "keluar",
+	sigap.ActionPhoneView:        "nomor telepon lengkap dilihat",
+	sigap.ActionMediaDownload:    "berkas warga dibuka",
+	sigap.ActionReportExport:     "laporan diunduh",
+	sigap.ActionHeldRelease:      "pesan tertahan diloloskan",
+	sigap.ActionHeldDelete:       "pesan tertahan dihapus",
 	sigap.ActionKBEdit:           "basis pengetahuan diubah",
 	sigap.ActionAnonymize:        "data warga dianonimkan",
 	sigap.ActionChannelTrouble:   "kanal bermasalah",
@@ -58,6 +67,8 @@ func actorLabel(actor sigap.Actor, names map[string]string) string {
 		return "warga"
 	case actor == sigap.ActorSystem:
 		return "sistem"
+	case actor == sigap.ActorVisitor:
+		return "pengunjung"
 	}
 	return string(actor)
 }

@@ -8,22 +8,22 @@ import (
 )
 
 // chatMedia serves a photo or file of the citizen's own conversation, the
-// one their chat cookie names: a staff reply's attachment or a photo they
-// sent. Any other message is not found.
+// one their signed chat cookie names: a staff reply's attachment or a
+// photo they sent. Any other message is not found.
 func (s *Server) chatMedia(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(chatCookie)
-	id, perr := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !validChatID(c.Value) || perr != nil || s.media == nil {
+	_, addr, ok := s.signedChat(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if !ok || err != nil || s.media == nil {
 		http.NotFound(w, r)
 		return
 	}
 	ctx := r.Context()
 	ref, err := sigap.Read(ctx, s.cfg.Store, func(tx sigap.Tx) (string, error) {
-		cz, err := tx.CitizenByAddress(ctx, sigap.Address{Channel: sigap.Web, ID: c.Value})
+		c, err := tx.CitizenByAddress(ctx, addr)
 		if err != nil {
 			return "", err
 		}
-		msgs, err := tx.CitizenMessages(ctx, cz.ID, chatHistory)
+		msgs, err := tx.CitizenMessages(ctx, c.ID, chatHistory)
 		if err != nil {
 			return "", err
 		}
@@ -34,9 +34,21 @@ func (s *Server) chatMedia(w http.ResponseWriter, r *http.Request) {
 		}
 		return "", nil
 	})
-	if err != nil || ref == "" {
+	name, found := s.mediaPath(ref)
+	if err != nil || !found {
 		http.NotFound(w, r)
 		return
 	}
-	s.serveMedia(w, r, ref)
+	f, err := s.media.Open(name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
+	serveMedia(w, r, name, fi, f)
 }

@@ -288,8 +288,9 @@ func TestMergeAPIAndTicketPage(t *testing.T) {
 
 func TestReplyWithAFile(t *testing.T) {
 	e := newTestEnv(t)
-	addr := sigap.Address{Channel: sigap.Web, ID: strings.Repeat("ab", 16)}
-	code := e.citizenAsks(addr.String(), "Budi", "", "ktp saya hilang")
+	chat, page := chatCitizen(t, e)
+	chat.postForm("/chat/send", url.Values{"csrf": {hidden(page, "csrf")}, "msgid": {hidden(page, "msgid")}, "text": {"ktp saya hilang"}})
+	code := e.openTicket(chatAddress(t, e, chat))
 	sari := e.loggedIn("sari")
 	path := "/api/tickets/" + code + "/reply"
 	for _, tt := range []struct {
@@ -300,7 +301,7 @@ func TestReplyWithAFile(t *testing.T) {
 	}{
 		{"a text file", "catatan.txt", []byte("bukan foto"), 400, "tidak didukung"},
 		{"a photo too large", "besar.png", append(append([]byte{}, pngBytes...), bytes.Repeat([]byte{0}, 6<<20)...), 400, "terlalu besar"},
-		{"over the upload limit", "raksasa.pdf", append(append([]byte{}, pdfBytes...), bytes.Repeat([]byte{0}, 11<<20)...), 400, "terlalu besar"},
+		{"over the upload limit", "raksasa.pdf", append(append([]byte{}, pdfBytes...), bytes.Repeat([]byte{0}, 11<<20)...), http.StatusRequestEntityTooLarge, "terlalu besar"},
 	} {
 		status, body, _ := sari.postMultipart(path, map[string]string{"text": "lampiran"}, "file", tt.file, tt.content)
 		if status != tt.want || !strings.Contains(body, tt.says) {
@@ -309,7 +310,7 @@ func TestReplyWithAFile(t *testing.T) {
 	}
 	saved := func() []string {
 		var files []string
-		filepath.WalkDir(filepath.Join(e.dir, "data", "outbox"), func(p string, d os.DirEntry, err error) error {
+		filepath.WalkDir(filepath.Join(e.dir, "data", "media", "outbox"), func(p string, d os.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
 				files = append(files, p)
 			}
@@ -343,13 +344,11 @@ func TestReplyWithAFile(t *testing.T) {
 	if status != http.StatusSeeOther || !strings.Contains(h.Get("Location"), "ok=reply") {
 		t.Fatalf("reply form with a photo: %d → %q", status, h.Get("Location"))
 	}
-	_, page, _ := c.get("/tickets/" + code)
-	if !strings.Contains(page, `<img class="photo" src="/media/outbox/`) {
+	_, page, _ = c.get("/tickets/" + code)
+	if !strings.Contains(page, `<img class="photo" src="/media/`) {
 		t.Error("the ticket page does not show the photo sent")
 	}
 	// The citizen sees both on the web chat, and only their own.
-	chat := e.client()
-	chat.http.Jar.SetCookies(mustURL(e.ts.URL+"/chat"), []*http.Cookie{{Name: chatCookie, Value: addr.ID, Path: "/chat"}})
 	_, chatPage, _ := chat.get("/chat")
 	links := mediaLinks(chatPage)
 	if len(links) != 2 {
@@ -363,14 +362,6 @@ func TestReplyWithAFile(t *testing.T) {
 			t.Errorf("another browser gets %s: %d, want 404", l, status)
 		}
 	}
-}
-
-func mustURL(s string) *url.URL {
-	u, err := url.Parse(s)
-	if err != nil {
-		panic(err)
-	}
-	return u
 }
 
 // mediaLinks are the /chat/media/ links of a page.
@@ -395,7 +386,7 @@ func TestChatCitizenSendsAPhoto(t *testing.T) {
 	if status, _, _ := c.postMultipart("/chat/send", fields, "photo", "jalan.png", pngBytes); status != http.StatusSeeOther {
 		t.Fatalf("a photo from the chat: %d", status)
 	}
-	code := e.openTicket(sigap.Address{Channel: sigap.Web, ID: chatID(t, e, c)})
+	code := e.openTicket(chatAddress(t, e, c))
 	var d ticketDetailJSON
 	e.loggedIn("sari").getJSON("/api/tickets/"+code, &d)
 	var photo *messageJSON

@@ -16,14 +16,17 @@ const sseHeartbeat = 25 * time.Second
 
 // streamSSE answers r with a server-sent event stream: one event for each
 // value from events that format accepts, and a heartbeat comment so that
-// proxies keep the connection open, until the client goes away.
-func streamSSE[T any](w http.ResponseWriter, r *http.Request, events <-chan T, format func(T) (string, bool)) {
+// proxies keep the connection open, until the client goes away or done
+// (nil: never) is closed.
+func streamSSE[T any](w http.ResponseWriter, r *http.Request, events <-chan T, done <-chan struct{}, format func(T) (string, bool)) {
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	// An SSE stream outlives any server write timeout.
+	// An SSE stream outlives the server's write timeout, which would
+	// otherwise cut it (net/http lifts the read deadline itself while a
+	// handler runs); the heartbeat finds a client that left.
 	rc.SetWriteDeadline(time.Time{})
 	if err := rc.Flush(); err != nil {
 		return
@@ -33,6 +36,8 @@ func streamSSE[T any](w http.ResponseWriter, r *http.Request, events <-chan T, f
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-done:
 			return
 		case <-beat.C:
 			fmt.Fprint(w, ": ping\n\n")
@@ -68,7 +73,7 @@ type rowEvent struct {
 // With rows=1 and a list's filter (queueFilter's parameters) it sends each
 // changed ticket's row as that list shows it, so that the queue patches
 // itself instead of reloading; otherwise a small "ticket" event, on which
-// a ticket's page reloads its thread.
+// a ticket's page reloads its thread. The stream ends with the session.
 func (s *Server) staffEvents(w http.ResponseWriter, r *http.Request, a *auth) {
 	rows := r.URL.Query().Get("rows") == "1"
 	f, err := s.queueFilter(r, a)
@@ -78,7 +83,7 @@ func (s *Server) staffEvents(w http.ResponseWriter, r *http.Request, a *auth) {
 	}
 	changes, stop := s.cfg.Desk.Watch()
 	defer stop()
-	streamSSE(w, r, changes, func(c desk.Change) (string, bool) {
+	streamSSE(w, r, changes, s.sessionEnded(r.Context(), a), func(c desk.Change) (string, bool) {
 		t := c.Ticket
 		if !a.staff.CanSee(t.OPD) && !a.staff.CanSee(c.FromOPD) {
 			return "", false // never seen here: nothing to tell, nothing to leak

@@ -14,7 +14,9 @@ type profileView struct {
 	RoleName    string
 	OPDName     string
 	TelegramBot string // the bot's @username, when Telegram is on
-	Canned      []sigap.CannedReply
+	// LinkCode is the Telegram link code still good, until LinkUntil.
+	LinkCode, LinkUntil string
+	Canned              []sigap.CannedReply
 	// Draft keeps a ready reply that could not be added.
 	Draft cannedAnswer
 }
@@ -27,6 +29,9 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, a *auth) {
 func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *auth, status int, errText string, draft cannedAnswer) {
 	st := a.staff
 	v := profileView{Staff: *st, RoleName: roleName(st.Role), OPDName: s.cfg.Desk.OPDName(st.OPD), Draft: draft}
+	if st.LinkCode != "" && s.cfg.Now().Before(st.LinkCodeExpires) {
+		v.LinkCode, v.LinkUntil = st.LinkCode, s.formatTime(st.LinkCodeExpires)
+	}
 	if s.cfg.TelegramBot != nil {
 		v.TelegramBot = s.cfg.TelegramBot()
 	}

@@ -16,7 +16,7 @@ import (
 
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"login", "queue", "ticket", "overview", "admin", "admin_opd", "admin_faq", "profile", "chat", "error"}
+var pageNames = []string{"login", "queue", "ticket", "overview", "admin", "admin_opd", "admin_faq", "profile", "chat", "held", "error"}
 
 var templateFuncs = template.FuncMap{"duration": durationText, "auditLabel": auditLabel, "thousands": thousands}
 
@@ -83,6 +83,8 @@ func httpStatus(code string) int {
 		return http.StatusUnauthorized
 	case sigap.ECONFLICT:
 		return http.StatusConflict
+	case sigap.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	default:
 		return http.StatusInternalServerError
 	}
@@ -125,6 +127,34 @@ type staffHandler func(w http.ResponseWriter, r *http.Request, a *auth)
 // an FAQ answer.
 const maxFormBytes = 1 << 20
 
+// tooLarge is the answer to a body beyond maxFormBytes: a clear reason,
+// not a form that seems to have expired because it could not be read.
+var tooLarge = sigap.Errorf(sigap.ETOOLARGE, "Isi yang dikirim terlalu besar (maksimal %d MB). Persingkat teksnya lalu coba lagi.", maxFormBytes>>20)
+
+// readForm reads a POST form of at most maxFormBytes, or a form with a
+// file (multipart) of at most maxUploadBody; a bigger body gives tooLarge,
+// or tooLargeUpload for a file.
+func readForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
+	var err error
+	upload := isMultipart(r)
+	if upload {
+		err = r.ParseMultipartForm(maxUploadBody)
+	} else {
+		err = r.ParseForm()
+	}
+	var big *http.MaxBytesError
+	switch {
+	case errors.As(err, &big) && upload:
+		return tooLargeUpload
+	case errors.As(err, &big):
+		return tooLarge
+	case err != nil:
+		return sigap.Errorf(sigap.EINVALID, "Formulir tidak dapat dibaca: %v", err)
+	}
+	return nil
+}
+
 // page serves a dashboard page: it sends anonymous visitors to the login
 // page and refuses POST forms without the session's CSRF token.
 func (s *Server) page(h staffHandler) http.Handler {
@@ -143,8 +173,7 @@ func (s *Server) page(h staffHandler) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
-			if err := parseUpload(r); err != nil {
+			if err := readForm(w, r); err != nil {
 				s.fail(w, r, a, err)
 				return
 			}
@@ -202,7 +231,11 @@ func (s *Server) admin(h staffHandler) staffHandler {
 func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+	err := dec.Decode(v)
+	if big := (*http.MaxBytesError)(nil); errors.As(err, &big) {
+		return tooLarge
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
 		return sigap.Errorf(sigap.EINVALID, "Isi permintaan bukan JSON yang sah: %v", err)
 	}
 	return nil
