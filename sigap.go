@@ -73,7 +73,7 @@ const (
 // Valid reports whether c is a known channel.
 func (c Channel) Valid() bool { return c == Telegram || c == WhatsApp || c == Web }
 
-// Name is how people call the channel.
+// Name is how people call the channel, on screens and in staff notices.
 func (c Channel) Name() string {
 	switch c {
 	case WhatsApp:

@@ -194,6 +194,13 @@ func TestStaffAnswerFromTelegram(t *testing.T) {
 	if strings.Contains(strings.Join(audit, "\n"), "staff:ani") {
 		t.Errorf("Ani's refused answer is in the audit: %q", audit)
 	}
+	// A reply to a message about several tickets (an alert digest) is no
+	// answer to any of them.
+	notice = "⚠️ 2 tiket mendekati batas respons pertama: " + tk.Code + ", KBM-ZZZZZ."
+	contains(t, reply("9001", "Sudah kami tangani."), "menyebut satu tiket")
+	if len(toCitizen) != 0 {
+		t.Errorf("a reply to a digest reached the citizen: %q", toCitizen)
+	}
 	// A chat no staff account is linked to is a citizen, quote or not.
 	contains(t, reply("9003", "Jalan kabupaten di desa kami rusak parah dan berlubang"), "nomor tiket")
 }

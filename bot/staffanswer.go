@@ -17,15 +17,23 @@ func isThanks(text string) bool { return lang.IsThanks(text) }
 
 // staffAnswer recognises a staff member answering a ticket from Telegram:
 // a reply, in a chat linked to a staff account, to a message of Sigap's
-// that names a ticket (a new ticket, an assignment, an SLA warning).
+// that names one ticket (a new ticket, an assignment, an SLA warning about
+// one). A reply to a message that names several (a digest) is a staff
+// answer without a code: answerTicket says which message to reply to.
 func (c *conversation) staffAnswer(ctx context.Context) (step, error) {
 	if c.in.From.Channel != sigap.Telegram || c.in.Quoted == "" {
 		return step{}, nil
 	}
 	prefix := c.bot.cfg.Desk.KB().Prefix
-	code := regexp.MustCompile(`\b` + regexp.QuoteMeta(prefix) + `-[0-9A-Z]{5}\b`).FindString(c.in.Quoted)
-	if code == "" {
+	codes := regexp.MustCompile(`\b`+regexp.QuoteMeta(prefix)+`-[0-9A-Z]{5}\b`).FindAllString(c.in.Quoted, -1)
+	if len(codes) == 0 {
 		return step{}, nil
+	}
+	code := codes[0]
+	for _, other := range codes[1:] {
+		if other != code {
+			code = ""
+		}
 	}
 	staff, err := c.tx.ListStaff(ctx)
 	if err != nil {
@@ -44,6 +52,9 @@ func (c *conversation) staffAnswer(ctx context.Context) (step, error) {
 // would, and tells the staff member how it went.
 func (c *conversation) answerTicket(ctx context.Context, s step) error {
 	d, t := c.bot.cfg.Desk, c.bot.texts
+	if s.code == "" {
+		return c.say(ctx, 0, t.StaffHowToAnswer())
+	}
 	var err error
 	done := t.StaffReplySent(s.code)
 	if isDone(c.in.Text) {

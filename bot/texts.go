@@ -47,6 +47,10 @@ func (Texts) FAQAnswer(answer string) string {
 	return answer + "\n\nApakah jawaban ini membantu? Balas 1 jika ya, 2 jika ingin diteruskan ke petugas."
 }
 
+// FAQFeedbackReplies are the answers to FAQAnswer's question, offered as
+// buttons where the channel has them; each sends its text, the typed answer.
+func (Texts) FAQFeedbackReplies() []string { return []string{"1", "2"} }
+
 // FAQHelpful thanks the citizen for confirming the answer helped.
 func (Texts) FAQHelpful() string {
 	return "Terima kasih, Bapak/Ibu. Senang dapat membantu. Silakan tulis lagi bila ada pertanyaan lain."
@@ -187,10 +191,11 @@ func (Texts) StaffActionFailed(code, why string) string {
 }
 
 // StaffHowToAnswer explains answering from Telegram to a staff member who
-// sent /selesai without replying to a ticket's message.
+// sent /selesai without replying to a ticket's message, or replied to a
+// message about several tickets.
 func (Texts) StaffHowToAnswer() string {
-	return "Untuk menjawab atau menyelesaikan tiket dari Telegram, balas (reply) pesan tiket yang Sigap kirim ke sini. " +
-		"Pesan tiket baru dapat diaktifkan di halaman profil dasbor Sigap."
+	return "Untuk menjawab atau menyelesaikan tiket dari Telegram, balas (reply) pesan Sigap yang menyebut satu tiket, " +
+		"misalnya pesan tiket baru. Pesan tiket baru dapat diaktifkan di halaman profil dasbor Sigap."
 }
 
 // StaffLinked confirms a staff member's Telegram link for SLA alerts.

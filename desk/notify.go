@@ -42,7 +42,7 @@ func (d *Desk) tellStaff(ctx context.Context, tx sigap.Tx, s *sigap.Staff, ticke
 		return nil
 	}
 	to := sigap.Address{Channel: sigap.Telegram, ID: s.TelegramChatID}
-	return d.enqueue(ctx, tx, &sigap.Outbound{To: to, TicketID: ticketID, Text: text, Created: d.cfg.Now()})
+	return d.enqueue(ctx, tx, &sigap.Outbound{To: to, TicketID: ticketID, Lane: sigap.LaneStaff, Text: text, Created: d.cfg.Now()})
 }
 
 // howToAnswer ends every message about one ticket that staff may answer

@@ -23,6 +23,8 @@ type TicketView struct {
 	// MergedInto is the code of the ticket this one was merged into, which
 	// staff work instead; "" when not merged.
 	MergedInto string
+	// Undelivered are the replies to the citizen the outbox gave up on.
+	Undelivered []sigap.Outbound
 }
 
 // Member is a ticket and its citizen.
@@ -184,6 +186,9 @@ func (d *Desk) Ticket(ctx context.Context, staff *sigap.Staff, code string) (*Ti
 		if v.Audit, err = tx.TicketAudit(ctx, t.ID); err != nil {
 			return nil, err
 		}
+		if v.Undelivered, err = tx.Undelivered(ctx, t.ID); err != nil {
+			return nil, err
+		}
 		return v, nil
 	})
 	if err != nil {
@@ -237,7 +242,7 @@ func (d *Desk) ReplyIn(ctx context.Context, tx sigap.Tx, staff *sigap.Staff, cod
 		}
 		msg := strings.TrimSpace(d.cfg.Texts.StaffReply(d.OPDName(t.OPD), text))
 		return "", g.everyone(func(m member) error {
-			return d.post(ctx, tx, m.c, m.t.ID, sigap.AuthorStaff, staff.Username, msg, a.Media)
+			return d.post(ctx, tx, m.c, m.t.ID, &sigap.Message{Author: sigap.AuthorStaff, Staff: staff.Username, Text: msg}, nil, a.Media)
 		})
 	})
 }

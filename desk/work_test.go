@@ -35,7 +35,7 @@ func (f *deskFixture) outbox(t *testing.T) map[string][]sigap.Outbound {
 	t.Helper()
 	out := map[string][]sigap.Outbound{}
 	err := f.db.View(f.ctx, func(tx sigap.Tx) error {
-		due, err := tx.DueOutbound(f.ctx, f.now.Add(time.Hour), 1000)
+		due, err := tx.DueOutbound(f.ctx, f.now.Add(time.Hour), 1000, nil)
 		for _, o := range due {
 			out[o.To.String()] = append(out[o.To.String()], o)
 		}

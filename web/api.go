@@ -79,6 +79,9 @@ type ticketDetailJSON struct {
 	Tickets    []mergedJSON  `json:"merged_tickets,omitempty"`
 	Messages   []messageJSON `json:"messages"`
 	Audit      []auditJSON   `json:"audit"`
+	// Undelivered are the replies the citizen did not get, for
+	// POST /api/tickets/{code}/outbox/{id}/retry.
+	Undelivered []undeliveredJSON `json:"undelivered"`
 }
 
 // ticketListJSON is a page of a list.
@@ -136,6 +139,8 @@ func (s *Server) ticketDetailJSON(v *desk.TicketView, names map[string]string) t
 		MergedInto: v.MergedInto,
 		Messages:   make([]messageJSON, 0, len(v.Messages)),
 		Audit:      make([]auditJSON, 0, len(v.Audit)),
+
+		Undelivered: s.undeliveredJSON(v.Undelivered),
 	}
 	// The caller may act on this ticket, so they see the full number.
 	d.Citizen.Phone = v.Citizen.Phone

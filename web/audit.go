@@ -22,6 +22,8 @@ var auditLabels = map[sigap.AuditAction]string{
 	sigap.ActionAssign:           "diberikan kepada rekan",
 	sigap.ActionUnassign:         "dilepas ke antrean",
 	sigap.ActionMerge:            "digabung",
+	sigap.ActionUndelivered:      "balasan tidak terkirim",
+	sigap.ActionResend:           "balasan dikirim ulang",
 	sigap.ActionSLAWarn:          "peringatan SLA",
 	sigap.ActionSLABreach:        "melewati batas SLA",
 	sigap.ActionTelegramLink:     "Telegram ditautkan",
@@ -45,6 +47,7 @@ var auditLabels = map[sigap.AuditAction]string{
 	sigap.ActionKBEdit:           "basis pengetahuan diubah",
 	sigap.ActionAnonymize:        "data warga dianonimkan",
 	sigap.ActionChannelTrouble:   "kanal bermasalah",
+	sigap.ActionChannelRestored:  "kanal tersambung kembali",
 }
 
 // auditLabel returns the Indonesian label of an audit action, or the code
@@ -57,7 +60,7 @@ func auditLabel(action sigap.AuditAction) string {
 }
 
 // actorLabel shows who acted: a staff member by name (names maps
-// usernames to names), "warga" or "sistem".
+// usernames to names), "warga", "sistem" or "ponsel dinas".
 func actorLabel(actor sigap.Actor, names map[string]string) string {
 	if username, ok := actor.Staff(); ok {
 		return staffLabel(names, username)
@@ -67,6 +70,8 @@ func actorLabel(actor sigap.Actor, names map[string]string) string {
 		return "warga"
 	case actor == sigap.ActorSystem:
 		return "sistem"
+	case actor == sigap.ActorPhone:
+		return "ponsel dinas"
 	case actor == sigap.ActorVisitor:
 		return "pengunjung"
 	}

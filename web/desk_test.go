@@ -84,7 +84,7 @@ func (e *testEnv) outbox() []sigap.Outbound {
 	var due []sigap.Outbound
 	err := e.db.View(ctx, func(tx sigap.Tx) error {
 		var err error
-		due, err = tx.DueOutbound(ctx, e.clock.Now().Add(time.Hour), 1000)
+		due, err = tx.DueOutbound(ctx, e.clock.Now().Add(time.Hour), 1000, nil)
 		return err
 	})
 	if err != nil {

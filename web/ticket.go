@@ -24,6 +24,9 @@ type ticketView struct {
 	// into it, whose citizens get its replies too.
 	Colleagues []option
 	Merged     []mergedView
+	// Undelivered are replies the citizen did not get, each with a retry
+	// button.
+	Undelivered []undeliveredView
 	// Draft keeps what the staff member typed when an action failed.
 	Draft  actionRequest
 	Action string // the failed action the draft belongs to
@@ -80,6 +83,8 @@ func (s *Server) ticketView(r *http.Request, v *desk.TicketView, a *auth) (ticke
 		Assignee: t.Assignee,
 		Canned:   cannedAnswers(kb, t.OPD),
 		Accept:   acceptFiles,
+
+		Undelivered: s.undeliveredViews(v.Undelivered),
 	}
 	citizens := v.Citizens()
 	for _, m := range v.Messages {
