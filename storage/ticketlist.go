@@ -216,30 +216,30 @@ func conditions(f sigap.TicketFilter) ([]string, []any) {
 		cond, a := slaCondition(f.SLA, f.Clock)
 		add(cond, a...)
 	}
-	for _, w := range searchWords(f.Query) {
-		add(wordCondition, w+"*", w+"*", w+"%", "%-"+w+"%")
+	if words := searchWords(f.Query); len(words) > 0 {
+		match := strings.Join(words, "* ") + "*"
+		add(searchCondition, match, match)
 	}
 	return where, args
 }
 
-// wordCondition is one search word: in a message of the ticket or of a
-// ticket merged into it, in the name of their citizen, or in its code.
-const wordCondition = `(t.id IN (
-		SELECT IFNULL(k.merged_into, k.id) FROM message_words w
-		JOIN messages mw ON mw.id = w.docid JOIN tickets k ON k.id = mw.ticket_id
-		WHERE w.text MATCH ?
+// searchCondition keeps the tickets whose ticket_words document (code,
+// citizen name, the words of the thread; see its migration) holds every
+// word, and those into which a ticket that does was merged. The few
+// merged tickets are read through their own index.
+const searchCondition = `t.id IN (
+		SELECT docid FROM ticket_words WHERE ticket_words MATCH ?
 		UNION ALL
-		SELECT IFNULL(k.merged_into, k.id) FROM citizen_words n
-		JOIN tickets k ON k.citizen_id = n.docid
-		WHERE n.name MATCH ?)
-	OR t.code LIKE ? OR t.code LIKE ?)`
+		SELECT k.merged_into FROM tickets k INDEXED BY tickets_merged_into
+		WHERE k.merged_into IS NOT NULL AND k.id IN (SELECT docid FROM ticket_words WHERE ticket_words MATCH ?))`
 
 // maxSearchWords bounds a search: each word is a full-text lookup.
 const maxSearchWords = 8
 
-// searchWords splits a search into the words the full-text indexes hold:
-// runs of letters and digits, lower-cased, each once. The indexes fold
-// accents themselves.
+// searchWords splits a search into the words the full-text index holds:
+// runs of letters and digits, lower-cased, each once. The index folds
+// accents itself, and the words, all lower case, cannot be read as the
+// operators (AND, OR, NOT) of a full-text query.
 func searchWords(q string) []string {
 	var words []string
 	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {

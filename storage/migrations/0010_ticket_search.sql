@@ -1,44 +1,60 @@
 -- Search finds tickets by code, citizen name or the words of their
 -- messages: every word must match, as a prefix, in any letter case and
--- with or without accents (unicode61 folds both). Full-text indexes of
--- SQLite's FTS4, which go-sqlite3 builds in, kept by triggers so that
--- whoever writes a message or a name (anonymising included) keeps them.
+-- with or without accents (unicode61 folds both). One full-text document
+-- per ticket (SQLite's FTS4, which go-sqlite3 builds in) holds its code,
+-- its citizen's name and the words of its thread, so that all the words
+-- of a search are matched together inside the index. Triggers keep the
+-- documents, so whoever writes a ticket, a message or a name, anonymising
+-- included, keeps them right.
+--
+-- The thread's words are the citizen's and staff's, notes included; the
+-- bot's own texts would make every ticket match their common words.
+CREATE VIRTUAL TABLE ticket_words USING fts4 (code, name, body,
+	tokenize=unicode61 "remove_diacritics=2", prefix="2,3");
 
--- Citizens' and staff's words, notes included; the bot's own texts would
--- make every ticket match their common words.
-CREATE VIRTUAL TABLE message_words USING fts4 (text, tokenize=unicode61 "remove_diacritics=2", prefix="2,3");
-INSERT INTO message_words (docid, text)
-	SELECT id, text FROM messages WHERE author IN ('citizen', 'staff', 'note') AND text <> '';
-CREATE TRIGGER message_words_added AFTER INSERT ON messages
-WHEN NEW.author IN ('citizen', 'staff', 'note') AND NEW.text <> ''
+-- The body of a ticket's document, as every trigger below rebuilds it.
+CREATE VIEW ticket_body (ticket_id, body) AS
+	SELECT ticket_id, group_concat(text, ' ') FROM messages
+	WHERE ticket_id IS NOT NULL AND author IN ('citizen', 'staff', 'note') AND text <> ''
+	GROUP BY ticket_id;
+
+INSERT INTO ticket_words (docid, code, name, body)
+	SELECT t.id, t.code, c.name, IFNULL(b.body, '')
+	FROM tickets t JOIN citizens c ON c.id = t.citizen_id LEFT JOIN ticket_body b ON b.ticket_id = t.id;
+
+CREATE TRIGGER ticket_words_opened AFTER INSERT ON tickets
 BEGIN
-	INSERT INTO message_words (docid, text) VALUES (NEW.id, NEW.text);
+	INSERT INTO ticket_words (docid, code, name, body)
+		VALUES (NEW.id, NEW.code, IFNULL((SELECT name FROM citizens WHERE id = NEW.citizen_id), ''), '');
 END;
-CREATE TRIGGER message_words_changed AFTER UPDATE OF text ON messages
+CREATE TRIGGER ticket_words_deleted AFTER DELETE ON tickets
 BEGIN
-	DELETE FROM message_words WHERE docid = OLD.id;
-	INSERT INTO message_words (docid, text)
-		SELECT NEW.id, NEW.text WHERE NEW.author IN ('citizen', 'staff', 'note') AND NEW.text <> '';
-END;
-CREATE TRIGGER message_words_deleted AFTER DELETE ON messages
-BEGIN
-	DELETE FROM message_words WHERE docid = OLD.id;
+	DELETE FROM ticket_words WHERE docid = OLD.id;
 END;
 
-CREATE VIRTUAL TABLE citizen_words USING fts4 (name, tokenize=unicode61 "remove_diacritics=2", prefix="2,3");
-INSERT INTO citizen_words (docid, name) SELECT id, name FROM citizens WHERE name <> '';
-CREATE TRIGGER citizen_words_added AFTER INSERT ON citizens
-WHEN NEW.name <> ''
+-- A new message of a ticket adds its words; one filed under a ticket later,
+-- edited, erased or deleted rebuilds the documents it touches.
+CREATE TRIGGER ticket_words_message_added AFTER INSERT ON messages
+WHEN NEW.ticket_id IS NOT NULL AND NEW.author IN ('citizen', 'staff', 'note') AND NEW.text <> ''
 BEGIN
-	INSERT INTO citizen_words (docid, name) VALUES (NEW.id, NEW.name);
+	UPDATE ticket_words SET body = body || ' ' || NEW.text WHERE docid = NEW.ticket_id;
 END;
-CREATE TRIGGER citizen_words_changed AFTER UPDATE OF name ON citizens
+CREATE TRIGGER ticket_words_message_changed AFTER UPDATE OF ticket_id, text ON messages
+WHEN NEW.author IN ('citizen', 'staff', 'note')
+BEGIN
+	UPDATE ticket_words SET body = IFNULL((SELECT body FROM ticket_body WHERE ticket_id = docid), '')
+	WHERE docid IN (OLD.ticket_id, NEW.ticket_id);
+END;
+CREATE TRIGGER ticket_words_message_deleted AFTER DELETE ON messages
+WHEN OLD.ticket_id IS NOT NULL
+BEGIN
+	UPDATE ticket_words SET body = IFNULL((SELECT body FROM ticket_body WHERE ticket_id = docid), '')
+	WHERE docid = OLD.ticket_id;
+END;
+
+CREATE TRIGGER ticket_words_citizen_named AFTER UPDATE OF name ON citizens
 WHEN NEW.name IS NOT OLD.name
 BEGIN
-	DELETE FROM citizen_words WHERE docid = OLD.id;
-	INSERT INTO citizen_words (docid, name) SELECT NEW.id, NEW.name WHERE NEW.name <> '';
-END;
-CREATE TRIGGER citizen_words_deleted AFTER DELETE ON citizens
-BEGIN
-	DELETE FROM citizen_words WHERE docid = OLD.id;
+	UPDATE ticket_words SET name = NEW.name
+	WHERE docid IN (SELECT id FROM tickets WHERE citizen_id = NEW.id);
 END;
