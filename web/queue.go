@@ -131,7 +131,11 @@ func (s *Server) assigneeOptions(r *http.Request, a *auth) ([]option, error) {
 		if st.Disabled || st.Username == a.staff.Username || (a.staff.Role == sigap.RoleAgent && !st.CanSee(a.staff.OPD)) {
 			continue
 		}
-		out = append(out, option{st.Username, staffLabel(map[string]string{st.Username: st.Name}, st.Username)})
+		label := st.Name
+		if label == "" {
+			label = st.Username
+		}
+		out = append(out, option{st.Username, label})
 	}
 	return out, nil
 }
