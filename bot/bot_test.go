@@ -55,7 +55,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 		t.Fatal(err)
 	}
 	h.outbox = &desk.Outbox{Store: db, Now: clock, Parallel: 1,
-		Senders: map[sigap.Channel]sigap.Sender{sigap.Telegram: h, sigap.WhatsApp: h, sigap.Web: h}}
+		Senders: map[sigap.Channel]sigap.Sender{sigap.Telegram: h, sigap.WhatsApp: h, sigap.Web: h, sigap.Facebook: h, sigap.Instagram: h}}
 	h.desk = desk.New(desk.Config{Store: db, KB: live, Calendar: cal, Now: clock,
 		Texts: bot.Texts{Loc: cal.Location()}, Learn: router.Learn})
 	h.bot = bot.New(bot.Config{Store: db, Desk: h.desk, Router: router, Now: clock})

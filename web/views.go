@@ -28,6 +28,10 @@ func channelName(c sigap.Channel) string {
 		return "Telegram"
 	case sigap.Web:
 		return "Web chat"
+	case sigap.Facebook:
+		return "Facebook"
+	case sigap.Instagram:
+		return "Instagram"
 	}
 	return string(c)
 }
