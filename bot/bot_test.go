@@ -111,6 +111,22 @@ func (h *harness) openTicket(from string) *sigap.Ticket {
 	return t
 }
 
+// citizenMessages counts the citizen's messages in a ticket's thread.
+func (h *harness) citizenMessages(code string) int {
+	h.t.Helper()
+	view, err := h.desk.Ticket(h.ctx, &sigap.Staff{Username: "s", Role: sigap.RoleSupervisor}, code)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	n := 0
+	for _, m := range view.Messages {
+		if m.Author == sigap.AuthorCitizen {
+			n++
+		}
+	}
+	return n
+}
+
 func (h *harness) countTickets() int {
 	h.t.Helper()
 	var n int
@@ -343,18 +359,7 @@ func TestFloodingGetsOneNoticeAndKeepsEveryMessage(t *testing.T) {
 	if notices != 1 {
 		t.Errorf("%d slow-down notices, want 1", notices)
 	}
-	tk := h.openTicket("tg:8")
-	view, err := h.desk.Ticket(h.ctx, &sigap.Staff{Username: "s", Role: sigap.RoleSupervisor}, tk.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	citizen := 0
-	for _, m := range view.Messages {
-		if m.Author == sigap.AuthorCitizen {
-			citizen++
-		}
-	}
-	if citizen != 31 {
+	if citizen := h.citizenMessages(h.openTicket("tg:8").Code); citizen != 31 {
 		t.Errorf("%d citizen messages stored, want 31", citizen)
 	}
 }

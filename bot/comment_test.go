@@ -36,17 +36,7 @@ func TestCommentQuestionGetsOneReplyWithoutWelcome(t *testing.T) {
 	if got := h.comment(thread, "tolong segera ya pak, sudah banyak yang jatuh"); len(got) != 0 {
 		t.Errorf("a follow-up comment was answered: %q", got)
 	}
-	view, err := h.desk.Ticket(h.ctx, &sigap.Staff{Username: "s", Role: sigap.RoleSupervisor}, tk.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	citizen := 0
-	for _, m := range view.Messages {
-		if m.Author == sigap.AuthorCitizen {
-			citizen++
-		}
-	}
-	if citizen != 2 {
+	if citizen := h.citizenMessages(tk.Code); citizen != 2 {
 		t.Errorf("%d comments in the ticket, want both", citizen)
 	}
 }

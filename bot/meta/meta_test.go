@@ -172,23 +172,27 @@ func (h *harness) failure(to string) string {
 	return reason
 }
 
-func (h *harness) reply(to, text string) {
+// openTicket returns the open ticket of an address.
+func (h *harness) openTicket(to string) *sigap.Ticket {
 	h.t.Helper()
 	a, _ := sigap.ParseAddress(to)
-	code, err := sigap.Read(h.ctx, h.db, func(tx sigap.Tx) (string, error) {
+	t, err := sigap.Read(h.ctx, h.db, func(tx sigap.Tx) (*sigap.Ticket, error) {
 		c, err := tx.CitizenByAddress(h.ctx, a)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		t, err := tx.OpenTicket(h.ctx, c.ID)
-		if err != nil {
-			return "", err
-		}
-		return t.Code, nil
+		return tx.OpenTicket(h.ctx, c.ID)
 	})
 	if err != nil {
 		h.t.Fatalf("open ticket of %s: %v", to, err)
 	}
+	return t
+}
+
+// reply answers the address's open ticket as an admin and runs the outbox.
+func (h *harness) reply(to, text string) {
+	h.t.Helper()
+	code := h.openTicket(to).Code
 	admin := &sigap.Staff{Username: "admin", Role: sigap.RoleAdmin}
 	if err := h.desk.Reply(h.ctx, admin, code, text, false); err != nil {
 		h.t.Fatal(err)
@@ -448,28 +452,10 @@ func TestOPDAccountIsARoutingHint(t *testing.T) {
 	h := newHarness(t)
 	h.deliver(metatest.InstagramDM(dinkesIG, "9002", "mid.1", "mohon info jadwal minggu depan", h.clock.Now()))
 	h.deliver(metatest.InstagramDM(igAccount, "9003", "mid.2", "mohon info jadwal minggu depan", h.clock.Now()))
-	opd := func(from string) string {
-		a, _ := sigap.ParseAddress(from)
-		o, err := sigap.Read(h.ctx, h.db, func(tx sigap.Tx) (string, error) {
-			c, err := tx.CitizenByAddress(h.ctx, a)
-			if err != nil {
-				return "", err
-			}
-			t, err := tx.OpenTicket(h.ctx, c.ID)
-			if err != nil {
-				return "", err
-			}
-			return t.OPD, nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o
-	}
-	if got := opd("ig:9002"); got != "DINKES" {
+	if got := h.openTicket("ig:9002").OPD; got != "DINKES" {
 		t.Errorf("on Dinkes' account: %s, want DINKES", got)
 	}
-	if got := opd("ig:9003"); got != "DISKOMINFO" {
+	if got := h.openTicket("ig:9003").OPD; got != "DISKOMINFO" {
 		t.Errorf("on the regency's account: %s, want the triage desk", got)
 	}
 }
