@@ -228,7 +228,8 @@ func (a *Adapter) setState(acc *account, state, detail string) {
 }
 
 // state is a channel's state: the worst of its accounts' (and of those
-// whose channel is not known yet), with the troubled ones in the detail.
+// whose channel is not known yet), with the troubled ones in the detail;
+// disabled when every account is of the other channel.
 func (a *Adapter) state(ch sigap.Channel) sigap.ChannelState {
 	rank := map[string]int{StateConnected: 0, StateChecking: 1, StateRateLimited: 2, StateError: 3, StateTokenInvalid: 4}
 	out := sigap.ChannelState{Channel: ch, State: StateConnected, Since: a.now()}
@@ -244,6 +245,11 @@ func (a *Adapter) state(ch sigap.Channel) sigap.ChannelState {
 		if r := rank[s.State]; r > worst || (r == worst && s.Since.Before(out.Since)) {
 			worst, out.State, out.Since = r, s.State, s.Since
 		}
+	}
+	if worst < 0 {
+		// Every account turned out to be of the other channel.
+		return sigap.ChannelState{Channel: ch, State: sigap.StateDisabled,
+			Detail: "no account of this channel in SIGAP_META_PAGES", Since: a.now()}
 	}
 	out.Detail = strings.Join(troubled, "; ")
 	return out

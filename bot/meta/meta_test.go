@@ -493,6 +493,9 @@ func TestExpiredTokenIsSeenAsSuch(t *testing.T) {
 	if msgs := h.graph.Messages(); len(msgs) != 2 || msgs[0].Account != page {
 		t.Errorf("the Page's replies: %+v, want them sent", msgs)
 	}
+	if st := h.adapter.Channels()[0].State(); st.State == meta.StateTokenInvalid {
+		t.Errorf("Facebook state %+v: the refused token is Instagram's", st)
+	}
 }
 
 // TestRateLimitBacksOff: a rate-limit error pauses the account for the
