@@ -64,7 +64,7 @@ func (x Texts) Opened(t *sigap.Ticket, opdName string, clockStarts time.Time, tr
 // write again only once the citizen answers that message, so it asks for
 // an answer.
 func (x Texts) OpenedFromComment(t *sigap.Ticket, opdName string, clockStarts time.Time, triage bool) string {
-	return "Terima kasih atas komentar Bapak/Ibu. " + x.opened(t, opdName, clockStarts, triage) +
+	return x.opened(t, opdName, clockStarts, triage) +
 		" Mohon balas pesan ini (cukup dengan 'ok') agar jawaban petugas dapat kami kirim kepada Bapak/Ibu di sini."
 }
 
