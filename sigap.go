@@ -81,6 +81,23 @@ func (c Channel) Valid() bool {
 	return false
 }
 
+// Name is how people call the channel, on screens and in staff notices.
+func (c Channel) Name() string {
+	switch c {
+	case WhatsApp:
+		return "WhatsApp"
+	case Telegram:
+		return "Telegram"
+	case Web:
+		return "Web chat"
+	case Facebook:
+		return "Facebook"
+	case Instagram:
+		return "Instagram"
+	}
+	return string(c)
+}
+
 // Address identifies a person on one channel: "tg:1001", "wa:6281234567890",
 // "web:3f2a…", "ig:17841400000000001" (a direct message), or one person's
 // thread of comments under one post, "ig:17841400000000001@17895695668004550"

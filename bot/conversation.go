@@ -345,7 +345,8 @@ func (c *conversation) answerFAQ(ctx context.Context, f sigap.FAQ, text string) 
 	if err := c.tx.SetAwaiting(ctx, c.citizen.ID, wait); err != nil {
 		return err
 	}
-	return c.say(ctx, 0, c.bot.texts.FAQAnswer(f.Answer))
+	t := c.bot.texts
+	return c.bot.cfg.Desk.Ask(ctx, c.tx, c.citizen, 0, sigap.AuthorBot, "", t.FAQAnswer(f.Answer), t.FAQFeedbackReplies())
 }
 
 // openTicket opens a ticket with the citizen's recent loose messages,

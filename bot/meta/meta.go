@@ -42,7 +42,6 @@ import (
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
-	"github.com/pemkab-kebumen/sigap/bot/outpart"
 )
 
 // DefaultAPI is the Graph API base URL, versioned: Meta keeps a version
@@ -51,11 +50,11 @@ const DefaultAPI = "https://graph.facebook.com/v26.0"
 
 // Account states, as the admin page shows them.
 const (
-	StateChecking     = "checking"      // not yet reached since the start
-	StateConnected    = "connected"     // the last call with its token succeeded
-	StateTokenInvalid = "token_invalid" // Meta refused the token (error 190)
-	StateRateLimited  = "rate_limited"  // Meta asked to slow down; sends wait
-	StateError        = "error"         // the last call failed; retried
+	StateChecking     = "checking"           // not yet reached since the start
+	StateConnected    = sigap.StateConnected // the last call with its token succeeded
+	StateTokenInvalid = "token_invalid"      // Meta refused the token (error 190)
+	StateRateLimited  = "rate_limited"       // Meta asked to slow down; sends wait
+	StateError        = "error"              // the last call failed; retried
 )
 
 // Config configures an Adapter. Zero fields take the defaults in brackets.
@@ -82,9 +81,6 @@ type Config struct {
 	// PublicNote is the short public reply under a comment whose answer
 	// went by direct message; it lives with the citizen texts in bot.
 	PublicNote string
-	// OnTrouble is told, once per change, when an account's token is
-	// refused, so that supervisors are warned.
-	OnTrouble func(sigap.AccountState)
 }
 
 // Adapter is the Instagram and Facebook channel. Channels returns its two
@@ -99,9 +95,6 @@ type Adapter struct {
 	now                    sigap.Clock
 	dataDir                string
 	publicNote             string
-	onTrouble              func(sigap.AccountState)
-
-	parts outpart.Progress // direct messages sent in parts
 
 	mu       sync.Mutex
 	accounts map[string]*account
@@ -153,7 +146,7 @@ func New(cfg Config) (*Adapter, error) {
 	a := &Adapter{
 		appSecret: cfg.AppSecret, verifyToken: cfg.VerifyToken, api: strings.TrimRight(cfg.API, "/"),
 		store: cfg.Store, client: cfg.HTTPClient, log: cfg.Logger.With("channel", "meta"), now: cfg.Now,
-		dataDir: cfg.DataDir, publicNote: cfg.PublicNote, onTrouble: cfg.OnTrouble,
+		dataDir: cfg.DataDir, publicNote: cfg.PublicNote,
 		accounts: map[string]*account{}, checked: make(chan struct{}),
 	}
 	for id, token := range cfg.Accounts {
@@ -208,8 +201,9 @@ func (a *Adapter) learn(id string, ch sigap.Channel) {
 	}
 }
 
-// setState changes an account's state; a refused token is told to
-// OnTrouble once per change.
+// setState changes an account's state. A refused token makes the
+// channel's state token_invalid, so that the desk's channel watch warns
+// supervisors once it lasts.
 func (a *Adapter) setState(acc *account, state, detail string) {
 	a.mu.Lock()
 	changed := acc.state != state
@@ -217,13 +211,9 @@ func (a *Adapter) setState(acc *account, state, detail string) {
 		acc.since = a.now()
 	}
 	acc.state, acc.detail = state, detail
-	st := acc.stateLocked(a.now())
 	a.mu.Unlock()
 	if changed && state == StateTokenInvalid {
 		a.log.Error("meta: Meta refused an account's token; replies to it wait in the outbox", "account", acc.id, "detail", detail)
-		if a.onTrouble != nil {
-			a.onTrouble(st)
-		}
 	}
 }
 

@@ -68,9 +68,6 @@ type harness struct {
 	desk    *desk.Desk
 	outbox  *desk.Outbox
 	hook    *httptest.Server
-
-	mu     sync.Mutex
-	warned []sigap.AccountState
 }
 
 func newHarness(t *testing.T) *harness {
@@ -94,8 +91,7 @@ func newHarness(t *testing.T) *harness {
 	b := bot.New(bot.Config{Store: h.db, Desk: h.desk, Router: router, Now: h.clock.Now})
 	h.adapter, err = meta.New(meta.Config{AppSecret: appSecret, VerifyToken: verifyToken, Accounts: tokens,
 		OPDs: map[string]string{dinkesIG: "DINKES"}, API: h.graph.URL(), Store: h.db, Now: h.clock.Now,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicNote: bot.Texts{}.CommentPublicNote(),
-		OnTrouble: func(s sigap.AccountState) { h.mu.Lock(); h.warned = append(h.warned, s); h.mu.Unlock() }})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicNote: bot.Texts{}.CommentPublicNote()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,11 +313,6 @@ func TestStartChecksTokens(t *testing.T) {
 	if st := channels[0].State(); st.State != meta.StateTokenInvalid || !strings.Contains(st.Detail, dinkesIG) {
 		t.Errorf("channel state %+v, want token_invalid naming the account", st)
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if len(h.warned) != 1 || h.warned[0].ID != dinkesIG {
-		t.Errorf("supervisors warned of %+v, want Dinkes' account once", h.warned)
-	}
 }
 
 // TestStaffReplyWithinTheWindows: a staff reply goes as RESPONSE within 24
@@ -460,10 +451,18 @@ func TestOPDAccountIsARoutingHint(t *testing.T) {
 	}
 }
 
-// TestExpiredTokenIsSeenAsSuch: error 190 marks the account, warns once,
-// and keeps the reply in the outbox; the other accounts go on.
+// TestExpiredTokenIsSeenAsSuch: error 190 marks the account and its
+// channel, keeps the replies in the outbox, and the desk's channel watch
+// warns supervisors once; the other accounts go on.
 func TestExpiredTokenIsSeenAsSuch(t *testing.T) {
 	h := newHarness(t)
+	err := h.db.Update(h.ctx, func(tx sigap.Tx) error {
+		return tx.CreateStaff(h.ctx, &sigap.Staff{Username: "kepala", Name: "Kepala", Role: sigap.RoleSupervisor,
+			TelegramChatID: "777", CreatedAt: h.clock.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.graph.Expire(tokens[igAccount])
 	h.deliver(metatest.InstagramDM(igAccount, "9001", "mid.1", "jalan di desa kami rusak parah", h.clock.Now()))
 	h.clock.Add(time.Minute)
@@ -480,14 +479,29 @@ func TestExpiredTokenIsSeenAsSuch(t *testing.T) {
 	if ch := h.adapter.Channels()[1].State(); ch.State != meta.StateTokenInvalid || !strings.Contains(ch.Detail, igAccount) {
 		t.Errorf("Instagram channel state %+v", ch)
 	}
-	h.mu.Lock()
-	warned := len(h.warned)
-	h.mu.Unlock()
-	if warned != 1 {
-		t.Errorf("warned %d times, want once", warned)
-	}
-	if n := h.count("outbox WHERE sent_at IS NULL AND failed_at IS NULL"); n != 2 {
+	if n := h.count("outbox WHERE to_channel = 'ig' AND sent_at IS NULL AND failed_at IS NULL"); n != 2 {
 		t.Errorf("%d replies wait in the outbox, want the welcome and the acknowledgement", n)
+	}
+	h.clock.Add(desk.ChannelDownAfter)
+	for range 2 {
+		if _, err := h.desk.WatchChannels(h.ctx, []sigap.ChannelState{h.adapter.Channels()[1].State()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, _ := h.db.SharedSQL()
+	var warnings []string
+	rows, err := db.QueryContext(h.ctx, `SELECT text FROM outbox WHERE to_channel = 'tg' AND to_id = '777'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var text string
+		rows.Scan(&text)
+		warnings = append(warnings, text)
+	}
+	rows.Close()
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "Instagram") || !strings.Contains(warnings[0], "token_invalid") {
+		t.Errorf("supervisor warned %q, want once of Instagram's refused token", warnings)
 	}
 	h.deliver(metatest.Messenger(page, "5001", "mid.2", "lampu jalan mati", h.clock.Now()))
 	if msgs := h.graph.Messages(); len(msgs) != 2 || msgs[0].Account != page {
@@ -596,3 +610,36 @@ type receiverFunc func(context.Context, sigap.Inbound) error
 func (f receiverFunc) Receive(ctx context.Context, in sigap.Inbound) error { return f(ctx, in) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestRefusedPrivateReplyMovesOn: when Meta refuses a comment's private
+// reply for good, the reply fails saying so, and sent again it takes the
+// citizen's newer comment instead of the refused one.
+func TestRefusedPrivateReplyMovesOn(t *testing.T) {
+	h := newHarness(t)
+	comment := func(id string) {
+		body := metatest.InstagramComment(igAccount, "9001", "warga", "media.1", id, "mantap", h.clock.Now())
+		if got := h.post(body, metatest.Sign(appSecret, body)); got != http.StatusOK {
+			t.Fatalf("comment %s: %d", id, got)
+		}
+	}
+	comment("c.1")
+	thread, _ := sigap.ParseAddress("ig:9001@media.1")
+	out := sigap.Outbound{To: thread, Text: "Jawaban petugas."}
+	if err := h.db.Update(h.ctx, func(tx sigap.Tx) error { return tx.Enqueue(h.ctx, &out) }); err != nil {
+		t.Fatal(err)
+	}
+	h.graph.Fail("messages", metatest.Failure{Code: 10, Message: "(#10) This comment cannot be replied to privately"})
+	send := h.adapter.Channels()[1].Send
+	err := send(h.ctx, out)
+	var perm *sigap.PermanentError
+	if !errors.As(err, &perm) || !strings.Contains(err.Error(), "c.1") {
+		t.Fatalf("Send: %v, want a permanent error naming the comment", err)
+	}
+	comment("c.2")
+	if err := send(h.ctx, out); err != nil {
+		t.Fatalf("sent again after a new comment: %v", err)
+	}
+	if msgs := h.graph.Messages(); len(msgs) != 1 || msgs[0].CommentID != "c.2" {
+		t.Errorf("messages %+v, want the private reply to c.2", msgs)
+	}
+}

@@ -92,7 +92,7 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 
 // sendDM sends a direct message, split to Meta's length, with the message
 // type the window allows. A retry after a partial failure sends only the
-// parts not yet sent.
+// parts not yet sent (the outbox keeps their count).
 func (a *Adapter) sendDM(ctx context.Context, acc *account, c *sigap.MetaContact, msg sigap.Outbound, text string) error {
 	age := a.now().Sub(c.LastIn)
 	body := sendBody{Recipient: recipient{ID: c.Address.ID}, MessagingType: "RESPONSE"}
@@ -103,26 +103,23 @@ func (a *Adapter) sendDM(ctx context.Context, acc *account, c *sigap.MetaContact
 		body.MessagingType, body.Tag = "MESSAGE_TAG", "HUMAN_AGENT"
 	}
 	parts := split(c.Address.Channel, text)
-	for i := a.parts.Sent(msg.ID); i < len(parts); i++ {
+	for i := max(msg.PartsSent, 0); i < len(parts); i++ {
 		body.Message = outMessage{Text: parts[i]}
 		if i == len(parts)-1 {
 			body.Message.QuickReplies = quickReplies(msg.Replies)
 		}
 		err := a.call(ctx, acc, "POST", acc.id+"/messages", body, nil)
 		if ge, ok := asGraphError(err); ok && ge.windowClosed() {
-			a.parts.Done(msg.ID)
 			return &sigap.PermanentError{Err: windowClosed(c, age, err)}
-		}
-		var perm *sigap.PermanentError
-		if errors.As(err, &perm) {
-			a.parts.Done(msg.ID)
-			return err
 		} else if err != nil {
-			a.parts.Record(msg.ID, i)
 			return err
+		}
+		if i < len(parts)-1 && msg.PartSent != nil {
+			if err := msg.PartSent(ctx, i+1); err != nil {
+				return fmt.Errorf("meta: message %d to %s: record part %d sent: %w", msg.ID, msg.To, i+1, err)
+			}
 		}
 	}
-	a.parts.Done(msg.ID)
 	return nil
 }
 
@@ -195,7 +192,7 @@ func (a *Adapter) replyToComment(ctx context.Context, acc *account, c *sigap.Met
 		body := sendBody{Recipient: recipient{CommentID: cm.ID}, Message: outMessage{Text: text}}
 		if err := a.call(ctx, acc, "POST", acc.id+"/messages", body, &res); err != nil {
 			if ge, ok := asGraphError(err); ok && ge.permanent() {
-				return &sigap.PermanentError{Err: fmt.Errorf("meta: Meta menolak balasan pribadi atas komentar %s (komentar dihapus, disembunyikan, atau sudah dibalas); balas di bawah komentar pada %s: %w", cm.ID, postLink(c), err)}
+				return a.commentRefused(ctx, c, cm, err)
 			}
 			return err
 		}
@@ -232,6 +229,18 @@ func (a *Adapter) replyToComment(ctx context.Context, acc *account, c *sigap.Met
 	}
 	cm.PublicAt = a.now()
 	return a.store.Update(ctx, func(tx sigap.Tx) error { return tx.UpdateMetaComment(ctx, cm) })
+}
+
+// commentRefused records that Meta will take no private reply to a
+// comment (deleted, hidden, answered from elsewhere), so that no message
+// tries it again and a resend of this one looks for another way, and says
+// so to staff.
+func (a *Adapter) commentRefused(ctx context.Context, c *sigap.MetaContact, cm *sigap.MetaComment, cause error) error {
+	cm.Outbound, cm.PrivateAt, cm.PublicAt = 0, a.now(), a.now()
+	if err := a.store.Update(ctx, func(tx sigap.Tx) error { return tx.UpdateMetaComment(ctx, cm) }); err != nil {
+		return fmt.Errorf("meta: record the refused comment %s: %w", cm.ID, err)
+	}
+	return &sigap.PermanentError{Err: fmt.Errorf("meta: Meta menolak balasan pribadi atas komentar %s (komentar dihapus, disembunyikan, atau sudah dibalas); balas di bawah komentar pada %s: %w", cm.ID, postLink(c), cause)}
 }
 
 // windowClosed says why a direct message cannot go and what staff can do.
