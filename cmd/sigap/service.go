@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -151,14 +150,13 @@ func (m *Main) openCore(ctx context.Context, k *sigap.KB) error {
 // Config turns them on. A new channel is one more block here.
 func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, error) {
 	c := m.Config
-	media := filepath.Join(c.DataDir, "media")
 	m.WebChat = webchat.New(m.Now)
 	list := []sigap.ChannelAdapter{m.WebChat}
 	if c.Telegram.Token == "" {
 		m.disable(sigap.Telegram, "SIGAP_TELEGRAM_TOKEN is not set")
 	} else {
 		tg, err := telegram.New(ctx, telegram.Config{Token: c.Telegram.Token, APIEndpoint: c.Telegram.API,
-			Logger: m.Logger, Now: m.Now, DataDir: media,
+			Logger: m.Logger, Now: m.Now, DataDir: c.DataDir,
 			WebhookURL: c.Telegram.WebhookURL, WebhookSecret: c.Telegram.WebhookSecret})
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
@@ -171,7 +169,7 @@ func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, e
 	}
 	session, dialect := m.Store.SharedSQL()
 	wa, err := whatsapp.New(ctx, whatsapp.Config{Store: m.Store, SessionDB: session, SessionDialect: dialect,
-		DataDir: media, Logger: m.Logger, Now: m.Now, PerChatGap: c.WhatsApp.ChatGap, PerMinute: c.WhatsApp.PerMinute})
+		DataDir: c.DataDir, Logger: m.Logger, Now: m.Now, PerChatGap: c.WhatsApp.ChatGap, PerMinute: c.WhatsApp.PerMinute})
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
