@@ -33,6 +33,8 @@ type DB struct {
 	// batch, while Batch runs, is the transaction every Update and View
 	// shares.
 	batch atomic.Pointer[batch]
+	// litestream leaves checkpoints to Litestream (WithLitestream).
+	litestream bool
 }
 
 // Option changes how Open sets up a DB.
@@ -106,6 +108,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, openError(path, err)
+	}
+	if db.litestream {
+		if err := db.leaveCheckpoints(ctx); err != nil {
+			db.Close()
+			return nil, openError(path, err)
+		}
 	}
 	return db, nil
 }

@@ -32,6 +32,9 @@ type Config struct {
 	}
 	SecureCookies bool
 	SLAWarnAt     float64
+
+	// Litestream leaves the WAL's checkpoints to Litestream.
+	Litestream bool
 }
 
 // DefaultConfig is serve's configuration before the environment and the
@@ -58,6 +61,7 @@ func (c *Config) flags(fs *flagSet) {
 	fs.intVar(&c.WhatsApp.PerMinute, "whatsapp-per-minute", "SIGAP_WHATSAPP_PER_MINUTE", "most WhatsApp messages sent per minute in all")
 	fs.boolVar(&c.SecureCookies, "secure-cookies", "SIGAP_SECURE_COOKIES", "mark cookies Secure (behind HTTPS)")
 	fs.float64Var(&c.SLAWarnAt, "sla-warn-at", "SIGAP_SLA_WARN_AT", "warn an OPD's staff when this share of the first-response target has passed")
+	fs.boolVar(&c.Litestream, "litestream", "SIGAP_LITESTREAM", "Litestream replicates the database: leave the WAL's checkpoints to it")
 }
 
 // Validate refuses a configuration serve cannot run with.

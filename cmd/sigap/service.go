@@ -31,6 +31,10 @@ const shutdownGrace = 10 * time.Second
 // alertEvery is how often SLA warnings are checked.
 const alertEvery = time.Minute
 
+// walIdle is how long the database goes without a write before its WAL
+// is truncated.
+const walIdle = time.Minute
+
 // Main is the whole service: what sigap serve runs, and what replay and
 // the end-to-end tests build the same way. Open builds it in dependency
 // order — the store, the KB in force, the core (desk, bot, router), the
@@ -100,7 +104,11 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			m.removeCreatedDB()
 		}
 	}()
-	if m.Store, err = openStore(ctx, m.Config.DB, m.StoreOptions...); err != nil {
+	opts := m.StoreOptions
+	if m.Config.Litestream {
+		opts = append(opts, storage.WithLitestream())
+	}
+	if m.Store, err = openStore(ctx, m.Config.DB, opts...); err != nil {
 		return err
 	}
 	k, hidesSaved, err := kb.InForce(ctx, m.Store, file)
@@ -271,6 +279,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	})
 	wg.Go(func() { m.Desk.RunAlerts(ctx, alertEvery, m.Config.SLAWarnAt, m.Logger) })
+	wg.Go(func() { m.Store.TruncateWALWhenIdle(ctx, walIdle, m.Logger) })
 	err := m.serveHTTP(ctx)
 	cancel()
 	m.stopChannels()
