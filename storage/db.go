@@ -52,7 +52,9 @@ func WithClock(now sigap.Clock) Option {
 
 // The write lock is taken at BEGIN (IMMEDIATE) rather than at the first
 // write, so two writers never deadlock upgrading their read locks.
-const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64"
+// secure_delete overwrites what a change removes with zeros, so erased
+// personal data does not linger in the file's free space.
+const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64&_secure_delete=1"
 
 const readerParams = "_query_only=1&_busy_timeout=5000&_txlock=deferred&_stmt_cache_size=64"
 

@@ -33,6 +33,10 @@ type Config struct {
 	SecureCookies bool
 	SLAWarnAt     float64
 
+	// RetainDays is how many days after a citizen's last ticket was
+	// resolved their personal data is erased; 0 keeps it.
+	RetainDays int
+
 	// Litestream leaves the WAL's checkpoints to Litestream.
 	Litestream bool
 }
@@ -40,7 +44,7 @@ type Config struct {
 // DefaultConfig is serve's configuration before the environment and the
 // flags.
 func DefaultConfig() Config {
-	c := Config{DB: defaultDB, HTTP: "127.0.0.1:8080", DataDir: "./data", SLAWarnAt: desk.DefaultWarnAt}
+	c := Config{DB: defaultDB, HTTP: "127.0.0.1:8080", DataDir: "./data", SLAWarnAt: desk.DefaultWarnAt, RetainDays: defaultRetainDays}
 	c.Telegram.API = telegram.DefaultAPIEndpoint
 	c.WhatsApp.ChatGap, c.WhatsApp.PerMinute = whatsapp.DefaultPerChatGap, whatsapp.DefaultPerMinute
 	return c
@@ -61,6 +65,7 @@ func (c *Config) flags(fs *flagSet) {
 	fs.intVar(&c.WhatsApp.PerMinute, "whatsapp-per-minute", "SIGAP_WHATSAPP_PER_MINUTE", "most WhatsApp messages sent per minute in all")
 	fs.boolVar(&c.SecureCookies, "secure-cookies", "SIGAP_SECURE_COOKIES", "mark cookies Secure (behind HTTPS)")
 	fs.float64Var(&c.SLAWarnAt, "sla-warn-at", "SIGAP_SLA_WARN_AT", "warn an OPD's staff when this share of the first-response target has passed")
+	retainDaysVar(fs, &c.RetainDays, "; checked once a day, 0: never")
 	fs.boolVar(&c.Litestream, "litestream", "SIGAP_LITESTREAM", "Litestream replicates the database: leave the WAL's checkpoints to it")
 }
 
@@ -74,6 +79,9 @@ func (c Config) Validate() error {
 	}
 	if c.WhatsApp.ChatGap <= 0 || c.WhatsApp.PerMinute <= 0 {
 		return fmt.Errorf("--whatsapp-chat-gap and --whatsapp-per-minute must be positive")
+	}
+	if c.RetainDays < 0 {
+		return fmt.Errorf("--retain-days %d: want a number of days, or 0 to keep personal data", c.RetainDays)
 	}
 	return nil
 }
