@@ -35,6 +35,7 @@ type DB struct {
 	batch atomic.Pointer[batch]
 	// litestream leaves checkpoints to Litestream (WithLitestream).
 	litestream bool
+	writes     writeHealth
 }
 
 // Option changes how Open sets up a DB.
@@ -165,16 +166,20 @@ func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
 	}
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
+		db.writes.note(err)
 		return fmt.Errorf("storage: begin: %w", err)
 	}
 	defer sqlTx.Rollback()
 	tx := &Tx{tx: sqlTx, now: db.now}
 	if err := fn(tx); err != nil {
+		db.writes.note(err)
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
+		db.writes.note(err)
 		return fmt.Errorf("storage: commit: %w", err)
 	}
+	db.writes.note(nil)
 	tx.committed()
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -253,7 +254,9 @@ func (m *Main) openHTTP() error {
 	}
 	mux.Handle("/", srv.Handler())
 	mux.Handle("GET /metrics", m.Metrics.Handler())
-	mux.Handle("GET /healthz", web.Health(m.Store, m.States, m.Logger))
+	mux.Handle("GET /healthz", web.Health(web.HealthConfig{Store: m.Store, Channels: m.States, Logger: m.Logger,
+		Writes:  func(ctx context.Context) error { return m.Store.CheckWrites(ctx).Err },
+		Folders: map[string]string{"database": filepath.Dir(m.Config.DB), "data": m.Config.DataDir}}))
 	if m.listener, err = net.Listen("tcp", m.Config.HTTP); err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.HTTP, err)
 	}
