@@ -67,7 +67,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, sigap.Errorf(sigap.EINVALID, "storage: no database path given")
 	}
-	if scheme, _, ok := strings.Cut(path, "://"); ok && !strings.ContainsAny(scheme, `/\.`) {
+	if scheme, ok := urlScheme(path); ok {
 		return nil, sigap.Errorf(sigap.EINVALID, "storage: database %q: %s:// is not supported; give the path of a SQLite file", path, scheme)
 	}
 	db := &DB{path: path, now: time.Now}
@@ -119,6 +119,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// urlScheme returns the scheme of a --db value that is a URL
+// ("postgres://…") rather than a file name.
+func urlScheme(path string) (string, bool) {
+	scheme, _, ok := strings.Cut(path, "://")
+	return scheme, ok && !strings.ContainsAny(scheme, `/\.`)
 }
 
 // openError says plainly when the file is not a database at all, the

@@ -36,7 +36,11 @@ type Config struct {
 	// RetainDays is how many days after a citizen's last ticket was
 	// resolved their personal data is erased; 0 keeps it.
 	RetainDays int
-
+	Backup     struct {
+		Dir   string // empty: no unattended backups
+		Every time.Duration
+		Keep  int
+	}
 	// Litestream leaves the WAL's checkpoints to Litestream.
 	Litestream bool
 }
@@ -45,6 +49,7 @@ type Config struct {
 // flags.
 func DefaultConfig() Config {
 	c := Config{DB: defaultDB, HTTP: "127.0.0.1:8080", DataDir: "./data", SLAWarnAt: desk.DefaultWarnAt, RetainDays: defaultRetainDays}
+	c.Backup.Every, c.Backup.Keep = 24*time.Hour, 14
 	c.Telegram.API = telegram.DefaultAPIEndpoint
 	c.WhatsApp.ChatGap, c.WhatsApp.PerMinute = whatsapp.DefaultPerChatGap, whatsapp.DefaultPerMinute
 	return c
@@ -66,6 +71,9 @@ func (c *Config) flags(fs *flagSet) {
 	fs.boolVar(&c.SecureCookies, "secure-cookies", "SIGAP_SECURE_COOKIES", "mark cookies Secure (behind HTTPS)")
 	fs.float64Var(&c.SLAWarnAt, "sla-warn-at", "SIGAP_SLA_WARN_AT", "warn an OPD's staff when this share of the first-response target has passed")
 	retainDaysVar(fs, &c.RetainDays, "; checked once a day, 0: never")
+	fs.stringVar(&c.Backup.Dir, "backup-dir", "SIGAP_BACKUP_DIR", "`folder` of unattended backups (database, media, manifest); empty: none")
+	fs.durationVar(&c.Backup.Every, "backup-every", "SIGAP_BACKUP_EVERY", "time between two unattended backups")
+	fs.intVar(&c.Backup.Keep, "backup-keep", "SIGAP_BACKUP_KEEP", "unattended backups kept; older ones are deleted")
 	fs.boolVar(&c.Litestream, "litestream", "SIGAP_LITESTREAM", "Litestream replicates the database: leave the WAL's checkpoints to it")
 }
 
@@ -83,7 +91,7 @@ func (c Config) Validate() error {
 	if c.RetainDays < 0 {
 		return fmt.Errorf("--retain-days %d: want a number of days, or 0 to keep personal data", c.RetainDays)
 	}
-	return nil
+	return c.validateBackups()
 }
 
 func runServe(ctx context.Context, env *Env, args []string) error {

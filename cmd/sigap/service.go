@@ -284,6 +284,7 @@ func (m *Main) Run(ctx context.Context) error {
 	wg.Go(func() { m.Desk.RunAlerts(ctx, alertEvery, m.Config.SLAWarnAt, m.Logger) })
 	wg.Go(func() { m.Store.TruncateWALWhenIdle(ctx, walIdle, m.Logger) })
 	wg.Go(func() { m.runRetention(ctx) })
+	wg.Go(func() { m.runBackups(ctx) })
 	err := m.serveHTTP(ctx)
 	cancel()
 	m.stopChannels()
