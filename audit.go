@@ -31,6 +31,21 @@ const (
 	ActionStaffEnable   AuditAction = "staff_enable"
 	ActionStaffPassword AuditAction = "staff_password"
 
+	ActionLogin        AuditAction = "login"         // a staff member signed in
+	ActionLoginFailed  AuditAction = "login_failed"  // a wrong username or password; the detail names both ends
+	ActionLoginLimited AuditAction = "login_limited" // failures reached a limit: further attempts are slowed down
+	ActionLogout       AuditAction = "logout"
+
+	// ActionPhoneView records that a staff member was shown a citizen's
+	// full phone number (a ticket page or the API's ticket).
+	ActionPhoneView     AuditAction = "phone_view"
+	ActionMediaDownload AuditAction = "media_download" // a staff member opened a citizen's photo or file
+	ActionReportExport  AuditAction = "report_export"  // an SLA report left the dashboard
+	// ActionHeldRelease and ActionHeldDelete are an admin's decision on a
+	// web chat message held back by the flood limits.
+	ActionHeldRelease AuditAction = "held_release"
+	ActionHeldDelete  AuditAction = "held_delete"
+
 	ActionKBEdit    AuditAction = "kb_edit"   // an admin changed an OPD or an FAQ
 	ActionAnonymize AuditAction = "anonymize" // personal data past retention was erased
 
@@ -47,6 +62,9 @@ var AuditActions = []AuditAction{
 	ActionSLAWarn, ActionSLABreach,
 	ActionTelegramLink, ActionTelegramLinkCode, ActionTelegramUnlink,
 	ActionStaffAdd, ActionStaffDisable, ActionStaffEnable, ActionStaffPassword,
+	ActionLogin, ActionLoginFailed, ActionLoginLimited, ActionLogout,
+	ActionPhoneView, ActionMediaDownload, ActionReportExport,
+	ActionHeldRelease, ActionHeldDelete,
 	ActionKBEdit, ActionAnonymize, ActionChannelTrouble,
 }
 
@@ -62,6 +80,9 @@ const (
 	ActorCLI Actor = "cli"
 	// ActorAnonymous replaces a citizen's actor once their data is erased.
 	ActorAnonymous Actor = citizenPrefix + "anon"
+	// ActorVisitor is someone not signed in, such as whoever tried a
+	// wrong password.
+	ActorVisitor Actor = "visitor"
 )
 
 const (

@@ -23,8 +23,8 @@ type Inbound struct {
 	From  Address
 	Name  string // display name, when the platform gives one
 	Phone string // E.164 digits without "+", when known
-	// PlatformID is unique per channel and stable across redeliveries; the
-	// store dedupes on (channel, PlatformID).
+	// PlatformID is unique within the chat and stable across
+	// redeliveries; the store dedupes on (channel, chat, PlatformID).
 	PlatformID string
 	Kind       MessageKind
 	Text       string // text, or the caption of a photo

@@ -19,6 +19,7 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ECONFLICT     = "conflict"
 	EUNAUTHORIZED = "unauthorized"
+	ETOOLARGE     = "too_large" // a request bigger than Sigap accepts
 	EINTERNAL     = "internal"
 )
 

@@ -43,6 +43,7 @@ type Tx interface {
 	SessionStore
 	SettingStore
 	AlertStore
+	HeldStore
 	RetentionStore
 	ReportSource
 
@@ -67,8 +68,8 @@ type CitizenStore interface {
 // MessageStore keeps the citizens' threads.
 type MessageStore interface {
 	// AddMessage stores m and fills its ID. An inbound message whose
-	// (Channel, PlatformID) is already stored is not stored again:
-	// duplicate is true and m is left as it was.
+	// (Channel, PlatformID) is already stored in the same chat (citizen)
+	// is not stored again: duplicate is true and m is left as it was.
 	AddMessage(ctx context.Context, m *Message) (duplicate bool, err error)
 	// TicketMessages returns a ticket's thread, oldest first.
 	TicketMessages(ctx context.Context, ticketID int64) ([]Message, error)
@@ -79,6 +80,8 @@ type MessageStore interface {
 	// FileMessage puts one message, which belongs to no ticket yet, into
 	// a ticket's thread.
 	FileMessage(ctx context.Context, messageID, ticketID int64) error
+	// MessageByID returns one stored message.
+	MessageByID(ctx context.Context, id int64) (*Message, error)
 	// CitizenMessages returns the newest limit messages of a citizen,
 	// oldest first, notes excluded (what the citizen's chat shows).
 	CitizenMessages(ctx context.Context, citizenID int64, limit int) ([]Message, error)
@@ -152,6 +155,9 @@ type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByToken(ctx context.Context, tokenHash string) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteExpiredSessions deletes the sessions expired at or before now,
+	// returning how many.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 }
 
 // SettingStore keeps small named values changed at run time: the KB an
@@ -180,6 +186,36 @@ type AlertStore interface {
 	// whose first-response due time minus lead is at or before now and
 	// that have no alert of kind yet.
 	TicketsNeedingAlert(ctx context.Context, kind string, now time.Time, lead time.Duration) ([]Ticket, error)
+}
+
+// HeldStore keeps the web chat messages that came beyond the flood limits:
+// kept, not triaged, until an admin releases them into the conversation
+// or deletes them.
+type HeldStore interface {
+	// HoldMessage stores m and fills its ID; a message already held under
+	// the same (From, PlatformID) is not stored again and gives duplicate.
+	HoldMessage(ctx context.Context, m *HeldMessage) (duplicate bool, err error)
+	// HeldMessages returns up to limit held messages, oldest first: of
+	// one chat, or of every chat when from is the zero Address.
+	HeldMessages(ctx context.Context, from Address, limit int) ([]HeldMessage, error)
+	HeldMessageByID(ctx context.Context, id int64) (*HeldMessage, error)
+	// CountHeld counts the held messages.
+	CountHeld(ctx context.Context) (int, error)
+	// DeleteHeld deletes the held messages whose ID is at most upTo and,
+	// when id is not 0, only that one; it returns how many.
+	DeleteHeld(ctx context.Context, id, upTo int64) (int, error)
+}
+
+// HeldMessage is a web chat message held back by the flood limits.
+type HeldMessage struct {
+	ID         int64
+	From       Address
+	Name       string
+	PlatformID string
+	Text       string
+	// Reason says which limit held it, for the admins who decide.
+	Reason string
+	At     time.Time
 }
 
 // RetentionStore erases personal data past its retention period.

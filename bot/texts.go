@@ -163,5 +163,5 @@ func (Texts) StaffLinked(name string) string {
 
 // StaffLinkFailed says a /link code was not valid.
 func (Texts) StaffLinkFailed() string {
-	return "Kode tautan tidak valid atau sudah dipakai. Buat kode baru di halaman profil dasbor Sigap."
+	return "Kode tautan tidak valid, sudah dipakai, atau sudah lewat 15 menit. Buat kode baru di halaman profil dasbor Sigap."
 }

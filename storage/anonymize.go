@@ -52,6 +52,8 @@ func (tx *Tx) run(ctx context.Context, steps []step) (int64, error) {
 //     anonymous citizen;
 //   - every outbox message to them or about their tickets, sent or not,
 //     and delivered outbox messages of anyone created before then;
+//   - the messages the web chat's flood limits held back from them, and
+//     anyone's held since before then;
 //   - what whatsmeow's session tables know of their WhatsApp number.
 //
 // Ticket codes, OPDs, times and ratings stay, so reports still count the
@@ -133,6 +135,10 @@ func erasureSteps(cut any) []step {
 		{"outbox", `DELETE FROM outbox WHERE ticket_id IN ` + tickets + `
 			OR (to_channel, to_id) IN (SELECT channel, platform_id FROM citizens WHERE id IN ` + ids + `)
 			OR (created_at < ? AND (sent_at IS NOT NULL OR failed_at IS NOT NULL))`, []any{cut}},
+		// Held back by the web chat's flood limits and never released:
+		// theirs, and anyone's held since before the cut-off.
+		{"held messages", `DELETE FROM held_messages WHERE at < ?
+			OR (channel, chat_id) IN (SELECT channel, platform_id FROM citizens WHERE id IN ` + ids + `)`, []any{cut}},
 		{"messages", `UPDATE messages SET
 				text = CASE WHEN text <> '' THEN ? ELSE '' END,
 				media_ref = '', lat = 0, lon = 0, ref_id = '',

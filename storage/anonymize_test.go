@@ -192,6 +192,10 @@ func (p person) spread(t *testing.T, db *DB, code string, resolved time.Time) {
 				return err
 			}
 		}
+		held := &sigap.HeldMessage{From: c.Address, Name: p.name, PlatformID: "held-" + p.phone, Text: "tolong " + p.street, Reason: "flood", At: resolved}
+		if _, err := tx.HoldMessage(ctx, held); err != nil {
+			return err
+		}
 		for _, o := range []sigap.Outbound{
 			{To: c.Address, TicketID: tk.ID, Text: "Tiket " + code + " selesai, " + p.name},
 			{To: c.Address, Text: "pesan yang tidak pernah terkirim untuk " + p.name},

@@ -152,6 +152,7 @@ func TestAddMessageDedupe(t *testing.T) {
 	db := openTest(t)
 	tg := addCitizen(t, db, "tg:1001")
 	wa := addCitizen(t, db, "wa:6281234567890")
+	tg2 := addCitizen(t, db, "tg:1002")
 
 	tests := []struct {
 		name      string
@@ -161,6 +162,10 @@ func TestAddMessageDedupe(t *testing.T) {
 		{"first delivery", sigap.Message{CitizenID: tg.ID, Channel: sigap.Telegram, PlatformID: "55", Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: "halo"}, false},
 		{"redelivery", sigap.Message{CitizenID: tg.ID, Channel: sigap.Telegram, PlatformID: "55", Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: "halo"}, true},
 		{"same id on another channel", sigap.Message{CitizenID: wa.ID, Channel: sigap.WhatsApp, PlatformID: "55", Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: "halo"}, false},
+		// Platforms number messages per chat: another chat's message 55
+		// is another message.
+		{"same id in another chat", sigap.Message{CitizenID: tg2.ID, Channel: sigap.Telegram, PlatformID: "55", Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: "halo juga"}, false},
+		{"redelivery in the other chat", sigap.Message{CitizenID: tg2.ID, Channel: sigap.Telegram, PlatformID: "55", Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: "halo juga"}, true},
 		{"bot reply without platform id", sigap.Message{CitizenID: tg.ID, Channel: sigap.Telegram, Author: sigap.AuthorBot, Kind: sigap.KindText, Text: "Baik, Bapak/Ibu."}, false},
 		{"second bot reply without platform id", sigap.Message{CitizenID: tg.ID, Channel: sigap.Telegram, Author: sigap.AuthorBot, Kind: sigap.KindText, Text: "Terima kasih."}, false},
 	}

@@ -21,6 +21,8 @@ type adminView struct {
 	OPDs     []sigap.OPD
 	FAQs     []sigap.FAQ
 	Roles    []option
+	// Held counts the web chat messages waiting for an admin's decision.
+	Held int
 	// NewStaff keeps the add-staff form after an error.
 	NewStaff staffView
 }
@@ -61,6 +63,9 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, a *auth, stat
 		v.WhatsApp = s.whatsApp(ctx)
 	}
 	accounts, err := s.cfg.Staff.List(ctx)
+	if err == nil {
+		v.Held, err = sigap.Read(ctx, s.cfg.Store, func(tx sigap.Tx) (int, error) { return tx.CountHeld(ctx) })
+	}
 	if err != nil {
 		s.fail(w, r, a, err)
 		return

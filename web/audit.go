@@ -28,6 +28,15 @@ var auditLabels = map[sigap.AuditAction]string{
 	sigap.ActionStaffDisable:     "akun staf dinonaktifkan",
 	sigap.ActionStaffEnable:      "akun staf diaktifkan",
 	sigap.ActionStaffPassword:    "kata sandi staf diganti",
+	sigap.ActionLogin:            "masuk",
+	sigap.ActionLoginFailed:      "gagal masuk",
+	sigap.ActionLoginLimited:     "percobaan masuk diperlambat",
+	sigap.ActionLogout:           "keluar",
+	sigap.ActionPhoneView:        "nomor telepon lengkap dilihat",
+	sigap.ActionMediaDownload:    "berkas warga dibuka",
+	sigap.ActionReportExport:     "laporan diunduh",
+	sigap.ActionHeldRelease:      "pesan tertahan diloloskan",
+	sigap.ActionHeldDelete:       "pesan tertahan dihapus",
 	sigap.ActionKBEdit:           "basis pengetahuan diubah",
 	sigap.ActionAnonymize:        "data warga dianonimkan",
 	sigap.ActionChannelTrouble:   "kanal bermasalah",
@@ -52,6 +61,8 @@ func actorLabel(actor sigap.Actor) string {
 		return "warga"
 	case actor == sigap.ActorSystem:
 		return "sistem"
+	case actor == sigap.ActorVisitor:
+		return "pengunjung"
 	}
 	return string(actor)
 }

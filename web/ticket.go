@@ -82,6 +82,9 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, a *auth) {
 // failed action when there is one.
 func (s *Server) showTicket(w http.ResponseWriter, r *http.Request, a *auth, status int, errText, action string, draft actionRequest) {
 	v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, r.PathValue("code"))
+	if err == nil {
+		err = s.auditPhoneView(r.Context(), a, v.Ticket, v.Citizen)
+	}
 	if err != nil {
 		s.fail(w, r, a, err)
 		return

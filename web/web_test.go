@@ -89,7 +89,7 @@ func (c *testClock) Add(d time.Duration) {
 }
 
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	ts    *httptest.Server
 	db    *storage.DB
@@ -101,7 +101,9 @@ type testEnv struct {
 	dir   string
 }
 
-func newTestEnv(t *testing.T) *testEnv {
+// newTestEnv builds the server with the test KB, its clock and four staff
+// accounts; edits change the server's Config first.
+func newTestEnv(t testing.TB, edits ...func(*Config)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := &testEnv{t: t, clock: &testClock{t: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)}, dir: t.TempDir()}
@@ -126,13 +128,17 @@ func newTestEnv(t *testing.T) *testEnv {
 	if err := e.chat.Start(ctx, e.bot); err != nil {
 		t.Fatal(err)
 	}
-	e.srv, err = New(Config{
+	cfg := Config{
 		Store: e.db, Desk: d, Staff: e.staff, KB: e.kb, Calendar: cal, WebChat: e.chat, Now: e.clock.Now, Logger: logger,
-		DataDir: filepath.Join(e.dir, "data"),
+		MediaDir: filepath.Join(e.dir, "data", "media"),
 		Channels: func() []sigap.ChannelState {
 			return []sigap.ChannelState{{Channel: sigap.Telegram, State: "connected", Since: e.clock.Now()}}
 		},
-	})
+	}
+	for _, edit := range edits {
+		edit(&cfg)
+	}
+	e.srv, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -125,12 +125,15 @@ func (c Config) validateBackups() error {
 	if c.Backup.Every < time.Minute || c.Backup.Keep < 1 {
 		return fmt.Errorf("--backup-every %v, --backup-keep %d: want at least a minute between backups and at least one kept", c.Backup.Every, c.Backup.Keep)
 	}
-	dir, err1 := filepath.Abs(c.Backup.Dir)
-	data, err2 := filepath.Abs(c.DataDir)
-	if err1 != nil || err2 != nil {
-		return fmt.Errorf("--backup-dir %s, --data %s: %v", c.Backup.Dir, c.DataDir, err1)
+	dir, err := realPath(c.Backup.Dir)
+	if err != nil {
+		return fmt.Errorf("--backup-dir %s: %w", c.Backup.Dir, err)
 	}
-	if rel, err := filepath.Rel(data, dir); err == nil && filepath.IsLocal(rel) || dir == data {
+	data, err := realPath(c.DataDir)
+	if err != nil {
+		return fmt.Errorf("--data %s: %w", c.DataDir, err)
+	}
+	if rel, err := filepath.Rel(data, dir); err == nil && (filepath.IsLocal(rel) || rel == ".") {
 		return fmt.Errorf("--backup-dir %s is inside the data folder %s: the copies of the database would be served with the photos, and copied into every next backup", c.Backup.Dir, c.DataDir)
 	}
 	return nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot"
+	"github.com/pemkab-kebumen/sigap/bot/mediafile"
 	"github.com/pemkab-kebumen/sigap/bot/telegram"
 	"github.com/pemkab-kebumen/sigap/bot/webchat"
 	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
@@ -35,6 +37,9 @@ const alertEvery = time.Minute
 // walIdle is how long the database goes without a write before its WAL
 // is truncated.
 const walIdle = time.Minute
+
+// sessionPurgeEvery is how often expired staff sessions are deleted.
+const sessionPurgeEvery = time.Hour
 
 // Main is the whole service: what sigap serve runs, and what replay and
 // the end-to-end tests build the same way. Open builds it in dependency
@@ -68,12 +73,20 @@ type Main struct {
 	Adapters []sigap.ChannelAdapter
 	Outbox   *desk.Outbox
 	WebChat  *webchat.Adapter // nil when the channels have no web chat
-	// HTTPServer serves the dashboard, /healthz, /metrics and the
-	// channels' webhooks on Addr; nil when Config.HTTP is empty.
+	// HTTPServer serves the dashboard, /healthz, the channels' webhooks
+	// and, with a token and no address of its own, /metrics on Addr; nil
+	// when Config.HTTP is empty.
 	HTTPServer *http.Server
 	Addr       net.Addr
+	// MetricsServer serves /metrics on MetricsAddr when Config.MetricsAddr
+	// is set.
+	MetricsServer *http.Server
+	MetricsAddr   net.Addr
+	// Timeouts bound the HTTP connections (web.DefaultTimeouts).
+	Timeouts web.Timeouts
 
-	listener net.Listener
+	listener        net.Listener
+	metricsListener net.Listener
 	// disabled holds the states of the channels Config leaves off.
 	disabled []sigap.ChannelState
 	// createdDB is the database file Open created, removed again when
@@ -83,7 +96,7 @@ type Main struct {
 
 // NewMain returns a Main with serve's defaults.
 func NewMain() *Main {
-	return &Main{Config: DefaultConfig(), Logger: slog.Default(), Now: time.Now}
+	return &Main{Config: DefaultConfig(), Logger: slog.Default(), Now: time.Now, Timeouts: web.DefaultTimeouts}
 }
 
 // Open builds the service. On failure it leaves nothing behind: no open
@@ -147,7 +160,7 @@ func (m *Main) openCore(ctx context.Context, k *sigap.KB) error {
 	if m.Router, err = bot.NewLiveRouter(ctx, m.Store, m.KB, m.Logger); err != nil {
 		return err
 	}
-	m.Staff = staff.New(staff.Config{Store: m.Store, KB: m.KB.Get, Now: m.Now})
+	m.Staff = staff.New(staff.Config{Store: m.Store, KB: m.KB.Get, Now: m.Now, Logger: m.Logger})
 	m.Desk = desk.New(desk.Config{Store: m.Store, KB: m.KB, Calendar: cal, Now: m.Now,
 		Texts: bot.Texts{Loc: cal.Location()}, Learn: m.Router.Learn})
 	m.Bot = bot.New(bot.Config{Store: m.Store, Desk: m.Desk, Router: m.Router, Staff: m.Staff,
@@ -233,9 +246,14 @@ func (m *Main) openHTTP() error {
 	if m.WebChat == nil {
 		return errors.New("web: the channels have no web chat")
 	}
+	proxies, err := m.Config.trustedProxies()
+	if err != nil {
+		return err
+	}
 	wcfg := web.Config{Store: m.Store, Desk: m.Desk, Staff: m.Staff, KB: m.KB, Calendar: m.Calendar,
 		WebChat: m.WebChat, Now: m.Now, Logger: m.Logger, Channels: m.States,
-		DataDir: m.Config.DataDir, SecureCookies: m.Config.SecureCookies}
+		MediaDir: mediaDir(m.Config), SecureCookies: m.Config.SecureCookies,
+		TrustedProxies: proxies, ChatLimits: m.Config.Chat}
 	mux := http.NewServeMux()
 	for _, a := range m.Adapters {
 		switch a := a.(type) {
@@ -253,17 +271,55 @@ func (m *Main) openHTTP() error {
 		return fmt.Errorf("web: %w", err)
 	}
 	mux.Handle("/", srv.Handler())
-	mux.Handle("GET /metrics", m.Metrics.Handler())
 	mux.Handle("GET /healthz", web.Health(web.HealthConfig{Store: m.Store, Channels: m.States, Logger: m.Logger,
 		Writes:  func(ctx context.Context) error { return m.Store.CheckWrites(ctx).Err },
 		Folders: map[string]string{"database": filepath.Dir(m.Config.DB), "data": m.Config.DataDir}}))
+	if m.Config.MetricsAddr == "" && m.Config.MetricsToken != "" {
+		mux.Handle("GET /metrics", bearer(m.Config.MetricsToken, m.Metrics.Handler()))
+	}
 	if m.listener, err = net.Listen("tcp", m.Config.HTTP); err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.HTTP, err)
 	}
 	m.Addr = m.listener.Addr()
-	m.HTTPServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	m.HTTPServer = web.NewHTTPServer(mux, m.Timeouts, m.Logger)
+	return m.openMetrics()
+}
+
+// openMetrics takes /metrics's own listening address, when it has one.
+func (m *Main) openMetrics() error {
+	if m.Config.MetricsAddr == "" {
+		return nil
+	}
+	h := m.Metrics.Handler()
+	if m.Config.MetricsToken != "" {
+		h = bearer(m.Config.MetricsToken, h)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	var err error
+	if m.metricsListener, err = net.Listen("tcp", m.Config.MetricsAddr); err != nil {
+		return fmt.Errorf("metrics: listen on %s: %w", m.Config.MetricsAddr, err)
+	}
+	m.MetricsAddr = m.metricsListener.Addr()
+	m.MetricsServer = web.NewHTTPServer(mux, m.Timeouts, m.Logger)
 	return nil
 }
+
+// bearer lets through only requests with "Authorization: Bearer token".
+func bearer(token string, h http.Handler) http.Handler {
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="sigap metrics"`)
+			http.Error(w, "metrics need a bearer token", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// mediaDir is the folder of citizens' photos and files inside --data.
+func mediaDir(c Config) string { return filepath.Join(c.DataDir, mediafile.Folder) }
 
 // Run starts the channels, the outbox and the SLA alerts, and serves HTTP
 // until ctx ends; then it stops them all within shutdownGrace.
@@ -285,6 +341,7 @@ func (m *Main) Run(ctx context.Context) error {
 	wg.Go(func() { m.Store.TruncateWALWhenIdle(ctx, walIdle, m.Logger) })
 	wg.Go(func() { m.runRetention(ctx) })
 	wg.Go(func() { m.runBackups(ctx) })
+	wg.Go(func() { m.Staff.RunPurge(ctx, sessionPurgeEvery) })
 	err := m.serveHTTP(ctx)
 	cancel()
 	m.stopChannels()
@@ -296,24 +353,46 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// serveHTTP serves until ctx ends, then shuts the server down gracefully.
+// serveHTTP serves until ctx ends, then shuts the servers down gracefully.
 func (m *Main) serveHTTP(ctx context.Context) error {
 	if m.HTTPServer == nil {
 		<-ctx.Done()
 		return nil
 	}
-	go func() {
-		<-ctx.Done()
-		sctx, stop := context.WithTimeout(context.Background(), shutdownGrace)
-		defer stop()
-		m.HTTPServer.Shutdown(sctx)
-	}()
 	url := "http://" + m.Addr.String()
 	m.Logger.Info("sigap serving", "http", url, "db", m.Config.DB, "chat", url+"/chat")
-	if err := m.HTTPServer.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	serve := func(srv *http.Server, l net.Listener) {
+		wg.Go(func() {
+			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errs <- err
+			}
+		})
 	}
-	return nil
+	serve(m.HTTPServer, m.listener)
+	switch {
+	case m.MetricsServer != nil:
+		m.Logger.Info("metrics serving", "http", "http://"+m.MetricsAddr.String()+"/metrics")
+		serve(m.MetricsServer, m.metricsListener)
+	case m.Config.MetricsToken != "":
+		m.Logger.Info("metrics serving behind the bearer token", "http", url+"/metrics")
+	default:
+		m.Logger.Info("metrics off: set --metrics-addr or --metrics-token to serve /metrics")
+	}
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errs:
+	}
+	sctx, stop := context.WithTimeout(context.Background(), shutdownGrace)
+	defer stop()
+	m.HTTPServer.Shutdown(sctx)
+	if m.MetricsServer != nil {
+		m.MetricsServer.Shutdown(sctx)
+	}
+	wg.Wait()
+	return err
 }
 
 func (m *Main) stopChannels() {
@@ -326,8 +405,11 @@ func (m *Main) stopChannels() {
 func (m *Main) Close() error {
 	m.stopChannels()
 	var errs []error
-	if m.listener != nil {
-		if err := m.listener.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+	for _, l := range []net.Listener{m.listener, m.metricsListener} {
+		if l == nil {
+			continue
+		}
+		if err := l.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
 			errs = append(errs, err)
 		}
 	}

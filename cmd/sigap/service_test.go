@@ -61,7 +61,10 @@ func TestMainReceivesTelegramByWebhook(t *testing.T) {
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
 	const hookURL, secret = "https://sigap.example.go.id/telegram/webhook", "rahasia-webhook-0123456789"
-	m := startMain(t, tg, func(c *Config) { c.Telegram.WebhookURL, c.Telegram.WebhookSecret = hookURL, secret })
+	m := startMain(t, tg, func(c *Config) {
+		c.Telegram.WebhookURL, c.Telegram.WebhookSecret = hookURL, secret
+		c.MetricsAddr = "127.0.0.1:0"
+	})
 	deadline := time.Now().Add(10 * time.Second)
 	for url, _ := tg.Webhook(); url != hookURL; url, _ = tg.Webhook() {
 		if time.Now().After(deadline) {
@@ -113,7 +116,16 @@ func TestMainReceivesTelegramByWebhook(t *testing.T) {
 	if post(secret) != http.StatusOK {
 		t.Error("a redelivered update was not acknowledged")
 	}
-	metrics := get(t, ctx, "http://"+m.Addr.String()+"/metrics")
+	// /metrics is on its own listener, not on the public one.
+	resp, err := http.Get("http://" + m.Addr.String() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the main listener: %d, want 404", resp.StatusCode)
+	}
+	metrics := get(t, ctx, "http://"+m.MetricsAddr.String()+"/metrics")
 	for series, want := range map[string]float64{
 		`sigap_messages_in_total{channel="tg"}`:        1,
 		`sigap_messages_duplicate_total{channel="tg"}`: 1,
