@@ -13,6 +13,17 @@ import (
 	"github.com/pemkab-kebumen/sigap/storage"
 )
 
+// writeFile writes body to path, making its folders.
+func writeFile(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestAnonymizeCommand runs anonymize from a working directory that is
 // not serve's: a photo's reference is relative to the data folder, so it
 // is found through --data all the same, and a reference that leads out of
@@ -23,14 +34,8 @@ func TestAnonymizeCommand(t *testing.T) {
 	dbPath, dataDir := filepath.Join(dir, "sigap.db"), filepath.Join(dir, "data")
 	photo := filepath.Join(dataDir, "media", "whatsapp", "2024-01", "old.jpg")
 	outside := filepath.Join(dir, "not-ours.jpg")
-	for _, f := range []string{photo, outside} {
-		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(f, []byte("jpeg"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFile(t, photo, "jpeg")
+	writeFile(t, outside, "jpeg")
 	db, err := storage.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
@@ -86,12 +91,7 @@ func TestServeAnonymizesItself(t *testing.T) {
 	dir := t.TempDir()
 	dbPath, dataDir := filepath.Join(dir, "sigap.db"), filepath.Join(dir, "data")
 	photo := filepath.Join(dataDir, "media", "telegram", "2023-01", "old.jpg")
-	if err := os.MkdirAll(filepath.Dir(photo), 0o750); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(photo, []byte("jpeg"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, photo, "jpeg")
 	db, err := storage.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)

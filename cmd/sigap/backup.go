@@ -55,12 +55,8 @@ replaced only with --replace.`
 func runBackup(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "backup")
 	c := backupFlags(fs, false)
-	if err := parseBackupFlags(env, fs, backupUsage, args); err != nil {
+	if err := parseBackupFlags(env, fs, backupUsage, args, "out", &c.Out); err != nil {
 		return err
-	}
-	if c.Out == "" {
-		fmt.Fprintln(env.Stderr, "sigap backup: --out is required")
-		return errUsage
 	}
 	if err := mustExist(c.DB); err != nil {
 		return err
@@ -77,12 +73,8 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 func runRestore(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "restore")
 	c := backupFlags(fs, true)
-	if err := parseBackupFlags(env, fs, restoreUsage, args); err != nil {
+	if err := parseBackupFlags(env, fs, restoreUsage, args, "from", &c.From); err != nil {
 		return err
-	}
-	if c.From == "" {
-		fmt.Fprintln(env.Stderr, "sigap restore: --from is required")
-		return errUsage
 	}
 	m, err := storage.RestoreBackup(ctx, c.From, c.DB, c.DataDir, c.Replace)
 	if err != nil {
@@ -93,8 +85,9 @@ func runRestore(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// parseBackupFlags parses the command line of backup or restore.
-func parseBackupFlags(env *Env, fs *flagSet, usage string, args []string) error {
+// parseBackupFlags parses the command line of backup or restore, whose
+// folder flag, named folderFlag and bound to folder, is required.
+func parseBackupFlags(env *Env, fs *flagSet, usage string, args []string, folderFlag string, folder *string) error {
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), usage)
 		fs.PrintDefaults()
@@ -105,6 +98,10 @@ func parseBackupFlags(env *Env, fs *flagSet, usage string, args []string) error 
 	}
 	if len(pos) > 0 {
 		fmt.Fprintf(env.Stderr, "%s: unexpected argument %q\n", fs.Name(), pos[0])
+		return errUsage
+	}
+	if *folder == "" {
+		fmt.Fprintf(env.Stderr, "%s: --%s is required\n", fs.Name(), folderFlag)
 		return errUsage
 	}
 	return nil

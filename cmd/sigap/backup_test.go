@@ -156,13 +156,7 @@ func apiGet(ctx context.Context, t *testing.T, client *http.Client, m *Main, pat
 func TestServeBacksUpOnItsOwn(t *testing.T) {
 	ctx := testContext(t, 30*time.Second)
 	dataDir, backups := t.TempDir(), t.TempDir()
-	photo := filepath.Join(dataDir, "media", "telegram", "2024-04", "a.jpg")
-	if err := os.MkdirAll(filepath.Dir(photo), 0o750); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(photo, []byte("jpeg"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dataDir, "media", "telegram", "2024-04", "a.jpg"), "jpeg")
 	oldDB := filepath.Join(t.TempDir(), "old.db")
 	old, err := storage.Open(ctx, oldDB)
 	if err != nil {
