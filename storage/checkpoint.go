@@ -62,10 +62,16 @@ func (db *DB) TruncateWAL(ctx context.Context) (done bool, err error) {
 	return busy == 0, nil
 }
 
+// WALIdle is how long the WAL goes unchanged before serve truncates it:
+// shorter than probeAfter, so that the small writes with which /healthz
+// probes an idle database do not keep it from ever looking idle.
+const WALIdle = 20 * time.Second
+
 // TruncateWALWhenIdle truncates the WAL each time the database has gone
-// idle: when the WAL has not changed for idle. It checks every idle/2
-// until ctx ends. A WAL that is busy or grows is left for the next check,
-// so the service's writes never wait behind it for long.
+// idle: when the WAL has not changed for idle (WALIdle in serve). It
+// checks every idle/2 until ctx ends. A WAL that is busy or grows is left
+// for the next check, so the service's writes never wait behind it for
+// long.
 func (db *DB) TruncateWALWhenIdle(ctx context.Context, idle time.Duration, log *slog.Logger) {
 	if db.litestream || db.shared {
 		return

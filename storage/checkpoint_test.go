@@ -77,6 +77,15 @@ func TestTruncateWALWhenIdle(t *testing.T) {
 	}
 }
 
+// TestWALIdleIsShorterThanTheProbe: were the WAL to need longer without
+// a change than /healthz waits before it probes with a write, a monitored
+// database would never look idle and its WAL would never be truncated.
+func TestWALIdleIsShorterThanTheProbe(t *testing.T) {
+	if WALIdle >= probeAfter {
+		t.Errorf("WALIdle %v is not shorter than probeAfter %v", WALIdle, probeAfter)
+	}
+}
+
 func TestLitestreamLeavesCheckpoints(t *testing.T) {
 	db := openTest(t, WithLitestream())
 	var pages int

@@ -34,10 +34,6 @@ const shutdownGrace = 10 * time.Second
 // alertEvery is how often SLA warnings are checked.
 const alertEvery = time.Minute
 
-// walIdle is how long the database goes without a write before its WAL
-// is truncated.
-const walIdle = time.Minute
-
 // sessionPurgeEvery is how often expired staff sessions are deleted.
 const sessionPurgeEvery = time.Hour
 
@@ -338,7 +334,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	})
 	wg.Go(func() { m.Desk.RunAlerts(ctx, alertEvery, m.Config.SLAWarnAt, m.Logger) })
-	wg.Go(func() { m.Store.TruncateWALWhenIdle(ctx, walIdle, m.Logger) })
+	wg.Go(func() { m.Store.TruncateWALWhenIdle(ctx, storage.WALIdle, m.Logger) })
 	wg.Go(func() { m.runRetention(ctx) })
 	wg.Go(func() { m.runBackups(ctx) })
 	wg.Go(func() { m.Staff.RunPurge(ctx, sessionPurgeEvery) })
