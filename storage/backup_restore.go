@@ -61,6 +61,7 @@ func RestoreBackup(ctx context.Context, dir, dbPath, dataDir string, replace boo
 		return nil, fmt.Errorf("storage: restore: %s exists; stop serve and choose to replace it", dbPath)
 	}
 	tmp := dbPath + ".restoring"
+	os.Remove(tmp) // left by a restore that was interrupted
 	if err := copyFile(filepath.Join(dir, filepath.FromSlash(m.Database.Path)), tmp, m.Database.ModTime); err != nil {
 		os.Remove(tmp)
 		return nil, fmt.Errorf("storage: restore: %w", err)
@@ -93,6 +94,7 @@ func restoreData(dir, dataDir string, files []BackupFile) error {
 			return fmt.Errorf("storage: restore: %w", err)
 		}
 		tmp := dst + ".restoring"
+		os.Remove(tmp)
 		err := copyFile(filepath.Join(dir, filepath.FromSlash(f.Path)), tmp, f.ModTime)
 		if err == nil {
 			err = os.Rename(tmp, dst)
