@@ -19,6 +19,13 @@ const (
 	ActionReopen   AuditAction = "reopen"
 	ActionRate     AuditAction = "rate" // the citizen rated the answer
 
+	// ActionUndelivered says a reply to the citizen could not be
+	// delivered; the detail says why.
+	ActionUndelivered AuditAction = "undelivered"
+	// ActionResend says staff asked for an undelivered reply to be sent
+	// again.
+	ActionResend AuditAction = "resend"
+
 	ActionSLAWarn   AuditAction = "sla_warn"   // the first-response target is mostly used up
 	ActionSLABreach AuditAction = "sla_breach" // the first-response target passed
 
@@ -53,23 +60,27 @@ const (
 	// (a WhatsApp number logged out or banned); the detail names the
 	// channel and its state.
 	ActionChannelTrouble AuditAction = "channel_trouble"
+	// ActionChannelRestored says a channel supervisors were warned about
+	// is connected again.
+	ActionChannelRestored AuditAction = "channel_restored"
 )
 
 // AuditActions lists every action, for the dashboard's labels and its test.
 var AuditActions = []AuditAction{
 	ActionOpen, ActionResume, ActionReply, ActionNote, ActionTransfer,
 	ActionClaim, ActionResolve, ActionReopen, ActionRate,
+	ActionUndelivered, ActionResend,
 	ActionSLAWarn, ActionSLABreach,
 	ActionTelegramLink, ActionTelegramLinkCode, ActionTelegramUnlink,
 	ActionStaffAdd, ActionStaffDisable, ActionStaffEnable, ActionStaffPassword,
 	ActionLogin, ActionLoginFailed, ActionLoginLimited, ActionLogout,
 	ActionPhoneView, ActionMediaDownload, ActionReportExport,
 	ActionHeldRelease, ActionHeldDelete,
-	ActionKBEdit, ActionAnonymize, ActionChannelTrouble,
+	ActionKBEdit, ActionAnonymize, ActionChannelTrouble, ActionChannelRestored,
 }
 
-// Actor says who made a change: a staff member, a citizen, the system or
-// the command line. Build one with the constructors; read it with Staff
+// Actor says who made a change: a staff member, a citizen, the system,
+// the command line or someone on the regency's phone. Build one with the constructors; read it with Staff
 // and IsCitizen, never by its text.
 type Actor string
 
@@ -80,6 +91,9 @@ const (
 	ActorCLI Actor = "cli"
 	// ActorAnonymous replaces a citizen's actor once their data is erased.
 	ActorAnonymous Actor = citizenPrefix + "anon"
+	// ActorPhone is a person who answered a citizen by hand on the
+	// regency's own phone (WhatsApp), outside the dashboard.
+	ActorPhone Actor = "phone"
 	// ActorVisitor is someone not signed in, such as whoever tried a
 	// wrong password.
 	ActorVisitor Actor = "visitor"

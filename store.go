@@ -36,6 +36,7 @@ type Tx interface {
 	MessageStore
 	TicketStore
 	OutboxStore
+	SetAsideStore
 	AuditStore
 	FAQAnswerStore
 	ExampleStore
@@ -106,18 +107,54 @@ type TicketStore interface {
 
 // OutboxStore keeps the messages waiting to be sent.
 type OutboxStore interface {
-	// Enqueue commits an outbound message, filling ID and Created.
+	// Enqueue commits an outbound message, due at once, filling ID and,
+	// when zero, Created and Queued.
 	Enqueue(ctx context.Context, o *Outbound) error
-	// DueOutbound returns up to limit unsent messages whose next attempt is
-	// at or before now, oldest first.
-	DueOutbound(ctx context.Context, now time.Time, limit int) ([]Outbound, error)
+	// DueOutbound returns up to limit messages to send at now: not sent,
+	// not given up, their next attempt at or before now, on none of the
+	// channels in skip, and behind no message to the same chat that
+	// waits for a later attempt. Citizen replies come first, then staff
+	// notices, each in the order enqueued.
+	DueOutbound(ctx context.Context, now time.Time, limit int, skip []Channel) ([]Outbound, error)
+	// WaitingChats returns the chats whose first message waits for an
+	// attempt after now, with when that attempt is due.
+	WaitingChats(ctx context.Context, now time.Time) (map[Address]time.Time, error)
+	// OutboxHighWater is the highest id Enqueue gave so far (0 for none).
+	OutboxHighWater(ctx context.Context) (int64, error)
 	MarkSent(ctx context.Context, id int64, at time.Time) error
+	// MarkPartsSent records that the first n parts of a message went out.
+	MarkPartsSent(ctx context.Context, id int64, n int) error
 	// MarkRetry counts a failed attempt and schedules the next one.
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
-	// MarkFailed gives up on a message for good.
-	MarkFailed(ctx context.Context, id int64, reason string) error
+	// MarkFailed counts the last failed attempt and gives up on the
+	// message for good.
+	MarkFailed(ctx context.Context, id int64, at time.Time, f Failure, reason string) error
+	// ExpireOutbound gives up (FailureExpired) on every message still
+	// waiting that joined the queue before queuedBefore, and returns them.
+	ExpireOutbound(ctx context.Context, queuedBefore, at time.Time) ([]Outbound, error)
+	// Undelivered returns the citizen replies of a ticket that the outbox
+	// gave up on, oldest first.
+	Undelivered(ctx context.Context, ticketID int64) ([]Outbound, error)
+	// Requeue puts an undelivered citizen reply of the ticket back in the
+	// queue, due at once and queued anew at at; ENOTFOUND when the ticket
+	// has no such undelivered reply.
+	Requeue(ctx context.Context, ticketID, id int64, at time.Time) (*Outbound, error)
+	// PruneSent deletes up to limit messages sent before before; the
+	// threads in MessageStore keep what they said. It returns how many it
+	// deleted.
+	PruneSent(ctx context.Context, before time.Time, limit int) (int, error)
 	// OutboxBacklog counts messages not yet sent nor failed.
 	OutboxBacklog(ctx context.Context) (int, error)
+}
+
+// SetAsideStore keeps what channels set aside (see SetAsideUpdate).
+type SetAsideStore interface {
+	// AddSetAside stores u and fills its ID; a zero At is stamped by the
+	// clock.
+	AddSetAside(ctx context.Context, u *SetAsideUpdate) error
+	// SetAsideUpdates returns the newest limit updates set aside, newest
+	// first, and how many are kept in all.
+	SetAsideUpdates(ctx context.Context, limit int) ([]SetAsideUpdate, int, error)
 }
 
 // AuditStore keeps the audit log.
@@ -234,6 +271,10 @@ type ReportSource interface {
 	ReportTickets(ctx context.Context, from, to time.Time, fn func(ReportTicket) error) error
 	// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id.
 	FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error)
+	// UndeliveredCounts counts, per OPD holding the ticket, the citizen
+	// replies on tickets created in [from, to) that the outbox had given
+	// up on by at and that were not sent since.
+	UndeliveredCounts(ctx context.Context, from, to, at time.Time) (map[string]int, error)
 }
 
 // TicketFilter selects tickets for a queue or a list.

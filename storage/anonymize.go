@@ -54,6 +54,8 @@ func (tx *Tx) run(ctx context.Context, steps []step) (int64, error) {
 //     and delivered outbox messages of anyone created before then;
 //   - the messages the web chat's flood limits held back from them, and
 //     anyone's held since before then;
+//   - the updates a channel set aside that give their id, and anyone's
+//     set aside before then;
 //   - what whatsmeow's session tables know of their WhatsApp number.
 //
 // Ticket codes, OPDs, times and ratings stay, so reports still count the
@@ -139,6 +141,11 @@ func erasureSteps(cut any) []step {
 		// theirs, and anyone's held since before the cut-off.
 		{"held messages", `DELETE FROM held_messages WHERE at < ?
 			OR (channel, chat_id) IN (SELECT channel, platform_id FROM citizens WHERE id IN ` + ids + `)`, []any{cut}},
+		// Updates a channel could not handle, kept raw: anyone's from
+		// before the cut-off, and those that give the citizen's id.
+		{"set-aside updates", `DELETE FROM set_aside WHERE at < ?
+			OR EXISTS (SELECT 1 FROM citizens c WHERE c.id IN ` + ids + ` AND c.channel = set_aside.channel
+				AND length(c.platform_id) >= ? AND instr(set_aside.raw, c.platform_id) > 0)`, []any{cut, minSearchedID}},
 		{"messages", `UPDATE messages SET
 				text = CASE WHEN text <> '' THEN ? ELSE '' END,
 				media_ref = '', lat = 0, lon = 0, ref_id = '',

@@ -192,6 +192,11 @@ func (p person) spread(t *testing.T, db *DB, code string, resolved time.Time) {
 				return err
 			}
 		}
+		aside := &sigap.SetAsideUpdate{Channel: sigap.WhatsApp, UpdateID: "u-" + p.phone, Reason: "tidak terbaca",
+			Raw: `{"from":"` + p.phone + `","text":"` + text + `"}`, At: resolved}
+		if err := tx.AddSetAside(ctx, aside); err != nil {
+			return err
+		}
 		held := &sigap.HeldMessage{From: c.Address, Name: p.name, PlatformID: "held-" + p.phone, Text: "tolong " + p.street, Reason: "flood", At: resolved}
 		if _, err := tx.HoldMessage(ctx, held); err != nil {
 			return err

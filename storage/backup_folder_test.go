@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,6 +89,21 @@ func TestBackupFolderRoundTrip(t *testing.T) {
 	if _, err := RestoreBackup(ctx, second, restored, restoredData, false); err == nil || !strings.Contains(err.Error(), "exists") {
 		t.Errorf("a restore over an existing database: %v, want it refused", err)
 	}
+	// serve running on the database holds its lease.
+	running, err := Open(ctx, restored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lease, err := running.AcquireLease(ctx, ThisProcess(t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held *LeaseHeldError
+	if _, err := RestoreBackup(ctx, first, restored, restoredData, true); !errors.As(err, &held) {
+		t.Errorf("a restore under a running serve: %v, want it refused", err)
+	}
+	lease.Release()
+	running.Close()
 	if _, err := RestoreBackup(ctx, first, restored, restoredData, true); err != nil {
 		t.Errorf("a restore that replaces the database: %v", err)
 	}

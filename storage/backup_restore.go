@@ -44,11 +44,12 @@ func VerifyBackup(ctx context.Context, dir string) (*Manifest, error) {
 }
 
 // RestoreBackup puts the backup folder dir back: the database as dbPath
-// and the data files into dataDir, after VerifyBackup. A database already
-// at dbPath is refused unless replace; its WAL and shared-memory files go
-// with it, or SQLite would apply the old WAL to the restored file. No
-// serve may run on dbPath meanwhile. The restored database is brought up
-// to date by the next storage.Open.
+// and the data files into dataDir, after VerifyBackup. It holds the
+// database's lease meanwhile, so it is refused while serve runs on dbPath.
+// A database already at dbPath is refused unless replace; its WAL and
+// shared-memory files go with it, or SQLite would apply the old WAL to the
+// restored file. The restored database is brought up to date by the next
+// storage.Open.
 func RestoreBackup(ctx context.Context, dir, dbPath, dataDir string, replace bool) (*Manifest, error) {
 	if err := fileOnly("restore", dbPath); err != nil {
 		return nil, err
@@ -57,6 +58,13 @@ func RestoreBackup(ctx context.Context, dir, dbPath, dataDir string, replace boo
 	if err != nil {
 		return nil, err
 	}
+	// The lease serve holds: a restore under a running serve would
+	// pull the file from under it.
+	lease, err := (&DB{path: dbPath}).AcquireLease(ctx, ThisProcess(time.Now()))
+	if err != nil {
+		return nil, fmt.Errorf("storage: restore: %w", err)
+	}
+	defer lease.Release()
 	if _, err := os.Stat(dbPath); err == nil && !replace {
 		return nil, fmt.Errorf("storage: restore: %s exists; stop serve and choose to replace it", dbPath)
 	}

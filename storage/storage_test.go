@@ -491,7 +491,7 @@ func TestOutboxLifecycle(t *testing.T) {
 
 	due := func(now time.Time) (texts []string, attempts []int) {
 		view(t, db, func(tx sigap.Tx) error {
-			os, err := tx.DueOutbound(ctx, now, 10)
+			os, err := tx.DueOutbound(ctx, now, 10, nil)
 			for _, o := range os {
 				texts, attempts = append(texts, o.Text), append(attempts, o.Attempts)
 			}
@@ -521,7 +521,7 @@ func TestOutboxLifecycle(t *testing.T) {
 			return tx.MarkSent(ctx, msgs[1].ID, t0.Add(11*time.Minute))
 		}, t0.Add(11 * time.Minute), []string{"satu", "tiga"}, []int{1, 0}, 2},
 		{"a failed message leaves the queue", func(tx sigap.Tx) error {
-			return tx.MarkFailed(ctx, msgs[2].ID, "bot was blocked by the user")
+			return tx.MarkFailed(ctx, msgs[2].ID, t0.Add(12*time.Minute), sigap.FailureBlocked, "bot was blocked by the user")
 		}, t0.Add(12 * time.Minute), []string{"satu"}, []int{1}, 1},
 	}
 	for _, s := range steps {
@@ -540,7 +540,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	}
 
 	view(t, db, func(tx sigap.Tx) error {
-		os, err := tx.DueOutbound(ctx, t0.Add(time.Hour), 1)
+		os, err := tx.DueOutbound(ctx, t0.Add(time.Hour), 1, nil)
 		if len(os) != 1 || os[0].ID != msgs[0].ID || os[0].TicketID != tk.ID || os[0].To != c.Address {
 			t.Errorf("due with limit 1: %+v, want message %d to %s on ticket %d", os, msgs[0].ID, c.Address, tk.ID)
 		}
@@ -549,7 +549,8 @@ func TestOutboxLifecycle(t *testing.T) {
 	for name, fn := range map[string]func(tx sigap.Tx) error{
 		"sent":   func(tx sigap.Tx) error { return tx.MarkSent(ctx, 999, t0) },
 		"retry":  func(tx sigap.Tx) error { return tx.MarkRetry(ctx, 999, t0, "x") },
-		"failed": func(tx sigap.Tx) error { return tx.MarkFailed(ctx, 999, "x") },
+		"failed": func(tx sigap.Tx) error { return tx.MarkFailed(ctx, 999, t0, sigap.FailureRefused, "x") },
+		"parts":  func(tx sigap.Tx) error { return tx.MarkPartsSent(ctx, 999, 1) },
 	} {
 		t.Run("missing message "+name, func(t *testing.T) {
 			wantCode(t, db.Update(ctx, fn), sigap.ENOTFOUND)

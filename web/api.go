@@ -63,6 +63,9 @@ type ticketDetailJSON struct {
 	OPDName  string        `json:"opd_name"`
 	Messages []messageJSON `json:"messages"`
 	Audit    []auditJSON   `json:"audit"`
+	// Undelivered are the replies the citizen did not get, for
+	// POST /api/tickets/{code}/outbox/{id}/retry.
+	Undelivered []undeliveredJSON `json:"undelivered"`
 }
 
 // rfc3339 writes a time in the calendar's zone, as staff read it.
@@ -102,6 +105,8 @@ func (s *Server) ticketDetailJSON(v *desk.TicketView) ticketDetailJSON {
 		OPDName:    v.OPDName,
 		Messages:   make([]messageJSON, 0, len(v.Messages)),
 		Audit:      make([]auditJSON, 0, len(v.Audit)),
+
+		Undelivered: s.undeliveredJSON(v.Undelivered),
 	}
 	// The caller may act on this ticket, so they see the full number.
 	d.Citizen.Phone = v.Citizen.Phone

@@ -293,7 +293,7 @@ func TestTicketActions(t *testing.T) {
 	// The reply is in the outbox for the citizen's channel; the note is not.
 	ctx := context.Background()
 	err := e.db.View(ctx, func(tx sigap.Tx) error {
-		due, err := tx.DueOutbound(ctx, e.clock.Now().Add(time.Hour), 100)
+		due, err := tx.DueOutbound(ctx, e.clock.Now().Add(time.Hour), 100, nil)
 		if err != nil {
 			return err
 		}

@@ -95,7 +95,7 @@ func TestChatConversationWithStaff(t *testing.T) {
 	var due []sigap.Outbound
 	e.db.View(ctxb, func(tx sigap.Tx) error {
 		var err error
-		due, err = tx.DueOutbound(ctxb, e.clock.Now(), 100)
+		due, err = tx.DueOutbound(ctxb, e.clock.Now(), 100, nil)
 		return err
 	})
 	for _, o := range due {

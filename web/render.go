@@ -42,12 +42,17 @@ type pageData struct {
 	CSRF  string
 	Flash string
 	Error string
-	Body  any
+	// Outages are banners for channels that are down.
+	Outages []string
+	Body    any
 }
 
 // render writes a page. It renders into a buffer first so that a template
 // error becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d *pageData) {
+	if d.Staff != nil {
+		d.Outages = s.outages()
+	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", d); err != nil {
 		s.cfg.Logger.Error("web: render", "page", name, "err", err)

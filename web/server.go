@@ -164,6 +164,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /queue", s.page(s.queuePage))
 	mux.Handle("GET /tickets/{code}", s.page(s.ticketPage))
 	mux.Handle("POST /tickets/{code}/{action}", s.page(s.ticketAction))
+	mux.Handle("POST /tickets/{code}/outbox/{id}/retry", s.page(s.resendForm))
 	mux.Handle("GET /overview", s.page(s.supervisor(s.overviewPage)))
 	mux.Handle("GET /admin", s.page(s.admin(s.adminPage)))
 	mux.Handle("POST /admin/staff", s.page(s.admin(s.adminAddStaff)))
@@ -184,6 +185,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/tickets", s.api(s.apiTickets))
 	mux.Handle("GET /api/tickets/{code}", s.api(s.apiTicket))
 	mux.Handle("POST /api/tickets/{code}/{action}", s.api(s.apiTicketAction))
+	mux.Handle("POST /api/tickets/{code}/outbox/{id}/retry", s.api(s.apiResend))
 	mux.Handle("GET /api/reports", s.api(s.supervisor(s.apiReports)))
 
 	mux.HandleFunc("GET /chat", s.chatPage)

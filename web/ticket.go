@@ -15,9 +15,12 @@ type ticketView struct {
 	Open     bool
 	Claimed  bool // by the viewer
 	Messages []messageView
-	Audit    []auditView
-	OPDs     []sigap.OPD // transfer targets
-	Canned   []cannedAnswer
+	// Undelivered are replies the citizen did not get, each with a retry
+	// button.
+	Undelivered []undeliveredView
+	Audit       []auditView
+	OPDs        []sigap.OPD // transfer targets
+	Canned      []cannedAnswer
 	// Draft keeps what the staff member typed when an action failed.
 	Draft  actionRequest
 	Action string // the failed action the draft belongs to
@@ -58,6 +61,8 @@ func (s *Server) ticketView(v *desk.TicketView, staff *sigap.Staff) ticketView {
 		Open:    t.Open(),
 		Claimed: t.Assignee == staff.Username,
 		Canned:  cannedAnswers(kb, t.OPD),
+
+		Undelivered: s.undeliveredViews(v.Undelivered),
 	}
 	name := citizenName(v.Citizen)
 	for _, m := range v.Messages {

@@ -18,17 +18,7 @@ func maskPhone(p string) string {
 	return p[:4] + strings.Repeat("*", len(p)-7) + p[len(p)-3:]
 }
 
-func channelName(c sigap.Channel) string {
-	switch c {
-	case sigap.WhatsApp:
-		return "WhatsApp"
-	case sigap.Telegram:
-		return "Telegram"
-	case sigap.Web:
-		return "Web chat"
-	}
-	return string(c)
-}
+func channelName(c sigap.Channel) string { return c.Name() }
 
 func statusName(s sigap.TicketStatus) string {
 	switch s {

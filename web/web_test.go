@@ -98,7 +98,11 @@ type testEnv struct {
 	kb    *sigap.LiveKB
 	staff *staff.Accounts
 	chat  *webchat.Adapter
+	desk  *desk.Desk
 	dir   string
+	// channels are the channel states the server reports; Telegram
+	// connected unless a test says otherwise.
+	channels func() []sigap.ChannelState
 }
 
 // newTestEnv builds the server with the test KB, its clock and four staff
@@ -122,6 +126,10 @@ func newTestEnv(t testing.TB, edits ...func(*Config)) *testEnv {
 	t.Cleanup(func() { e.db.Close() })
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	d := desk.New(desk.Config{Store: e.db, KB: e.kb, Calendar: cal, Now: e.clock.Now, Texts: bot.Texts{Loc: cal.Location()}})
+	e.desk = d
+	e.channels = func() []sigap.ChannelState {
+		return []sigap.ChannelState{{Channel: sigap.Telegram, State: "connected", Since: e.clock.Now()}}
+	}
 	e.staff = staff.New(staff.Config{Store: e.db, KB: e.kb.Get, Now: e.clock.Now})
 	e.bot = bot.New(bot.Config{Store: e.db, Desk: d, Router: keywordRouter{}, Staff: e.staff, Now: e.clock.Now, Logger: logger})
 	e.chat = webchat.New(e.clock.Now)
@@ -131,9 +139,7 @@ func newTestEnv(t testing.TB, edits ...func(*Config)) *testEnv {
 	cfg := Config{
 		Store: e.db, Desk: d, Staff: e.staff, KB: e.kb, Calendar: cal, WebChat: e.chat, Now: e.clock.Now, Logger: logger,
 		MediaDir: filepath.Join(e.dir, "data", "media"),
-		Channels: func() []sigap.ChannelState {
-			return []sigap.ChannelState{{Channel: sigap.Telegram, State: "connected", Since: e.clock.Now()}}
-		},
+		Channels: func() []sigap.ChannelState { return e.channels() },
 	}
 	for _, edit := range edits {
 		edit(&cfg)

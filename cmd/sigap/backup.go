@@ -31,7 +31,7 @@ func backupFlags(fs *flagSet, restore bool) *backupConfig {
 	fs.dataVar(&c.DataDir)
 	if restore {
 		fs.stringVar(&c.From, "from", "SIGAP_RESTORE_FROM", "backup `folder` to restore")
-		fs.boolVar(&c.Replace, "replace", "SIGAP_RESTORE_REPLACE", "replace an existing database (stop serve first)")
+		fs.boolVar(&c.Replace, "replace", "SIGAP_RESTORE_REPLACE", "replace an existing database")
 	} else {
 		fs.stringVar(&c.Out, "out", "SIGAP_BACKUP_OUT", "backup `folder` to create")
 	}
@@ -49,8 +49,8 @@ is backed up with pg_dump instead.`
 const restoreUsage = `usage: sigap restore --from FOLDER [--db FILE] [--data DIR] [--replace]
 
 Checks a backup folder against its manifest, then restores its database to
---db and its files into --data. Stop serve first; an existing database is
-replaced only with --replace.`
+--db and its files into --data. It is refused while serve runs on --db; an
+existing database is replaced only with --replace.`
 
 func runBackup(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "backup")

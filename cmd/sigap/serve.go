@@ -34,8 +34,12 @@ type Config struct {
 		ChatGap   time.Duration
 		PerMinute int
 	}
+	Outbox struct {
+		GiveUpAfter, KeepSent time.Duration
+	}
 	SecureCookies bool
 	SLAWarnAt     float64
+	AlertEvery    time.Duration
 
 	// MetricsAddr serves /metrics on a listener of its own; MetricsToken
 	// serves it behind "Authorization: Bearer <token>" (on the main
@@ -61,8 +65,9 @@ type Config struct {
 // DefaultConfig is serve's configuration before the environment and the
 // flags.
 func DefaultConfig() Config {
-	c := Config{DB: defaultDB, HTTP: "127.0.0.1:8080", DataDir: "./data", SLAWarnAt: desk.DefaultWarnAt,
-		Chat: web.DefaultChatLimits(), RetainDays: defaultRetainDays}
+	c := Config{DB: defaultDB, HTTP: "127.0.0.1:8080", DataDir: "./data", SLAWarnAt: desk.DefaultWarnAt, Chat: web.DefaultChatLimits(),
+		AlertEvery: desk.DefaultAlertEvery, RetainDays: defaultRetainDays}
+	c.Outbox.GiveUpAfter, c.Outbox.KeepSent = desk.DefaultGiveUpAfter, defaultKeepSent
 	c.Backup.Every, c.Backup.Keep = 24*time.Hour, 14
 	c.Telegram.API = telegram.DefaultAPIEndpoint
 	c.WhatsApp.ChatGap, c.WhatsApp.PerMinute = whatsapp.DefaultPerChatGap, whatsapp.DefaultPerMinute
@@ -84,6 +89,9 @@ func (c *Config) flags(fs *flagSet) {
 	fs.intVar(&c.WhatsApp.PerMinute, "whatsapp-per-minute", "SIGAP_WHATSAPP_PER_MINUTE", "most WhatsApp messages sent per minute in all")
 	fs.boolVar(&c.SecureCookies, "secure-cookies", "SIGAP_SECURE_COOKIES", "mark cookies Secure (behind HTTPS)")
 	fs.float64Var(&c.SLAWarnAt, "sla-warn-at", "SIGAP_SLA_WARN_AT", "warn an OPD's staff when this share of the first-response target has passed")
+	fs.durationVar(&c.AlertEvery, "sla-alert-every", "SIGAP_SLA_ALERT_EVERY", "how often SLA alerts go out, as one digest per staff member")
+	fs.durationVar(&c.Outbox.GiveUpAfter, "outbox-give-up", "SIGAP_OUTBOX_GIVE_UP", "give up on a reply not sent for this long; the ticket shows it with a retry button")
+	fs.durationVar(&c.Outbox.KeepSent, "outbox-keep", "SIGAP_OUTBOX_KEEP", "delete sent outbox entries after this long (the conversation keeps the text); 0 keeps them")
 	fs.stringVar(&c.MetricsAddr, "metrics-addr", "SIGAP_METRICS_ADDR", "serve /metrics on this listen `address` of its own (empty: not on a listener of its own)")
 	fs.stringVar(&c.MetricsToken, "metrics-token", "SIGAP_METRICS_TOKEN", "bearer `token` /metrics requires; alone, /metrics is on the main listener behind it")
 	fs.stringVar(&c.TrustedProxy, "trusted-proxy", "SIGAP_TRUSTED_PROXY", "comma-separated `addresses or CIDRs` of reverse proxies whose X-Forwarded-For and X-Real-IP name the client")
@@ -99,6 +107,10 @@ func (c *Config) flags(fs *flagSet) {
 	fs.boolVar(&c.Litestream, "litestream", "SIGAP_LITESTREAM", "Litestream replicates the database: leave the WAL's checkpoints to it")
 }
 
+// defaultKeepSent is how long sent outbox entries stay, for looking into a
+// delivery; the message itself stays in the ticket's thread.
+const defaultKeepSent = 30 * 24 * time.Hour
+
 // Validate refuses a configuration serve cannot run with.
 func (c Config) Validate() error {
 	if c.Telegram.WebhookURL != "" && len(c.Telegram.WebhookSecret) < 16 {
@@ -109,6 +121,14 @@ func (c Config) Validate() error {
 	}
 	if c.WhatsApp.ChatGap <= 0 || c.WhatsApp.PerMinute <= 0 {
 		return fmt.Errorf("--whatsapp-chat-gap and --whatsapp-per-minute must be positive")
+	}
+	switch {
+	case c.AlertEvery <= 0:
+		return fmt.Errorf("--sla-alert-every %s: want a positive duration, such as 15m", c.AlertEvery)
+	case c.Outbox.GiveUpAfter <= 0:
+		return fmt.Errorf("--outbox-give-up %s: want a positive duration, such as 168h", c.Outbox.GiveUpAfter)
+	case c.Outbox.KeepSent < 0:
+		return fmt.Errorf("--outbox-keep %s: want a duration, or 0 to keep sent entries", c.Outbox.KeepSent)
 	}
 	if l := c.Chat; l.NewPerMinute <= 0 || l.NewPerClient <= 0 || l.MessagesPerMinute <= 0 || l.Streams <= 0 || l.StreamsPerClient <= 0 {
 		return fmt.Errorf("--chat-new-per-minute, --chat-new-per-client, --chat-messages-per-minute, --chat-streams and --chat-streams-per-client must be positive")

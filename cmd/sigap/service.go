@@ -31,8 +31,9 @@ import (
 // shutdownGrace is how long a stop may take before connections are cut.
 const shutdownGrace = 10 * time.Second
 
-// alertEvery is how often SLA warnings are checked.
-const alertEvery = time.Minute
+// channelCheckEvery is how often the channels' states are checked for an
+// outage to warn supervisors of.
+const channelCheckEvery = 30 * time.Second
 
 // sessionPurgeEvery is how often expired staff sessions are deleted.
 const sessionPurgeEvery = time.Hour
@@ -83,6 +84,9 @@ type Main struct {
 
 	listener        net.Listener
 	metricsListener net.Listener
+	// lease makes this the one process that runs the database's channels,
+	// outbox and alerts.
+	lease *storage.Lease
 	// disabled holds the states of the channels Config leaves off.
 	disabled []sigap.ChannelState
 	// createdDB is the database file Open created, removed again when
@@ -121,6 +125,12 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.Store, err = openStore(ctx, m.Config.DB, opts...); err != nil {
 		return err
 	}
+	// Before anything of the channels is touched: a second process on one
+	// database would poll Telegram too and send every reply twice.
+	if m.lease, err = m.Store.AcquireLease(ctx, storage.ThisProcess(m.Now())); err != nil {
+		m.createdDB = "" // the holder may have created it a moment ago, and uses it
+		return err
+	}
 	k, hidesSaved, err := kb.InForce(ctx, m.Store, file)
 	if err != nil {
 		return err
@@ -138,8 +148,9 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.Adapters, err = build(ctx, m); err != nil {
 		return err
 	}
-	m.Outbox = &desk.Outbox{Store: m.Store, Senders: senders(m.Adapters), Now: m.Now, Logger: m.Logger,
-		Parallel: m.Parallel, Wake: m.Desk.Enqueued(), Sent: m.Metrics.Sent, Failed: m.Metrics.SendFailed}
+	m.Outbox = &desk.Outbox{Store: m.Store, Desk: m.Desk, Senders: senders(m.Adapters), Now: m.Now, Logger: m.Logger,
+		Parallel: m.Parallel, Sent: m.Metrics.Sent, Failed: m.Metrics.SendFailed,
+		GiveUpAfter: m.Config.Outbox.GiveUpAfter, KeepSent: m.Config.Outbox.KeepSent}
 	return m.openHTTP()
 }
 
@@ -174,7 +185,7 @@ func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, e
 		m.disable(sigap.Telegram, "SIGAP_TELEGRAM_TOKEN is not set")
 	} else {
 		tg, err := telegram.New(ctx, telegram.Config{Token: c.Telegram.Token, APIEndpoint: c.Telegram.API,
-			Logger: m.Logger, Now: m.Now, DataDir: c.DataDir,
+			Logger: m.Logger, Now: m.Now, DataDir: c.DataDir, SetAside: m.Bot.SetAside,
 			WebhookURL: c.Telegram.WebhookURL, WebhookSecret: c.Telegram.WebhookSecret})
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
@@ -191,24 +202,7 @@ func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, e
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
-	wa.OnStateChange(m.warnOnTrouble)
 	return append(list, wa), nil
-}
-
-// warnOnTrouble warns supervisors when WhatsApp is logged out or banned,
-// which staff must fix.
-func (m *Main) warnOnTrouble(s sigap.ChannelState) {
-	if s.State != whatsapp.StateLoggedOut && s.State != whatsapp.StateBanned {
-		return
-	}
-	// The event loop of whatsmeow must not wait on the database.
-	go func() {
-		text := desk.ChannelTroubleText("WhatsApp", s.State, s.Detail)
-		detail := fmt.Sprintf("%s %s: %s", s.Channel, s.State, s.Detail)
-		if err := m.Desk.WarnSupervisors(context.Background(), text, sigap.ActionChannelTrouble, detail); err != nil {
-			m.Logger.Error("warn supervisors about WhatsApp", "err", err)
-		}
-	}()
 }
 
 func (m *Main) disable(ch sigap.Channel, why string) {
@@ -333,11 +327,12 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Logger.Error("outbox stopped", "err", err)
 		}
 	})
-	wg.Go(func() { m.Desk.RunAlerts(ctx, alertEvery, m.Config.SLAWarnAt, m.Logger) })
+	wg.Go(func() { m.Desk.RunAlerts(ctx, m.Config.AlertEvery, m.Config.SLAWarnAt, m.Logger) })
 	wg.Go(func() { m.Store.TruncateWALWhenIdle(ctx, storage.WALIdle, m.Logger) })
 	wg.Go(func() { m.runRetention(ctx) })
 	wg.Go(func() { m.runBackups(ctx) })
 	wg.Go(func() { m.Staff.RunPurge(ctx, sessionPurgeEvery) })
+	wg.Go(func() { m.Desk.RunChannelWatch(ctx, channelCheckEvery, m.States, m.Logger) })
 	err := m.serveHTTP(ctx)
 	cancel()
 	m.stopChannels()
@@ -413,16 +408,19 @@ func (m *Main) Close() error {
 		errs = append(errs, m.Store.Close())
 		m.Store = nil
 	}
+	errs = append(errs, m.lease.Release())
+	m.lease = nil
 	return errors.Join(errs...)
 }
 
 // removeCreatedDB deletes the database file a failed Open created, with
-// SQLite's side files, so that a refused start leaves no empty database.
+// SQLite's side files and the lease's lock file, so that a refused start
+// leaves no empty database.
 func (m *Main) removeCreatedDB() {
 	if m.createdDB == "" {
 		return
 	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
+	for _, suffix := range []string{"", "-wal", "-shm", ".lock"} {
 		if err := os.Remove(m.createdDB + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 			m.Logger.Warn("remove the database a failed start created", "file", m.createdDB+suffix, "err", err)
 		}
