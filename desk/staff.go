@@ -240,9 +240,16 @@ func (d *Desk) ReplyIn(ctx context.Context, tx sigap.Tx, staff *sigap.Staff, cod
 			d.unpause(t)
 			t.Status = sigap.StatusOpen
 		}
+		if a.Media != nil && !g.c.Address.Channel.CarriesFiles() {
+			return "", sigap.Errorf(sigap.EINVALID, "Lampiran belum dapat dikirim ke warga di %s; kirim balasan tanpa berkas.", g.c.Address.Channel.Name())
+		}
 		msg := strings.TrimSpace(d.cfg.Texts.StaffReply(d.OPDName(t.OPD), text))
 		return "", g.everyone(func(m member) error {
-			return d.post(ctx, tx, m.c, m.t.ID, &sigap.Message{Author: sigap.AuthorStaff, Staff: staff.Username, Text: msg}, nil, a.Media)
+			media := a.Media
+			if !m.c.Address.Channel.CarriesFiles() {
+				media = nil // a merged citizen there gets the text
+			}
+			return d.post(ctx, tx, m.c, m.t.ID, &sigap.Message{Author: sigap.AuthorStaff, Staff: staff.Username, Text: msg}, nil, media)
 		})
 	})
 }
@@ -284,7 +291,7 @@ func (d *Desk) Transfer(ctx context.Context, staff *sigap.Staff, code, opd, reas
 			return "", err
 		}
 		if text != "" {
-			learnt := sigap.Example{Text: text, OPD: opd}
+			learnt := sigap.Example{Text: text, OPD: opd, TicketID: t.ID}
 			if err := tx.AddExample(ctx, learnt, d.cfg.Now()); err != nil {
 				return "", err
 			}

@@ -272,6 +272,13 @@ func TestReplyWithAFile(t *testing.T) {
 	if m.Kind != sigap.KindDocument || m.MediaRef != media.Ref || m.Author != sigap.AuthorStaff {
 		t.Errorf("thread's last message %+v, want the staff's document", m)
 	}
+	// Facebook carries no file of Sigap's: the reply is refused, not sent
+	// without what it promised.
+	_, fb := f.citizenOpens(t, "fb:1234567890", "DPUPR", "jalan rusak")
+	err = f.desk.Reply(f.ctx, agent, fb.Code, desk.Answer{Text: "denahnya", Media: media})
+	if sigap.ErrorCode(err) != sigap.EINVALID || !strings.Contains(sigap.ErrorMessage(err), "Facebook") {
+		t.Errorf("a file to a Facebook citizen: %v, want EINVALID naming Facebook", err)
+	}
 }
 
 func TestTicketsComeInPages(t *testing.T) {

@@ -220,8 +220,8 @@ func TestReportTickets(t *testing.T) {
 		})
 	})
 	want := []sigap.ReportTicket{
-		{Code: "APRIL-1", OPD: "DPUPR", CreatedAt: first.CreatedAt, FirstResponseDue: first.FirstResponseDue},
-		{Code: "APRIL-30", OPD: "DINKES", CreatedAt: last.CreatedAt, FirstResponseDue: last.FirstResponseDue,
+		{Code: "APRIL-1", OPD: "DPUPR", Channel: sigap.Telegram, CreatedAt: first.CreatedAt, FirstResponseDue: first.FirstResponseDue},
+		{Code: "APRIL-30", OPD: "DINKES", Channel: sigap.Telegram, CreatedAt: last.CreatedAt, FirstResponseDue: last.FirstResponseDue,
 			FirstResponseAt: last.FirstResponseAt, FirstResponder: "sari", ResolvedAt: last.ResolvedAt,
 			PausedWork: 15 * time.Minute, Assignee: "sari", Rating: 4},
 	}

@@ -16,6 +16,7 @@ import (
 
 type adminView struct {
 	Channels []channelView
+	Accounts []accountView // Facebook Pages and Instagram accounts
 	WhatsApp *whatsAppView
 	Staff    []staffView
 	OPDs     []sigap.OPD
@@ -48,6 +49,11 @@ func (s *Server) channelView(c sigap.ChannelState) channelView {
 		Since: s.formatTime(c.Since), OK: c.State == "connected"}
 }
 
+type accountView struct {
+	ID, Name, Channel, OPD, State, Detail, Since string
+	OK                                           bool
+}
+
 type whatsAppView struct {
 	Linked bool
 	QR     string // data: URL of the PNG
@@ -71,6 +77,16 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, a *auth, stat
 	v := adminView{OPDs: k.OPDs, FAQs: k.FAQs, Roles: roleOptions, NewStaff: draft}
 	for _, c := range s.cfg.Channels() {
 		v.Channels = append(v.Channels, s.channelView(c))
+	}
+	if s.cfg.Accounts != nil {
+		for _, acc := range s.cfg.Accounts() {
+			ch := "Facebook/Instagram"
+			if acc.Channel != "" {
+				ch = channelName(acc.Channel)
+			}
+			v.Accounts = append(v.Accounts, accountView{ID: acc.ID, Name: acc.Name, Channel: ch, OPD: acc.OPD,
+				State: channelStateText(acc.State), Detail: acc.Detail, Since: s.formatTime(acc.Since), OK: acc.State == "connected"})
+		}
 	}
 	if s.cfg.WhatsAppLink != nil {
 		v.WhatsApp = s.whatsApp(ctx)

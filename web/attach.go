@@ -130,7 +130,9 @@ func (s *Server) saveUpload(r *http.Request, field, folder, id string, photosOnl
 	if err := s.writeMedia(dir, rel, file); err != nil {
 		return nil, err
 	}
-	return &desk.Media{Ref: filepath.Join(s.mediaDir, filepath.FromSlash(rel)), Kind: kind.kind}, nil
+	// A reference is relative to the data folder, the media folder's
+	// parent, as the adapters make theirs.
+	return &desk.Media{Ref: path.Join(filepath.Base(s.mediaDir), rel), Kind: kind.kind}, nil
 }
 
 // writeMedia writes r to rel under the media folder, through a temporary
@@ -183,15 +185,13 @@ func uploadName(name, ext string) string {
 // discard removes an upload whose action failed, so no file stays that no
 // message refers to.
 func (s *Server) discard(m *desk.Media) {
-	if m == nil || s.media == nil {
+	if m == nil {
 		return
 	}
-	rel, err := filepath.Rel(s.mediaDir, m.Ref)
-	if err != nil || !filepath.IsLocal(rel) {
-		return
+	if rel, ok := s.mediaPath(m.Ref); ok {
+		s.media.Remove(rel)
+		s.media.Remove(filepath.Dir(rel))
 	}
-	s.media.Remove(rel)
-	s.media.Remove(filepath.Dir(rel))
 }
 
 // megabytes writes a size for people: "5 MB", "12,3 MB".

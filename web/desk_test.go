@@ -335,8 +335,11 @@ func TestReplyWithAFile(t *testing.T) {
 			sent = &o
 		}
 	}
-	if sent == nil || sent.MediaRef != files[0] || sent.MediaKind != sigap.KindDocument || !strings.HasSuffix(sent.Text, "Ini denah kantor kami.") {
-		t.Fatalf("outbound %+v, want the PDF with the reply as its caption", sent)
+	// The reference is relative to the data folder, as the adapters
+	// resolve it.
+	ref, _ := filepath.Rel(filepath.Join(e.dir, "data"), files[0])
+	if sent == nil || sent.MediaRef != filepath.ToSlash(ref) || sent.MediaKind != sigap.KindDocument || !strings.HasSuffix(sent.Text, "Ini denah kantor kami.") {
+		t.Fatalf("outbound %+v, want the PDF %s with the reply as its caption", sent, ref)
 	}
 	// The reply form takes a photo the same way, without text.
 	c, _ := loginForm(t, e, "sari", testPassword)

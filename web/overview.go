@@ -18,6 +18,13 @@ type overviewView struct {
 	FAQAnswered           int
 	Staff                 []staffRowView
 	LowRatings            []lowRatingView
+	Channels              []overviewChannel
+}
+
+// overviewChannel is where citizens wrote: one channel's questions.
+type overviewChannel struct {
+	Name                            string
+	Received, Answered, FAQAnswered string
 }
 
 // overviewRow is one OPD's figures, each with the queue link behind it.
@@ -124,6 +131,10 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, a *auth) {
 	}
 	for _, t := range rep.LowRatings {
 		v.LowRatings = append(v.LowRatings, lowRatingView{Code: t.Code, OPD: t.OPD, Staff: staffLabel(names, t.Staff), Rating: t.Rating})
+	}
+	for _, c := range rep.Channels {
+		v.Channels = append(v.Channels, overviewChannel{Name: channelName(c.Channel),
+			Received: thousands(c.Received), Answered: thousands(c.Answered), FAQAnswered: thousands(c.FAQAnswered)})
 	}
 	v.Volume, v.Response = weeklyCharts(rep.Weeks)
 	d := newPage(a, "Ringkasan layanan", "overview")

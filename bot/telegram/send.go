@@ -13,6 +13,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot/mediafile"
 )
 
 // ErrBlocked is in the error of a send to a citizen who blocked the bot:
@@ -44,7 +45,7 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if err != nil {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "telegram: address %s: chat id is not a number", msg.To)}
 	}
-	parts, err := messageParts(msg)
+	parts, err := messageParts(msg, a.dataDir)
 	if err != nil {
 		return &sigap.PermanentError{Err: fmt.Errorf("telegram: message %d to %s: %w", msg.ID, msg.To, err)}
 	}
@@ -92,15 +93,17 @@ type fileSend struct {
 }
 
 // messageParts splits an outbound message into the calls that deliver it:
-// the file first, with the text as caption when it fits, then the text.
-func messageParts(msg sigap.Outbound) ([]part, error) {
+// the file first (its reference taken in dataDir), with the text as
+// caption when it fits, then the text.
+func messageParts(msg sigap.Outbound, dataDir string) ([]part, error) {
 	var out []part
 	texts := sendableParts(msg.Text)
 	if msg.MediaRef != "" {
-		if _, err := os.Stat(msg.MediaRef); err != nil {
+		file := mediafile.Path(dataDir, msg.MediaRef)
+		if _, err := os.Stat(file); err != nil {
 			return nil, fmt.Errorf("file %s: %w", msg.MediaRef, err)
 		}
-		p := part{file: &fileSend{path: msg.MediaRef, document: msg.MediaKind != sigap.KindPhoto}}
+		p := part{file: &fileSend{path: file, document: msg.MediaKind != sigap.KindPhoto}}
 		if len(texts) == 1 && utf16Len(texts[0]) <= maxCaption {
 			p.text, texts = texts[0], nil
 		}

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	sigap "github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot/mediafile"
 )
 
 // waClient is what Sigap needs of *whatsmeow.Client to talk to citizens
@@ -57,7 +58,7 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if err != nil {
 		return &sigap.PermanentError{Err: err}
 	}
-	parts, err := messageParts(msg)
+	parts, err := messageParts(msg, a.cfg.DataDir)
 	if err != nil {
 		return &sigap.PermanentError{Err: fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, err)}
 	}
@@ -127,20 +128,22 @@ type outPart struct {
 	document bool
 }
 
-// messageParts splits a reply into its messages: the file first, with the
-// text as caption when it fits, then the text.
-func messageParts(msg sigap.Outbound) ([]outPart, error) {
+// messageParts splits a reply into its messages: the file first (its
+// reference taken in dataDir), with the text as caption when it fits, then
+// the text.
+func messageParts(msg sigap.Outbound, dataDir string) ([]outPart, error) {
 	texts := splitText(msg.Text, maxPartRunes)
 	var out []outPart
 	if msg.MediaRef != "" {
-		fi, err := os.Stat(msg.MediaRef)
+		file := mediafile.Path(dataDir, msg.MediaRef)
+		fi, err := os.Stat(file)
 		if err != nil {
 			return nil, fmt.Errorf("file %s: %w", msg.MediaRef, err)
 		}
 		if fi.Size() > maxFileBytes {
 			return nil, fmt.Errorf("file %s: %d bytes, over %d", msg.MediaRef, fi.Size(), maxFileBytes)
 		}
-		p := outPart{path: msg.MediaRef, document: msg.MediaKind != sigap.KindPhoto}
+		p := outPart{path: file, document: msg.MediaKind != sigap.KindPhoto}
 		if len(texts) == 1 && utf8.RuneCountInString(texts[0]) <= maxCaptionRunes {
 			p.text, texts = texts[0], nil
 		}
