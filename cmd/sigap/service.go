@@ -15,8 +15,8 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot"
-	"github.com/pemkab-kebumen/sigap/bot/meta"
 	"github.com/pemkab-kebumen/sigap/bot/mediafile"
+	"github.com/pemkab-kebumen/sigap/bot/meta"
 	"github.com/pemkab-kebumen/sigap/bot/telegram"
 	"github.com/pemkab-kebumen/sigap/bot/webchat"
 	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
