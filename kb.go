@@ -110,6 +110,9 @@ type Decision struct {
 type Example struct {
 	Text string
 	OPD  string
+	// TicketID is the ticket it was learnt from (0: none), so that
+	// anonymizing the ticket's citizen forgets what they wrote.
+	TicketID int64
 }
 
 // CitizenTexts are the texts desk sends citizens on staff actions. Package
@@ -121,4 +124,7 @@ type CitizenTexts interface {
 	Transferred(code, opdName string, due time.Time) string
 	// Resolved is the closing notice with the 1–5 rating question.
 	Resolved(code, opdName string) string
+	// Merged tells the citizen their ticket joined another about the same
+	// matter, whose answers still reach them on their own chat.
+	Merged(code, opdName string) string
 }

@@ -43,10 +43,12 @@ type Tx interface {
 	StaffStore
 	SessionStore
 	SettingStore
+	CannedReplyStore
 	AlertStore
 	HeldStore
 	RetentionStore
 	ReportSource
+	MetaStore
 
 	// OnCommit registers fn to run once the transaction has committed, in
 	// the order registered; it never runs when the transaction rolls back.
@@ -101,8 +103,16 @@ type TicketStore interface {
 	OpenTicket(ctx context.Context, citizenID int64) (*Ticket, error)
 	// CitizenTickets returns the citizen's newest tickets first.
 	CitizenTickets(ctx context.Context, citizenID int64, limit int) ([]Ticket, error)
-	// ListTickets returns tickets with their citizen and last message.
+	// ListTickets returns a page of the tickets f selects, in the queue's
+	// order (see Cursor), with their citizen and last message. Tickets
+	// merged into another are left out.
 	ListTickets(ctx context.Context, f TicketFilter) ([]TicketSummary, error)
+	// CountTickets counts what ListTickets would list without Limit and
+	// After.
+	CountTickets(ctx context.Context, f TicketFilter) (int, error)
+	// MergedTickets returns the tickets merged into the ticket id, oldest
+	// first.
+	MergedTickets(ctx context.Context, id int64) ([]Ticket, error)
 }
 
 // OutboxStore keeps the messages waiting to be sent.
@@ -185,6 +195,17 @@ type StaffStore interface {
 	ListStaff(ctx context.Context) ([]Staff, error)
 }
 
+// CannedReplyStore keeps staff members' own ready replies.
+type CannedReplyStore interface {
+	// CannedReplies returns a staff member's replies by label.
+	CannedReplies(ctx context.Context, staffID int64) ([]CannedReply, error)
+	// AddCannedReply stores r, filling ID and, when zero, CreatedAt.
+	AddCannedReply(ctx context.Context, r *CannedReply) error
+	// DeleteCannedReply removes a staff member's reply; another's is
+	// ENOTFOUND.
+	DeleteCannedReply(ctx context.Context, staffID, id int64) error
+}
+
 // SessionStore keeps signed-in staff members' sessions.
 type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session) error
@@ -265,37 +286,83 @@ type RetentionStore interface {
 // ReportSource is what an SLA report reads.
 type ReportSource interface {
 	// ReportTickets calls fn for each ticket created in [from, to), in no
-	// particular order, without holding them all in memory.
+	// particular order, without holding them all in memory. Tickets merged
+	// into another are left out: duplicates count once.
 	ReportTickets(ctx context.Context, from, to time.Time, fn func(ReportTicket) error) error
-	// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id.
+	// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id,
+	// leaving out those the citizen then took to an officer ("2"): those
+	// count as the tickets they opened.
 	FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error)
+	// FAQAnswersByChannel counts FAQ answers given in [from, to) per
+	// channel of the citizen asked, leaving out those taken to an
+	// officer, as FAQAnswerCounts does.
+	FAQAnswersByChannel(ctx context.Context, from, to time.Time) (map[Channel]int, error)
 	// UndeliveredCounts counts, per OPD holding the ticket, the citizen
 	// replies on tickets created in [from, to) that the outbox had given
 	// up on by at and that were not sent since.
 	UndeliveredCounts(ctx context.Context, from, to, at time.Time) (map[string]int, error)
 }
 
-// TicketFilter selects tickets for a queue or a list.
-type TicketFilter struct {
-	Status string   // "open" (open and pending), "resolved", or "all"
-	OPDs   []string // empty: every OPD
-	Limit  int      // 0: no limit
+// MetaStore keeps what the Instagram and Facebook channels must remember
+// to answer within Meta's rules: which account each conversation reached
+// and when the citizen last wrote there (the reply windows run from then),
+// and each comment's one private reply.
+type MetaStore interface {
+	// PutMetaContact stores c for its address. LastIn never moves back (a
+	// late redelivery does not shorten the window); an empty Post or DMID
+	// keeps the stored one.
+	PutMetaContact(ctx context.Context, c *MetaContact) error
+	// MetaContact returns what is stored for an address (ENOTFOUND when
+	// nothing).
+	MetaContact(ctx context.Context, a Address) (*MetaContact, error)
+	// AddMetaComment stores a comment; one stored before is left as it was.
+	AddMetaComment(ctx context.Context, c *MetaComment) error
+	// MetaCommentByOutbound returns the comment whose private reply was
+	// taken for the outbox message id (ENOTFOUND when none).
+	MetaCommentByOutbound(ctx context.Context, outboxID int64) (*MetaComment, error)
+	// UnrepliedMetaComment returns the thread's newest comment written at
+	// or after since whose private reply is not taken (ENOTFOUND when
+	// none).
+	UnrepliedMetaComment(ctx context.Context, thread Address, since time.Time) (*MetaComment, error)
+	// UpdateMetaComment stores the progress of a comment's replies.
+	UpdateMetaComment(ctx context.Context, c *MetaComment) error
 }
 
-// TicketSummary is a ticket as a queue lists it.
-type TicketSummary struct {
-	Ticket
-	Citizen     Citizen
-	LastMessage string
+// MetaContact is what the Meta channels know of one address: a direct
+// message conversation or a thread of comments.
+type MetaContact struct {
+	Address Address
+	Account string    // the Page or Instagram account id the citizen wrote to
+	LastIn  time.Time // when the citizen last wrote there
+	// For a thread of comments: the post, and the commenter's id for
+	// direct messages, which Meta tells in its answer to a private reply.
+	Post string
+	DMID string
+}
+
+// MetaComment is one comment of a thread, with its replies' progress.
+type MetaComment struct {
+	ID     string // Meta's comment id
+	Thread Address
+	At     time.Time // when it was written
+	// Outbound is the outbox message its one private reply was taken
+	// for; 0 while the reply is free.
+	Outbound  int64
+	PrivateAt time.Time // the private reply went out, or Meta refused it for good
+	PublicAt  time.Time // the public note under the comment went out, or was given up
 }
 
 // ReportTicket is what a report needs of one ticket.
 type ReportTicket struct {
+	Code             string
 	OPD              string
+	Channel          Channel // where the citizen wrote
 	CreatedAt        time.Time
 	FirstResponseDue time.Time
 	FirstResponseAt  time.Time // zero when unanswered
 	FirstResponder   string    // staff username of the first reply
 	ResolvedAt       time.Time // zero when not resolved
 	PausedWork       time.Duration
+	Assignee         string // staff username who held the ticket
+	Rating           int    // the citizen's 1–5, 0 when not rated
 }

@@ -55,7 +55,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 		t.Fatal(err)
 	}
 	h.outbox = &desk.Outbox{Store: db, Now: clock, Parallel: 1,
-		Senders: map[sigap.Channel]sigap.Sender{sigap.Telegram: h, sigap.WhatsApp: h, sigap.Web: h}}
+		Senders: map[sigap.Channel]sigap.Sender{sigap.Telegram: h, sigap.WhatsApp: h, sigap.Web: h, sigap.Facebook: h, sigap.Instagram: h}}
 	h.desk = desk.New(desk.Config{Store: db, KB: live, Calendar: cal, Now: clock,
 		Texts: bot.Texts{Loc: cal.Location()}, Learn: router.Learn})
 	h.bot = bot.New(bot.Config{Store: db, Desk: h.desk, Router: router, Now: clock})
@@ -109,6 +109,22 @@ func (h *harness) openTicket(from string) *sigap.Ticket {
 		h.t.Fatal(err)
 	}
 	return t
+}
+
+// citizenMessages counts the citizen's messages in a ticket's thread.
+func (h *harness) citizenMessages(code string) int {
+	h.t.Helper()
+	view, err := h.desk.Ticket(h.ctx, &sigap.Staff{Username: "s", Role: sigap.RoleSupervisor}, code)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	n := 0
+	for _, m := range view.Messages {
+		if m.Author == sigap.AuthorCitizen {
+			n++
+		}
+	}
+	return n
 }
 
 func (h *harness) countTickets() int {
@@ -227,8 +243,12 @@ func TestRoadComplaintRoutedToDPUPRWithDueTime(t *testing.T) {
 	}
 	contains(t, got, tk.Code)
 	// A second follow-up soon after is not acknowledged again.
-	if got := h.say("tg:3", "terima kasih"); len(got) != 0 {
+	if got := h.say("tg:3", "sudah dua minggu seperti ini"); len(got) != 0 {
 		t.Errorf("second follow-up acknowledged again: %q", got)
+	}
+	// A thank-you gets a short "you're welcome", not an acknowledgement.
+	if got := h.say("tg:3", "terima kasih"); len(got) != 1 || got[0] != (bot.Texts{}).YoureWelcome() {
+		t.Errorf("thank-you on an open ticket answered %q, want %q", got, (bot.Texts{}).YoureWelcome())
 	}
 
 	// "status" lists the ticket.
@@ -311,7 +331,7 @@ func TestStaffReplyResolveAndRating(t *testing.T) {
 	staff := &sigap.Staff{Username: "budi", Role: sigap.RoleAgent, OPD: tk.OPD}
 
 	h.now = h.now.Add(30 * time.Minute)
-	if err := h.desk.Reply(h.ctx, staff, tk.Code, "Baik, kami survei besok.", false); err != nil {
+	if err := h.desk.Reply(h.ctx, staff, tk.Code, desk.Answer{Text: "Baik, kami survei besok."}); err != nil {
 		t.Fatal(err)
 	}
 	contains(t, h.drain(addr(t, "web:abc")), "[Dinas Pekerjaan Umum dan Penataan Ruang] Baik, kami survei besok.")
@@ -341,7 +361,7 @@ func TestAgentOfAnotherOPDCannotTouchTicket(t *testing.T) {
 	h.say("tg:6", "Jalan kabupaten di desa kami rusak parah dan berlubang")
 	tk := h.openTicket("tg:6")
 	other := &sigap.Staff{Username: "sari", Role: sigap.RoleAgent, OPD: "DINKES"}
-	err := h.desk.Reply(h.ctx, other, tk.Code, "halo", false)
+	err := h.desk.Reply(h.ctx, other, tk.Code, desk.Answer{Text: "halo"})
 	if sigap.ErrorCode(err) != sigap.ENOTFOUND {
 		t.Errorf("reply by another OPD's agent: %v, want ENOTFOUND", err)
 	}
@@ -376,18 +396,7 @@ func TestFloodingGetsOneNoticeAndKeepsEveryMessage(t *testing.T) {
 	if notices != 1 {
 		t.Errorf("%d slow-down notices, want 1", notices)
 	}
-	tk := h.openTicket("tg:8")
-	view, err := h.desk.Ticket(h.ctx, &sigap.Staff{Username: "s", Role: sigap.RoleSupervisor}, tk.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	citizen := 0
-	for _, m := range view.Messages {
-		if m.Author == sigap.AuthorCitizen {
-			citizen++
-		}
-	}
-	if citizen != 31 {
+	if citizen := h.citizenMessages(h.openTicket("tg:8").Code); citizen != 31 {
 		t.Errorf("%d citizen messages stored, want 31", citizen)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/routing"
 )
 
 // conversation handles one inbound message inside its transaction, in
@@ -25,38 +26,47 @@ type conversation struct {
 	isNew   bool           // first contact: the welcome goes out first
 	msg     *sigap.Message // the inbound message as stored
 	open    *sigap.Ticket  // the citizen's open ticket, if any
+	cmd     command        // the chat command the message is, when isCmd
+	isCmd   bool
 }
 
 // move is what a message is, as decide sees it.
 type move int
 
 const (
-	moveRecord     move = iota // flooding, an edit or a deletion: recorded, nothing to answer
-	moveCommand                // status, cek, baru, /link, help…
-	moveFAQHelpful             // "1" after an FAQ answer
-	moveFAQOfficer             // "2" after an FAQ answer: a ticket with that question
-	moveRating                 // 1 to 5 after a resolved ticket
-	moveFollowUp               // more for the open ticket
-	moveQuestion               // a new question
+	moveRecord      move = iota // flooding, an edit or a deletion: recorded, nothing to answer
+	moveStaffAnswer             // a linked staff member replied on Telegram to a ticket's message
+	moveCommand                 // status, cek, baru, /link, help…
+	moveFAQHelpful              // "1" after an FAQ answer
+	moveFAQOfficer              // "2" after an FAQ answer: a ticket with that question
+	moveRating                  // 1 to 5 after a resolved ticket
+	moveFollowUp                // more for the open ticket
+	moveQuestion                // a new question
 )
 
 // step is decide's verdict: the move, and what it needs.
 type step struct {
 	move    move
-	command command // moveCommand
-	rating  int     // moveRating
+	command command      // moveCommand
+	rating  int          // moveRating
+	staff   *sigap.Staff // moveStaffAnswer, with the ticket's code
+	code    string
 }
 
 func (c *conversation) handle(ctx context.Context) error {
 	if err := c.store(ctx); err != nil {
 		return err
 	}
-	if c.isNew && !isStart(c.in.Text) {
+	if c.isNew && !c.in.Public && !isStart(c.in.Text) {
 		if err := c.say(ctx, 0, c.bot.texts.Welcome()); err != nil {
 			return err
 		}
 	}
-	return c.act(ctx, c.decide())
+	s, err := c.decide(ctx)
+	if err != nil {
+		return err
+	}
+	return c.act(ctx, s)
 }
 
 // store finds or creates the sender and stores the message, loose; a
@@ -75,6 +85,14 @@ func (c *conversation) store(ctx context.Context) error {
 	c.msg = &sigap.Message{CitizenID: c.citizen.ID, Channel: in.From.Channel,
 		PlatformID: in.PlatformID, Author: sigap.AuthorCitizen, Kind: in.Kind, Text: in.Text,
 		MediaRef: in.MediaRef, Lat: in.Lat, Lon: in.Lon, RefID: in.RefID, At: in.At}
+	// A command is stored as one, so that no queue takes it for the
+	// citizen's last word waiting for an answer. A public comment is
+	// never one.
+	if c.cmd, c.isCmd = parseCommand(in); c.isCmd && !in.Public {
+		c.msg.Kind = sigap.KindCommand
+	} else {
+		c.isCmd = false
+	}
 	dup, err := c.tx.AddMessage(ctx, c.msg)
 	if err != nil {
 		return fmt.Errorf("store message: %w", err)
@@ -91,37 +109,47 @@ func (c *conversation) store(ctx context.Context) error {
 }
 
 // decide says what the message is, from the message and what the
-// conversation awaits; it changes nothing.
-func (c *conversation) decide() step {
+// conversation awaits; it reads but changes nothing. A comment under a
+// post is a follow-up or a question, never a command or an awaited
+// answer: those are for a conversation with the regency, not for what
+// everyone reads.
+func (c *conversation) decide(ctx context.Context) (step, error) {
 	a := c.citizen.Awaiting
 	answer := strings.Trim(strings.TrimSpace(c.in.Text), ".!")
 	switch {
 	case c.flooding || c.in.Kind == sigap.KindEdit || c.in.Kind == sigap.KindDelete:
-		return step{move: moveRecord}
+		return step{move: moveRecord}, nil
+	case c.in.Public && c.open != nil:
+		return step{move: moveFollowUp}, nil
+	case c.in.Public:
+		return step{move: moveQuestion}, nil
 	}
-	if cmd, ok := parseCommand(c.in); ok {
-		return step{move: moveCommand, command: cmd}
+	if s, err := c.staffAnswer(ctx); err != nil || s.move == moveStaffAnswer {
+		return s, err
+	}
+	if c.isCmd {
+		return step{move: moveCommand, command: c.cmd}, nil
 	}
 	switch {
 	case a.Kind == sigap.AwaitFAQFeedback && answer == "1":
-		return step{move: moveFAQHelpful}
+		return step{move: moveFAQHelpful}, nil
 	case a.Kind == sigap.AwaitFAQFeedback && answer == "2":
-		return step{move: moveFAQOfficer}
+		return step{move: moveFAQOfficer}, nil
 	case a.Kind == sigap.AwaitRating:
 		if n, err := strconv.Atoi(answer); err == nil && n >= 1 && n <= 5 {
-			return step{move: moveRating, rating: n}
+			return step{move: moveRating, rating: n}, nil
 		}
 	}
 	if c.open != nil && a.Kind != awaitNew {
-		return step{move: moveFollowUp}
+		return step{move: moveFollowUp}, nil
 	}
-	return step{move: moveQuestion}
+	return step{move: moveQuestion}, nil
 }
 
 // act does what decide said. Whatever the answer to an awaited question,
 // that question is settled by any move but a record or a command.
 func (c *conversation) act(ctx context.Context, s step) error {
-	if s.move != moveRecord && s.move != moveCommand && c.citizen.Awaiting.Kind != "" {
+	if s.move != moveRecord && s.move != moveCommand && s.move != moveStaffAnswer && c.citizen.Awaiting.Kind != "" {
 		if err := c.tx.SetAwaiting(ctx, c.citizen.ID, sigap.Awaiting{}); err != nil {
 			return err
 		}
@@ -130,6 +158,8 @@ func (c *conversation) act(ctx context.Context, s step) error {
 	switch s.move {
 	case moveRecord:
 		return c.record(ctx)
+	case moveStaffAnswer:
+		return c.answerTicket(ctx, s)
 	case moveCommand:
 		return c.command(ctx, s.command)
 	case moveFAQHelpful:
@@ -164,8 +194,8 @@ func (c *conversation) record(ctx context.Context) error {
 	if err := c.file(ctx, c.openID()); err != nil {
 		return err
 	}
-	if !c.flooding || !c.warnFlood {
-		return nil
+	if !c.flooding || !c.warnFlood || c.in.Public {
+		return nil // a comment's one private reply is not spent on a notice
 	}
 	from := c.in.From
 	c.tx.OnCommit(func() { c.bot.flood.warned(from) })
@@ -199,6 +229,9 @@ func parseCommand(in sigap.Inbound) (command, bool) {
 		return command{name: "cek", arg: strings.ToUpper(cekPattern.FindStringSubmatch(word)[1])}, true
 	case word == "baru" || word == "/baru":
 		return command{name: "baru"}, true
+	case isDone(word):
+		// A staff member's /selesai that replied to no ticket's message.
+		return command{name: "selesai"}, true
 	case in.From.Channel == sigap.Telegram && linkPattern.MatchString(word):
 		return command{name: "link", arg: strings.ToUpper(linkPattern.FindStringSubmatch(word)[1])}, true
 	}
@@ -240,6 +273,8 @@ func (c *conversation) command(ctx context.Context, cmd command) error {
 		if reply, err = c.linkStaff(ctx, cmd.arg); err != nil {
 			return err
 		}
+	case "selesai":
+		reply = t.StaffHowToAnswer()
 	}
 	return c.reply(ctx, c.openID(), reply)
 }
@@ -248,18 +283,28 @@ func (c *conversation) command(ctx context.Context, cmd command) error {
 // while one is open.
 const awaitNew = "new"
 
-// followUp files the message under the open ticket.
+// followUp files the message under the open ticket, or under the ticket
+// it was merged into, which staff work and whose list row then shows the
+// message.
 func (c *conversation) followUp(ctx context.Context) error {
 	t := c.open
-	if err := c.file(ctx, t.ID); err != nil {
+	filed := t.ID
+	if t.MergedInto != 0 {
+		filed = t.MergedInto
+	}
+	if err := c.file(ctx, filed); err != nil {
 		return err
 	}
 	if err := c.bot.cfg.Desk.CitizenWrote(ctx, c.tx, c.citizen, t); err != nil {
 		return err
 	}
 	switch {
+	case c.in.Public:
+		return nil // each comment may have one private reply: it is kept for staff
 	case c.in.Kind == sigap.KindDocument || c.in.Kind == sigap.KindAudio || c.in.Kind == sigap.KindVideo:
 		return c.say(ctx, t.ID, c.bot.texts.MediaHint())
+	case c.in.Kind == sigap.KindText && isThanks(c.in.Text):
+		return c.say(ctx, t.ID, c.bot.texts.YoureWelcome())
 	case c.bot.acks.due(c.in.From, c.in.At):
 		from, at := c.in.From, c.in.At
 		c.tx.OnCommit(func() { c.bot.acks.mark(from, at) })
@@ -269,36 +314,28 @@ func (c *conversation) followUp(ctx context.Context) error {
 }
 
 // question triages a message from a citizen with no open ticket, or one
-// who asked for a new one.
+// who asked for a new one. A comment that asks nothing is left alone.
 func (c *conversation) question(ctx context.Context) error {
 	t := c.bot.texts
 	text := strings.TrimSpace(c.in.Text)
 	if text == "" {
-		switch c.in.Kind {
-		case sigap.KindDocument, sigap.KindAudio, sigap.KindVideo:
+		switch {
+		case c.in.Public:
+			return nil // a photo or a sticker under a post
+		case c.in.Kind == sigap.KindDocument, c.in.Kind == sigap.KindAudio, c.in.Kind == sigap.KindVideo:
 			return c.say(ctx, 0, t.MediaHint())
 		default:
 			return c.say(ctx, 0, t.LocationHint())
 		}
 	}
-	d := c.bot.cfg.Router.Decide(text)
-	c.tx.OnCommit(func() { c.bot.cfg.Metrics.Decision(d.Action) })
+	d := c.triage(text)
 	kb := c.bot.cfg.Desk.KB()
 	switch d.Action {
 	case sigap.ActionFAQ:
-		f, ok := kb.FAQ(d.FAQ)
-		if !ok {
-			return c.openTicket(ctx, kb.TriageOPD, text, "", true)
+		if f, ok := kb.FAQ(d.FAQ); ok {
+			return c.answerFAQ(ctx, f, text)
 		}
-		ans := &sigap.FAQAnswer{CitizenID: c.citizen.ID, FAQ: f.ID, OPD: f.OPD, At: c.in.At}
-		if err := c.tx.AddFAQAnswer(ctx, ans); err != nil {
-			return err
-		}
-		wait := sigap.Awaiting{Kind: sigap.AwaitFAQFeedback, Ref: f.ID, Text: text, AnswerID: ans.ID}
-		if err := c.tx.SetAwaiting(ctx, c.citizen.ID, wait); err != nil {
-			return err
-		}
-		return c.bot.cfg.Desk.Ask(ctx, c.tx, c.citizen, 0, sigap.AuthorBot, "", t.FAQAnswer(f.Answer), t.FAQFeedbackReplies())
+		return c.openTicket(ctx, kb.TriageOPD, text, "", true)
 	case sigap.ActionRoute:
 		if _, ok := kb.OPD(d.OPD); ok {
 			return c.openTicket(ctx, d.OPD, text, "", false)
@@ -307,11 +344,52 @@ func (c *conversation) question(ctx context.Context) error {
 	case sigap.ActionTriage:
 		return c.openTicket(ctx, kb.TriageOPD, text, "", true)
 	}
-	// clarify: no question yet, no ticket; a welcome already asks for one.
-	if c.isNew && !isStart(c.in.Text) {
+	// clarify: no question yet, no ticket. A thank-you gets a "you're
+	// welcome"; anything else a welcome already asks for a question, or
+	// the bot asks now. A public comment gets neither.
+	switch {
+	case c.in.Public:
+		return nil
+	case isThanks(text):
+		return c.say(ctx, 0, t.YoureWelcome())
+	case c.isNew && !isStart(c.in.Text):
 		return nil
 	}
 	return c.say(ctx, 0, t.AskQuestion())
+}
+
+// triage decides on text, as a comment when it is one, with the hint of
+// the OPD whose own account it reached.
+func (c *conversation) triage(text string) sigap.Decision {
+	r := c.bot.cfg.Router
+	d := r.Decide
+	if c.in.Public {
+		d = r.DecideComment
+	}
+	decision := d(text)
+	if _, ok := c.bot.cfg.Desk.KB().OPD(c.in.OPDHint); ok {
+		decision = routing.Hinted(decision, c.in.OPDHint)
+	}
+	c.tx.OnCommit(func() { c.bot.cfg.Metrics.Decision(decision.Action) })
+	return decision
+}
+
+// answerFAQ answers from the FAQ and, in a conversation, asks whether it
+// helped; a comment's private reply asks nothing back.
+func (c *conversation) answerFAQ(ctx context.Context, f sigap.FAQ, text string) error {
+	ans := &sigap.FAQAnswer{CitizenID: c.citizen.ID, FAQ: f.ID, OPD: f.OPD, At: c.in.At}
+	if err := c.tx.AddFAQAnswer(ctx, ans); err != nil {
+		return err
+	}
+	if c.in.Public {
+		return c.say(ctx, 0, c.bot.texts.CommentFAQAnswer(f.Answer))
+	}
+	wait := sigap.Awaiting{Kind: sigap.AwaitFAQFeedback, Ref: f.ID, Text: text, AnswerID: ans.ID}
+	if err := c.tx.SetAwaiting(ctx, c.citizen.ID, wait); err != nil {
+		return err
+	}
+	t := c.bot.texts
+	return c.bot.cfg.Desk.Ask(ctx, c.tx, c.citizen, 0, sigap.AuthorBot, "", t.FAQAnswer(f.Answer), t.FAQFeedbackReplies())
 }
 
 // openTicket opens a ticket with the citizen's recent loose messages,
@@ -327,7 +405,11 @@ func (c *conversation) openTicket(ctx context.Context, opd, question, faq string
 	}
 	c.tx.OnCommit(func() { c.bot.cfg.Metrics.TicketOpened(opd) })
 	clock := d.Calendar().NextOpen(tk.CreatedAt)
-	return c.say(ctx, tk.ID, c.bot.texts.Opened(tk, d.OPDName(opd), clock, triage))
+	opened := c.bot.texts.Opened
+	if c.in.Public {
+		opened = c.bot.texts.OpenedFromComment
+	}
+	return c.say(ctx, tk.ID, opened(tk, d.OPDName(opd), clock, triage))
 }
 
 // linkStaff links this Telegram chat to the staff account holding code, so

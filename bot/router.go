@@ -13,8 +13,10 @@ import (
 // LiveRouter is the router in force. It is rebuilt when an admin changes
 // the KB, keeping what it learnt from staff transfers.
 type LiveRouter struct {
-	r   atomic.Pointer[routing.Router]
-	log *slog.Logger
+	r     atomic.Pointer[routing.Router]
+	log   *slog.Logger
+	store sigap.Store
+	kb    *sigap.LiveKB
 }
 
 // NewLiveRouter trains a router on the KB in force and on the examples
@@ -24,7 +26,7 @@ func NewLiveRouter(ctx context.Context, store sigap.Store, kb *sigap.LiveKB, log
 	if err != nil {
 		return nil, err
 	}
-	lr := &LiveRouter{log: log}
+	lr := &LiveRouter{log: log, store: store, kb: kb}
 	lr.r.Store(r)
 	kb.Subscribe(func(k *sigap.KB) {
 		r, err := train(context.Background(), store, k)
@@ -50,8 +52,24 @@ func train(ctx context.Context, store sigap.Store, k *sigap.KB) (*routing.Router
 	return r, nil
 }
 
+// Retrain rebuilds the router from the KB in force and the examples
+// stored now, so that it forgets the examples anonymize deleted.
+func (lr *LiveRouter) Retrain(ctx context.Context) error {
+	r, err := train(ctx, lr.store, lr.kb.Get())
+	if err != nil {
+		return err
+	}
+	lr.r.Store(r)
+	return nil
+}
+
 // Decide implements Decider.
 func (lr *LiveRouter) Decide(text string) sigap.Decision { return lr.r.Load().Decide(text) }
+
+// DecideComment implements Decider.
+func (lr *LiveRouter) DecideComment(text string) sigap.Decision {
+	return lr.r.Load().DecideComment(text)
+}
 
 // Learn teaches the router a staff transfer.
 func (lr *LiveRouter) Learn(e sigap.Example) { lr.r.Load().Learn(e) }

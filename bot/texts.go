@@ -60,6 +60,19 @@ func (Texts) FAQHelpful() string {
 // first answer is due. When the office is closed now, it says when the
 // clock starts.
 func (x Texts) Opened(t *sigap.Ticket, opdName string, clockStarts time.Time, triage bool) string {
+	return x.opened(t, opdName, clockStarts, triage) + " Ketik 'status' untuk melihat perkembangannya."
+}
+
+// OpenedFromComment acknowledges a ticket opened from a comment under a
+// post, in the one private message Meta allows in reply to it. Staff can
+// write again only once the citizen answers that message, so it asks for
+// an answer.
+func (x Texts) OpenedFromComment(t *sigap.Ticket, opdName string, clockStarts time.Time, triage bool) string {
+	return x.opened(t, opdName, clockStarts, triage) +
+		" Mohon balas pesan ini (cukup dengan 'ok') agar jawaban petugas dapat kami kirim kepada Bapak/Ibu di sini."
+}
+
+func (x Texts) opened(t *sigap.Ticket, opdName string, clockStarts time.Time, triage bool) string {
 	var b strings.Builder
 	if triage {
 		fmt.Fprintf(&b, "Terima kasih, Bapak/Ibu. Pertanyaan Bapak/Ibu kami catat dengan nomor tiket %s "+
@@ -71,8 +84,22 @@ func (x Texts) Opened(t *sigap.Ticket, opdName string, clockStarts time.Time, tr
 		fmt.Fprintf(&b, " Saat ini di luar jam kerja; waktu penanganan dihitung mulai %s.", x.when(clockStarts))
 	}
 	fmt.Fprintf(&b, " Petugas akan menjawab paling lambat %s.", x.when(t.FirstResponseDue))
-	b.WriteString(" Ketik 'status' untuk melihat perkembangannya.")
 	return b.String()
+}
+
+// CommentFAQAnswer is an answer from the FAQ to a question in a comment,
+// sent as the private reply to it. There is no feedback question: the
+// citizen's answer would come by direct message, a conversation of its
+// own.
+func (Texts) CommentFAQAnswer(answer string) string {
+	return answer + "\n\nJawaban ini kami kirim atas komentar Bapak/Ibu. Bila masih ada pertanyaan, silakan balas pesan ini."
+}
+
+// CommentPublicNote is the short public reply under a comment whose answer
+// went by direct message. Everyone reads it, so it says nothing of the
+// question or the citizen.
+func (Texts) CommentPublicNote() string {
+	return "Terima kasih, Bapak/Ibu 🙏 Jawabannya sudah kami kirim lewat pesan langsung (DM)."
 }
 
 // Appended acknowledges a follow-up added to an open ticket.
@@ -158,6 +185,44 @@ func (x Texts) Transferred(code, opdName string, due time.Time) string {
 func (Texts) Resolved(code, opdName string) string {
 	return fmt.Sprintf("Tiket %s telah diselesaikan oleh %s. Bila masih ada yang kurang, silakan tulis lagi.\n\n"+
 		"Mohon nilai layanan kami: balas angka 1 (sangat kurang) sampai 5 (sangat baik).", code, opdName)
+}
+
+// Merged tells the citizen their ticket joined another about the same
+// matter.
+func (Texts) Merged(code, opdName string) string {
+	return fmt.Sprintf("Laporan Bapak/Ibu dengan tiket %s kami gabungkan dengan laporan lain tentang hal yang sama, agar ditangani bersama oleh %s. "+
+		"Jawaban petugas tetap kami kirim ke sini.", code, opdName)
+}
+
+// YoureWelcome answers a thank-you.
+func (Texts) YoureWelcome() string {
+	return "Sama-sama, Bapak/Ibu 🙏"
+}
+
+// StaffReplySent confirms to a staff member on Telegram that their answer
+// went to the citizen.
+func (Texts) StaffReplySent(code string) string {
+	return fmt.Sprintf("✅ Balasan Anda terkirim ke warga (tiket %s).", code)
+}
+
+// StaffResolved confirms to a staff member on Telegram that /selesai
+// resolved the ticket.
+func (Texts) StaffResolved(code string) string {
+	return fmt.Sprintf("✅ Tiket %s diselesaikan; warga diminta memberi penilaian.", code)
+}
+
+// StaffActionFailed tells a staff member on Telegram why their answer did
+// not go through.
+func (Texts) StaffActionFailed(code, why string) string {
+	return fmt.Sprintf("⚠️ Tiket %s: %s", code, why)
+}
+
+// StaffHowToAnswer explains answering from Telegram to a staff member who
+// sent /selesai without replying to a ticket's message, or replied to a
+// message about several tickets.
+func (Texts) StaffHowToAnswer() string {
+	return "Untuk menjawab atau menyelesaikan tiket dari Telegram, balas (reply) pesan Sigap yang menyebut satu tiket, " +
+		"misalnya pesan tiket baru. Pesan tiket baru dapat diaktifkan di halaman profil dasbor Sigap."
 }
 
 // StaffLinked confirms a staff member's Telegram link for SLA alerts.

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,13 +62,20 @@ func (c conn) dialect(query string) string {
 // rebound caches rebind's work: the queries are a fixed set.
 var rebound sync.Map // query → query with $N placeholders
 
-// rebind rewrites SQLite's placeholders in query into PostgreSQL's: ?NNN
-// into $NNN and each bare ? into the next number, as SQLite counts them.
-// Quoted text, quoted names and comments are left as they are.
+// indexedBy is SQLite's index hint, which changes no result and which
+// PostgreSQL, whose planner takes no hints, does not know.
+var indexedBy = regexp.MustCompile(`(?i)\s+INDEXED\s+BY\s+\w+`)
+
+// rebind rewrites query into PostgreSQL's dialect: SQLite's placeholders,
+// ?NNN into $NNN and each bare ? into the next number as SQLite counts
+// them, and no index hints. Quoted text, quoted names and comments are
+// left as they are.
 func rebind(query string) string {
 	if v, ok := rebound.Load(query); ok {
 		return v.(string)
 	}
+	key := query
+	query = indexedBy.ReplaceAllString(query, "")
 	var b strings.Builder
 	b.Grow(len(query) + 8)
 	n := 0 // the highest number given so far
@@ -107,6 +115,6 @@ func rebind(query string) string {
 		}
 	}
 	out := b.String()
-	rebound.Store(query, out)
+	rebound.Store(key, out)
 	return out
 }

@@ -38,6 +38,9 @@ type DB struct {
 	// batch, while Batch runs, is the transaction every Update and View
 	// shares.
 	batch atomic.Pointer[batch]
+	// litestream leaves checkpoints to Litestream (WithLitestream).
+	litestream bool
+	writes     writeHealth
 	// pg is set when the database is PostgreSQL's.
 	pg *postgres
 	// leaseTTL is how long a lease on PostgreSQL lasts unless renewed.
@@ -59,7 +62,9 @@ func WithClock(now sigap.Clock) Option {
 
 // The write lock is taken at BEGIN (IMMEDIATE) rather than at the first
 // write, so two writers never deadlock upgrading their read locks.
-const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64"
+// secure_delete overwrites what a change removes with zeros, so erased
+// personal data does not linger in the file's free space.
+const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64&_secure_delete=1"
 
 const readerParams = "_query_only=1&_busy_timeout=5000&_txlock=deferred&_stmt_cache_size=64"
 
@@ -75,7 +80,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if IsPostgres(path) {
 		return openPostgres(ctx, path, opts...)
 	}
-	if scheme, _, ok := strings.Cut(path, "://"); ok && !strings.ContainsAny(scheme, `/\.`) {
+	if scheme, ok := urlScheme(path); ok {
 		return nil, sigap.Errorf(sigap.EINVALID, "storage: database %q: %s:// is not supported; give the path of a SQLite file or a postgres:// URL", redactURL(path), scheme)
 	}
 	db := &DB{path: path, now: time.Now}
@@ -120,7 +125,20 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, openError(path, err)
 	}
+	if db.litestream {
+		if err := db.leaveCheckpoints(ctx); err != nil {
+			db.Close()
+			return nil, openError(path, err)
+		}
+	}
 	return db, nil
+}
+
+// urlScheme returns the scheme of a --db value that is a URL
+// ("postgres://…") rather than a file name.
+func urlScheme(path string) (string, bool) {
+	scheme, _, ok := strings.Cut(path, "://")
+	return scheme, ok && !strings.ContainsAny(scheme, `/\.`)
 }
 
 // openError says plainly when the file is not a database at all, the
@@ -194,16 +212,20 @@ func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
 	}
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
+		db.writes.note(err)
 		return fmt.Errorf("storage: begin: %w", err)
 	}
 	defer sqlTx.Rollback()
 	tx := db.newTx(sqlTx)
 	if err := fn(tx); err != nil {
+		db.writes.note(err)
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
+		db.writes.note(err)
 		return fmt.Errorf("storage: commit: %w", err)
 	}
+	db.writes.note(nil)
 	tx.committed()
 	return nil
 }

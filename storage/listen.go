@@ -17,6 +17,8 @@ type Change struct {
 	What ChangeKind
 	// ID is the ticket's for ChangedTicket, the citizen's for ChangedChat.
 	ID int64
+	// From is, for a ticket changed, the OPD that held it before.
+	From string
 }
 
 // ChangeKind says what a Change changed.
@@ -76,11 +78,12 @@ type changeHandler struct {
 
 func (h changeHandler) HandleNotification(_ context.Context, n *pgconn.Notification, _ *pgx.Conn) error {
 	what, rest, _ := strings.Cut(n.Payload, " ")
-	instance, id, _ := strings.Cut(rest, " ")
+	instance, rest, _ := strings.Cut(rest, " ")
 	if instance == h.instance {
 		return nil
 	}
-	c := Change{What: ChangeKind(what)}
+	id, from, _ := strings.Cut(rest, " ")
+	c := Change{What: ChangeKind(what), From: from}
 	if id != "" {
 		var err error
 		if c.ID, err = strconv.ParseInt(id, 10, 64); err != nil {

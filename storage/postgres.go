@@ -4,10 +4,12 @@ import (
 	"context"
 	crand "crypto/rand"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -111,6 +113,7 @@ func (db *DB) pgUpdate(ctx context.Context, fn func(sigap.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := db.pgUpdateOnce(ctx, fn)
 		if !isSerializationFailure(err) {
+			db.writes.note(err)
 			return err
 		}
 		if attempt == pgAttempts {
@@ -168,6 +171,29 @@ func isSerializationFailure(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
+// postgresFailure reports whether err is PostgreSQL failing to write (it
+// cannot be reached, is out of disk or memory, shutting down, or is a
+// read-only standby), as opposed to refusing what it was asked.
+func postgresFailure(err error) bool {
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || errors.Is(err, driver.ErrBadConn) || pgconn.Timeout(err) {
+		return true
+	}
+	code := pgCode(err)
+	switch {
+	case code == "":
+		var ne net.Error
+		return errors.As(err, &ne)
+	case code == "25006": // read_only_sql_transaction
+		return true
+	}
+	switch code[:2] {
+	case "08", "53", "57", "58": // connection, resources, operator intervention, system
+		return true
+	}
+	return false
+}
+
 // pgCode is the SQLSTATE of a PostgreSQL error in err's chain, or "".
 func pgCode(err error) string {
 	var pe *pgconn.PgError
@@ -185,3 +211,32 @@ func (pg *postgres) connect(ctx context.Context) (*pgx.Conn, error) {
 
 // lockKey is the advisory lock key of what, in this schema.
 func (pg *postgres) lockKey(what string) string { return "sigap." + pg.schema + "." + what }
+
+// pgVacuum frees the space of the rows erasure changed or deleted: the
+// tables that hold personal data, whatsmeow's included. VACUUM runs
+// outside a transaction, on the pool.
+func (db *DB) pgVacuum(ctx context.Context) error {
+	var tables []string
+	rs, err := db.writer.QueryContext(ctx, `SELECT quote_ident(table_name) FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+		AND (table_name LIKE 'whatsmeow\_%' OR table_name = ANY ($1))`,
+		[]string{"citizens", "messages", "tickets", "ticket_words", "examples", "audit", "outbox",
+			"held_messages", "set_aside", "meta_comments", "meta_contacts"})
+	if err == nil {
+		for rs.Next() {
+			var t string
+			if err = rs.Scan(&t); err != nil {
+				break
+			}
+			tables = append(tables, t)
+		}
+		err = errors.Join(err, rs.Err(), rs.Close())
+	}
+	if err == nil && len(tables) > 0 {
+		_, err = db.writer.ExecContext(ctx, "VACUUM "+strings.Join(tables, ", "))
+	}
+	if err != nil {
+		return fmt.Errorf("storage: vacuum: %w", err)
+	}
+	return nil
+}

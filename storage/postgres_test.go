@@ -323,7 +323,7 @@ func TestPostgresListenHearsTheOtherInstances(t *testing.T) {
 	// b's own change comes last: had it been heard, it would be here.
 	tg := addCitizen(t, b, "tg:1001")
 	addTicket(t, b, tg.ID, "KBM-BBBBB", "DPUPR", t0)
-	want := []Change{{What: ChangedTicket, ID: tk.ID}, {What: ChangedChat, ID: web.ID}, {What: ChangedOutbox}}
+	want := []Change{{What: ChangedTicket, ID: tk.ID, From: "DPUPR"}, {What: ChangedChat, ID: web.ID}, {What: ChangedOutbox}}
 	var got []Change
 	timeout := time.After(5 * time.Second)
 	for len(got) < len(want) {

@@ -61,6 +61,14 @@ func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, err
 	return id, err
 }
 
+// either is the SQL of the transaction's engine, where the two differ.
+func (tx *Tx) either(sqlite, postgres string) string {
+	if tx.tx.pg {
+		return postgres
+	}
+	return sqlite
+}
+
 // limitOrAll is the LIMIT of a list whose limit <= 0 means all of it: a
 // bound no list reaches, as both engines take a number there.
 func limitOrAll(limit int) int64 {

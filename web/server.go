@@ -45,12 +45,17 @@ type Config struct {
 	// linked=true once it is; nil when WhatsApp is disabled.
 	WhatsAppLink func(ctx context.Context) (qrPNG []byte, linked bool, err error)
 	// MediaDir is the folder where adapters store citizens' photos and
-	// files; /media/ serves only files inside it, each to the staff who
-	// may see its ticket. Empty disables /media/.
+	// files, the media folder of the data folder: a message's MediaRef is
+	// its file's path relative to the data folder, MediaDir's parent.
+	// /media/ serves only files inside it, each to the staff who may see
+	// its ticket. Empty disables /media/.
 	MediaDir string
 	// TelegramBot returns the bot's @username for the profile page; nil
 	// when Telegram is off.
 	TelegramBot func() string
+	// Accounts reports each Facebook Page's and Instagram account's state
+	// for the admin page; nil when those channels are off.
+	Accounts func() []sigap.AccountState
 	// SecureCookies marks cookies Secure (serve over HTTPS).
 	SecureCookies bool
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
@@ -173,6 +178,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /admin/faqs/{id}", s.page(s.admin(s.adminSaveFAQ)))
 	mux.Handle("GET /profile", s.page(s.profilePage))
 	mux.Handle("POST /profile/telegram", s.page(s.profileTelegram))
+	mux.Handle("POST /profile/canned", s.page(s.profileCanned))
 	mux.Handle("GET /events", s.page(s.staffEvents))
 	mux.Handle("GET /media/{id}", s.page(s.mediaFile))
 	mux.Handle("GET /admin/held", s.page(s.admin(s.heldPage)))
@@ -189,6 +195,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /chat", s.chatPage)
 	mux.HandleFunc("POST /chat/send", s.chatSend)
 	mux.HandleFunc("GET /chat/events", s.chatEvents)
+	mux.HandleFunc("GET /chat/media/{id}", s.chatMedia)
 	return mux
 }
 

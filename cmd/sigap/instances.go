@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sync"
@@ -12,7 +13,8 @@ import (
 )
 
 // runChannels runs what one instance at a time runs for a database — the
-// channels, the outbox sender, the SLA alerts, the channel watch — once
+// channels, the outbox sender, the SLA alerts, the channel watch, the
+// retention period's anonymization — once
 // this instance holds the lease, until ctx ends or the lease is lost,
 // which it returns as an error: the channels of an instance that lost its
 // lease may already run elsewhere, so it stops, and its service manager
@@ -46,6 +48,7 @@ func (m *Main) runChannels(ctx context.Context) error {
 	})
 	wg.Go(func() { m.Desk.RunAlerts(ctx, m.Config.AlertEvery, m.Config.SLAWarnAt, m.Logger) })
 	wg.Go(func() { m.Desk.RunChannelWatch(ctx, channelCheckEvery, m.States, m.Logger) })
+	wg.Go(func() { m.runRetention(ctx) }) // once per database is enough
 	var lost error
 	select {
 	case <-ctx.Done():
@@ -119,7 +122,7 @@ func (m *Main) changedElsewhere(ctx context.Context, c storage.Change) {
 	case storage.ChangedTicket:
 		var t *sigap.Ticket
 		if t, err = sigap.Read(ctx, m.Store, func(tx sigap.Tx) (*sigap.Ticket, error) { return tx.TicketByID(ctx, c.ID) }); err == nil {
-			m.Desk.ChangedElsewhere(*t)
+			m.Desk.ChangedElsewhere(*t, cmp.Or(c.From, t.OPD))
 		}
 	case storage.ChangedChat:
 		var citizen *sigap.Citizen

@@ -17,6 +17,8 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot"
+	"github.com/pemkab-kebumen/sigap/bot/mediafile"
+	"github.com/pemkab-kebumen/sigap/bot/meta"
 	"github.com/pemkab-kebumen/sigap/bot/telegram"
 	"github.com/pemkab-kebumen/sigap/bot/webchat"
 	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
@@ -125,6 +127,9 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		}
 	}()
 	opts := append(slices.Clone(m.StoreOptions), storage.WithLeaseTTL(m.Config.LeaseTTL))
+	if m.Config.Litestream {
+		opts = append(opts, storage.WithLitestream())
+	}
 	if m.Store, err = openStore(ctx, m.Config.DB, opts...); err != nil {
 		return err
 	}
@@ -186,31 +191,66 @@ func (m *Main) openCore(ctx context.Context, k *sigap.KB) error {
 // Config turns them on. A new channel is one more block here.
 func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, error) {
 	c := m.Config
-	media := mediaDir(c)
 	m.WebChat = webchat.New(m.Now)
 	list := []sigap.ChannelAdapter{m.WebChat}
 	if c.Telegram.Token == "" {
 		m.disable(sigap.Telegram, "SIGAP_TELEGRAM_TOKEN is not set")
 	} else {
 		tg, err := telegram.New(ctx, telegram.Config{Token: c.Telegram.Token, APIEndpoint: c.Telegram.API,
-			Logger: m.Logger, Now: m.Now, DataDir: media, SetAside: m.Bot.SetAside,
+			Logger: m.Logger, Now: m.Now, DataDir: c.DataDir, SetAside: m.Bot.SetAside,
 			WebhookURL: c.Telegram.WebhookURL, WebhookSecret: c.Telegram.WebhookSecret})
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
 		list = append(list, tg)
 	}
+	metaChannels, err := m.metaChannels()
+	if err != nil {
+		return nil, err
+	}
+	list = append(list, metaChannels...)
 	if !c.WhatsApp.Enabled {
 		m.disable(sigap.WhatsApp, "not enabled (--whatsapp or SIGAP_WHATSAPP=1)")
 		return list, nil
 	}
 	session, dialect := m.Store.SharedSQL()
 	wa, err := whatsapp.New(ctx, whatsapp.Config{Store: m.Store, SessionDB: session, SessionDialect: dialect,
-		DataDir: media, Logger: m.Logger, Now: m.Now, PerChatGap: c.WhatsApp.ChatGap, PerMinute: c.WhatsApp.PerMinute})
+		DataDir: c.DataDir, Logger: m.Logger, Now: m.Now, PerChatGap: c.WhatsApp.ChatGap, PerMinute: c.WhatsApp.PerMinute})
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
 	return append(list, wa), nil
+}
+
+// metaChannels builds Facebook and Instagram when SIGAP_META_PAGES names
+// accounts; Validate has checked the settings.
+func (m *Main) metaChannels() ([]sigap.ChannelAdapter, error) {
+	c := m.Config.Meta
+	if c.Pages == "" {
+		m.disable(sigap.Facebook, "SIGAP_META_PAGES is not set")
+		m.disable(sigap.Instagram, "SIGAP_META_PAGES is not set")
+		return nil, nil
+	}
+	pages, err := meta.ParsePages(c.Pages)
+	if err != nil {
+		return nil, err
+	}
+	opds, err := meta.ParseOPDs(c.OPDs)
+	if err != nil {
+		return nil, err
+	}
+	for account, opd := range opds {
+		if _, ok := m.KB.Get().OPD(opd); !ok {
+			m.Logger.Warn("SIGAP_META_OPDS names an OPD the KB does not have; its account gives no routing hint", "account", account, "opd", opd)
+		}
+	}
+	a, err := meta.New(meta.Config{AppSecret: c.AppSecret, VerifyToken: c.VerifyToken, Accounts: pages, OPDs: opds,
+		API: c.API, Store: m.Store, Logger: m.Logger, Now: m.Now, DataDir: m.Config.DataDir,
+		PublicNote: bot.Texts{}.CommentPublicNote()})
+	if err != nil {
+		return nil, err
+	}
+	return a.Channels(), nil
 }
 
 func (m *Main) disable(ch sigap.Channel, why string) {
@@ -265,6 +305,8 @@ func (m *Main) openHTTP() error {
 			wcfg.WhatsAppLink = a.LinkQR
 		case *telegram.Adapter:
 			wcfg.TelegramBot = a.Username
+		case interface{ Accounts() []sigap.AccountState }:
+			wcfg.Accounts = a.Accounts
 		}
 		if h, ok := a.(sigap.HTTPChannel); ok {
 			h.Routes(mux, m.Bot)
@@ -275,7 +317,13 @@ func (m *Main) openHTTP() error {
 		return fmt.Errorf("web: %w", err)
 	}
 	mux.Handle("/", srv.Handler())
-	mux.Handle("GET /healthz", web.Health(m.Store, m.States, m.channelsHolder, m.Logger))
+	folders := map[string]string{"data": m.Config.DataDir}
+	if !m.Store.Shared() {
+		folders["database"] = filepath.Dir(m.Config.DB) // a PostgreSQL server's disks are its own
+	}
+	mux.Handle("GET /healthz", web.Health(web.HealthConfig{Store: m.Store, Channels: m.States, Logger: m.Logger,
+		Writes:  func(ctx context.Context) error { return m.Store.CheckWrites(ctx).Err },
+		Folders: folders, Holder: m.channelsHolder}))
 	if m.Config.MetricsAddr == "" && m.Config.MetricsToken != "" {
 		mux.Handle("GET /metrics", bearer(m.Config.MetricsToken, m.Metrics.Handler()))
 	}
@@ -321,7 +369,7 @@ func bearer(token string, h http.Handler) http.Handler {
 }
 
 // mediaDir is the folder of citizens' photos and files inside --data.
-func mediaDir(c Config) string { return filepath.Join(c.DataDir, "media") }
+func mediaDir(c Config) string { return filepath.Join(c.DataDir, mediafile.Folder) }
 
 // Run serves HTTP and the web chat, and runs the channels, the outbox and
 // the SLA alerts once this instance holds the lease (at once on SQLite;
@@ -344,6 +392,8 @@ func (m *Main) Run(ctx context.Context) error {
 			cancel()
 		}
 	})
+	wg.Go(func() { m.Store.TruncateWALWhenIdle(ctx, storage.WALIdle, m.Logger) })
+	wg.Go(func() { m.runBackups(ctx) })
 	wg.Go(func() { m.Staff.RunPurge(ctx, sessionPurgeEvery) })
 	wg.Go(func() { m.followOtherInstances(ctx) })
 	err := m.serveHTTP(ctx)

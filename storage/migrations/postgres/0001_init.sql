@@ -156,6 +156,11 @@ CREATE TABLE kv (
 	updated_at BIGINT NOT NULL
 );
 
+-- SQLite's instr(), which some queries use, under its name.
+CREATE FUNCTION instr(haystack text, needle text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT strpos(haystack, needle)
+$$;
+
 -- The channels' lease (storage/lease.go): its one row names the instance
 -- that runs the channels, the outbox sender and the SLA alerts, until
 -- expires_at unless that instance renews it. Only the server's clock is
@@ -172,13 +177,14 @@ CREATE TABLE leases (
 -- the channel "sigap.<schema>", which PostgreSQL delivers at commit and
 -- never for a rollback: "<table> <instance> <id>", where instance is the
 -- writer's sigap.instance setting (each instance ignores its own) and id
--- is the ticket's, or for a web chat message the citizen's.
+-- is the ticket's, followed by the OPD that held it before the change, or
+-- for a web chat message the citizen's.
 CREATE FUNCTION sigap_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
 	id text := '';
 BEGIN
 	IF TG_TABLE_NAME = 'tickets' THEN
-		id := NEW.id::text;
+		id := NEW.id::text || ' ' || CASE WHEN TG_OP = 'UPDATE' THEN OLD.opd ELSE NEW.opd END;
 	ELSIF TG_TABLE_NAME = 'messages' THEN
 		id := NEW.citizen_id::text;
 	END IF;
