@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/pemkab-kebumen/sigap"
 )
 
 // whatsmeowErasures are the statements that delete what whatsmeow's
@@ -42,10 +44,7 @@ func signalAddressOf(column string) string {
 // whatsmeow drops them after 14 days, but only while WhatsApp runs. The
 // tables whatsmeow has not created (WhatsApp never linked) are skipped.
 func (tx *Tx) forgetWhatsApp(ctx context.Context, before time.Time) error {
-	tables, err := rows(ctx, tx, func(name *string) []any { return []any{name} }, tx.either(
-		`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'whatsmeow\_%' ESCAPE '\'`,
-		`SELECT table_name FROM information_schema.tables
-		WHERE table_schema = current_schema() AND table_name LIKE 'whatsmeow\_%' ESCAPE '\'`))
+	tables, err := tx.whatsmeowTables(ctx)
 	if err != nil {
 		return fmt.Errorf("storage: anonymize: whatsmeow tables: %w", err)
 	}
@@ -82,4 +81,22 @@ func (tx *Tx) forgetWhatsApp(ctx context.Context, before time.Time) error {
 	}
 	_, err = tx.run(ctx, steps)
 	return err
+}
+
+// whatsmeowTables lists the tables whatsmeow made in the database.
+func (tx *Tx) whatsmeowTables(ctx context.Context) ([]string, error) {
+	return rows(ctx, tx, func(name *string) []any { return []any{name} }, tx.either(
+		`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'whatsmeow\_%' ESCAPE '\'`,
+		`SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_name LIKE 'whatsmeow\_%' ESCAPE '\'`))
+}
+
+// HasWhatsAppSession reports whether whatsmeow keeps its session tables
+// in the database: WhatsApp was linked, or tried to be.
+func (db *DB) HasWhatsAppSession(ctx context.Context) (bool, error) {
+	tables, err := sigap.Read(ctx, db, func(tx sigap.Tx) ([]string, error) { return tx.(*Tx).whatsmeowTables(ctx) })
+	if err != nil {
+		return false, fmt.Errorf("storage: whatsmeow tables: %w", err)
+	}
+	return len(tables) > 0, nil
 }

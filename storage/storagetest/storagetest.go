@@ -62,6 +62,13 @@ func Postgres(t testing.TB) string {
 	return pgtest.URL(t)
 }
 
+// PostgresAlone is Postgres with a database of its own, not a schema, for
+// a test that keeps whatsmeow's tables.
+func PostgresAlone(t testing.TB) string {
+	t.Helper()
+	return pgtest.Database(t)
+}
+
 // OnPostgres reports whether the engine under test is PostgreSQL.
 func OnPostgres() bool { return pgtest.Enabled() }
 
