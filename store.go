@@ -10,6 +10,9 @@ import (
 // committed together or not at all.
 type Store interface {
 	// Update runs fn in a write transaction; fn's error rolls it back.
+	// An engine whose transactions run side by side (PostgreSQL) may roll
+	// fn back and run it again when it conflicted with another: fn
+	// changes nothing outside the transaction but through OnCommit.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
