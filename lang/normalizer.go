@@ -184,31 +184,35 @@ func splitWords(folded string) []string {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // foldRepeats shortens runs of three or more equal letters to two
-// ("tolonggg" → "tolongg"); lookups then try the single-letter form.
+// ("tolonggg" → "tolongg"); lookups then try the single-letter form. It
+// compares runes, not bytes: the bytes of one multi-byte letter ("𫫫" is
+// F0 AB AB AB) may repeat.
 func foldRepeats(w string) string {
-	if len(w) < 3 {
-		return w
-	}
-	b := []byte(w)
-	out := b[:0]
-	for i, c := range b {
-		if i >= 2 && c == out[len(out)-1] && c == out[len(out)-2] && !isDigit(c) {
-			continue
-		}
-		out = append(out, c)
-	}
-	return string(out)
+	return squeeze(w, 2)
 }
 
 // singleLetters collapses every doubled letter ("tolongg" → "tolong").
 func singleLetters(w string) string {
-	b := []byte(w)
-	out := b[:0]
-	for i, c := range b {
-		if i > 0 && c == out[len(out)-1] && !isDigit(c) {
-			continue
+	return squeeze(w, 1)
+}
+
+// squeeze cuts every run of one letter (digits are left alone) to at most
+// keep letters.
+func squeeze(w string, keep int) string {
+	if len(w) <= keep {
+		return w
+	}
+	out := make([]rune, 0, len(w))
+	run := 0
+	for _, r := range w {
+		if len(out) > 0 && r == out[len(out)-1] && !(r >= '0' && r <= '9') {
+			run++
+		} else {
+			run = 1
 		}
-		out = append(out, c)
+		if run <= keep {
+			out = append(out, r)
+		}
 	}
 	return string(out)
 }
