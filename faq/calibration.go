@@ -44,62 +44,80 @@ type sample struct {
 func (ix *Index) fit() calibration {
 	kept := ix.contrast[:0]
 	for _, c := range ix.contrast {
-		ss := ix.score(ix.prepare(c.text), -1, 1)
+		ss := ix.score(ix.prepareText(c.text), -1, 1)
 		if len(ss) == 0 || ss[0].cov < aliasCoverage || ss[0].rel < aliasRelevance {
 			kept = append(kept, c)
 		}
 	}
 	ix.contrast = kept
 	ix.indexContrast()
-
-	// Citizens add context an FAQ never mentions ("my son just finished
-	// school, …"): each held-out question is also tried with two words of
-	// the KB's other texts added, drawn by frequency.
-	var context []string
-	for _, c := range ix.contrast {
-		context = append(context, c.terms...)
-	}
-	for _, f := range ix.faqs {
-		context = append(context, ix.topicTerms(f.Answer, nil, nil)...)
-	}
-	rng := rand.New(rand.NewPCG(uint64(len(ix.questions)), uint64(len(context))))
-
-	var data []sample
-	stride := max(1, len(ix.questions)/maxCalibrationQuestions)
-	for qi := 0; qi < len(ix.questions); qi += stride {
-		q := ix.questions[qi]
-		if len(ix.faqs[q.faq].Questions) < 2 {
-			continue // held out, its FAQ would have no question left
-		}
-		variants := []string{q.text}
-		if len(context) > 0 {
-			variants = append(variants, q.text+" "+context[rng.IntN(len(context))]+" "+context[rng.IntN(len(context))])
-		}
-		for _, text := range variants {
-			m := ix.prepare(text)
-			ss := ix.score(m, qi, keepScored)
-			contrast := ix.bestContrast(m, -1)
-			wrongSeen := false
-			for i, s := range ss {
-				if s.faq == q.faq {
-					data = append(data, sample{candidateFeatures(ss, i, contrast).vector(), 1})
-				} else if !wrongSeen {
-					wrongSeen = true
-					data = append(data, sample{candidateFeatures(ss, i, contrast).vector(), 0})
-				}
-			}
-		}
-	}
+	data := ix.questionSamples()
 	for ci, c := range ix.contrast {
-		m := ix.prepare(c.text)
+		m := ix.prepareText(c.text)
 		ss := ix.score(m, -1, 2)
 		if len(ss) == 0 {
 			continue
 		}
-		data = append(data, sample{candidateFeatures(ss, 0, ix.bestContrast(m, ci)).vector(), 0})
+		global, _ := ix.contrastFits(m, ci)
+		data = append(data, sample{candidateFeatures(ss, 0, global).vector(), 0})
 	}
 	return fitLogistic(data)
 }
+
+func (ix *Index) prepareText(text string) *message { return ix.prepare(ix.norm.Analyze(text)) }
+
+// questionSamples holds each FAQ question out in turn: a positive sample
+// for its FAQ, a negative for the best other. Citizens add context an FAQ
+// never mentions ("my son just finished school, …"): each held-out
+// question is also tried with two words of the KB's other texts added,
+// drawn by frequency.
+func (ix *Index) questionSamples() []sample {
+	var context []string
+	for _, c := range ix.contrast {
+		context = append(context, c.terms...)
+	}
+	for _, answer := range ix.answers {
+		context = append(context, answer...)
+	}
+	rng := rand.New(rand.NewPCG(uint64(len(ix.questions)), uint64(len(context))))
+	var data []sample
+	stride := max(1, len(ix.questions)/maxCalibrationQuestions)
+	for qi := 0; qi < len(ix.questions); qi += stride {
+		q := ix.questions[qi]
+		if q.faq < 0 || len(ix.faqQ[q.faq]) < 2 {
+			continue // held out, its FAQ would have no question left
+		}
+		variants := []string{q.text}
+		if len(context) > 0 {
+			for _, k := range contextWords {
+				text := q.text
+				for range k {
+					text += " " + context[rng.IntN(len(context))]
+				}
+				variants = append(variants, text)
+			}
+		}
+		for _, text := range variants {
+			m := ix.prepareText(text)
+			ss := ix.score(m, qi, keepScored)
+			global, _ := ix.contrastFits(m, -1)
+			wrongSeen := false
+			for i, s := range ss {
+				if s.faq == q.faq {
+					data = append(data, sample{candidateFeatures(ss, i, global).vector(), 1})
+				} else if !wrongSeen {
+					wrongSeen = true
+					data = append(data, sample{candidateFeatures(ss, i, global).vector(), 0})
+				}
+			}
+		}
+	}
+	return data
+}
+
+// contextWords are the numbers of words of context each held-out question
+// is also tried with.
+var contextWords = []int{2, 6}
 
 // maxCalibrationQuestions bounds how many FAQ questions calibration holds
 // out: a few thousand samples fix five parameters well, and a KB of

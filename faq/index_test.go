@@ -1,7 +1,7 @@
 package faq
 
 import (
-	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -98,7 +98,7 @@ func TestReadIntent(t *testing.T) {
 		{"kapan jadwal imunisasi?", intent{asks: true}},
 	}
 	for _, tt := range tests {
-		if got := readIntent(tt.text, n.Tokens(tt.text)); got != tt.want {
+		if got := readIntent(n, n.Analyze(tt.text)); got != tt.want {
 			t.Errorf("readIntent(%q) = %+v, want %+v (tokens %v)", tt.text, got, tt.want, n.Tokens(tt.text))
 		}
 	}
@@ -155,7 +155,7 @@ func TestMatchNeedsTheFAQsSubject(t *testing.T) {
 	}
 }
 
-// A question buried in a paragraph is matched on its own sentence.
+// A question buried in a paragraph is matched, its story weighing less.
 func TestMatchQuestionInParagraph(t *testing.T) {
 	ix := testIndex()
 	text := "Selamat pagi. Saya baru pulang merantau dari luar pulau, dulu kerja di pabrik sepatu, " +
@@ -166,17 +166,11 @@ func TestMatchQuestionInParagraph(t *testing.T) {
 	if len(cs) == 0 || cs[0].FAQ != "ktp-baru" || !cs[0].Answerable {
 		t.Fatalf("Match(paragraph) = %+v, want ktp-baru answerable", cs)
 	}
-	// Judged on the asking sentence, the circumstances around it do not
-	// count against the FAQ.
-	if cs[0].Relevance < 0.8 {
-		t.Errorf("Match(paragraph): relevance %.2f, want the asking sentence's (≥ 0.8)", cs[0].Relevance)
-	}
-}
-
-func TestSplitSentences(t *testing.T) {
-	got := splitSentences("Buka jam 07.30 ya? Tarif Rp2.000!\nterima kasih")
-	want := []string{"Buka jam 07.30 ya?", "Tarif Rp2.000!", "terima kasih"}
-	if !slices.Equal(got, want) {
-		t.Errorf("splitSentences = %q, want %q", got, want)
+	// The story around the question weighs less than the question: the
+	// same words said as one run-on sentence, with no question to tell
+	// apart, are less relevant to the FAQ.
+	flat := ix.Match(strings.NewReplacer(".", "", "?", "").Replace(text))
+	if len(flat) == 0 || flat[0].Relevance >= cs[0].Relevance {
+		t.Errorf("Match(paragraph): relevance %.2f, want more than the flattened text's (%+v)", cs[0].Relevance, flat)
 	}
 }

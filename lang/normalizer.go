@@ -1,12 +1,13 @@
 // Package lang normalises the Indonesian that citizens write (chat slang,
 // Javanese Banyumasan words, typos, affixes) into a stable form shared by
-// FAQ matching and routing.
+// FAQ matching and routing, and reads what a message does besides its
+// topic: its clauses, its greetings and thanks, and the grammar of asking,
+// reporting and following up.
 package lang
 
 import (
 	"strings"
 	"sync"
-	"unicode"
 )
 
 // maxPhrase is the longest phrase, in words, a dictionary entry may have.
@@ -19,16 +20,21 @@ const cacheLimit = 200_000
 // Normalizer turns text into normalised tokens. It is safe for concurrent
 // use.
 type Normalizer struct {
-	phrases    map[string][]string // written form (1–3 words) → standard words
-	stop       map[string]bool
-	greeting   map[string]bool
-	place      map[string]bool
-	outside    map[string]bool
-	vocab      map[string]bool // words of the knowledge base, as written
-	vocabRoot  map[string]bool // the same words, normalised
-	stemmer    stemmer
-	typos      *typoIndex
-	skeletons  *skeletonIndex
+	phrases   map[string][]string // written form (1–3 words) → standard words
+	stop      map[string]bool
+	place     map[string]bool
+	placeCue  map[string]bool // written words after which a place name comes
+	common    map[string]bool // common Indonesian words: never "repaired"
+	dict      map[string]bool // words of general knowledge (Dictionary)
+	vocab     map[string]bool // words of the knowledge base, as written
+	vocabRoot map[string]bool // the same words, normalised
+	dictRoot  map[string]bool // the dictionary's words, normalised
+	social    socialIndex
+	cues      map[string]Cue
+	stemmer   stemmer
+	typos     *typoIndex
+	skeletons *skeletonIndex
+
 	mu         sync.RWMutex
 	wordCache  map[string]string // normalised word → root
 	spellCache map[string]string // written word → repaired spelling
@@ -39,14 +45,26 @@ type Normalizer struct {
 // and the words of the given vocabulary texts (the knowledge base's own
 // texts): those become stemmer roots and typo-correction targets.
 func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
+	return NewWithDictionary(synonyms, nil, vocabulary...)
+}
+
+// NewWithDictionary is New with texts of general knowledge besides the
+// embedded lists (the government affairs' phrases): their words are known
+// (never repaired into another word), stemmer roots where they cannot be
+// reduced and typo-correction targets, but they are not the knowledge
+// base's vocabulary (InVocabulary).
+func NewWithDictionary(synonyms map[string]string, dictionary []string, vocabulary ...string) *Normalizer {
 	n := &Normalizer{
 		phrases:    map[string][]string{},
-		stop:       map[string]bool{},
-		greeting:   map[string]bool{},
-		place:      map[string]bool{},
-		outside:    map[string]bool{},
+		stop:       setOf(readList("stopwords.txt")),
+		place:      setOf(readList("places.txt")),
+		placeCue:   setOf(readList("placecues.txt")),
+		common:     setOf(commonWords()),
+		dict:       map[string]bool{},
 		vocab:      map[string]bool{},
 		vocabRoot:  map[string]bool{},
+		dictRoot:   map[string]bool{},
+		cues:       readCues(),
 		wordCache:  map[string]string{},
 		spellCache: map[string]string{},
 	}
@@ -61,19 +79,10 @@ func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
 	}
 	addPhrases(readMap("ngapak.txt"))
 	addPhrases(readMap("slang.txt"))
+	addPhrases(readMap("idioms.txt"))
 	addPhrases(synonyms)
-
-	// Stop words and greetings are read in their written form too, as the
-	// lists hold some chat spellings.
-	for _, w := range readList("stopwords.txt") {
-		n.stop[w] = true
-	}
-	for _, w := range readList("greetings.txt") {
-		n.greeting[strings.ReplaceAll(w, " ", "")] = true
-	}
-	for _, w := range readList("places.txt") {
-		n.place[w] = true
-	}
+	entries := readSocial()
+	n.social.words = socialWords(entries)
 
 	freq := map[string]int{}
 	for _, text := range vocabulary {
@@ -82,14 +91,24 @@ func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
 			n.vocab[w] = true
 		}
 	}
-	outside := readList("outside.txt")
-	n.stemmer.roots = n.rootSet(freq, outside)
+	for _, text := range dictionary {
+		for _, w := range n.expand(splitWords(Fold(text))) {
+			n.dict[w] = true
+		}
+	}
+	n.stemmer.roots = n.rootSet(freq)
 	for w := range freq {
 		n.vocabRoot[n.stemmer.stem(w)] = true
+	}
+	for w := range n.dict {
+		n.dictRoot[n.stemmer.stem(w)] = true
 	}
 	targets := map[string]int{}
 	for w := range n.stemmer.roots {
 		targets[w] = 1
+	}
+	for w := range n.dict {
+		targets[w]++
 	}
 	for _, std := range n.phrases {
 		for _, w := range std {
@@ -100,32 +119,23 @@ func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
 		targets[w] += f + 1
 	}
 	n.typos = newTypoIndex(targets)
-	for _, w := range outside {
-		n.outside[n.root(w)] = true
-	}
 	n.skeletons = newSkeletonIndex(targets)
+	n.social.index(n, entries)
 	return n
 }
 
-// rootSet is the embedded roots, function words and outside bodies' words,
-// plus every knowledge base word that cannot be reduced to another known
-// word: "daftar" is a root, "pendaftaran" is not.
-func (n *Normalizer) rootSet(kbWords map[string]int, outside []string) map[string]bool {
-	base := map[string]bool{}
-	for _, w := range readList("roots.txt") {
-		base[w] = true
-	}
+// rootSet is the embedded roots, function words, social words and places,
+// plus every knowledge base or dictionary word that cannot be reduced to
+// another known word: "daftar" is a root, "pendaftaran" is not.
+func (n *Normalizer) rootSet(kbWords map[string]int) map[string]bool {
+	base := setOf(readList("roots.txt"))
 	for w := range n.stop {
 		base[w] = true
 	}
-	for w := range n.greeting {
+	for w := range n.social.words {
 		base[w] = true
 	}
-	// Outside bodies' words are dictionary words too: "copet" is not a typo
-	// of "coret". Place names are kept whole: Petanahan is not pe-tanah-an.
-	for _, w := range outside {
-		base[w] = true
-	}
+	// Place names are kept whole: Petanahan is not pe-tanah-an.
 	for w := range n.place {
 		base[w] = true
 	}
@@ -133,12 +143,19 @@ func (n *Normalizer) rootSet(kbWords map[string]int, outside []string) map[strin
 	for w := range base {
 		known[w] = true
 	}
-	for w := range kbWords {
+	for w := range n.common {
 		known[w] = true
+	}
+	candidates := map[string]bool{}
+	for w := range kbWords {
+		known[w], candidates[w] = true, true
+	}
+	for w := range n.dict {
+		known[w], candidates[w] = true, true
 	}
 	probe := stemmer{roots: known}
 	roots := base
-	for w := range kbWords {
+	for w := range candidates {
 		delete(probe.roots, w)
 		if probe.stem(w) == w || len(w) <= minRoot {
 			roots[w] = true
@@ -218,85 +235,83 @@ func squeeze(w string, keep int) string {
 }
 
 // expand maps written words to standard words with the phrase
-// dictionaries, longest phrase first.
-func (n *Normalizer) expand(words []string) []string {
-	out := make([]string, 0, len(words)+2)
-	var buf [64]byte
-	for i := 0; i < len(words); {
-		matched := false
-		for k := min(maxPhrase, len(words)-i); k >= 1 && !matched; k-- {
-			var std []string
-			var ok bool
-			if k == 1 {
-				std, ok = n.phrases[words[i]]
-			} else {
-				// The key is built in a buffer: a map index by string(bytes)
-				// does not allocate.
-				key := buf[:0]
-				for j, w := range words[i : i+k] {
-					if j > 0 {
-						key = append(key, ' ')
-					}
-					key = append(key, w...)
-				}
-				std, ok = n.phrases[string(key)]
-				if !ok && len(key) > 3 && string(key[len(key)-3:]) == "nya" {
-					// "BPJS gratisnya": the possessive ends the phrase.
-					std, ok = n.phrases[string(key[:len(key)-3])]
-				}
-			}
-			if ok {
-				out = append(out, std...)
-				i += k
-				matched = true
-			}
-		}
-		if !matched {
-			out = append(out, words[i])
-			i++
-		}
+// dictionaries, longest phrase first. A phrase made of words the first
+// pass mapped ("ulang taun" → "ulang tahun") is mapped in a second pass,
+// which reads only phrases of several words.
+func (n *Normalizer) expand(words []string) []string { return n.expandTrace(words, nil) }
+
+// expandTrace is expand, telling trace (when not nil) each phrase it
+// replaced.
+func (n *Normalizer) expandTrace(words []string, trace func(from, to []string)) []string {
+	out, changed := n.expandPass(words, 1, trace)
+	if changed {
+		out, _ = n.expandPass(out, 2, trace)
 	}
 	return out
+}
+
+// expandPass maps the phrases of at least minWords words, and reports
+// whether it mapped any.
+func (n *Normalizer) expandPass(words []string, minWords int, trace func(from, to []string)) ([]string, bool) {
+	out := make([]string, 0, len(words)+2)
+	changed := false
+	var buf [64]byte
+	for i := 0; i < len(words); {
+		k := min(maxPhrase, len(words)-i)
+		for ; k >= minWords; k-- {
+			if std, ok := n.phrase(words[i:i+k], buf[:0]); ok {
+				if trace != nil {
+					trace(words[i:i+k], std)
+				}
+				out = append(out, std...)
+				changed = true
+				break
+			}
+		}
+		if k >= minWords {
+			i += k
+			continue
+		}
+		out = append(out, words[i])
+		i++
+	}
+	return out, changed
+}
+
+// phrase looks words up in the phrase dictionaries, building the key in
+// buf: a map index by string(bytes) does not allocate.
+func (n *Normalizer) phrase(words []string, buf []byte) ([]string, bool) {
+	if len(words) == 1 {
+		std, ok := n.phrases[words[0]]
+		return std, ok
+	}
+	key := buf
+	for j, w := range words {
+		if j > 0 {
+			key = append(key, ' ')
+		}
+		key = append(key, w...)
+	}
+	std, ok := n.phrases[string(key)]
+	if !ok && len(key) > 3 && string(key[len(key)-3:]) == "nya" {
+		// "BPJS gratisnya": the possessive ends the phrase.
+		std, ok = n.phrases[string(key[:len(key)-3])]
+	}
+	return std, ok
 }
 
 // known reports whether w is a word the normaliser can place without
 // guessing.
 func (n *Normalizer) known(w string) bool {
 	_, phrase := n.phrases[w]
-	return phrase || n.stemmer.roots[w] || n.vocab[w] || n.place[w] || n.stop[w] || n.greeting[w]
+	return phrase || n.stemmer.roots[w] || n.vocab[w] || n.dict[w] || n.common[w] ||
+		n.place[w] || n.stop[w] || n.social.words[w] != 0
 }
 
 // Tokens returns the normalised words of text, function words included, in
 // order.
 func (n *Normalizer) Tokens(text string) []string {
-	tokens, _ := n.Analyze(text)
-	return tokens
-}
-
-// Analyze returns the normalised words of text, as Tokens does, and the
-// set of those written as proper names: capitalised but not all capitals,
-// not at the start of a sentence, and unknown to the dictionaries. Village
-// and person names say nothing of a message's topic, and are never
-// "corrected" to a vocabulary word.
-func (n *Normalizer) Analyze(text string) (tokens []string, names map[string]bool) {
-	raw := n.rawNames(text)
-	words := splitWords(Fold(text))
-	for i, w := range words {
-		if raw[w] {
-			if names == nil {
-				names = map[string]bool{}
-			}
-			names[n.root(w)] = true
-			continue
-		}
-		words[i] = n.spelled(w)
-	}
-	words = n.expand(words)
-	tokens = make([]string, 0, len(words))
-	for _, w := range words {
-		tokens = append(tokens, n.root(w))
-	}
-	return tokens, names
+	return n.Analyze(text).Tokens
 }
 
 // spelled is spell, memoised: typo correction is the costliest step and
@@ -343,7 +358,9 @@ func (n *Normalizer) spell(w string) string {
 	return w
 }
 
-// root returns the stem of a standard word, memoised.
+// root returns the stem of a standard word, memoised. A stem the lexicons
+// map to one other word is mapped too: "divaksin" is "vaksin", which the
+// slang list reads as "imunisasi".
 func (n *Normalizer) root(w string) string {
 	n.mu.RLock()
 	r, ok := n.wordCache[w]
@@ -352,6 +369,9 @@ func (n *Normalizer) root(w string) string {
 		return r
 	}
 	r = n.stemmer.stem(w)
+	if std, ok := n.phrases[r]; ok && r != w && len(std) == 1 && std[0] != r {
+		r = n.stemmer.stem(std[0])
+	}
 	n.mu.Lock()
 	if len(n.wordCache) >= cacheLimit {
 		n.wordCache = map[string]string{}
@@ -370,58 +390,25 @@ func isNumber(w string) bool {
 	return w != ""
 }
 
-// IsOutside reports whether a normalised word names a service of a body
-// outside the regency government (police, land agency, electricity
-// company, courts).
-func (n *Normalizer) IsOutside(w string) bool { return n.outside[w] }
-
 // IsContent reports whether a normalised word can say what a message is
-// about: not a function word, greeting, place name or number.
+// about: not a function word, social word (greeting, thanks, address),
+// place name or number.
 func (n *Normalizer) IsContent(w string) bool {
-	return len(w) > 1 && !n.stop[w] && !n.greeting[w] && !n.place[w] && !isNumber(w)
+	return len(w) > 1 && !n.stop[w] && n.social.words[w] == 0 && !n.place[w] && !isNumber(w)
 }
 
 // InVocabulary reports whether a normalised word occurs in the vocabulary
 // texts the Normalizer was built with.
 func (n *Normalizer) InVocabulary(w string) bool { return n.vocabRoot[w] }
 
-// rawNames returns the folded, unnormalised words of text written as names.
-func (n *Normalizer) rawNames(text string) map[string]bool {
-	var names map[string]bool
-	start := true
-	for _, f := range strings.Fields(text) {
-		word := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
-		if word != "" && !start && isCapitalised(word) {
-			for _, w := range splitWords(Fold(word)) {
-				if !n.known(w) {
-					if names == nil {
-						names = map[string]bool{}
-					}
-					names[w] = true
-				}
-			}
-		}
-		start = strings.ContainsAny(f[len(f)-1:], ".!?")
-	}
-	return names
-}
+// InDictionary reports whether a normalised word occurs in the dictionary
+// texts the Normalizer was built with (NewWithDictionary).
+func (n *Normalizer) InDictionary(w string) bool { return n.dictRoot[w] }
 
-// isCapitalised reports whether word starts with a capital and has a
-// lowercase letter after it ("Sruweng", not "KTP").
-func isCapitalised(word string) bool {
-	first := true
-	lower := false
-	for _, r := range word {
-		if first {
-			if !unicode.IsUpper(r) {
-				return false
-			}
-			first = false
-			continue
-		}
-		if unicode.IsLower(r) {
-			lower = true
-		}
+func setOf(words []string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
 	}
-	return lower
+	return m
 }

@@ -1,0 +1,130 @@
+package faq
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// features describe how well one FAQ fits a message.
+type features struct {
+	coverage  float64 // best question's key-term mass found in the message
+	relevance float64 // message's topic mass the FAQ mentions
+	margin    float64 // fit minus the best other FAQ's fit
+	contrast  float64 // fit minus the best contrast text's fit
+}
+
+func (f features) vector() [4]float64 {
+	return [4]float64{f.coverage, f.relevance, f.margin, f.contrast}
+}
+
+// keepScored is how many of the best FAQs scoring keeps for calibration:
+// the candidates Match shows and one more.
+const keepScored = maxCandidates + 1
+
+// candidateFeatures computes the features of the i-th scored FAQ; contrast
+// is the best fit of a text that says no FAQ, or this one, answers.
+func candidateFeatures(ss []scored, i int, contrast float64) features {
+	s := ss[i]
+	other := 0.0
+	for j, o := range ss {
+		if j != i {
+			other = o.fit
+			break
+		}
+	}
+	return features{coverage: s.cov, relevance: s.rel, margin: s.fit - other, contrast: s.fit - contrast}
+}
+
+// match returns the n best candidates; the best is judged against the
+// runner-up, so at least two FAQs are scored.
+func (ix *Index) match(m *message, n int) []Candidate {
+	ss := ix.score(m, -1, max(n, 2))
+	if len(ss) == 0 {
+		return nil
+	}
+	global, negative := ix.contrastFits(m, -1)
+	out := make([]Candidate, 0, n)
+	for i := range ss[:min(n, len(ss))] {
+		s := ss[i]
+		f := candidateFeatures(ss, i, max(global, negative[s.faq]))
+		q := ix.questions[s.question]
+		c := Candidate{
+			FAQ:        ix.faqs[s.faq].ID,
+			OPD:        ix.faqs[s.faq].OPD,
+			Question:   q.text,
+			Confidence: ix.model.probability(f),
+			Coverage:   s.cov,
+			Relevance:  s.rel,
+		}
+		for _, t := range m.terms {
+			if slices.Contains(q.terms, t) {
+				c.Matched = append(c.Matched, t)
+			} else if !ix.hasTerm(s.faq, t) {
+				c.Missing = append(c.Missing, t)
+			}
+		}
+		if i == 0 {
+			c.Answerable, c.Reasons = ix.judge(m, q, f, c.Confidence, negative[s.faq])
+		} else {
+			c.Reasons = []string{"not the best match"}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// fullCoverage is the coverage of a message that has every key term of an
+// FAQ question: it restates the question, so it needs no subject word.
+const fullCoverage = 0.999
+
+// minConfidence is the calibrated probability below which no FAQ answers.
+const minConfidence = 0.5
+
+// judge decides whether the best FAQ answers the message, and says why:
+// the message must ask, with a confident match; what the message reports
+// (a problem the FAQ does not speak of, a case under way, a request to act)
+// rules the answer out, and so does a negative example of the FAQ (a
+// message it did not answer) that fits the message as well as the FAQ.
+func (ix *Index) judge(m *message, q question, f features, p, negative float64) (bool, []string) {
+	var why []string
+	ok := true
+	if p < minConfidence {
+		ok = false
+		why = append(why, "confidence below threshold")
+	}
+	if negative > 0 && negative >= fitScore(f.coverage, f.relevance)-fitTolerance {
+		ok = false
+		why = append(why, "a citizen said this FAQ did not answer a message like this one")
+	}
+	if !m.intent.asks {
+		ok = false
+		why = append(why, "the message asks no question")
+	}
+	for _, t := range m.problems {
+		if !ix.hasTerm(q.faq, t) {
+			ok = false
+			why = append(why, fmt.Sprintf("the message reports %q, which the FAQ does not speak of", t))
+		}
+	}
+	if subject := ix.subject[q.faq]; len(subject) > 0 && f.coverage < fullCoverage && !slices.ContainsFunc(m.terms, func(t string) bool { return slices.Contains(subject, t) }) {
+		ok = false
+		why = append(why, fmt.Sprintf("the message does not name the FAQ's subject (%s)", strings.Join(subject, ", ")))
+	}
+	if m.intent.pending && !q.intent.pending {
+		ok = false
+		why = append(why, "the message follows up a case already under way")
+	}
+	if m.intent.followUp && !q.intent.followUp {
+		ok = false
+		why = append(why, "the message asks an officer to act")
+	}
+	if m.intent.complains && !q.intent.complains {
+		ok = false
+		why = append(why, "the message questions how the citizen was served")
+	}
+	if ok {
+		why = append(why, "key terms covered, intent matches, clear margin")
+	}
+	return ok, why
+}

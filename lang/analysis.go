@@ -1,0 +1,160 @@
+package lang
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Analysis is a text as the Normalizer reads it.
+type Analysis struct {
+	// Tokens are the normalised words, function words included, in order;
+	// social phrases ("izin bertanya", "mohon bantuannya") are taken out.
+	Tokens []string
+	// Names holds the tokens written as proper names: capitalised but not
+	// all capitals, not at the start of a sentence, and unknown to the
+	// dictionaries; or written after a place word ("desa …"). Village and
+	// person names say nothing of a message's topic, and are never
+	// "corrected" to a vocabulary word.
+	Names map[string]bool
+	// Clauses cut Tokens at punctuation and connectives, in order.
+	Clauses []Clause
+	// Gestures are the greetings, thanks, apologies… the text makes.
+	Gestures Gestures
+}
+
+// Analyze reads text into its normalised tokens, clauses and gestures.
+func (n *Normalizer) Analyze(text string) Analysis {
+	var a Analysis
+	if isPlaceholder(text) {
+		a.Gestures.add(GestureMedia)
+		return a
+	}
+	raw := n.rawNames(text)
+	for _, p := range pieces(text) {
+		words := splitWords(Fold(p.text))
+		for i, w := range words {
+			if n.isName(words, i, raw) {
+				if a.Names == nil {
+					a.Names = map[string]bool{}
+				}
+				a.Names[n.root(w)] = true
+				continue
+			}
+			words[i] = n.spelled(w)
+		}
+		words = n.expand(words)
+		tokens := make([]string, len(words))
+		for i, w := range words {
+			tokens[i] = n.root(w)
+		}
+		n.addClauses(&a, tokens, p)
+	}
+	a.Gestures |= emojiGestures(text)
+	return a
+}
+
+// isName reports whether words[i] is a name: written as one (raw), or an
+// unknown word after a place word ("desa sidomulyo").
+func (n *Normalizer) isName(words []string, i int, raw map[string]bool) bool {
+	w := words[i]
+	return raw[w] || i > 0 && n.placeCue[words[i-1]] && !n.known(w) && !isNumber(w)
+}
+
+// addClauses appends a piece's tokens to a, cut into clauses where a
+// connective opens one, each without its social phrases.
+func (n *Normalizer) addClauses(a *Analysis, tokens []string, p span) {
+	for len(tokens) > 0 {
+		end := 1
+		for end < len(tokens) && n.cues[tokens[end]]&CueClause == 0 {
+			end++
+		}
+		clause := n.social.apply(n, tokens[:end], &a.Gestures)
+		if len(clause) > 0 {
+			c := Clause{Start: len(a.Tokens), Sentence: p.sentence, Question: p.question, Asks: p.question}
+			for _, t := range clause {
+				if n.cues[t]&CueInterrogative != 0 {
+					c.Asks = true
+				}
+			}
+			a.Tokens = append(a.Tokens, clause...)
+			c.End = len(a.Tokens)
+			a.Clauses = append(a.Clauses, c)
+		}
+		tokens = tokens[end:]
+	}
+}
+
+// rawNames returns the folded, unnormalised words of text written as names.
+func (n *Normalizer) rawNames(text string) map[string]bool {
+	var names map[string]bool
+	start := true
+	for _, f := range strings.Fields(text) {
+		word := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
+		if word != "" && !start && isCapitalised(word) {
+			for _, w := range splitWords(Fold(word)) {
+				if !n.known(w) {
+					if names == nil {
+						names = map[string]bool{}
+					}
+					names[w] = true
+				}
+			}
+		}
+		start = strings.ContainsAny(f[len(f)-1:], ".!?")
+	}
+	return names
+}
+
+// isCapitalised reports whether word starts with a capital and has a
+// lowercase letter after it ("Sruweng", not "KTP").
+func isCapitalised(word string) bool {
+	first := true
+	lower := false
+	for _, r := range word {
+		if first {
+			if !unicode.IsUpper(r) {
+				return false
+			}
+			first = false
+			continue
+		}
+		if unicode.IsLower(r) {
+			lower = true
+		}
+	}
+	return lower
+}
+
+// Rewrite is one change the normaliser makes to what a citizen wrote, for
+// explanations.
+type Rewrite struct {
+	From, To string
+	By       string // "spelling", "lexicon" or "stem"
+}
+
+// Rewrites lists the changes Analyze makes to text's words, in order:
+// typo repair, the lexicons' phrases, and the stemmer.
+func (n *Normalizer) Rewrites(text string) []Rewrite {
+	var out []Rewrite
+	raw := n.rawNames(text)
+	for _, p := range pieces(text) {
+		words := splitWords(Fold(p.text))
+		for i, w := range words {
+			if s := n.spelled(w); s != w && !n.isName(words, i, raw) {
+				out = append(out, Rewrite{From: w, To: s, By: "spelling"})
+				words[i] = s
+			}
+		}
+		words = n.expandTrace(words, func(from, to []string) {
+			if f, t := strings.Join(from, " "), strings.Join(to, " "); f != t {
+				out = append(out, Rewrite{From: f, To: t, By: "lexicon"})
+			}
+		})
+		for _, w := range words {
+			if r := n.root(w); r != w {
+				out = append(out, Rewrite{From: w, To: r, By: "stem"})
+			}
+		}
+	}
+	return out
+}
