@@ -43,9 +43,6 @@ func readMap(name string) map[string]string {
 // commonWords returns the common Indonesian words of words.txt, which typo
 // repair never rewrites.
 func commonWords() []string {
-	if _, err := lists.Open("words.txt"); err != nil {
-		return nil
-	}
 	var out []string
 	for _, line := range readList("words.txt") {
 		out = append(out, splitWords(Fold(line))...)

@@ -19,10 +19,14 @@ const (
 	weightText    = 1.0 // names, descriptions, examples, FAQ questions
 	weightAnswer  = 0.3 // FAQ answers mention neighbouring topics too
 	weightLearned = 3.0 // a staff transfer is a real message, labelled
-	// weightAffair is a phrase of a service of the regency's affairs (for
-	// the OPD that holds it) or of a body outside the regency: general
-	// knowledge, which the KB's own texts outweigh where they speak.
+	// weightAffair is a phrase of a service of the regency's affairs, for
+	// the OPD that holds it: general knowledge, which the KB's own texts
+	// outweigh where they speak.
 	weightAffair = 0.5
+	// weightOutside is a phrase of a service of a body outside the
+	// regency: all the classifier knows of that body, as the KB does not
+	// describe it.
+	weightOutside = 2.0
 )
 
 // Router decides what to do with a message. It is safe for concurrent use.
@@ -170,13 +174,13 @@ func (r *Router) train() {
 func (r *Router) teachAffairs() {
 	holdings := affairs.Map(r.kb.OPDs, r.contentWords)
 	spread := affairs.Spread(r.contentWords)
-	teach := func(class int, s *affairs.Service) {
+	teach := func(class int, s *affairs.Service, weight float64) {
 		if r.taught[class] == nil {
 			r.taught[class] = map[string]string{}
 		}
 		for _, p := range s.Phrases {
 			feats := r.phraseFeatures(p, spread)
-			r.model.add(class, feats, weightAffair)
+			r.model.add(class, feats, weight)
 			for _, f := range feats {
 				if _, ok := r.taught[class][f]; !ok && !strings.Contains(f, " ") {
 					r.taught[class][f] = s.Name
@@ -186,12 +190,12 @@ func (r *Router) teachAffairs() {
 	}
 	for _, h := range holdings {
 		if h.OPD != "" {
-			teach(r.opdAt[h.OPD], h.Service)
+			teach(r.opdAt[h.OPD], h.Service, weightAffair)
 		}
 	}
 	for i := range r.bodies {
 		for j := range r.bodies[i].Services {
-			teach(len(r.kb.OPDs)+i, &r.bodies[i].Services[j])
+			teach(len(r.kb.OPDs)+i, &r.bodies[i].Services[j], weightOutside)
 		}
 	}
 }
@@ -286,3 +290,4 @@ func (r *Router) questionWords(a lang.Analysis) []string {
 	}
 	return words
 }
+
