@@ -290,4 +290,3 @@ func (r *Router) questionWords(a lang.Analysis) []string {
 	}
 	return words
 }
-
