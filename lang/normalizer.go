@@ -8,6 +8,7 @@ package lang
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // maxPhrase is the longest phrase, in words, a dictionary entry may have.
@@ -20,7 +21,17 @@ const cacheLimit = 200_000
 // Normalizer turns text into normalised tokens. It is safe for concurrent
 // use.
 type Normalizer struct {
-	phrases   map[string][]string // written form (1–3 words) → standard words
+	phrases map[string][]string // written form (1–3 words) → standard words
+	// longest holds, per word that starts a phrase of several words, the
+	// most words such a phrase has: most words start none, and are looked
+	// up once.
+	longest  map[string]int
+	nonTopic map[string]bool // function words, social words and places
+	// knownSet and roots are known and root precomputed for every word the
+	// lists and texts hold, so that the words of most messages are read
+	// with one map lookup each and no memo.
+	knownSet  map[string]bool
+	roots     map[string]string
 	stop      map[string]bool
 	place     map[string]bool
 	placeCue  map[string]bool // written words after which a place name comes
@@ -35,9 +46,36 @@ type Normalizer struct {
 	typos     *typoIndex
 	skeletons *skeletonIndex
 
-	mu         sync.RWMutex
-	wordCache  map[string]string // normalised word → root
-	spellCache map[string]string // written word → repaired spelling
+	wordCache  memo // normalised word → root
+	spellCache memo // written word → repaired spelling
+}
+
+// memo is a bounded memo of strings, safe for concurrent use: a
+// long-running server that sees endless new spellings starts it afresh
+// past cacheLimit entries.
+type memo struct {
+	m     atomic.Pointer[sync.Map]
+	count atomic.Int64
+}
+
+func (c *memo) get(k string) (string, bool) {
+	m := c.m.Load()
+	if m == nil {
+		return "", false
+	}
+	v, ok := m.Load(k)
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
+}
+
+func (c *memo) put(k, v string) {
+	if c.count.Add(1) > cacheLimit || c.m.Load() == nil {
+		c.m.Store(new(sync.Map))
+		c.count.Store(0)
+	}
+	c.m.Load().Store(k, v)
 }
 
 // New returns a Normalizer that knows the embedded word lists, the
@@ -55,18 +93,18 @@ func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
 // base's vocabulary (InVocabulary).
 func NewWithDictionary(synonyms map[string]string, dictionary []string, vocabulary ...string) *Normalizer {
 	n := &Normalizer{
-		phrases:    map[string][]string{},
-		stop:       setOf(readList("stopwords.txt")),
-		place:      setOf(readList("places.txt")),
-		placeCue:   setOf(readList("placecues.txt")),
-		common:     setOf(commonWords()),
-		dict:       map[string]bool{},
-		vocab:      map[string]bool{},
-		vocabRoot:  map[string]bool{},
-		dictRoot:   map[string]bool{},
-		cues:       readCues(),
-		wordCache:  map[string]string{},
-		spellCache: map[string]string{},
+		phrases:   map[string][]string{},
+		stop:      setOf(readList("stopwords.txt")),
+		place:     setOf(readList("places.txt")),
+		placeCue:  setOf(readList("placecues.txt")),
+		common:    setOf(commonWords()),
+		dict:      map[string]bool{},
+		vocab:     map[string]bool{},
+		vocabRoot: map[string]bool{},
+		dictRoot:  map[string]bool{},
+		cues:      readCues(),
+		longest:   map[string]int{},
+		nonTopic:  map[string]bool{},
 	}
 	addPhrases := func(m map[string]string) {
 		for from, to := range m {
@@ -75,6 +113,9 @@ func NewWithDictionary(synonyms map[string]string, dictionary []string, vocabula
 				continue
 			}
 			n.phrases[key] = splitWords(Fold(to))
+			if first, _, several := strings.Cut(key, " "); several {
+				n.longest[first] = max(n.longest[first], strings.Count(key, " ")+1)
+			}
 		}
 	}
 	addPhrases(readMap("ngapak.txt"))
@@ -121,7 +162,42 @@ func NewWithDictionary(synonyms map[string]string, dictionary []string, vocabula
 	n.typos = newTypoIndex(targets)
 	n.skeletons = newSkeletonIndex(targets)
 	n.social.index(n, entries)
+	for _, set := range []map[string]bool{n.stop, n.place} {
+		for w := range set {
+			n.nonTopic[w] = true
+		}
+	}
+	for w := range n.social.words {
+		n.nonTopic[w] = true
+	}
+	n.precompute()
 	return n
+}
+
+// precompute fills knownSet and roots.
+func (n *Normalizer) precompute() {
+	known := map[string]bool{}
+	for _, set := range []map[string]bool{n.stemmer.roots, n.vocab, n.dict, n.common, n.place, n.stop} {
+		for w := range set {
+			known[w] = true
+		}
+	}
+	for w := range n.social.words {
+		known[w] = true
+	}
+	for w := range n.phrases {
+		known[w] = true
+	}
+	roots := make(map[string]string, len(known))
+	for w := range known {
+		roots[w] = n.stemRoot(w)
+	}
+	for _, std := range n.phrases {
+		for _, w := range std {
+			roots[w] = n.stemRoot(w)
+		}
+	}
+	n.knownSet, n.roots = known, roots
 }
 
 // rootSet is the embedded roots, function words, social words and places,
@@ -257,7 +333,7 @@ func (n *Normalizer) expandPass(words []string, minWords int, trace func(from, t
 	changed := false
 	var buf [64]byte
 	for i := 0; i < len(words); {
-		k := min(maxPhrase, len(words)-i)
+		k := min(max(n.longest[words[i]], 1), len(words)-i)
 		for ; k >= minWords; k-- {
 			if std, ok := n.phrase(words[i:i+k], buf[:0]); ok {
 				if trace != nil {
@@ -302,11 +378,7 @@ func (n *Normalizer) phrase(words []string, buf []byte) ([]string, bool) {
 
 // known reports whether w is a word the normaliser can place without
 // guessing.
-func (n *Normalizer) known(w string) bool {
-	_, phrase := n.phrases[w]
-	return phrase || n.stemmer.roots[w] || n.vocab[w] || n.dict[w] || n.common[w] ||
-		n.place[w] || n.stop[w] || n.social.words[w] != 0
-}
+func (n *Normalizer) known(w string) bool { return n.knownSet[w] }
 
 // Tokens returns the normalised words of text, function words included, in
 // order.
@@ -317,19 +389,14 @@ func (n *Normalizer) Tokens(text string) []string {
 // spelled is spell, memoised: typo correction is the costliest step and
 // citizens repeat their misspellings.
 func (n *Normalizer) spelled(w string) string {
-	n.mu.RLock()
-	r, ok := n.spellCache[w]
-	n.mu.RUnlock()
-	if ok {
+	if n.knownSet[w] || isNumber(w) {
+		return w
+	}
+	if r, ok := n.spellCache.get(w); ok {
 		return r
 	}
-	r = n.spell(w)
-	n.mu.Lock()
-	if len(n.spellCache) >= cacheLimit {
-		n.spellCache = map[string]string{}
-	}
-	n.spellCache[w] = r
-	n.mu.Unlock()
+	r := n.spell(w)
+	n.spellCache.put(w, r)
 	return r
 }
 
@@ -362,22 +429,22 @@ func (n *Normalizer) spell(w string) string {
 // map to one other word is mapped too: "divaksin" is "vaksin", which the
 // slang list reads as "imunisasi".
 func (n *Normalizer) root(w string) string {
-	n.mu.RLock()
-	r, ok := n.wordCache[w]
-	n.mu.RUnlock()
-	if ok {
+	if r, ok := n.roots[w]; ok {
 		return r
 	}
-	r = n.stemmer.stem(w)
+	if r, ok := n.wordCache.get(w); ok {
+		return r
+	}
+	r := n.stemRoot(w)
+	n.wordCache.put(w, r)
+	return r
+}
+
+func (n *Normalizer) stemRoot(w string) string {
+	r := n.stemmer.stem(w)
 	if std, ok := n.phrases[r]; ok && r != w && len(std) == 1 && std[0] != r {
 		r = n.stemmer.stem(std[0])
 	}
-	n.mu.Lock()
-	if len(n.wordCache) >= cacheLimit {
-		n.wordCache = map[string]string{}
-	}
-	n.wordCache[w] = r
-	n.mu.Unlock()
 	return r
 }
 
@@ -394,7 +461,7 @@ func isNumber(w string) bool {
 // about: not a function word, social word (greeting, thanks, address),
 // place name or number.
 func (n *Normalizer) IsContent(w string) bool {
-	return len(w) > 1 && !n.stop[w] && n.social.words[w] == 0 && !n.place[w] && !isNumber(w)
+	return len(w) > 1 && !n.nonTopic[w] && !isNumber(w)
 }
 
 // InVocabulary reports whether a normalised word occurs in the vocabulary
