@@ -8,13 +8,15 @@ import (
 // calibration is a logistic model turning match features into the
 // probability that the FAQ answers the message.
 type calibration struct {
-	w    [4]float64
+	w    vector
 	bias float64
 }
 
-func (c calibration) probability(f features) float64 {
+func (c calibration) probability(f features) float64 { return c.of(f.vector()) }
+
+func (c calibration) of(v vector) float64 {
 	z := c.bias
-	for i, x := range f.vector() {
+	for i, x := range v {
 		z += c.w[i] * x
 	}
 	return 1 / (1 + math.Exp(-z))
@@ -33,7 +35,7 @@ const (
 const params = len(calibration{}.w) + 1
 
 type sample struct {
-	x [4]float64
+	x vector
 	y float64
 }
 
@@ -126,7 +128,7 @@ const maxCalibrationQuestions = 2000
 
 // fallback is used when the KB is too small to fit on: it answers only
 // near-verbatim matches.
-var fallback = calibration{w: [4]float64{4, 4, 4, 2}, bias: -7}
+var fallback = calibration{w: vector{4, 4, 4, 2, 2}, bias: -8}
 
 // fitLogistic fits by Newton's method with classes weighted equally and a
 // small L2 penalty on the weights, so that a handful of samples cannot
@@ -163,7 +165,7 @@ func fitLogistic(data []sample) calibration {
 			var x [n]float64
 			copy(x[:], s.x[:])
 			x[n-1] = 1
-			p := c.probability(features{s.x[0], s.x[1], s.x[2], s.x[3]})
+			p := c.of(s.x)
 			e, v := (p-s.y)*weight, p*(1-p)*weight
 			for i := range x {
 				grad[i] += e * x[i]

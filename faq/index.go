@@ -51,12 +51,16 @@ type Index struct {
 	qWeight   []float64
 	// Terms are numbered so that the hot path indexes slices, not maps.
 	termID   map[string]int32
-	df       []int // per term: how many indexed texts have it
-	docs     int   // the number of indexed texts idf was computed with
+	terms    []string // per term id: the term
+	df       []int    // per term: how many indexed texts have it
+	docs     int      // the number of indexed texts idf was computed with
 	idf      []float64
 	unknownW float64
 	postings [][]int32 // per term: ids of the live questions that have it
 	faqTerms [][]int32 // per FAQ: the sorted ids of its questions' and answer's terms
+	core     [][]int32 // per FAQ: its core terms (coreTerms)
+	concepts map[string][]int32
+	kin      [][]int32 // per FAQ: the sorted concepts its texts name
 	answers  [][]string
 	// contrast holds the messages no FAQ answers (an OPD's ticket examples,
 	// owner -1) and the negative examples of one FAQ (owner its index).
@@ -82,18 +86,30 @@ type question struct {
 	intent intent
 }
 
-// NewIndex indexes the FAQs. Subjects maps an OPD code to the texts that
-// name its topics (its name and keywords): an FAQ answers only a message
-// that names its subject, as those words of its questions are what it is
-// about ("jam buka perpustakaan" is about the library, not opening hours in
-// general). Contrast texts are messages that need an officer although they
-// share words with an FAQ, such as an OPD's example tickets: a message
-// closer to one of them than to any FAQ question is not answered. The
-// confidence model is fitted at once on the FAQs themselves (each question
-// held out in turn must find its FAQ) and on the contrast texts (which must
-// find none).
-func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, subjects map[string][]string, contrast ...string) *Index {
-	ix := &Index{norm: n, termID: map[string]int32{}, faqAt: map[string]int{}}
+// Options are what an Index knows besides the FAQs.
+type Options struct {
+	// Subjects maps an OPD code to the texts that name its topics (its name
+	// and keywords): an FAQ answers only a message that names its subject,
+	// as those words of its questions are what it is about ("jam buka
+	// perpustakaan" is about the library, not opening hours in general).
+	Subjects map[string][]string
+	// Contrast texts are messages that need an officer although they share
+	// words with an FAQ, such as an OPD's example tickets: a message closer
+	// to one of them than to any FAQ question is not answered.
+	Contrast []string
+	// Concepts maps a normalised word to the concepts it names (the
+	// services of government, numbered): a message word and an FAQ word of
+	// one concept are kin ("karcis" and "tiket" of the service of tourist
+	// sites), and count, less than the same word, as the FAQ speaking of
+	// the message, and as the message naming the FAQ's subject.
+	Concepts map[string][]int32
+}
+
+// NewIndex indexes the FAQs. The confidence model is fitted at once on the
+// FAQs themselves (each question held out in turn must find its FAQ) and
+// on the contrast texts (which must find none).
+func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, o Options) *Index {
+	ix := &Index{norm: n, termID: map[string]int32{}, faqAt: map[string]int{}, concepts: o.Concepts}
 	questions := make([][]question, len(faqs))
 	answers := make([][]string, len(faqs))
 	for fi, f := range faqs {
@@ -105,7 +121,7 @@ func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, subjects map[string][]string
 		answers[fi] = ix.topicTerms(n.Analyze(f.Answer))
 		ix.count(answers[fi], 1)
 	}
-	for _, text := range contrast {
+	for _, text := range o.Contrast {
 		c := ix.newQuestion(-1, text)
 		ix.count(c.terms, 1)
 		ix.contrast = append(ix.contrast, c)
@@ -114,7 +130,7 @@ func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, subjects map[string][]string
 		ix.idf[t] = ix.termIDF(t)
 	}
 	ix.unknownW = math.Log(1 + float64(ix.docs)/2)
-	ix.nameSubjects(subjects)
+	ix.nameSubjects(o.Subjects)
 	for fi, f := range faqs {
 		ix.addFAQ(f, questions[fi], answers[fi])
 	}
@@ -135,6 +151,7 @@ func (ix *Index) count(terms []string, delta int) {
 		if !ok {
 			id = int32(len(ix.df))
 			ix.termID[t] = id
+			ix.terms = append(ix.terms, t)
 			ix.df = append(ix.df, 0)
 			ix.idf = append(ix.idf, 0)
 			ix.postings = append(ix.postings, nil)
@@ -169,6 +186,54 @@ func (ix *Index) addFAQ(f sigap.FAQ, questions []question, answer []string) {
 	ix.answers = append(ix.answers, answer)
 	ix.faqTerms = append(ix.faqTerms, ix.termsOf(qs, answer))
 	ix.subject = append(ix.subject, ix.subjectOf(fi))
+	ix.core = append(ix.core, ix.coreTerms(fi, -1))
+	ix.kin = append(ix.kin, ix.conceptsOf(ix.faqTerms[fi]))
+}
+
+// conceptsOf returns the sorted, distinct concepts of the terms ids.
+func (ix *Index) conceptsOf(ids []int32) []int32 {
+	var out []int32
+	for _, id := range ids {
+		out = append(out, ix.concepts[ix.terms[id]]...)
+	}
+	slices.Sort(out)
+	return slices.Clip(slices.Compact(out))
+}
+
+// coreTerms returns the terms of FAQ fi's questions that another of its
+// texts (a question or the answer) repeats, leaving out question skip
+// (-1 for none): what every way of asking it shares. A citizen who asks
+// it in other words still names these; an FAQ whose texts repeat nothing
+// has its questions' terms as its core.
+func (ix *Index) coreTerms(fi, skip int) []int32 {
+	support := map[int32]int{}
+	var terms []int32
+	for _, q := range ix.faqQ[fi] {
+		if int(q) == skip {
+			continue
+		}
+		for _, t := range ix.questions[q].ids {
+			if support[t] == 0 {
+				terms = append(terms, t)
+			}
+			support[t]++
+		}
+	}
+	for _, w := range ix.answers[fi] {
+		if t, ok := ix.termID[w]; ok && support[t] > 0 {
+			support[t]++
+		}
+	}
+	var core []int32
+	for _, t := range terms {
+		if support[t] >= 2 {
+			core = append(core, t)
+		}
+	}
+	if len(core) == 0 {
+		return terms
+	}
+	return core
 }
 
 // termsOf returns the sorted, distinct term ids of the questions qs and of

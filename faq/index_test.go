@@ -30,7 +30,7 @@ func testIndex() *Index {
 		vocab = append(vocab, f.Answer)
 	}
 	vocab = append(vocab, contrast...)
-	return NewIndex(faqs, lang.New(nil, vocab...), nil, contrast...)
+	return NewIndex(faqs, lang.New(nil, vocab...), Options{Contrast: contrast})
 }
 
 func TestMatch(t *testing.T) {
@@ -106,7 +106,7 @@ func TestReadIntent(t *testing.T) {
 
 func TestCalibrationFallbackOnTinyKB(t *testing.T) {
 	faqs := []sigap.FAQ{{ID: "a", OPD: "X", Questions: []string{"jam buka kantor"}, Answer: "Buka pukul 8."}}
-	ix := NewIndex(faqs, lang.New(nil, "jam buka kantor"), nil)
+	ix := NewIndex(faqs, lang.New(nil, "jam buka kantor"), Options{})
 	if ix.model != fallback {
 		t.Errorf("one-question KB: model %+v, want the fallback", ix.model)
 	}
@@ -136,7 +136,7 @@ func TestMatchNeedsTheFAQsSubject(t *testing.T) {
 		vocab = append(vocab, f.Questions...)
 		vocab = append(vocab, f.Answer)
 	}
-	ix := NewIndex(faqs, lang.New(nil, vocab...), subjects)
+	ix := NewIndex(faqs, lang.New(nil, vocab...), Options{Subjects: subjects})
 	tests := []struct {
 		text       string
 		answerable bool

@@ -132,11 +132,16 @@ func (r *reading) actedIn(c lang.Clause) int {
 // "padahal") that a negation or problem follows; and, whatever the citizen
 // said they did, a negated result after a complaint or contrast or with
 // insistence ("kok belum jadi", "tapi tidak diterima", "belum cair juga"),
-// a complaint about what goes on ("kok masih belum"), or a result asked
-// after with "sudah … belum" ("KTP saya sudah jadi belum?").
+// a complaint about what goes on ("kok masih belum"), what officers did
+// not do ("tidak diperbaiki"), or a result asked after with "sudah …
+// belum" ("KTP saya sudah jadi belum?").
 func (r *reading) waiting(acted int) bool {
 	for i := range r.tokens {
 		negatedResult := r.has(i, lang.CueNegation) && r.within(i+1, i+4, lang.CueOutcome)
+		// "tidak diperbaiki", "belum diangkut": officers did not act.
+		if r.has(i, lang.CueNegation) && r.within(i+1, i+3, lang.CueRemedy) {
+			return true
+		}
 		if acted >= 0 && i > acted {
 			if negatedResult || r.has(i, lang.CueContinuing) ||
 				r.has(i, lang.CueContrast) && r.within(i+1, len(r.tokens), lang.CueNegation|lang.CueProblem) {

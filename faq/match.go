@@ -12,10 +12,16 @@ type features struct {
 	relevance float64 // message's topic mass the FAQ mentions
 	margin    float64 // fit minus the best other FAQ's fit
 	contrast  float64 // fit minus the best contrast text's fit
+	// core is the mass of the FAQ's core terms (see coreTerms) found in the
+	// message.
+	core float64
 }
 
-func (f features) vector() [4]float64 {
-	return [4]float64{f.coverage, f.relevance, f.margin, f.contrast}
+// vector is the features as the calibration reads them.
+type vector [5]float64
+
+func (f features) vector() vector {
+	return vector{f.coverage, f.relevance, f.margin, f.contrast, f.core}
 }
 
 // keepScored is how many of the best FAQs scoring keeps for calibration:
@@ -33,7 +39,7 @@ func candidateFeatures(ss []scored, i int, contrast float64) features {
 			break
 		}
 	}
-	return features{coverage: s.cov, relevance: s.rel, margin: s.fit - other, contrast: s.fit - contrast}
+	return features{coverage: s.cov, relevance: s.rel, margin: s.fit - other, contrast: s.fit - contrast, core: s.core}
 }
 
 // match returns the n best candidates; the best is judged against the
@@ -74,6 +80,19 @@ func (ix *Index) match(m *message, n int) []Candidate {
 	return out
 }
 
+// namesSubject reports whether m has a word of subject, or a kin of one.
+func (ix *Index) namesSubject(m *message, subject []string) bool {
+	var kin []int32
+	for _, t := range subject {
+		if slices.Contains(m.terms, t) {
+			return true
+		}
+		kin = append(kin, ix.concepts[t]...)
+	}
+	slices.Sort(kin)
+	return slices.ContainsFunc(m.kin, func(cs []int32) bool { return intersects(cs, kin) })
+}
+
 // fullCoverage is the coverage of a message that has every key term of an
 // FAQ question: it restates the question, so it needs no subject word.
 const fullCoverage = 0.999
@@ -83,9 +102,10 @@ const minConfidence = 0.5
 
 // judge decides whether the best FAQ answers the message, and says why:
 // the message must ask, with a confident match; what the message reports
-// (a problem the FAQ does not speak of, a case under way, a request to act)
-// rules the answer out, and so does a negative example of the FAQ (a
-// message it did not answer) that fits the message as well as the FAQ.
+// (a problem the FAQ does not speak of, itself or by a kin word of its
+// service, a case under way, a request to act) rules the answer out, and
+// so does a negative example of the FAQ (a message it did not answer) that
+// fits the message as well as the FAQ.
 func (ix *Index) judge(m *message, q question, f features, p, negative float64) (bool, []string) {
 	var why []string
 	ok := true
@@ -102,12 +122,12 @@ func (ix *Index) judge(m *message, q question, f features, p, negative float64) 
 		why = append(why, "the message asks no question")
 	}
 	for _, t := range m.problems {
-		if !ix.hasTerm(q.faq, t) {
+		if !ix.hasTerm(q.faq, t) && !intersects(ix.concepts[t], ix.kin[q.faq]) {
 			ok = false
 			why = append(why, fmt.Sprintf("the message reports %q, which the FAQ does not speak of", t))
 		}
 	}
-	if subject := ix.subject[q.faq]; len(subject) > 0 && f.coverage < fullCoverage && !slices.ContainsFunc(m.terms, func(t string) bool { return slices.Contains(subject, t) }) {
+	if subject := ix.subject[q.faq]; len(subject) > 0 && f.coverage < fullCoverage && !ix.namesSubject(m, subject) {
 		ok = false
 		why = append(why, fmt.Sprintf("the message does not name the FAQ's subject (%s)", strings.Join(subject, ", ")))
 	}

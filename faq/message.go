@@ -13,8 +13,9 @@ type message struct {
 	// long message the story around the question counts less than the
 	// question, which says what the citizen wants.
 	mass     []float64
-	weight   float64 // the sum of ws
-	massSum  float64 // the sum of mass
+	kin      [][]int32 // per term: the concepts it names
+	weight   float64   // the sum of ws
+	massSum  float64   // the sum of mass
 	intent   intent
 	problems []string // the problems the message reports (not hypothetical ones)
 }
@@ -46,7 +47,9 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 	}
 	m.ids = make([]int32, len(m.terms))
 	m.ws = make([]float64, len(m.terms))
+	m.kin = make([][]int32, len(m.terms))
 	for i, t := range m.terms {
+		m.kin[i] = ix.concepts[t]
 		m.ids[i], m.ws[i] = ix.messageWeight(t)
 		m.weight += m.ws[i]
 		m.mass[i] *= m.ws[i]

@@ -2,6 +2,7 @@ package faq
 
 import (
 	"math"
+	"slices"
 )
 
 // scored is one FAQ's best fit to a message: cov is the share of the best
@@ -14,6 +15,7 @@ type scored struct {
 	question int
 	cov, rel float64
 	fit      float64
+	core     float64
 }
 
 func fitScore(cov, rel float64) float64 { return cov * math.Sqrt(rel) }
@@ -22,6 +24,7 @@ func fitScore(cov, rel float64) float64 { return cov * math.Sqrt(rel) }
 // large KB makes it too big to allocate per message.
 type accumulator struct {
 	mark     []float64 // per term: its mass in the message, else 0
+	present  []float64 // per term: its weight if the message has it, else 0
 	pending  []float64 // per term: its weight if its postings were not walked
 	shared   []float64 // per question: weight of the walked terms it has
 	touchedQ []int32   // the questions with shared weight
@@ -42,6 +45,7 @@ func (ix *Index) getAccumulator() *accumulator {
 		a = &accumulator{}
 	}
 	a.mark = grow(a.mark, len(ix.idf))
+	a.present = grow(a.present, len(ix.idf))
 	a.pending = grow(a.pending, len(ix.idf))
 	a.shared = grow(a.shared, len(ix.questions))
 	a.contrast = grow(a.contrast, len(ix.contrast))
@@ -91,7 +95,7 @@ func (ix *Index) score(m *message, skip, k int) []scored {
 	ix.mark(a, m)
 	defer func() {
 		for _, i := range a.order {
-			a.mark[m.ids[i]], a.pending[m.ids[i]] = 0, 0
+			a.mark[m.ids[i]], a.present[m.ids[i]], a.pending[m.ids[i]] = 0, 0, 0
 		}
 	}()
 	pending := ix.gather(a, m)
@@ -105,7 +109,7 @@ func (ix *Index) mark(a *accumulator, m *message) {
 	for i, id := range m.ids {
 		if id >= 0 {
 			a.order = append(a.order, i)
-			a.mark[id] = m.mass[i]
+			a.mark[id], a.present[id] = m.mass[i], m.ws[i]
 		}
 	}
 	// Insertion sort: a message has a few dozen terms at most.
@@ -157,15 +161,17 @@ func (ix *Index) rank(a *accumulator, m *message, skip, k int, pending float64) 
 			continue
 		}
 		best, bestCov := ix.bestQuestion(a, f, skip, pending)
-		if best < 0 || len(top) == k && bestCov < top[k-1].fit {
+		if best < 0 || len(top) == k && bestCov+kinShare*(1-bestCov) < top[k-1].fit {
 			continue
 		}
 		mention := 0.0
 		for _, t := range ix.faqTerms[f] {
 			mention += a.mark[t]
 		}
-		rel := mention / m.massSum
-		top = pushScored(top, scored{faq: int(f), question: best, cov: bestCov, rel: rel, fit: fitScore(bestCov, rel)}, k)
+		kinMention, kinCover := ix.kinCredit(a, m, int(f), best)
+		bestCov += kinCover
+		rel := (mention + kinMention) / m.massSum
+		top = pushScored(top, scored{faq: int(f), question: best, cov: bestCov, rel: rel, fit: fitScore(bestCov, rel), core: ix.coreCoverage(a, int(f), skip)}, k)
 	}
 	return top
 }
@@ -190,6 +196,80 @@ func (ix *Index) bestQuestion(a *accumulator, f int32, skip int, pending float64
 		}
 	}
 	return best, bestCov
+}
+
+// kinShare is how much a kin word counts for the coverage of an FAQ
+// question, relative to the same word; kinMentionShare how much for the
+// FAQ speaking of a message's word. Kin are of one service, not synonyms:
+// "karcis" may well stand for "tiket", but a message about a wheelchair is
+// only a little more about the FAQ on social aid for naming a word of the
+// same service.
+const (
+	kinShare        = 0.5
+	kinMentionShare = 0.25
+)
+
+// kinCredit returns the mass of m's terms that FAQ f does not mention but
+// that are kin to its words, times kinMentionShare, and the coverage of
+// question q's terms that m does not have but whose kin it has, times
+// kinShare.
+func (ix *Index) kinCredit(a *accumulator, m *message, f, q int) (mention, cover float64) {
+	kin := ix.kin[f]
+	if len(kin) == 0 {
+		return 0, 0
+	}
+	var named []int32 // the concepts of m's words f does not have
+	for i, cs := range m.kin {
+		if len(cs) > 0 && !(m.ids[i] >= 0 && containsID(ix.faqTerms[f], m.ids[i])) && intersects(cs, kin) {
+			named = append(named, cs...)
+			mention += m.mass[i]
+		}
+	}
+	if len(named) == 0 {
+		return 0, 0
+	}
+	slices.Sort(named)
+	for _, t := range ix.questions[q].ids {
+		if a.present[t] == 0 && intersects(ix.concepts[ix.terms[t]], named) {
+			cover += ix.idf[t]
+		}
+	}
+	return kinMentionShare * mention, kinShare * cover / ix.qWeight[q]
+}
+
+func containsID(sorted []int32, id int32) bool {
+	_, ok := slices.BinarySearch(sorted, id)
+	return ok
+}
+
+// intersects reports whether a and b share an element; b is sorted, a is
+// short.
+func intersects(a, b []int32) bool {
+	for _, x := range a {
+		if containsID(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// coreCoverage returns the share of FAQ f's core terms' weight the
+// message has; skip is a question held out, whose text does not count in
+// finding the core.
+func (ix *Index) coreCoverage(a *accumulator, f, skip int) float64 {
+	core := ix.core[f]
+	if skip >= 0 && ix.questions[skip].faq == f {
+		core = ix.coreTerms(f, skip)
+	}
+	have, all := 0.0, 0.0
+	for _, t := range core {
+		have += a.present[t]
+		all += ix.idf[t]
+	}
+	if all == 0 {
+		return 0
+	}
+	return have / all
 }
 
 // coverageBound bounds the coverage of FAQ f's questions, and so its fit,

@@ -46,6 +46,8 @@ func (ix *Index) Update(f sigap.FAQ) {
 	ix.answers[fi] = answer
 	ix.faqTerms[fi] = ix.termsOf(ix.faqQ[fi], answer)
 	ix.subject[fi] = ix.subjectOf(fi)
+	ix.core[fi] = ix.coreTerms(fi, -1)
+	ix.kin[fi] = ix.conceptsOf(ix.faqTerms[fi])
 }
 
 // Remove takes the FAQ with the given ID out of the index; it reports
@@ -60,7 +62,7 @@ func (ix *Index) Remove(id string) bool {
 	ix.retune(ix.unindex(fi))
 	delete(ix.faqAt, id)
 	ix.faqs[fi] = sigap.FAQ{}
-	ix.faqTerms[fi], ix.answers[fi], ix.subject[fi] = nil, nil, nil
+	ix.faqTerms[fi], ix.answers[fi], ix.subject[fi], ix.core[fi], ix.kin[fi] = nil, nil, nil, nil, nil
 	return true
 }
 

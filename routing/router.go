@@ -4,6 +4,7 @@
 package routing
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -76,10 +77,10 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 	r := &Router{
 		kb:     kb,
 		norm:   norm,
-		index:  faq.NewIndex(kb.FAQs, norm, subjects, contrast...),
 		opdAt:  map[string]int{},
 		bodies: affairs.Outside(),
 	}
+	r.index = faq.NewIndex(kb.FAQs, norm, faq.Options{Subjects: subjects, Contrast: contrast, Concepts: r.concepts()})
 	codes := make([]string, 0, len(kb.OPDs)+len(r.bodies))
 	for i, o := range kb.OPDs {
 		r.opdAt[o.Code] = i
@@ -129,6 +130,30 @@ func dictionary() []string {
 			for _, s := range g.Services {
 				out = append(out, s.Name)
 				out = append(out, s.Phrases...)
+			}
+		}
+	}
+	return out
+}
+
+// concepts numbers the services of the government knowledge and maps each
+// word that few services share to the services whose phrases have it: the
+// FAQ index reads two such words of one service as kin.
+func (r *Router) concepts() map[string][]int32 {
+	spread := affairs.Spread(r.contentWords)
+	out := map[string][]int32{}
+	id := int32(0)
+	for _, groups := range [][]affairs.Group{affairs.Regency(), affairs.Outside()} {
+		for _, g := range groups {
+			for _, s := range g.Services {
+				for _, p := range s.Phrases {
+					for _, w := range r.contentWords(p) {
+						if spread[w] <= maxSpread && !slices.Contains(out[w], id) {
+							out[w] = append(out[w], id)
+						}
+					}
+				}
+				id++
 			}
 		}
 	}
