@@ -32,6 +32,8 @@ const (
 	CueInterrogative                 // makes a clause a question
 	CueEvaluative                    // judges what happened: resmi, wajar
 	CueDeictic                       // points back: itu, begitu
+	CuePurpose                       // untuk, agar: what for
+	CueSetting                       // di, dekat, lulus: the scene follows
 	CueReproach                      // sih
 )
 
@@ -43,7 +45,7 @@ var cueNames = map[string]Cue{
 	"complaint": CueComplaint, "polite": CuePolite, "remedy": CueRemedy,
 	"problem": CueProblem, "modal": CueModal, "clause": CueClause,
 	"interrogative": CueInterrogative, "evaluative": CueEvaluative,
-	"deictic": CueDeictic,
+	"deictic": CueDeictic, "purpose": CuePurpose, "setting": CueSetting,
 }
 
 // Cue returns the grammatical functions of a normalised word.

@@ -49,6 +49,11 @@ type decision struct {
 	top     int // the best class
 	known   int // the message's features the classifier knows
 	knownW  int // the topic words among them
+	// headBody is the body outside the regency (a class) that a feature of
+	// the message's head (Router.head) names and no OPD's texts do, or -1;
+	// headWords are those features.
+	headBody  int
+	headWords []string
 }
 
 func (d *decision) why(format string, args ...any) {
@@ -135,25 +140,23 @@ func gestureOf(g lang.Gestures) sigap.Gesture {
 	return sigap.GestureNone
 }
 
-// classify scores the message's classes. A question buried in a paragraph
-// of circumstances says what the message is about: its words count twice.
+// classify scores the message's classes on its topic words, weighed by
+// the part of the message they are in (Router.weighWords).
 func (r *Router) classify(d *decision) {
-	question := r.questionWords(d.a)
-	if len(question) > 0 {
-		d.why("the question words %q weigh double", strings.Join(question, " "))
-		if d.verbose {
-			d.ex.Knowledge = append(d.ex.Knowledge, "question: "+strings.Join(question, " "))
+	words, mult := r.weighWords(d.a)
+	if d.verbose {
+		if q := r.questionWords(d.a); len(q) > 0 {
+			d.ex.Knowledge = append(d.ex.Knowledge, "question: "+strings.Join(q, " "))
 		}
 	}
 	sc := r.scratch.Get().(*scratch)
 	defer r.scratch.Put(sc)
 	r.mu.RLock()
-	sc.rows = r.model.lookup(d.words, sc.rows[:0])
-	sc.rows = r.model.lookup(question, sc.rows)
+	sc.rows, sc.mults = r.model.lookup(words, mult, sc.rows[:0], sc.mults[:0])
 	if len(sc.scores) != r.model.width() {
 		sc.scores = make([]float64, r.model.width())
 	}
-	r.model.logScores(sc.rows, sc.scores)
+	r.model.logScores(sc.rows, sc.mults, sc.scores)
 	r.model.probabilities(sc.scores)
 	for _, w := range d.words {
 		if _, ok := r.model.ids[w]; ok {
@@ -161,6 +164,7 @@ func (r *Router) classify(d *decision) {
 		}
 	}
 	r.mu.RUnlock()
+	d.headBody, d.headWords = r.headBody(d.a)
 	d.known = len(sc.rows)
 	d.probs = slices.Clone(sc.scores[:len(sc.scores)-1])
 	d.ex.Background = sc.scores[len(sc.scores)-1]
@@ -182,14 +186,26 @@ func (r *Router) classify(d *decision) {
 	}
 }
 
-// outsideBody returns the body outside the regency the message is about,
-// or nil.
-func (r *Router) outsideBody(d *decision) *bodyMatch {
-	i := d.top - len(r.kb.OPDs)
-	if i < 0 {
-		return nil
+// topBody returns the body outside the regency that is the message's best
+// class, or nil.
+func (r *Router) topBody(d *decision) *bodyMatch {
+	if i := d.top - len(r.kb.OPDs); i >= 0 {
+		return &bodyMatch{name: r.bodies[i].Name, words: r.taughtWords(d.top, d.words)}
 	}
-	return &bodyMatch{name: r.bodies[i].Name, words: r.taughtWords(d.top, d.words)}
+	return nil
+}
+
+// outsideBody returns the body outside the regency the message is about,
+// or nil: the best class, or a body that the head of the message names
+// with words no OPD's texts have ("bikin SKCK buat ngelamar kerja").
+func (r *Router) outsideBody(d *decision) *bodyMatch {
+	if b := r.topBody(d); b != nil {
+		return b
+	}
+	if d.headBody >= 0 {
+		return &bodyMatch{name: r.bodies[d.headBody-len(r.kb.OPDs)].Name, words: d.headWords}
+	}
+	return nil
 }
 
 type bodyMatch struct {
@@ -223,7 +239,7 @@ func (r *Router) answer(d *decision) bool {
 		return false
 	}
 	best := &d.ex.FAQs[0]
-	if body := r.outsideBody(d); best.Answerable && body != nil && !slices.ContainsFunc(body.words, func(w string) bool { return slices.Contains(best.Matched, w) }) {
+	if body := r.topBody(d); best.Answerable && body != nil && !slices.ContainsFunc(body.words, func(w string) bool { return slices.Contains(best.Matched, w) }) {
 		best.Answerable = false
 		best.Reasons = append(best.Reasons, fmt.Sprintf("the message is about %s (%s), which the FAQ does not speak of", body.name, strings.Join(body.words, ", ")))
 	}

@@ -51,6 +51,7 @@ type Router struct {
 // scratch is one decision's working memory, reused across decisions.
 type scratch struct {
 	rows   []int32   // the message's features the classifier knows
+	mults  []float64 // how many times each counts
 	scores []float64 // per class and the background
 }
 
@@ -204,7 +205,7 @@ func (r *Router) teachAffairs() {
 			r.taught[class] = map[string]string{}
 		}
 		for _, p := range s.Phrases {
-			feats := r.phraseFeatures(p, spread)
+			feats := r.phraseFeatures(p, spread, class >= len(r.kb.OPDs))
 			r.model.add(class, feats, weight)
 			for _, f := range feats {
 				if _, ok := r.taught[class][f]; !ok && !strings.Contains(f, " ") {
@@ -231,16 +232,18 @@ func (r *Router) teachAffairs() {
 const maxSpread = 3
 
 // phraseFeatures returns the features of a service phrase: its bigrams,
-// and those of its words that few services share; a phrase written as one
-// word is that word, however many services use it.
-func (r *Router) phraseFeatures(phrase string, spread map[string]int) []string {
+// and those of its words that few services share (any word, for a body
+// outside the regency: "telepon penipu" makes no call a matter for the
+// operators); a phrase written as one word is that word, however many
+// services use it.
+func (r *Router) phraseFeatures(phrase string, spread map[string]int, outside bool) []string {
 	words := r.contentWords(phrase)
 	if len(words) == 1 && !strings.Contains(strings.TrimSpace(phrase), " ") {
 		return words
 	}
 	var feats []string
 	for i, w := range words {
-		if spread[w] <= maxSpread {
+		if spread[w] <= maxSpread && !outside {
 			feats = append(feats, w)
 		}
 		if i > 0 {
@@ -314,4 +317,86 @@ func (r *Router) questionWords(a lang.Analysis) []string {
 		}
 	}
 	return words
+}
+
+// How much a word counts for routing, by the part of the message it is in:
+// in a message that asks a question and tells a story around it, the
+// question says what it is about; words after "untuk", "agar", "biar" say
+// what for, not what ("bikin SKCK buat ngelamar kerja" is about the SKCK).
+const (
+	questionMult = 2.0
+	storyMult    = 1.0
+	purposeMult  = 0.5
+)
+
+// weighWords returns the topic words of a message, in order, with how much
+// each counts.
+func (r *Router) weighWords(a lang.Analysis) ([]string, []float64) {
+	asks, tells := false, false
+	for _, c := range a.Clauses {
+		asks, tells = asks || c.Asks, tells || !c.Asks
+	}
+	var words []string
+	var mult []float64
+	for _, c := range a.Clauses {
+		m := 1.0
+		if asks && tells {
+			m = storyMult
+			if c.Asks {
+				m = questionMult
+			}
+		}
+		topic := false // a topic word came before, in this clause
+		for _, t := range a.Tokens[c.Start:c.End] {
+			if topic && r.norm.Cue(t)&lang.CuePurpose != 0 {
+				m *= purposeMult
+				topic = false
+			}
+			if r.norm.IsContent(t) && !a.Names[t] {
+				words, mult = append(words, t), append(mult, m)
+				topic = true
+			}
+		}
+	}
+	return words, mult
+}
+
+// head returns the topic words of what a message is about: its first
+// clause that has any (Indonesian puts the topic first) and its question
+// clauses, but for the word after a preposition of place or a word of
+// schooling, which sets the scene ("dekat SPBU", "lulus SMA").
+func (r *Router) head(a lang.Analysis) [][]string {
+	var out [][]string
+	first := true
+	for _, c := range a.Clauses {
+		var words []string
+		for i, t := range a.Tokens[c.Start:c.End] {
+			if r.norm.IsContent(t) && !a.Names[t] && !(i > 0 && r.norm.Cue(a.Tokens[c.Start+i-1])&lang.CueSetting != 0) {
+				words = append(words, t)
+			}
+		}
+		if len(words) > 0 && (first || c.Asks) {
+			out = append(out, words)
+			first = false
+		}
+	}
+	return out
+}
+
+// headBody returns the body outside the regency (its class) that a word or
+// bigram of the message's head belongs to alone, and those features; -1
+// when there is none. The caller holds r.mu.
+func (r *Router) headBody(a lang.Analysis) (int, []string) {
+	body, features := -1, []string(nil)
+	for _, words := range r.head(a) {
+		for _, f := range featuresOf(words) {
+			if c := r.model.onlyClass(f); c >= len(r.kb.OPDs) && (body < 0 || c == body) {
+				body = c
+				if !slices.Contains(features, f) {
+					features = append(features, f)
+				}
+			}
+		}
+	}
+	return body, features
 }
