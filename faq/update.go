@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"math"
 	"slices"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -128,22 +129,41 @@ func (ix *Index) unindex(fi int) []string {
 }
 
 // retune recomputes the idf of the given terms, and the weight of every
-// question and contrast text that has one of them.
+// question and contrast text that has one of them. An idf the change moves
+// by less than idfTolerance is left as it was: a term in a thousand
+// questions gains or loses one without consequence, and reweighing all of
+// them would make an edit as slow as a rebuild.
 func (ix *Index) retune(terms []string) {
 	var ids []int32
 	for _, t := range terms {
-		if id, ok := ix.termID[t]; ok && !slices.Contains(ids, id) {
+		id, ok := ix.termID[t]
+		if !ok || slices.Contains(ids, id) {
+			continue
+		}
+		if idf := ix.termIDF(int(id)); math.Abs(idf-ix.idf[id]) > idfTolerance*ix.idf[id] {
+			ix.idf[id] = idf
 			ids = append(ids, id)
-			ix.idf[id] = ix.termIDF(int(id))
 		}
 	}
 	for _, t := range ids {
 		for _, q := range ix.postings[t] {
-			ix.weigh(&ix.questions[q])
-			ix.qWeight[q] = ix.questions[q].weight
+			ix.qWeight[q] = ix.reweigh(&ix.questions[q])
 		}
 		for _, c := range ix.contrastP[t] {
-			ix.weigh(&ix.contrast[c])
+			ix.reweigh(&ix.contrast[c])
 		}
 	}
+}
+
+// idfTolerance is the relative change of a term's idf that retune applies.
+const idfTolerance = 0.01
+
+// reweigh recomputes the weight of an indexed question or contrast text
+// from its term ids, and returns it.
+func (ix *Index) reweigh(q *question) float64 {
+	q.weight = 0
+	for _, id := range q.ids {
+		q.weight += ix.idf[id]
+	}
+	return q.weight
 }

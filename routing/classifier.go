@@ -50,6 +50,11 @@ const specificityPrior = 0.5
 // smoothing is the additive (Lidstone) smoothing of the counts.
 const smoothing = 0.1
 
+// minCount is the count below which a cell counts as empty: a text learnt
+// and then unlearnt (Router.Update) leaves its cells at zero give or take
+// rounding.
+const minCount = 1e-9
+
 func newClassifier(opds []string) *classifier {
 	c := &classifier{
 		opds: opds, ids: map[string]int32{},
@@ -109,7 +114,7 @@ func (c *classifier) onlyClass(f string) int {
 	}
 	class := -1
 	for _, x := range c.rows[id] {
-		if x.count > 0 {
+		if x.count > minCount {
 			if class >= 0 {
 				return -1
 			}
@@ -184,14 +189,14 @@ func (c *classifier) specificity(row []cell) float64 {
 	prior := specificityPrior / c.totals[k]
 	sum := float64(k) * prior
 	for _, x := range row {
-		if x.count > 0 && c.totals[x.class] > 0 {
+		if x.count > minCount && c.totals[x.class] > 0 {
 			sum += x.count / c.totals[x.class]
 		}
 	}
 	h := 0.0
 	rest := k
 	for _, x := range row {
-		if x.count > 0 && c.totals[x.class] > 0 {
+		if x.count > minCount && c.totals[x.class] > 0 {
 			p := (x.count/c.totals[x.class] + prior) / sum
 			h -= p * math.Log(p)
 			rest--

@@ -112,7 +112,7 @@ func (r *Router) asksOrReports(a lang.Analysis) bool {
 		}
 	}
 	for _, t := range a.Tokens {
-		if r.norm.Cue(t)&(lang.CueAsking|lang.CueProblem|lang.CuePolite|lang.CueRemedy|lang.CueNegation) != 0 {
+		if r.norm.Cue(t)&(lang.CueAsking|lang.CueProblem|lang.CuePolite|lang.CueNegation) != 0 {
 			return true
 		}
 	}

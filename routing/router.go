@@ -45,6 +45,12 @@ type Router struct {
 	mu    sync.RWMutex
 	model *classifier
 
+	// faqs are the FAQs the router holds, as of the last Update, and faqAt
+	// their index by ID; faqsMu serialises Updates.
+	faqsMu sync.Mutex
+	faqs   []sigap.FAQ
+	faqAt  map[string]int
+
 	scratch sync.Pool // of *scratch
 }
 
@@ -91,6 +97,7 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 		codes = append(codes, b.Code)
 	}
 	r.model = newClassifier(codes)
+	r.holdFAQs(kb.FAQs)
 	r.taught = make([]map[string]string, len(codes))
 	r.scratch.New = func() any { return &scratch{} }
 	r.train()
