@@ -106,25 +106,44 @@ func NewWithDictionary(synonyms map[string]string, dictionary []string, vocabula
 		longest:   map[string]int{},
 		nonTopic:  map[string]bool{},
 	}
-	addPhrases := func(m map[string]string) {
-		for from, to := range m {
-			key := strings.Join(splitWords(Fold(from)), " ")
-			if key == "" {
-				continue
-			}
-			n.phrases[key] = splitWords(Fold(to))
-			if first, _, several := strings.Cut(key, " "); several {
-				n.longest[first] = max(n.longest[first], strings.Count(key, " ")+1)
-			}
-		}
+	for _, m := range []map[string]string{readMap("ngapak.txt"), readMap("slang.txt"), readMap("idioms.txt"), synonyms} {
+		n.addPhrases(m)
 	}
-	addPhrases(readMap("ngapak.txt"))
-	addPhrases(readMap("slang.txt"))
-	addPhrases(readMap("idioms.txt"))
-	addPhrases(synonyms)
 	entries := readSocial()
 	n.social.words = socialWords(entries)
+	n.learnWords(vocabulary, dictionary)
+	n.social.index(n, entries)
+	for _, set := range []map[string]bool{n.stop, n.place} {
+		for w := range set {
+			n.nonTopic[w] = true
+		}
+	}
+	for w := range n.social.words {
+		n.nonTopic[w] = true
+	}
+	n.precompute()
+	return n
+}
 
+// addPhrases adds "written = standard" entries to the phrase dictionary;
+// a later entry for the same written form overrides an earlier one.
+func (n *Normalizer) addPhrases(m map[string]string) {
+	for from, to := range m {
+		key := strings.Join(splitWords(Fold(from)), " ")
+		if key == "" {
+			continue
+		}
+		n.phrases[key] = splitWords(Fold(to))
+		if first, _, several := strings.Cut(key, " "); several {
+			n.longest[first] = max(n.longest[first], strings.Count(key, " ")+1)
+		}
+	}
+}
+
+// learnWords reads the vocabulary and dictionary texts: their words
+// become known, roots where they cannot be reduced, and typo targets, the
+// vocabulary's weighted by how often it uses them.
+func (n *Normalizer) learnWords(vocabulary, dictionary []string) {
 	freq := map[string]int{}
 	for _, text := range vocabulary {
 		for _, w := range n.expand(splitWords(Fold(text))) {
@@ -161,17 +180,6 @@ func NewWithDictionary(synonyms map[string]string, dictionary []string, vocabula
 	}
 	n.typos = newTypoIndex(targets)
 	n.skeletons = newSkeletonIndex(targets)
-	n.social.index(n, entries)
-	for _, set := range []map[string]bool{n.stop, n.place} {
-		for w := range set {
-			n.nonTopic[w] = true
-		}
-	}
-	for w := range n.social.words {
-		n.nonTopic[w] = true
-	}
-	n.precompute()
-	return n
 }
 
 // precompute fills knownSet and roots.

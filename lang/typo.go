@@ -38,14 +38,15 @@ func maxEdits(n int) int {
 }
 
 // correct returns the known word closest to w within its tolerance,
-// preferring the smaller distance and then the more frequent word; "" when
-// none is close or two candidates tie.
+// preferring the edit a phone keyboard most likely made (slipDistance),
+// then the more frequent word; "" when none is close or two candidates
+// tie.
 func (ix *typoIndex) correct(w string) string {
 	k := maxEdits(len(w))
 	if k == 0 {
 		return ""
 	}
-	best, bestD, bestF, tie := "", k+1, 0, false
+	best, bestD, bestF, tie := "", float64(k)+1, 0, false
 	seen := map[int32]bool{}
 	for _, d := range deletions(w, k) {
 		for _, id := range ix.deletes[d] {
@@ -54,10 +55,10 @@ func (ix *typoIndex) correct(w string) string {
 			}
 			seen[id] = true
 			c := ix.words[id]
-			dist := osaDistance(w, c)
-			if dist > k || dist > maxEdits(len(c)+1) {
+			if edits := osaDistance(w, c); edits > k || edits > maxEdits(len(c)+1) {
 				continue
 			}
+			dist := slipDistance(w, c)
 			f := ix.freq[id]
 			switch {
 			case dist < bestD || dist == bestD && f > bestF:
@@ -115,6 +116,72 @@ func osaDistance(a, b string) int {
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
 				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// Keys next to each other on a phone's QWERTY keyboard, where a thumb
+// slips.
+var neighbours = func() map[[2]byte]bool {
+	rows := []string{"qwertyuiop", "asdfghjkl", "zxcvbnm"}
+	m := map[[2]byte]bool{}
+	link := func(a, b byte) { m[[2]byte{a, b}], m[[2]byte{b, a}] = true, true }
+	for r, row := range rows {
+		for i := 0; i < len(row); i++ {
+			if i+1 < len(row) {
+				link(row[i], row[i+1])
+			}
+			if r+1 < len(rows) {
+				// The row below is shifted half a key to the right.
+				below := rows[r+1]
+				for _, j := range []int{i - 1, i} {
+					if j >= 0 && j < len(below) {
+						link(row[i], below[j])
+					}
+				}
+			}
+		}
+	}
+	return m
+}()
+
+// slip is the cost of an edit a phone keyboard makes easily: a neighbouring
+// key, two letters swapped, a letter doubled or dropped from a double.
+const slip = 0.5
+
+// slipDistance is osaDistance with the slips of a phone keyboard costing
+// slip instead of 1, so that "sekolsh" is read as "sekolah" (s is next to
+// a) before a word one unrelated letter away.
+func slipDistance(a, b string) float64 {
+	prev2 := make([]float64, len(b)+1)
+	prev := make([]float64, len(b)+1)
+	cur := make([]float64, len(b)+1)
+	for j := range prev {
+		prev[j] = float64(j)
+	}
+	indel := func(s string, i int) float64 {
+		// Dropping or adding a letter next to the same letter.
+		if i > 0 && s[i] == s[i-1] || i+1 < len(s) && s[i] == s[i+1] {
+			return slip
+		}
+		return 1
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = prev[0] + indel(a, i-1)
+		for j := 1; j <= len(b); j++ {
+			sub := 0.0
+			if a[i-1] != b[j-1] {
+				sub = 1
+				if neighbours[[2]byte{a[i-1], b[j-1]}] {
+					sub = slip
+				}
+			}
+			cur[j] = min(prev[j]+indel(a, i-1), cur[j-1]+indel(b, j-1), prev[j-1]+sub)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+slip)
 			}
 		}
 		prev2, prev, cur = prev, cur, prev2
