@@ -30,10 +30,11 @@ func (n *Normalizer) Analyze(text string) Analysis {
 		return a
 	}
 	raw := n.rawNames(text)
+	prev := "" // the last word of the piece before, as "kec." ends one
 	for _, p := range pieces(text) {
 		words := splitWords(Fold(p.text))
 		for i, w := range words {
-			if n.isName(words, i, raw) {
+			if n.isName(words, i, raw, prev) {
 				if a.Names == nil {
 					a.Names = map[string]bool{}
 				}
@@ -41,6 +42,9 @@ func (n *Normalizer) Analyze(text string) Analysis {
 				continue
 			}
 			words[i] = n.spelled(w)
+		}
+		if len(words) > 0 {
+			prev = words[len(words)-1]
 		}
 		words = n.expand(words)
 		tokens := make([]string, len(words))
@@ -54,10 +58,14 @@ func (n *Normalizer) Analyze(text string) Analysis {
 }
 
 // isName reports whether words[i] is a name: written as one (raw), or an
-// unknown word after a place word ("desa sidomulyo").
-func (n *Normalizer) isName(words []string, i int, raw map[string]bool) bool {
+// unknown word after a place word ("desa sidomulyo"); prev is the word
+// before words[0], if any.
+func (n *Normalizer) isName(words []string, i int, raw map[string]bool, prev string) bool {
 	w := words[i]
-	return raw[w] || i > 0 && n.placeCue[words[i-1]] && !n.known(w) && !isNumber(w)
+	if i > 0 {
+		prev = words[i-1]
+	}
+	return raw[w] || n.placeCue[prev] && !n.known(w) && !isNumber(w)
 }
 
 // addClauses appends a piece's tokens to a, cut into clauses where a
@@ -137,13 +145,17 @@ type Rewrite struct {
 func (n *Normalizer) Rewrites(text string) []Rewrite {
 	var out []Rewrite
 	raw := n.rawNames(text)
+	prev := ""
 	for _, p := range pieces(text) {
 		words := splitWords(Fold(p.text))
 		for i, w := range words {
-			if s := n.spelled(w); s != w && !n.isName(words, i, raw) {
+			if s := n.spelled(w); s != w && !n.isName(words, i, raw, prev) {
 				out = append(out, Rewrite{From: w, To: s, By: "spelling"})
 				words[i] = s
 			}
+		}
+		if len(words) > 0 {
+			prev = words[len(words)-1]
 		}
 		words = n.expandTrace(words, func(from, to []string) {
 			if f, t := strings.Join(from, " "), strings.Join(to, " "); f != t {
