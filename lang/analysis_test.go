@@ -96,7 +96,7 @@ func TestPlaces(t *testing.T) {
 		{"jalan rusak di bukateja", "jalan rusak"},
 		{"jalan rusak di desa sidamulya", "jalan rusak desa"},
 		{"jalan rusak dsn krajan kec. karangsari", "jalan rusak dusun kecamatan"},
-		{"pasar karanganyar becek", "pasar becek"},
+		{"pasar karanganyar sepi", "pasar sepi"},
 	}
 	for _, tt := range tests {
 		a := n.Analyze(tt.text)

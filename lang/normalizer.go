@@ -156,7 +156,7 @@ func (n *Normalizer) learnWords(vocabulary, dictionary []string) {
 			n.dict[w] = true
 		}
 	}
-	n.stemmer.roots, n.stemmer.common = n.rootSet(freq), n.common
+	n.stemmer.roots = n.rootSet(freq)
 	for w := range freq {
 		n.vocabRoot[n.stemmer.stem(w)] = true
 	}

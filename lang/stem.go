@@ -9,11 +9,6 @@ import "strings"
 // inflectional endings, so that unknown words stay recognisable.
 type stemmer struct {
 	roots map[string]bool
-	// common are words that exist as written (words.txt): one of them is
-	// not cut down to a root of minRoot letters, which such a cut reaches
-	// by accident far more often than by derivation ("becek" is not be-cek,
-	// "bekas" not be-kas).
-	common map[string]bool
 }
 
 const minRoot = 3
@@ -32,14 +27,6 @@ func isVowel(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' 
 // only its particle and -nya: a final -ku or -mu of an unknown word is more
 // often part of it than a possessive.
 func (s *stemmer) stem(w string) string {
-	r := s.cut(w)
-	if len(r) <= minRoot && r != w && s.common[w] {
-		return w
-	}
-	return r
-}
-
-func (s *stemmer) cut(w string) string {
 	if len(w) <= minRoot || s.roots[w] {
 		return w
 	}
