@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,6 +82,8 @@ func TestMatchNothingShared(t *testing.T) {
 	}
 }
 
+// Case status against how-to, from aspect, time, negation, contrast and
+// condition rather than from phrases.
 func TestReadIntent(t *testing.T) {
 	n := lang.New(nil)
 	tests := []struct {
@@ -88,18 +91,55 @@ func TestReadIntent(t *testing.T) {
 		want intent
 	}{
 		{"gimana cara daftar?", intent{asks: true}},
+		// The citizen started a service and waits on its result.
 		{"sudah daftar 2 bulan lalu tapi belum ada kabar", intent{pending: true}},
+		{"wis ngajokake seminggu kepungkur, durung cair", intent{pending: true}},
+		{"berkas sudah saya serahkan, sampai sekarang belum diproses, kenapa ya?", intent{asks: true, pending: true}},
+		{"KTP saya sudah jadi belum?", intent{asks: true, pending: true}},
+		{"kok masih belum keluar juga ya", intent{pending: true}},
+		{"sudah 4 tahun diusulkan tapi tidak pernah dibangun", intent{pending: true}},
 		{"air mati sudah 3 hari", intent{pending: true}},
+		{"jalan di desa kami bertahun-tahun tidak diperbaiki", intent{pending: true}},
+		// Said done, or not yet, but asking how or whether one may.
 		{"anak saya sudah 17 tahun, bikin ktp gimana", intent{asks: true}},
+		{"anak saya belum pernah imunisasi, masih bisa dikejar?", intent{asks: true}},
+		{"umur 6 tahun sudah boleh masuk SD belum?", intent{asks: true}},
+		{"sertifikat sudah balik nama tapi SPPT masih nama penjual, caranya gimana?", intent{asks: true}},
+		{"sudah 2 bulan tidak hujan, bagaimana cara minta kiriman air?", intent{asks: true}},
 		{"rumah sudah mau roboh, masih gedek, gimana dapat bantuan", intent{asks: true}},
+		// An officer asked to act.
 		{"jalan rusak, mohon segera diperbaiki", intent{followUp: true}},
 		{"jalan rusak parah, kapan diperbaiki?", intent{asks: true, followUp: true}},
 		{"sampahnya kapan diangkut", intent{asks: true, followUp: true}},
 		{"kapan jadwal imunisasi?", intent{asks: true}},
+		// Judging what one met.
+		{"di loket ditarik lagi 5 ribu. Itu resmi?", intent{asks: true, complains: true}},
+		{"apa memang begitu aturannya?", intent{asks: true, complains: true}},
+		{"pendaftaran resminya lewat mana?", intent{asks: true}},
 	}
 	for _, tt := range tests {
 		if got := readIntent(n, n.Analyze(tt.text)); got != tt.want {
 			t.Errorf("readIntent(%q) = %+v, want %+v (tokens %v)", tt.text, got, tt.want, n.Tokens(tt.text))
+		}
+	}
+}
+
+// A problem said after a condition is hypothetical: the message asks about
+// a rule, it reports nothing.
+func TestReportedProblems(t *testing.T) {
+	n := lang.New(nil)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"nama di akta salah tulis, gimana?", []string{"salah"}},
+		{"kalau telat bayar, dendanya berapa?", nil},
+		{"kalo ktp hilang ngurusnya gimana", nil},
+		{"ktp saya hilang. kalau mau bikin lagi gimana", []string{"hilang"}},
+	}
+	for _, tt := range tests {
+		if got := reportedProblems(n, n.Analyze(tt.text)); !slices.Equal(got, tt.want) {
+			t.Errorf("reportedProblems(%q) = %v, want %v", tt.text, got, tt.want)
 		}
 	}
 }

@@ -191,12 +191,15 @@ func isNumber(w string) bool {
 }
 
 // reportedProblems returns the problem words the message reports: those
-// not said in a clause after a condition, as "kalau telat bayar, dendanya
-// berapa?" reports no lateness.
+// not said after a condition in their sentence, as "kalau telat bayar,
+// dendanya berapa?" reports neither lateness nor a fine.
 func reportedProblems(n *lang.Normalizer, a lang.Analysis) []string {
 	var out []string
+	conditional, sentence := false, -1
 	for _, c := range a.Clauses {
-		conditional := false
+		if c.Sentence != sentence {
+			conditional, sentence = false, c.Sentence
+		}
 		for _, t := range a.Tokens[c.Start:c.End] {
 			cue := n.Cue(t)
 			if cue&lang.CueConditional != 0 {
