@@ -370,15 +370,24 @@ func (r *Router) weighWords(a lang.Analysis) ([]string, []float64) {
 
 // head returns the topic words of what a message is about: its first
 // clause that has any (Indonesian puts the topic first) and its question
-// clauses, but for the word after a preposition of place or a word of
-// schooling, which sets the scene ("dekat SPBU", "lulus SMA").
+// clauses, but for the words after a preposition of place or a word of
+// schooling, which set the scene ("dekat kantor PLN", "lulus SMA").
 func (r *Router) head(a lang.Analysis) [][]string {
 	var out [][]string
 	first := true
 	for _, c := range a.Clauses {
 		var words []string
-		for i, t := range a.Tokens[c.Start:c.End] {
-			if r.norm.IsContent(t) && !a.Names[t] && !(i > 0 && r.norm.Cue(a.Tokens[c.Start+i-1])&lang.CueSetting != 0) {
+		scene := 0 // topic words still to skip after a word of place
+		for _, t := range a.Tokens[c.Start:c.End] {
+			if r.norm.Cue(t)&lang.CueSetting != 0 {
+				scene = sceneWords
+				continue
+			}
+			if r.norm.IsContent(t) && !a.Names[t] {
+				if scene > 0 {
+					scene--
+					continue
+				}
 				words = append(words, t)
 			}
 		}
@@ -389,6 +398,9 @@ func (r *Router) head(a lang.Analysis) [][]string {
 	}
 	return out
 }
+
+// sceneWords is how many topic words after a word of place set the scene.
+const sceneWords = 2
 
 // headBody returns the body outside the regency (its class) that a word or
 // bigram of the message's head belongs to alone, and those features; -1
