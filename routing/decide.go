@@ -163,8 +163,8 @@ func (r *Router) classify(d *decision) {
 			d.knownW++
 		}
 	}
-	r.mu.RUnlock()
 	d.headBody, d.headWords = r.headBody(d.a)
+	r.mu.RUnlock()
 	d.known = len(sc.rows)
 	d.probs = slices.Clone(sc.scores[:len(sc.scores)-1])
 	d.ex.Background = sc.scores[len(sc.scores)-1]
