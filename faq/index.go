@@ -320,16 +320,16 @@ func (ix *Index) newQuestion(faq int, text string) question {
 // names.
 func (ix *Index) topicTerms(a lang.Analysis) []string {
 	out := make([]string, 0, len(a.Tokens))
-	for _, t := range a.Tokens {
-		if ix.isTopic(t, a.Names) && !slices.Contains(out, t) {
+	for i, t := range a.Tokens {
+		if isTopic(a, i) && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-func (ix *Index) isTopic(t string, names map[string]bool) bool {
-	return ix.norm.IsContent(t) && ix.norm.Cue(t)&(lang.CueAsking|lang.CueRequest) == 0 && !names[t]
+func isTopic(a lang.Analysis, i int) bool {
+	return a.Topic[i] && a.Cues[i]&(lang.CueAsking|lang.CueRequest) == 0
 }
 
 // maxCandidates is how many FAQs Match returns.

@@ -42,10 +42,7 @@ func (r *reading) within(from, to int, c lang.Cue) bool {
 }
 
 func readIntent(n *lang.Normalizer, a lang.Analysis) intent {
-	r := &reading{n: n, tokens: a.Tokens, cues: make([]lang.Cue, len(a.Tokens))}
-	for i, t := range a.Tokens {
-		r.cues[i] = n.Cue(t)
-	}
+	r := &reading{n: n, tokens: a.Tokens, cues: a.Cues}
 	var in intent
 	acted := -1 // where the citizen is first said to have started a service
 	for _, c := range a.Clauses {
@@ -200,8 +197,8 @@ func reportedProblems(n *lang.Normalizer, a lang.Analysis) []string {
 		if c.Sentence != sentence {
 			conditional, sentence = false, c.Sentence
 		}
-		for _, t := range a.Tokens[c.Start:c.End] {
-			cue := n.Cue(t)
+		for i := c.Start; i < c.End; i++ {
+			t, cue := a.Tokens[i], a.Cues[i]
 			if cue&lang.CueConditional != 0 {
 				conditional = true
 			}

@@ -33,8 +33,9 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 		if story && !c.Asks {
 			share = storyShare
 		}
-		for _, t := range a.Tokens[c.Start:c.End] {
-			if !ix.isTopic(t, a.Names) {
+		for i := c.Start; i < c.End; i++ {
+			t := a.Tokens[i]
+			if !isTopic(a, i) {
 				continue
 			}
 			if i := indexOf(m.terms, t); i >= 0 {

@@ -16,6 +16,11 @@ type Analysis struct {
 	// person names say nothing of a message's topic, and are never
 	// "corrected" to a vocabulary word.
 	Names map[string]bool
+	// Cues[i] are the grammatical functions of Tokens[i] (Normalizer.Cue),
+	// and Topic[i] reports whether Tokens[i] can say what the text is
+	// about: a content word (Normalizer.IsContent) not written as a name.
+	Cues  []Cue
+	Topic []bool
 	// Clauses cut Tokens at punctuation and connectives, in order.
 	Clauses []Clause
 	// Gestures are the greetings, thanks, apologies… the text makes.
@@ -53,6 +58,12 @@ func (n *Normalizer) Analyze(text string) Analysis {
 		}
 		n.addClauses(&a, tokens, p)
 	}
+	a.Cues, a.Topic = make([]Cue, len(a.Tokens)), make([]bool, len(a.Tokens))
+	for i, t := range a.Tokens {
+		info := n.info[t]
+		a.Cues[i] = info.cue
+		a.Topic[i] = !info.nonTopic && len(t) > 1 && !isNumber(t) && !a.Names[t]
+	}
 	a.Gestures |= emojiGestures(text)
 	return a
 }
@@ -73,14 +84,14 @@ func (n *Normalizer) isName(words []string, i int, raw map[string]bool, prev str
 func (n *Normalizer) addClauses(a *Analysis, tokens []string, p span) {
 	for len(tokens) > 0 {
 		end := 1
-		for end < len(tokens) && n.cues[tokens[end]]&CueClause == 0 {
+		for end < len(tokens) && n.info[tokens[end]].cue&CueClause == 0 {
 			end++
 		}
 		clause := n.social.apply(n, tokens[:end], &a.Gestures)
 		if len(clause) > 0 {
 			c := Clause{Start: len(a.Tokens), Sentence: p.sentence, Question: p.question, Asks: p.question}
 			for _, t := range clause {
-				if n.cues[t]&CueInterrogative != 0 {
+				if n.info[t].cue&CueInterrogative != 0 {
 					c.Asks = true
 				}
 			}
@@ -94,6 +105,9 @@ func (n *Normalizer) addClauses(a *Analysis, tokens []string, p span) {
 
 // rawNames returns the folded, unnormalised words of text written as names.
 func (n *Normalizer) rawNames(text string) map[string]bool {
+	if !hasCapital(text) {
+		return nil // most chat is written in lower case
+	}
 	var names map[string]bool
 	start := true
 	for _, f := range strings.Fields(text) {
@@ -169,4 +183,15 @@ func (n *Normalizer) Rewrites(text string) []Rewrite {
 		}
 	}
 	return out
+}
+
+// hasCapital reports whether text may have a capital letter: an ASCII one,
+// or any letter beyond ASCII.
+func hasCapital(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }

@@ -49,7 +49,7 @@ var cueNames = map[string]Cue{
 }
 
 // Cue returns the grammatical functions of a normalised word.
-func (n *Normalizer) Cue(w string) Cue { return n.cues[w] }
+func (n *Normalizer) Cue(w string) Cue { return n.info[w].cue }
 
 func readCues() map[string]Cue {
 	cues := map[string]Cue{}

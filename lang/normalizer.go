@@ -32,6 +32,9 @@ type Normalizer struct {
 	// with one map lookup each and no memo.
 	knownSet  map[string]bool
 	roots     map[string]string
+	// info holds what the pipeline asks of a normalised word, so that it is
+	// looked up once: its cues, its social kind, whether it is no topic.
+	info map[string]tokenInfo
 	stop      map[string]bool
 	place     map[string]bool
 	placeCue  map[string]bool // written words after which a place name comes
@@ -206,6 +209,31 @@ func (n *Normalizer) precompute() {
 		}
 	}
 	n.knownSet, n.roots = known, roots
+	n.info = map[string]tokenInfo{}
+	note := func(w string) {
+		n.info[w] = tokenInfo{cue: n.cues[w], social: n.social.words[w], nonTopic: n.nonTopic[w],
+			socialStart: len(n.social.phrases[w]) > 0}
+	}
+	for _, r := range roots {
+		note(r)
+	}
+	for w := range n.cues {
+		note(w)
+	}
+	for w := range n.nonTopic {
+		note(w)
+	}
+	for w := range n.social.phrases {
+		note(w)
+	}
+}
+
+// tokenInfo is what the pipeline asks of a normalised word.
+type tokenInfo struct {
+	cue         Cue
+	social      socialKind
+	nonTopic    bool // a function word, social word or place
+	socialStart bool // a social phrase starts with it
 }
 
 // rootSet is the embedded roots, function words, social words and places,
@@ -469,7 +497,7 @@ func isNumber(w string) bool {
 // about: not a function word, social word (greeting, thanks, address),
 // place name or number.
 func (n *Normalizer) IsContent(w string) bool {
-	return len(w) > 1 && !n.nonTopic[w] && !isNumber(w)
+	return len(w) > 1 && !n.info[w].nonTopic && !isNumber(w)
 }
 
 // InVocabulary reports whether a normalised word occurs in the vocabulary

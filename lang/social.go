@@ -144,9 +144,13 @@ func (s *socialIndex) index(n *Normalizer, entries []socialEntry) {
 func (s *socialIndex) apply(n *Normalizer, tokens []string, g *Gestures) []string {
 	out := tokens[:0:0]
 	for i := 0; i < len(tokens); {
-		p, ok := s.match(n, tokens, i)
+		info := n.info[tokens[i]]
+		p, ok := socialPhrase{}, false
+		if info.socialStart {
+			p, ok = s.match(n, tokens, i)
+		}
 		if !ok {
-			if x, isGesture := s.words[tokens[i]].gesture(); isGesture {
+			if x, isGesture := info.social.gesture(); isGesture {
 				g.add(x)
 			}
 			out = append(out, tokens[i])

@@ -106,9 +106,10 @@ func (c *classifier) lookup(words []string, mult []float64, rows []int32, mults 
 }
 
 // onlyClass returns the one class whose texts have feature f, or -1 when
-// none or several do.
-func (c *classifier) onlyClass(f string) int {
-	id, ok := c.ids[f]
+// none or several do. It takes the feature's bytes: a map index by
+// string(bytes) does not allocate.
+func (c *classifier) onlyClass(f []byte) int {
+	id, ok := c.ids[string(f)]
 	if !ok {
 		return -1
 	}

@@ -111,8 +111,8 @@ func (r *Router) asksOrReports(a lang.Analysis) bool {
 			return true
 		}
 	}
-	for _, t := range a.Tokens {
-		if r.norm.Cue(t)&(lang.CueAsking|lang.CueProblem|lang.CuePolite|lang.CueNegation) != 0 {
+	for _, cue := range a.Cues {
+		if cue&(lang.CueAsking|lang.CueProblem|lang.CuePolite|lang.CueNegation) != 0 {
 			return true
 		}
 	}

@@ -293,8 +293,8 @@ func (r *Router) learn(e sigap.Example) error {
 // topicWords returns the tokens that can say what a message is about.
 func (r *Router) topicWords(a lang.Analysis) []string {
 	var words []string
-	for _, t := range a.Tokens {
-		if r.norm.IsContent(t) && !a.Names[t] {
+	for i, t := range a.Tokens {
+		if a.Topic[i] {
 			words = append(words, t)
 		}
 	}
@@ -317,9 +317,9 @@ func (r *Router) questionWords(a lang.Analysis) []string {
 		if !c.Asks {
 			continue
 		}
-		for _, t := range a.Tokens[c.Start:c.End] {
-			if r.norm.IsContent(t) && !a.Names[t] {
-				words = append(words, t)
+		for i := c.Start; i < c.End; i++ {
+			if a.Topic[i] {
+				words = append(words, a.Tokens[i])
 			}
 		}
 	}
@@ -354,13 +354,13 @@ func (r *Router) weighWords(a lang.Analysis) ([]string, []float64) {
 			}
 		}
 		topic := false // a topic word came before, in this clause
-		for _, t := range a.Tokens[c.Start:c.End] {
-			if topic && r.norm.Cue(t)&lang.CuePurpose != 0 {
+		for i := c.Start; i < c.End; i++ {
+			if topic && a.Cues[i]&lang.CuePurpose != 0 {
 				m *= purposeMult
 				topic = false
 			}
-			if r.norm.IsContent(t) && !a.Names[t] {
-				words, mult = append(words, t), append(mult, m)
+			if a.Topic[i] {
+				words, mult = append(words, a.Tokens[i]), append(mult, m)
 				topic = true
 			}
 		}
@@ -378,17 +378,17 @@ func (r *Router) head(a lang.Analysis) [][]string {
 	for _, c := range a.Clauses {
 		var words []string
 		scene := 0 // topic words still to skip after a word of place
-		for _, t := range a.Tokens[c.Start:c.End] {
-			if r.norm.Cue(t)&lang.CueSetting != 0 {
+		for i := c.Start; i < c.End; i++ {
+			if a.Cues[i]&lang.CueSetting != 0 {
 				scene = sceneWords
 				continue
 			}
-			if r.norm.IsContent(t) && !a.Names[t] {
+			if a.Topic[i] {
 				if scene > 0 {
 					scene--
 					continue
 				}
-				words = append(words, t)
+				words = append(words, a.Tokens[i])
 			}
 		}
 		if len(words) > 0 && (first || c.Asks) {
@@ -407,13 +407,20 @@ const sceneWords = 2
 // when there is none. The caller holds r.mu.
 func (r *Router) headBody(a lang.Analysis) (int, []string) {
 	body, features := -1, []string(nil)
+	note := func(f []byte) {
+		if c := r.model.onlyClass(f); c >= len(r.kb.OPDs) && (body < 0 || c == body) {
+			body = c
+			if !slices.Contains(features, string(f)) {
+				features = append(features, string(f))
+			}
+		}
+	}
+	var buf [64]byte
 	for _, words := range r.head(a) {
-		for _, f := range featuresOf(words) {
-			if c := r.model.onlyClass(f); c >= len(r.kb.OPDs) && (body < 0 || c == body) {
-				body = c
-				if !slices.Contains(features, f) {
-					features = append(features, f)
-				}
+		for i, w := range words {
+			note(append(buf[:0], w...))
+			if i > 0 {
+				note(append(append(append(buf[:0], words[i-1]...), ' '), w...))
 			}
 		}
 	}
