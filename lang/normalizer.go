@@ -30,11 +30,11 @@ type Normalizer struct {
 	// knownSet and roots are known and root precomputed for every word the
 	// lists and texts hold, so that the words of most messages are read
 	// with one map lookup each and no memo.
-	knownSet  map[string]bool
-	roots     map[string]string
+	knownSet map[string]bool
+	roots    map[string]string
 	// info holds what the pipeline asks of a normalised word, so that it is
 	// looked up once: its cues, its social kind, whether it is no topic.
-	info map[string]tokenInfo
+	info      map[string]tokenInfo
 	stop      map[string]bool
 	place     map[string]bool
 	placeCue  map[string]bool // written words after which a place name comes
