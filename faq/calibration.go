@@ -3,6 +3,8 @@ package faq
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 )
 
 // calibration is a logistic model turning match features into the
@@ -99,9 +101,22 @@ func (ix *Index) questionSamples() []sample {
 				variants = append(variants, text)
 			}
 		}
-		for _, text := range variants {
+		skips := make([]int, len(variants))
+		for i := range skips {
+			skips[i] = qi
+		}
+		if len(q.terms) >= 2 && len(context) > 0 {
+			// A citizen's paraphrase shares part of one of the FAQ's own
+			// wordings: half its words, and context.
+			terms := slices.Clone(q.terms)
+			rng.Shuffle(len(terms), func(i, j int) { terms[i], terms[j] = terms[j], terms[i] })
+			text := strings.Join(terms[:(len(terms)+1)/2], " ") + " " + context[rng.IntN(len(context))] + " " + context[rng.IntN(len(context))] + "?"
+			variants = append(variants, text)
+			skips = append(skips, -1)
+		}
+		for vi, text := range variants {
 			m := ix.prepareText(text)
-			ss := ix.score(m, qi, keepScored)
+			ss := ix.score(m, skips[vi], keepScored)
 			global, _ := ix.contrastFits(m, -1)
 			wrongSeen := false
 			for i, s := range ss {
