@@ -282,6 +282,9 @@ func (ix *Index) coverageBound(a *accumulator, f int32, skip int, pending float6
 			bound = max(bound, (a.shared[q]+pending)/ix.qWeight[q])
 		}
 	}
+	if len(ix.kin[f]) > 0 {
+		bound += kinShare * max(0, 1-bound) // what kin words could still cover
+	}
 	return bound
 }
 
