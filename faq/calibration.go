@@ -71,10 +71,7 @@ func (ix *Index) fit() calibration {
 func (ix *Index) prepareText(text string) *message { return ix.prepare(ix.norm.Analyze(text)) }
 
 // questionSamples holds each FAQ question out in turn: a positive sample
-// for its FAQ, a negative for the best other. Citizens add context an FAQ
-// never mentions ("my son just finished school, …"): each held-out
-// question is also tried with two words of the KB's other texts added,
-// drawn by frequency.
+// for its FAQ, a negative for the best other (see variants).
 func (ix *Index) questionSamples() []sample {
 	var context []string
 	for _, c := range ix.contrast {
@@ -91,32 +88,9 @@ func (ix *Index) questionSamples() []sample {
 		if q.faq < 0 || len(ix.faqQ[q.faq]) < 2 {
 			continue // held out, its FAQ would have no question left
 		}
-		variants := []string{q.text}
-		if len(context) > 0 {
-			for _, k := range contextWords {
-				text := q.text
-				for range k {
-					text += " " + context[rng.IntN(len(context))]
-				}
-				variants = append(variants, text)
-			}
-		}
-		skips := make([]int, len(variants))
-		for i := range skips {
-			skips[i] = qi
-		}
-		if len(q.terms) >= 2 && len(context) > 0 {
-			// A citizen's paraphrase shares part of one of the FAQ's own
-			// wordings: half its words, and context.
-			terms := slices.Clone(q.terms)
-			rng.Shuffle(len(terms), func(i, j int) { terms[i], terms[j] = terms[j], terms[i] })
-			text := strings.Join(terms[:(len(terms)+1)/2], " ") + " " + context[rng.IntN(len(context))] + " " + context[rng.IntN(len(context))] + "?"
-			variants = append(variants, text)
-			skips = append(skips, -1)
-		}
-		for vi, text := range variants {
-			m := ix.prepareText(text)
-			ss := ix.score(m, skips[vi], keepScored)
+		for _, v := range variants(q, qi, context, rng) {
+			m := ix.prepareText(v.text)
+			ss := ix.score(m, v.skip, keepScored)
 			global, _ := ix.contrastFits(m, -1)
 			wrongSeen := false
 			for i, s := range ss {
@@ -130,6 +104,41 @@ func (ix *Index) questionSamples() []sample {
 		}
 	}
 	return data
+}
+
+// variant is a text calibration asks with, and the question it leaves out
+// of the index (-1 for none).
+type variant struct {
+	text string
+	skip int
+}
+
+// variants returns the ways question q (id qi) is asked in calibration:
+// held out, as written and with contextWords words of the KB's other texts
+// added (citizens add context an FAQ never mentions: "my son just finished
+// school, …"); and, not held out, as a citizen's partial paraphrase of it,
+// half its words with context, as real messages share part of one of an
+// FAQ's own wordings.
+func variants(q question, qi int, context []string, rng *rand.Rand) []variant {
+	out := []variant{{q.text, qi}}
+	if len(context) == 0 {
+		return out
+	}
+	word := func() string { return context[rng.IntN(len(context))] }
+	for _, k := range contextWords {
+		text := q.text
+		for range k {
+			text += " " + word()
+		}
+		out = append(out, variant{text, qi})
+	}
+	if len(q.terms) >= 2 {
+		terms := slices.Clone(q.terms)
+		rng.Shuffle(len(terms), func(i, j int) { terms[i], terms[j] = terms[j], terms[i] })
+		text := strings.Join(terms[:(len(terms)+1)/2], " ") + " " + word() + " " + word() + "?"
+		out = append(out, variant{text, -1})
+	}
+	return out
 }
 
 // contextWords are the numbers of words of context each held-out question
