@@ -34,6 +34,7 @@ const (
 	CueDeictic                       // points back: itu, begitu
 	CuePurpose                       // untuk, agar: what for
 	CueSetting                       // di, dekat, lulus: the scene follows
+	CueAuthority                     // kewenangan: whose authority
 	CueReproach                      // sih
 )
 
@@ -46,6 +47,7 @@ var cueNames = map[string]Cue{
 	"problem": CueProblem, "modal": CueModal, "clause": CueClause,
 	"interrogative": CueInterrogative, "evaluative": CueEvaluative,
 	"deictic": CueDeictic, "purpose": CuePurpose, "setting": CueSetting,
+	"authority": CueAuthority,
 }
 
 // Cue returns the grammatical functions of a normalised word.
@@ -85,7 +87,8 @@ type span struct {
 }
 
 // pieces cuts text into sentences where SentenceEnd says, and sentences
-// into pieces at commas and semicolons (not the decimal comma of "2,5").
+// into pieces at commas, semicolons and brackets (not at the decimal comma
+// of "2,5").
 func pieces(text string) []span {
 	var out []span
 	sentence, start := 0, 0
@@ -93,7 +96,7 @@ func pieces(text string) []span {
 		first := len(out)
 		cut := start
 		for i := start; i < end; i++ {
-			if c := text[i]; c == ';' || c == ',' && !(i > 0 && i+1 < len(text) && isDigit(text[i-1]) && isDigit(text[i+1])) {
+			if c := text[i]; c == ';' || c == '(' || c == ')' || c == ',' && !(i > 0 && i+1 < len(text) && isDigit(text[i-1]) && isDigit(text[i+1])) {
 				out = append(out, span{text: text[cut:i], sentence: sentence})
 				cut = i + 1
 			}

@@ -31,12 +31,16 @@ func regencyKB() *sigap.KB {
 				Keywords: []string{"ktp", "kk", "akta"}, Examples: []string{"KTP saya sudah direkam sebulan belum jadi"}},
 			{Code: "BPBD", Name: "Badan Penanggulangan Bencana Daerah", Description: "banjir, tanah longsor, pohon tumbang", Keywords: []string{"banjir", "longsor"},
 				Examples: []string{"Banjir masuk rumah warga"}},
+			{Code: "DISDIK", Name: "Dinas Pendidikan", Description: "SD dan SMP negeri (SMA dan SMK adalah kewenangan Pemerintah Provinsi), penerimaan murid baru, beasiswa",
+				Keywords: []string{"sd", "smp", "murid baru"}, Examples: []string{"Gedung SD kami bocor"}},
 		},
 		FAQs: []sigap.FAQ{
 			{ID: "ktp-hilang", OPD: "CAPIL", Questions: []string{"KTP hilang, bagaimana mengurus gantinya?", "Syarat cetak ulang KTP yang hilang"},
 				Answer: "Bawa surat kehilangan dari kepolisian dan fotokopi KK ke kantor Dukcapil."},
 			{ID: "pupuk", OPD: "DISTAN", Questions: []string{"Syarat membeli pupuk bersubsidi", "Bagaimana cara menebus pupuk subsidi?"},
 				Answer: "Petani yang terdaftar dalam RDKK menebus pupuk di kios resmi dengan KTP."},
+			{ID: "murid-baru", OPD: "DISDIK", Questions: []string{"Kapan pendaftaran murid baru SD dan SMP negeri dibuka?", "Jadwal penerimaan murid baru"},
+				Answer: "Pendaftaran murid baru SD dan SMP negeri dibuka bulan Juni secara daring."},
 		},
 	}
 }
@@ -84,6 +88,8 @@ func TestOutsideBodies(t *testing.T) {
 		{"token listrik PLN tidak bisa masuk", sigap.ActionTriage, "SETDA"},
 		{"mau ajukan KUR ke bank syaratnya apa", sigap.ActionTriage, "SETDA"},
 		{"sertifikat tanah warisan mau balik nama di BPN", sigap.ActionTriage, "SETDA"},
+		// The KB itself says upper secondary schools are the province's.
+		{"pendaftaran SMA negeri tahun ini kapan dibuka?", sigap.ActionTriage, "SETDA"},
 		// Mentions, not about.
 		{"banjir setinggi lutut di jalan depan polsek, warga butuh evakuasi", sigap.ActionRoute, "BPBD"},
 		{"jembatan dusun retak, ada motor jatuh, sudah lapor polisi", sigap.ActionRoute, "PU"},

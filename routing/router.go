@@ -174,7 +174,7 @@ func (r *Router) concepts() map[string][]int32 {
 func (r *Router) train() {
 	var docs []trainingDoc
 	addDoc := func(class int, text string, weight float64, heldOut bool) {
-		feats := r.features(text)
+		feats := r.kbFeatures(text)
 		r.model.add(class, feats, weight)
 		if heldOut {
 			docs = append(docs, trainingDoc{class, feats, weight})
@@ -262,6 +262,26 @@ func (r *Router) phraseFeatures(phrase string, spread map[string]int, outside bo
 
 func (r *Router) features(text string) []string {
 	return featuresOf(r.topicWords(r.norm.Analyze(text)))
+}
+
+// kbFeatures are the features of a KB text about an OPD, but for its
+// clauses about whose authority something is: "SMA dan SMK adalah
+// kewenangan Pemerintah Provinsi" in the education office's description
+// does not make upper secondary schools its topic.
+func (r *Router) kbFeatures(text string) []string {
+	a := r.norm.Analyze(text)
+	var words []string
+	for _, c := range a.Clauses {
+		if slices.ContainsFunc(a.Cues[c.Start:c.End], func(cue lang.Cue) bool { return cue&lang.CueAuthority != 0 }) {
+			continue
+		}
+		for i := c.Start; i < c.End; i++ {
+			if a.Topic[i] {
+				words = append(words, a.Tokens[i])
+			}
+		}
+	}
+	return featuresOf(words)
 }
 
 // contentWords returns the topic words of text, as the affairs mapping

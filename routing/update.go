@@ -73,9 +73,9 @@ func (r *Router) teachFAQ(f sigap.FAQ, sign float64) {
 	class := r.opdAt[f.OPD]
 	var feats [][]string
 	for _, q := range f.Questions {
-		feats = append(feats, r.features(q))
+		feats = append(feats, r.kbFeatures(q))
 	}
-	answer := r.features(f.Answer)
+	answer := r.kbFeatures(f.Answer)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, fs := range feats {
