@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/affairs"
 )
 
 // regencyKB is a regency cut otherwise than testKB: livestock with
@@ -231,5 +232,23 @@ func TestExplainKnowledge(t *testing.T) {
 		if !slices.ContainsFunc(ex.Knowledge, func(k string) bool { return strings.HasPrefix(k, tt.want) }) {
 			t.Errorf("Explain(%q).Knowledge = %q, want a line %q…", tt.text, ex.Knowledge, tt.want)
 		}
+	}
+}
+
+// A KB sentence about whose authority something is teaches the OPD it
+// describes nothing of it.
+func TestAuthorityClauses(t *testing.T) {
+	r, err := New(regencyKB(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	province := len(r.kb.OPDs) + slices.IndexFunc(r.bodies, func(b affairs.Group) bool { return b.Code == "PROVINSI" })
+	for _, f := range []string{"sma", "smk"} {
+		if c := r.model.onlyClass([]byte(f)); c != province {
+			t.Errorf("%q: only class %d, want the province's (%d): the education office's description says it is not theirs", f, c, province)
+		}
+	}
+	if c := r.model.onlyClass([]byte("smp")); c == province {
+		t.Errorf("smp is the province's; the clause cut took the education office's own schools")
 	}
 }
