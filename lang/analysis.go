@@ -52,11 +52,10 @@ func (n *Normalizer) Analyze(text string) Analysis {
 			prev = words[len(words)-1]
 		}
 		words = n.expand(words)
-		tokens := make([]string, len(words))
 		for i, w := range words {
-			tokens[i] = n.root(w)
+			words[i] = n.root(w)
 		}
-		n.addClauses(&a, tokens, p)
+		n.addClauses(&a, words, p)
 	}
 	a.Cues, a.Topic = make([]Cue, len(a.Tokens)), make([]bool, len(a.Tokens))
 	for i, t := range a.Tokens {
@@ -87,16 +86,15 @@ func (n *Normalizer) addClauses(a *Analysis, tokens []string, p span) {
 		for end < len(tokens) && n.info[tokens[end]].cue&CueClause == 0 {
 			end++
 		}
-		clause := n.social.apply(n, tokens[:end], &a.Gestures)
-		if len(clause) > 0 {
-			c := Clause{Start: len(a.Tokens), Sentence: p.sentence, Question: p.question, Asks: p.question}
-			for _, t := range clause {
+		start := len(a.Tokens)
+		a.Tokens = n.social.apply(n, a.Tokens, tokens[:end], &a.Gestures)
+		if len(a.Tokens) > start {
+			c := Clause{Start: start, End: len(a.Tokens), Sentence: p.sentence, Question: p.question, Asks: p.question}
+			for _, t := range a.Tokens[start:] {
 				if n.info[t].cue&CueInterrogative != 0 {
 					c.Asks = true
 				}
 			}
-			a.Tokens = append(a.Tokens, clause...)
-			c.End = len(a.Tokens)
 			a.Clauses = append(a.Clauses, c)
 		}
 		tokens = tokens[end:]

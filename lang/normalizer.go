@@ -365,8 +365,7 @@ func (n *Normalizer) expandTrace(words []string, trace func(from, to []string)) 
 // expandPass maps the phrases of at least minWords words, and reports
 // whether it mapped any.
 func (n *Normalizer) expandPass(words []string, minWords int, trace func(from, to []string)) ([]string, bool) {
-	out := make([]string, 0, len(words)+2)
-	changed := false
+	var out []string // nil until a phrase is mapped: most words map to none
 	var buf [64]byte
 	for i := 0; i < len(words); {
 		k := min(max(n.longest[words[i]], 1), len(words)-i)
@@ -375,8 +374,10 @@ func (n *Normalizer) expandPass(words []string, minWords int, trace func(from, t
 				if trace != nil {
 					trace(words[i:i+k], std)
 				}
+				if out == nil {
+					out = append(make([]string, 0, len(words)+2), words[:i]...)
+				}
 				out = append(out, std...)
-				changed = true
 				break
 			}
 		}
@@ -384,10 +385,15 @@ func (n *Normalizer) expandPass(words []string, minWords int, trace func(from, t
 			i += k
 			continue
 		}
-		out = append(out, words[i])
+		if out != nil {
+			out = append(out, words[i])
+		}
 		i++
 	}
-	return out, changed
+	if out == nil {
+		return words, false
+	}
+	return out, true
 }
 
 // phrase looks words up in the phrase dictionaries, building the key in

@@ -138,11 +138,10 @@ func (s *socialIndex) index(n *Normalizer, entries []socialEntry) {
 	}
 }
 
-// apply takes the social phrases out of a clause's tokens (or puts their
-// replacement in), and adds to g the gestures of the clause's social
-// phrases and words.
-func (s *socialIndex) apply(n *Normalizer, tokens []string, g *Gestures) []string {
-	out := tokens[:0:0]
+// apply appends to out a clause's tokens without their social phrases (or
+// with their replacement), and adds to g the gestures of the clause's
+// social phrases and words.
+func (s *socialIndex) apply(n *Normalizer, out, tokens []string, g *Gestures) []string {
 	for i := 0; i < len(tokens); {
 		info := n.info[tokens[i]]
 		p, ok := socialPhrase{}, false
