@@ -21,6 +21,7 @@ func TestGestures(t *testing.T) {
 		{"matur nuwun sanget", []Gesture{GestureThanks}, ""},
 		{"maaf salah kirim", []Gesture{GestureApology}, ""},
 		{"oke siap, nggih", []Gesture{GestureAck}, ""},
+		{"baik pak", []Gesture{GestureAck}, ""},
 		{"👍👍", []Gesture{GestureAck}, ""},
 		{"wassalam, pamit dulu", []Gesture{GestureFarewell}, ""},
 		{"<Media omitted>", []Gesture{GestureMedia}, ""},
@@ -35,6 +36,8 @@ func TestGestures(t *testing.T) {
 		// The same words asking for something keep their topic.
 		{"mohon bantuan sosial untuk lansia", nil, "bantu sosial lansia"},
 		{"izin usaha toko gimana", nil, "izin usaha toko"},
+		// "baik" answers only as a whole clause; it is also "diperbaiki".
+		{"jalan rusak, mohon segera diperbaiki pak", nil, "jalan rusak segera baik"},
 	}
 	for _, tt := range tests {
 		a := n.Analyze(tt.text)

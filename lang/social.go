@@ -38,6 +38,7 @@ const (
 	kindClosing                        // politeness that closes a clause
 	kindAddress
 	kindNoise
+	kindReply // an acknowledgement when it is a whole clause
 )
 
 var socialKinds = map[string]socialKind{
@@ -45,9 +46,13 @@ var socialKinds = map[string]socialKind{
 	"apology": socialKind(GestureApology), "ack": socialKind(GestureAck),
 	"farewell": socialKind(GestureFarewell), "media": socialKind(GestureMedia),
 	"polite": kindPolite, "closing": kindClosing, "address": kindAddress, "noise": kindNoise,
+	"reply": kindReply,
 }
 
 func (k socialKind) gesture() (Gesture, bool) {
+	if k == kindReply {
+		return GestureAck, true
+	}
 	return Gesture(k), k >= socialKind(GestureGreeting) && k <= socialKind(GestureMedia)
 }
 
@@ -97,7 +102,7 @@ func readSocial() []socialEntry {
 func socialWords(entries []socialEntry) map[string]socialKind {
 	m := map[string]socialKind{}
 	for _, e := range entries {
-		if len(e.words) == 1 && e.replacement == nil {
+		if len(e.words) == 1 && e.replacement == nil && e.kind != kindReply {
 			m[e.words[0]] = e.kind
 		}
 	}
@@ -120,7 +125,7 @@ func (s *socialIndex) index(n *Normalizer, entries []socialEntry) {
 		if len(tokens) == 0 {
 			continue
 		}
-		if len(tokens) == 1 && e.replacement == nil {
+		if len(tokens) == 1 && e.replacement == nil && e.kind != kindReply {
 			// "terima kasih" reads as the one word "terimakasih".
 			if s.words[tokens[0]] == 0 {
 				s.words[tokens[0]] = e.kind
@@ -173,7 +178,8 @@ func (s *socialIndex) match(n *Normalizer, tokens []string, i int) (socialPhrase
 		if end > len(tokens) || !slices.Equal(tokens[i:end], p.tokens) {
 			continue
 		}
-		if p.kind == kindClosing && slices.ContainsFunc(tokens[end:], n.IsContent) {
+		if p.kind == kindClosing && slices.ContainsFunc(tokens[end:], n.IsContent) ||
+			p.kind == kindReply && (i > 0 || end < len(tokens)) {
 			continue
 		}
 		return p, true

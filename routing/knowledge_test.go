@@ -127,6 +127,8 @@ func TestGestureDecisions(t *testing.T) {
 		{"makasih, ktp saya sudah jadi", sigap.ActionClarify, sigap.GestureThanks},
 		{"maaf salah kirim", sigap.ActionClarify, sigap.GestureApology},
 		{"oke siap min", sigap.ActionClarify, sigap.GestureAck},
+		{"Baik pak", sigap.ActionClarify, sigap.GestureAck},
+		{"min ada orang?", sigap.ActionClarify, sigap.GestureGreeting},
 		{"👍", sigap.ActionClarify, sigap.GestureAck},
 		{"<Media omitted>", sigap.ActionClarify, sigap.GestureMedia},
 		{"izin bertanya min", sigap.ActionClarify, sigap.GestureNone},
