@@ -349,5 +349,18 @@ func (ix *Index) Match(text string) []Candidate {
 func (ix *Index) MatchAnalysis(a lang.Analysis, n int) []Candidate {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.match(ix.prepare(a), n)
+	return ix.match(ix.prepare(a), n, true)
+}
+
+// Answer returns the best candidate for an analysed text, judged as
+// MatchAnalysis judges it, without its Reasons: the decision's hot path,
+// which need not say why.
+func (ix *Index) Answer(a lang.Analysis) (Candidate, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	cs := ix.match(ix.prepare(a), 1, false)
+	if len(cs) == 0 {
+		return Candidate{}, false
+	}
+	return cs[0], true
 }

@@ -43,8 +43,9 @@ func candidateFeatures(ss []scored, i int, contrast float64) features {
 }
 
 // match returns the n best candidates; the best is judged against the
-// runner-up, so at least two FAQs are scored.
-func (ix *Index) match(m *message, n int) []Candidate {
+// runner-up, so at least two FAQs are scored. Without explain, the
+// candidates' Reasons are left empty.
+func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 	ss := ix.score(m, -1, max(n, 2))
 	if len(ss) == 0 {
 		return nil
@@ -71,8 +72,8 @@ func (ix *Index) match(m *message, n int) []Candidate {
 			}
 		}
 		if i == 0 {
-			c.Answerable, c.Reasons = ix.judge(m, q, f, c.Confidence, negative[s.faq])
-		} else {
+			c.Answerable, c.Reasons = ix.judge(m, q, f, c.Confidence, negative[s.faq], explain)
+		} else if explain {
 			c.Reasons = []string{"not the best match"}
 		}
 		out = append(out, c)
@@ -106,44 +107,43 @@ const minConfidence = 0.5
 // service, a case under way, a request to act) rules the answer out, and
 // so does a negative example of the FAQ (a message it did not answer) that
 // fits the message as well as the FAQ.
-func (ix *Index) judge(m *message, q question, f features, p, negative float64) (bool, []string) {
+func (ix *Index) judge(m *message, q question, f features, p, negative float64, explain bool) (bool, []string) {
 	var why []string
 	ok := true
-	if p < minConfidence {
+	// Saying why costs formatting; the hot path only needs ok.
+	because := func(format string, args ...any) {
 		ok = false
-		why = append(why, "confidence below threshold")
+		if explain {
+			why = append(why, fmt.Sprintf(format, args...))
+		}
+	}
+	if p < minConfidence {
+		because("confidence below threshold")
 	}
 	if negative > 0 && negative >= fitScore(f.coverage, f.relevance)-fitTolerance {
-		ok = false
-		why = append(why, "a citizen said this FAQ did not answer a message like this one")
+		because("a citizen said this FAQ did not answer a message like this one")
 	}
 	if !m.intent.asks {
-		ok = false
-		why = append(why, "the message asks no question")
+		because("the message asks no question")
 	}
 	for _, t := range m.problems {
 		if !ix.hasTerm(q.faq, t) && !intersects(ix.concepts[t], ix.kin[q.faq]) {
-			ok = false
-			why = append(why, fmt.Sprintf("the message reports %q, which the FAQ does not speak of", t))
+			because("the message reports %q, which the FAQ does not speak of", t)
 		}
 	}
 	if subject := ix.subject[q.faq]; len(subject) > 0 && f.coverage < fullCoverage && !ix.namesSubject(m, subject) {
-		ok = false
-		why = append(why, fmt.Sprintf("the message does not name the FAQ's subject (%s)", strings.Join(subject, ", ")))
+		because("the message does not name the FAQ's subject (%s)", strings.Join(subject, ", "))
 	}
 	if m.intent.pending && !q.intent.pending {
-		ok = false
-		why = append(why, "the message follows up a case already under way")
+		because("the message follows up a case already under way")
 	}
 	if m.intent.followUp && !q.intent.followUp {
-		ok = false
-		why = append(why, "the message asks an officer to act")
+		because("the message asks an officer to act")
 	}
 	if m.intent.complains && !q.intent.complains {
-		ok = false
-		why = append(why, "the message questions how the citizen was served")
+		because("the message questions how the citizen was served")
 	}
-	if ok {
+	if ok && explain {
 		why = append(why, "key terms covered, intent matches, clear margin")
 	}
 	return ok, why

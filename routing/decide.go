@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/faq"
 	"github.com/pemkab-kebumen/sigap/lang"
 )
 
@@ -56,10 +57,10 @@ type decision struct {
 	headWords []string
 }
 
+// why writes down a reason; callers check d.verbose first, as even
+// passing the arguments costs the hot path allocations.
 func (d *decision) why(format string, args ...any) {
-	if d.verbose {
-		d.ex.Reasons = append(d.ex.Reasons, fmt.Sprintf(format, args...))
-	}
+	d.ex.Reasons = append(d.ex.Reasons, fmt.Sprintf(format, args...))
 }
 
 // explain decides on the first MaxText bytes of text; when verbose it also
@@ -92,12 +93,16 @@ func (r *Router) asksNothing(d *decision) bool {
 	switch {
 	case len(d.words) == 0:
 		d.ex.Decision = sigap.Decision{Action: sigap.ActionClarify, Score: 1, Gesture: g}
-		d.why("no topic words: only greetings, thanks, function words or noise")
+		if d.verbose {
+			d.why("no topic words: only greetings, thanks, function words or noise")
+		}
 		return true
 	case (g == sigap.GestureThanks || g == sigap.GestureAck || g == sigap.GestureFarewell) &&
 		len(d.words) <= maxIdleWords && !r.asksOrReports(d.a):
 		d.ex.Decision = sigap.Decision{Action: sigap.ActionClarify, Score: 1, Gesture: g}
-		d.why("a %s that asks for nothing (%s)", g, strings.Join(d.words, " "))
+		if d.verbose {
+			d.why("a %s that asks for nothing (%s)", g, strings.Join(d.words, " "))
+		}
 		return true
 	}
 	return false
@@ -232,8 +237,8 @@ func (r *Router) taughtWords(class int, words []string) []string {
 func (r *Router) answer(d *decision) bool {
 	if d.verbose {
 		d.ex.FAQs = r.index.MatchAnalysis(d.a, 3)
-	} else {
-		d.ex.FAQs = r.index.MatchAnalysis(d.a, 1)
+	} else if best, ok := r.index.Answer(d.a); ok {
+		d.ex.FAQs = []faq.Candidate{best}
 	}
 	if len(d.ex.FAQs) == 0 {
 		return false
@@ -244,11 +249,15 @@ func (r *Router) answer(d *decision) bool {
 		best.Reasons = append(best.Reasons, fmt.Sprintf("the message is about %s (%s), which the FAQ does not speak of", body.name, strings.Join(body.words, ", ")))
 	}
 	if !best.Answerable {
-		d.why("best FAQ %s not used: %s", best.FAQ, strings.Join(best.Reasons, "; "))
+		if d.verbose {
+			d.why("best FAQ %s not used: %s", best.FAQ, strings.Join(best.Reasons, "; "))
+		}
 		return false
 	}
 	d.ex.Decision = sigap.Decision{Action: sigap.ActionFAQ, FAQ: best.FAQ, OPD: best.OPD, Score: best.Confidence}
-	d.why("FAQ %s answers it (confidence %.2f): %s", best.FAQ, best.Confidence, strings.Join(best.Reasons, "; "))
+	if d.verbose {
+		d.why("FAQ %s answers it (confidence %.2f): %s", best.FAQ, best.Confidence, strings.Join(best.Reasons, "; "))
+	}
 	return true
 }
 
@@ -265,16 +274,24 @@ func (r *Router) route(d *decision) {
 	switch body := r.outsideBody(d); {
 	case d.known == 0:
 		triage(0)
-		d.why("no word of the message occurs in the knowledge base or the government knowledge")
+		if d.verbose {
+			d.why("no word of the message occurs in the knowledge base or the government knowledge")
+		}
 	case body != nil:
 		triage(confidence)
-		d.why("about %s (%s), a body outside the regency (probability %.2f)", body.name, strings.Join(body.words, ", "), p)
+		if d.verbose {
+			d.why("about %s (%s), a body outside the regency (probability %.2f)", body.name, strings.Join(body.words, ", "), p)
+		}
 	case confidence >= minRouteConfidence:
 		d.ex.Decision = sigap.Decision{Action: sigap.ActionRoute, OPD: r.model.opds[d.top], Score: confidence}
-		d.why("routed to %s (probability %.2f, %d of %d topic words known)", r.model.opds[d.top], p, d.knownW, len(d.words))
+		if d.verbose {
+			d.why("routed to %s (probability %.2f, %d of %d topic words known)", r.model.opds[d.top], p, d.knownW, len(d.words))
+		}
 	default:
 		triage(confidence)
-		d.why("best OPD %s is not sure enough (probability %.2f, no OPD %.2f, %d of %d topic words known)", r.model.opds[d.top], p, d.ex.Background, d.knownW, len(d.words))
+		if d.verbose {
+			d.why("best OPD %s is not sure enough (probability %.2f, no OPD %.2f, %d of %d topic words known)", r.model.opds[d.top], p, d.ex.Background, d.knownW, len(d.words))
+		}
 	}
 }
 
