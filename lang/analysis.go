@@ -29,7 +29,7 @@ type Analysis struct {
 
 // Analyze reads text into its normalised tokens, clauses and gestures.
 func (n *Normalizer) Analyze(text string) Analysis {
-	var a Analysis
+	a := Analysis{Tokens: make([]string, 0, len(text)/5+4), Clauses: make([]Clause, 0, 4)}
 	if isPlaceholder(text) {
 		a.Gestures.add(GestureMedia)
 		return a

@@ -388,15 +388,16 @@ func (r *Router) weighWords(a lang.Analysis) ([]string, []float64) {
 	return words, mult
 }
 
-// head returns the topic words of what a message is about: its first
-// clause that has any (Indonesian puts the topic first) and its question
-// clauses, but for the words after a preposition of place or a word of
-// schooling, which set the scene ("dekat kantor PLN", "lulus SMA").
-func (r *Router) head(a lang.Analysis) [][]string {
-	var out [][]string
+// head calls see with the topic words of what a message is about, clause
+// by clause: its first clause that has any (Indonesian puts the topic
+// first) and its question clauses, but for the words after a preposition
+// of place or a word of schooling, which set the scene ("dekat kantor PLN",
+// "lulus SMA").
+func (r *Router) head(a lang.Analysis, see func(words []string)) {
 	first := true
+	var words []string
 	for _, c := range a.Clauses {
-		var words []string
+		words = words[:0]
 		scene := 0 // topic words still to skip after a word of place
 		for i := c.Start; i < c.End; i++ {
 			if a.Cues[i]&lang.CueSetting != 0 {
@@ -412,11 +413,10 @@ func (r *Router) head(a lang.Analysis) [][]string {
 			}
 		}
 		if len(words) > 0 && (first || c.Asks) {
-			out = append(out, words)
+			see(words)
 			first = false
 		}
 	}
-	return out
 }
 
 // sceneWords is how many topic words after a word of place set the scene.
@@ -436,13 +436,13 @@ func (r *Router) headBody(a lang.Analysis) (int, []string) {
 		}
 	}
 	var buf [64]byte
-	for _, words := range r.head(a) {
+	r.head(a, func(words []string) {
 		for i, w := range words {
 			note(append(buf[:0], w...))
 			if i > 0 {
 				note(append(append(append(buf[:0], words[i-1]...), ' '), w...))
 			}
 		}
-	}
+	})
 	return body, features
 }
