@@ -60,6 +60,7 @@ type profile struct {
 	code      string
 	fragments []fragment
 	name      []string
+	byWord    map[string][]int // word → the fragments that have it
 }
 
 type fragment struct {
@@ -161,6 +162,14 @@ func newProfile(o sigap.OPD, tokens Tokenizer) profile {
 	for _, e := range o.Examples {
 		add(e, weightExample)
 	}
+	p.byWord = map[string][]int{}
+	for i, f := range p.fragments {
+		for _, w := range f.words {
+			if l := p.byWord[w]; len(l) == 0 || l[len(l)-1] != i {
+				p.byWord[w] = append(l, i)
+			}
+		}
+	}
 	return p
 }
 
@@ -172,12 +181,15 @@ func (p *profile) score(phrases [][]string, rarity map[string]float64) float64 {
 	total := 0.0
 	for _, ph := range phrases {
 		best := 0.0
-		for _, f := range p.fragments {
+		for _, i := range p.byWord[ph[0]] {
+			f := p.fragments[i]
 			if w := f.weight * math.Sqrt(float64(len(ph))/float64(len(f.words))); w > best && containsRun(f.words, ph) {
 				best = w
 			}
 		}
-		total += best * rarity[strings.Join(ph, " ")]
+		if best > 0 {
+			total += best * rarity[strings.Join(ph, " ")]
+		}
 	}
 	return total
 }

@@ -49,6 +49,7 @@ type Index struct {
 	questions []question
 	qFAQ      []int32
 	qWeight   []float64
+	qKin      []float64 // per question: the share of its weight its terms with kin have
 	// Terms are numbered so that the hot path indexes slices, not maps.
 	termID   map[string]int32
 	terms    []string // per term id: the term
@@ -173,6 +174,21 @@ func (ix *Index) weigh(q *question) {
 		q.ids = append(q.ids, id)
 		q.weight += ix.idf[id]
 	}
+}
+
+// kinShareOf returns the share of question q's weight that its terms with
+// kin (Options.Concepts) have.
+func (ix *Index) kinShareOf(q *question) float64 {
+	if q.weight == 0 {
+		return 0
+	}
+	w := 0.0
+	for _, id := range q.ids {
+		if len(ix.concepts[ix.terms[id]]) > 0 {
+			w += ix.idf[id]
+		}
+	}
+	return w / q.weight
 }
 
 // addFAQ indexes f, its questions and answer terms already counted, in a

@@ -14,6 +14,7 @@ type message struct {
 	// question, which says what the citizen wants.
 	mass     []float64
 	kin      [][]int32 // per term: the concepts it names
+	hasKin   bool      // some term names a concept
 	weight   float64   // the sum of ws
 	massSum  float64   // the sum of mass
 	intent   intent
@@ -52,6 +53,7 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 	m.kin = make([][]int32, len(m.terms))
 	for i, t := range m.terms {
 		m.kin[i] = ix.concepts[t]
+		m.hasKin = m.hasKin || len(m.kin[i]) > 0
 		m.ids[i], m.ws[i] = ix.messageWeight(t)
 		m.weight += m.ws[i]
 		m.mass[i] *= m.ws[i]

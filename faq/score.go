@@ -157,11 +157,14 @@ func (ix *Index) gather(a *accumulator, m *message) float64 {
 func (ix *Index) rank(a *accumulator, m *message, skip, k int, pending float64) []scored {
 	top := make([]scored, 0, k+1)
 	for _, f := range a.cands {
-		if pending > 0 && len(top) == k && ix.coverageBound(a, f, skip, pending) < top[k-1].fit {
+		if pending > 0 && len(top) == k && ix.coverageBound(a, m, f, skip, pending) < top[k-1].fit {
 			continue
 		}
 		best, bestCov := ix.bestQuestion(a, f, skip, pending)
-		if best < 0 || len(top) == k && bestCov+kinShare*(1-bestCov) < top[k-1].fit {
+		// Kin words can add to the coverage of the best question no more
+		// than its terms that have kin weigh; the fit is at most the
+		// coverage.
+		if best < 0 || len(top) == k && bestCov+ix.kinRoom(m, best) < top[k-1].fit {
 			continue
 		}
 		mention := 0.0
@@ -171,9 +174,20 @@ func (ix *Index) rank(a *accumulator, m *message, skip, k int, pending float64) 
 		kinMention, kinCover := ix.kinCredit(a, m, int(f), best)
 		bestCov += kinCover
 		rel := (mention + kinMention) / m.massSum
-		top = pushScored(top, scored{faq: int(f), question: best, cov: bestCov, rel: rel, fit: fitScore(bestCov, rel), core: ix.coreCoverage(a, int(f), skip)}, k)
+		top = pushScored(top, scored{faq: int(f), question: best, cov: bestCov, rel: rel, fit: fitScore(bestCov, rel)}, k)
+	}
+	for i := range top {
+		top[i].core = ix.coreCoverage(a, top[i].faq, skip)
 	}
 	return top
+}
+
+// kinRoom is the most kin words could add to question q's coverage.
+func (ix *Index) kinRoom(m *message, q int) float64 {
+	if !m.hasKin {
+		return 0
+	}
+	return kinShare * ix.qKin[q]
 }
 
 // bestQuestion returns FAQ f's question with the largest coverage, and
@@ -273,17 +287,16 @@ func (ix *Index) coreCoverage(a *accumulator, f, skip int) float64 {
 }
 
 // coverageBound bounds the coverage of FAQ f's questions, and so its fit,
-// as if each had every unwalked term: a cheap test that spares looking the
-// unwalked terms up in FAQs that could not place anyway.
-func (ix *Index) coverageBound(a *accumulator, f int32, skip int, pending float64) float64 {
+// as if each had every unwalked term and all the kin words it could: a
+// cheap test that spares looking the unwalked terms up in FAQs that could
+// not place anyway.
+func (ix *Index) coverageBound(a *accumulator, m *message, f int32, skip int, pending float64) float64 {
 	bound := 0.0
 	for _, q := range ix.faqQ[f] {
-		if int(q) != skip && a.shared[q] > 0 {
-			bound = max(bound, (a.shared[q]+pending)/ix.qWeight[q])
+		// A question may share only unwalked terms with the message.
+		if int(q) != skip {
+			bound = max(bound, (a.shared[q]+pending)/ix.qWeight[q]+ix.kinRoom(m, int(q)))
 		}
-	}
-	if len(ix.kin[f]) > 0 {
-		bound += kinShare * max(0, 1-bound) // what kin words could still cover
 	}
 	return bound
 }

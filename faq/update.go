@@ -101,6 +101,7 @@ func (ix *Index) addQuestions(fi int, questions []question) []int32 {
 		ix.questions = append(ix.questions, q)
 		ix.qFAQ = append(ix.qFAQ, int32(fi))
 		ix.qWeight = append(ix.qWeight, q.weight)
+		ix.qKin = append(ix.qKin, ix.kinShareOf(&q))
 		for _, t := range q.ids {
 			ix.postings[t] = append(ix.postings[t], id)
 		}
@@ -148,6 +149,7 @@ func (ix *Index) retune(terms []string) {
 	for _, t := range ids {
 		for _, q := range ix.postings[t] {
 			ix.qWeight[q] = ix.reweigh(&ix.questions[q])
+			ix.qKin[q] = ix.kinShareOf(&ix.questions[q])
 		}
 		for _, c := range ix.contrastP[t] {
 			ix.reweigh(&ix.contrast[c])

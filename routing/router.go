@@ -41,6 +41,9 @@ type Router struct {
 	// (affairs.Map, affairs.Outside) taught it, with the service they name.
 	bodies []affairs.Group
 	taught []map[string]string
+	// phrases memoises the topic words of the government knowledge's
+	// phrases while the router is built, as several steps read them.
+	phrases map[string][]string
 
 	mu    sync.RWMutex
 	model *classifier
@@ -87,7 +90,9 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 		opdAt:  map[string]int{},
 		bodies: affairs.Outside(),
 	}
-	r.index = faq.NewIndex(kb.FAQs, norm, faq.Options{Subjects: subjects, Contrast: contrast, Concepts: r.concepts()})
+	r.phrases = map[string][]string{}
+	spread := affairs.Spread(r.phraseWords)
+	r.index = faq.NewIndex(kb.FAQs, norm, faq.Options{Subjects: subjects, Contrast: contrast, Concepts: r.concepts(spread)})
 	codes := make([]string, 0, len(kb.OPDs)+len(r.bodies))
 	for i, o := range kb.OPDs {
 		r.opdAt[o.Code] = i
@@ -100,7 +105,8 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 	r.holdFAQs(kb.FAQs)
 	r.taught = make([]map[string]string, len(codes))
 	r.scratch.New = func() any { return &scratch{} }
-	r.train()
+	r.train(spread)
+	r.phrases = nil
 	for _, e := range learned {
 		if err := r.learn(e); err != nil {
 			return nil, err
@@ -147,15 +153,14 @@ func dictionary() []string {
 // concepts numbers the services of the government knowledge and maps each
 // word that few services share to the services whose phrases have it: the
 // FAQ index reads two such words of one service as kin.
-func (r *Router) concepts() map[string][]int32 {
-	spread := affairs.Spread(r.contentWords)
+func (r *Router) concepts(spread map[string]int) map[string][]int32 {
 	out := map[string][]int32{}
 	id := int32(0)
 	for _, groups := range [][]affairs.Group{affairs.Regency(), affairs.Outside()} {
 		for _, g := range groups {
 			for _, s := range g.Services {
 				for _, p := range s.Phrases {
-					for _, w := range r.contentWords(p) {
+					for _, w := range r.phraseWords(p) {
 						if spread[w] <= maxSpread && !slices.Contains(out[w], id) {
 							out[w] = append(out[w], id)
 						}
@@ -171,7 +176,7 @@ func (r *Router) concepts() map[string][]int32 {
 // train teaches the classifier the KB's texts and the general knowledge,
 // and calibrates it by leave-one-out on the KB's examples and FAQ
 // questions.
-func (r *Router) train() {
+func (r *Router) train(spread map[string]int) {
 	var docs []trainingDoc
 	addDoc := func(class int, text string, weight float64, heldOut bool) {
 		feats := r.kbFeatures(text)
@@ -196,7 +201,7 @@ func (r *Router) train() {
 		}
 		addDoc(r.opdAt[f.OPD], f.Answer, weightAnswer, false)
 	}
-	r.teachAffairs()
+	r.teachAffairs(spread)
 	r.model.refresh()
 	r.model.calibrate(docs)
 }
@@ -204,9 +209,8 @@ func (r *Router) train() {
 // teachAffairs teaches each OPD the phrases of the services of the
 // regency's affairs it holds, and each outside body's class its services'
 // phrases.
-func (r *Router) teachAffairs() {
-	holdings := affairs.Map(r.kb.OPDs, r.contentWords)
-	spread := affairs.Spread(r.contentWords)
+func (r *Router) teachAffairs(spread map[string]int) {
+	holdings := affairs.Map(r.kb.OPDs, r.phraseWords)
 	teach := func(class int, s *affairs.Service, weight float64) {
 		if r.taught[class] == nil {
 			r.taught[class] = map[string]string{}
@@ -244,7 +248,7 @@ const maxSpread = 3
 // operators); a phrase written as one word is that word, however many
 // services use it.
 func (r *Router) phraseFeatures(phrase string, spread map[string]int, outside bool) []string {
-	words := r.contentWords(phrase)
+	words := r.phraseWords(phrase)
 	if len(words) == 1 && !strings.Contains(strings.TrimSpace(phrase), " ") {
 		return words
 	}
@@ -284,10 +288,18 @@ func (r *Router) kbFeatures(text string) []string {
 	return featuresOf(words)
 }
 
-// contentWords returns the topic words of text, as the affairs mapping
-// compares them.
-func (r *Router) contentWords(text string) []string {
-	return r.topicWords(r.norm.Analyze(text))
+// phraseWords returns the topic words of a text of the government
+// knowledge (or of an OPD, for affairs.Map), memoised while the router is
+// built.
+func (r *Router) phraseWords(text string) []string {
+	if words, ok := r.phrases[text]; ok {
+		return words
+	}
+	words := r.topicWords(r.norm.Analyze(text))
+	if r.phrases != nil {
+		r.phrases[text] = words
+	}
+	return words
 }
 
 // Learn records a staff transfer: from now on the message's words count
