@@ -168,7 +168,7 @@ func TestTypoRepair(t *testing.T) {
 		}
 	}
 	ix := newTypoIndex(map[string]int{"kantor": 1, "kanton": 1})
-	if got := ix.correct("kantoe"); got != "kantor" {
+	if got := correct("kantoe", ix); got != "kantor" {
 		t.Errorf("correct(kantoe) = %q, want kantor: e is next to r on the keyboard, not to n", got)
 	}
 	if slipDistance("sekolsh", "sekolah") >= slipDistance("sekolxh", "sekolah") {

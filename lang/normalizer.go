@@ -6,6 +6,7 @@
 package lang
 
 import (
+	"hash/fnv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,8 +47,8 @@ type Normalizer struct {
 	social    socialIndex
 	cues      map[string]Cue
 	stemmer   stemmer
-	typos     *typoIndex
-	skeletons *skeletonIndex
+	typos     []*typoIndex // the shared one, and the knowledge base's
+	skeletons []*skeletonIndex
 
 	wordCache  memo // normalised word → root
 	spellCache memo // written word → repaired spelling
@@ -114,7 +115,7 @@ func NewWithDictionary(synonyms map[string]string, dictionary []string, vocabula
 	}
 	entries := readSocial()
 	n.social.words = socialWords(entries)
-	n.learnWords(vocabulary, dictionary)
+	n.learnWords(vocabulary, dictionary, synonyms)
 	n.social.index(n, entries)
 	for _, set := range []map[string]bool{n.stop, n.place} {
 		for w := range set {
@@ -145,8 +146,10 @@ func (n *Normalizer) addPhrases(m map[string]string) {
 
 // learnWords reads the vocabulary and dictionary texts: their words
 // become known, roots where they cannot be reduced, and typo targets, the
-// vocabulary's weighted by how often it uses them.
-func (n *Normalizer) learnWords(vocabulary, dictionary []string) {
+// vocabulary's weighted by how often it uses them. The typo targets that
+// no knowledge base adds to (the lists' words, the dictionary) are indexed
+// once per process (sharedSpelling).
+func (n *Normalizer) learnWords(vocabulary, dictionary []string, synonyms map[string]string) {
 	freq := map[string]int{}
 	for _, text := range vocabulary {
 		for _, w := range n.expand(splitWords(Fold(text))) {
@@ -154,11 +157,8 @@ func (n *Normalizer) learnWords(vocabulary, dictionary []string) {
 			n.vocab[w] = true
 		}
 	}
-	for _, text := range dictionary {
-		for _, w := range n.expand(splitWords(Fold(text))) {
-			n.dict[w] = true
-		}
-	}
+	shared := n.sharedSpelling(dictionary)
+	n.dict = shared.dict
 	n.stemmer.roots = n.rootSet(freq)
 	for w := range freq {
 		n.vocabRoot[n.stemmer.stem(w)] = true
@@ -167,22 +167,64 @@ func (n *Normalizer) learnWords(vocabulary, dictionary []string) {
 		n.dictRoot[n.stemmer.stem(w)] = true
 	}
 	targets := map[string]int{}
-	for w := range n.stemmer.roots {
-		targets[w] = 1
-	}
-	for w := range n.dict {
-		targets[w]++
-	}
-	for _, std := range n.phrases {
-		for _, w := range std {
-			targets[w]++
+	for _, to := range synonyms {
+		for _, w := range splitWords(Fold(to)) {
+			targets[w] = shared.freq[w] + 1
 		}
 	}
 	for w, f := range freq {
-		targets[w] += f + 1
+		targets[w] = shared.freq[w] + f + 2 // a root, and the vocabulary's
 	}
-	n.typos = newTypoIndex(targets)
-	n.skeletons = newSkeletonIndex(targets)
+	n.typos = []*typoIndex{shared.typos, newTypoIndex(targets)}
+	n.skeletons = []*skeletonIndex{shared.skeletons, newSkeletonIndex(targets)}
+}
+
+// spelling is what typo repair knows of the embedded lists and a
+// dictionary, which every Normalizer of a process built with that
+// dictionary shares.
+type spelling struct {
+	dict      map[string]bool
+	freq      map[string]int
+	typos     *typoIndex
+	skeletons *skeletonIndex
+}
+
+var spellings sync.Map // dictionary fingerprint → *spelling
+
+// sharedSpelling returns the spelling of the embedded lists and
+// dictionary, building it on first use.
+func (n *Normalizer) sharedSpelling(dictionary []string) *spelling {
+	h := fnv.New64a()
+	for _, text := range dictionary {
+		h.Write([]byte(text))
+		h.Write([]byte{0})
+	}
+	key := h.Sum64()
+	if s, ok := spellings.Load(key); ok {
+		return s.(*spelling)
+	}
+	s := &spelling{dict: map[string]bool{}, freq: map[string]int{}}
+	for _, text := range dictionary {
+		for _, w := range n.expand(splitWords(Fold(text))) {
+			s.dict[w] = true
+		}
+	}
+	for _, w := range baseRoots(n) {
+		s.freq[w] = 1
+	}
+	for w := range s.dict {
+		s.freq[w]++
+	}
+	for _, m := range []map[string]string{readMap("ngapak.txt"), readMap("slang.txt"), readMap("idioms.txt")} {
+		for _, to := range m {
+			for _, w := range splitWords(Fold(to)) {
+				s.freq[w]++
+			}
+		}
+	}
+	s.typos, s.skeletons = newTypoIndex(s.freq), newSkeletonIndex(s.freq)
+	actual, _ := spellings.LoadOrStore(key, s)
+	return actual.(*spelling)
 }
 
 // precompute fills knownSet and roots.
@@ -240,17 +282,7 @@ type tokenInfo struct {
 // plus every knowledge base or dictionary word that cannot be reduced to
 // another known word: "daftar" is a root, "pendaftaran" is not.
 func (n *Normalizer) rootSet(kbWords map[string]int) map[string]bool {
-	base := setOf(readList("roots.txt"))
-	for w := range n.stop {
-		base[w] = true
-	}
-	for w := range n.social.words {
-		base[w] = true
-	}
-	// Place names are kept whole: Petanahan is not pe-tanah-an.
-	for w := range n.place {
-		base[w] = true
-	}
+	base := setOf(baseRoots(n))
 	known := map[string]bool{}
 	for w := range base {
 		known[w] = true
@@ -275,6 +307,23 @@ func (n *Normalizer) rootSet(kbWords map[string]int) map[string]bool {
 		probe.roots[w] = true
 	}
 	return roots
+}
+
+// baseRoots returns the embedded roots, function words, social words and
+// places: roots whatever the knowledge base.
+func baseRoots(n *Normalizer) []string {
+	out := readList("roots.txt")
+	for w := range n.stop {
+		out = append(out, w)
+	}
+	for w := range n.social.words {
+		out = append(out, w)
+	}
+	// Place names are kept whole: Petanahan is not pe-tanah-an.
+	for w := range n.place {
+		out = append(out, w)
+	}
+	return out
 }
 
 // splitWords splits folded text into words: hyphenated reduplication
@@ -458,10 +507,10 @@ func (n *Normalizer) spell(w string) string {
 	if r := n.stemmer.stem(w); r != w && n.stemmer.roots[r] {
 		return w
 	}
-	if c := n.typos.correct(w); c != "" {
+	if c := correct(w, n.typos...); c != "" {
 		return c
 	}
-	if c := n.skeletons.expand(w); c != "" {
+	if c := expand(w, n.skeletons...); c != "" {
 		return c
 	}
 	return w

@@ -37,35 +37,36 @@ func maxEdits(n int) int {
 	return 0
 }
 
-// correct returns the known word closest to w within its tolerance,
-// preferring the edit a phone keyboard most likely made (slipDistance),
-// then the more frequent word; "" when none is close or two candidates
-// tie.
-func (ix *typoIndex) correct(w string) string {
+// correct returns the known word of the indexes closest to w within its
+// tolerance, preferring the edit a phone keyboard most likely made
+// (slipDistance), then the more frequent word (a word in several indexes
+// counts with its largest frequency); "" when none is close or two
+// candidates tie.
+func correct(w string, ixs ...*typoIndex) string {
 	k := maxEdits(len(w))
 	if k == 0 {
 		return ""
 	}
-	best, bestD, bestF, tie := "", float64(k)+1, 0, false
-	seen := map[int32]bool{}
+	candidates := map[string]int{} // word → frequency
 	for _, d := range deletions(w, k) {
-		for _, id := range ix.deletes[d] {
-			if seen[id] {
-				continue
+		for _, ix := range ixs {
+			for _, id := range ix.deletes[d] {
+				c := ix.words[id]
+				candidates[c] = max(candidates[c], ix.freq[id])
 			}
-			seen[id] = true
-			c := ix.words[id]
-			if edits := osaDistance(w, c); edits > k || edits > maxEdits(len(c)+1) {
-				continue
-			}
-			dist := slipDistance(w, c)
-			f := ix.freq[id]
-			switch {
-			case dist < bestD || dist == bestD && f > bestF:
-				best, bestD, bestF, tie = c, dist, f, false
-			case dist == bestD && f == bestF:
-				tie = true
-			}
+		}
+	}
+	best, bestD, bestF, tie := "", float64(k)+1, 0, false
+	for c, f := range candidates {
+		if edits := osaDistance(w, c); edits > k || edits > maxEdits(len(c)+1) {
+			continue
+		}
+		dist := slipDistance(w, c)
+		switch {
+		case dist < bestD || dist == bestD && f > bestF:
+			best, bestD, bestF, tie = c, dist, f, false
+		case dist == bestD && f == bestF:
+			tie = true
 		}
 	}
 	if tie {
