@@ -5,13 +5,17 @@ package lang
 // becomes with one or two letters deleted, so a lookup costs a few map
 // probes instead of a scan of the vocabulary.
 type typoIndex struct {
-	deletes map[string][]int32
+	// deletes is keyed by the hash of a deletion, not the deletion itself:
+	// building the strings of tens of thousands of deletions would cost
+	// more than the index. A hash collision only adds a candidate, which
+	// the distance check then drops.
+	deletes map[uint64][]int32
 	words   []string
 	freq    []int
 }
 
 func newTypoIndex(freq map[string]int) *typoIndex {
-	ix := &typoIndex{deletes: map[string][]int32{}}
+	ix := &typoIndex{deletes: map[uint64][]int32{}}
 	for w, f := range freq {
 		if len(w) < 4 {
 			continue
@@ -19,9 +23,11 @@ func newTypoIndex(freq map[string]int) *typoIndex {
 		id := int32(len(ix.words))
 		ix.words = append(ix.words, w)
 		ix.freq = append(ix.freq, f)
-		for _, d := range deletions(w, maxEdits(len(w)+1)) {
-			ix.deletes[d] = append(ix.deletes[d], id)
-		}
+		deletions(w, maxEdits(len(w)+1), func(h uint64) {
+			if l := ix.deletes[h]; len(l) == 0 || l[len(l)-1] != id {
+				ix.deletes[h] = append(l, id)
+			}
+		})
 	}
 	return ix
 }
@@ -48,14 +54,14 @@ func correct(w string, ixs ...*typoIndex) string {
 		return ""
 	}
 	candidates := map[string]int{} // word → frequency
-	for _, d := range deletions(w, k) {
+	deletions(w, k, func(h uint64) {
 		for _, ix := range ixs {
-			for _, id := range ix.deletes[d] {
+			for _, id := range ix.deletes[h] {
 				c := ix.words[id]
 				candidates[c] = max(candidates[c], ix.freq[id])
 			}
 		}
-	}
+	})
 	best, bestD, bestF, tie := "", float64(k)+1, 0, false
 	for c, f := range candidates {
 		if edits := osaDistance(w, c); edits > k || edits > maxEdits(len(c)+1) {
@@ -75,27 +81,33 @@ func correct(w string, ixs ...*typoIndex) string {
 	return best
 }
 
-// deletions returns w and every string made from it by deleting up to k
-// bytes (words are folded to ASCII before they get here).
-func deletions(w string, k int) []string {
-	out := []string{w}
-	level := []string{w}
-	seen := map[string]bool{w: true}
-	for ; k > 0; k-- {
-		var next []string
-		for _, s := range level {
-			for i := 0; i < len(s); i++ {
-				d := s[:i] + s[i+1:]
-				if !seen[d] {
-					seen[d] = true
-					next = append(next, d)
-				}
+// deletions calls visit with the FNV-1a hash of w and of every string
+// made from it by deleting up to k (at most 2) bytes (words are folded to
+// ASCII before they get here); a string made in two ways is visited twice.
+func deletions(w string, k int, visit func(uint64)) {
+	const offset, prime = 14695981039346656037, 1099511628211
+	hash := func(skip1, skip2 int) uint64 {
+		h := uint64(offset)
+		for i := 0; i < len(w); i++ {
+			if i != skip1 && i != skip2 {
+				h = (h ^ uint64(w[i])) * prime
 			}
 		}
-		out = append(out, next...)
-		level = next
+		return h
 	}
-	return out
+	visit(hash(-1, -1))
+	for i := 0; i < len(w) && k >= 1; i++ {
+		if i > 0 && w[i] == w[i-1] {
+			continue // the same deletion as the letter before
+		}
+		visit(hash(i, -1))
+		for j := i + 1; j < len(w) && k >= 2; j++ {
+			if j > i+1 && w[j] == w[j-1] {
+				continue
+			}
+			visit(hash(i, j))
+		}
+	}
 }
 
 // osaDistance is the optimal-string-alignment Damerau–Levenshtein distance:
