@@ -278,6 +278,15 @@ func (ix *Index) indexContrast() {
 	}
 }
 
+// Speaks reports whether the questions or answer of the FAQ with the given
+// ID have one of the normalised words.
+func (ix *Index) Speaks(faqID string, words []string) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	f, ok := ix.faqAt[faqID]
+	return ok && slices.ContainsFunc(words, func(w string) bool { return ix.hasTerm(f, w) })
+}
+
 // hasTerm reports whether FAQ f's questions or answer have term t.
 func (ix *Index) hasTerm(f int, t string) bool {
 	id, ok := ix.termID[t]
@@ -369,8 +378,8 @@ func (ix *Index) MatchAnalysis(a lang.Analysis, n int) []Candidate {
 }
 
 // Answer returns the best candidate for an analysed text, judged as
-// MatchAnalysis judges it, without its Reasons: the decision's hot path,
-// which need not say why.
+// MatchAnalysis judges it, without its Matched, Missing and Reasons: the
+// decision's hot path, which need not say why.
 func (ix *Index) Answer(a lang.Analysis) (Candidate, bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

@@ -44,7 +44,7 @@ func candidateFeatures(ss []scored, i int, contrast float64) features {
 
 // match returns the n best candidates; the best is judged against the
 // runner-up, so at least two FAQs are scored. Without explain, the
-// candidates' Reasons are left empty.
+// candidates' Matched, Missing and Reasons are left empty.
 func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 	ss := ix.score(m, -1, max(n, 2))
 	if len(ss) == 0 {
@@ -65,6 +65,9 @@ func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 			Relevance:  s.rel,
 		}
 		for _, t := range m.terms {
+			if !explain {
+				break
+			}
 			if slices.Contains(q.terms, t) {
 				c.Matched = append(c.Matched, t)
 			} else if !ix.hasTerm(s.faq, t) {

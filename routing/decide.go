@@ -244,7 +244,7 @@ func (r *Router) answer(d *decision) bool {
 		return false
 	}
 	best := &d.ex.FAQs[0]
-	if body := r.topBody(d); best.Answerable && body != nil && !slices.ContainsFunc(body.words, func(w string) bool { return slices.Contains(best.Matched, w) }) {
+	if body := r.topBody(d); best.Answerable && body != nil && !r.index.Speaks(best.FAQ, body.words) {
 		best.Answerable = false
 		best.Reasons = append(best.Reasons, fmt.Sprintf("the message is about %s (%s), which the FAQ does not speak of", body.name, strings.Join(body.words, ", ")))
 	}
