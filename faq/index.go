@@ -337,7 +337,7 @@ func (ix *Index) subjectOf(fi int) []string {
 // and weight once its terms are counted.
 func (ix *Index) newQuestion(faq int, text string) question {
 	a := ix.norm.Analyze(text)
-	return question{faq: faq, text: text, terms: ix.topicTerms(a), intent: readIntent(ix.norm, a)}
+	return question{faq: faq, text: text, terms: ix.topicTerms(a), intent: readIntent(a)}
 }
 
 // topicTerms returns the distinct words of a text that say what it is

@@ -118,7 +118,7 @@ func TestReadIntent(t *testing.T) {
 		{"pendaftaran resminya lewat mana?", intent{asks: true}},
 	}
 	for _, tt := range tests {
-		if got := readIntent(n, n.Analyze(tt.text)); got != tt.want {
+		if got := readIntent(n.Analyze(tt.text)); got != tt.want {
 			t.Errorf("readIntent(%q) = %+v, want %+v (tokens %v)", tt.text, got, tt.want, n.Tokens(tt.text))
 		}
 	}
@@ -138,7 +138,7 @@ func TestReportedProblems(t *testing.T) {
 		{"ktp saya hilang. kalau mau bikin lagi gimana", []string{"hilang"}},
 	}
 	for _, tt := range tests {
-		if got := reportedProblems(n, n.Analyze(tt.text)); !slices.Equal(got, tt.want) {
+		if got := reportedProblems(n.Analyze(tt.text)); !slices.Equal(got, tt.want) {
 			t.Errorf("reportedProblems(%q) = %v, want %v", tt.text, got, tt.want)
 		}
 	}

@@ -22,7 +22,6 @@ type intent struct {
 
 // reading is the grammar of one message, token by token.
 type reading struct {
-	n      *lang.Normalizer
 	tokens []string
 	cues   []lang.Cue
 }
@@ -41,8 +40,8 @@ func (r *reading) within(from, to int, c lang.Cue) bool {
 	return false
 }
 
-func readIntent(n *lang.Normalizer, a lang.Analysis) intent {
-	r := &reading{n: n, tokens: a.Tokens, cues: a.Cues}
+func readIntent(a lang.Analysis) intent {
+	r := &reading{tokens: a.Tokens, cues: a.Cues}
 	var in intent
 	acted := -1 // where the citizen is first said to have started a service
 	for _, c := range a.Clauses {
@@ -190,7 +189,7 @@ func isNumber(w string) bool {
 // reportedProblems returns the problem words the message reports: those
 // not said after a condition in their sentence, as "kalau telat bayar,
 // dendanya berapa?" reports neither lateness nor a fine.
-func reportedProblems(n *lang.Normalizer, a lang.Analysis) []string {
+func reportedProblems(a lang.Analysis) []string {
 	var out []string
 	conditional, sentence := false, -1
 	for _, c := range a.Clauses {

@@ -27,7 +27,7 @@ const storyShare = 0.25
 
 // prepare reads a message's topic terms, their weights and its intent.
 func (ix *Index) prepare(a lang.Analysis) *message {
-	m := &message{intent: readIntent(ix.norm, a), problems: reportedProblems(ix.norm, a),
+	m := &message{intent: readIntent(a), problems: reportedProblems(a),
 		terms: make([]string, 0, len(a.Tokens)), mass: make([]float64, 0, len(a.Tokens))}
 	story := hasStory(a)
 	for _, c := range a.Clauses {
