@@ -97,6 +97,7 @@ func TestReadIntent(t *testing.T) {
 		{"berkas sudah saya serahkan, sampai sekarang belum diproses, kenapa ya?", intent{asks: true, pending: true}},
 		{"KTP saya sudah jadi belum?", intent{asks: true, pending: true}},
 		{"kok masih belum keluar juga ya", intent{pending: true}},
+		{"kartunya nonaktif, padahal dulu aktif terus. bagaimana cara mengaktifkan?", intent{asks: true}},
 		{"sudah 4 tahun diusulkan tapi tidak pernah dibangun", intent{pending: true}},
 		{"air mati sudah 3 hari", intent{pending: true}},
 		{"jalan di desa kami bertahun-tahun tidak diperbaiki", intent{pending: true}},

@@ -147,8 +147,9 @@ func (r *reading) waiting(acted int) bool {
 		if negatedResult && (r.within(i-3, i, lang.CueComplaint|lang.CueContrast) || slices.Contains(r.tokens[i+1:min(i+5, len(r.tokens))], "juga")) {
 			return true
 		}
-		// "kok masih belum bayar", "kenapa tidak diproses".
-		if r.has(i, lang.CueComplaint) && r.within(i+1, i+4, lang.CueNegation|lang.CueContinuing) {
+		// "kok masih belum bayar", "kenapa tidak diproses"; not "padahal
+		// dulu aktif terus", a contrast.
+		if r.has(i, lang.CueReproach) && r.within(i+1, i+4, lang.CueNegation|lang.CueContinuing) {
 			return true
 		}
 		if r.has(i, lang.CuePerfective) && r.within(i+1, i+3, lang.CueOutcome) && r.within(i+2, i+5, lang.CueNegation) {

@@ -138,7 +138,7 @@ func TestCues(t *testing.T) {
 		want Cue
 	}{
 		{"sudah", CuePerfective}, {"belum", CueNegation}, {"masih", CueContinuing},
-		{"padahal", CueContrast | CueComplaint | CueClause}, {"kalau", CueConditional},
+		{"padahal", CueContrast | CueComplaint | CueClause}, {"kok", CueComplaint | CueReproach}, {"kalau", CueConditional},
 		{"daftar", CueProcess}, {"cair", CueOutcome}, {"rusak", CueProblem},
 		{"untuk", CuePurpose}, {"dekat", CueSetting},
 	}

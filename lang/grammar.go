@@ -47,7 +47,7 @@ var cueNames = map[string]Cue{
 	"problem": CueProblem, "modal": CueModal, "clause": CueClause,
 	"interrogative": CueInterrogative, "evaluative": CueEvaluative,
 	"deictic": CueDeictic, "purpose": CuePurpose, "setting": CueSetting,
-	"authority": CueAuthority,
+	"authority": CueAuthority, "reproach": CueReproach,
 }
 
 // Cue returns the grammatical functions of a normalised word.
