@@ -3,6 +3,7 @@ package lang
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Analysis is a text as the Normalizer reads it.
@@ -108,15 +109,30 @@ func (n *Normalizer) rawNames(text string) map[string]bool {
 	}
 	var names map[string]bool
 	start := true
-	for _, f := range strings.Fields(text) {
-		word := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
-		if word != "" && !start && isCapitalised(word) {
-			for _, w := range splitWords(Fold(word)) {
-				if !n.known(w) {
-					if names == nil {
-						names = map[string]bool{}
+	for i := 0; i < len(text); {
+		for i < len(text) && isSpace(text[i]) {
+			i++
+		}
+		j := i
+		for j < len(text) && !isSpace(text[j]) {
+			j++
+		}
+		if j == i {
+			break
+		}
+		f := text[i:j]
+		i = j
+		// Only a field that may start with a capital is read further.
+		if c := f[0]; !start && (c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf || !unicode.IsLetter(rune(c))) {
+			word := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
+			if word != "" && isCapitalised(word) {
+				for _, w := range splitWords(Fold(word)) {
+					if !n.known(w) {
+						if names == nil {
+							names = map[string]bool{}
+						}
+						names[w] = true
 					}
-					names[w] = true
 				}
 			}
 		}
@@ -124,6 +140,8 @@ func (n *Normalizer) rawNames(text string) map[string]bool {
 	}
 	return names
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // isCapitalised reports whether word starts with a capital and has a
 // lowercase letter after it ("Sruweng", not "KTP").

@@ -23,10 +23,9 @@ const cacheLimit = 200_000
 // use.
 type Normalizer struct {
 	phrases map[string][]string // written form (1–3 words) → standard words
-	// longest holds, per word that starts a phrase of several words, the
-	// most words such a phrase has: most words start none, and are looked
-	// up once.
-	longest  map[string]int
+	// starts holds, per word that starts a phrase, the most words such a
+	// phrase has: most words start none, and are looked up once.
+	starts   map[string]int
 	nonTopic map[string]bool // function words, social words and places
 	// knownSet and roots are known and root precomputed for every word the
 	// lists and texts hold, so that the words of most messages are read
@@ -107,7 +106,7 @@ func NewWithDictionary(synonyms map[string]string, dictionary []string, vocabula
 		vocabRoot: map[string]bool{},
 		dictRoot:  map[string]bool{},
 		cues:      readCues(),
-		longest:   map[string]int{},
+		starts:    map[string]int{},
 		nonTopic:  map[string]bool{},
 	}
 	for _, m := range []map[string]string{readMap("ngapak.txt"), readMap("slang.txt"), readMap("idioms.txt"), synonyms} {
@@ -138,9 +137,8 @@ func (n *Normalizer) addPhrases(m map[string]string) {
 			continue
 		}
 		n.phrases[key] = splitWords(Fold(to))
-		if first, _, several := strings.Cut(key, " "); several {
-			n.longest[first] = max(n.longest[first], strings.Count(key, " ")+1)
-		}
+		first, _, _ := strings.Cut(key, " ")
+		n.starts[first] = max(n.starts[first], strings.Count(key, " ")+1)
 	}
 }
 
@@ -417,7 +415,7 @@ func (n *Normalizer) expandPass(words []string, minWords int, trace func(from, t
 	var out []string // nil until a phrase is mapped: most words map to none
 	var buf [64]byte
 	for i := 0; i < len(words); {
-		k := min(max(n.longest[words[i]], 1), len(words)-i)
+		k := min(n.starts[words[i]], len(words)-i)
 		for ; k >= minWords; k-- {
 			if std, ok := n.phrase(words[i:i+k], buf[:0]); ok {
 				if trace != nil {
