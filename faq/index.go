@@ -52,9 +52,10 @@ type Index struct {
 	qKin      []float64 // per question: the share of its weight its terms with kin have
 	// Terms are numbered so that the hot path indexes slices, not maps.
 	termID   map[string]int32
-	terms    []string // per term id: the term
-	df       []int    // per term: how many indexed texts have it
-	docs     int      // the number of indexed texts idf was computed with
+	terms    []string  // per term id: the term
+	termKin  [][]int32 // per term id: its concepts
+	df       []int     // per term: how many indexed texts have it
+	docs     int       // the number of indexed texts idf was computed with
 	idf      []float64
 	unknownW float64
 	postings [][]int32 // per term: ids of the live questions that have it
@@ -153,6 +154,7 @@ func (ix *Index) count(terms []string, delta int) {
 			id = int32(len(ix.df))
 			ix.termID[t] = id
 			ix.terms = append(ix.terms, t)
+			ix.termKin = append(ix.termKin, ix.concepts[t])
 			ix.df = append(ix.df, 0)
 			ix.idf = append(ix.idf, 0)
 			ix.postings = append(ix.postings, nil)
@@ -184,7 +186,7 @@ func (ix *Index) kinShareOf(q *question) float64 {
 	}
 	w := 0.0
 	for _, id := range q.ids {
-		if len(ix.concepts[ix.terms[id]]) > 0 {
+		if len(ix.termKin[id]) > 0 {
 			w += ix.idf[id]
 		}
 	}
@@ -210,7 +212,7 @@ func (ix *Index) addFAQ(f sigap.FAQ, questions []question, answer []string) {
 func (ix *Index) conceptsOf(ids []int32) []int32 {
 	var out []int32
 	for _, id := range ids {
-		out = append(out, ix.concepts[ix.terms[id]]...)
+		out = append(out, ix.termKin[id]...)
 	}
 	slices.Sort(out)
 	return slices.Clip(slices.Compact(out))

@@ -14,9 +14,10 @@ type message struct {
 	// question, which says what the citizen wants.
 	mass     []float64
 	kin      [][]int32 // per term: the concepts it names
-	hasKin   bool      // some term names a concept
-	weight   float64   // the sum of ws
-	massSum  float64   // the sum of mass
+	kinTerms []int     // the terms that name a concept
+	hasKin   bool
+	weight   float64 // the sum of ws
+	massSum  float64 // the sum of mass
 	intent   intent
 	problems []string // the problems the message reports (not hypothetical ones)
 }
@@ -53,7 +54,9 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 	m.kin = make([][]int32, len(m.terms))
 	for i, t := range m.terms {
 		m.kin[i] = ix.concepts[t]
-		m.hasKin = m.hasKin || len(m.kin[i]) > 0
+		if len(m.kin[i]) > 0 {
+			m.kinTerms, m.hasKin = append(m.kinTerms, i), true
+		}
 		m.ids[i], m.ws[i] = ix.messageWeight(t)
 		m.weight += m.ws[i]
 		m.mass[i] *= m.ws[i]

@@ -32,6 +32,7 @@ type accumulator struct {
 	pass     uint32
 	cands    []int32   // the candidate FAQs
 	order    []int     // the message's indexed terms, heaviest first
+	named    []int32   // kinCredit's concepts
 	contrast []float64 // per contrast text: weight of shared terms
 	cmass    []float64 // per contrast text: mass of shared terms
 	touchedC []int32
@@ -229,22 +230,22 @@ const (
 // kinShare.
 func (ix *Index) kinCredit(a *accumulator, m *message, f, q int) (mention, cover float64) {
 	kin := ix.kin[f]
-	if len(kin) == 0 {
+	if len(kin) == 0 || !m.hasKin {
 		return 0, 0
 	}
-	var named []int32 // the concepts of m's words f does not have
-	for i, cs := range m.kin {
-		if len(cs) > 0 && !(m.ids[i] >= 0 && containsID(ix.faqTerms[f], m.ids[i])) && intersects(cs, kin) {
-			named = append(named, cs...)
+	a.named = a.named[:0] // the concepts of m's words f does not have
+	for _, i := range m.kinTerms {
+		if cs := m.kin[i]; !(m.ids[i] >= 0 && containsID(ix.faqTerms[f], m.ids[i])) && intersects(cs, kin) {
+			a.named = append(a.named, cs...)
 			mention += m.mass[i]
 		}
 	}
-	if len(named) == 0 {
+	if len(a.named) == 0 {
 		return 0, 0
 	}
-	slices.Sort(named)
+	slices.Sort(a.named)
 	for _, t := range ix.questions[q].ids {
-		if a.present[t] == 0 && intersects(ix.concepts[ix.terms[t]], named) {
+		if a.present[t] == 0 && intersects(ix.termKin[t], a.named) {
 			cover += ix.idf[t]
 		}
 	}
