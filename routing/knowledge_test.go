@@ -46,13 +46,19 @@ func regencyKB() *sigap.KB {
 	}
 }
 
-// General knowledge of the regency's affairs takes a message the KB's
-// texts never speak of to the OPD that holds its affair.
-func TestAffairsReachTheOPD(t *testing.T) {
+func regencyRouter(t *testing.T) *Router {
+	t.Helper()
 	r, err := New(regencyKB(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+// General knowledge of the regency's affairs takes a message the KB's
+// texts never speak of to the OPD that holds its affair.
+func TestAffairsReachTheOPD(t *testing.T) {
+	r := regencyRouter(t)
 	tests := []struct{ text, opd string }{
 		{"sapi saya kena pmk, mulutnya luka dan tidak mau makan", "DISTAN"},
 		{"kambing tetangga mati mendadak, takut antraks", "DISTAN"},
@@ -73,10 +79,7 @@ func TestAffairsReachTheOPD(t *testing.T) {
 // service goes to the triage desk, which tells the citizen where to go; a
 // message that only mentions it is decided on what it is about.
 func TestOutsideBodies(t *testing.T) {
-	r, err := New(regencyKB(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := regencyRouter(t)
 	tests := []struct {
 		text   string
 		action sigap.Action
@@ -111,10 +114,7 @@ func TestOutsideBodies(t *testing.T) {
 // What a message that asks nothing does reaches the bot, to answer in
 // kind.
 func TestGestureDecisions(t *testing.T) {
-	r, err := New(regencyKB(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := regencyRouter(t)
 	tests := []struct {
 		text    string
 		action  sigap.Action
@@ -147,10 +147,7 @@ func TestGestureDecisions(t *testing.T) {
 // A long message is decided on its question, the story around it counting
 // less; what-for words count less than what.
 func TestLongMessages(t *testing.T) {
-	r, err := New(regencyKB(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := regencyRouter(t)
 	tests := []struct {
 		text   string
 		action sigap.Action
@@ -218,10 +215,7 @@ func TestRouterUpdate(t *testing.T) {
 // --explain says which knowledge decided: the lexicons' rewrites, the
 // question of a long message, the affair or outside body.
 func TestExplainKnowledge(t *testing.T) {
-	r, err := New(regencyKB(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := regencyRouter(t)
 	tests := []struct{ text, want string }{
 		{"sapine inyong kena pmk", "affairs: "},
 		{"sapine inyong kena pmk", "lexicon: "},
@@ -240,10 +234,7 @@ func TestExplainKnowledge(t *testing.T) {
 // A KB sentence about whose authority something is teaches the OPD it
 // describes nothing of it.
 func TestAuthorityClauses(t *testing.T) {
-	r, err := New(regencyKB(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := regencyRouter(t)
 	province := len(r.kb.OPDs) + slices.IndexFunc(r.bodies, func(b affairs.Group) bool { return b.Code == "PROVINSI" })
 	for _, f := range []string{"sma", "smk"} {
 		if c := r.model.onlyClass([]byte(f)); c != province {
