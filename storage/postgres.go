@@ -132,25 +132,18 @@ func (db *DB) pgUpdate(ctx context.Context, fn func(sigap.Tx) error) error {
 }
 
 func (db *DB) pgUpdateOnce(ctx context.Context, fn func(sigap.Tx) error) error {
-	sqlTx, err := db.writer.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
-	if err != nil {
-		return fmt.Errorf("storage: begin: %w", err)
-	}
-	defer sqlTx.Rollback()
-	tx := db.newTx(sqlTx)
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("storage: commit: %w", err)
-	}
-	tx.committed()
-	return nil
+	return db.pgTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable}, true, fn)
 }
 
 // pgView runs fn in a read-only transaction that sees one snapshot.
 func (db *DB) pgView(ctx context.Context, fn func(sigap.Tx) error) error {
-	sqlTx, err := db.reader.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	return db.pgTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, false, fn)
+}
+
+// pgTx runs fn in a transaction begun with opts, committed when commit
+// (else rolled back, having read), and then runs its OnCommit hooks.
+func (db *DB) pgTx(ctx context.Context, opts *sql.TxOptions, commit bool, fn func(sigap.Tx) error) error {
+	sqlTx, err := db.writer.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)
 	}
@@ -158,6 +151,11 @@ func (db *DB) pgView(ctx context.Context, fn func(sigap.Tx) error) error {
 	tx := db.newTx(sqlTx)
 	if err := fn(tx); err != nil {
 		return err
+	}
+	if commit {
+		if err := sqlTx.Commit(); err != nil {
+			return fmt.Errorf("storage: commit: %w", err)
+		}
 	}
 	tx.committed()
 	return nil

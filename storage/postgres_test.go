@@ -1,15 +1,12 @@
 package storage
 
 import (
-	"bufio"
 	"context"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -191,19 +188,7 @@ func TestPostgresLeaseGoesToOneInstanceAtATime(t *testing.T) {
 
 	// A holder killed where it stands releases nothing: its lease runs out.
 	u := pgtest.URL(t)
-	holder := exec.Command(os.Args[0], "-test.run=^$")
-	holder.Env = append(os.Environ(), leaseHelperEnv+"="+u)
-	out, err := holder.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := holder.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { holder.Process.Kill(); holder.Wait() })
-	if line, _ := bufio.NewReader(out).ReadString('\n'); strings.TrimSpace(line) != "held" {
-		t.Fatalf("the holder said %q", line)
-	}
+	holder := startHolder(t, u)
 	c, err := Open(ctx, u, WithLeaseTTL(time.Second))
 	if err != nil {
 		t.Fatal(err)

@@ -16,37 +16,29 @@ var t0 = time.Date(2024, 4, 3, 9, 15, 0, 0, time.FixedZone("WIB", 7*3600))
 
 // openTest opens a fresh database of the engine under test (storagetest's
 // switch, SIGAP_TEST_ENGINE) whose clock reads t0.
-func openTest(t testing.TB, opts ...Option) *DB {
-	t.Helper()
-	db, err := Open(context.Background(), testDB(t), append(opts, WithClock(func() time.Time { return t0 }))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func openTest(t testing.TB, opts ...Option) *DB { return openAt(t, testDB(t), opts...) }
 
 // openSQLiteTest opens a fresh SQLite file whose clock reads t0, whatever
 // the engine under test: for a test of what only SQLite does.
 func openSQLiteTest(t testing.TB, opts ...Option) *DB {
-	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "sigap.db"), append(opts, WithClock(func() time.Time { return t0 }))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return openAt(t, filepath.Join(t.TempDir(), "sigap.db"), opts...)
 }
 
 // openAloneTest is openTest with a database of its own on PostgreSQL too,
 // not a schema: for a test that keeps whatsmeow's tables, whose upgrades
 // look a table up by its name in every schema of a database.
 func openAloneTest(t testing.TB) *DB {
-	t.Helper()
 	if !pgtest.Enabled() {
 		return openTest(t)
 	}
-	db, err := Open(context.Background(), pgtest.Database(t), WithClock(func() time.Time { return t0 }))
+	return openAt(t, pgtest.Database(t))
+}
+
+// openAt opens the database value names, with a clock that reads t0,
+// closed when the test ends.
+func openAt(t testing.TB, value string, opts ...Option) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), value, append(opts, WithClock(func() time.Time { return t0 }))...)
 	if err != nil {
 		t.Fatal(err)
 	}

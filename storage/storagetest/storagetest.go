@@ -18,7 +18,13 @@ import (
 // test ends.
 func Open(t testing.TB, opts ...storage.Option) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(context.Background(), DB(t), opts...)
+	return open(t, DB(t), opts...)
+}
+
+// open opens the database value names, closed when the test ends.
+func open(t testing.TB, value string, opts ...storage.Option) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(context.Background(), value, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,12 +52,7 @@ func OpenAlone(t testing.TB, opts ...storage.Option) *storage.DB {
 	if pgtest.Enabled() {
 		value = pgtest.Database(t)
 	}
-	db, err := storage.Open(context.Background(), value, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return open(t, value, opts...)
 }
 
 // Postgres returns the URL of a fresh PostgreSQL schema, whatever the
