@@ -364,8 +364,8 @@ func TestUnansweredGroups(t *testing.T) {
 		e.ask("DLH", "sampah di pinggir sungai menumpuk, siapa yang mengangkut?", 5*h),
 		e.ask("DLH", "tumpukan sampah dekat sungai kapan diangkut?", 4*h),
 	}
-	e.ask("SETDA", "anjing liar berkeliaran di pasar, siapa yang menangani?", 3*h)                // alone: no group
-	e.ask("DISPERINDAG", "Berapa retribusi los di pasar daerah ini?", 1*h) // an FAQ answers it
+	e.ask("SETDA", "anjing liar berkeliaran di pasar, siapa yang menangani?", 3*h) // alone: no group
+	e.ask("DISPERINDAG", "Berapa retribusi los di pasar daerah ini?", 1*h)         // an FAQ answers it
 	groups, err := e.l.Unanswered(e.ctx)
 	if err != nil {
 		t.Fatal(err)
