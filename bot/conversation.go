@@ -11,9 +11,11 @@ import (
 )
 
 // conversation handles one inbound message inside its transaction, in
-// three steps: store the message, returning errDuplicate when it was
-// stored before; decide what it is; act on that. The message is stored
-// loose and filed under a ticket by the act that knows which.
+// four steps: find the sender and their open ticket; decide what the
+// message is, which changes nothing; store the message under the ticket it
+// belongs to, returning errDuplicate when it was stored before; act on it.
+// Deciding before storing files a follow-up in the same statement that
+// stores it.
 type conversation struct {
 	bot       *Bot
 	tx        sigap.Tx
@@ -48,7 +50,11 @@ type step struct {
 }
 
 func (c *conversation) handle(ctx context.Context) error {
-	if err := c.store(ctx); err != nil {
+	if err := c.find(ctx); err != nil {
+		return err
+	}
+	s := c.decide()
+	if err := c.store(ctx, c.ticketFor(s)); err != nil {
 		return err
 	}
 	if c.isNew && !isStart(c.in.Text) {
@@ -56,23 +62,42 @@ func (c *conversation) handle(ctx context.Context) error {
 			return err
 		}
 	}
-	return c.act(ctx, c.decide())
+	return c.act(ctx, s)
 }
 
-// store finds or creates the sender and stores the message, loose; a
-// redelivered message aborts the transaction with errDuplicate.
-func (c *conversation) store(ctx context.Context) error {
-	_, err := c.tx.CitizenByAddress(ctx, c.in.From)
-	c.isNew = notFound(err)
-	if err != nil && !c.isNew {
-		return err
-	}
+// find finds or creates the sender and, when they wrote before, their open
+// ticket.
+func (c *conversation) find(ctx context.Context) error {
 	c.citizen = &sigap.Citizen{Address: c.in.From, Name: c.in.Name, Phone: c.in.Phone}
-	if err := c.tx.UpsertCitizen(ctx, c.citizen); err != nil {
+	var err error
+	if c.isNew, err = c.tx.UpsertCitizen(ctx, c.citizen); err != nil {
 		return err
 	}
+	if c.isNew {
+		return nil // no message yet, so no ticket either
+	}
+	if c.open, err = c.tx.OpenTicket(ctx, c.citizen.ID); err != nil && !notFound(err) {
+		return err
+	}
+	return nil
+}
+
+// ticketFor is the ticket whose thread a message joins as it is stored: the
+// open one for what belongs to it, none (0) for a message that is answered
+// on its own or that the ticket it opens gathers.
+func (c *conversation) ticketFor(s step) int64 {
+	switch s.move {
+	case moveRecord, moveCommand, moveFAQHelpful, moveFollowUp:
+		return c.openID()
+	}
+	return 0
+}
+
+// store stores the message under ticketID (0: loose); a redelivered
+// message aborts the transaction with errDuplicate.
+func (c *conversation) store(ctx context.Context, ticketID int64) error {
 	in := c.in
-	c.msg = &sigap.Message{CitizenID: c.citizen.ID, Channel: in.From.Channel,
+	c.msg = &sigap.Message{CitizenID: c.citizen.ID, TicketID: ticketID, Channel: in.From.Channel,
 		PlatformID: in.PlatformID, Author: sigap.AuthorCitizen, Kind: in.Kind, Text: in.Text,
 		MediaRef: in.MediaRef, Lat: in.Lat, Lon: in.Lon, RefID: in.RefID, At: in.At}
 	dup, err := c.tx.AddMessage(ctx, c.msg)
@@ -84,9 +109,6 @@ func (c *conversation) store(ctx context.Context) error {
 	}
 	ch := in.From.Channel
 	c.tx.OnCommit(func() { c.bot.cfg.Metrics.MessageIn(ch) })
-	if c.open, err = c.tx.OpenTicket(ctx, c.citizen.ID); err != nil && !notFound(err) {
-		return err
-	}
 	return nil
 }
 
@@ -136,7 +158,7 @@ func (c *conversation) act(ctx context.Context, s step) error {
 		if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, 1); err != nil {
 			return err
 		}
-		return c.reply(ctx, c.openID(), t.FAQHelpful())
+		return c.say(ctx, c.openID(), t.FAQHelpful())
 	case moveFAQOfficer:
 		if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, 2); err != nil {
 			return err
@@ -158,12 +180,9 @@ func (c *conversation) act(ctx context.Context, s step) error {
 	return c.question(ctx)
 }
 
-// record files a message that needs no answer under the open ticket; a
-// flooding citizen gets one slow-down notice.
+// record answers a message that needs none, filed under the open ticket:
+// a flooding citizen gets one slow-down notice.
 func (c *conversation) record(ctx context.Context) error {
-	if err := c.file(ctx, c.openID()); err != nil {
-		return err
-	}
 	if !c.flooding || !c.warnFlood {
 		return nil
 	}
@@ -205,7 +224,7 @@ func parseCommand(in sigap.Inbound) (command, bool) {
 	return command{}, false
 }
 
-// command answers a chat command; the message joins the open ticket.
+// command answers a chat command, in the open ticket's thread if any.
 func (c *conversation) command(ctx context.Context, cmd command) error {
 	t := c.bot.texts
 	var reply string
@@ -241,19 +260,17 @@ func (c *conversation) command(ctx context.Context, cmd command) error {
 			return err
 		}
 	}
-	return c.reply(ctx, c.openID(), reply)
+	return c.say(ctx, c.openID(), reply)
 }
 
 // awaitNew marks that the citizen's next message starts a new ticket even
 // while one is open.
 const awaitNew = "new"
 
-// followUp files the message under the open ticket.
+// followUp tells the desk the open ticket, which the message joined, has
+// news from the citizen.
 func (c *conversation) followUp(ctx context.Context) error {
 	t := c.open
-	if err := c.file(ctx, t.ID); err != nil {
-		return err
-	}
 	if err := c.bot.cfg.Desk.CitizenWrote(ctx, c.tx, c.citizen, t); err != nil {
 		return err
 	}
@@ -344,22 +361,6 @@ func (c *conversation) linkStaff(ctx context.Context, code string) (string, erro
 		return "", err
 	}
 	return c.bot.texts.StaffLinked(s.Name), nil
-}
-
-// file puts the message under a ticket; 0 leaves it loose.
-func (c *conversation) file(ctx context.Context, ticketID int64) error {
-	if ticketID == 0 {
-		return nil
-	}
-	return c.tx.FileMessage(ctx, c.msg.ID, ticketID)
-}
-
-// reply files the message under a ticket (0: none) and answers there.
-func (c *conversation) reply(ctx context.Context, ticketID int64, text string) error {
-	if err := c.file(ctx, ticketID); err != nil {
-		return err
-	}
-	return c.say(ctx, ticketID, text)
 }
 
 func (c *conversation) say(ctx context.Context, ticketID int64, text string) error {

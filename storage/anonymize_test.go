@@ -28,7 +28,7 @@ func TestAnonymizeAfterRetention(t *testing.T) {
 		for i, p := range people {
 			a, _ := sigap.ParseAddress(p.addr)
 			c := &sigap.Citizen{Address: a, Name: "Warga " + p.addr, Phone: "6281200000001"}
-			if err := tx.UpsertCitizen(ctx, c); err != nil {
+			if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 				return err
 			}
 			tk := &sigap.Ticket{Code: "TST-" + string(rune('A'+i)), CitizenID: c.ID, OPD: "DPUPR", Status: sigap.StatusOpen,

@@ -64,10 +64,8 @@ func (b *batch) update(ctx context.Context, db *DB, fn func(sigap.Tx) error) err
 	}
 	tx := &Tx{tx: b.tx, now: db.now}
 	if err := fn(tx); err != nil {
-		_, rbErr := b.tx.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO batch_update")
-		_, relErr := b.tx.ExecContext(context.WithoutCancel(ctx), "RELEASE batch_update")
-		if e := errors.Join(rbErr, relErr); e != nil {
-			return errors.Join(err, fmt.Errorf("storage: roll back savepoint: %w", e))
+		if e := rollbackTo(context.WithoutCancel(ctx), b.tx, "batch_update"); e != nil {
+			return errors.Join(err, e)
 		}
 		return err
 	}
@@ -85,4 +83,15 @@ func (b *batch) update(ctx context.Context, db *DB, fn func(sigap.Tx) error) err
 		return fmt.Errorf("storage: commit batch: %w", err)
 	}
 	return b.begin(ctx)
+}
+
+// rollbackTo undoes and ends a savepoint, leaving the rest of the
+// transaction as it was.
+func rollbackTo(ctx context.Context, tx *sql.Tx, name string) error {
+	_, rbErr := tx.ExecContext(ctx, "ROLLBACK TO "+name)
+	_, relErr := tx.ExecContext(ctx, "RELEASE "+name)
+	if err := errors.Join(rbErr, relErr); err != nil {
+		return fmt.Errorf("storage: roll back savepoint: %w", err)
+	}
+	return nil
 }

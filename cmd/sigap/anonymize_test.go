@@ -34,7 +34,7 @@ func TestAnonymizeCommand(t *testing.T) {
 	err = db.Update(ctx, func(tx sigap.Tx) error {
 		for i, ref := range []string{photo, outside} {
 			c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.WhatsApp, ID: "62812000" + string(rune('1'+i))}, Name: "Warga"}
-			if err := tx.UpsertCitizen(ctx, c); err != nil {
+			if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 				return err
 			}
 			tk := &sigap.Ticket{Code: "KBM-OLD" + string(rune('A'+i)), CitizenID: c.ID, OPD: "DPUPR",

@@ -63,7 +63,7 @@ func BenchmarkReplay(b *testing.B) {
 // settings storage.Open gives its writer.
 func BenchmarkSQLiteCommitPerMessage(b *testing.B) {
 	ctx := context.Background()
-	const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate"
+	const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_synchronous=FULL&_txlock=immediate"
 	db, err := sql.Open("sqlite3", "file:"+filepath.Join(b.TempDir(), "baseline.db")+"?"+writerParams)
 	if err != nil {
 		b.Fatal(err)
@@ -155,7 +155,7 @@ func buildTickets(ctx context.Context, b *testing.B, kbPath, dbPath string, n in
 	err = db.Update(ctx, func(tx sigap.Tx) error {
 		for i := range ids {
 			c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: strconv.Itoa(i)}, CreatedAt: start}
-			if err := tx.UpsertCitizen(ctx, c); err != nil {
+			if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 				return err
 			}
 			ids[i] = c.ID

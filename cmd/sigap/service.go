@@ -101,7 +101,8 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			m.removeCreatedDB()
 		}
 	}()
-	if m.Store, err = openStore(ctx, m.Config.DB, m.StoreOptions...); err != nil {
+	opts := append([]storage.Option{storage.WithLogger(m.Logger)}, m.StoreOptions...)
+	if m.Store, err = openStore(ctx, m.Config.DB, opts...); err != nil {
 		return err
 	}
 	k, hidesSaved, err := kb.InForce(ctx, m.Store, file)
