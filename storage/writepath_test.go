@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -299,42 +300,146 @@ func BenchmarkInboundMessage(b *testing.B) {
 	})
 	for _, senders := range []int{1, 64} {
 		b.Run(fmt.Sprintf("senders=%d", senders), func(b *testing.B) {
-			benchmarkInbound(b, senders)
+			benchmarkInbound(b, senders, "MEMORY")
 		})
 	}
+	// What temp_store=MEMORY spares: each savepoint's journal on a file.
+	b.Run("senders=64/temp_store=FILE", func(b *testing.B) { benchmarkInbound(b, 64, "FILE") })
 }
 
-func benchmarkInbound(b *testing.B, senders int) {
+func benchmarkInbound(b *testing.B, n int, tempStore string) {
 	ctx, stop := context.WithCancel(context.Background())
 	w := newWritePath(b)
+	if _, err := w.db.writer.Exec("PRAGMA temp_store = " + tempStore); err != nil {
+		b.Fatal(err)
+	}
 	var outbox sync.WaitGroup
 	outbox.Go(func() { w.outbox.Run(ctx) })
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range senders {
-		wg.Go(func() {
-			for k := range next {
-				if err := w.chat.Receive(ctx, citizenMessage(k/len(conversation), k%len(conversation))); err != nil {
+	writes := writeCalls(b)
+	s := w.startSenders(b, n)
+	k := 0
+	for b.Loop() {
+		s.send(k)
+		k++
+	}
+	s.wait()
+	waitOutbox(b, w.db)
+	b.StopTimer()
+	writes = writeCalls(b) - writes
+	stop()
+	outbox.Wait()
+	reportWrites(b, w.st)
+	b.ReportMetric(float64(writes)/float64(b.N), "write-calls/msg")
+}
+
+// writeCalls is how many write system calls the process has made (Linux's
+// /proc/self/io), the files' writes among them.
+func writeCalls(b *testing.B) int64 {
+	io, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		b.Fatalf("write calls: %v (the benchmark needs Linux's /proc)", err)
+	}
+	for line := range strings.Lines(string(io)) {
+		if n, ok := strings.CutPrefix(line, "syscw: "); ok {
+			v, _ := strconv.ParseInt(strings.TrimSpace(n), 10, 64)
+			return v
+		}
+	}
+	b.Fatal("no syscw in /proc/self/io")
+	return 0
+}
+
+// senders hand messages to the write path from several goroutines, as
+// many chats at once do in serve.
+type senders struct {
+	next chan int
+	wg   sync.WaitGroup
+}
+
+// startSenders starts n senders. Message k is citizenMessage(k/3, k%3):
+// the three of one citizen go to different senders, each handed out
+// after the one before it.
+func (w *writePath) startSenders(b *testing.B, n int) *senders {
+	s := &senders{next: make(chan int)}
+	for range n {
+		s.wg.Go(func() {
+			for k := range s.next {
+				if err := w.chat.Receive(context.Background(), citizenMessage(k/len(conversation), k%len(conversation))); err != nil {
 					b.Error(err)
 				}
 			}
 		})
 	}
-	// A citizen's messages go in order: sender k%senders writes message
-	// k, so the three of one citizen are spread over three senders, each
-	// after the one before has been handed out.
-	k := 0
-	for b.Loop() {
-		next <- k
-		k++
+	return s
+}
+
+func (s *senders) send(k int) { s.next <- k }
+
+// wait waits until every message handed out is committed.
+func (s *senders) wait() {
+	close(s.next)
+	s.wg.Wait()
+}
+
+// BenchmarkDatabaseGrowth sends b.N messages through the write path, 64
+// senders at a time, in four rounds on the growing database, and reports
+// the database's growth per message (its file after a checkpoint), the
+// same once sent outbox messages are pruned and their pages given back
+// (which the outbox's pruning, with the incremental vacuum, does in
+// serve), and the rate of the last round over the first's. Run with
+// -benchtime 40000x or more.
+func BenchmarkDatabaseGrowth(b *testing.B) {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	w := newWritePath(b)
+	var outbox sync.WaitGroup
+	outbox.Go(func() { w.outbox.Run(ctx) })
+	defer outbox.Wait()
+	defer stop()
+	size0 := fileBytes(b, w.db)
+	const rounds = 4
+	var rates []float64
+	b.ResetTimer()
+	for r := range rounds {
+		start := time.Now()
+		s := w.startSenders(b, 64)
+		for k := r * b.N / rounds; k < (r+1)*b.N/rounds; k++ {
+			s.send(k)
+		}
+		s.wait()
+		waitOutbox(b, w.db)
+		rates = append(rates, float64(b.N/rounds)/time.Since(start).Seconds())
 	}
-	close(next)
-	wg.Wait()
-	waitOutbox(b, w.db)
 	b.StopTimer()
-	stop()
-	outbox.Wait()
-	reportWrites(b, w.st)
+	grown := fileBytes(b, w.db) - size0
+	if _, err := w.db.writer.Exec("DELETE FROM outbox WHERE sent_at IS NOT NULL"); err != nil {
+		b.Fatal(err)
+	}
+	for free := -1; free != 0; {
+		if err := drain(ctx, w.db.writer, "PRAGMA incremental_vacuum"); err != nil {
+			b.Fatal(err)
+		}
+		w.db.writer.QueryRow("PRAGMA freelist_count").Scan(&free)
+	}
+	pruned := fileBytes(b, w.db) - size0
+	n := float64(b.N)
+	b.ReportMetric(float64(grown)/n, "bytes/msg")
+	b.ReportMetric(float64(pruned)/n, "bytes/msg-outbox-pruned")
+	b.ReportMetric(rates[0], "first-msgs/s")
+	b.ReportMetric(rates[rounds-1], "last-msgs/s")
+	b.ReportMetric(rates[rounds-1]/rates[0], "last/first")
+}
+
+// fileBytes is the size of the database file once the WAL is written back.
+func fileBytes(b *testing.B, db *DB) int64 {
+	if _, err := db.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		b.Fatal(err)
+	}
+	fi, err := os.Stat(db.path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return fi.Size()
 }
 
 // waitOutbox waits until the outbox has delivered everything.

@@ -446,7 +446,7 @@ faqs:
 
 // serveProcess is a `sigap serve` running as a process of its own.
 type serveProcess struct {
-	t      *testing.T
+	t      testing.TB
 	cmd    *exec.Cmd
 	url    string // base URL of its HTTP server
 	stderr *lockedBuffer
@@ -455,7 +455,7 @@ type serveProcess struct {
 
 // startServe starts sigap serve on the database, talking to the Bot API at
 // the endpoint pattern botAPI. The process is killed when the test ends.
-func startServe(t *testing.T, db, botAPI string, args ...string) *serveProcess {
+func startServe(t testing.TB, db, botAPI string, args ...string) *serveProcess {
 	t.Helper()
 	addr := freeAddr(t)
 	all := append([]string{"serve", "--db", db, "--http", addr, "--data", t.TempDir()}, args...)
@@ -616,7 +616,7 @@ func metricValue(exposition, series string) (float64, bool) {
 
 // freeAddr returns a 127.0.0.1 address with a port that was free a moment
 // ago, for --http.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
