@@ -19,6 +19,13 @@ const (
 	ActionReopen   AuditAction = "reopen"
 	ActionRate     AuditAction = "rate" // the citizen rated the answer
 
+	// ActionUndelivered says a reply to the citizen could not be
+	// delivered; the detail says why.
+	ActionUndelivered AuditAction = "undelivered"
+	// ActionResend says staff asked for an undelivered reply to be sent
+	// again.
+	ActionResend AuditAction = "resend"
+
 	ActionSLAWarn   AuditAction = "sla_warn"   // the first-response target is mostly used up
 	ActionSLABreach AuditAction = "sla_breach" // the first-response target passed
 
@@ -31,6 +38,21 @@ const (
 	ActionStaffEnable   AuditAction = "staff_enable"
 	ActionStaffPassword AuditAction = "staff_password"
 
+	ActionLogin        AuditAction = "login"         // a staff member signed in
+	ActionLoginFailed  AuditAction = "login_failed"  // a wrong username or password; the detail names both ends
+	ActionLoginLimited AuditAction = "login_limited" // failures reached a limit: further attempts are slowed down
+	ActionLogout       AuditAction = "logout"
+
+	// ActionPhoneView records that a staff member was shown a citizen's
+	// full phone number (a ticket page or the API's ticket).
+	ActionPhoneView     AuditAction = "phone_view"
+	ActionMediaDownload AuditAction = "media_download" // a staff member opened a citizen's photo or file
+	ActionReportExport  AuditAction = "report_export"  // an SLA report left the dashboard
+	// ActionHeldRelease and ActionHeldDelete are an admin's decision on a
+	// web chat message held back by the flood limits.
+	ActionHeldRelease AuditAction = "held_release"
+	ActionHeldDelete  AuditAction = "held_delete"
+
 	ActionKBEdit    AuditAction = "kb_edit"   // an admin changed an OPD or an FAQ
 	ActionAnonymize AuditAction = "anonymize" // personal data past retention was erased
 
@@ -38,20 +60,27 @@ const (
 	// (a WhatsApp number logged out or banned); the detail names the
 	// channel and its state.
 	ActionChannelTrouble AuditAction = "channel_trouble"
+	// ActionChannelRestored says a channel supervisors were warned about
+	// is connected again.
+	ActionChannelRestored AuditAction = "channel_restored"
 )
 
 // AuditActions lists every action, for the dashboard's labels and its test.
 var AuditActions = []AuditAction{
 	ActionOpen, ActionResume, ActionReply, ActionNote, ActionTransfer,
 	ActionClaim, ActionResolve, ActionReopen, ActionRate,
+	ActionUndelivered, ActionResend,
 	ActionSLAWarn, ActionSLABreach,
 	ActionTelegramLink, ActionTelegramLinkCode, ActionTelegramUnlink,
 	ActionStaffAdd, ActionStaffDisable, ActionStaffEnable, ActionStaffPassword,
-	ActionKBEdit, ActionAnonymize, ActionChannelTrouble,
+	ActionLogin, ActionLoginFailed, ActionLoginLimited, ActionLogout,
+	ActionPhoneView, ActionMediaDownload, ActionReportExport,
+	ActionHeldRelease, ActionHeldDelete,
+	ActionKBEdit, ActionAnonymize, ActionChannelTrouble, ActionChannelRestored,
 }
 
-// Actor says who made a change: a staff member, a citizen, the system or
-// the command line. Build one with the constructors; read it with Staff
+// Actor says who made a change: a staff member, a citizen, the system,
+// the command line or someone on the regency's phone. Build one with the constructors; read it with Staff
 // and IsCitizen, never by its text.
 type Actor string
 
@@ -62,6 +91,12 @@ const (
 	ActorCLI Actor = "cli"
 	// ActorAnonymous replaces a citizen's actor once their data is erased.
 	ActorAnonymous Actor = citizenPrefix + "anon"
+	// ActorPhone is a person who answered a citizen by hand on the
+	// regency's own phone (WhatsApp), outside the dashboard.
+	ActorPhone Actor = "phone"
+	// ActorVisitor is someone not signed in, such as whoever tried a
+	// wrong password.
+	ActorVisitor Actor = "visitor"
 )
 
 const (

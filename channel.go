@@ -2,6 +2,7 @@ package sigap
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -38,8 +39,11 @@ type HTTPChannel interface {
 
 // Sender delivers one outbound message on one channel. It returns a
 // *RetryAfterError when the platform asks to wait, a *PermanentError when a
-// retry cannot help (the citizen blocked the bot), and any other error for a
-// failure worth retrying with backoff.
+// retry cannot help (the citizen blocked the bot: wrap ErrBlocked), a
+// *NotSentError when it did not try (not connected, its own pacing), and
+// any other error for a failure worth retrying with backoff. A channel
+// that sends a message as several parts starts after Outbound.PartsSent
+// and reports each part through Outbound.PartSent.
 type Sender interface {
 	Send(ctx context.Context, msg Outbound) error
 }
@@ -61,6 +65,27 @@ type PermanentError struct{ Err error }
 func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
 func (e *PermanentError) Unwrap() error { return e.Err }
 
+// NotSentError says the channel did not try to send, and cannot for a
+// while whatever the message: it is not connected, or its own pacing used
+// up what it may send now. That is no failed attempt: the outbox holds the
+// channel's messages for Wait (a short while when zero) without counting
+// a try.
+type NotSentError struct {
+	Wait time.Duration
+	Err  error
+}
+
+func (e *NotSentError) Error() string { return "not sent: " + e.Err.Error() }
+func (e *NotSentError) Unwrap() error { return e.Err }
+
+// ErrNotConnected is in the error of a send on a channel that is not
+// connected to its platform.
+var ErrNotConnected = errors.New("not connected")
+
+// ErrBlocked is in the error of a send to a citizen who blocked Sigap's
+// account on the platform.
+var ErrBlocked = errors.New("the citizen blocked the bot")
+
 // Receiver is what a channel adapter hands each inbound message to. It
 // returns only after the message is committed, so the adapter may then
 // acknowledge it to the platform.
@@ -76,5 +101,26 @@ type ChannelState struct {
 	Since   time.Time `json:"since"`
 }
 
-// StateDisabled is the state of a channel that is not configured.
-const StateDisabled = "disabled"
+// Channel states every adapter shares; each has its own besides, which
+// all mean that messages do not flow.
+const (
+	// StateConnected: messages flow.
+	StateConnected = "connected"
+	// StateDisabled: the channel is not configured.
+	StateDisabled = "disabled"
+)
+
+// Connected reports whether messages flow on the channel.
+func (s ChannelState) Connected() bool { return s.State == StateConnected }
+
+// SetAsideUpdate is something a platform delivered that its channel could
+// not read or handle, even after a few tries, and set aside so that the
+// messages behind it go on. It is kept raw for admins to look at.
+type SetAsideUpdate struct {
+	ID       int64
+	Channel  Channel
+	UpdateID string // the platform's id of the update
+	Raw      string // exactly as the platform sent it
+	Reason   string
+	At       time.Time
+}

@@ -1,6 +1,9 @@
 package sigap
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // MessageKind says what an inbound or stored message holds.
 type MessageKind string
@@ -23,8 +26,8 @@ type Inbound struct {
 	From  Address
 	Name  string // display name, when the platform gives one
 	Phone string // E.164 digits without "+", when known
-	// PlatformID is unique per channel and stable across redeliveries; the
-	// store dedupes on (channel, PlatformID).
+	// PlatformID is unique within the chat and stable across
+	// redeliveries; the store dedupes on (channel, chat, PlatformID).
 	PlatformID string
 	Kind       MessageKind
 	Text       string // text, or the caption of a photo
@@ -77,8 +80,58 @@ type Outbound struct {
 	// Replies are quick answers offered as buttons under the message, on
 	// channels that have them (Telegram); pressing one sends its text, so
 	// a channel without buttons loses nothing but the convenience.
-	Replies  []string
+	Replies []string
+	// Lane says whom the message is for; the outbox sends every waiting
+	// citizen reply before any staff notice.
+	Lane Lane
+	// Attempts counts the failed tries to send it. A channel that was not
+	// connected, or held the message back for its own pacing, made no try.
 	Attempts int
+	// PartsSent is how many parts of a message its channel splits went out
+	// in earlier tries; the channel sends only the rest.
+	PartsSent int
+	// PartSent, set by the outbox while it sends the message, records
+	// durably that the first n parts went out. A channel that sends a
+	// message as several parts calls it after each part but the last,
+	// before the next, and gives up the send with its error, so that a
+	// retry after a crash sends only the parts that did not go out.
+	PartSent func(ctx context.Context, n int) error `json:"-"`
 	// Created is when it was committed to the outbox.
 	Created time.Time
+	// Queued is when it last joined the queue: Created, or when staff
+	// asked for it to be sent again. The outbox gives up on a message a
+	// set time after Queued, however many tries that took.
+	Queued time.Time
+	// LastError says why the last try failed.
+	LastError string
+	// FailedAt is when the outbox gave up on it, and Failure why, for
+	// staff: zero and empty while it waits or once it was sent.
+	FailedAt time.Time
+	Failure  Failure
 }
+
+// Lane is whom an outbound message is for.
+type Lane int
+
+const (
+	// LaneCitizen holds replies to citizens, which never wait behind
+	// notices to staff.
+	LaneCitizen Lane = 0
+	// LaneStaff holds SLA alerts and other notices to staff and
+	// supervisors.
+	LaneStaff Lane = 1
+)
+
+// Failure says why an outbound message was not delivered.
+type Failure string
+
+const (
+	// FailureBlocked: the citizen blocked Sigap's account on the platform.
+	FailureBlocked Failure = "blocked"
+	// FailureRefused: the platform refused the message for good, for
+	// another reason (a deleted account, a chat that does not exist).
+	FailureRefused Failure = "refused"
+	// FailureExpired: the message could not be sent for as long as the
+	// outbox keeps trying (the channel was down, or kept failing).
+	FailureExpired Failure = "expired"
+)

@@ -19,6 +19,7 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ECONFLICT     = "conflict"
 	EUNAUTHORIZED = "unauthorized"
+	ETOOLARGE     = "too_large" // a request bigger than Sigap accepts
 	EINTERNAL     = "internal"
 )
 
@@ -71,6 +72,19 @@ const (
 
 // Valid reports whether c is a known channel.
 func (c Channel) Valid() bool { return c == Telegram || c == WhatsApp || c == Web }
+
+// Name is how people call the channel, on screens and in staff notices.
+func (c Channel) Name() string {
+	switch c {
+	case WhatsApp:
+		return "WhatsApp"
+	case Telegram:
+		return "Telegram"
+	case Web:
+		return "Web chat"
+	}
+	return string(c)
+}
 
 // Address identifies a person on one channel: "tg:1001", "wa:6281234567890",
 // "web:3f2a…".

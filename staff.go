@@ -24,10 +24,12 @@ type Staff struct {
 	PasswordHash string
 	Disabled     bool
 	// TelegramChatID receives SLA warnings once the staff member linked
-	// their Telegram account; LinkCode is the one-time code for /link.
-	TelegramChatID string
-	LinkCode       string
-	CreatedAt      time.Time
+	// their Telegram account; LinkCode is the one-time code for /link,
+	// good until LinkCodeExpires.
+	TelegramChatID  string
+	LinkCode        string
+	LinkCodeExpires time.Time
+	CreatedAt       time.Time
 }
 
 // CanSee reports whether s may see and act on tickets of the given OPD.

@@ -36,6 +36,7 @@ type Tx interface {
 	MessageStore
 	TicketStore
 	OutboxStore
+	SetAsideStore
 	AuditStore
 	FAQAnswerStore
 	ExampleStore
@@ -43,6 +44,7 @@ type Tx interface {
 	SessionStore
 	SettingStore
 	AlertStore
+	HeldStore
 	RetentionStore
 	ReportSource
 
@@ -68,8 +70,8 @@ type CitizenStore interface {
 // MessageStore keeps the citizens' threads.
 type MessageStore interface {
 	// AddMessage stores m and fills its ID. An inbound message whose
-	// (Channel, PlatformID) is already stored is not stored again:
-	// duplicate is true and m is left as it was.
+	// (Channel, PlatformID) is already stored in the same chat (citizen)
+	// is not stored again: duplicate is true and m is left as it was.
 	AddMessage(ctx context.Context, m *Message) (duplicate bool, err error)
 	// TicketMessages returns a ticket's thread, oldest first.
 	TicketMessages(ctx context.Context, ticketID int64) ([]Message, error)
@@ -80,6 +82,8 @@ type MessageStore interface {
 	// FileMessage puts one message, which belongs to no ticket yet, into
 	// a ticket's thread.
 	FileMessage(ctx context.Context, messageID, ticketID int64) error
+	// MessageByID returns one stored message.
+	MessageByID(ctx context.Context, id int64) (*Message, error)
 	// CitizenMessages returns the newest limit messages of a citizen,
 	// oldest first, notes excluded (what the citizen's chat shows).
 	CitizenMessages(ctx context.Context, citizenID int64, limit int) ([]Message, error)
@@ -104,18 +108,54 @@ type TicketStore interface {
 
 // OutboxStore keeps the messages waiting to be sent.
 type OutboxStore interface {
-	// Enqueue commits an outbound message, filling ID and Created.
+	// Enqueue commits an outbound message, due at once, filling ID and,
+	// when zero, Created and Queued.
 	Enqueue(ctx context.Context, o *Outbound) error
-	// DueOutbound returns up to limit unsent messages whose next attempt is
-	// at or before now, oldest first.
-	DueOutbound(ctx context.Context, now time.Time, limit int) ([]Outbound, error)
+	// DueOutbound returns up to limit messages to send at now: not sent,
+	// not given up, their next attempt at or before now, on none of the
+	// channels in skip, and behind no message to the same chat that
+	// waits for a later attempt. Citizen replies come first, then staff
+	// notices, each in the order enqueued.
+	DueOutbound(ctx context.Context, now time.Time, limit int, skip []Channel) ([]Outbound, error)
+	// WaitingChats returns the chats whose first message waits for an
+	// attempt after now, with when that attempt is due.
+	WaitingChats(ctx context.Context, now time.Time) (map[Address]time.Time, error)
+	// OutboxHighWater is the highest id Enqueue gave so far (0 for none).
+	OutboxHighWater(ctx context.Context) (int64, error)
 	MarkSent(ctx context.Context, id int64, at time.Time) error
+	// MarkPartsSent records that the first n parts of a message went out.
+	MarkPartsSent(ctx context.Context, id int64, n int) error
 	// MarkRetry counts a failed attempt and schedules the next one.
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
-	// MarkFailed gives up on a message for good.
-	MarkFailed(ctx context.Context, id int64, reason string) error
+	// MarkFailed counts the last failed attempt and gives up on the
+	// message for good.
+	MarkFailed(ctx context.Context, id int64, at time.Time, f Failure, reason string) error
+	// ExpireOutbound gives up (FailureExpired) on every message still
+	// waiting that joined the queue before queuedBefore, and returns them.
+	ExpireOutbound(ctx context.Context, queuedBefore, at time.Time) ([]Outbound, error)
+	// Undelivered returns the citizen replies of a ticket that the outbox
+	// gave up on, oldest first.
+	Undelivered(ctx context.Context, ticketID int64) ([]Outbound, error)
+	// Requeue puts an undelivered citizen reply of the ticket back in the
+	// queue, due at once and queued anew at at; ENOTFOUND when the ticket
+	// has no such undelivered reply.
+	Requeue(ctx context.Context, ticketID, id int64, at time.Time) (*Outbound, error)
+	// PruneSent deletes up to limit messages sent before before; the
+	// threads in MessageStore keep what they said. It returns how many it
+	// deleted.
+	PruneSent(ctx context.Context, before time.Time, limit int) (int, error)
 	// OutboxBacklog counts messages not yet sent nor failed.
 	OutboxBacklog(ctx context.Context) (int, error)
+}
+
+// SetAsideStore keeps what channels set aside (see SetAsideUpdate).
+type SetAsideStore interface {
+	// AddSetAside stores u and fills its ID; a zero At is stamped by the
+	// clock.
+	AddSetAside(ctx context.Context, u *SetAsideUpdate) error
+	// SetAsideUpdates returns the newest limit updates set aside, newest
+	// first, and how many are kept in all.
+	SetAsideUpdates(ctx context.Context, limit int) ([]SetAsideUpdate, int, error)
 }
 
 // AuditStore keeps the audit log.
@@ -153,6 +193,9 @@ type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByToken(ctx context.Context, tokenHash string) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteExpiredSessions deletes the sessions expired at or before now,
+	// returning how many.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 }
 
 // SettingStore keeps small named values changed at run time: the KB an
@@ -183,6 +226,36 @@ type AlertStore interface {
 	TicketsNeedingAlert(ctx context.Context, kind string, now time.Time, lead time.Duration) ([]Ticket, error)
 }
 
+// HeldStore keeps the web chat messages that came beyond the flood limits:
+// kept, not triaged, until an admin releases them into the conversation
+// or deletes them.
+type HeldStore interface {
+	// HoldMessage stores m and fills its ID; a message already held under
+	// the same (From, PlatformID) is not stored again and gives duplicate.
+	HoldMessage(ctx context.Context, m *HeldMessage) (duplicate bool, err error)
+	// HeldMessages returns up to limit held messages, oldest first: of
+	// one chat, or of every chat when from is the zero Address.
+	HeldMessages(ctx context.Context, from Address, limit int) ([]HeldMessage, error)
+	HeldMessageByID(ctx context.Context, id int64) (*HeldMessage, error)
+	// CountHeld counts the held messages.
+	CountHeld(ctx context.Context) (int, error)
+	// DeleteHeld deletes the held messages whose ID is at most upTo and,
+	// when id is not 0, only that one; it returns how many.
+	DeleteHeld(ctx context.Context, id, upTo int64) (int, error)
+}
+
+// HeldMessage is a web chat message held back by the flood limits.
+type HeldMessage struct {
+	ID         int64
+	From       Address
+	Name       string
+	PlatformID string
+	Text       string
+	// Reason says which limit held it, for the admins who decide.
+	Reason string
+	At     time.Time
+}
+
 // RetentionStore erases personal data past its retention period.
 type RetentionStore interface {
 	// Anonymize erases the personal data of citizens whose tickets were
@@ -199,6 +272,10 @@ type ReportSource interface {
 	ReportTickets(ctx context.Context, from, to time.Time, fn func(ReportTicket) error) error
 	// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id.
 	FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error)
+	// UndeliveredCounts counts, per OPD holding the ticket, the citizen
+	// replies on tickets created in [from, to) that the outbox had given
+	// up on by at and that were not sent since.
+	UndeliveredCounts(ctx context.Context, from, to, at time.Time) (map[string]int, error)
 }
 
 // TicketFilter selects tickets for a queue or a list.

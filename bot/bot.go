@@ -74,15 +74,14 @@ func New(cfg Config) *Bot {
 // What follows the commit (counting, the outbox woken, the dashboards
 // told) the conversation and the desk registered with the transaction.
 func (b *Bot) Receive(ctx context.Context, in sigap.Inbound) error {
-	if in.FromOwnAccount {
-		// Someone answered by hand from the regency's own account. It is
-		// no question to triage, and the desk does not record such
-		// replies yet, so it is left out as before adapters passed it on.
-		return nil
-	}
 	in = clean(in, b.cfg.Now())
 	if !in.From.Channel.Valid() || in.From.ID == "" {
 		return sigap.Errorf(sigap.EINVALID, "bot: message without a valid sender: %q", in.From.String())
+	}
+	if in.FromOwnAccount {
+		// Someone answered by hand from the regency's own account: no
+		// question to triage, but the staff reply it is.
+		return b.cfg.Desk.PhoneReply(ctx, in)
 	}
 	flooding, warn := b.flood.check(in.From, in.At)
 	err := b.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
@@ -118,4 +117,21 @@ func clean(in sigap.Inbound, now time.Time) sigap.Inbound {
 	// redelivered after an outage counts from when Sigap received it.
 	in.At = now
 	return in
+}
+
+// SetAside keeps an update a channel could not read or handle, for admins
+// to look at, and counts it once stored.
+func (b *Bot) SetAside(ctx context.Context, u sigap.SetAsideUpdate) error {
+	u.Raw = strings.ToValidUTF8(u.Raw, "\uFFFD")
+	err := b.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
+		if err := tx.AddSetAside(ctx, &u); err != nil {
+			return err
+		}
+		tx.OnCommit(func() { b.cfg.Metrics.SetAside(u.Channel) })
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bot: set aside %s update %s: %w", u.Channel, u.UpdateID, err)
+	}
+	return nil
 }

@@ -258,16 +258,49 @@ func TestRedeliveredMessageIsHandledOnce(t *testing.T) {
 }
 
 // A reply someone typed on the regency's own phone is no question from
-// the citizen: it opens nothing and gets no answer.
-func TestMessageFromOwnAccountIsNoQuestion(t *testing.T) {
+// the citizen: it opens nothing and gets no answer, but joins the
+// citizen's open ticket as its first response.
+func TestMessageFromOwnAccountIsAStaffReply(t *testing.T) {
 	h := newHarness(t, wednesday)
-	in := sigap.Inbound{From: addr(t, "wa:6281234567890"), PlatformID: "3A00FF", FromOwnAccount: true,
+	from := "wa:6281234567890"
+	in := sigap.Inbound{From: addr(t, from), PlatformID: "3A00FF", FromOwnAccount: true,
 		Text: "Jalan kabupaten di desa Bapak sudah kami laporkan"}
 	if replies := h.receive(in); len(replies) != 0 {
 		t.Errorf("replied %q to the regency's own message", replies)
 	}
 	if n := h.countTickets(); n != 0 {
 		t.Errorf("%d tickets opened by the regency's own message", n)
+	}
+	h.say(from, "Jalan kabupaten di desa kami rusak parah dan berlubang")
+	h.now = h.now.Add(20 * time.Minute)
+	in.PlatformID = "3A0100"
+	if replies := h.receive(in); len(replies) != 0 {
+		t.Errorf("replied %q to the regency's own message", replies)
+	}
+	tk := h.openTicket(from)
+	if tk == nil || tk.FirstResponder != desk.PhoneResponder || !tk.FirstResponseAt.Equal(h.now) {
+		t.Errorf("ticket %+v, want its first response from the phone at %v", tk, h.now)
+	}
+}
+
+// The FAQ's feedback question offers its two answers as buttons, where
+// the channel has them.
+func TestFAQAnswerOffersFeedbackButtons(t *testing.T) {
+	h := newHarness(t, wednesday)
+	h.say("tg:3", "apa syarat membuat KTP elektronik?")
+	var asked []sigap.Outbound
+	for _, m := range h.sent {
+		if strings.Contains(m.Text, "Apakah jawaban ini membantu?") {
+			asked = append(asked, m)
+		}
+	}
+	if len(asked) != 1 || strings.Join(asked[0].Replies, ",") != "1,2" {
+		t.Errorf("feedback question %+v, want one with the replies 1 and 2", asked)
+	}
+	for _, m := range h.sent {
+		if len(m.Replies) > 0 && !strings.Contains(m.Text, "Apakah jawaban ini membantu?") {
+			t.Errorf("%q offers buttons %v", m.Text, m.Replies)
+		}
 	}
 }
 
@@ -506,5 +539,25 @@ func TestEveryMessageIsStoredOnceAndFiledWhereItBelongs(t *testing.T) {
 				t.Errorf("after the redelivery: stored %d times, %d tickets from %d", stored, h.countTickets(), tickets)
 			}
 		})
+	}
+}
+
+// What a channel sets aside is kept raw for admins, its invalid UTF-8
+// made readable.
+func TestSetAsideIsKept(t *testing.T) {
+	h := newHarness(t, wednesday)
+	u := sigap.SetAsideUpdate{Channel: sigap.Telegram, UpdateID: "41", Raw: "{\"text\":\"\xff\"}", Reason: "cannot decode"}
+	if err := h.bot.SetAside(h.ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	list, err := sigap.Read(h.ctx, h.db, func(tx sigap.Tx) ([]sigap.SetAsideUpdate, error) {
+		list, _, err := tx.SetAsideUpdates(h.ctx, 10)
+		return list, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].UpdateID != "41" || list[0].Raw != "{\"text\":\"\uFFFD\"}" || list[0].Reason != "cannot decode" {
+		t.Errorf("kept %+v", list)
 	}
 }

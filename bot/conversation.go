@@ -315,7 +315,7 @@ func (c *conversation) question(ctx context.Context) error {
 		if err := c.tx.SetAwaiting(ctx, c.citizen.ID, wait); err != nil {
 			return err
 		}
-		return c.say(ctx, 0, t.FAQAnswer(f.Answer))
+		return c.bot.cfg.Desk.Ask(ctx, c.tx, c.citizen, 0, sigap.AuthorBot, "", t.FAQAnswer(f.Answer), t.FAQFeedbackReplies())
 	case sigap.ActionRoute:
 		if _, ok := kb.OPD(d.OPD); ok {
 			return c.openTicket(ctx, d.OPD, text, "", false)

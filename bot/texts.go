@@ -47,6 +47,10 @@ func (Texts) FAQAnswer(answer string) string {
 	return answer + "\n\nApakah jawaban ini membantu? Balas 1 jika ya, 2 jika ingin diteruskan ke petugas."
 }
 
+// FAQFeedbackReplies are the answers to FAQAnswer's question, offered as
+// buttons where the channel has them; each sends its text, the typed answer.
+func (Texts) FAQFeedbackReplies() []string { return []string{"1", "2"} }
+
 // FAQHelpful thanks the citizen for confirming the answer helped.
 func (Texts) FAQHelpful() string {
 	return "Terima kasih, Bapak/Ibu. Senang dapat membantu. Silakan tulis lagi bila ada pertanyaan lain."
@@ -163,5 +167,5 @@ func (Texts) StaffLinked(name string) string {
 
 // StaffLinkFailed says a /link code was not valid.
 func (Texts) StaffLinkFailed() string {
-	return "Kode tautan tidak valid atau sudah dipakai. Buat kode baru di halaman profil dasbor Sigap."
+	return "Kode tautan tidak valid, sudah dipakai, atau sudah lewat 15 menit. Buat kode baru di halaman profil dasbor Sigap."
 }

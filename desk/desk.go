@@ -36,7 +36,7 @@ type Config struct {
 // transaction's OnCommit, so that a rolled-back change causes nothing.
 type Desk struct {
 	cfg      Config
-	enqueued chan struct{} // a value once messages were committed to the outbox
+	hand     *handoff // committed messages on their way to the outbox
 	watchers *watchers
 }
 
@@ -51,21 +51,13 @@ func New(cfg Config) *Desk {
 	if cfg.Learn == nil {
 		cfg.Learn = func(sigap.Example) {}
 	}
-	return &Desk{cfg: cfg, enqueued: make(chan struct{}, 1), watchers: newWatchers()}
+	return &Desk{cfg: cfg, hand: newHandoff(), watchers: newWatchers()}
 }
 
 // Enqueued receives a value after a transaction committed messages to the
-// outbox, so that its worker sends them at once; one value may stand for
-// several commits.
-func (d *Desk) Enqueued() <-chan struct{} { return d.enqueued }
-
-// wake is the OnCommit hook of a transaction that enqueued messages.
-func (d *Desk) wake() {
-	select {
-	case d.enqueued <- struct{}{}:
-	default:
-	}
-}
+// outbox; one value may stand for several commits. An Outbox given this
+// Desk takes the messages themselves.
+func (d *Desk) Enqueued() <-chan struct{} { return d.hand.ready }
 
 // changed tells the watchers about t once tx has committed.
 func (d *Desk) changed(tx sigap.Tx, t *sigap.Ticket) {
@@ -98,22 +90,29 @@ func (d *Desk) Due(t *sigap.Ticket) {
 
 // Say commits a message to a citizen: it joins the thread and the outbox.
 func (d *Desk) Say(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, ticketID int64, author sigap.Author, staff, text string) error {
+	return d.Ask(ctx, tx, c, ticketID, author, staff, text, nil)
+}
+
+// Ask is Say with quick replies offered under the message, on channels
+// that show them as buttons.
+func (d *Desk) Ask(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, ticketID int64, author sigap.Author, staff, text string, replies []string) error {
 	now := d.cfg.Now()
 	m := &sigap.Message{CitizenID: c.ID, TicketID: ticketID, Channel: c.Address.Channel,
 		Author: author, Staff: staff, Kind: sigap.KindText, Text: text, At: now}
 	if _, err := tx.AddMessage(ctx, m); err != nil {
 		return fmt.Errorf("desk: record reply: %w", err)
 	}
-	return d.enqueue(ctx, tx, &sigap.Outbound{To: c.Address, TicketID: ticketID, Text: text, Created: now})
+	return d.enqueue(ctx, tx, &sigap.Outbound{To: c.Address, TicketID: ticketID, Text: text, Replies: replies, Created: now})
 }
 
-// enqueue commits o to the outbox with tx, and wakes the outbox once tx
-// has committed.
+// enqueue commits o to the outbox with tx, and hands it to the outbox
+// worker once tx has committed.
 func (d *Desk) enqueue(ctx context.Context, tx sigap.Tx, o *sigap.Outbound) error {
 	if err := tx.Enqueue(ctx, o); err != nil {
 		return fmt.Errorf("desk: enqueue to %s: %w", o.To, err)
 	}
-	tx.OnCommit(d.wake)
+	committed := *o
+	tx.OnCommit(func() { d.hand.put(committed) })
 	return nil
 }
 

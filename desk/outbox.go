@@ -1,10 +1,12 @@
 package desk
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -12,36 +14,74 @@ import (
 )
 
 // Outbox delivers committed outbound messages at least once: a message
-// leaves the outbox only when its channel accepted it, and failures are
-// retried with exponential backoff or after the wait the platform asked for.
+// leaves the outbox only when its channel accepted it or the outbox gave up
+// on it. Failed tries are retried with exponential backoff or after the
+// wait the platform asked for; a channel that is not connected, or holds
+// messages back for its own pacing, makes no try and uses up nothing. The
+// outbox gives up on a message that waited GiveUpAfter, or that its
+// platform refused for good, and then the ticket shows it and the OPD's
+// staff are told.
+//
+// Run sends what the Desk hands it as each transaction commits, and reads
+// the database only for retries that fall due, after a restart, and every
+// Poll as a safety net.
 type Outbox struct {
-	Store   sigap.Store
+	Store sigap.Store
+	// Desk, when set, hands Run each message committed through it, and
+	// records on their tickets the replies the outbox gave up on and tells
+	// the OPD's staff. Messages enqueued some other way are found at the
+	// next poll.
+	Desk    *Desk
 	Senders map[sigap.Channel]sigap.Sender
 	Now     sigap.Clock
 	Logger  *slog.Logger
-	// Sent and Failed, when set, observe each attempt (metrics).
+	// Sent and Failed, when set, observe each try (metrics).
 	Sent   func(ch sigap.Channel)
 	Failed func(ch sigap.Channel, err error)
 	// Parallel is how many chats are served at once (default 8); replay
 	// uses 1 so its output order is the commit order.
 	Parallel int
-	// Wake receives a value when new messages were committed (the desk's
-	// Enqueued); without it the worker finds them at its next idle check.
-	Wake <-chan struct{}
+	// GiveUpAfter is how long a message may wait in the queue before the
+	// outbox gives up on it [DefaultGiveUpAfter].
+	GiveUpAfter time.Duration
+	// KeepSent is how long Run keeps sent messages before it deletes them
+	// (the threads keep what they said); 0 keeps them.
+	KeepSent time.Duration
+	// Poll is how often Run reads the database when nothing is due
+	// [DefaultPoll].
+	Poll time.Duration
 
 	once sync.Once
+	mu   sync.Mutex
+	// waiting holds the chats whose first message waits for a retry, with
+	// when: what is handed for them later must wait behind it.
+	waiting map[sigap.Address]time.Time
+	// held holds the channels that sent nothing (not connected, paced),
+	// until when.
+	held map[sigap.Channel]time.Time
+	// seen is the highest outbox id when the database was last read: a
+	// message handed over with an id at or below it was in that read.
+	seen int64
 }
 
 const (
+	// DefaultGiveUpAfter is how long the outbox tries: a long weekend
+	// outage of a channel does not lose a reply.
+	DefaultGiveUpAfter = 7 * 24 * time.Hour
+	// DefaultPoll is how often Run reads the database when nothing is due.
+	DefaultPoll = 30 * time.Second
+
 	outboxBatch    = 64
 	outboxParallel = 8
-	// maxAttempts bounds retries of a message that keeps failing: with the
-	// backoff below it is about two days of trying.
-	maxAttempts = 40
-	maxBackoff  = 1 * time.Hour
-	// idleCheck is how often the worker looks for due retries when nothing
-	// kicked it.
-	idleCheck = 2 * time.Second
+	maxBackoff     = 1 * time.Hour
+	// holdNotSent is how long a channel that sent nothing is left alone
+	// when it did not say for how long.
+	holdNotSent = 15 * time.Second
+	// maintainEvery is how often Run gives up on messages waiting too
+	// long and prunes sent ones.
+	maintainEvery = 5 * time.Minute
+	pruneBatch    = 5000
+	minWake       = 200 * time.Millisecond
 )
 
 func (o *Outbox) init() {
@@ -55,138 +95,403 @@ func (o *Outbox) init() {
 		if o.Parallel <= 0 {
 			o.Parallel = outboxParallel
 		}
+		if o.GiveUpAfter <= 0 {
+			o.GiveUpAfter = DefaultGiveUpAfter
+		}
+		if o.Poll <= 0 {
+			o.Poll = DefaultPoll
+		}
+		o.waiting = map[sigap.Address]time.Time{}
+		o.held = map[sigap.Channel]time.Time{}
 	})
 }
 
 // Run delivers messages until ctx ends.
 func (o *Outbox) Run(ctx context.Context) error {
 	o.init()
-	t := time.NewTicker(idleCheck)
-	defer t.Stop()
+	var ready <-chan struct{}
+	if o.Desk != nil {
+		o.Desk.hand.start()
+		defer o.Desk.hand.stop()
+		ready = o.Desk.hand.ready
+	}
+	if err := o.loadWaiting(ctx); err != nil && ctx.Err() == nil {
+		o.Logger.Error("outbox: chats waiting for a retry", "err", err)
+	}
+	o.maintain(ctx)
+	o.drainAll(ctx)
+	maintained, polled := o.Now(), o.Now()
+	timer := time.NewTimer(o.Poll)
+	defer timer.Stop()
 	for {
-		for {
-			n, err := o.Drain(ctx)
-			if err != nil && ctx.Err() == nil {
-				o.Logger.Error("outbox: drain", "err", err)
-			}
-			if n < outboxBatch || err != nil {
-				break
-			}
-		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-o.Wake:
-		case <-t.C:
+		case <-ready:
+			msgs, drain := o.Desk.hand.take()
+			o.deliverHanded(ctx, msgs)
+			if !drain {
+				break
+			}
+			o.drainAll(ctx)
+			polled = o.Now()
+		case <-timer.C:
+			if o.Now().Sub(maintained) >= maintainEvery {
+				o.maintain(ctx)
+				maintained = o.Now()
+			}
+			o.drainAll(ctx)
+			polled = o.Now()
+		}
+		timer.Reset(o.nextWake(polled))
+	}
+}
+
+// nextWake is how long Run may wait before it reads the database: until
+// the next poll, the first retry due or the end of a channel's hold.
+func (o *Outbox) nextWake(polled time.Time) time.Duration {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	next := polled.Add(o.Poll)
+	earlier := func(t time.Time) {
+		if t.Before(next) {
+			next = t
+		}
+	}
+	for chat, at := range o.waiting {
+		if until, ok := o.held[chat.Channel]; ok && until.After(at) {
+			at = until
+		}
+		earlier(at)
+	}
+	for _, until := range o.held {
+		earlier(until)
+	}
+	// A floor, so that a database that keeps failing is not read in a
+	// busy loop.
+	return max(next.Sub(o.Now()), minWake)
+}
+
+// loadWaiting learns which chats wait for a retry, from before a restart.
+func (o *Outbox) loadWaiting(ctx context.Context) error {
+	waiting, err := sigap.Read(ctx, o.Store, func(tx sigap.Tx) (map[sigap.Address]time.Time, error) {
+		return tx.WaitingChats(ctx, o.Now())
+	})
+	if err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for chat, at := range waiting {
+		o.waiting[chat] = at
+	}
+	return nil
+}
+
+// drainAll sends every due message in the database, a batch at a time.
+func (o *Outbox) drainAll(ctx context.Context) {
+	start := o.Now()
+	for {
+		n, err := o.Drain(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				o.Logger.Error("outbox: drain", "err", err)
+			}
+			return
+		}
+		if n < outboxBatch {
+			break
+		}
+	}
+	// Every chat due by start was in the reads: those still waiting were
+	// set again with a later time.
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for chat, at := range o.waiting {
+		if _, held := o.held[chat.Channel]; !held && !at.After(start) {
+			delete(o.waiting, chat)
 		}
 	}
 }
 
-// Drain makes one pass over the due messages and returns how many it tried.
-// Messages to one address go out in order; different addresses in parallel.
+// Drain makes one pass over the due messages in the database and returns
+// how many it read. Messages to one chat go out in order; different chats
+// in parallel; citizen replies before staff notices.
 func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	o.init()
-	due, err := sigap.Read(ctx, o.Store, func(tx sigap.Tx) ([]sigap.Outbound, error) {
-		return tx.DueOutbound(ctx, o.Now(), outboxBatch)
+	now := o.Now()
+	skip := o.heldChannels(now)
+	type read struct {
+		due  []sigap.Outbound
+		high int64
+	}
+	r, err := sigap.Read(ctx, o.Store, func(tx sigap.Tx) (read, error) {
+		high, err := tx.OutboxHighWater(ctx)
+		if err != nil {
+			return read{}, err
+		}
+		due, err := tx.DueOutbound(ctx, now, outboxBatch, skip)
+		return read{due, high}, err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("desk: outbox due: %w", err)
 	}
+	o.mu.Lock()
+	o.seen = max(o.seen, r.high)
+	o.mu.Unlock()
+	o.serveChats(ctx, r.due)
+	return len(r.due), nil
+}
+
+// heldChannels ends the holds that are over and returns the channels still
+// held.
+func (o *Outbox) heldChannels(now time.Time) []sigap.Channel {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var skip []sigap.Channel
+	for ch, until := range o.held {
+		if until.After(now) {
+			skip = append(skip, ch)
+		} else {
+			delete(o.held, ch)
+		}
+	}
+	return skip
+}
+
+// deliverHanded sends what the Desk handed over, but for messages the last
+// read of the database already had, messages on a held channel and
+// messages to a chat that waits for a retry: those go out from the
+// database, in order.
+func (o *Outbox) deliverHanded(ctx context.Context, msgs []sigap.Outbound) {
+	o.mu.Lock()
+	fresh := msgs[:0]
+	for _, m := range msgs {
+		_, held := o.held[m.To.Channel]
+		_, waiting := o.waiting[m.To]
+		if m.ID > o.seen && !held && !waiting {
+			fresh = append(fresh, m)
+		}
+	}
+	o.mu.Unlock()
+	slices.SortFunc(fresh, func(a, b sigap.Outbound) int {
+		return cmp.Or(cmp.Compare(a.Lane, b.Lane), cmp.Compare(a.ID, b.ID))
+	})
+	o.serveChats(ctx, fresh)
+}
+
+// serveChats serves each chat's messages in order, chats in parallel in
+// the order their first message comes.
+func (o *Outbox) serveChats(ctx context.Context, msgs []sigap.Outbound) {
 	var order []sigap.Address
 	byAddr := map[sigap.Address][]sigap.Outbound{}
-	for _, m := range due {
+	for _, m := range msgs {
 		if _, ok := byAddr[m.To]; !ok {
 			order = append(order, m.To)
 		}
 		byAddr[m.To] = append(byAddr[m.To], m)
 	}
+	for _, chat := range byAddr {
+		// A chat's own messages go in the order enqueued, whatever lane.
+		slices.SortFunc(chat, func(a, b sigap.Outbound) int { return cmp.Compare(a.ID, b.ID) })
+	}
 	if o.Parallel == 1 {
 		for _, a := range order {
 			o.serveChat(ctx, byAddr[a])
 		}
-		return len(due), nil
+		return
 	}
 	sem := make(chan struct{}, o.Parallel)
 	var wg sync.WaitGroup
 	for _, a := range order {
-		wg.Add(1)
 		sem <- struct{}{}
-		go func(msgs []sigap.Outbound) {
-			defer func() { <-sem; wg.Done() }()
-			o.serveChat(ctx, msgs)
-		}(byAddr[a])
+		wg.Go(func() {
+			defer func() { <-sem }()
+			o.serveChat(ctx, byAddr[a])
+		})
 	}
 	wg.Wait()
-	return len(due), nil
 }
 
-// mark records the outcome of one attempt.
-type mark func(ctx context.Context, tx sigap.Tx) error
+// outcome is what became of one try.
+type outcome struct {
+	mark  func(ctx context.Context, tx sigap.Tx) error // nil: nothing to record
+	left  bool                                         // sent or given up
+	retry time.Time                                    // when it waits for a retry
+	// undelivered is the message given up on, to show and tell.
+	undelivered *sigap.Outbound
+}
 
-// serveChat sends one chat's due messages in order, stopping at the first
-// that must wait, and records the outcomes in one transaction.
+// serveChat sends one chat's messages in order, stopping at the first that
+// must wait, and records the outcomes in one transaction.
 func (o *Outbox) serveChat(ctx context.Context, msgs []sigap.Outbound) {
-	var marks []mark
+	var done []outcome
+	var retry time.Time
 	for _, m := range msgs {
-		mk, left := o.deliver(ctx, m)
-		if mk != nil {
-			marks = append(marks, mk)
+		out := o.deliver(ctx, m)
+		if out.mark != nil {
+			done = append(done, out)
 		}
-		if !left {
+		if !out.left {
+			retry = out.retry
 			break // keep this chat's order: later messages wait
 		}
 	}
-	if len(marks) == 0 {
+	if len(done) > 0 && !o.record(ctx, done) {
 		return
 	}
-	rec := context.WithoutCancel(ctx) // what was sent is recorded even while stopping
-	err := o.Store.Update(rec, func(tx sigap.Tx) error {
-		for _, mk := range marks {
-			if err := mk(rec, tx); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		o.Logger.Error("outbox: record delivery", "to", msgs[0].To.String(), "err", err)
+	chat := msgs[0].To
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if retry.IsZero() {
+		delete(o.waiting, chat)
+	} else {
+		o.waiting[chat] = retry
 	}
 }
 
-// deliver sends one message and returns how to record the outcome (nil
-// when there is nothing to record) and whether the message left the
-// outbox.
-func (o *Outbox) deliver(ctx context.Context, m sigap.Outbound) (mark, bool) {
-	sender, ok := o.Senders[m.To.Channel]
-	var err error
-	if !ok {
-		err = fmt.Errorf("channel %s is not enabled", m.To.Channel)
-	} else {
-		err = sender.Send(ctx, m)
+// record stores the outcomes and tells of what was given up, in one
+// transaction, even while stopping; it reports whether that worked.
+func (o *Outbox) record(ctx context.Context, done []outcome) bool {
+	rec := context.WithoutCancel(ctx)
+	err := o.Store.Update(rec, func(tx sigap.Tx) error {
+		var undelivered []sigap.Outbound
+		for _, out := range done {
+			if err := out.mark(rec, tx); err != nil {
+				return err
+			}
+			if out.undelivered != nil {
+				undelivered = append(undelivered, *out.undelivered)
+			}
+		}
+		if o.Desk == nil || len(undelivered) == 0 {
+			return nil
+		}
+		return o.Desk.undelivered(rec, tx, undelivered)
+	})
+	if err != nil {
+		o.Logger.Error("outbox: record delivery", "err", err)
+		return false
 	}
+	return true
+}
+
+// deliver sends one message and says what became of it.
+func (o *Outbox) deliver(ctx context.Context, m sigap.Outbound) outcome {
+	if o.isHeld(m.To.Channel, o.Now()) {
+		return outcome{} // another chat of this read found the channel sending nothing
+	}
+	err := o.send(ctx, m)
 	if err != nil && ctx.Err() != nil {
-		return nil, false // shutting down: the message stays due
+		return outcome{} // shutting down: the message stays due
 	}
 	now := o.Now()
-	if err == nil {
+	var notSent *sigap.NotSentError
+	switch {
+	case err == nil:
 		if o.Sent != nil {
 			o.Sent(m.To.Channel)
 		}
-		return func(ctx context.Context, tx sigap.Tx) error { return tx.MarkSent(ctx, m.ID, now) }, true
+		return outcome{left: true, mark: func(ctx context.Context, tx sigap.Tx) error { return tx.MarkSent(ctx, m.ID, now) }}
+	case errors.As(err, &notSent):
+		o.hold(m.To.Channel, now, notSent.Wait)
+		o.Logger.Debug("outbox: channel sends nothing now", "channel", m.To.Channel, "err", err)
+		return outcome{}
 	}
 	if o.Failed != nil {
 		o.Failed(m.To.Channel, err)
 	}
-	var perm *sigap.PermanentError
-	attempts := m.Attempts + 1
 	reason := err.Error()
-	if errors.As(err, &perm) || attempts >= maxAttempts {
-		o.Logger.Warn("outbox: giving up", "id", m.ID, "to", m.To.String(), "attempts", attempts, "err", err)
-		return func(ctx context.Context, tx sigap.Tx) error { return tx.MarkFailed(ctx, m.ID, reason) }, true
+	var perm *sigap.PermanentError
+	if errors.As(err, &perm) {
+		f := sigap.FailureRefused
+		if errors.Is(err, sigap.ErrBlocked) {
+			f = sigap.FailureBlocked
+		}
+		o.Logger.Warn("outbox: undeliverable", "id", m.ID, "to", m.To.String(), "err", err)
+		m.FailedAt, m.Failure, m.LastError = now, f, reason
+		return outcome{left: true, undelivered: &m,
+			mark: func(ctx context.Context, tx sigap.Tx) error { return tx.MarkFailed(ctx, m.ID, now, f, reason) }}
 	}
-	next := now.Add(Backoff(attempts, err))
-	o.Logger.Info("outbox: retry later", "id", m.ID, "to", m.To.String(), "attempt", attempts, "next", next, "err", err)
-	return func(ctx context.Context, tx sigap.Tx) error { return tx.MarkRetry(ctx, m.ID, next, reason) }, false
+	next := now.Add(Backoff(m.Attempts+1, err))
+	o.Logger.Info("outbox: retry later", "id", m.ID, "to", m.To.String(), "attempt", m.Attempts+1, "next", next, "err", err)
+	return outcome{retry: next, mark: func(ctx context.Context, tx sigap.Tx) error { return tx.MarkRetry(ctx, m.ID, next, reason) }}
+}
+
+// send hands m to its channel, with a way to record each part sent.
+func (o *Outbox) send(ctx context.Context, m sigap.Outbound) error {
+	sender, ok := o.Senders[m.To.Channel]
+	if !ok {
+		return &sigap.NotSentError{Err: fmt.Errorf("channel %s is not enabled", m.To.Channel)}
+	}
+	m.PartSent = func(ctx context.Context, n int) error {
+		rec := context.WithoutCancel(ctx) // a part that went out is recorded even while stopping
+		return o.Store.Update(rec, func(tx sigap.Tx) error { return tx.MarkPartsSent(rec, m.ID, n) })
+	}
+	return sender.Send(ctx, m)
+}
+
+func (o *Outbox) isHeld(ch sigap.Channel, now time.Time) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	until, ok := o.held[ch]
+	return ok && until.After(now)
+}
+
+// hold leaves a channel that sent nothing alone for wait.
+func (o *Outbox) hold(ch sigap.Channel, now time.Time, wait time.Duration) {
+	if wait <= 0 {
+		wait = holdNotSent
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if until := now.Add(wait); until.After(o.held[ch]) {
+		o.held[ch] = until
+	}
+}
+
+// maintain gives up on the messages that waited too long and deletes sent
+// messages past KeepSent.
+func (o *Outbox) maintain(ctx context.Context) {
+	if err := o.Expire(ctx); err != nil && ctx.Err() == nil {
+		o.Logger.Error("outbox: give up on old messages", "err", err)
+	}
+	if o.KeepSent <= 0 {
+		return
+	}
+	before := o.Now().Add(-o.KeepSent)
+	for ctx.Err() == nil {
+		var n int
+		err := o.Store.Update(ctx, func(tx sigap.Tx) (err error) {
+			n, err = tx.PruneSent(ctx, before, pruneBatch)
+			return err
+		})
+		if err != nil {
+			o.Logger.Error("outbox: prune sent messages", "err", err)
+			return
+		}
+		if n < pruneBatch {
+			return
+		}
+	}
+}
+
+// Expire gives up on every message that waited GiveUpAfter, and tells of
+// the replies among them.
+func (o *Outbox) Expire(ctx context.Context) error {
+	o.init()
+	now := o.Now()
+	return o.Store.Update(ctx, func(tx sigap.Tx) error {
+		expired, err := tx.ExpireOutbound(ctx, now.Add(-o.GiveUpAfter), now)
+		if err != nil || len(expired) == 0 {
+			return err
+		}
+		o.Logger.Warn("outbox: gave up on messages not sent in time", "count", len(expired), "after", o.GiveUpAfter)
+		if o.Desk == nil {
+			return nil
+		}
+		return o.Desk.undelivered(ctx, tx, expired)
+	})
 }
 
 // Backoff is the wait before attempt n+1 after n failed attempts: what the

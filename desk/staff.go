@@ -16,6 +16,8 @@ type TicketView struct {
 	Messages []sigap.Message
 	Audit    []sigap.AuditEntry
 	OPDName  string
+	// Undelivered are the replies to the citizen the outbox gave up on.
+	Undelivered []sigap.Outbound
 }
 
 // Tickets lists the tickets the staff member may see.
@@ -55,6 +57,9 @@ func (d *Desk) Ticket(ctx context.Context, staff *sigap.Staff, code string) (*Ti
 			return err
 		}
 		if v.Audit, err = tx.TicketAudit(ctx, t.ID); err != nil {
+			return err
+		}
+		if v.Undelivered, err = tx.Undelivered(ctx, t.ID); err != nil {
 			return err
 		}
 		v.Ticket, v.Citizen = *t, *c

@@ -36,22 +36,22 @@ type (
 		Sun string `yaml:"sun,omitempty"`
 	}
 	policyFile struct {
-		FirstResponse string `yaml:"first_response,omitempty"`
-		Resolution    string `yaml:"resolution,omitempty"`
+		FirstResponse string `yaml:"first_response,omitempty" json:"first_response,omitempty"`
+		Resolution    string `yaml:"resolution,omitempty" json:"resolution,omitempty"`
 	}
 	opdFile struct {
-		Code        string      `yaml:"code"`
-		Name        string      `yaml:"name"`
-		Description string      `yaml:"description,omitempty"`
-		Keywords    []string    `yaml:"keywords,omitempty,flow"`
-		Examples    []string    `yaml:"examples,omitempty"`
-		SLA         *policyFile `yaml:"sla,omitempty"`
+		Code        string      `yaml:"code" json:"code"`
+		Name        string      `yaml:"name" json:"name"`
+		Description string      `yaml:"description,omitempty" json:"description,omitempty"`
+		Keywords    []string    `yaml:"keywords,omitempty,flow" json:"keywords,omitempty"`
+		Examples    []string    `yaml:"examples,omitempty" json:"examples,omitempty"`
+		SLA         *policyFile `yaml:"sla,omitempty" json:"sla,omitempty"`
 	}
 	faqFile struct {
-		ID        string   `yaml:"id"`
-		OPD       string   `yaml:"opd"`
-		Questions []string `yaml:"questions"`
-		Answer    string   `yaml:"answer"`
+		ID        string   `yaml:"id" json:"id"`
+		OPD       string   `yaml:"opd" json:"opd"`
+		Questions []string `yaml:"questions" json:"questions"`
+		Answer    string   `yaml:"answer" json:"answer"`
 	}
 )
 
@@ -75,21 +75,29 @@ func Marshal(k *sigap.KB) ([]byte, error) {
 		Synonyms: k.Synonyms,
 	}
 	for _, o := range k.OPDs {
-		of := opdFile{Code: o.Code, Name: o.Name, Description: o.Description, Keywords: o.Keywords, Examples: o.Examples}
-		if o.SLA != (sigap.SLAPolicy{}) {
-			p := policyText(o.SLA)
-			of.SLA = &p
-		}
-		f.OPDs = append(f.OPDs, of)
+		f.OPDs = append(f.OPDs, opdEntry(o))
 	}
 	for _, q := range k.FAQs {
-		f.FAQs = append(f.FAQs, faqFile{ID: q.ID, OPD: q.OPD, Questions: q.Questions, Answer: q.Answer})
+		f.FAQs = append(f.FAQs, faqEntry(q))
 	}
 	data, err := yaml.Marshal(f)
 	if err != nil {
 		return nil, fmt.Errorf("kb: marshal: %w", err)
 	}
 	return data, nil
+}
+
+func opdEntry(o sigap.OPD) opdFile {
+	of := opdFile{Code: o.Code, Name: o.Name, Description: o.Description, Keywords: o.Keywords, Examples: o.Examples}
+	if o.SLA != (sigap.SLAPolicy{}) {
+		p := policyText(o.SLA)
+		of.SLA = &p
+	}
+	return of
+}
+
+func faqEntry(q sigap.FAQ) faqFile {
+	return faqFile{ID: q.ID, OPD: q.OPD, Questions: q.Questions, Answer: q.Answer}
 }
 
 func spansText(spans []sigap.Span) string {

@@ -59,9 +59,9 @@ func Save(ctx context.Context, tx sigap.Tx, k *sigap.KB) error {
 }
 
 // Edit puts an admin's edit of the KB in force: it checks k by the rules a
-// KB file meets, saves it with its audit entry in one transaction and, once
-// that committed, makes it live's KB, from which the FAQ index and the
-// router rebuild. A KB that breaks a rule gives EINVALID listing every
+// KB file meets, saves it with its audit entry (detail, then each entry
+// changed, before and after) in one transaction and, once that committed,
+// makes it live's KB, from which the FAQ index and the router rebuild. A KB that breaks a rule gives EINVALID listing every
 // problem, in the admins' language.
 func Edit(ctx context.Context, store sigap.Store, live *sigap.LiveKB, by sigap.Actor, k *sigap.KB, detail string) error {
 	var problems sigap.Problems
@@ -76,6 +76,9 @@ func Edit(ctx context.Context, store sigap.Store, live *sigap.LiveKB, by sigap.A
 	err := store.Update(ctx, func(tx sigap.Tx) error {
 		if err := Save(ctx, tx, k); err != nil {
 			return err
+		}
+		if changes := Changes(live.Get(), k); changes != "" {
+			detail += "\n" + changes
 		}
 		if err := tx.AddAudit(ctx, &sigap.AuditEntry{Actor: by, Action: sigap.ActionKBEdit, Detail: detail}); err != nil {
 			return err

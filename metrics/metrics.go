@@ -1,7 +1,7 @@
 // Package metrics holds Sigap's Prometheus series, on
 // github.com/prometheus/client_golang: messages in and out, duplicates,
-// triage decisions, tickets opened, send errors and the outbox backlog,
-// beside the Go runtime's and the process's own.
+// triage decisions, tickets opened, updates set aside, send errors and the
+// outbox backlog, beside the Go runtime's and the process's own.
 package metrics
 
 import (
@@ -26,7 +26,7 @@ const backlogTimeout = 2 * time.Second
 type Metrics struct {
 	reg                                        *prometheus.Registry
 	messagesIn, duplicates, messagesOut, fails *prometheus.CounterVec
-	decisions, opened                          *prometheus.CounterVec
+	decisions, opened, setAside                *prometheus.CounterVec
 }
 
 // New returns the series, registered with the Go and process collectors.
@@ -42,9 +42,10 @@ func New() *Metrics {
 		fails:       counter("sigap_send_errors_total", "Failed delivery attempts, by channel.", "channel"),
 		decisions:   counter("sigap_decisions_total", "Triage decisions, by action.", "action"),
 		opened:      counter("sigap_tickets_opened_total", "Tickets opened, by OPD.", "opd"),
+		setAside:    counter("sigap_updates_set_aside_total", "Updates a channel could not read or handle and set aside for admins, by channel.", "channel"),
 	}
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.messagesIn, m.duplicates, m.messagesOut, m.fails, m.decisions, m.opened)
+		m.messagesIn, m.duplicates, m.messagesOut, m.fails, m.decisions, m.opened, m.setAside)
 	return m
 }
 
@@ -66,6 +67,11 @@ func (m *Metrics) Decision(a sigap.Action) {
 // TicketOpened counts a ticket opened in an OPD's queue.
 func (m *Metrics) TicketOpened(opd string) {
 	m.inc(func() *prometheus.CounterVec { return m.opened }, opd)
+}
+
+// SetAside counts an update a channel set aside.
+func (m *Metrics) SetAside(ch sigap.Channel) {
+	m.inc(func() *prometheus.CounterVec { return m.setAside }, string(ch))
 }
 
 // Sent counts a message a channel accepted.

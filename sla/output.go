@@ -22,7 +22,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 var csvHeader = []string{
 	"opd", "name", "received", "answered", "resolved", "open",
 	"first_response_median_min", "first_response_p90_min", "resolution_median_min",
-	"first_response_met", "first_response_breached", "sla_met_pct", "faq_answered",
+	"first_response_met", "first_response_breached", "sla_met_pct", "faq_answered", "undelivered",
 }
 
 // WriteCSV writes one row per OPD and a TOTAL row, under a header of the
@@ -51,6 +51,7 @@ func (row Row) csv(opd string) []string {
 		strconv.Itoa(row.Resolved), strconv.Itoa(row.Open),
 		number(row.FirstResponseMedian), number(row.FirstResponseP90), number(row.ResolutionMedian),
 		strconv.Itoa(row.Met), strconv.Itoa(row.Breached), number(row.SLAMetPct), faq,
+		strconv.Itoa(row.Undelivered),
 	}
 }
 
@@ -67,7 +68,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Laporan layanan Sigap: tiket dibuat %s s.d. sebelum %s, keadaan %s\n\n",
 		r.From, r.To, r.At.Format("2006-01-02 15:04 MST"))
-	fmt.Fprintln(tw, "OPD\tMasuk\tDijawab\tSelesai\tTerbuka\tMedian respons (mnt)\tP90 respons (mnt)\tMedian selesai (mnt)\tTepat\tTerlambat\t% tepat\tNama OPD\t")
+	fmt.Fprintln(tw, "OPD\tMasuk\tDijawab\tSelesai\tTerbuka\tMedian respons (mnt)\tP90 respons (mnt)\tMedian selesai (mnt)\tTepat\tTerlambat\t% tepat\tTak terkirim\tNama OPD\t")
 	for _, row := range r.OPDs {
 		row.table(tw, row.OPD, row.Name)
 	}
@@ -103,10 +104,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 }
 
 func (row Row) table(w io.Writer, opd, name string) {
-	fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t\n",
+	fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\t\n",
 		opd, row.Received, row.Answered, row.Resolved, row.Open,
 		dash(row.FirstResponseMedian), dash(row.FirstResponseP90), dash(row.ResolutionMedian),
-		row.Met, row.Breached, dash(row.SLAMetPct), name)
+		row.Met, row.Breached, dash(row.SLAMetPct), row.Undelivered, name)
 }
 
 // dash formats a figure to one decimal, or "-" when it has no value.

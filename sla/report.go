@@ -51,6 +51,9 @@ type Row struct {
 	FAQDeflectionPct *float64 `json:"faq_deflection_pct,omitempty"`
 	// Backlog is the open tickets by working age at At.
 	Backlog Backlog `json:"backlog"`
+	// Undelivered counts the replies to citizens of these tickets that
+	// could not be delivered (given up by At, not sent since).
+	Undelivered int `json:"undelivered"`
 }
 
 // Backlog buckets open tickets by age in working days; a working day is
@@ -107,7 +110,16 @@ func BuildReport(ctx context.Context, src sigap.ReportSource, kb *sigap.KB, cal 
 	if err != nil {
 		return nil, fmt.Errorf("report: FAQ answers: %w", err)
 	}
-	return b.report(from, to, faqCounts), nil
+	undelivered, err := src.UndeliveredCounts(ctx, from, to, at)
+	if err != nil {
+		return nil, fmt.Errorf("report: undelivered replies: %w", err)
+	}
+	r := b.report(from, to, faqCounts)
+	for i := range r.OPDs {
+		r.OPDs[i].Undelivered = undelivered[r.OPDs[i].OPD]
+		r.Total.Undelivered += r.OPDs[i].Undelivered
+	}
+	return r, nil
 }
 
 // reportBuilder tallies tickets one at a time.

@@ -16,8 +16,9 @@ import (
 
 // tickets is a ReportSource over a slice: test data, filtered like the store.
 type tickets struct {
-	list []sigap.ReportTicket
-	faqs map[string]int
+	list        []sigap.ReportTicket
+	faqs        map[string]int
+	undelivered map[string]int
 }
 
 func (s *tickets) ReportTickets(ctx context.Context, from, to time.Time, fn func(sigap.ReportTicket) error) error {
@@ -33,6 +34,10 @@ func (s *tickets) ReportTickets(ctx context.Context, from, to time.Time, fn func
 
 func (s *tickets) FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error) {
 	return s.faqs, nil
+}
+
+func (s *tickets) UndeliveredCounts(ctx context.Context, from, to, at time.Time) (map[string]int, error) {
+	return s.undelivered, nil
 }
 
 var reportKB = &sigap.KB{
@@ -63,7 +68,8 @@ func reportFixture(t *testing.T) *tickets {
 		return r
 	}
 	return &tickets{
-		faqs: map[string]int{"jalan-rusak": 3, "bencana": 1},
+		faqs:        map[string]int{"jalan-rusak": 3, "bencana": 1},
+		undelivered: map[string]int{"BPBD": 2},
 		list: []sigap.ReportTicket{
 			// T1: first response 60, met; resolved after 480 + 30 = 510.
 			tk("DPUPR", "2024-03-04 08:00", "2024-03-04 12:00", "2024-03-04 09:00", "budi", "2024-03-05 08:00", 0),
@@ -114,7 +120,7 @@ func TestBuildReport(t *testing.T) {
 			Received: 4, Answered: 1, Resolved: 1, Open: 3,
 			FirstResponseMedian: f(45), FirstResponseP90: f(45), ResolutionMedian: f(120),
 			Met: 1, Breached: 2, SLAMetPct: f(33.3),
-			Backlog: sla.Backlog{UnderOneDay: 3}},
+			Backlog: sla.Backlog{UnderOneDay: 3}, Undelivered: 2},
 	}
 	total := sla.Row{
 		Received: 8, Answered: 5, Resolved: 3, Open: 5,
@@ -122,7 +128,7 @@ func TestBuildReport(t *testing.T) {
 		FirstResponseMedian: f(60), FirstResponseP90: f(510), ResolutionMedian: f(510),
 		Met: 4, Breached: 3, SLAMetPct: f(57.1),
 		FAQAnswered: &faq, FAQDeflectionPct: f(33.3), // 4 / (4 + 8)
-		Backlog: sla.Backlog{UnderOneDay: 3, OneToThree: 2},
+		Backlog: sla.Backlog{UnderOneDay: 3, OneToThree: 2}, Undelivered: 2,
 	}
 	if len(r.OPDs) != len(want) {
 		t.Fatalf("%d OPD rows, want %d", len(r.OPDs), len(want))
@@ -213,7 +219,7 @@ func TestReportJSONKeys(t *testing.T) {
 	}
 	keys := []string{"received", "answered", "resolved", "open", "first_response_median_min",
 		"first_response_p90_min", "resolution_median_min", "first_response_met",
-		"first_response_breached", "sla_met_pct"}
+		"first_response_breached", "sla_met_pct", "undelivered"}
 	for _, k := range append(keys, "opd") {
 		if _, ok := got.OPDs[0][k]; !ok {
 			t.Errorf("opds[0] lacks %q", k)
@@ -240,10 +246,10 @@ func TestReportCSV(t *testing.T) {
 	}
 	want := [][]string{
 		{"opd", "name", "received", "answered", "resolved", "open", "first_response_median_min", "first_response_p90_min",
-			"resolution_median_min", "first_response_met", "first_response_breached", "sla_met_pct", "faq_answered"},
-		{"DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", "4", "4", "2", "2", "120", "510", "675", "3", "1", "75", ""},
-		{"BPBD", "Badan Penanggulangan Bencana Daerah", "4", "1", "1", "3", "45", "45", "120", "1", "2", "33.3", ""},
-		{"TOTAL", "", "8", "5", "3", "5", "60", "510", "510", "4", "3", "57.1", "4"},
+			"resolution_median_min", "first_response_met", "first_response_breached", "sla_met_pct", "faq_answered", "undelivered"},
+		{"DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", "4", "4", "2", "2", "120", "510", "675", "3", "1", "75", "", "0"},
+		{"BPBD", "Badan Penanggulangan Bencana Daerah", "4", "1", "1", "3", "45", "45", "120", "1", "2", "33.3", "", "2"},
+		{"TOTAL", "", "8", "5", "3", "5", "60", "510", "510", "4", "3", "57.1", "4", "2"},
 	}
 	if toJSON(t, rows) != toJSON(t, want) {
 		t.Errorf("CSV:\n got %v\nwant %v", rows, want)
@@ -335,6 +341,10 @@ func (g *generated) ReportTickets(ctx context.Context, from, to time.Time, fn fu
 
 func (g *generated) FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error) {
 	return map[string]int{"jalan-rusak": 1000}, nil
+}
+
+func (g *generated) UndeliveredCounts(ctx context.Context, from, to, at time.Time) (map[string]int, error) {
+	return nil, nil
 }
 
 var staffNames = []string{"andi", "budi", "citra", "dewi", "eko", "fajar", "gita", "hadi", "indah", "joko"}

@@ -4,60 +4,70 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"strings"
-
-	"golang.org/x/crypto/bcrypt"
+	"time"
 
 	"github.com/pemkab-kebumen/sigap"
 )
 
-// Session is a signed-in staff member: the account, its session and the
-// cookie value, which the store never sees (it keeps the value's hash).
-type Session struct {
-	Staff   *sigap.Staff
-	Session *sigap.Session
-	Token   string
-}
-
-// Login checks a username and password and opens a session. Failures
-// from one address for one username are limited; the limit gives
-// ErrRateLimited, a wrong password or a disabled account EUNAUTHORIZED.
-func (a *Accounts) Login(ctx context.Context, username, password, ip string) (*Session, error) {
-	key := strings.ToLower(strings.TrimSpace(username)) + "|" + ip
-	if a.limiter.blocked(key) {
-		return nil, ErrRateLimited
-	}
-	s, err := sigap.Read(ctx, a.cfg.Store, func(tx sigap.Tx) (*sigap.Staff, error) {
-		return tx.StaffByUsername(ctx, strings.TrimSpace(username))
-	})
-	if err != nil && sigap.ErrorCode(err) != sigap.ENOTFOUND {
-		return nil, fmt.Errorf("staff: login %q: %w", username, err)
-	}
-	hash := dummyHash
-	if s != nil {
-		hash = []byte(s.PasswordHash)
-	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || s == nil || s.Disabled {
-		a.limiter.fail(key)
-		return nil, sigap.Errorf(sigap.EUNAUTHORIZED, "Nama pengguna atau kata sandi salah.")
-	}
-	a.limiter.reset(key)
-
-	token, now := randomToken(32), a.cfg.Now()
-	sess := &sigap.Session{TokenHash: HashToken(token), StaffID: s.ID, CSRF: randomToken(32),
-		CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
-	if err := a.cfg.Store.Update(ctx, func(tx sigap.Tx) error { return tx.CreateSession(ctx, sess) }); err != nil {
-		return nil, fmt.Errorf("staff: create session: %w", err)
-	}
-	return &Session{Staff: s, Session: sess, Token: token}, nil
-}
-
-// Logout ends a session.
+// Logout ends a session, audited as the staff member's, and every event
+// stream it holds open.
 func (a *Accounts) Logout(ctx context.Context, s *sigap.Session) error {
-	if err := a.cfg.Store.Update(ctx, func(tx sigap.Tx) error { return tx.DeleteSession(ctx, s.TokenHash) }); err != nil {
+	err := a.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
+		st, err := tx.StaffByID(ctx, s.StaffID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteSession(ctx, s.TokenHash); err != nil {
+			return err
+		}
+		tx.OnCommit(func() { a.watch.end(s.StaffID, s.TokenHash) })
+		return a.audit(ctx, tx, sigap.StaffActor(st.Username), sigap.ActionLogout, "")
+	})
+	if err != nil {
 		return fmt.Errorf("staff: logout: %w", err)
 	}
 	return nil
+}
+
+// SessionEnded returns a channel that is closed when s ends in this
+// process: its logout, or a change that ends the account's sessions (a
+// new password, role or OPD, the account disabled); and a function that
+// stops watching. Expiry, and changes made by another process such as
+// the command line, are for the watcher to check by Authenticate.
+func (a *Accounts) SessionEnded(s *sigap.Session) (<-chan struct{}, func()) {
+	return a.watch.add(s.StaffID, s.TokenHash)
+}
+
+// PurgeSessions deletes the expired sessions and returns how many.
+func (a *Accounts) PurgeSessions(ctx context.Context) (int, error) {
+	var n int
+	err := a.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
+		var err error
+		n, err = tx.DeleteExpiredSessions(ctx, a.cfg.Now())
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("staff: purge sessions: %w", err)
+	}
+	return n, nil
+}
+
+// RunPurge purges expired sessions every period until ctx ends.
+func (a *Accounts) RunPurge(ctx context.Context, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		if n, err := a.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
+			a.cfg.Logger.Error("staff: purge expired sessions", "err", err)
+		} else if n > 0 {
+			a.cfg.Logger.Info("staff: expired sessions purged", "sessions", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // Authenticate returns the signed-in staff member whose cookie value is
@@ -93,18 +103,18 @@ func (a *Accounts) Authenticate(ctx context.Context, token string) (*Session, er
 }
 
 // NewLinkCode gives the account a one-time code to send to the Telegram
-// bot as "/link CODE".
+// bot as "/link CODE" within LinkCodeTTL.
 func (a *Accounts) NewLinkCode(ctx context.Context, staffID int64) error {
 	return a.editSelf(ctx, staffID, sigap.ActionTelegramLinkCode, func(s *sigap.Staff) {
 		// 8 characters of base32: hard to guess, easy to type.
-		s.LinkCode = rand.Text()[:8]
+		s.LinkCode, s.LinkCodeExpires = rand.Text()[:8], a.cfg.Now().Add(LinkCodeTTL)
 	})
 }
 
 // UnlinkTelegram stops SLA warnings on Telegram for the account.
 func (a *Accounts) UnlinkTelegram(ctx context.Context, staffID int64) error {
 	return a.editSelf(ctx, staffID, sigap.ActionTelegramUnlink, func(s *sigap.Staff) {
-		s.TelegramChatID, s.LinkCode = "", ""
+		s.TelegramChatID, s.LinkCode, s.LinkCodeExpires = "", "", time.Time{}
 	})
 }
 
@@ -119,18 +129,18 @@ func (a *Accounts) editSelf(ctx context.Context, staffID int64, action sigap.Aud
 }
 
 // LinkTelegram links the Telegram chat to the enabled account holding
-// code, inside the caller's transaction (the bot's, for the "/link"
-// message). No such account gives ENOTFOUND.
+// code, unexpired, inside the caller's transaction (the bot's, for the
+// "/link" message). No such account gives ENOTFOUND.
 func (a *Accounts) LinkTelegram(ctx context.Context, tx sigap.Tx, code string, chat sigap.Address) (*sigap.Staff, error) {
 	list, err := tx.ListStaff(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("staff: link Telegram: %w", err)
 	}
 	for _, s := range list {
-		if s.LinkCode == "" || s.LinkCode != code || s.Disabled {
+		if s.LinkCode == "" || s.LinkCode != code || s.Disabled || !a.cfg.Now().Before(s.LinkCodeExpires) {
 			continue
 		}
-		s.TelegramChatID, s.LinkCode = chat.ID, ""
+		s.TelegramChatID, s.LinkCode, s.LinkCodeExpires = chat.ID, "", time.Time{}
 		if err := tx.UpdateStaff(ctx, &s); err != nil {
 			return nil, fmt.Errorf("staff: link Telegram: %w", err)
 		}

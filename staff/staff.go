@@ -10,9 +10,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
@@ -26,11 +27,9 @@ const (
 	MinPasswordLength = 8
 	// SessionTTL is how long a session lasts.
 	SessionTTL = 12 * time.Hour
+	// LinkCodeTTL is how long a Telegram link code may be used.
+	LinkCodeTTL = 15 * time.Minute
 )
-
-// ErrRateLimited is returned by Login while a username and address are
-// locked out after too many failures.
-var ErrRateLimited = errors.New("staff: too many failed logins")
 
 // dummyHash is compared against when the username is unknown, so a login
 // takes as long whether or not the account exists.
@@ -42,14 +41,23 @@ var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
 type Config struct {
 	Store sigap.Store
 	// KB returns the knowledge base in force, whose OPDs accounts belong to.
-	KB  func() *sigap.KB
-	Now sigap.Clock
+	KB     func() *sigap.KB
+	Now    sigap.Clock
+	Logger *slog.Logger
+	// LoginSlots is how many passwords are checked at once (bcrypt takes
+	// a core for tens of milliseconds); 0 is half the cores, at least one.
+	LoginSlots int
 }
 
 // Accounts performs account operations.
 type Accounts struct {
 	cfg     Config
 	limiter *loginLimiter
+	// slots bounds the bcrypt checks of Login running at once.
+	slots chan struct{}
+	// compare is bcrypt's check, the one seam the concurrency test uses.
+	compare func(hash, password []byte) error
+	watch   *sessionWatch
 }
 
 // New returns Accounts.
@@ -57,7 +65,14 @@ func New(cfg Config) *Accounts {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Accounts{cfg: cfg, limiter: newLoginLimiter(cfg.Now)}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.LoginSlots <= 0 {
+		cfg.LoginSlots = max(1, runtime.NumCPU()/2)
+	}
+	return &Accounts{cfg: cfg, limiter: newLoginLimiter(cfg.Now), slots: make(chan struct{}, cfg.LoginSlots),
+		compare: bcrypt.CompareHashAndPassword, watch: newSessionWatch()}
 }
 
 // NewAccount is an account to create.
@@ -169,9 +184,14 @@ func (a *Accounts) update(ctx context.Context, find func(sigap.Tx) (*sigap.Staff
 		if err != nil {
 			return err
 		}
+		was := *s
 		edit(s)
 		if err := tx.UpdateStaff(ctx, s); err != nil {
 			return err
+		}
+		// What ends the stored sessions (UpdateStaff) ends their streams.
+		if s.PasswordHash != was.PasswordHash || s.Role != was.Role || s.OPD != was.OPD || s.Disabled {
+			tx.OnCommit(func() { a.watch.end(s.ID, "") })
 		}
 		return a.audit(ctx, tx, actor(s), action, s.Username)
 	})

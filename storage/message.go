@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,8 +20,9 @@ func messageDest(m *sigap.Message) []any {
 }
 
 // AddMessage stores m and fills its ID, unless it is an inbound message
-// already stored under the same (Channel, PlatformID): then duplicate is
-// true and m is left as it was. A zero At is stamped by the clock.
+// already stored in the same chat under the same (Channel, CitizenID,
+// PlatformID): then duplicate is true and m is left as it was. A zero At
+// is stamped by the clock.
 func (tx *Tx) AddMessage(ctx context.Context, m *sigap.Message) (duplicate bool, err error) {
 	at := tx.stampIfZero(m.At)
 	res, err := tx.tx.ExecContext(ctx, `
@@ -75,6 +78,18 @@ func (tx *Tx) FileMessage(ctx context.Context, messageID, ticketID int64) error 
 	return tx.change(ctx, sigap.Errorf(sigap.ENOTFOUND, "loose message %d not found", messageID),
 		fmt.Sprintf("file message %d under ticket %d", messageID, ticketID),
 		`UPDATE messages SET ticket_id = ? WHERE id = ? AND ticket_id IS NULL`, ticketID, messageID)
+}
+
+// MessageByID returns one stored message.
+func (tx *Tx) MessageByID(ctx context.Context, id int64) (*sigap.Message, error) {
+	var m sigap.Message
+	err := tx.tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ?`, id).Scan(messageDest(&m)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, sigap.Errorf(sigap.ENOTFOUND, "message %d not found", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: message %d: %w", id, err)
+	}
+	return &m, nil
 }
 
 // CitizenMessages returns the newest limit messages of a citizen (all of

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/pemkab-kebumen/sigap"
 )
@@ -37,6 +38,12 @@ func (tx *Tx) SessionByToken(ctx context.Context, tokenHash string) (*sigap.Sess
 		return nil, fmt.Errorf("storage: session: %w", err)
 	}
 	return &s, nil
+}
+
+// DeleteExpiredSessions deletes the sessions that expired at or before
+// now and returns how many.
+func (tx *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
+	return tx.count(ctx, "delete expired sessions", `DELETE FROM sessions WHERE expires_at <= ?`, bound(now))
 }
 
 // DeleteSession ends a session; ending one that does not exist is not an

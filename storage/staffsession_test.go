@@ -41,3 +41,46 @@ func TestUpdateStaffEndsSessionsWhenAccessChanges(t *testing.T) {
 		})
 	}
 }
+
+func TestDeleteExpiredSessions(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	s := &sigap.Staff{Username: "sari", Name: "Sari", Role: sigap.RoleAgent, OPD: "DINKES", PasswordHash: "h1"}
+	update(t, db, func(tx sigap.Tx) error { return tx.CreateStaff(ctx, s) })
+	for token, expires := range map[string]time.Time{"gone": t0.Add(-time.Minute), "edge": t0, "kept": t0.Add(time.Minute)} {
+		update(t, db, func(tx sigap.Tx) error {
+			return tx.CreateSession(ctx, &sigap.Session{TokenHash: token, StaffID: s.ID, CSRF: "c", CreatedAt: t0.Add(-time.Hour), ExpiresAt: expires})
+		})
+	}
+	var n int
+	update(t, db, func(tx sigap.Tx) (err error) { n, err = tx.DeleteExpiredSessions(ctx, t0); return err })
+	if n != 2 {
+		t.Errorf("deleted %d sessions, want 2", n)
+	}
+	view(t, db, func(tx sigap.Tx) error {
+		for token, want := range map[string]bool{"gone": false, "edge": false, "kept": true} {
+			if _, err := tx.SessionByToken(ctx, token); (err == nil) != want {
+				t.Errorf("session %s kept %v, want %v", token, err == nil, want)
+			}
+		}
+		return nil
+	})
+}
+
+func TestStaffKeepsLinkCodeExpiry(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	s := &sigap.Staff{Username: "sari", Name: "Sari", Role: sigap.RoleAgent, OPD: "DINKES", PasswordHash: "h1",
+		LinkCode: "ABCD2345", LinkCodeExpires: t0.Add(15 * time.Minute)}
+	update(t, db, func(tx sigap.Tx) error { return tx.CreateStaff(ctx, s) })
+	view(t, db, func(tx sigap.Tx) error {
+		got, err := tx.StaffByID(ctx, s.ID)
+		if err != nil {
+			return err
+		}
+		if got.LinkCode != "ABCD2345" || !got.LinkCodeExpires.Equal(s.LinkCodeExpires) {
+			t.Errorf("stored link code %q until %v, want %q until %v", got.LinkCode, got.LinkCodeExpires, s.LinkCode, s.LinkCodeExpires)
+		}
+		return nil
+	})
+}

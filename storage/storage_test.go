@@ -174,6 +174,7 @@ func TestAddMessageDedupe(t *testing.T) {
 	db := openTest(t)
 	tg := addCitizen(t, db, "tg:1001")
 	wa := addCitizen(t, db, "wa:6281234567890")
+	tg2 := addCitizen(t, db, "tg:1002")
 
 	tests := []struct {
 		name      string
@@ -183,6 +184,10 @@ func TestAddMessageDedupe(t *testing.T) {
 		{"first delivery", sigap.Message{CitizenID: tg.ID, Channel: sigap.Telegram, PlatformID: "55", Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: "halo"}, false},
 		{"redelivery", sigap.Message{CitizenID: tg.ID, Channel: sigap.Telegram, PlatformID: "55", Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: "halo"}, true},
 		{"same id on another channel", sigap.Message{CitizenID: wa.ID, Channel: sigap.WhatsApp, PlatformID: "55", Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: "halo"}, false},
+		// Platforms number messages per chat: another chat's message 55
+		// is another message.
+		{"same id in another chat", sigap.Message{CitizenID: tg2.ID, Channel: sigap.Telegram, PlatformID: "55", Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: "halo juga"}, false},
+		{"redelivery in the other chat", sigap.Message{CitizenID: tg2.ID, Channel: sigap.Telegram, PlatformID: "55", Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: "halo juga"}, true},
 		{"bot reply without platform id", sigap.Message{CitizenID: tg.ID, Channel: sigap.Telegram, Author: sigap.AuthorBot, Kind: sigap.KindText, Text: "Baik, Bapak/Ibu."}, false},
 		{"second bot reply without platform id", sigap.Message{CitizenID: tg.ID, Channel: sigap.Telegram, Author: sigap.AuthorBot, Kind: sigap.KindText, Text: "Terima kasih."}, false},
 	}
@@ -509,7 +514,7 @@ func TestOutboxLifecycle(t *testing.T) {
 
 	due := func(now time.Time) (texts []string, attempts []int) {
 		view(t, db, func(tx sigap.Tx) error {
-			os, err := tx.DueOutbound(ctx, now, 10)
+			os, err := tx.DueOutbound(ctx, now, 10, nil)
 			for _, o := range os {
 				texts, attempts = append(texts, o.Text), append(attempts, o.Attempts)
 			}
@@ -539,7 +544,7 @@ func TestOutboxLifecycle(t *testing.T) {
 			return tx.MarkSent(ctx, msgs[1].ID, t0.Add(11*time.Minute))
 		}, t0.Add(11 * time.Minute), []string{"satu", "tiga"}, []int{1, 0}, 2},
 		{"a failed message leaves the queue", func(tx sigap.Tx) error {
-			return tx.MarkFailed(ctx, msgs[2].ID, "bot was blocked by the user")
+			return tx.MarkFailed(ctx, msgs[2].ID, t0.Add(12*time.Minute), sigap.FailureBlocked, "bot was blocked by the user")
 		}, t0.Add(12 * time.Minute), []string{"satu"}, []int{1}, 1},
 	}
 	for _, s := range steps {
@@ -558,7 +563,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	}
 
 	view(t, db, func(tx sigap.Tx) error {
-		os, err := tx.DueOutbound(ctx, t0.Add(time.Hour), 1)
+		os, err := tx.DueOutbound(ctx, t0.Add(time.Hour), 1, nil)
 		if len(os) != 1 || os[0].ID != msgs[0].ID || os[0].TicketID != tk.ID || os[0].To != c.Address {
 			t.Errorf("due with limit 1: %+v, want message %d to %s on ticket %d", os, msgs[0].ID, c.Address, tk.ID)
 		}
@@ -567,7 +572,8 @@ func TestOutboxLifecycle(t *testing.T) {
 	for name, fn := range map[string]func(tx sigap.Tx) error{
 		"sent":   func(tx sigap.Tx) error { return tx.MarkSent(ctx, 999, t0) },
 		"retry":  func(tx sigap.Tx) error { return tx.MarkRetry(ctx, 999, t0, "x") },
-		"failed": func(tx sigap.Tx) error { return tx.MarkFailed(ctx, 999, "x") },
+		"failed": func(tx sigap.Tx) error { return tx.MarkFailed(ctx, 999, t0, sigap.FailureRefused, "x") },
+		"parts":  func(tx sigap.Tx) error { return tx.MarkPartsSent(ctx, 999, 1) },
 	} {
 		t.Run("missing message "+name, func(t *testing.T) {
 			wantCode(t, db.Update(ctx, fn), sigap.ENOTFOUND)

@@ -144,6 +144,20 @@ func (tx *Tx) change(ctx context.Context, notFound *sigap.Error, what, query str
 	return nil
 }
 
+// count runs an UPDATE or DELETE and returns how many rows it changed;
+// what names the change in errors.
+func (tx *Tx) count(ctx context.Context, what, query string, args ...any) (int, error) {
+	res, err := tx.tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("storage: %s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("storage: %s: %w", what, err)
+	}
+	return int(n), nil
+}
+
 // stampIfZero returns t, or the store's clock when t is zero.
 func (tx *Tx) stampIfZero(t time.Time) time.Time {
 	if t.IsZero() {

@@ -54,7 +54,7 @@ func newWritePath(tb testing.TB) *writePath {
 		Texts: bot.Texts{Loc: cal.Location()}, Learn: router.Learn})
 	b := bot.New(bot.Config{Store: db, Desk: w.desk, Router: router, Logger: quiet})
 	w.outbox = &desk.Outbox{Store: db, Senders: map[sigap.Channel]sigap.Sender{sigap.Web: w.chat},
-		Logger: quiet, Wake: w.desk.Enqueued()}
+		Logger: quiet, Desk: w.desk}
 	if err := w.chat.Start(ctx, b); err != nil {
 		tb.Fatal(err)
 	}

@@ -21,9 +21,21 @@ type adminView struct {
 	OPDs     []sigap.OPD
 	FAQs     []sigap.FAQ
 	Roles    []option
+	// Held counts the web chat messages waiting for an admin's decision.
+	Held int
 	// NewStaff keeps the add-staff form after an error.
 	NewStaff staffView
+	// SetAside are the newest updates channels set aside, of SetAsideTotal.
+	SetAside      []setAsideView
+	SetAsideTotal int
 }
+
+type setAsideView struct {
+	Channel, UpdateID, Reason, Raw, At string
+}
+
+// setAsideShown is how many set-aside updates the admin page lists.
+const setAsideShown = 20
 
 type channelView struct {
 	Name, State, Detail, Since string
@@ -60,7 +72,14 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, a *auth, stat
 	if s.cfg.WhatsAppLink != nil {
 		v.WhatsApp = s.whatsApp(ctx)
 	}
+	if err := s.setAside(ctx, &v); err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
 	accounts, err := s.cfg.Staff.List(ctx)
+	if err == nil {
+		v.Held, err = sigap.Read(ctx, s.cfg.Store, func(tx sigap.Tx) (int, error) { return tx.CountHeld(ctx) })
+	}
 	if err != nil {
 		s.fail(w, r, a, err)
 		return
@@ -73,6 +92,27 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, a *auth, stat
 	d.Error = errText
 	d.Body = v
 	s.render(w, r, status, "admin", d)
+}
+
+// setAside lists the newest updates the channels set aside.
+func (s *Server) setAside(ctx context.Context, v *adminView) error {
+	type page struct {
+		list  []sigap.SetAsideUpdate
+		total int
+	}
+	p, err := sigap.Read(ctx, s.cfg.Store, func(tx sigap.Tx) (page, error) {
+		list, total, err := tx.SetAsideUpdates(ctx, setAsideShown)
+		return page{list, total}, err
+	})
+	if err != nil {
+		return fmt.Errorf("web: set-aside updates: %w", err)
+	}
+	v.SetAsideTotal = p.total
+	for _, u := range p.list {
+		v.SetAside = append(v.SetAside, setAsideView{Channel: channelName(u.Channel), UpdateID: u.UpdateID,
+			Reason: u.Reason, Raw: u.Raw, At: s.formatTime(u.At)})
+	}
+	return nil
 }
 
 func (s *Server) whatsApp(ctx context.Context) *whatsAppView {

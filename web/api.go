@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -10,7 +9,6 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/sla"
-	"github.com/pemkab-kebumen/sigap/staff"
 )
 
 // ticketJSON is a ticket in the API. The first fields are the published
@@ -65,6 +63,9 @@ type ticketDetailJSON struct {
 	OPDName  string        `json:"opd_name"`
 	Messages []messageJSON `json:"messages"`
 	Audit    []auditJSON   `json:"audit"`
+	// Undelivered are the replies the citizen did not get, for
+	// POST /api/tickets/{code}/outbox/{id}/retry.
+	Undelivered []undeliveredJSON `json:"undelivered"`
 }
 
 // rfc3339 writes a time in the calendar's zone, as staff read it.
@@ -104,6 +105,8 @@ func (s *Server) ticketDetailJSON(v *desk.TicketView) ticketDetailJSON {
 		OPDName:    v.OPDName,
 		Messages:   make([]messageJSON, 0, len(v.Messages)),
 		Audit:      make([]auditJSON, 0, len(v.Audit)),
+
+		Undelivered: s.undeliveredJSON(v.Undelivered),
 	}
 	// The caller may act on this ticket, so they see the full number.
 	d.Citizen.Phone = v.Citizen.Phone
@@ -111,7 +114,7 @@ func (s *Server) ticketDetailJSON(v *desk.TicketView) ticketDetailJSON {
 	for _, m := range v.Messages {
 		mj := messageJSON{Author: string(m.Author), Staff: m.Staff, Kind: string(m.Kind), Text: m.Text, At: s.rfc3339(m.At)}
 		if m.MediaRef != "" {
-			mj.MediaURL = s.mediaURL(m.MediaRef)
+			mj.MediaURL = s.mediaURL(m)
 		}
 		if m.Kind == sigap.KindLocation {
 			mj.Lat, mj.Lon = m.Lat, m.Lon
@@ -146,9 +149,13 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, err)
 		return
 	}
-	in, err := s.cfg.Staff.Login(r.Context(), req.Username, req.Password, clientIP(r))
-	if errors.Is(err, staff.ErrRateLimited) {
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": rateLimitedText, "code": "rate_limited"})
+	in, err := s.cfg.Staff.Login(r.Context(), req.Username, req.Password, s.clientKey(r))
+	if status, text, refused := loginRefused(w, err); refused {
+		code := "rate_limited"
+		if status == http.StatusServiceUnavailable {
+			code = "busy"
+		}
+		writeJSON(w, status, map[string]string{"error": text, "code": code})
 		return
 	} else if err != nil {
 		s.fail(w, r, nil, err)
@@ -214,13 +221,19 @@ func (s *Server) apiTickets(w http.ResponseWriter, r *http.Request, a *auth) {
 	now := s.cfg.Now()
 	out := make([]ticketJSON, 0, len(list))
 	for _, ts := range list {
-		out = append(out, s.ticketJSON(ts.Ticket, ts.Citizen, ts.LastMessage, now))
+		// A list shows no phone number whole, not even one in a message.
+		tj := s.ticketJSON(ts.Ticket, ts.Citizen, maskNumbers(ts.LastMessage), now)
+		tj.Subject = maskNumbers(tj.Subject)
+		out = append(out, tj)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"tickets": out})
 }
 
 func (s *Server) apiTicket(w http.ResponseWriter, r *http.Request, a *auth) {
 	v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, r.PathValue("code"))
+	if err == nil {
+		err = s.auditPhoneView(r.Context(), a, v.Ticket, v.Citizen)
+	}
 	if err != nil {
 		s.fail(w, r, a, err)
 		return
@@ -271,7 +284,11 @@ func (s *Server) apiTicketAction(w http.ResponseWriter, r *http.Request, a *auth
 	out := map[string]any{"ok": true}
 	// After a transfer out of an agent's OPD the ticket is no longer theirs
 	// to see; the action still succeeded.
-	if v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, code); err == nil {
+	v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, code)
+	if err == nil {
+		err = s.auditPhoneView(r.Context(), a, v.Ticket, v.Citizen)
+	}
+	if err == nil {
 		out["ticket"] = s.ticketDetailJSON(v)
 	} else if sigap.ErrorCode(err) != sigap.ENOTFOUND {
 		s.fail(w, r, a, err)
@@ -350,6 +367,9 @@ func (s *Server) apiReports(w http.ResponseWriter, r *http.Request, a *auth) {
 		return
 	}
 	rep, err := s.report(r, from, to, at)
+	if err == nil {
+		err = s.auditExport(r, a, format, from, to)
+	}
 	if err != nil {
 		s.fail(w, r, a, err)
 		return

@@ -19,6 +19,8 @@ var auditLabels = map[sigap.AuditAction]string{
 	sigap.ActionResolve:          "diselesaikan",
 	sigap.ActionReopen:           "dibuka kembali",
 	sigap.ActionRate:             "dinilai warga",
+	sigap.ActionUndelivered:      "balasan tidak terkirim",
+	sigap.ActionResend:           "balasan dikirim ulang",
 	sigap.ActionSLAWarn:          "peringatan SLA",
 	sigap.ActionSLABreach:        "melewati batas SLA",
 	sigap.ActionTelegramLink:     "Telegram ditautkan",
@@ -28,9 +30,19 @@ var auditLabels = map[sigap.AuditAction]string{
 	sigap.ActionStaffDisable:     "akun staf dinonaktifkan",
 	sigap.ActionStaffEnable:      "akun staf diaktifkan",
 	sigap.ActionStaffPassword:    "kata sandi staf diganti",
+	sigap.ActionLogin:            "masuk",
+	sigap.ActionLoginFailed:      "gagal masuk",
+	sigap.ActionLoginLimited:     "percobaan masuk diperlambat",
+	sigap.ActionLogout:           "keluar",
+	sigap.ActionPhoneView:        "nomor telepon lengkap dilihat",
+	sigap.ActionMediaDownload:    "berkas warga dibuka",
+	sigap.ActionReportExport:     "laporan diunduh",
+	sigap.ActionHeldRelease:      "pesan tertahan diloloskan",
+	sigap.ActionHeldDelete:       "pesan tertahan dihapus",
 	sigap.ActionKBEdit:           "basis pengetahuan diubah",
 	sigap.ActionAnonymize:        "data warga dianonimkan",
 	sigap.ActionChannelTrouble:   "kanal bermasalah",
+	sigap.ActionChannelRestored:  "kanal tersambung kembali",
 }
 
 // auditLabel returns the Indonesian label of an audit action, or the code
@@ -42,7 +54,8 @@ func auditLabel(action sigap.AuditAction) string {
 	return strings.ReplaceAll(string(action), "_", " ")
 }
 
-// actorLabel shows who acted: a staff username, "warga" or "sistem".
+// actorLabel shows who acted: a staff username, "warga", "sistem" or
+// "ponsel dinas".
 func actorLabel(actor sigap.Actor) string {
 	if username, ok := actor.Staff(); ok {
 		return username
@@ -52,6 +65,10 @@ func actorLabel(actor sigap.Actor) string {
 		return "warga"
 	case actor == sigap.ActorSystem:
 		return "sistem"
+	case actor == sigap.ActorPhone:
+		return "ponsel dinas"
+	case actor == sigap.ActorVisitor:
+		return "pengunjung"
 	}
 	return string(actor)
 }

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -14,15 +17,21 @@ import (
 
 const (
 	sessionCookie = "sigap_session"
-	// anonCSRFCookie carries the double-submit token of forms shown before
-	// a session exists: the login form and the web chat.
+	// anonCSRFCookie carries the nonce of the login form's CSRF token;
+	// the form carries the nonce signed with the server's secret, so a
+	// script cannot pass the check by repeating a cookie it made up.
 	anonCSRFCookie = "sigap_csrf"
+	// sessionRecheck is how often a staff event stream checks that its
+	// session still holds, for the changes this process is not told of
+	// (the command line disabling an account).
+	sessionRecheck = 30 * time.Second
 )
 
 // auth is the signed-in staff member of a request.
 type auth struct {
 	staff   *sigap.Staff
 	session *sigap.Session
+	token   string // the cookie value, to check the session again
 }
 
 // randomToken returns n random bytes, URL-safe encoded.
@@ -44,7 +53,38 @@ func (s *Server) authenticate(r *http.Request) (*auth, error) {
 	if err != nil || in == nil {
 		return nil, err
 	}
-	return &auth{staff: in.Staff, session: in.Session}, nil
+	return &auth{staff: in.Staff, session: in.Session, token: c.Value}, nil
+}
+
+// sessionEnded returns a channel closed when a's session ends: logout, a
+// change to the account, expiry, or a check that finds it gone. It
+// stops watching when ctx ends.
+func (s *Server) sessionEnded(ctx context.Context, a *auth) <-chan struct{} {
+	done := make(chan struct{})
+	ended, stop := s.cfg.Staff.SessionEnded(a.session)
+	go func() {
+		defer close(done)
+		defer stop()
+		expiry := time.NewTimer(a.session.ExpiresAt.Sub(s.cfg.Now()))
+		defer expiry.Stop()
+		recheck := time.NewTicker(sessionRecheck)
+		defer recheck.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-ended:
+				return
+			case <-expiry.C:
+				return
+			case <-recheck.C:
+				if in, err := s.cfg.Staff.Authenticate(ctx, a.token); err == nil && in == nil {
+					return
+				}
+			}
+		}
+	}()
+	return done
 }
 
 // setSessionCookie sets the session cookie. Its lifetime is a Max-Age, not
@@ -64,37 +104,89 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 	})
 }
 
-// anonCSRF returns the double-submit token of r's browser, setting the
-// cookie when it has none.
+// anonCSRF returns the login form's CSRF token for r's browser, setting
+// the nonce cookie when it has none.
 func (s *Server) anonCSRF(w http.ResponseWriter, r *http.Request) string {
 	if c, err := r.Cookie(anonCSRFCookie); err == nil && len(c.Value) >= 32 {
-		return c.Value
+		return s.keys.sign(purposeLoginCSRF, c.Value)
 	}
-	token := randomToken(32)
+	nonce := randomToken(32)
 	http.SetCookie(w, &http.Cookie{
-		Name: anonCSRFCookie, Value: token, Path: "/",
+		Name: anonCSRFCookie, Value: nonce, Path: "/",
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
 	})
-	return token
+	return s.keys.sign(purposeLoginCSRF, nonce)
 }
 
-// validAnonCSRF reports whether the form's token matches the cookie.
-func validAnonCSRF(r *http.Request) bool {
+// validAnonCSRF reports whether the form's token is the cookie's nonce
+// signed by this server.
+func (s *Server) validAnonCSRF(r *http.Request) bool {
 	c, err := r.Cookie(anonCSRFCookie)
-	return err == nil && len(c.Value) >= 32 && equalTokens(c.Value, r.PostFormValue("csrf"))
+	return err == nil && len(c.Value) >= 32 && equalTokens(s.keys.sign(purposeLoginCSRF, c.Value), r.PostFormValue("csrf"))
 }
 
 func equalTokens(a, b string) bool {
 	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
-// clientIP is the address the login limiter counts against. Sigap does not
-// trust X-Forwarded-For: a proxy in front must be configured to pass a
-// distinct connection per client or accept a shared limit.
-func clientIP(r *http.Request) string {
+// clientAddr is the address of the client that made r. X-Forwarded-For
+// and X-Real-IP are believed only from a trusted proxy (TrustedProxies):
+// then the client is the right-most address of X-Forwarded-For that is no
+// trusted proxy, or X-Real-IP without X-Forwarded-For. Anyone else could
+// write any address there.
+func (s *Server) clientAddr(r *http.Request) netip.Addr {
+	peer := remoteAddr(r)
+	if !s.trusted(peer) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a proxy of ours wrote nothing unreadable: stop believing
+		}
+		if hop = hop.Unmap(); !s.trusted(hop) {
+			return hop
+		}
+		peer = hop
+	}
+	if len(r.Header.Values("X-Forwarded-For")) == 0 {
+		if real, err := netip.ParseAddr(strings.TrimSpace(r.Header.Get("X-Real-IP"))); err == nil {
+			return real.Unmap()
+		}
+	}
+	return peer
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// remoteAddr is the address of the connection's peer.
+func remoteAddr(r *http.Request) netip.Addr {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.Unmap()
+}
+
+// clientKey is what limits count a client by: its address, or for IPv6
+// its /64, which one subscriber usually holds whole.
+func (s *Server) clientKey(r *http.Request) string {
+	a := s.clientAddr(r)
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
 }

@@ -30,9 +30,9 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// validChatID accepts only ids this server could have made, so a cookie
-// cannot smuggle arbitrary text into an address.
-func validChatID(id string) bool {
+// validMsgID accepts only message ids shaped like those this server puts
+// in its forms, so a form cannot smuggle arbitrary text into the store.
+func validMsgID(id string) bool {
 	if len(id) != 32 {
 		return false
 	}
@@ -40,18 +40,34 @@ func validChatID(id string) bool {
 	return err == nil
 }
 
-// chatID returns the browser's anonymous chat identity, creating it when
-// the browser has none.
-func (s *Server) chatID(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(chatCookie); err == nil && validChatID(c.Value) {
-		return c.Value
+// chatSecret returns the secret id of the browser's conversation, issuing
+// one when the browser has none the server signed.
+func (s *Server) chatSecret(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(chatCookie); err == nil {
+		if id, ok := s.keys.chatSecret(c.Value); ok {
+			return id
+		}
 	}
-	id := randomHex(16)
+	token := s.keys.newChatToken()
 	http.SetCookie(w, &http.Cookie{
-		Name: chatCookie, Value: id, Path: "/chat", MaxAge: int(chatCookieAge / time.Second),
+		Name: chatCookie, Value: token, Path: "/chat", MaxAge: int(chatCookieAge / time.Second),
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
 	})
+	id, _ := s.keys.chatSecret(token)
 	return id
+}
+
+// signedChat returns the address of the conversation r's cookie holds, if
+// the server issued it.
+func (s *Server) signedChat(r *http.Request) (secret string, addr sigap.Address, ok bool) {
+	c, err := r.Cookie(chatCookie)
+	if err != nil {
+		return "", addr, false
+	}
+	if secret, ok = s.keys.chatSecret(c.Value); !ok {
+		return "", addr, false
+	}
+	return secret, s.keys.chatAddress(secret), true
 }
 
 type chatView struct {
@@ -68,43 +84,64 @@ type chatMessage struct {
 	Author string
 	Text   string
 	At     string
+	// Held marks a message the flood limits held for an admin to check.
+	Held bool
 }
 
 func (s *Server) chatPage(w http.ResponseWriter, r *http.Request) {
-	s.showChat(w, r, http.StatusOK, "", "")
+	flash := ""
+	if r.URL.Query().Get("held") == "1" {
+		flash = chatHeldText
+	}
+	s.showChat(w, r, http.StatusOK, flash, "", "")
 }
 
-func (s *Server) showChat(w http.ResponseWriter, r *http.Request, status int, errText, draft string) {
-	id := s.chatID(w, r)
+// The chat page's own notices. The thread's messages are the bot's, in
+// bot/texts.go.
+const (
+	chatHeldText     = "Pesan Bapak/Ibu sudah kami terima. Karena sedang banyak pesan masuk, pesan ini diperiksa petugas terlebih dahulu sebelum diteruskan."
+	chatExpiredText  = "Formulir kedaluwarsa. Silakan kirim pesan Bapak/Ibu sekali lagi."
+	chatTooLargeText = "Pesan terlalu besar untuk dikirim. Silakan persingkat pesan Bapak/Ibu."
+)
+
+func (s *Server) showChat(w http.ResponseWriter, r *http.Request, status int, flash, errText, draft string) {
+	id := s.chatSecret(w, r)
+	addr := s.keys.chatAddress(id)
 	v := chatView{MsgID: randomHex(16), Draft: draft}
 	ctx := r.Context()
 	err := s.cfg.Store.View(ctx, func(tx sigap.Tx) error {
-		c, err := tx.CitizenByAddress(ctx, sigap.Address{Channel: sigap.Web, ID: id})
-		if sigap.ErrorCode(err) == sigap.ENOTFOUND {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		v.Name = c.Name
-		msgs, err := tx.CitizenMessages(ctx, c.ID, chatHistory)
+		held, err := tx.HeldMessages(ctx, addr, chatHistory)
 		if err != nil {
 			return err
 		}
-		for _, m := range msgs {
-			v.Messages = append(v.Messages, s.chatMessage(m))
+		c, err := tx.CitizenByAddress(ctx, addr)
+		if err == nil {
+			v.Name = c.Name
+			var msgs []sigap.Message
+			if msgs, err = tx.CitizenMessages(ctx, c.ID, chatHistory); err != nil {
+				return err
+			}
+			for _, m := range msgs {
+				v.Messages = append(v.Messages, s.chatMessage(m))
+			}
+		} else if sigap.ErrorCode(err) != sigap.ENOTFOUND {
+			return err
+		}
+		for _, m := range held {
+			v.Messages = append(v.Messages, chatMessage{Mine: true, Author: "Anda", Text: neutral(m.Text), At: s.formatTime(m.At), Held: true})
 		}
 		return nil
 	})
 	if err != nil {
-		s.fail(w, r, nil, fmt.Errorf("web: chat %s: %w", id, err))
+		s.fail(w, r, nil, fmt.Errorf("web: chat %s: %w", addr, err))
 		return
 	}
-	d := &pageData{Title: "Tanya Pemkab Kebumen", CSRF: s.anonCSRF(w, r), Error: errText, Body: v}
+	d := &pageData{Title: "Tanya Pemkab Kebumen", CSRF: s.keys.chatCSRF(id), Flash: flash, Error: errText, Body: v}
 	s.render(w, r, status, "chat", d)
 }
 
 func (s *Server) chatMessage(m sigap.Message) chatMessage {
-	cm := chatMessage{Text: m.Text, At: s.formatTime(m.At)}
+	cm := chatMessage{Text: neutral(m.Text), At: s.formatTime(m.At)}
 	switch m.Author {
 	case sigap.AuthorCitizen:
 		cm.Mine, cm.Author = true, "Anda"
@@ -119,54 +156,89 @@ func (s *Server) chatMessage(m sigap.Message) chatMessage {
 	return cm
 }
 
-// chatSend hands a citizen's message to the bot, then redirects back to
-// the conversation (post/redirect/get, so a reload does not resend).
+// chatSend hands a citizen's message to the bot, or holds it when it
+// comes beyond the limits, then redirects back to the conversation
+// (post/redirect/get, so a reload does not resend).
 func (s *Server) chatSend(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := readForm(w, r); err != nil {
+		status, text := http.StatusBadRequest, sigap.ErrorMessage(err)
+		if sigap.ErrorCode(err) == sigap.ETOOLARGE {
+			status, text = http.StatusRequestEntityTooLarge, chatTooLargeText
+		}
+		s.showChat(w, r, status, "", text, "")
+		return
+	}
 	text := strings.TrimSpace(strings.ToValidUTF8(r.PostFormValue("text"), "\uFFFD"))
+	id, addr, signed := s.signedChat(r)
 	switch {
-	case !validAnonCSRF(r):
-		s.showChat(w, r, http.StatusForbidden, "Formulir kedaluwarsa. Silakan kirim pesan Bapak/Ibu sekali lagi.", text)
+	case !signed || !equalTokens(s.keys.chatCSRF(id), r.PostFormValue("csrf")):
+		s.showChat(w, r, http.StatusForbidden, "", chatExpiredText, text)
 		return
 	case text == "":
-		s.showChat(w, r, http.StatusBadRequest, "Pesan masih kosong. Silakan tulis pertanyaan Bapak/Ibu.", "")
+		s.showChat(w, r, http.StatusBadRequest, "", "Pesan masih kosong. Silakan tulis pertanyaan Bapak/Ibu.", "")
 		return
 	case utf8.RuneCountInString(text) > maxChatText:
-		s.showChat(w, r, http.StatusBadRequest, fmt.Sprintf("Pesan terlalu panjang (maksimal %d karakter). Silakan dipersingkat.", maxChatText), text)
+		s.showChat(w, r, http.StatusBadRequest, "", fmt.Sprintf("Pesan terlalu panjang (maksimal %d karakter). Silakan dipersingkat.", maxChatText), text)
 		return
 	}
-	id := s.chatID(w, r)
 	msgID := r.PostFormValue("msgid")
-	if !validChatID(msgID) {
+	if !validMsgID(msgID) {
 		msgID = randomHex(16)
 	}
-	in := sigap.Inbound{
-		From:       sigap.Address{Channel: sigap.Web, ID: id},
-		Name:       strings.TrimSpace(r.PostFormValue("name")),
-		PlatformID: msgID,
-		Kind:       sigap.KindText,
-		Text:       text,
-		At:         s.cfg.Now(),
-	}
+	in := sigap.Inbound{From: addr, Name: strings.TrimSpace(r.PostFormValue("name")), PlatformID: msgID,
+		Kind: sigap.KindText, Text: text, At: s.cfg.Now()}
 	if utf8.RuneCountInString(in.Name) > 80 {
 		in.Name = string([]rune(in.Name)[:80])
 	}
-	if err := s.cfg.WebChat.Receive(r.Context(), in); err != nil {
-		s.cfg.Logger.Error("web: chat receive", "chat", id, "err", err)
-		s.showChat(w, r, http.StatusInternalServerError, "Maaf, pesan belum terkirim karena gangguan sistem. Silakan coba lagi.", text)
+	held, err := s.deliverChat(r, in)
+	if err != nil {
+		s.cfg.Logger.Error("web: chat receive", "chat", addr, "err", err)
+		s.showChat(w, r, http.StatusInternalServerError, "", "Maaf, pesan belum terkirim karena gangguan sistem. Silakan coba lagi.", text)
 		return
 	}
-	http.Redirect(w, r, "/chat#akhir", http.StatusSeeOther)
+	next := "/chat#akhir"
+	if held {
+		next = "/chat?held=1#akhir"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// deliverChat hands in to the conversation if the limits allow, else
+// keeps it among the held messages; held says which.
+func (s *Server) deliverChat(r *http.Request, in sigap.Inbound) (held bool, err error) {
+	ctx := r.Context()
+	_, err = sigap.Read(ctx, s.cfg.Store, func(tx sigap.Tx) (*sigap.Citizen, error) { return tx.CitizenByAddress(ctx, in.From) })
+	known := err == nil
+	if err != nil && sigap.ErrorCode(err) != sigap.ENOTFOUND {
+		return false, err
+	}
+	reason := s.chatGate.admit(s.clientKey(r), in.From.ID, known)
+	if reason == "" {
+		return false, s.cfg.WebChat.Receive(ctx, in)
+	}
+	m := &sigap.HeldMessage{From: in.From, Name: in.Name, PlatformID: in.PlatformID, Text: in.Text, Reason: reason, At: in.At}
+	return true, s.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
+		_, err := tx.HoldMessage(ctx, m)
+		return err
+	})
 }
 
 // chatEvents tells an open chat page to reload when its thread grows.
+// Streams are anonymous, so their number is capped per client and in all.
 func (s *Server) chatEvents(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(chatCookie)
-	if err != nil || !validChatID(c.Value) {
+	_, addr, ok := s.signedChat(r)
+	if !ok {
 		http.Error(w, "no chat", http.StatusUnauthorized)
 		return
 	}
-	wake, stop := s.cfg.WebChat.Subscribe(c.Value)
+	release, ok := s.chatGate.openStream(s.clientKey(r))
+	if !ok {
+		w.Header().Set("Retry-After", "60")
+		http.Error(w, "Terlalu banyak halaman obrolan terbuka. Muat ulang halaman nanti.", http.StatusServiceUnavailable)
+		return
+	}
+	defer release()
+	wake, stop := s.cfg.WebChat.Subscribe(addr.ID)
 	defer stop()
-	streamSSE(w, r, wake, func(struct{}) (string, bool) { return "event: message\ndata: {}\n\n", true })
+	streamSSE(w, r, wake, nil, func(struct{}) (string, bool) { return "event: message\ndata: {}\n\n", true })
 }

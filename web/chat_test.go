@@ -22,8 +22,9 @@ func chatCitizen(t *testing.T, e *testEnv) (*client, string) {
 	return c, page
 }
 
-// chatID is the citizen's anonymous identity from the chat cookie.
-func chatID(t *testing.T, e *testEnv, c *client) string {
+// chatCookieValue is the browser's chat cookie.
+func chatCookieValue(t *testing.T, e *testEnv, c *client) string {
+	t.Helper()
 	u, _ := url.Parse(e.ts.URL + "/chat")
 	for _, ck := range c.http.Jar.Cookies(u) {
 		if ck.Name == chatCookie {
@@ -34,6 +35,17 @@ func chatID(t *testing.T, e *testEnv, c *client) string {
 	return ""
 }
 
+// chatAddress is the address of the browser's conversation, as staff see
+// it.
+func chatAddress(t *testing.T, e *testEnv, c *client) sigap.Address {
+	t.Helper()
+	id, ok := e.srv.keys.chatSecret(chatCookieValue(t, e, c))
+	if !ok {
+		t.Fatal("the chat cookie is not one the server signed")
+	}
+	return e.srv.keys.chatAddress(id)
+}
+
 func TestChatScriptRendersAsText(t *testing.T) {
 	e := newTestEnv(t)
 	c, page := chatCitizen(t, e)
@@ -42,7 +54,7 @@ func TestChatScriptRendersAsText(t *testing.T) {
 	if status != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/chat") {
 		t.Fatalf("send: %d → %q", status, h.Get("Location"))
 	}
-	code := e.openTicket(sigap.Address{Channel: sigap.Web, ID: chatID(t, e, c)})
+	code := e.openTicket(chatAddress(t, e, c))
 
 	_, staffPage, _ := e.loggedIn("sari").get("/tickets/" + code)
 	_, chatPage, _ := c.get("/chat")
@@ -63,8 +75,7 @@ func TestChatConversationWithStaff(t *testing.T) {
 	e := newTestEnv(t)
 	c, page := chatCitizen(t, e)
 	c.postForm("/chat/send", url.Values{"csrf": {hidden(page, "csrf")}, "msgid": {hidden(page, "msgid")}, "text": {"ktp saya hilang, bagaimana?"}})
-	id := chatID(t, e, c)
-	code := e.openTicket(sigap.Address{Channel: sigap.Web, ID: id})
+	code := e.openTicket(chatAddress(t, e, c))
 
 	// The chat page learns about the reply from the web channel's Send.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -84,7 +95,7 @@ func TestChatConversationWithStaff(t *testing.T) {
 	var due []sigap.Outbound
 	e.db.View(ctxb, func(tx sigap.Tx) error {
 		var err error
-		due, err = tx.DueOutbound(ctxb, e.clock.Now(), 100)
+		due, err = tx.DueOutbound(ctxb, e.clock.Now(), 100, nil)
 		return err
 	})
 	for _, o := range due {

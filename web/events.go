@@ -14,14 +14,17 @@ const sseHeartbeat = 25 * time.Second
 
 // streamSSE answers r with a server-sent event stream: one event for each
 // value from events that format accepts, and a heartbeat comment so that
-// proxies keep the connection open, until the client goes away.
-func streamSSE[T any](w http.ResponseWriter, r *http.Request, events <-chan T, format func(T) (string, bool)) {
+// proxies keep the connection open, until the client goes away or done
+// (nil: never) is closed.
+func streamSSE[T any](w http.ResponseWriter, r *http.Request, events <-chan T, done <-chan struct{}, format func(T) (string, bool)) {
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	// An SSE stream outlives any server write timeout.
+	// An SSE stream outlives the server's write timeout, which would
+	// otherwise cut it (net/http lifts the read deadline itself while a
+	// handler runs); the heartbeat finds a client that left.
 	rc.SetWriteDeadline(time.Time{})
 	if err := rc.Flush(); err != nil {
 		return
@@ -31,6 +34,8 @@ func streamSSE[T any](w http.ResponseWriter, r *http.Request, events <-chan T, f
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-done:
 			return
 		case <-beat.C:
 			fmt.Fprint(w, ": ping\n\n")
@@ -54,11 +59,12 @@ type ticketEvent struct {
 }
 
 // staffEvents streams the changes of the tickets the staff member may see;
-// the queue page reloads its list on each.
+// the queue page reloads its list on each. The stream ends with the
+// session.
 func (s *Server) staffEvents(w http.ResponseWriter, r *http.Request, a *auth) {
 	changes, stop := s.cfg.Desk.Watch()
 	defer stop()
-	streamSSE(w, r, changes, func(t sigap.Ticket) (string, bool) {
+	streamSSE(w, r, changes, s.sessionEnded(r.Context(), a), func(t sigap.Ticket) (string, bool) {
 		if !a.staff.CanSee(t.OPD) {
 			return "", false
 		}

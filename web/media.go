@@ -1,8 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"os"
 	"path"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -18,15 +22,69 @@ var inlineTypes = map[string]string{
 	".gif":  "image/gif",
 }
 
-// mediaFile serves a citizen's photo or file to signed-in staff. os.Root
-// keeps every path, symlinks included, inside DataDir.
+// A citizen's file is served by the id of the message that brought it,
+// never by its path: the message says whose ticket it belongs to, and so
+// who may see it.
+
+// mediaURL returns the /media/ link of a message's file, or "" when it has
+// none in the media folder (a platform file id, a path outside it).
+func (s *Server) mediaURL(m sigap.Message) string {
+	if _, ok := s.mediaPath(m.MediaRef); !ok {
+		return ""
+	}
+	return "/media/" + strconv.FormatInt(m.ID, 10)
+}
+
+// mediaPath finds a media reference in the media folder. A relative ref
+// is taken relative to MediaDir first, then to the working directory.
+func (s *Server) mediaPath(ref string) (string, bool) {
+	if s.media == nil || ref == "" {
+		return "", false
+	}
+	for _, rel := range s.mediaCandidates(ref) {
+		if fi, err := s.media.Stat(rel); err == nil && !fi.IsDir() {
+			return rel, true
+		}
+	}
+	return "", false
+}
+
+func (s *Server) mediaCandidates(ref string) []string {
+	var out []string
+	if !filepath.IsAbs(ref) {
+		out = append(out, ref)
+		abs, err := filepath.Abs(ref)
+		if err != nil {
+			return out
+		}
+		ref = abs
+	}
+	if rel, err := filepath.Rel(s.mediaDir, ref); err == nil && filepath.IsLocal(rel) {
+		out = append(out, rel)
+	}
+	return out
+}
+
+// mediaFile serves a citizen's photo or file to the staff who may see the
+// ticket of its message, and audits it. os.Root keeps every path,
+// symlinks included, inside MediaDir.
 func (s *Server) mediaFile(w http.ResponseWriter, r *http.Request, a *auth) {
 	notFound := sigap.Errorf(sigap.ENOTFOUND, "Berkas tidak ditemukan.")
-	if s.media == nil {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
 		s.fail(w, r, a, notFound)
 		return
 	}
-	name := r.PathValue("path")
+	m, t, err := s.mediaMessage(r.Context(), a, id)
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	name, ok := s.mediaPath(m.MediaRef)
+	if !ok {
+		s.fail(w, r, a, notFound)
+		return
+	}
 	f, err := s.media.Open(name)
 	if err != nil {
 		s.fail(w, r, a, notFound)
@@ -38,6 +96,44 @@ func (s *Server) mediaFile(w http.ResponseWriter, r *http.Request, a *auth) {
 		s.fail(w, r, a, notFound)
 		return
 	}
+	if err := s.auditView(r.Context(), a, sigap.ActionMediaDownload, t.ID, "pesan "+strconv.FormatInt(m.ID, 10)); err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	serveMedia(w, r, name, fi, f)
+}
+
+// mediaMessage returns message id with its ticket if a may see them. A
+// message filed under no ticket is for supervisors and admins only.
+func (s *Server) mediaMessage(ctx context.Context, a *auth, id int64) (*sigap.Message, sigap.Ticket, error) {
+	notFound := sigap.Errorf(sigap.ENOTFOUND, "Berkas tidak ditemukan.")
+	var t sigap.Ticket
+	m, err := sigap.Read(ctx, s.cfg.Store, func(tx sigap.Tx) (*sigap.Message, error) {
+		m, err := tx.MessageByID(ctx, id)
+		if err != nil || m.TicketID == 0 {
+			return m, err
+		}
+		tk, err := tx.TicketByID(ctx, m.TicketID)
+		if err == nil {
+			t = *tk
+		}
+		return m, err
+	})
+	switch {
+	case sigap.ErrorCode(err) == sigap.ENOTFOUND:
+		return nil, t, notFound
+	case err != nil:
+		return nil, t, err
+	case m.MediaRef == "":
+		return nil, t, notFound
+	case m.TicketID == 0 && a.staff.Role == sigap.RoleAgent, m.TicketID != 0 && !a.staff.CanSee(t.OPD):
+		// As for a ticket of another OPD: nothing says the file exists.
+		return nil, t, notFound
+	}
+	return m, t, nil
+}
+
+func serveMedia(w http.ResponseWriter, r *http.Request, name string, fi os.FileInfo, f *os.File) {
 	h := w.Header()
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +53,7 @@ func TestTemplatesHaveNoInlineScriptOrStyle(t *testing.T) {
 func TestPagesSendAnonymousVisitorsToLogin(t *testing.T) {
 	e := newTestEnv(t)
 	c := e.client()
-	for _, path := range []string{"/queue", "/tickets/TST-AAAAA", "/overview", "/admin", "/media/x.jpg"} {
+	for _, path := range []string{"/queue", "/tickets/TST-AAAAA", "/overview", "/admin", "/media/1", "/admin/held"} {
 		status, _, h := c.get(path)
 		if status != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/login?next=") {
 			t.Errorf("GET %s: %d → %q, want 303 to /login", path, status, h.Get("Location"))
@@ -178,33 +180,13 @@ func TestQueuePage(t *testing.T) {
 func TestTicketPage(t *testing.T) {
 	e := newTestEnv(t)
 	code := e.citizenAsks("wa:6281234567890", "Budi", "6281234567890", "ktp saya hilang")
-	ctx := context.Background()
 	// A photo stored by an adapter and a shared location.
 	photo := filepath.Join(e.dir, "data", "media", "foto.jpg")
 	os.MkdirAll(filepath.Dir(photo), 0o755)
 	os.WriteFile(photo, []byte("\xff\xd8\xff jpeg"), 0o644)
-	err := e.db.Update(ctx, func(tx sigap.Tx) error {
-		c, err := tx.CitizenByAddress(ctx, sigap.Address{Channel: sigap.WhatsApp, ID: "6281234567890"})
-		if err != nil {
-			return err
-		}
-		t, err := tx.TicketByCode(ctx, code)
-		if err != nil {
-			return err
-		}
-		for _, m := range []sigap.Message{
-			{CitizenID: c.ID, TicketID: t.ID, Channel: sigap.WhatsApp, PlatformID: "p1", Author: sigap.AuthorCitizen, Kind: sigap.KindPhoto, MediaRef: photo, At: e.clock.Now()},
-			{CitizenID: c.ID, TicketID: t.ID, Channel: sigap.WhatsApp, PlatformID: "p2", Author: sigap.AuthorCitizen, Kind: sigap.KindLocation, Lat: -7.67, Lon: 109.65, At: e.clock.Now()},
-		} {
-			if _, err := tx.AddMessage(ctx, &m); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ids := e.addMessages(code,
+		sigap.Message{PlatformID: "p1", Kind: sigap.KindPhoto, MediaRef: photo},
+		sigap.Message{PlatformID: "p2", Kind: sigap.KindLocation, Lat: -7.67, Lon: 109.65})
 	sari := e.loggedIn("sari")
 	sari.postJSON("/api/tickets/"+code+"/note", map[string]string{"text": "Cek arsip dulu."}, nil)
 	status, page, _ := sari.get("/tickets/" + code)
@@ -212,8 +194,8 @@ func TestTicketPage(t *testing.T) {
 		t.Fatalf("ticket page: %d", status)
 	}
 	for _, want := range []string{
-		"6281234567890",                // full number on a ticket the agent works
-		`href="/media/media/foto.jpg"`, // photo through the authenticated handler
+		"6281234567890", // full number on a ticket the agent works
+		`href="/media/` + strconv.FormatInt(ids[0], 10) + `"`,               // photo through its message, checked
 		"https://www.openstreetmap.org/?mlat=-7.670000&amp;mlon=109.650000", // location link
 		`class="msg note"`,      // notes styled apart
 		"Bawa fotokopi KK",      // canned answer from the OPD's FAQ
@@ -226,31 +208,90 @@ func TestTicketPage(t *testing.T) {
 	if status, _, _ := e.loggedIn("dina").get("/tickets/" + code); status != http.StatusNotFound {
 		t.Errorf("other OPD's ticket page: %d, want 404", status)
 	}
+	// Showing the full number is audited, once per staff member and ticket
+	// within a while (the page reloads itself on every change).
+	sari.get("/tickets/" + code)
+	sari.getJSON("/api/tickets/"+code, nil)
+	e.clock.Add(viewAuditGap)
+	sari.get("/tickets/" + code)
+	n := 0
+	for _, a := range e.ticketAudit(code) {
+		if a.Action == sigap.ActionPhoneView && a.Actor == sigap.StaffActor("sari") {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d phone views audited, want 2", n)
+	}
 }
 
-func TestMediaStaysInDataDir(t *testing.T) {
+// addMessages files citizen messages under the ticket code and returns
+// their ids.
+func (e *testEnv) addMessages(code string, msgs ...sigap.Message) []int64 {
+	e.t.Helper()
+	ctx := context.Background()
+	var ids []int64
+	err := e.db.Update(ctx, func(tx sigap.Tx) error {
+		t, err := tx.TicketByCode(ctx, code)
+		if err != nil {
+			return err
+		}
+		c, err := tx.CitizenByID(ctx, t.CitizenID)
+		if err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			m.CitizenID, m.TicketID, m.Channel, m.Author, m.At = c.ID, t.ID, c.Address.Channel, sigap.AuthorCitizen, e.clock.Now()
+			if _, err := tx.AddMessage(ctx, &m); err != nil {
+				return err
+			}
+			ids = append(ids, m.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ids
+}
+
+func TestMediaOnlyToWhoMaySeeTheTicket(t *testing.T) {
 	e := newTestEnv(t)
-	data := filepath.Join(e.dir, "data")
-	os.MkdirAll(filepath.Join(data, "media"), 0o755)
-	os.WriteFile(filepath.Join(data, "media", "foto.jpg"), []byte("\xff\xd8\xff jpeg"), 0o644)
-	os.WriteFile(filepath.Join(data, "media", "page.html"), []byte("<script>alert(1)</script>"), 0o644)
+	media := filepath.Join(e.dir, "data", "media")
+	os.MkdirAll(media, 0o755)
+	os.WriteFile(filepath.Join(media, "foto.jpg"), []byte("\xff\xd8\xff jpeg"), 0o644)
+	os.WriteFile(filepath.Join(media, "page.html"), []byte("<script>alert(1)</script>"), 0o644)
 	os.WriteFile(filepath.Join(e.dir, "secret.txt"), []byte("TOP-SECRET-CONTENT"), 0o644)
-	os.Symlink(filepath.Join(e.dir, "secret.txt"), filepath.Join(data, "media", "link.txt"))
-	c := e.loggedIn("sari")
+	os.WriteFile(filepath.Join(e.dir, "data", "sigap-copy.db"), []byte("TOP-SECRET-CONTENT"), 0o644)
+	os.Symlink(filepath.Join(e.dir, "secret.txt"), filepath.Join(media, "link.txt"))
+	code := e.citizenAsks("wa:6281234567890", "Budi", "6281234567890", "ktp saya hilang")
+	ids := e.addMessages(code,
+		sigap.Message{PlatformID: "p1", Kind: sigap.KindPhoto, MediaRef: filepath.Join(media, "foto.jpg")},
+		sigap.Message{PlatformID: "p2", Kind: sigap.KindDocument, MediaRef: filepath.Join(media, "page.html")},
+		sigap.Message{PlatformID: "p3", Kind: sigap.KindDocument, MediaRef: filepath.Join(media, "link.txt")},
+		sigap.Message{PlatformID: "p4", Kind: sigap.KindDocument, MediaRef: filepath.Join(e.dir, "secret.txt")},
+		sigap.Message{PlatformID: "p5", Kind: sigap.KindDocument, MediaRef: "../sigap-copy.db"},
+		sigap.Message{PlatformID: "p6", Kind: sigap.KindText, Text: "tanpa berkas"})
+	path := func(i int) string { return "/media/" + strconv.FormatInt(ids[i], 10) }
+	sari, dina, kepala := e.loggedIn("sari"), e.loggedIn("dina"), e.loggedIn("kepala")
 	tests := []struct {
+		who         *client
 		path, ctype string
 		want        int
 	}{
-		{"/media/media/foto.jpg", "image/jpeg", 200},
-		{"/media/media/page.html", "application/octet-stream", 200},
-		{"/media/media/../../secret.txt", "", 307}, // the mux cleans it to /secret.txt
-		{"/media/..%2fsecret.txt", "", 404},
-		{"/media/media/link.txt", "", 404},
-		{"/media/media", "", 404},
-		{"/media/nope.jpg", "", 404},
+		{sari, path(0), "image/jpeg", 200},
+		{kepala, path(0), "image/jpeg", 200},
+		{dina, path(0), "", 404}, // another OPD's ticket
+		{sari, path(1), "application/octet-stream", 200},
+		{sari, path(2), "", 404}, // a symlink out of the media folder
+		{sari, path(3), "", 404}, // a path outside it
+		{sari, path(4), "", 404}, // the data folder above it
+		{sari, path(5), "", 404}, // a message without a file
+		{sari, "/media/media/foto.jpg", "", 404},
+		{sari, "/media/999999", "", 404},
 	}
 	for _, tt := range tests {
-		status, body, h := c.get(tt.path)
+		status, body, h := tt.who.get(tt.path)
 		if status != tt.want {
 			t.Errorf("GET %s: %d, want %d", tt.path, status, tt.want)
 			continue
@@ -259,12 +300,42 @@ func TestMediaStaysInDataDir(t *testing.T) {
 			t.Errorf("GET %s: Content-Type %q, want %q", tt.path, h.Get("Content-Type"), tt.ctype)
 		}
 		if strings.Contains(body, "TOP-SECRET-CONTENT") {
-			t.Errorf("GET %s leaked a file outside the data folder", tt.path)
+			t.Errorf("GET %s leaked a file outside the media folder", tt.path)
 		}
 	}
-	if _, _, h := c.get("/media/media/page.html"); h.Get("Content-Disposition") != "attachment" {
+	if _, _, h := sari.get(path(1)); h.Get("Content-Disposition") != "attachment" {
 		t.Error("a citizen's HTML file must download, not render")
 	}
+	// Each download is audited on the ticket, once per staff member and
+	// file within a while: a page reloading its photos is one view.
+	var got []string
+	for _, a := range e.ticketAudit(code) {
+		if a.Action == sigap.ActionMediaDownload {
+			got = append(got, string(a.Actor)+" "+a.Detail)
+		}
+	}
+	want := []string{"staff:sari pesan " + strconv.FormatInt(ids[0], 10), "staff:kepala pesan " + strconv.FormatInt(ids[0], 10),
+		"staff:sari pesan " + strconv.FormatInt(ids[1], 10)}
+	if !slices.Equal(got, want) {
+		t.Errorf("media downloads audited %q, want %q", got, want)
+	}
+}
+
+// ticketAudit returns the audit log of a ticket.
+func (e *testEnv) ticketAudit(code string) []sigap.AuditEntry {
+	e.t.Helper()
+	ctx := context.Background()
+	list, err := sigap.Read(ctx, e.db, func(tx sigap.Tx) ([]sigap.AuditEntry, error) {
+		t, err := tx.TicketByCode(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		return tx.TicketAudit(ctx, t.ID)
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return list
 }
 
 func TestRolePages(t *testing.T) {

@@ -12,12 +12,17 @@ type profileView struct {
 	RoleName    string
 	OPDName     string
 	TelegramBot string // the bot's @username, when Telegram is on
+	// LinkCode is the Telegram link code still good, until LinkUntil.
+	LinkCode, LinkUntil string
 }
 
 // profilePage shows the account as authenticate read it for this request.
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, a *auth) {
 	st := a.staff
 	v := profileView{Staff: *st, RoleName: roleName(st.Role), OPDName: s.cfg.Desk.OPDName(st.OPD)}
+	if st.LinkCode != "" && s.cfg.Now().Before(st.LinkCodeExpires) {
+		v.LinkCode, v.LinkUntil = st.LinkCode, s.formatTime(st.LinkCodeExpires)
+	}
 	if s.cfg.TelegramBot != nil {
 		v.TelegramBot = s.cfg.TelegramBot()
 	}

@@ -35,6 +35,9 @@ func TestProfileLinksTelegramForSLAWarnings(t *testing.T) {
 	if m == nil {
 		t.Fatalf("profile shows no link code:\n%s", page)
 	}
+	if !strings.Contains(page, "sampai 03/04/2024 16:15") {
+		t.Errorf("profile does not say until when the code is good:\n%s", page)
+	}
 
 	// The staff member sends the code to the bot from their Telegram.
 	link := func(chat, text string) {

@@ -103,6 +103,8 @@ func flashText(ok string) string {
 		return "Tiket dibuka kembali."
 	case "saved":
 		return "Perubahan disimpan."
+	case "resend":
+		return "Balasan dimasukkan lagi ke antrean pengiriman."
 	}
 	return ""
 }

@@ -17,7 +17,7 @@ import (
 
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"login", "queue", "ticket", "overview", "admin", "admin_opd", "admin_faq", "profile", "chat", "error"}
+var pageNames = []string{"login", "queue", "ticket", "overview", "admin", "admin_opd", "admin_faq", "profile", "chat", "held", "error"}
 
 var templateFuncs = template.FuncMap{"duration": kb.DurationText, "auditLabel": auditLabel, "actorLabel": actorLabel}
 
@@ -42,12 +42,17 @@ type pageData struct {
 	CSRF  string
 	Flash string
 	Error string
-	Body  any
+	// Outages are banners for channels that are down.
+	Outages []string
+	Body    any
 }
 
 // render writes a page. It renders into a buffer first so that a template
 // error becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d *pageData) {
+	if d.Staff != nil {
+		d.Outages = s.outages()
+	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", d); err != nil {
 		s.cfg.Logger.Error("web: render", "page", name, "err", err)
@@ -82,6 +87,8 @@ func httpStatus(code string) int {
 		return http.StatusUnauthorized
 	case sigap.ECONFLICT:
 		return http.StatusConflict
+	case sigap.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	default:
 		return http.StatusInternalServerError
 	}
@@ -124,6 +131,30 @@ type staffHandler func(w http.ResponseWriter, r *http.Request, a *auth)
 // an FAQ answer.
 const maxFormBytes = 1 << 20
 
+// tooLarge is the answer to a body beyond maxFormBytes: a clear reason,
+// not a form that seems to have expired because it could not be read.
+var tooLarge = sigap.Errorf(sigap.ETOOLARGE, "Isi yang dikirim terlalu besar (maksimal %d MB). Persingkat teksnya lalu coba lagi.", maxFormBytes>>20)
+
+// readForm reads a POST form of at most maxFormBytes; a bigger body gives
+// tooLarge.
+func readForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(maxFormBytes)
+	} else {
+		err = r.ParseForm()
+	}
+	var big *http.MaxBytesError
+	switch {
+	case errors.As(err, &big):
+		return tooLarge
+	case err != nil:
+		return sigap.Errorf(sigap.EINVALID, "Formulir tidak dapat dibaca: %v", err)
+	}
+	return nil
+}
+
 // page serves a dashboard page: it sends anonymous visitors to the login
 // page and refuses POST forms without the session's CSRF token.
 func (s *Server) page(h staffHandler) http.Handler {
@@ -142,7 +173,10 @@ func (s *Server) page(h staffHandler) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := readForm(w, r); err != nil {
+				s.fail(w, r, a, err)
+				return
+			}
 			if !equalTokens(a.session.CSRF, r.PostFormValue("csrf")) {
 				s.fail(w, r, a, sigap.Errorf(sigap.EFORBIDDEN, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."))
 				return
@@ -197,7 +231,11 @@ func (s *Server) admin(h staffHandler) staffHandler {
 func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+	err := dec.Decode(v)
+	if big := (*http.MaxBytesError)(nil); errors.As(err, &big) {
+		return tooLarge
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
 		return sigap.Errorf(sigap.EINVALID, "Isi permintaan bukan JSON yang sah: %v", err)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,15 +44,21 @@ type Config struct {
 	// WhatsAppLink returns the QR code to link the WhatsApp number, or
 	// linked=true once it is; nil when WhatsApp is disabled.
 	WhatsAppLink func(ctx context.Context) (qrPNG []byte, linked bool, err error)
-	// DataDir is Sigap's data folder, where adapters store citizens'
-	// photos and files; /media/ serves only files inside it. Empty
-	// disables /media/.
-	DataDir string
+	// MediaDir is the folder where adapters store citizens' photos and
+	// files; /media/ serves only files inside it, each to the staff who
+	// may see its ticket. Empty disables /media/.
+	MediaDir string
 	// TelegramBot returns the bot's @username for the profile page; nil
 	// when Telegram is off.
 	TelegramBot func() string
 	// SecureCookies marks cookies Secure (serve over HTTPS).
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Real-IP name the client; nobody else's are believed.
+	TrustedProxies []netip.Prefix
+	// ChatLimits bound the anonymous web chat; zero fields take
+	// DefaultChatLimits.
+	ChatLimits ChatLimits
 }
 
 // ChatChannel is the web chat's channel adapter (bot/webchat's) as the
@@ -71,9 +78,14 @@ type Server struct {
 	pages  map[string]*template.Template
 	static fs.FS
 	media  *os.Root
-	// dataDir is DataDir made absolute.
-	dataDir string
-	handler http.Handler
+	// mediaDir is MediaDir made absolute.
+	mediaDir string
+	handler  http.Handler
+	keys     *keys
+	chatGate *chatGate
+	// seen remembers recent audited views, so a page reloading does not
+	// write an audit entry each time.
+	seen *recentViews
 }
 
 // New checks cfg and builds the server.
@@ -109,16 +121,20 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: static files: %w", err)
 	}
-	s := &Server{cfg: cfg, pages: pages, static: static}
-	if cfg.DataDir != "" {
-		if s.dataDir, err = filepath.Abs(cfg.DataDir); err != nil {
-			return nil, fmt.Errorf("web: data folder %s: %w", cfg.DataDir, err)
+	cfg.ChatLimits = withDefaults(cfg.ChatLimits, DefaultChatLimits())
+	s := &Server{cfg: cfg, pages: pages, static: static, chatGate: newChatGate(cfg.ChatLimits, cfg.Now), seen: newRecentViews(cfg.Now)}
+	if s.keys, err = loadKeys(context.Background(), cfg.Store); err != nil {
+		return nil, err
+	}
+	if cfg.MediaDir != "" {
+		if s.mediaDir, err = filepath.Abs(cfg.MediaDir); err != nil {
+			return nil, fmt.Errorf("web: media folder %s: %w", cfg.MediaDir, err)
 		}
-		if err := os.MkdirAll(s.dataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("web: data folder: %w", err)
+		if err := os.MkdirAll(s.mediaDir, 0o750); err != nil {
+			return nil, fmt.Errorf("web: media folder: %w", err)
 		}
-		if s.media, err = os.OpenRoot(s.dataDir); err != nil {
-			return nil, fmt.Errorf("web: data folder: %w", err)
+		if s.media, err = os.OpenRoot(s.mediaDir); err != nil {
+			return nil, fmt.Errorf("web: media folder: %w", err)
 		}
 	}
 	// A browser's cross-site request that could change something is
@@ -146,6 +162,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /queue", s.page(s.queuePage))
 	mux.Handle("GET /tickets/{code}", s.page(s.ticketPage))
 	mux.Handle("POST /tickets/{code}/{action}", s.page(s.ticketAction))
+	mux.Handle("POST /tickets/{code}/outbox/{id}/retry", s.page(s.resendForm))
 	mux.Handle("GET /overview", s.page(s.supervisor(s.overviewPage)))
 	mux.Handle("GET /admin", s.page(s.admin(s.adminPage)))
 	mux.Handle("POST /admin/staff", s.page(s.admin(s.adminAddStaff)))
@@ -157,13 +174,16 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /profile", s.page(s.profilePage))
 	mux.Handle("POST /profile/telegram", s.page(s.profileTelegram))
 	mux.Handle("GET /events", s.page(s.staffEvents))
-	mux.Handle("GET /media/{path...}", s.page(s.mediaFile))
+	mux.Handle("GET /media/{id}", s.page(s.mediaFile))
+	mux.Handle("GET /admin/held", s.page(s.admin(s.heldPage)))
+	mux.Handle("POST /admin/held", s.page(s.admin(s.heldAction)))
 
 	mux.HandleFunc("POST /api/login", s.apiLogin)
 	mux.Handle("POST /api/logout", s.api(s.apiLogout))
 	mux.Handle("GET /api/tickets", s.api(s.apiTickets))
 	mux.Handle("GET /api/tickets/{code}", s.api(s.apiTicket))
 	mux.Handle("POST /api/tickets/{code}/{action}", s.api(s.apiTicketAction))
+	mux.Handle("POST /api/tickets/{code}/outbox/{id}/retry", s.api(s.apiResend))
 	mux.Handle("GET /api/reports", s.api(s.supervisor(s.apiReports)))
 
 	mux.HandleFunc("GET /chat", s.chatPage)
@@ -174,6 +194,38 @@ func (s *Server) routes() http.Handler {
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/queue", http.StatusSeeOther)
+}
+
+// withDefaults fills each zero field of l from def.
+func withDefaults(l, def ChatLimits) ChatLimits {
+	for _, f := range []struct{ v, d *int }{
+		{&l.NewPerMinute, &def.NewPerMinute}, {&l.NewPerClient, &def.NewPerClient},
+		{&l.MessagesPerMinute, &def.MessagesPerMinute}, {&l.Streams, &def.Streams},
+		{&l.StreamsPerClient, &def.StreamsPerClient},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.d
+		}
+	}
+	return l
+}
+
+// Timeouts bound how long a connection may take over each part of its
+// requests, so that slow or idle clients cannot hold connections open.
+// Event streams clear the read and write deadlines of their own request.
+type Timeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+// DefaultTimeouts are serve's: a minute to send a request or its answer
+// (a 1 MB form on a slow mobile link), two to keep an idle connection.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: time.Minute, Write: time.Minute, Idle: 2 * time.Minute}
+
+// NewHTTPServer returns the HTTP server of h with the timeouts t.
+func NewHTTPServer(h http.Handler, t Timeouts, log *slog.Logger) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read,
+		WriteTimeout: t.Write, IdleTimeout: t.Idle, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 }
 
 // securityHeaders sets the headers every response carries. The CSP allows

@@ -15,9 +15,12 @@ type ticketView struct {
 	Open     bool
 	Claimed  bool // by the viewer
 	Messages []messageView
-	Audit    []auditView
-	OPDs     []sigap.OPD // transfer targets
-	Canned   []cannedAnswer
+	// Undelivered are replies the citizen did not get, each with a retry
+	// button.
+	Undelivered []undeliveredView
+	Audit       []auditView
+	OPDs        []sigap.OPD // transfer targets
+	Canned      []cannedAnswer
 	// Draft keeps what the staff member typed when an action failed.
 	Draft  actionRequest
 	Action string // the failed action the draft belongs to
@@ -58,6 +61,8 @@ func (s *Server) ticketView(v *desk.TicketView, staff *sigap.Staff) ticketView {
 		Open:    t.Open(),
 		Claimed: t.Assignee == staff.Username,
 		Canned:  cannedAnswers(kb, t.OPD),
+
+		Undelivered: s.undeliveredViews(v.Undelivered),
 	}
 	name := citizenName(v.Citizen)
 	for _, m := range v.Messages {
@@ -82,6 +87,9 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, a *auth) {
 // failed action when there is one.
 func (s *Server) showTicket(w http.ResponseWriter, r *http.Request, a *auth, status int, errText, action string, draft actionRequest) {
 	v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, r.PathValue("code"))
+	if err == nil {
+		err = s.auditPhoneView(r.Context(), a, v.Ticket, v.Citizen)
+	}
 	if err != nil {
 		s.fail(w, r, a, err)
 		return

@@ -2,8 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,17 +18,7 @@ func maskPhone(p string) string {
 	return p[:4] + strings.Repeat("*", len(p)-7) + p[len(p)-3:]
 }
 
-func channelName(c sigap.Channel) string {
-	switch c {
-	case sigap.WhatsApp:
-		return "WhatsApp"
-	case sigap.Telegram:
-		return "Telegram"
-	case sigap.Web:
-		return "Web chat"
-	}
-	return string(c)
-}
+func channelName(c sigap.Channel) string { return c.Name() }
 
 func statusName(s sigap.TicketStatus) string {
 	switch s {
@@ -60,7 +48,7 @@ func roleName(r sigap.Role) string {
 // and the channel when they gave none.
 func citizenName(c sigap.Citizen) string {
 	if n := strings.TrimSpace(c.Name); n != "" {
-		return n
+		return neutral(n)
 	}
 	return "Warga (" + channelName(c.Address.Channel) + ")"
 }
@@ -152,8 +140,8 @@ func (s *Server) ticketRow(ts sigap.TicketSummary, now time.Time) ticketRow {
 		Citizen:     citizenName(ts.Citizen),
 		Channel:     channelName(ts.Citizen.Address.Channel),
 		Phone:       maskPhone(ts.Citizen.Phone),
-		Subject:     ts.Subject,
-		LastMessage: ts.LastMessage,
+		Subject:     neutral(maskNumbers(ts.Subject)),
+		LastMessage: neutral(maskNumbers(ts.LastMessage)),
 		Created:     s.formatTime(ts.CreatedAt),
 		Due:         s.formatTime(nextDue(ts.Ticket)),
 		Assignee:    ts.Assignee,
@@ -173,7 +161,7 @@ type messageView struct {
 }
 
 func (s *Server) messageView(m sigap.Message, citizen string) messageView {
-	v := messageView{Class: string(m.Author), Text: m.Text, At: s.formatTime(m.At), Kind: kindName(m.Kind)}
+	v := messageView{Class: string(m.Author), Text: neutral(m.Text), At: s.formatTime(m.At), Kind: kindName(m.Kind)}
 	switch m.Author {
 	case sigap.AuthorCitizen:
 		v.Author = citizen
@@ -187,7 +175,7 @@ func (s *Server) messageView(m sigap.Message, citizen string) messageView {
 		v.Author = "Sistem"
 	}
 	if m.MediaRef != "" {
-		v.MediaURL = s.mediaURL(m.MediaRef)
+		v.MediaURL = s.mediaURL(m)
 	}
 	if m.Kind == sigap.KindLocation {
 		v.MapURL = osmURL(m.Lat, m.Lon)
@@ -221,35 +209,4 @@ func kindName(k sigap.MessageKind) string {
 
 func osmURL(lat, lon float64) string {
 	return fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f#map=17/%.6f/%.6f", lat, lon, lat, lon)
-}
-
-// mediaURL returns the /media/ link of a file stored under DataDir, or ""
-// for a platform file id or a path outside it. A relative ref is taken
-// relative to DataDir first, then to the working directory.
-func (s *Server) mediaURL(ref string) string {
-	if s.media == nil {
-		return ""
-	}
-	for _, rel := range s.mediaCandidates(ref) {
-		if fi, err := s.media.Stat(rel); err == nil && !fi.IsDir() {
-			return "/media/" + (&url.URL{Path: filepath.ToSlash(rel)}).EscapedPath()
-		}
-	}
-	return ""
-}
-
-func (s *Server) mediaCandidates(ref string) []string {
-	var out []string
-	if !filepath.IsAbs(ref) {
-		out = append(out, ref)
-		abs, err := filepath.Abs(ref)
-		if err != nil {
-			return out
-		}
-		ref = abs
-	}
-	if rel, err := filepath.Rel(s.dataDir, ref); err == nil && filepath.IsLocal(rel) {
-		out = append(out, rel)
-	}
-	return out
 }

@@ -89,7 +89,7 @@ func (c *testClock) Add(d time.Duration) {
 }
 
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	ts    *httptest.Server
 	db    *storage.DB
@@ -98,10 +98,16 @@ type testEnv struct {
 	kb    *sigap.LiveKB
 	staff *staff.Accounts
 	chat  *webchat.Adapter
+	desk  *desk.Desk
 	dir   string
+	// channels are the channel states the server reports; Telegram
+	// connected unless a test says otherwise.
+	channels func() []sigap.ChannelState
 }
 
-func newTestEnv(t *testing.T) *testEnv {
+// newTestEnv builds the server with the test KB, its clock and four staff
+// accounts; edits change the server's Config first.
+func newTestEnv(t testing.TB, edits ...func(*Config)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := &testEnv{t: t, clock: &testClock{t: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)}, dir: t.TempDir()}
@@ -120,19 +126,25 @@ func newTestEnv(t *testing.T) *testEnv {
 	t.Cleanup(func() { e.db.Close() })
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	d := desk.New(desk.Config{Store: e.db, KB: e.kb, Calendar: cal, Now: e.clock.Now, Texts: bot.Texts{Loc: cal.Location()}})
+	e.desk = d
+	e.channels = func() []sigap.ChannelState {
+		return []sigap.ChannelState{{Channel: sigap.Telegram, State: "connected", Since: e.clock.Now()}}
+	}
 	e.staff = staff.New(staff.Config{Store: e.db, KB: e.kb.Get, Now: e.clock.Now})
 	e.bot = bot.New(bot.Config{Store: e.db, Desk: d, Router: keywordRouter{}, Staff: e.staff, Now: e.clock.Now, Logger: logger})
 	e.chat = webchat.New(e.clock.Now)
 	if err := e.chat.Start(ctx, e.bot); err != nil {
 		t.Fatal(err)
 	}
-	e.srv, err = New(Config{
+	cfg := Config{
 		Store: e.db, Desk: d, Staff: e.staff, KB: e.kb, Calendar: cal, WebChat: e.chat, Now: e.clock.Now, Logger: logger,
-		DataDir: filepath.Join(e.dir, "data"),
-		Channels: func() []sigap.ChannelState {
-			return []sigap.ChannelState{{Channel: sigap.Telegram, State: "connected", Since: e.clock.Now()}}
-		},
-	})
+		MediaDir: filepath.Join(e.dir, "data", "media"),
+		Channels: func() []sigap.ChannelState { return e.channels() },
+	}
+	for _, edit := range edits {
+		edit(&cfg)
+	}
+	e.srv, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -250,10 +250,10 @@ type setAsideStore struct {
 	mu    sync.Mutex
 	fails int
 	calls int
-	kept  []SetAsideUpdate
+	kept  []sigap.SetAsideUpdate
 }
 
-func (s *setAsideStore) SetAside(_ context.Context, u SetAsideUpdate) error {
+func (s *setAsideStore) SetAside(_ context.Context, u sigap.SetAsideUpdate) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
@@ -264,10 +264,10 @@ func (s *setAsideStore) SetAside(_ context.Context, u SetAsideUpdate) error {
 	return nil
 }
 
-func (s *setAsideStore) Kept() []SetAsideUpdate {
+func (s *setAsideStore) Kept() []sigap.SetAsideUpdate {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]SetAsideUpdate(nil), s.kept...)
+	return append([]sigap.SetAsideUpdate(nil), s.kept...)
 }
 
 // An update the library cannot decode is set aside, raw, and the citizens
@@ -289,11 +289,8 @@ func TestPollSetsAsideUnreadableUpdate(t *testing.T) {
 		t.Errorf("received %v, want the messages before and after the unreadable one", got)
 	}
 	k := kept.Kept()
-	if len(k) != 1 || k[0].UpdateID != bad || !strings.Contains(string(k[0].Raw), `"date":"kemarin"`) || !strings.Contains(k[0].Reason, "v5.5.1 can read") {
+	if len(k) != 1 || k[0].UpdateID != strconv.Itoa(bad) || k[0].Channel != sigap.Telegram || !strings.Contains(string(k[0].Raw), `"date":"kemarin"`) || !strings.Contains(k[0].Reason, "v5.5.1 can read") {
 		t.Fatalf("set aside %+v, want update %d raw with the reason", k, bad)
-	}
-	if a.SetAsideCount() != 1 {
-		t.Errorf("SetAsideCount = %d, want 1", a.SetAsideCount())
 	}
 }
 
@@ -317,7 +314,7 @@ func TestPollSetsAsideUpdateTheReceiverKeepsFailing(t *testing.T) {
 	})
 	pollUntilConfirmed(ctx, t, a, recv, srv, next.UpdateID)
 	k := kept.Kept()
-	if len(k) != 1 || k[0].UpdateID != poison.UpdateID || !strings.Contains(k[0].Reason, "failed 6 times: bot: handle message: constraint failed") {
+	if len(k) != 1 || k[0].UpdateID != strconv.Itoa(poison.UpdateID) || !strings.Contains(k[0].Reason, "failed 6 times: bot: handle message: constraint failed") {
 		t.Fatalf("set aside %+v, want the failing update once, with why", k)
 	}
 	// Four failed tries back off, the fifth fails to set aside and backs

@@ -14,8 +14,9 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 )
 
-// ErrBlocked is in the error of a send to a citizen who blocked the bot.
-var ErrBlocked = errors.New("the citizen blocked the bot")
+// ErrBlocked is in the error of a send to a citizen who blocked the bot:
+// sigap.ErrBlocked, which the outbox tells staff of.
+var ErrBlocked = sigap.ErrBlocked
 
 // Send delivers msg to the Telegram chat msg.To names, as plain text (so
 // nothing a citizen wrote is read as markup) without link previews. A text
@@ -26,9 +27,11 @@ var ErrBlocked = errors.New("the citizen blocked the bot")
 // Errors follow sigap.Sender: *sigap.RetryAfterError when Telegram asks to
 // wait, *sigap.PermanentError saying why when the chat cannot get messages
 // (the citizen blocked the bot: ErrBlocked; the account was deleted; the
-// chat does not exist), any other error for a failure worth retrying. When
-// a split message fails halfway, a retry of the same outbox message resumes
-// after the parts already sent instead of repeating them.
+// chat does not exist), any other error for a failure worth retrying. A
+// split message starts after the msg.PartsSent parts that went out in
+// earlier attempts, and tells msg.PartSent of each part but the last, so
+// that a retry, even after a crash, does not repeat them: Telegram, unlike
+// WhatsApp, has no message id that would make a repeat harmless.
 func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if msg.To.Channel != sigap.Telegram {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "telegram: address %s is not a Telegram chat", msg.To)}
@@ -41,9 +44,8 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if len(parts) == 0 {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "telegram: message %d to %s has no text", msg.ID, msg.To)}
 	}
-	for i := a.parts.Sent(msg.ID); i < len(parts); i++ {
+	for i := max(msg.PartsSent, 0); i < len(parts); i++ {
 		if err := a.wait(ctx, a.pace.reserve(chat)); err != nil {
-			a.parts.Record(msg.ID, i)
 			return err
 		}
 		var replies []string
@@ -53,14 +55,16 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 		if err := a.sendPart(ctx, chat, parts[i], replies); err != nil {
 			var perm *sigap.PermanentError
 			if errors.As(err, &perm) {
-				a.parts.Done(msg.ID) // no retry will come
 				return &sigap.PermanentError{Err: fmt.Errorf("telegram: message %d to %s not delivered: %w", msg.ID, msg.To, perm.Err)}
 			}
-			a.parts.Record(msg.ID, i)
 			return err
 		}
+		if i < len(parts)-1 && msg.PartSent != nil {
+			if err := msg.PartSent(ctx, i+1); err != nil {
+				return fmt.Errorf("telegram: message %d to %s: record part %d sent: %w", msg.ID, msg.To, i+1, err)
+			}
+		}
 	}
-	a.parts.Done(msg.ID)
 	return nil
 }
 

@@ -223,7 +223,8 @@ func TestSendBadAddress(t *testing.T) {
 }
 
 // A split message that fails halfway resumes on retry after the parts
-// already delivered, so the citizen does not read them twice.
+// recorded as sent, so the citizen does not read them twice, even when the
+// retry comes from a new process (a restart) that only has the record.
 func TestSendResumesSplitMessage(t *testing.T) {
 	srv := telegramtest.NewServer()
 	defer srv.Close()
@@ -231,13 +232,25 @@ func TestSendResumesSplitMessage(t *testing.T) {
 	text := strings.Repeat("a", 4000) + "\n" + strings.Repeat("b", 4000) + "\n" + strings.Repeat("c", 100)
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 429, Description: "Too Many Requests", RetryAfter: 3, After: 1})
 
-	msg := sigap.Outbound{ID: 9, To: citizen, Text: text}
+	var recorded []int
+	msg := sigap.Outbound{ID: 9, To: citizen, Text: text, PartSent: func(_ context.Context, n int) error {
+		recorded = append(recorded, n)
+		return nil
+	}}
 	var retry *sigap.RetryAfterError
 	if err := a.Send(context.Background(), msg); !errors.As(err, &retry) {
 		t.Fatalf("first attempt: %v, want RetryAfterError", err)
 	}
-	if err := a.Send(context.Background(), msg); err != nil {
+	if !slices.Equal(recorded, []int{1}) {
+		t.Fatalf("recorded parts sent %v, want [1]", recorded)
+	}
+	restarted, _, _ := newAdapter(t, srv, Config{})
+	msg.PartsSent = recorded[len(recorded)-1]
+	if err := restarted.Send(context.Background(), msg); err != nil {
 		t.Fatalf("retry: %v", err)
+	}
+	if !slices.Equal(recorded, []int{1, 2}) {
+		t.Errorf("recorded parts sent %v, want [1 2]: never the last part, which the outbox marks sent", recorded)
 	}
 	sent := srv.Sent()
 	if len(sent) != 3 {
@@ -248,9 +261,23 @@ func TestSendResumesSplitMessage(t *testing.T) {
 			t.Errorf("message %d starts with %q, want %q", i, sent[i].Text[0], first)
 		}
 	}
-	// Once delivered, the same outbox id sends in full again.
-	if err := a.Send(context.Background(), msg); err != nil || len(srv.Sent()) != 6 {
-		t.Errorf("after completion: err %v, %d sent, want 6", err, len(srv.Sent()))
+}
+
+// A part that went out but cannot be recorded ends the send, so that the
+// outbox retries it instead of racing on unrecorded.
+func TestSendStopsWhenAPartCannotBeRecorded(t *testing.T) {
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, _, _ := newAdapter(t, srv, Config{})
+	text := strings.Repeat("a", 4000) + "\n" + strings.Repeat("b", 4000)
+	msg := sigap.Outbound{ID: 10, To: citizen, Text: text, PartSent: func(context.Context, int) error {
+		return errors.New("database is locked")
+	}}
+	if err := a.Send(context.Background(), msg); err == nil || !strings.Contains(err.Error(), "database is locked") {
+		t.Fatalf("Send: %v, want the recording error", err)
+	}
+	if n := len(srv.Sent()); n != 1 {
+		t.Errorf("sent %d messages, want only the first part", n)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/pemkab-kebumen/sigap"
 )
@@ -15,16 +16,6 @@ const maxUpdateTries = 5
 // maxTracked bounds the memory of failing updates; webhook mode keeps one
 // entry per update Telegram is resending.
 const maxTracked = 1024
-
-// SetAsideUpdate is an update the adapter gave up on: the library cannot
-// decode it, or the receiver failed on it maxUpdateTries times or rejected
-// it as invalid. Raw is the update exactly as Telegram sent it, so that it
-// can be read or replayed later.
-type SetAsideUpdate struct {
-	UpdateID int
-	Raw      json.RawMessage
-	Reason   string
-}
 
 // rawUpdate is one update as getUpdates or a webhook delivered it.
 type rawUpdate struct {
@@ -79,25 +70,18 @@ func (a *Adapter) forget(id int) {
 	delete(a.tries, id)
 }
 
-// setAside keeps u through the SetAside callback, or in the log without
-// one, and counts it. When the callback fails, u is not done with.
+// setAside keeps u through the SetAside callback (which counts it), or in
+// the log without one. When the callback fails, u is not done with.
 func (a *Adapter) setAside(ctx context.Context, u rawUpdate, why error) error {
 	if a.onSetAside == nil {
 		a.log.Error("telegram: update set aside", "update", u.id, "reason", why, "raw", string(u.raw))
 	} else {
-		err := a.onSetAside(ctx, SetAsideUpdate{UpdateID: u.id, Raw: u.raw, Reason: why.Error()})
+		err := a.onSetAside(ctx, sigap.SetAsideUpdate{Channel: sigap.Telegram, UpdateID: strconv.Itoa(u.id), Raw: string(u.raw), Reason: why.Error()})
 		if err != nil {
 			return fmt.Errorf("telegram: set aside update %d: %w", u.id, err)
 		}
 		a.log.Error("telegram: update set aside", "update", u.id, "reason", why)
 	}
-	a.setAsideCount.Add(1)
 	a.forget(u.id)
 	return nil
-}
-
-// SetAsideCount is how many updates were set aside since the start, for
-// /metrics.
-func (a *Adapter) SetAsideCount() int64 {
-	return a.setAsideCount.Load()
 }

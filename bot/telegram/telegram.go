@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -58,11 +57,13 @@ type Config struct {
 	// photos are kept as Telegram file ids only].
 	DataDir string
 
-	// SetAside keeps an update the adapter gives up on (see
-	// SetAsideUpdate), so that the updates behind it go on; when it
-	// returns an error the update is tried again later [none: the update
-	// is written to the log in full].
-	SetAside func(ctx context.Context, u SetAsideUpdate) error
+	// SetAside keeps an update the adapter gives up on: the library
+	// cannot decode it, or the receiver failed on it maxUpdateTries times
+	// or rejected it as invalid. Its Raw is the update exactly as Telegram
+	// sent it, so that it can be read or replayed later, and the updates
+	// behind it go on. When SetAside returns an error the update is tried
+	// again later [none: the update is written to the log in full].
+	SetAside func(ctx context.Context, u sigap.SetAsideUpdate) error
 
 	// WebhookURL, when set, makes Telegram post updates to this public
 	// HTTPS URL, which must reach Routes' /telegram/webhook, instead of
@@ -84,19 +85,16 @@ type Adapter struct {
 	pollTimeout time.Duration
 	pace        *pacer
 	dataDir     string
-	onSetAside  func(ctx context.Context, u SetAsideUpdate) error
+	onSetAside  func(ctx context.Context, u sigap.SetAsideUpdate) error
 	// wait pauses for d or until ctx ends; tests replace it so that
 	// backoff and pacing never sleep for real.
 	wait func(ctx context.Context, d time.Duration) error
-
-	setAsideCount atomic.Int64
 
 	webhookURL, webhookSecret string
 
 	mu        sync.Mutex
 	self      *tgbotapi.User // nil until getMe succeeded
 	state     sigap.ChannelState
-	parts     outpart.Progress // split messages partly sent
 	listeners []func(sigap.ChannelState)
 	tries     map[int]int    // failed receives, by update id
 	keyboards map[int64]bool // chats whose last message offered quick replies

@@ -78,10 +78,7 @@ type Adapter struct {
 	state     sigap.ChannelState
 	changed   chan struct{} // closed and replaced at every state change
 	listeners []func(sigap.ChannelState)
-	// parts counts the parts of a split reply already delivered, by
-	// outbox id, so a retry after a failed part does not repeat them.
-	parts   outpart.Progress
-	webLink *webLink // the admin page's linking session, if any
+	webLink   *webLink // the admin page's linking session, if any
 
 	// supervised is set by Start: from then on the adapter reconnects
 	// after what whatsmeow does not retry (see supervise.go).

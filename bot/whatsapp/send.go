@@ -2,7 +2,6 @@ package whatsapp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -27,13 +26,14 @@ type waClient interface {
 	Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error)
 }
 
-// ErrNotConnected is returned by Send while WhatsApp is not connected; the
-// outbox retries with backoff.
-var ErrNotConnected = errors.New("whatsapp: not connected")
+// ErrNotConnected is in the *sigap.NotSentError Send returns while
+// WhatsApp is not connected: the outbox holds WhatsApp's replies a while,
+// without counting a try.
+var ErrNotConnected = fmt.Errorf("whatsapp: %w", sigap.ErrNotConnected)
 
 // maxPacingWait is the longest Send holds a reply for pacing. A longer wait
 // (the per-minute cap is used up) goes back to the outbox as a
-// *sigap.RetryAfterError, so other channels' replies are not held up.
+// *sigap.NotSentError, so other channels' replies are not held up.
 const maxPacingWait = 10 * time.Second
 
 // Send delivers one reply: split into parts of at most 4,096 characters,
@@ -42,8 +42,9 @@ const maxPacingWait = 10 * time.Second
 // (msg.Replies) are left out, as linked devices cannot send buttons, and
 // the text asks for a typed answer anyway. Each part has a message id
 // derived from the outbox message (partMessageID), so when a part is sent
-// again after a timeout or a restart, WhatsApp keeps one copy. It
-// implements sigap.Sender.
+// again after a timeout or a restart, WhatsApp keeps one copy; and it
+// starts after the msg.PartsSent parts recorded as sent, telling
+// msg.PartSent of each part but the last. It implements sigap.Sender.
 func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	to, err := recipientJID(msg.To)
 	if err != nil {
@@ -56,18 +57,17 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	a.mu.Lock()
 	wa := a.wa
 	a.mu.Unlock()
-	done := a.parts.Sent(msg.ID)
 	if !wa.IsConnected() {
-		return fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, ErrNotConnected)
+		return &sigap.NotSentError{Err: fmt.Errorf("outbound %d: %w", msg.ID, ErrNotConnected)}
 	}
-	parts = parts[min(done, len(parts)):]
+	done := min(max(msg.PartsSent, 0), len(parts))
+	parts = parts[done:]
 	if len(parts) == 0 {
-		a.parts.Done(msg.ID)
 		return nil
 	}
 	slots, wait, ok := a.pacer.book(to.String(), len(parts), maxPacingWait)
 	if !ok {
-		return &sigap.RetryAfterError{Wait: wait, Err: fmt.Errorf("whatsapp: outbound %d: send rate limit of %d a minute reached", msg.ID, a.cfg.PerMinute)}
+		return &sigap.NotSentError{Wait: wait, Err: fmt.Errorf("whatsapp: outbound %d: send rate limit of %d a minute reached", msg.ID, a.cfg.PerMinute)}
 	}
 	// The typing indicator is courtesy: WhatsApp refuses it until the
 	// account's push name synced, which must not block a reply.
@@ -79,17 +79,21 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 			a.log.Debug("whatsapp: typing indicator", "err", err)
 		}
 	}()
+	total := done + len(parts)
 	for i, part := range parts {
 		if err := a.cfg.Sleep(ctx, slots[i].Sub(a.cfg.Now())); err != nil {
-			a.parts.Record(msg.ID, done+i)
 			return fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, err)
 		}
-		extra := whatsmeow.SendRequestExtra{ID: partMessageID(msg, done+i)}
+		n := done + i
+		extra := whatsmeow.SendRequestExtra{ID: partMessageID(msg, n)}
 		if _, err := wa.SendMessage(ctx, to, &waE2E.Message{Conversation: proto.String(part)}, extra); err != nil {
-			a.parts.Record(msg.ID, done+i)
-			return fmt.Errorf("whatsapp: outbound %d part %d of %d: %w", msg.ID, done+i+1, done+len(parts), err)
+			return fmt.Errorf("whatsapp: outbound %d part %d of %d: %w", msg.ID, n+1, total, err)
+		}
+		if n+1 < total && msg.PartSent != nil {
+			if err := msg.PartSent(ctx, n+1); err != nil {
+				return fmt.Errorf("whatsapp: outbound %d: record part %d sent: %w", msg.ID, n+1, err)
+			}
 		}
 	}
-	a.parts.Done(msg.ID)
 	return nil
 }

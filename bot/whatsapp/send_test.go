@@ -51,9 +51,9 @@ func TestSendPerMinuteCap(t *testing.T) {
 		}
 	}
 	err := a.Send(ctx, sigap.Outbound{ID: 4, To: to("6281009"), Text: "ok"})
-	var ra *sigap.RetryAfterError
+	var ra *sigap.NotSentError
 	if !errors.As(err, &ra) {
-		t.Fatalf("fourth send in a minute: got %v, want *sigap.RetryAfterError", err)
+		t.Fatalf("fourth send in a minute: got %v, want *sigap.NotSentError, which is no failed try", err)
 	}
 	// The first message went at +1s; the fourth may go a minute later.
 	if ra.Wait != 58*time.Second {
@@ -113,13 +113,20 @@ func TestSendRetryDoesNotRepeatDeliveredParts(t *testing.T) {
 	wa.fail = map[int]error{2: errors.New("timed out waiting for message send response")}
 	text := strings.Repeat("a", maxPartRunes) + "\n\n" + strings.Repeat("b", maxPartRunes) + "\n\n" + "c"
 	msg := sigap.Outbound{ID: 7, To: to("6281234567890"), Text: text}
+	var recorded []int
+	msg.PartSent = func(_ context.Context, n int) error { recorded = append(recorded, n); return nil }
 
 	err := a.Send(context.Background(), msg)
 	var perm *sigap.PermanentError
 	var ra *sigap.RetryAfterError
-	if err == nil || errors.As(err, &perm) || errors.As(err, &ra) {
+	var ns *sigap.NotSentError
+	if err == nil || errors.As(err, &perm) || errors.As(err, &ra) || errors.As(err, &ns) {
 		t.Fatalf("failed part: got %v, want an error the outbox retries with backoff", err)
 	}
+	if len(recorded) != 1 || recorded[0] != 1 {
+		t.Fatalf("recorded %v, want [1]: the first part went out", recorded)
+	}
+	msg.PartsSent = recorded[0]
 	if err := a.Send(context.Background(), msg); err != nil {
 		t.Fatalf("retry: %v", err)
 	}
@@ -142,6 +149,7 @@ func TestSendStoppedBetweenPartsDoesNotRepeatThem(t *testing.T) {
 	}
 	text := strings.Repeat("a", maxPartRunes) + "\n\n" + strings.Repeat("b", maxPartRunes) + "\n\n" + "c"
 	msg := sigap.Outbound{ID: 8, To: to("6281234567890"), Text: text}
+	msg.PartSent = func(_ context.Context, n int) error { msg.PartsSent = n; return nil }
 	if err := a.Send(ctx, msg); !errors.Is(err, context.Canceled) {
 		t.Fatalf("stopped send: got %v, want context.Canceled", err)
 	}
@@ -188,8 +196,9 @@ func TestSendErrors(t *testing.T) {
 			if got := errors.As(err, &perm); got != tt.permanent {
 				t.Errorf("permanent = %v, want %v (%v)", got, tt.permanent, err)
 			}
-			if got := errors.Is(err, ErrNotConnected); got != tt.notConn {
-				t.Errorf("not connected = %v, want %v (%v)", got, tt.notConn, err)
+			var ns *sigap.NotSentError
+			if got := errors.Is(err, ErrNotConnected) && errors.Is(err, sigap.ErrNotConnected) && errors.As(err, &ns); got != tt.notConn {
+				t.Errorf("not connected (and not sent) = %v, want %v (%v)", got, tt.notConn, err)
 			}
 			if len(wa.sent) != 0 {
 				t.Errorf("sent %d messages", len(wa.sent))

@@ -50,6 +50,7 @@ func TestHelpAndTyposShowNoSecret(t *testing.T) {
 	secrets := map[string]string{
 		"SIGAP_TELEGRAM_TOKEN":          "123456789:AAsecret-bot-token",
 		"SIGAP_TELEGRAM_WEBHOOK_SECRET": "webhook-secret-0123456789",
+		"SIGAP_METRICS_TOKEN":           "metrics-secret-0123456789",
 	}
 	for _, tt := range []struct {
 		args   []string
@@ -118,6 +119,52 @@ func TestConfigPrecedence(t *testing.T) {
 	_, err = parse(map[string]string{"SIGAP_WHATSAPP_PER_MINUTE": "many"})
 	if err == nil || !strings.Contains(err.Error(), "SIGAP_WHATSAPP_PER_MINUTE") || strings.Contains(err.Error(), "many") {
 		t.Errorf("a bad environment value: %v; want an error naming the variable, not repeating the value", err)
+	}
+}
+
+// TestServeRefusesADataFolderHoldingTheDatabase: a --data folder that
+// holds the database, or is above it, would hand the database to whatever
+// serves or copies the folder; serve refuses it before touching anything.
+func TestServeRefusesADataFolderHoldingTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "db", "sigap.db")
+	os.MkdirAll(filepath.Dir(db), 0o755)
+	alias := filepath.Join(dir, "alias")
+	os.Symlink(filepath.Join(dir, "db"), alias)
+	for _, data := range []string{filepath.Join(dir, "db"), dir, alias, filepath.Join(dir, "db") + "/."} {
+		status, _, stderr := runWithEnv(t, nil, "serve", "--db", db, "--data", data, "--http", "127.0.0.1:0")
+		if status != 1 || !strings.Contains(stderr, "holds the database") {
+			t.Errorf("--data %s with --db %s: status %d, %q; want 1 and a refusal", data, db, status, stderr)
+		}
+	}
+	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a refused start created %s", db)
+	}
+	if err := checkDataDir(filepath.Join(dir, "data"), db); err != nil {
+		t.Errorf("a data folder beside the database's: %v", err)
+	}
+}
+
+// TestServeRefusesBadSecuritySettings: each mistake is named.
+func TestServeRefusesBadSecuritySettings(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"--trusted-proxy", "10.0.0.0/8,proxy.local"}, `--trusted-proxy "proxy.local"`},
+		{[]string{"--metrics-token", "short"}, "--metrics-token"},
+		{[]string{"--chat-new-per-minute", "0"}, "--chat-new-per-minute"},
+	} {
+		args := append([]string{"serve", "--db", filepath.Join(t.TempDir(), "s.db"), "--http", "127.0.0.1:0"}, tt.args...)
+		if status, _, stderr := runWithEnv(t, nil, args...); status != 1 || !strings.Contains(stderr, tt.says) {
+			t.Errorf("%v: status %d, %q; want 1 naming %s", tt.args, status, stderr, tt.says)
+		}
+	}
+	c := DefaultConfig()
+	c.TrustedProxy = "10.0.0.1, 192.168.0.0/16, ::1"
+	got, err := c.trustedProxies()
+	if err != nil || len(got) != 3 || got[0].String() != "10.0.0.1/32" || got[2].String() != "::1/128" {
+		t.Errorf("trusted proxies %v, %v", got, err)
 	}
 }
 

@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap/bot/telegram"
 	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
 	"github.com/pemkab-kebumen/sigap/desk"
+	"github.com/pemkab-kebumen/sigap/web"
 )
 
 func init() {
@@ -30,14 +34,29 @@ type Config struct {
 		ChatGap   time.Duration
 		PerMinute int
 	}
+	Outbox struct {
+		GiveUpAfter, KeepSent time.Duration
+	}
 	SecureCookies bool
 	SLAWarnAt     float64
+	AlertEvery    time.Duration
+
+	// MetricsAddr serves /metrics on a listener of its own; MetricsToken
+	// serves it behind "Authorization: Bearer <token>" (on the main
+	// listener when MetricsAddr is empty). With neither, no /metrics.
+	MetricsAddr, MetricsToken string
+	// TrustedProxy lists, comma-separated, the addresses or CIDRs of the
+	// reverse proxies whose X-Forwarded-For and X-Real-IP are believed.
+	TrustedProxy string
+	Chat         web.ChatLimits
 }
 
 // DefaultConfig is serve's configuration before the environment and the
 // flags.
 func DefaultConfig() Config {
-	c := Config{DB: defaultDB, HTTP: "127.0.0.1:8080", DataDir: "./data", SLAWarnAt: desk.DefaultWarnAt}
+	c := Config{DB: defaultDB, HTTP: "127.0.0.1:8080", DataDir: "./data", SLAWarnAt: desk.DefaultWarnAt, Chat: web.DefaultChatLimits(),
+		AlertEvery: desk.DefaultAlertEvery}
+	c.Outbox.GiveUpAfter, c.Outbox.KeepSent = desk.DefaultGiveUpAfter, defaultKeepSent
 	c.Telegram.API = telegram.DefaultAPIEndpoint
 	c.WhatsApp.ChatGap, c.WhatsApp.PerMinute = whatsapp.DefaultPerChatGap, whatsapp.DefaultPerMinute
 	return c
@@ -58,7 +77,22 @@ func (c *Config) flags(fs *flagSet) {
 	fs.intVar(&c.WhatsApp.PerMinute, "whatsapp-per-minute", "SIGAP_WHATSAPP_PER_MINUTE", "most WhatsApp messages sent per minute in all")
 	fs.boolVar(&c.SecureCookies, "secure-cookies", "SIGAP_SECURE_COOKIES", "mark cookies Secure (behind HTTPS)")
 	fs.float64Var(&c.SLAWarnAt, "sla-warn-at", "SIGAP_SLA_WARN_AT", "warn an OPD's staff when this share of the first-response target has passed")
+	fs.durationVar(&c.AlertEvery, "sla-alert-every", "SIGAP_SLA_ALERT_EVERY", "how often SLA alerts go out, as one digest per staff member")
+	fs.durationVar(&c.Outbox.GiveUpAfter, "outbox-give-up", "SIGAP_OUTBOX_GIVE_UP", "give up on a reply not sent for this long; the ticket shows it with a retry button")
+	fs.durationVar(&c.Outbox.KeepSent, "outbox-keep", "SIGAP_OUTBOX_KEEP", "delete sent outbox entries after this long (the conversation keeps the text); 0 keeps them")
+	fs.stringVar(&c.MetricsAddr, "metrics-addr", "SIGAP_METRICS_ADDR", "serve /metrics on this listen `address` of its own (empty: not on a listener of its own)")
+	fs.stringVar(&c.MetricsToken, "metrics-token", "SIGAP_METRICS_TOKEN", "bearer `token` /metrics requires; alone, /metrics is on the main listener behind it")
+	fs.stringVar(&c.TrustedProxy, "trusted-proxy", "SIGAP_TRUSTED_PROXY", "comma-separated `addresses or CIDRs` of reverse proxies whose X-Forwarded-For and X-Real-IP name the client")
+	fs.intVar(&c.Chat.NewPerMinute, "chat-new-per-minute", "SIGAP_CHAT_NEW_PER_MINUTE", "web chat conversations that may begin per minute in all; beyond, messages are held for an admin")
+	fs.intVar(&c.Chat.NewPerClient, "chat-new-per-client", "SIGAP_CHAT_NEW_PER_CLIENT", "web chat conversations that may begin per minute from one client address")
+	fs.intVar(&c.Chat.MessagesPerMinute, "chat-messages-per-minute", "SIGAP_CHAT_MESSAGES_PER_MINUTE", "messages one web chat conversation may send per minute")
+	fs.intVar(&c.Chat.Streams, "chat-streams", "SIGAP_CHAT_STREAMS", "web chat pages that may wait for replies at once, in all")
+	fs.intVar(&c.Chat.StreamsPerClient, "chat-streams-per-client", "SIGAP_CHAT_STREAMS_PER_CLIENT", "web chat pages that may wait for replies at once from one client address")
 }
+
+// defaultKeepSent is how long sent outbox entries stay, for looking into a
+// delivery; the message itself stays in the ticket's thread.
+const defaultKeepSent = 30 * 24 * time.Hour
 
 // Validate refuses a configuration serve cannot run with.
 func (c Config) Validate() error {
@@ -71,7 +105,87 @@ func (c Config) Validate() error {
 	if c.WhatsApp.ChatGap <= 0 || c.WhatsApp.PerMinute <= 0 {
 		return fmt.Errorf("--whatsapp-chat-gap and --whatsapp-per-minute must be positive")
 	}
+	switch {
+	case c.AlertEvery <= 0:
+		return fmt.Errorf("--sla-alert-every %s: want a positive duration, such as 15m", c.AlertEvery)
+	case c.Outbox.GiveUpAfter <= 0:
+		return fmt.Errorf("--outbox-give-up %s: want a positive duration, such as 168h", c.Outbox.GiveUpAfter)
+	case c.Outbox.KeepSent < 0:
+		return fmt.Errorf("--outbox-keep %s: want a duration, or 0 to keep sent entries", c.Outbox.KeepSent)
+	}
+	if l := c.Chat; l.NewPerMinute <= 0 || l.NewPerClient <= 0 || l.MessagesPerMinute <= 0 || l.Streams <= 0 || l.StreamsPerClient <= 0 {
+		return fmt.Errorf("--chat-new-per-minute, --chat-new-per-client, --chat-messages-per-minute, --chat-streams and --chat-streams-per-client must be positive")
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return fmt.Errorf("--metrics-token (SIGAP_METRICS_TOKEN) must be at least 16 characters")
+	}
+	if _, err := c.trustedProxies(); err != nil {
+		return err
+	}
+	return checkDataDir(c.DataDir, c.DB)
+}
+
+// trustedProxies parses TrustedProxy.
+func (c Config) trustedProxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(c.TrustedProxy, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			a, err := netip.ParseAddr(part)
+			if err != nil {
+				return nil, fmt.Errorf("--trusted-proxy %q: not an address or CIDR (such as 10.0.0.1 or 10.0.0.0/8)", part)
+			}
+			part = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()).String()
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy %q: not an address or CIDR (such as 10.0.0.1 or 10.0.0.0/8)", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// checkDataDir refuses a data folder that holds the database, or is
+// above it: whatever serves files from the folder, or copies it, would
+// carry the database and its WAL along.
+func checkDataDir(dataDir, db string) error {
+	if dataDir == "" || db == "" || db == ":memory:" || strings.Contains(db, "://") {
+		return nil
+	}
+	data, err := realPath(dataDir)
+	if err != nil {
+		return fmt.Errorf("--data %s: %w", dataDir, err)
+	}
+	dbDir, err := realPath(filepath.Dir(db))
+	if err != nil {
+		return fmt.Errorf("--db %s: %w", db, err)
+	}
+	if rel, err := filepath.Rel(data, dbDir); err == nil && filepath.IsLocal(rel) {
+		return fmt.Errorf("--data %s holds the database %s: give the photos and files a folder of their own, apart from the database (such as --data ./data with --db ./sigap.db)", dataDir, db)
+	}
 	return nil
+}
+
+// realPath is path made absolute with the symlinks of the part of it that
+// exists resolved, so two names of one folder compare equal.
+func realPath(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(real, rest), nil
+		}
+		if parent := filepath.Dir(dir); parent == dir {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+	}
 }
 
 func runServe(ctx context.Context, env *Env, args []string) error {

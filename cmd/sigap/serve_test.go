@@ -488,8 +488,11 @@ func serveEnv(botAPI string) []string {
 	if botAPI != "" {
 		env = append(env, "SIGAP_TELEGRAM_TOKEN="+telegramtest.Token, "SIGAP_TELEGRAM_API="+botAPI)
 	}
-	return env
+	return append(env, "SIGAP_METRICS_TOKEN="+metricsToken)
 }
+
+// metricsToken is the bearer token of the test servers' /metrics.
+const metricsToken = "metrics-token-0123456789"
 
 // fatalf ends the test with the process's log, which says why.
 func (p *serveProcess) fatalf(format string, args ...any) {
@@ -566,22 +569,30 @@ func (p *serveProcess) health(ctx context.Context) healthReport {
 	return h
 }
 
-// metrics fetches /metrics.
+// metrics fetches /metrics with the bearer token; without it, /metrics
+// must be refused.
 func (p *serveProcess) metrics(ctx context.Context) string {
 	p.t.Helper()
-	status, _, body, err := p.get(ctx, "/metrics")
+	if status, _, _, err := p.get(ctx, "/metrics"); err != nil || status != http.StatusUnauthorized {
+		p.fatalf("/metrics without the token: status %d, err %v; want 401", status, err)
+	}
+	status, _, body, err := p.get(ctx, "/metrics", "Authorization", "Bearer "+metricsToken)
 	if err != nil || status != http.StatusOK {
 		p.fatalf("/metrics: status %d, err %v, body %s", status, err, body)
 	}
 	return string(body)
 }
 
-func (p *serveProcess) get(ctx context.Context, path string) (status int, contentType string, body []byte, err error) {
+// get fetches path with the given header name and value pairs.
+func (p *serveProcess) get(ctx context.Context, path string, header ...string) (status int, contentType string, body []byte, err error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.url+path, nil)
 	if err != nil {
 		return 0, "", nil, err
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,8 +30,12 @@ import (
 // shutdownGrace is how long a stop may take before connections are cut.
 const shutdownGrace = 10 * time.Second
 
-// alertEvery is how often SLA warnings are checked.
-const alertEvery = time.Minute
+// channelCheckEvery is how often the channels' states are checked for an
+// outage to warn supervisors of.
+const channelCheckEvery = 30 * time.Second
+
+// sessionPurgeEvery is how often expired staff sessions are deleted.
+const sessionPurgeEvery = time.Hour
 
 // Main is the whole service: what sigap serve runs, and what replay and
 // the end-to-end tests build the same way. Open builds it in dependency
@@ -64,12 +69,23 @@ type Main struct {
 	Adapters []sigap.ChannelAdapter
 	Outbox   *desk.Outbox
 	WebChat  *webchat.Adapter // nil when the channels have no web chat
-	// HTTPServer serves the dashboard, /healthz, /metrics and the
-	// channels' webhooks on Addr; nil when Config.HTTP is empty.
+	// HTTPServer serves the dashboard, /healthz, the channels' webhooks
+	// and, with a token and no address of its own, /metrics on Addr; nil
+	// when Config.HTTP is empty.
 	HTTPServer *http.Server
 	Addr       net.Addr
+	// MetricsServer serves /metrics on MetricsAddr when Config.MetricsAddr
+	// is set.
+	MetricsServer *http.Server
+	MetricsAddr   net.Addr
+	// Timeouts bound the HTTP connections (web.DefaultTimeouts).
+	Timeouts web.Timeouts
 
-	listener net.Listener
+	listener        net.Listener
+	metricsListener net.Listener
+	// lease makes this the one process that runs the database's channels,
+	// outbox and alerts.
+	lease *storage.Lease
 	// disabled holds the states of the channels Config leaves off.
 	disabled []sigap.ChannelState
 	// createdDB is the database file Open created, removed again when
@@ -79,7 +95,7 @@ type Main struct {
 
 // NewMain returns a Main with serve's defaults.
 func NewMain() *Main {
-	return &Main{Config: DefaultConfig(), Logger: slog.Default(), Now: time.Now}
+	return &Main{Config: DefaultConfig(), Logger: slog.Default(), Now: time.Now, Timeouts: web.DefaultTimeouts}
 }
 
 // Open builds the service. On failure it leaves nothing behind: no open
@@ -105,6 +121,12 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.Store, err = openStore(ctx, m.Config.DB, opts...); err != nil {
 		return err
 	}
+	// Before anything of the channels is touched: a second process on one
+	// database would poll Telegram too and send every reply twice.
+	if m.lease, err = m.Store.AcquireLease(ctx, storage.ThisProcess(m.Now())); err != nil {
+		m.createdDB = "" // the holder may have created it a moment ago, and uses it
+		return err
+	}
 	k, hidesSaved, err := kb.InForce(ctx, m.Store, file)
 	if err != nil {
 		return err
@@ -122,8 +144,9 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.Adapters, err = build(ctx, m); err != nil {
 		return err
 	}
-	m.Outbox = &desk.Outbox{Store: m.Store, Senders: senders(m.Adapters), Now: m.Now, Logger: m.Logger,
-		Parallel: m.Parallel, Wake: m.Desk.Enqueued(), Sent: m.Metrics.Sent, Failed: m.Metrics.SendFailed}
+	m.Outbox = &desk.Outbox{Store: m.Store, Desk: m.Desk, Senders: senders(m.Adapters), Now: m.Now, Logger: m.Logger,
+		Parallel: m.Parallel, Sent: m.Metrics.Sent, Failed: m.Metrics.SendFailed,
+		GiveUpAfter: m.Config.Outbox.GiveUpAfter, KeepSent: m.Config.Outbox.KeepSent}
 	return m.openHTTP()
 }
 
@@ -140,7 +163,7 @@ func (m *Main) openCore(ctx context.Context, k *sigap.KB) error {
 	if m.Router, err = bot.NewLiveRouter(ctx, m.Store, m.KB, m.Logger); err != nil {
 		return err
 	}
-	m.Staff = staff.New(staff.Config{Store: m.Store, KB: m.KB.Get, Now: m.Now})
+	m.Staff = staff.New(staff.Config{Store: m.Store, KB: m.KB.Get, Now: m.Now, Logger: m.Logger})
 	m.Desk = desk.New(desk.Config{Store: m.Store, KB: m.KB, Calendar: cal, Now: m.Now,
 		Texts: bot.Texts{Loc: cal.Location()}, Learn: m.Router.Learn})
 	m.Bot = bot.New(bot.Config{Store: m.Store, Desk: m.Desk, Router: m.Router, Staff: m.Staff,
@@ -152,14 +175,14 @@ func (m *Main) openCore(ctx context.Context, k *sigap.KB) error {
 // Config turns them on. A new channel is one more block here.
 func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, error) {
 	c := m.Config
-	media := filepath.Join(c.DataDir, "media")
+	media := mediaDir(c)
 	m.WebChat = webchat.New(m.Now)
 	list := []sigap.ChannelAdapter{m.WebChat}
 	if c.Telegram.Token == "" {
 		m.disable(sigap.Telegram, "SIGAP_TELEGRAM_TOKEN is not set")
 	} else {
 		tg, err := telegram.New(ctx, telegram.Config{Token: c.Telegram.Token, APIEndpoint: c.Telegram.API,
-			Logger: m.Logger, Now: m.Now, DataDir: media,
+			Logger: m.Logger, Now: m.Now, DataDir: media, SetAside: m.Bot.SetAside,
 			WebhookURL: c.Telegram.WebhookURL, WebhookSecret: c.Telegram.WebhookSecret})
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
@@ -176,24 +199,7 @@ func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, e
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
-	wa.OnStateChange(m.warnOnTrouble)
 	return append(list, wa), nil
-}
-
-// warnOnTrouble warns supervisors when WhatsApp is logged out or banned,
-// which staff must fix.
-func (m *Main) warnOnTrouble(s sigap.ChannelState) {
-	if s.State != whatsapp.StateLoggedOut && s.State != whatsapp.StateBanned {
-		return
-	}
-	// The event loop of whatsmeow must not wait on the database.
-	go func() {
-		text := desk.ChannelTroubleText("WhatsApp", s.State, s.Detail)
-		detail := fmt.Sprintf("%s %s: %s", s.Channel, s.State, s.Detail)
-		if err := m.Desk.WarnSupervisors(context.Background(), text, sigap.ActionChannelTrouble, detail); err != nil {
-			m.Logger.Error("warn supervisors about WhatsApp", "err", err)
-		}
-	}()
 }
 
 func (m *Main) disable(ch sigap.Channel, why string) {
@@ -227,9 +233,14 @@ func (m *Main) openHTTP() error {
 	if m.WebChat == nil {
 		return errors.New("web: the channels have no web chat")
 	}
+	proxies, err := m.Config.trustedProxies()
+	if err != nil {
+		return err
+	}
 	wcfg := web.Config{Store: m.Store, Desk: m.Desk, Staff: m.Staff, KB: m.KB, Calendar: m.Calendar,
 		WebChat: m.WebChat, Now: m.Now, Logger: m.Logger, Channels: m.States,
-		DataDir: m.Config.DataDir, SecureCookies: m.Config.SecureCookies}
+		MediaDir: mediaDir(m.Config), SecureCookies: m.Config.SecureCookies,
+		TrustedProxies: proxies, ChatLimits: m.Config.Chat}
 	mux := http.NewServeMux()
 	for _, a := range m.Adapters {
 		switch a := a.(type) {
@@ -247,15 +258,53 @@ func (m *Main) openHTTP() error {
 		return fmt.Errorf("web: %w", err)
 	}
 	mux.Handle("/", srv.Handler())
-	mux.Handle("GET /metrics", m.Metrics.Handler())
 	mux.Handle("GET /healthz", web.Health(m.Store, m.States, m.Logger))
+	if m.Config.MetricsAddr == "" && m.Config.MetricsToken != "" {
+		mux.Handle("GET /metrics", bearer(m.Config.MetricsToken, m.Metrics.Handler()))
+	}
 	if m.listener, err = net.Listen("tcp", m.Config.HTTP); err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.HTTP, err)
 	}
 	m.Addr = m.listener.Addr()
-	m.HTTPServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	m.HTTPServer = web.NewHTTPServer(mux, m.Timeouts, m.Logger)
+	return m.openMetrics()
+}
+
+// openMetrics takes /metrics's own listening address, when it has one.
+func (m *Main) openMetrics() error {
+	if m.Config.MetricsAddr == "" {
+		return nil
+	}
+	h := m.Metrics.Handler()
+	if m.Config.MetricsToken != "" {
+		h = bearer(m.Config.MetricsToken, h)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	var err error
+	if m.metricsListener, err = net.Listen("tcp", m.Config.MetricsAddr); err != nil {
+		return fmt.Errorf("metrics: listen on %s: %w", m.Config.MetricsAddr, err)
+	}
+	m.MetricsAddr = m.metricsListener.Addr()
+	m.MetricsServer = web.NewHTTPServer(mux, m.Timeouts, m.Logger)
 	return nil
 }
+
+// bearer lets through only requests with "Authorization: Bearer token".
+func bearer(token string, h http.Handler) http.Handler {
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="sigap metrics"`)
+			http.Error(w, "metrics need a bearer token", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// mediaDir is the folder of citizens' photos and files inside --data.
+func mediaDir(c Config) string { return filepath.Join(c.DataDir, "media") }
 
 // Run starts the channels, the outbox and the SLA alerts, and serves HTTP
 // until ctx ends; then it stops them all within shutdownGrace.
@@ -273,7 +322,9 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Logger.Error("outbox stopped", "err", err)
 		}
 	})
-	wg.Go(func() { m.Desk.RunAlerts(ctx, alertEvery, m.Config.SLAWarnAt, m.Logger) })
+	wg.Go(func() { m.Desk.RunAlerts(ctx, m.Config.AlertEvery, m.Config.SLAWarnAt, m.Logger) })
+	wg.Go(func() { m.Staff.RunPurge(ctx, sessionPurgeEvery) })
+	wg.Go(func() { m.Desk.RunChannelWatch(ctx, channelCheckEvery, m.States, m.Logger) })
 	err := m.serveHTTP(ctx)
 	cancel()
 	m.stopChannels()
@@ -285,24 +336,46 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// serveHTTP serves until ctx ends, then shuts the server down gracefully.
+// serveHTTP serves until ctx ends, then shuts the servers down gracefully.
 func (m *Main) serveHTTP(ctx context.Context) error {
 	if m.HTTPServer == nil {
 		<-ctx.Done()
 		return nil
 	}
-	go func() {
-		<-ctx.Done()
-		sctx, stop := context.WithTimeout(context.Background(), shutdownGrace)
-		defer stop()
-		m.HTTPServer.Shutdown(sctx)
-	}()
 	url := "http://" + m.Addr.String()
 	m.Logger.Info("sigap serving", "http", url, "db", m.Config.DB, "chat", url+"/chat")
-	if err := m.HTTPServer.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	serve := func(srv *http.Server, l net.Listener) {
+		wg.Go(func() {
+			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errs <- err
+			}
+		})
 	}
-	return nil
+	serve(m.HTTPServer, m.listener)
+	switch {
+	case m.MetricsServer != nil:
+		m.Logger.Info("metrics serving", "http", "http://"+m.MetricsAddr.String()+"/metrics")
+		serve(m.MetricsServer, m.metricsListener)
+	case m.Config.MetricsToken != "":
+		m.Logger.Info("metrics serving behind the bearer token", "http", url+"/metrics")
+	default:
+		m.Logger.Info("metrics off: set --metrics-addr or --metrics-token to serve /metrics")
+	}
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errs:
+	}
+	sctx, stop := context.WithTimeout(context.Background(), shutdownGrace)
+	defer stop()
+	m.HTTPServer.Shutdown(sctx)
+	if m.MetricsServer != nil {
+		m.MetricsServer.Shutdown(sctx)
+	}
+	wg.Wait()
+	return err
 }
 
 func (m *Main) stopChannels() {
@@ -315,8 +388,11 @@ func (m *Main) stopChannels() {
 func (m *Main) Close() error {
 	m.stopChannels()
 	var errs []error
-	if m.listener != nil {
-		if err := m.listener.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+	for _, l := range []net.Listener{m.listener, m.metricsListener} {
+		if l == nil {
+			continue
+		}
+		if err := l.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
 			errs = append(errs, err)
 		}
 	}
@@ -324,16 +400,19 @@ func (m *Main) Close() error {
 		errs = append(errs, m.Store.Close())
 		m.Store = nil
 	}
+	errs = append(errs, m.lease.Release())
+	m.lease = nil
 	return errors.Join(errs...)
 }
 
 // removeCreatedDB deletes the database file a failed Open created, with
-// SQLite's side files, so that a refused start leaves no empty database.
+// SQLite's side files and the lease's lock file, so that a refused start
+// leaves no empty database.
 func (m *Main) removeCreatedDB() {
 	if m.createdDB == "" {
 		return
 	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
+	for _, suffix := range []string{"", "-wal", "-shm", ".lock"} {
 		if err := os.Remove(m.createdDB + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 			m.Logger.Warn("remove the database a failed start created", "file", m.createdDB+suffix, "err", err)
 		}

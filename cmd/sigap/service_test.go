@@ -60,31 +60,22 @@ func TestMainReceivesTelegramByWebhook(t *testing.T) {
 	ctx := testContext(t, 30*time.Second)
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
-	const hookURL, secret = "https://sigap.example.go.id/telegram/webhook", "rahasia-webhook-0123456789"
-	m := startMain(t, tg, func(c *Config) { c.Telegram.WebhookURL, c.Telegram.WebhookSecret = hookURL, secret })
+	m := startWebhookMain(t, tg)
 	deadline := time.Now().Add(10 * time.Second)
-	for url, _ := tg.Webhook(); url != hookURL; url, _ = tg.Webhook() {
+	for url, _ := tg.Webhook(); url != testHookURL; url, _ = tg.Webhook() {
 		if time.Now().After(deadline) {
-			t.Fatalf("webhook set to %q, want %q", url, hookURL)
+			t.Fatalf("webhook set to %q, want %q", url, testHookURL)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	msg := tg.NewMessage(7101, "Budi")
 	msg.Text = roadComplaint
 	body, _ := json.Marshal(tgbotapi.Update{UpdateID: 1, Message: msg})
-	post := func(secretHeader string) int {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+m.Addr.String()+"/telegram/webhook", bytes.NewReader(body))
-		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secretHeader)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	post := func(secretHeader string) int { return postUpdate(t, ctx, m, secretHeader, body) }
 	if got := post("wrong-secret-0123456789"); got != http.StatusUnauthorized {
 		t.Errorf("a post with a wrong secret: %d, want 401", got)
 	}
+	secret := testHookSecret
 	if got := post(secret); got != http.StatusOK {
 		t.Fatalf("the update: %d, want 200 once stored", got)
 	}
@@ -113,7 +104,16 @@ func TestMainReceivesTelegramByWebhook(t *testing.T) {
 	if post(secret) != http.StatusOK {
 		t.Error("a redelivered update was not acknowledged")
 	}
-	metrics := get(t, ctx, "http://"+m.Addr.String()+"/metrics")
+	// /metrics is on its own listener, not on the public one.
+	resp, err := http.Get("http://" + m.Addr.String() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the main listener: %d, want 404", resp.StatusCode)
+	}
+	metrics := get(t, ctx, "http://"+m.MetricsAddr.String()+"/metrics")
 	for series, want := range map[string]float64{
 		`sigap_messages_in_total{channel="tg"}`:        1,
 		`sigap_messages_duplicate_total{channel="tg"}`: 1,
@@ -122,6 +122,33 @@ func TestMainReceivesTelegramByWebhook(t *testing.T) {
 			t.Errorf("%s = %v, want %v", series, got, want)
 		}
 	}
+}
+
+// The webhook of startWebhookMain's Telegram.
+const testHookURL, testHookSecret = "https://sigap.example.go.id/telegram/webhook", "rahasia-webhook-0123456789"
+
+// startWebhookMain runs Main with Telegram by webhook, and /metrics on a
+// listener of its own.
+func startWebhookMain(t *testing.T, tg *telegramtest.Server) *Main {
+	t.Helper()
+	return startMain(t, tg, func(c *Config) {
+		c.Telegram.WebhookURL, c.Telegram.WebhookSecret = testHookURL, testHookSecret
+		c.MetricsAddr = "127.0.0.1:0"
+	})
+}
+
+// postUpdate posts an update to m's webhook with the secret header, as
+// Telegram does, and returns the status.
+func postUpdate(t *testing.T, ctx context.Context, m *Main, secret string, body []byte) int {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+m.Addr.String()+"/telegram/webhook", bytes.NewReader(body))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 func get(t *testing.T, ctx context.Context, url string) string {
@@ -149,7 +176,7 @@ func TestFailedStartLeavesNoDatabase(t *testing.T) {
 	if status != 1 || !strings.Contains(stderr, "listen on "+busy.Addr().String()) {
 		t.Errorf("status %d, stderr %q; want 1 and why", status, stderr)
 	}
-	for _, f := range []string{db, db + "-wal", db + "-shm"} {
+	for _, f := range []string{db, db + "-wal", db + "-shm", db + ".lock"} {
 		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s left behind (stat: %v)", f, err)
 		}
