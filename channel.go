@@ -124,3 +124,16 @@ type SetAsideUpdate struct {
 	Reason   string
 	At       time.Time
 }
+
+// AccountState is the state of one account of a channel that serves
+// several, such as the Facebook Page or Instagram account of the regency
+// and of each OPD, for the admin page.
+type AccountState struct {
+	Channel Channel   `json:"channel,omitempty"` // "" until the platform told which
+	ID      string    `json:"id"`
+	Name    string    `json:"name,omitempty"`
+	OPD     string    `json:"opd,omitempty"` // the OPD it belongs to, if any
+	State   string    `json:"state"`
+	Detail  string    `json:"detail,omitempty"`
+	Since   time.Time `json:"since"`
+}

@@ -41,6 +41,14 @@ type Inbound struct {
 	// sent. From is still the citizen's address. Adapters never hand on
 	// Sigap's own sends this way.
 	FromOwnAccount bool
+	// Public marks a comment under a post, which everyone reads, instead
+	// of a message to the regency: it is answered only when it asks or
+	// reports something, in one private message, and never with a
+	// welcome, a command's answer or a feedback question.
+	Public bool
+	// OPDHint is the OPD whose own account the message reached, such as
+	// the Instagram account of Dinkes: a strong hint for triage.
+	OPDHint string
 }
 
 // Author says who wrote a stored message.

@@ -65,13 +65,21 @@ func ErrorMessage(err error) string {
 type Channel string
 
 const (
-	Telegram Channel = "tg"
-	WhatsApp Channel = "wa"
-	Web      Channel = "web"
+	Telegram  Channel = "tg"
+	WhatsApp  Channel = "wa"
+	Web       Channel = "web"
+	Facebook  Channel = "fb" // Messenger and comments on the Pages' posts
+	Instagram Channel = "ig" // direct messages and comments on the accounts' posts
 )
 
 // Valid reports whether c is a known channel.
-func (c Channel) Valid() bool { return c == Telegram || c == WhatsApp || c == Web }
+func (c Channel) Valid() bool {
+	switch c {
+	case Telegram, WhatsApp, Web, Facebook, Instagram:
+		return true
+	}
+	return false
+}
 
 // Name is how people call the channel, on screens and in staff notices.
 func (c Channel) Name() string {
@@ -82,12 +90,18 @@ func (c Channel) Name() string {
 		return "Telegram"
 	case Web:
 		return "Web chat"
+	case Facebook:
+		return "Facebook"
+	case Instagram:
+		return "Instagram"
 	}
 	return string(c)
 }
 
 // Address identifies a person on one channel: "tg:1001", "wa:6281234567890",
-// "web:3f2a…".
+// "web:3f2a…", "ig:17841400000000001" (a direct message), or one person's
+// thread of comments under one post, "ig:17841400000000001@17895695668004550"
+// (see package bot/meta).
 type Address struct {
 	Channel Channel
 	ID      string
@@ -100,7 +114,7 @@ func ParseAddress(s string) (Address, error) {
 	ch, id, ok := strings.Cut(s, ":")
 	a := Address{Channel: Channel(ch), ID: id}
 	if !ok || id == "" || !a.Channel.Valid() {
-		return Address{}, Errorf(EINVALID, "address %q: want <tg|wa|web>:<id>", s)
+		return Address{}, Errorf(EINVALID, "address %q: want <tg|wa|web|fb|ig>:<id>", s)
 	}
 	return a, nil
 }

@@ -47,6 +47,7 @@ type Tx interface {
 	HeldStore
 	RetentionStore
 	ReportSource
+	MetaStore
 
 	// OnCommit registers fn to run once the transaction has committed, in
 	// the order registered; it never runs when the transaction rolls back.
@@ -272,10 +273,62 @@ type ReportSource interface {
 	ReportTickets(ctx context.Context, from, to time.Time, fn func(ReportTicket) error) error
 	// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id.
 	FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error)
+	// FAQAnswersByChannel counts FAQ answers given in [from, to) per
+	// channel of the citizen asked.
+	FAQAnswersByChannel(ctx context.Context, from, to time.Time) (map[Channel]int, error)
 	// UndeliveredCounts counts, per OPD holding the ticket, the citizen
 	// replies on tickets created in [from, to) that the outbox had given
 	// up on by at and that were not sent since.
 	UndeliveredCounts(ctx context.Context, from, to, at time.Time) (map[string]int, error)
+}
+
+// MetaStore keeps what the Instagram and Facebook channels must remember
+// to answer within Meta's rules: which account each conversation reached
+// and when the citizen last wrote there (the reply windows run from then),
+// and each comment's one private reply.
+type MetaStore interface {
+	// PutMetaContact stores c for its address. LastIn never moves back (a
+	// late redelivery does not shorten the window); an empty Post or DMID
+	// keeps the stored one.
+	PutMetaContact(ctx context.Context, c *MetaContact) error
+	// MetaContact returns what is stored for an address (ENOTFOUND when
+	// nothing).
+	MetaContact(ctx context.Context, a Address) (*MetaContact, error)
+	// AddMetaComment stores a comment; one stored before is left as it was.
+	AddMetaComment(ctx context.Context, c *MetaComment) error
+	// MetaCommentByOutbound returns the comment whose private reply was
+	// taken for the outbox message id (ENOTFOUND when none).
+	MetaCommentByOutbound(ctx context.Context, outboxID int64) (*MetaComment, error)
+	// UnrepliedMetaComment returns the thread's newest comment written at
+	// or after since whose private reply is not taken (ENOTFOUND when
+	// none).
+	UnrepliedMetaComment(ctx context.Context, thread Address, since time.Time) (*MetaComment, error)
+	// UpdateMetaComment stores the progress of a comment's replies.
+	UpdateMetaComment(ctx context.Context, c *MetaComment) error
+}
+
+// MetaContact is what the Meta channels know of one address: a direct
+// message conversation or a thread of comments.
+type MetaContact struct {
+	Address Address
+	Account string    // the Page or Instagram account id the citizen wrote to
+	LastIn  time.Time // when the citizen last wrote there
+	// For a thread of comments: the post, and the commenter's id for
+	// direct messages, which Meta tells in its answer to a private reply.
+	Post string
+	DMID string
+}
+
+// MetaComment is one comment of a thread, with its replies' progress.
+type MetaComment struct {
+	ID     string // Meta's comment id
+	Thread Address
+	At     time.Time // when it was written
+	// Outbound is the outbox message its one private reply was taken
+	// for; 0 while the reply is free.
+	Outbound  int64
+	PrivateAt time.Time // the private reply went out, or Meta refused it for good
+	PublicAt  time.Time // the public note under the comment went out, or was given up
 }
 
 // TicketFilter selects tickets for a queue or a list.
@@ -295,6 +348,7 @@ type TicketSummary struct {
 // ReportTicket is what a report needs of one ticket.
 type ReportTicket struct {
 	OPD              string
+	Channel          Channel // where the citizen wrote
 	CreatedAt        time.Time
 	FirstResponseDue time.Time
 	FirstResponseAt  time.Time // zero when unanswered

@@ -22,6 +22,9 @@ import (
 // Decider makes the triage decision for a message.
 type Decider interface {
 	Decide(text string) sigap.Decision
+	// DecideComment decides on a comment under a post, which is left
+	// alone (ActionClarify) unless it asks or reports something.
+	DecideComment(text string) sigap.Decision
 }
 
 // Config is what a Bot needs.

@@ -55,7 +55,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 		t.Fatal(err)
 	}
 	h.outbox = &desk.Outbox{Store: db, Now: clock, Parallel: 1,
-		Senders: map[sigap.Channel]sigap.Sender{sigap.Telegram: h, sigap.WhatsApp: h, sigap.Web: h}}
+		Senders: map[sigap.Channel]sigap.Sender{sigap.Telegram: h, sigap.WhatsApp: h, sigap.Web: h, sigap.Facebook: h, sigap.Instagram: h}}
 	h.desk = desk.New(desk.Config{Store: db, KB: live, Calendar: cal, Now: clock,
 		Texts: bot.Texts{Loc: cal.Location()}, Learn: router.Learn})
 	h.bot = bot.New(bot.Config{Store: db, Desk: h.desk, Router: router, Now: clock})
@@ -109,6 +109,22 @@ func (h *harness) openTicket(from string) *sigap.Ticket {
 		h.t.Fatal(err)
 	}
 	return t
+}
+
+// citizenMessages counts the citizen's messages in a ticket's thread.
+func (h *harness) citizenMessages(code string) int {
+	h.t.Helper()
+	view, err := h.desk.Ticket(h.ctx, &sigap.Staff{Username: "s", Role: sigap.RoleSupervisor}, code)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	n := 0
+	for _, m := range view.Messages {
+		if m.Author == sigap.AuthorCitizen {
+			n++
+		}
+	}
+	return n
 }
 
 func (h *harness) countTickets() int {
@@ -376,18 +392,7 @@ func TestFloodingGetsOneNoticeAndKeepsEveryMessage(t *testing.T) {
 	if notices != 1 {
 		t.Errorf("%d slow-down notices, want 1", notices)
 	}
-	tk := h.openTicket("tg:8")
-	view, err := h.desk.Ticket(h.ctx, &sigap.Staff{Username: "s", Role: sigap.RoleSupervisor}, tk.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	citizen := 0
-	for _, m := range view.Messages {
-		if m.Author == sigap.AuthorCitizen {
-			citizen++
-		}
-	}
-	if citizen != 31 {
+	if citizen := h.citizenMessages(h.openTicket("tg:8").Code); citizen != 31 {
 		t.Errorf("%d citizen messages stored, want 31", citizen)
 	}
 }

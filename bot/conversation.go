@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/routing"
 )
 
 // conversation handles one inbound message inside its transaction, in
@@ -57,7 +58,7 @@ func (c *conversation) handle(ctx context.Context) error {
 	if err := c.store(ctx, c.ticketFor(s)); err != nil {
 		return err
 	}
-	if c.isNew && !isStart(c.in.Text) {
+	if c.isNew && !c.in.Public && !isStart(c.in.Text) {
 		if err := c.say(ctx, 0, c.bot.texts.Welcome()); err != nil {
 			return err
 		}
@@ -113,13 +114,19 @@ func (c *conversation) store(ctx context.Context, ticketID int64) error {
 }
 
 // decide says what the message is, from the message and what the
-// conversation awaits; it changes nothing.
+// conversation awaits; it changes nothing. A comment under a post is a
+// follow-up or a question, never a command or an awaited answer: those
+// are for a conversation with the regency, not for what everyone reads.
 func (c *conversation) decide() step {
 	a := c.citizen.Awaiting
 	answer := strings.Trim(strings.TrimSpace(c.in.Text), ".!")
 	switch {
 	case c.flooding || c.in.Kind == sigap.KindEdit || c.in.Kind == sigap.KindDelete:
 		return step{move: moveRecord}
+	case c.in.Public && c.open != nil:
+		return step{move: moveFollowUp}
+	case c.in.Public:
+		return step{move: moveQuestion}
 	}
 	if cmd, ok := parseCommand(c.in); ok {
 		return step{move: moveCommand, command: cmd}
@@ -183,8 +190,8 @@ func (c *conversation) act(ctx context.Context, s step) error {
 // record answers a message that needs none, filed under the open ticket:
 // a flooding citizen gets one slow-down notice.
 func (c *conversation) record(ctx context.Context) error {
-	if !c.flooding || !c.warnFlood {
-		return nil
+	if !c.flooding || !c.warnFlood || c.in.Public {
+		return nil // a comment's one private reply is not spent on a notice
 	}
 	from := c.in.From
 	c.tx.OnCommit(func() { c.bot.flood.warned(from) })
@@ -275,6 +282,8 @@ func (c *conversation) followUp(ctx context.Context) error {
 		return err
 	}
 	switch {
+	case c.in.Public:
+		return nil // each comment may have one private reply: it is kept for staff
 	case c.in.Kind == sigap.KindDocument || c.in.Kind == sigap.KindAudio || c.in.Kind == sigap.KindVideo:
 		return c.say(ctx, t.ID, c.bot.texts.MediaHint())
 	case c.bot.acks.due(c.in.From, c.in.At):
@@ -286,36 +295,28 @@ func (c *conversation) followUp(ctx context.Context) error {
 }
 
 // question triages a message from a citizen with no open ticket, or one
-// who asked for a new one.
+// who asked for a new one. A comment that asks nothing is left alone.
 func (c *conversation) question(ctx context.Context) error {
 	t := c.bot.texts
 	text := strings.TrimSpace(c.in.Text)
 	if text == "" {
-		switch c.in.Kind {
-		case sigap.KindDocument, sigap.KindAudio, sigap.KindVideo:
+		switch {
+		case c.in.Public:
+			return nil // a photo or a sticker under a post
+		case c.in.Kind == sigap.KindDocument, c.in.Kind == sigap.KindAudio, c.in.Kind == sigap.KindVideo:
 			return c.say(ctx, 0, t.MediaHint())
 		default:
 			return c.say(ctx, 0, t.LocationHint())
 		}
 	}
-	d := c.bot.cfg.Router.Decide(text)
-	c.tx.OnCommit(func() { c.bot.cfg.Metrics.Decision(d.Action) })
+	d := c.triage(text)
 	kb := c.bot.cfg.Desk.KB()
 	switch d.Action {
 	case sigap.ActionFAQ:
-		f, ok := kb.FAQ(d.FAQ)
-		if !ok {
-			return c.openTicket(ctx, kb.TriageOPD, text, "", true)
+		if f, ok := kb.FAQ(d.FAQ); ok {
+			return c.answerFAQ(ctx, f, text)
 		}
-		ans := &sigap.FAQAnswer{CitizenID: c.citizen.ID, FAQ: f.ID, OPD: f.OPD, At: c.in.At}
-		if err := c.tx.AddFAQAnswer(ctx, ans); err != nil {
-			return err
-		}
-		wait := sigap.Awaiting{Kind: sigap.AwaitFAQFeedback, Ref: f.ID, Text: text, AnswerID: ans.ID}
-		if err := c.tx.SetAwaiting(ctx, c.citizen.ID, wait); err != nil {
-			return err
-		}
-		return c.bot.cfg.Desk.Ask(ctx, c.tx, c.citizen, 0, sigap.AuthorBot, "", t.FAQAnswer(f.Answer), t.FAQFeedbackReplies())
+		return c.openTicket(ctx, kb.TriageOPD, text, "", true)
 	case sigap.ActionRoute:
 		if _, ok := kb.OPD(d.OPD); ok {
 			return c.openTicket(ctx, d.OPD, text, "", false)
@@ -325,10 +326,44 @@ func (c *conversation) question(ctx context.Context) error {
 		return c.openTicket(ctx, kb.TriageOPD, text, "", true)
 	}
 	// clarify: no question yet, no ticket; a welcome already asks for one.
-	if c.isNew && !isStart(c.in.Text) {
+	if c.in.Public || (c.isNew && !isStart(c.in.Text)) {
 		return nil
 	}
 	return c.say(ctx, 0, t.AskQuestion())
+}
+
+// triage decides on text, as a comment when it is one, with the hint of
+// the OPD whose own account it reached.
+func (c *conversation) triage(text string) sigap.Decision {
+	r := c.bot.cfg.Router
+	d := r.Decide
+	if c.in.Public {
+		d = r.DecideComment
+	}
+	decision := d(text)
+	if _, ok := c.bot.cfg.Desk.KB().OPD(c.in.OPDHint); ok {
+		decision = routing.Hinted(decision, c.in.OPDHint)
+	}
+	c.tx.OnCommit(func() { c.bot.cfg.Metrics.Decision(decision.Action) })
+	return decision
+}
+
+// answerFAQ answers from the FAQ and, in a conversation, asks whether it
+// helped; a comment's private reply asks nothing back.
+func (c *conversation) answerFAQ(ctx context.Context, f sigap.FAQ, text string) error {
+	ans := &sigap.FAQAnswer{CitizenID: c.citizen.ID, FAQ: f.ID, OPD: f.OPD, At: c.in.At}
+	if err := c.tx.AddFAQAnswer(ctx, ans); err != nil {
+		return err
+	}
+	if c.in.Public {
+		return c.say(ctx, 0, c.bot.texts.CommentFAQAnswer(f.Answer))
+	}
+	wait := sigap.Awaiting{Kind: sigap.AwaitFAQFeedback, Ref: f.ID, Text: text, AnswerID: ans.ID}
+	if err := c.tx.SetAwaiting(ctx, c.citizen.ID, wait); err != nil {
+		return err
+	}
+	t := c.bot.texts
+	return c.bot.cfg.Desk.Ask(ctx, c.tx, c.citizen, 0, sigap.AuthorBot, "", t.FAQAnswer(f.Answer), t.FAQFeedbackReplies())
 }
 
 // openTicket opens a ticket with the citizen's recent loose messages,
@@ -344,7 +379,11 @@ func (c *conversation) openTicket(ctx context.Context, opd, question, faq string
 	}
 	c.tx.OnCommit(func() { c.bot.cfg.Metrics.TicketOpened(opd) })
 	clock := d.Calendar().NextOpen(tk.CreatedAt)
-	return c.say(ctx, tk.ID, c.bot.texts.Opened(tk, d.OPDName(opd), clock, triage))
+	opened := c.bot.texts.Opened
+	if c.in.Public {
+		opened = c.bot.texts.OpenedFromComment
+	}
+	return c.say(ctx, tk.ID, opened(tk, d.OPDName(opd), clock, triage))
 }
 
 // linkStaff links this Telegram chat to the staff account holding code, so

@@ -53,5 +53,10 @@ func train(ctx context.Context, store sigap.Store, k *sigap.KB) (*routing.Router
 // Decide implements Decider.
 func (lr *LiveRouter) Decide(text string) sigap.Decision { return lr.r.Load().Decide(text) }
 
+// DecideComment implements Decider.
+func (lr *LiveRouter) DecideComment(text string) sigap.Decision {
+	return lr.r.Load().DecideComment(text)
+}
+
 // Learn teaches the router a staff transfer.
 func (lr *LiveRouter) Learn(e sigap.Example) { lr.r.Load().Learn(e) }

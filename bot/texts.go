@@ -60,6 +60,19 @@ func (Texts) FAQHelpful() string {
 // first answer is due. When the office is closed now, it says when the
 // clock starts.
 func (x Texts) Opened(t *sigap.Ticket, opdName string, clockStarts time.Time, triage bool) string {
+	return x.opened(t, opdName, clockStarts, triage) + " Ketik 'status' untuk melihat perkembangannya."
+}
+
+// OpenedFromComment acknowledges a ticket opened from a comment under a
+// post, in the one private message Meta allows in reply to it. Staff can
+// write again only once the citizen answers that message, so it asks for
+// an answer.
+func (x Texts) OpenedFromComment(t *sigap.Ticket, opdName string, clockStarts time.Time, triage bool) string {
+	return x.opened(t, opdName, clockStarts, triage) +
+		" Mohon balas pesan ini (cukup dengan 'ok') agar jawaban petugas dapat kami kirim kepada Bapak/Ibu di sini."
+}
+
+func (x Texts) opened(t *sigap.Ticket, opdName string, clockStarts time.Time, triage bool) string {
 	var b strings.Builder
 	if triage {
 		fmt.Fprintf(&b, "Terima kasih, Bapak/Ibu. Pertanyaan Bapak/Ibu kami catat dengan nomor tiket %s "+
@@ -71,8 +84,22 @@ func (x Texts) Opened(t *sigap.Ticket, opdName string, clockStarts time.Time, tr
 		fmt.Fprintf(&b, " Saat ini di luar jam kerja; waktu penanganan dihitung mulai %s.", x.when(clockStarts))
 	}
 	fmt.Fprintf(&b, " Petugas akan menjawab paling lambat %s.", x.when(t.FirstResponseDue))
-	b.WriteString(" Ketik 'status' untuk melihat perkembangannya.")
 	return b.String()
+}
+
+// CommentFAQAnswer is an answer from the FAQ to a question in a comment,
+// sent as the private reply to it. There is no feedback question: the
+// citizen's answer would come by direct message, a conversation of its
+// own.
+func (Texts) CommentFAQAnswer(answer string) string {
+	return answer + "\n\nJawaban ini kami kirim atas komentar Bapak/Ibu. Bila masih ada pertanyaan, silakan balas pesan ini."
+}
+
+// CommentPublicNote is the short public reply under a comment whose answer
+// went by direct message. Everyone reads it, so it says nothing of the
+// question or the citizen.
+func (Texts) CommentPublicNote() string {
+	return "Terima kasih, Bapak/Ibu 🙏 Jawabannya sudah kami kirim lewat pesan langsung (DM)."
 }
 
 // Appended acknowledges a follow-up added to an open ticket.

@@ -20,7 +20,7 @@ import (
 type Event struct {
 	At   time.Time `json:"at"`
 	Type string    `json:"type"` // message, reply, note, claim, transfer, resolve
-	From string    `json:"from"` // the citizen: "<tg|wa|web>:<id>"
+	From string    `json:"from"` // the citizen: "<tg|wa|web|fb|ig>:<id>"
 	// ID is a message's platform id; without one, the line's hash stands in,
 	// so replaying a file again dedupes its messages.
 	ID    string `json:"id,omitempty"`
@@ -49,7 +49,7 @@ func ParseEvent(line string) (Event, sigap.Address, error) {
 	if err != nil {
 		// Not wrapped: the line report shows a sigap.Error's own message,
 		// which would drop the field's name.
-		return ev, sigap.Address{}, fmt.Errorf(`invalid event: "from" %q: want <tg|wa|web>:<id>`, ev.From)
+		return ev, sigap.Address{}, fmt.Errorf(`invalid event: "from" %q: want <tg|wa|web|fb|ig>:<id>`, ev.From)
 	}
 	switch ev.Type {
 	case "message":

@@ -48,7 +48,8 @@ func (rr *Recorder) Send(ctx context.Context, m sigap.Outbound) error {
 // Channels returns the recorder as the adapter of every channel, so that
 // whatever Sigap sends on any of them is recorded.
 func (rr *Recorder) Channels() []sigap.ChannelAdapter {
-	return []sigap.ChannelAdapter{channel{rr, sigap.Telegram}, channel{rr, sigap.WhatsApp}, channel{rr, sigap.Web}}
+	return []sigap.ChannelAdapter{channel{rr, sigap.Telegram}, channel{rr, sigap.WhatsApp}, channel{rr, sigap.Web},
+		channel{rr, sigap.Facebook}, channel{rr, sigap.Instagram}}
 }
 
 // channel is the recorder standing in for one channel.

@@ -50,6 +50,8 @@ type Router struct {
 	// OPD's, and only that OPD's.
 	claimed map[string][]string
 
+	cues commentCues // for DecideComment
+
 	mu    sync.RWMutex
 	model *classifier
 
@@ -98,6 +100,7 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 		opdAt:   opdAt,
 		claimed: map[string][]string{},
 		model:   newClassifier(codes),
+		cues:    newCommentCues(norm),
 	}
 	r.scratch.New = func() any { return &scratch{} }
 	for code, texts := range subjects {

@@ -91,6 +91,12 @@ func (r *Report) WriteTable(w io.Writer) error {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t\n", f.FAQ, f.OPD, f.Count)
 		}
 	}
+	if len(r.Channels) > 0 {
+		fmt.Fprintln(tw, "\nKanal\tTiket masuk\tDijawab\tDijawab FAQ\t")
+		for _, c := range r.Channels {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", c.Channel, c.Received, c.Answered, c.FAQAnswered)
+		}
+	}
 	if len(r.Weeks) > 0 {
 		fmt.Fprintln(tw, "\nMinggu\tMasuk\tDijawab\tMedian respons (mnt)\t")
 		for _, wk := range r.Weeks {

@@ -22,9 +22,10 @@ type Report struct {
 	OPDs  []Row     `json:"opds"`
 	Total Row       `json:"total"`
 	// Beyond the contract.
-	Staff   []StaffRow `json:"staff"`
-	TopFAQs []FAQCount `json:"top_faqs"`
-	Weeks   []WeekRow  `json:"weeks"`
+	Staff    []StaffRow   `json:"staff"`
+	TopFAQs  []FAQCount   `json:"top_faqs"`
+	Weeks    []WeekRow    `json:"weeks"`
+	Channels []ChannelRow `json:"channels"`
 }
 
 // Row holds one OPD's figures, or the total's. Figures that have no value
@@ -86,6 +87,16 @@ type WeekRow struct {
 	FirstResponseMedian *float64 `json:"first_response_median_min"`
 }
 
+// ChannelRow is where citizens wrote: the tickets opened from one
+// channel, those a staff member answered by At, and the questions the FAQ
+// answered there without a ticket.
+type ChannelRow struct {
+	Channel     sigap.Channel `json:"channel"`
+	Received    int           `json:"received"`
+	Answered    int           `json:"answered"`
+	FAQAnswered int           `json:"faq_answered"`
+}
+
 // tally accumulates one row's figures without keeping the tickets.
 type tally struct {
 	received, answered, resolved, open, met, breached int
@@ -102,13 +113,18 @@ func BuildReport(ctx context.Context, src sigap.ReportSource, kb *sigap.KB, cal 
 	}
 	b := &reportBuilder{kb: kb, cal: cal, at: at, total: &tally{},
 		workingDay: time.Duration(cal.weekMinutes) * time.Minute / time.Duration(cal.workingWeekdays()),
-		byOPD:      map[string]*tally{}, byStaff: map[string]*histogram{}, byWeek: map[int]*tally{}}
+		byOPD:      map[string]*tally{}, byStaff: map[string]*histogram{}, byWeek: map[int]*tally{},
+		byChannel: map[sigap.Channel]*ChannelRow{}}
 	if err := src.ReportTickets(ctx, from, to, b.add); err != nil {
 		return nil, fmt.Errorf("report: tickets: %w", err)
 	}
 	faqCounts, err := src.FAQAnswerCounts(ctx, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("report: FAQ answers: %w", err)
+	}
+	faqChannels, err := src.FAQAnswersByChannel(ctx, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("report: FAQ answers by channel: %w", err)
 	}
 	undelivered, err := src.UndeliveredCounts(ctx, from, to, at)
 	if err != nil {
@@ -119,6 +135,7 @@ func BuildReport(ctx context.Context, src sigap.ReportSource, kb *sigap.KB, cal 
 		r.OPDs[i].Undelivered = undelivered[r.OPDs[i].OPD]
 		r.Total.Undelivered += r.OPDs[i].Undelivered
 	}
+	r.Channels = b.channels(faqChannels)
 	return r, nil
 }
 
@@ -132,6 +149,7 @@ type reportBuilder struct {
 	total      *tally
 	byStaff    map[string]*histogram
 	byWeek     map[int]*tally // keyed by ISO year × 100 + week
+	byChannel  map[sigap.Channel]*ChannelRow
 }
 
 // add counts one ticket in its OPD's tally, the total and its week's.
@@ -147,7 +165,9 @@ func (b *reportBuilder) add(t sigap.ReportTicket) error {
 		due = b.cal.Add(t.CreatedAt, b.kb.Policy(t.OPD).FirstResponse)
 	}
 	answered := !t.FirstResponseAt.IsZero() && !t.FirstResponseAt.After(b.at)
+	b.channelRow(t.Channel).Received++
 	if answered {
+		b.channelRow(t.Channel).Answered++
 		d := b.cal.Between(t.CreatedAt, t.FirstResponseAt)
 		for _, x := range []*tally{o, b.total, wk} {
 			x.answered++
@@ -197,6 +217,34 @@ func (b *reportBuilder) resolutionOrBacklog(t sigap.ReportTicket, o *tally) {
 			x.backlog.OverThreeDays++
 		}
 	}
+}
+
+func (b *reportBuilder) channelRow(ch sigap.Channel) *ChannelRow {
+	row := b.byChannel[ch]
+	if row == nil {
+		row = &ChannelRow{Channel: ch}
+		b.byChannel[ch] = row
+	}
+	return row
+}
+
+// channels lists every channel with tickets or FAQ answers, the busiest
+// first.
+func (b *reportBuilder) channels(faq map[sigap.Channel]int) []ChannelRow {
+	for ch, n := range faq {
+		b.channelRow(ch).FAQAnswered = n
+	}
+	out := make([]ChannelRow, 0, len(b.byChannel))
+	for _, row := range b.byChannel {
+		out = append(out, *row)
+	}
+	slices.SortFunc(out, func(x, y ChannelRow) int {
+		if d := (y.Received + y.FAQAnswered) - (x.Received + x.FAQAnswered); d != 0 {
+			return d
+		}
+		return strings.Compare(string(x.Channel), string(y.Channel))
+	})
+	return out
 }
 
 // tallyOf returns the tally of key, making it on first use.

@@ -18,6 +18,7 @@ import (
 type tickets struct {
 	list        []sigap.ReportTicket
 	faqs        map[string]int
+	faqChannels map[sigap.Channel]int
 	undelivered map[string]int
 }
 
@@ -34,6 +35,10 @@ func (s *tickets) ReportTickets(ctx context.Context, from, to time.Time, fn func
 
 func (s *tickets) FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error) {
 	return s.faqs, nil
+}
+
+func (s *tickets) FAQAnswersByChannel(ctx context.Context, from, to time.Time) (map[sigap.Channel]int, error) {
+	return s.faqChannels, nil
 }
 
 func (s *tickets) UndeliveredCounts(ctx context.Context, from, to, at time.Time) (map[string]int, error) {
@@ -343,6 +348,10 @@ func (g *generated) FAQAnswerCounts(ctx context.Context, from, to time.Time) (ma
 	return map[string]int{"jalan-rusak": 1000}, nil
 }
 
+func (g *generated) FAQAnswersByChannel(ctx context.Context, from, to time.Time) (map[sigap.Channel]int, error) {
+	return map[sigap.Channel]int{sigap.WhatsApp: 1000}, nil
+}
+
 func (g *generated) UndeliveredCounts(ctx context.Context, from, to, at time.Time) (map[string]int, error) {
 	return nil, nil
 }
@@ -374,4 +383,54 @@ func BenchmarkBuildReport1M(b *testing.B) {
 	})
 	// The heaviest case: every one of the million tickets is in the range.
 	b.Run("all four months", func(b *testing.B) { run(b, src.start, src.end) })
+}
+
+// TestBuildReportByChannel: tickets received and answered, and FAQ
+// answers, per channel the citizens wrote on, the busiest first.
+func TestBuildReportByChannel(t *testing.T) {
+	cal := calendar(t, lebaran2024)
+	tk := func(ch sigap.Channel, created, first string) sigap.ReportTicket {
+		r := sigap.ReportTicket{OPD: "DPUPR", Channel: ch, CreatedAt: at(t, created)}
+		if first != "" {
+			r.FirstResponseAt, r.FirstResponder = at(t, first), "andi"
+		}
+		return r
+	}
+	src := &tickets{
+		list: []sigap.ReportTicket{
+			tk(sigap.Instagram, "2024-03-04 08:00", "2024-03-04 09:00"),
+			tk(sigap.Instagram, "2024-03-04 10:00", ""),
+			tk(sigap.Instagram, "2024-03-05 08:00", "2024-03-06 11:00"), // answered after the report's moment
+			tk(sigap.WhatsApp, "2024-03-04 08:30", "2024-03-04 08:45"),
+		},
+		faqChannels: map[sigap.Channel]int{sigap.Instagram: 3, sigap.Telegram: 1},
+	}
+	r, err := sla.BuildReport(context.Background(), src, reportKB, cal,
+		at(t, "2024-03-01 00:00"), at(t, "2024-04-01 00:00"), at(t, "2024-03-06 10:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []sla.ChannelRow{
+		{Channel: sigap.Instagram, Received: 3, Answered: 1, FAQAnswered: 3},
+		{Channel: sigap.Telegram, FAQAnswered: 1},
+		{Channel: sigap.WhatsApp, Received: 1, Answered: 1},
+	}
+	if got, want := toJSON(t, r.Channels), toJSON(t, want); got != want {
+		t.Errorf("channels:\n got %s\nwant %s", got, want)
+	}
+	var table bytes.Buffer
+	if err := r.WriteTable(&table); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(table.String(), "Kanal") || !strings.Contains(table.String(), "ig ") {
+		t.Errorf("the table has no channel section:\n%s", table.String())
+	}
+	empty, err := sla.BuildReport(context.Background(), &tickets{}, reportKB, cal,
+		at(t, "2024-03-01 00:00"), at(t, "2024-04-01 00:00"), at(t, "2024-04-01 00:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := toJSON(t, empty.Channels); got != "[]" {
+		t.Errorf("no tickets: channels %s, want []", got)
+	}
 }

@@ -61,6 +61,11 @@ func (tx *Tx) Anonymize(ctx context.Context, before time.Time) (citizens int, me
 				platform_id = CASE WHEN platform_id <> '' THEN 'anon-' || id ELSE '' END
 			WHERE citizen_id IN (SELECT id FROM anonymize_ids)`, []any{AnonymizedText}},
 		{"tickets", `UPDATE tickets SET subject = ? WHERE citizen_id IN (SELECT id FROM anonymize_ids)`, []any{AnonymizedText}},
+		// What the Meta channels kept of them: platform ids, comment ids.
+		{"Meta comments", `DELETE FROM meta_comments WHERE (channel, platform_id) IN
+			(SELECT channel, platform_id FROM citizens WHERE id IN (SELECT id FROM anonymize_ids))`, nil},
+		{"Meta contacts", `DELETE FROM meta_contacts WHERE (channel, platform_id) IN
+			(SELECT channel, platform_id FROM citizens WHERE id IN (SELECT id FROM anonymize_ids))`, nil},
 		{"citizens", `UPDATE citizens SET name = '', phone = '', platform_id = 'anon-' || id,
 				awaiting_kind = '', awaiting_ref = '', awaiting_text = '', awaiting_answer_id = 0
 			WHERE id IN (SELECT id FROM anonymize_ids)`, nil},

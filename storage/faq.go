@@ -54,3 +54,23 @@ func (tx *Tx) FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[stri
 	}
 	return counts, nil
 }
+
+// FAQAnswersByChannel counts FAQ answers given in [from, to) per channel of
+// the citizen who asked.
+func (tx *Tx) FAQAnswersByChannel(ctx context.Context, from, to time.Time) (map[sigap.Channel]int, error) {
+	type count struct {
+		channel sigap.Channel
+		n       int
+	}
+	list, err := rows(ctx, tx, func(c *count) []any { return []any{&c.channel, &c.n} }, `
+		SELECT c.channel, COUNT(*) FROM faq_answers a JOIN citizens c ON c.id = a.citizen_id
+		WHERE a.at >= ? AND a.at < ? GROUP BY c.channel`, bound(from), bound(to))
+	if err != nil {
+		return nil, fmt.Errorf("storage: count FAQ answers by channel: %w", err)
+	}
+	counts := make(map[sigap.Channel]int, len(list))
+	for _, c := range list {
+		counts[c.channel] = c.n
+	}
+	return counts, nil
+}

@@ -46,8 +46,10 @@ func TestFAQAnswers(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	c := addCitizen(t, db, "tg:1001")
+	ig := addCitizen(t, db, "ig:17841400000000001")
 	april := time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
 	answers := []*sigap.FAQAnswer{
+		{CitizenID: ig.ID, FAQ: "bpjs-daftar", OPD: "DINKES", At: april.Add(3 * time.Hour)},
 		{CitizenID: c.ID, FAQ: "ktp-syarat", OPD: "DISDUKCAPIL", At: april.Add(-time.Second)},
 		{CitizenID: c.ID, FAQ: "ktp-syarat", OPD: "DISDUKCAPIL", At: april},
 		{CitizenID: c.ID, FAQ: "ktp-syarat", OPD: "DISDUKCAPIL", At: april.Add(time.Hour)},
@@ -60,20 +62,27 @@ func TestFAQAnswers(t *testing.T) {
 				return err
 			}
 		}
-		return tx.SetFAQHelpful(ctx, answers[1].ID, 2)
+		return tx.SetFAQHelpful(ctx, answers[2].ID, 2)
 	})
 	view(t, db, func(tx sigap.Tx) error {
 		counts, err := tx.FAQAnswerCounts(ctx, april, april.AddDate(0, 1, 0))
 		if err != nil {
 			return err
 		}
-		if len(counts) != 2 || counts["ktp-syarat"] != 2 || counts["bpjs-daftar"] != 1 {
-			t.Errorf("April counts %v, want ktp-syarat 2 and bpjs-daftar 1", counts)
+		if len(counts) != 2 || counts["ktp-syarat"] != 2 || counts["bpjs-daftar"] != 2 {
+			t.Errorf("April counts %v, want ktp-syarat 2 and bpjs-daftar 2", counts)
+		}
+		byChannel, err := tx.FAQAnswersByChannel(ctx, april, april.AddDate(0, 1, 0))
+		if err != nil {
+			return err
+		}
+		if len(byChannel) != 2 || byChannel[sigap.Telegram] != 3 || byChannel[sigap.Instagram] != 1 {
+			t.Errorf("April by channel %v, want tg 3 and ig 1", byChannel)
 		}
 		return nil
 	})
 	var helpful int
-	if err := db.reader.QueryRow("SELECT helpful FROM faq_answers WHERE id = ?", answers[1].ID).Scan(&helpful); err != nil {
+	if err := db.reader.QueryRow("SELECT helpful FROM faq_answers WHERE id = ?", answers[2].ID).Scan(&helpful); err != nil {
 		t.Fatal(err)
 	}
 	if helpful != 2 {

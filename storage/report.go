@@ -12,9 +12,10 @@ import (
 // creation, reading one row at a time; fn's error stops it and is returned
 // as is.
 func (tx *Tx) ReportTickets(ctx context.Context, from, to time.Time, fn func(sigap.ReportTicket) error) error {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT opd, created_at, first_response_due, first_response_at,
-			first_responder, resolved_at, paused_work
-		FROM tickets WHERE created_at >= ? AND created_at < ? ORDER BY created_at`,
+	rows, err := tx.tx.QueryContext(ctx, `SELECT t.opd, c.channel, t.created_at, t.first_response_due,
+			t.first_response_at, t.first_responder, t.resolved_at, t.paused_work
+		FROM tickets t JOIN citizens c ON c.id = t.citizen_id
+		WHERE t.created_at >= ? AND t.created_at < ? ORDER BY t.created_at`,
 		bound(from), bound(to))
 	if err != nil {
 		return fmt.Errorf("storage: report tickets: %w", err)
@@ -22,7 +23,7 @@ func (tx *Tx) ReportTickets(ctx context.Context, from, to time.Time, fn func(sig
 	defer rows.Close()
 	for rows.Next() {
 		var r sigap.ReportTicket
-		if err := rows.Scan(&r.OPD, timeColumn{&r.CreatedAt}, timeColumn{&r.FirstResponseDue},
+		if err := rows.Scan(&r.OPD, &r.Channel, timeColumn{&r.CreatedAt}, timeColumn{&r.FirstResponseDue},
 			timeColumn{&r.FirstResponseAt}, &r.FirstResponder, timeColumn{&r.ResolvedAt},
 			&r.PausedWork); err != nil {
 			return fmt.Errorf("storage: report tickets: %w", err)

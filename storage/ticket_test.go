@@ -212,8 +212,8 @@ func TestReportTickets(t *testing.T) {
 		})
 	})
 	want := []sigap.ReportTicket{
-		{OPD: "DPUPR", CreatedAt: first.CreatedAt, FirstResponseDue: first.FirstResponseDue},
-		{OPD: "DINKES", CreatedAt: last.CreatedAt, FirstResponseDue: last.FirstResponseDue,
+		{OPD: "DPUPR", Channel: sigap.Telegram, CreatedAt: first.CreatedAt, FirstResponseDue: first.FirstResponseDue},
+		{OPD: "DINKES", Channel: sigap.Telegram, CreatedAt: last.CreatedAt, FirstResponseDue: last.FirstResponseDue,
 			FirstResponseAt: last.FirstResponseAt, FirstResponder: "sari", ResolvedAt: last.ResolvedAt,
 			PausedWork: 15 * time.Minute},
 	}

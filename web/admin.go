@@ -16,6 +16,7 @@ import (
 
 type adminView struct {
 	Channels []channelView
+	Accounts []accountView // Facebook Pages and Instagram accounts
 	WhatsApp *whatsAppView
 	Staff    []staffView
 	OPDs     []sigap.OPD
@@ -40,6 +41,11 @@ const setAsideShown = 20
 type channelView struct {
 	Name, State, Detail, Since string
 	OK                         bool
+}
+
+type accountView struct {
+	ID, Name, Channel, OPD, State, Detail, Since string
+	OK                                           bool
 }
 
 type whatsAppView struct {
@@ -68,6 +74,16 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, a *auth, stat
 			Name: channelName(c.Channel), State: c.State, Detail: c.Detail,
 			Since: s.formatTime(c.Since), OK: c.State == "connected",
 		})
+	}
+	if s.cfg.Accounts != nil {
+		for _, acc := range s.cfg.Accounts() {
+			ch := "Facebook/Instagram"
+			if acc.Channel != "" {
+				ch = channelName(acc.Channel)
+			}
+			v.Accounts = append(v.Accounts, accountView{ID: acc.ID, Name: acc.Name, Channel: ch, OPD: acc.OPD,
+				State: acc.State, Detail: acc.Detail, Since: s.formatTime(acc.Since), OK: acc.State == "connected"})
+		}
 	}
 	if s.cfg.WhatsAppLink != nil {
 		v.WhatsApp = s.whatsApp(ctx)

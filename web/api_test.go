@@ -455,6 +455,9 @@ func TestReports(t *testing.T) {
 			if tt.ctype == "application/json" && !strings.Contains(body, `"opd": "DISDUKCAPIL"`) {
 				t.Errorf("report lacks the DISDUKCAPIL row: %s", body)
 			}
+			if tt.ctype == "application/json" && !strings.Contains(body, `"channel": "tg"`) {
+				t.Errorf("report lacks the Telegram row of the channels: %s", body)
+			}
 			if tt.ctype == "text/csv" && !strings.Contains(body, "DISDUKCAPIL,") {
 				t.Errorf("CSV lacks the DISDUKCAPIL row: %s", body)
 			}

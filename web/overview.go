@@ -19,6 +19,13 @@ type overviewView struct {
 	Volume                *barChart
 	Response              *lineChart
 	FAQAnswered           int
+	Channels              []overviewChannel
+}
+
+// overviewChannel is where citizens wrote: one channel's questions.
+type overviewChannel struct {
+	Name                            string
+	Received, Answered, FAQAnswered int
 }
 
 // overviewRow is one OPD's figures, each with the queue link behind it.
@@ -97,6 +104,10 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, a *auth) {
 		v.Rows = append(v.Rows, s.overviewRow(o, name, fromS, toS))
 	}
 	v.Total = s.overviewRow(rep.Total, "Semua OPD", fromS, toS)
+	for _, c := range rep.Channels {
+		v.Channels = append(v.Channels, overviewChannel{Name: channelName(c.Channel),
+			Received: c.Received, Answered: c.Answered, FAQAnswered: c.FAQAnswered})
+	}
 	v.Volume, v.Response = weeklyCharts(rep.Weeks)
 	d := newPage(a, "Ringkasan layanan", "overview")
 	d.Body = v

@@ -363,7 +363,7 @@ func TestRolePages(t *testing.T) {
 	}
 	c, _ := loginForm(t, e, "kepala", testPassword)
 	_, page, _ := c.get("/overview?from=2024-04-01&to=2024-05-01")
-	for _, want := range []string{"DISDUKCAPIL", `href="/queue?from=2024-04-01&amp;opd=DISDUKCAPIL&amp;status=all&amp;to=2024-05-01"`, "<svg", `class="bar"`, "/api/reports?format=csv"} {
+	for _, want := range []string{"DISDUKCAPIL", `href="/queue?from=2024-04-01&amp;opd=DISDUKCAPIL&amp;status=all&amp;to=2024-05-01"`, "<svg", `class="bar"`, "/api/reports?format=csv", "Per kanal"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("overview lacks %q", want)
 		}

@@ -51,6 +51,9 @@ type Config struct {
 	// TelegramBot returns the bot's @username for the profile page; nil
 	// when Telegram is off.
 	TelegramBot func() string
+	// Accounts reports each Facebook Page's and Instagram account's state
+	// for the admin page; nil when those channels are off.
+	Accounts func() []sigap.AccountState
 	// SecureCookies marks cookies Secure (serve over HTTPS).
 	SecureCookies bool
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and

@@ -71,6 +71,8 @@ func (keywordRouter) Decide(text string) sigap.Decision {
 	return sigap.Decision{Action: sigap.ActionTriage, OPD: "DISKOMINFO", Score: 0.2}
 }
 
+func (k keywordRouter) DecideComment(text string) sigap.Decision { return k.Decide(text) }
+
 type testClock struct {
 	mu sync.Mutex
 	t  time.Time

@@ -50,6 +50,9 @@ func TestHelpAndTyposShowNoSecret(t *testing.T) {
 	secrets := map[string]string{
 		"SIGAP_TELEGRAM_TOKEN":          "123456789:AAsecret-bot-token",
 		"SIGAP_TELEGRAM_WEBHOOK_SECRET": "webhook-secret-0123456789",
+		"SIGAP_META_APP_SECRET":         "meta-app-secret-0123456789",
+		"SIGAP_META_VERIFY_TOKEN":       "meta-verify-token-0123456789",
+		"SIGAP_META_PAGES":              "1001=EAAB-page-access-token",
 		"SIGAP_METRICS_TOKEN":           "metrics-secret-0123456789",
 	}
 	for _, tt := range []struct {
@@ -180,5 +183,33 @@ func TestReplayNeedsItsOwnDatabase(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "sigap.db")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("replay created the service's database (stat: %v)", err)
+	}
+}
+
+// TestMetaConfigIsAllOrNothing: the Meta channel needs its secret, verify
+// token and accounts together, refuses an account list it cannot read,
+// and never repeats a token in the error.
+func TestMetaConfigIsAllOrNothing(t *testing.T) {
+	for name, tt := range map[string]struct {
+		secret, verify, pages, opds string
+		ok                          bool
+	}{
+		"off":                   {ok: true},
+		"on":                    {secret: "s", verify: "v", pages: "1001=EAAB-token", opds: "1001=DINKES", ok: true},
+		"no secret":             {verify: "v", pages: "1001=EAAB-token"},
+		"no pages":              {secret: "s", verify: "v"},
+		"OPDs without accounts": {opds: "1001=DINKES"},
+		"a token with a space":  {secret: "s", verify: "v", pages: "1001=EAAB token"},
+		"an id not in digits":   {secret: "s", verify: "v", pages: "pemkab=EAAB-token"},
+	} {
+		c := DefaultConfig()
+		c.Meta.AppSecret, c.Meta.VerifyToken, c.Meta.Pages, c.Meta.OPDs = tt.secret, tt.verify, tt.pages, tt.opds
+		err := c.Validate()
+		if (err == nil) != tt.ok {
+			t.Errorf("%s: Validate() = %v, want ok %v", name, err, tt.ok)
+		}
+		if err != nil && strings.Contains(err.Error(), "EAAB") {
+			t.Errorf("%s: the error repeats the token: %v", name, err)
+		}
 	}
 }

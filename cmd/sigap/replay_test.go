@@ -223,7 +223,7 @@ func TestReplayReplies(t *testing.T) {
 				"line 2: invalid event",
 				"line 5: unknown event type \"escalate\"",
 				"line 6: invalid event: \"at\" is missing",
-				"line 7: invalid event: \"from\" \"sms:7\": want <tg|wa|web>:<id>",
+				"line 7: invalid event: \"from\" \"sms:7\": want <tg|wa|web|fb|ig>:<id>",
 				"line 8: reply event: \"staff\" is missing",
 				"line 10: reply event: tg:7 has no open ticket",
 				"sigap replay: 7 line(s) skipped",

@@ -110,6 +110,7 @@ type genMonth struct {
 	lines      []string
 	tickets    []genTicket
 	faqAnswers []time.Time
+	faqFrom    []string // who asked each of faqAnswers
 	// What the month exercises, so the test can check it exercises it.
 	outsideHoursCreated, outsideHoursReplies, transfers, unanswered int
 }
@@ -157,7 +158,7 @@ func generateMonth(seed uint64) *genMonth {
 		for n := 0; n < 3 && t.Before(last); n++ {
 			if rng.IntN(5) == 0 { // a question the FAQ answers, first
 				add(t, "message", "from", from, "name", name, "text", "jam berapa puskesmas buka?")
-				g.faqAnswers = append(g.faqAnswers, t)
+				g.faqAnswers, g.faqFrom = append(g.faqAnswers, t), append(g.faqFrom, from)
 				t = t.Add(minutes(1, 120))
 			}
 			// Most people write in the daytime, when offices are open.
@@ -264,6 +265,14 @@ type reportRow struct {
 	FAQAnswered         *int     `json:"faq_answered"`
 }
 
+// channelRow is a row of the report's per-channel breakdown.
+type channelRow struct {
+	Channel     string `json:"channel"`
+	Received    int    `json:"received"`
+	Answered    int    `json:"answered"`
+	FAQAnswered int    `json:"faq_answered"`
+}
+
 // expectedRow holds a row's figures as the test computes them.
 type expectedRow struct {
 	received, answered, resolved, open, met, breached int
@@ -329,6 +338,14 @@ func TestReportMatchesIndependentComputation(t *testing.T) {
 	cal := newMinuteCalendar(time.Date(2024, 3, 1, 0, 0, 0, 0, loc), time.Date(2024, 7, 1, 0, 0, 0, 0, loc))
 	want := map[string]*expectedRow{}
 	total := &expectedRow{}
+	byChannel := map[string]*channelRow{}
+	channel := func(from string) *channelRow {
+		ch, _, _ := strings.Cut(from, ":")
+		if byChannel[ch] == nil {
+			byChannel[ch] = &channelRow{Channel: ch}
+		}
+		return byChannel[ch]
+	}
 	for _, tk := range month.tickets {
 		opd, ok := landed[ticketKey(tk.from, tk.created)]
 		if !ok {
@@ -346,6 +363,10 @@ func TestReportMatchesIndependentComputation(t *testing.T) {
 		due := cal.due(tk.created, testFirstResponse[opd])
 		answered := !tk.firstReply.IsZero() && !tk.firstReply.After(at)
 		resolved := !tk.resolved.IsZero() && !tk.resolved.After(at)
+		channel(tk.from).Received++
+		if answered {
+			channel(tk.from).Answered++
+		}
 		for _, e := range []*expectedRow{want[opd], total} {
 			e.received++
 			if answered {
@@ -367,9 +388,10 @@ func TestReportMatchesIndependentComputation(t *testing.T) {
 		}
 	}
 	faqAnswered := 0
-	for _, a := range month.faqAnswers {
+	for i, a := range month.faqAnswers {
 		if !a.Before(from) && a.Before(to) {
 			faqAnswered++
+			channel(month.faqFrom[i]).FAQAnswered++
 		}
 	}
 	if len(want) < 3 || total.breached == 0 || total.met == 0 || total.open == 0 {
@@ -387,8 +409,9 @@ func TestReportMatchesIndependentComputation(t *testing.T) {
 
 	t.Run("json", func(t *testing.T) {
 		var got struct {
-			OPDs  []reportRow `json:"opds"`
-			Total reportRow   `json:"total"`
+			OPDs     []reportRow  `json:"opds"`
+			Total    reportRow    `json:"total"`
+			Channels []channelRow `json:"channels"`
 		}
 		if err := json.Unmarshal([]byte(report("json")), &got); err != nil {
 			t.Fatal(err)
@@ -410,6 +433,14 @@ func TestReportMatchesIndependentComputation(t *testing.T) {
 		compareRow(t, "total", got.Total, total)
 		if got.Total.FAQAnswered == nil || *got.Total.FAQAnswered != faqAnswered {
 			t.Errorf("total faq_answered = %v, want %d", got.Total.FAQAnswered, faqAnswered)
+		}
+		if len(got.Channels) != len(byChannel) {
+			t.Errorf("channels %+v, want %d rows", got.Channels, len(byChannel))
+		}
+		for _, row := range got.Channels {
+			if e := byChannel[row.Channel]; e == nil || row != *e {
+				t.Errorf("channel row %+v, want %+v", row, e)
+			}
 		}
 	})
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pemkab-kebumen/sigap/bot/meta"
 	"github.com/pemkab-kebumen/sigap/bot/telegram"
 	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
 	"github.com/pemkab-kebumen/sigap/desk"
@@ -33,6 +34,11 @@ type Config struct {
 		Enabled   bool
 		ChatGap   time.Duration
 		PerMinute int
+	}
+	Meta struct {
+		AppSecret, VerifyToken string
+		Pages, OPDs            string // ACCOUNT_ID=ACCESS_TOKEN,… and ACCOUNT_ID=OPD,…
+		API                    string
 	}
 	Outbox struct {
 		GiveUpAfter, KeepSent time.Duration
@@ -59,6 +65,7 @@ func DefaultConfig() Config {
 	c.Outbox.GiveUpAfter, c.Outbox.KeepSent = desk.DefaultGiveUpAfter, defaultKeepSent
 	c.Telegram.API = telegram.DefaultAPIEndpoint
 	c.WhatsApp.ChatGap, c.WhatsApp.PerMinute = whatsapp.DefaultPerChatGap, whatsapp.DefaultPerMinute
+	c.Meta.API = meta.DefaultAPI
 	return c
 }
 
@@ -75,6 +82,11 @@ func (c *Config) flags(fs *flagSet) {
 	fs.boolVar(&c.WhatsApp.Enabled, "whatsapp", "SIGAP_WHATSAPP", "enable WhatsApp; link first with 'sigap whatsapp link'")
 	fs.durationVar(&c.WhatsApp.ChatGap, "whatsapp-chat-gap", "SIGAP_WHATSAPP_CHAT_GAP", "least time between two WhatsApp messages to one chat")
 	fs.intVar(&c.WhatsApp.PerMinute, "whatsapp-per-minute", "SIGAP_WHATSAPP_PER_MINUTE", "most WhatsApp messages sent per minute in all")
+	fs.stringVar(&c.Meta.AppSecret, "meta-app-secret", "SIGAP_META_APP_SECRET", "Meta app `secret`, which signs the webhook calls; prefer the environment variable")
+	fs.stringVar(&c.Meta.VerifyToken, "meta-verify-token", "SIGAP_META_VERIFY_TOKEN", "`token` Meta sends when the webhook /meta/webhook is set up")
+	fs.stringVar(&c.Meta.Pages, "meta-pages", "SIGAP_META_PAGES", "Facebook Pages and Instagram accounts to answer, `ACCOUNT_ID=ACCESS_TOKEN,…`; empty: Instagram and Facebook off; prefer the environment variable")
+	fs.stringVar(&c.Meta.OPDs, "meta-opds", "SIGAP_META_OPDS", "the OPD each account belongs to, `ACCOUNT_ID=OPD,…`: a strong routing hint")
+	fs.stringVar(&c.Meta.API, "meta-api", "SIGAP_META_API", "Graph API base `url`")
 	fs.boolVar(&c.SecureCookies, "secure-cookies", "SIGAP_SECURE_COOKIES", "mark cookies Secure (behind HTTPS)")
 	fs.float64Var(&c.SLAWarnAt, "sla-warn-at", "SIGAP_SLA_WARN_AT", "warn an OPD's staff when this share of the first-response target has passed")
 	fs.durationVar(&c.AlertEvery, "sla-alert-every", "SIGAP_SLA_ALERT_EVERY", "how often SLA alerts go out, as one digest per staff member")
@@ -122,7 +134,10 @@ func (c Config) Validate() error {
 	if _, err := c.trustedProxies(); err != nil {
 		return err
 	}
-	return checkDataDir(c.DataDir, c.DB)
+	if err := checkDataDir(c.DataDir, c.DB); err != nil {
+		return err
+	}
+	return c.validateMeta()
 }
 
 // trustedProxies parses TrustedProxy.
@@ -167,6 +182,26 @@ func checkDataDir(dataDir, db string) error {
 		return fmt.Errorf("--data %s holds the database %s: give the photos and files a folder of their own, apart from the database (such as --data ./data with --db ./sigap.db)", dataDir, db)
 	}
 	return nil
+}
+
+// validateMeta refuses a Meta configuration that is half set or does not
+// parse; the messages never repeat a secret.
+func (c Config) validateMeta() error {
+	m := c.Meta
+	if m.AppSecret == "" && m.VerifyToken == "" && m.Pages == "" {
+		if m.OPDs != "" {
+			return fmt.Errorf("--meta-opds (SIGAP_META_OPDS) is set but Instagram and Facebook are off: set SIGAP_META_PAGES too")
+		}
+		return nil
+	}
+	if m.AppSecret == "" || m.VerifyToken == "" || m.Pages == "" {
+		return fmt.Errorf("the Instagram and Facebook channel needs all of SIGAP_META_APP_SECRET, SIGAP_META_VERIFY_TOKEN and SIGAP_META_PAGES (or their --meta-* flags)")
+	}
+	if _, err := meta.ParsePages(m.Pages); err != nil {
+		return err
+	}
+	_, err := meta.ParseOPDs(m.OPDs)
+	return err
 }
 
 // realPath is path made absolute with the symlinks of the part of it that

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot"
+	"github.com/pemkab-kebumen/sigap/bot/meta"
 	"github.com/pemkab-kebumen/sigap/bot/telegram"
 	"github.com/pemkab-kebumen/sigap/bot/webchat"
 	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
@@ -189,6 +190,11 @@ func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, e
 		}
 		list = append(list, tg)
 	}
+	metaChannels, err := m.metaChannels(media)
+	if err != nil {
+		return nil, err
+	}
+	list = append(list, metaChannels...)
 	if !c.WhatsApp.Enabled {
 		m.disable(sigap.WhatsApp, "not enabled (--whatsapp or SIGAP_WHATSAPP=1)")
 		return list, nil
@@ -200,6 +206,37 @@ func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, e
 		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
 	return append(list, wa), nil
+}
+
+// metaChannels builds Facebook and Instagram when SIGAP_META_PAGES names
+// accounts; Validate has checked the settings.
+func (m *Main) metaChannels(media string) ([]sigap.ChannelAdapter, error) {
+	c := m.Config.Meta
+	if c.Pages == "" {
+		m.disable(sigap.Facebook, "SIGAP_META_PAGES is not set")
+		m.disable(sigap.Instagram, "SIGAP_META_PAGES is not set")
+		return nil, nil
+	}
+	pages, err := meta.ParsePages(c.Pages)
+	if err != nil {
+		return nil, err
+	}
+	opds, err := meta.ParseOPDs(c.OPDs)
+	if err != nil {
+		return nil, err
+	}
+	for account, opd := range opds {
+		if _, ok := m.KB.Get().OPD(opd); !ok {
+			m.Logger.Warn("SIGAP_META_OPDS names an OPD the KB does not have; its account gives no routing hint", "account", account, "opd", opd)
+		}
+	}
+	a, err := meta.New(meta.Config{AppSecret: c.AppSecret, VerifyToken: c.VerifyToken, Accounts: pages, OPDs: opds,
+		API: c.API, Store: m.Store, Logger: m.Logger, Now: m.Now, DataDir: media,
+		PublicNote: bot.Texts{}.CommentPublicNote()})
+	if err != nil {
+		return nil, err
+	}
+	return a.Channels(), nil
 }
 
 func (m *Main) disable(ch sigap.Channel, why string) {
@@ -248,6 +285,8 @@ func (m *Main) openHTTP() error {
 			wcfg.WhatsAppLink = a.LinkQR
 		case *telegram.Adapter:
 			wcfg.TelegramBot = a.Username
+		case interface{ Accounts() []sigap.AccountState }:
+			wcfg.Accounts = a.Accounts
 		}
 		if h, ok := a.(sigap.HTTPChannel); ok {
 			h.Routes(mux, m.Bot)
