@@ -16,10 +16,11 @@ import (
 // chatServer answers as sigap's chat pages do: GET /chat sets a cookie and
 // shows the form, POST /chat/send checks the form against the cookie and
 // redirects. It records what was posted; slow makes every POST take that
-// long, and fail answers every fifth with a 500.
+// long, fail answers every fifth with a 500, hold holds every fourth.
 type chatServer struct {
 	slow time.Duration
 	fail bool
+	hold bool
 	mu   sync.Mutex
 	seen map[string]bool // msgid
 	n    atomic.Int64
@@ -45,6 +46,10 @@ func (s *chatServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		if dup || (s.fail && n%5 == 0) {
 			http.Error(w, "no", http.StatusInternalServerError)
+			return
+		}
+		if s.hold && n%4 == 0 {
+			http.Redirect(w, r, "/chat?held=1#akhir", http.StatusSeeOther)
 			return
 		}
 		http.Redirect(w, r, "/chat#akhir", http.StatusSeeOther)
@@ -85,6 +90,20 @@ func TestRunCountsFailures(t *testing.T) {
 	}
 	if r.Failed != r.Offered/5 || r.OK != r.Offered-r.Failed || !strings.Contains(r.FirstError, "500") {
 		t.Errorf("%v: want one in five failed, with the status", r)
+	}
+}
+
+func TestRunCountsHeldMessages(t *testing.T) {
+	url := newChatServer(t, &chatServer{hold: true})
+	r, err := Run(context.Background(), Config{URL: url, Rate: 100, Duration: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Held != r.Offered/4 || r.OK != r.Offered-r.Held || r.Failed != 0 {
+		t.Errorf("%v: want one in four held, the rest answered", r)
+	}
+	if _, _, err := FindRate(context.Background(), Config{URL: url}, 50, 100*time.Millisecond, time.Second); !errors.Is(err, ErrNoRate) {
+		t.Errorf("a server that holds messages: %v, want ErrNoRate", err)
 	}
 }
 

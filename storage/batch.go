@@ -45,6 +45,7 @@ func (db *DB) Batch(ctx context.Context, fn func() error) (err error) {
 	if err := b.tx.Commit(); err != nil {
 		return errors.Join(fnErr, fmt.Errorf("storage: commit batch: %w", err))
 	}
+	db.wal.grew()
 	return fnErr
 }
 
@@ -82,6 +83,7 @@ func (b *batch) update(ctx context.Context, db *DB, fn func(sigap.Tx) error) err
 	if err := b.tx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit batch: %w", err)
 	}
+	db.wal.grew()
 	return b.begin(ctx)
 }
 

@@ -40,6 +40,9 @@ type DB struct {
 	batch atomic.Pointer[batch]
 	// group commits every Update made outside a Batch.
 	group *committer
+	// wal copies the WAL into the database file beside the writer; nil
+	// for ":memory:".
+	wal *walCopier
 }
 
 // Option changes how Open sets up a DB.
@@ -79,9 +82,12 @@ func init() {
 
 // setUpConn keeps temporary tables and the statement journal of each
 // savepoint in memory: on a file they cost a write per changed page, the
-// most of all writes of a grouped update.
+// most of all writes of a grouped update. It turns off the automatic
+// checkpoint, which would copy the WAL back inside a commit: walCopier
+// does it beside the writer. (Only the writer's connection commits, but
+// the setting is harmless on the others.)
 func setUpConn(c *sqlite3.SQLiteConn) error {
-	_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
+	_, err := c.Exec("PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0", nil)
 	return err
 }
 
@@ -169,11 +175,16 @@ func (db *DB) openHandles() error {
 		return err
 	}
 	db.reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	if db.wal, err = startWALCopier(db, uri); err != nil {
+		db.writer.Close()
+		db.reader.Close()
+		return err
+	}
 	return nil
 }
 
 func (db *DB) closeHandles() error {
-	err := db.writer.Close()
+	err := errors.Join(db.wal.close(), db.writer.Close())
 	if !db.shared {
 		err = errors.Join(err, db.reader.Close())
 	}

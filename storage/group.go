@@ -160,7 +160,9 @@ func (c *committer) commit(group []*request) {
 		for _, r := range g.kept {
 			r.err = fmt.Errorf("storage: commit: %w", err)
 		}
+		return
 	}
+	c.db.wal.grew()
 }
 
 // groupTx is the transaction of one group while it runs.

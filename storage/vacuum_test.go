@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pemkab-kebumen/sigap"
 )
@@ -89,5 +90,34 @@ func TestVacuumStepGivesBackFreePages(t *testing.T) {
 	db.vacuumStep(ctx)
 	if got := pragmaInt(t, db.writer, "page_count"); got != pages {
 		t.Errorf("a step with only %d free pages changed the file from %d to %d pages", keepFree, pages, got)
+	}
+}
+
+// TestWALCopiedBesideTheWriter: the writer's commits no longer checkpoint
+// (that waited inside a commit), yet what they wrote reaches the database
+// file within moments, copied by walCopier; a reader of the file alone,
+// which ignores the WAL, sees it.
+func TestWALCopiedBesideTheWriter(t *testing.T) {
+	db := openTest(t)
+	if got := pragmaInt(t, db.writer, "wal_autocheckpoint"); got != 0 {
+		t.Errorf("the writer checkpoints every %d pages in its commits, want never (0)", got)
+	}
+	addCitizen(t, db, "tg:4242")
+	file, err := sql.Open("sqlite3", "file:"+db.path+"?mode=ro&immutable=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var n int
+		err := file.QueryRow("SELECT COUNT(*) FROM citizens WHERE platform_id = '4242'").Scan(&n)
+		if err == nil && n == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file has %d such citizens (%v) 5 s after the commit, want 1", n, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
