@@ -110,6 +110,9 @@ type Decision struct {
 type Example struct {
 	Text string
 	OPD  string
+	// TicketID is the ticket it was learnt from (0: none), so that
+	// anonymizing the ticket's citizen forgets what they wrote.
+	TicketID int64
 }
 
 // CitizenTexts are the texts desk sends citizens on staff actions. Package

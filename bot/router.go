@@ -13,8 +13,10 @@ import (
 // LiveRouter is the router in force. It is rebuilt when an admin changes
 // the KB, keeping what it learnt from staff transfers.
 type LiveRouter struct {
-	r   atomic.Pointer[routing.Router]
-	log *slog.Logger
+	r     atomic.Pointer[routing.Router]
+	log   *slog.Logger
+	store sigap.Store
+	kb    *sigap.LiveKB
 }
 
 // NewLiveRouter trains a router on the KB in force and on the examples
@@ -24,7 +26,7 @@ func NewLiveRouter(ctx context.Context, store sigap.Store, kb *sigap.LiveKB, log
 	if err != nil {
 		return nil, err
 	}
-	lr := &LiveRouter{log: log}
+	lr := &LiveRouter{log: log, store: store, kb: kb}
 	lr.r.Store(r)
 	kb.Subscribe(func(k *sigap.KB) {
 		r, err := train(context.Background(), store, k)
@@ -48,6 +50,17 @@ func train(ctx context.Context, store sigap.Store, k *sigap.KB) (*routing.Router
 		return nil, fmt.Errorf("bot: train router: %w", err)
 	}
 	return r, nil
+}
+
+// Retrain rebuilds the router from the KB in force and the examples
+// stored now, so that it forgets the examples anonymize deleted.
+func (lr *LiveRouter) Retrain(ctx context.Context) error {
+	r, err := train(ctx, lr.store, lr.kb.Get())
+	if err != nil {
+		return err
+	}
+	lr.r.Store(r)
+	return nil
 }
 
 // Decide implements Decider.

@@ -138,7 +138,7 @@ func (d *Desk) Transfer(ctx context.Context, staff *sigap.Staff, code, opd, reas
 			return "", err
 		}
 		if text != "" {
-			learnt := sigap.Example{Text: text, OPD: opd}
+			learnt := sigap.Example{Text: text, OPD: opd, TicketID: t.ID}
 			if err := tx.AddExample(ctx, learnt, d.cfg.Now()); err != nil {
 				return "", err
 			}

@@ -1,9 +1,19 @@
 package storage
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"os"
 	"testing"
 	"time"
+
+	"go.mau.fi/whatsmeow/proto/waAdv"
+	"go.mau.fi/whatsmeow/store"
+	"go.mau.fi/whatsmeow/store/sqlstore"
+	"go.mau.fi/whatsmeow/types"
+	waLog "go.mau.fi/whatsmeow/util/log"
 
 	"github.com/pemkab-kebumen/sigap"
 )
@@ -112,4 +122,231 @@ func TestAnonymizeAfterRetention(t *testing.T) {
 		}
 		return err
 	})
+}
+
+// person is a WhatsApp citizen whose data is spread over every table that
+// can hold it; marks are strings only that citizen's data contains.
+type person struct {
+	phone, lid, name, street string
+}
+
+func (p person) marks() []string {
+	return []string{p.phone[2:], p.lid, p.name, p.street}
+}
+
+// spread stores p's data the way serve leaves it: a ticket resolved at
+// resolved with its thread, a transfer whose reason names the citizen,
+// learnt examples, audit entries, outbox messages sent and unsent, and
+// whatsmeow's session rows for the number.
+func (p person) spread(t *testing.T, db *DB, code string, resolved time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	text := "jalan di gang " + p.street + " rusak, rumah " + p.name
+	update(t, db, func(tx sigap.Tx) error {
+		c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.WhatsApp, ID: p.phone}, Name: p.name, Phone: p.phone}
+		if _, err := tx.UpsertCitizen(ctx, c); err != nil {
+			return err
+		}
+		// An earlier question replaced by a later one, as the conversation
+		// does: the first text is left in the page's free space.
+		for _, q := range []string{"dulu: " + text, "sekarang: " + text} {
+			if err := tx.SetAwaiting(ctx, c.ID, sigap.Awaiting{Kind: sigap.AwaitFAQFeedback, Ref: "x", Text: q}); err != nil {
+				return err
+			}
+		}
+		tk := &sigap.Ticket{Code: code, CitizenID: c.ID, OPD: "DPUPR", Status: sigap.StatusResolved, Subject: text,
+			CreatedAt: resolved.Add(-time.Hour), ResolvedAt: resolved}
+		if err := tx.CreateTicket(ctx, tk); err != nil {
+			return err
+		}
+		thread := []sigap.Message{
+			{Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: text, PlatformID: "3EB0" + p.phone},
+			{Author: sigap.AuthorCitizen, Kind: sigap.KindPhoto, MediaRef: "media/whatsapp/2024-01/" + p.phone + ".jpg", PlatformID: "3EB1" + p.phone},
+			{Author: sigap.AuthorCitizen, Kind: sigap.KindLocation, Text: "Gang " + p.street, Lat: -7.67, Lon: 109.65, PlatformID: "3EB2" + p.phone},
+			{Author: sigap.AuthorBot, Kind: sigap.KindText, Text: "Tiket " + p.street + " tidak ditemukan."},
+			{Author: sigap.AuthorStaff, Staff: "sari", Kind: sigap.KindText, Text: "Baik Bapak/Ibu " + p.name + ", kami cek."},
+			{Author: sigap.AuthorNote, Staff: "sari", Kind: sigap.KindText, Text: "telepon " + p.phone},
+		}
+		for i := range thread {
+			m := &thread[i]
+			m.CitizenID, m.TicketID, m.Channel, m.At = c.ID, tk.ID, sigap.WhatsApp, resolved.Add(-time.Hour)
+			if _, err := tx.AddMessage(ctx, m); err != nil {
+				return err
+			}
+		}
+		if err := tx.AddExample(ctx, sigap.Example{Text: text, OPD: "DPUPR", TicketID: tk.ID}, resolved); err != nil {
+			return err
+		}
+		// Learnt before examples named their ticket.
+		if err := tx.AddExample(ctx, sigap.Example{Text: "Gang " + p.street + "\n" + text, OPD: "DISHUB"}, resolved); err != nil {
+			return err
+		}
+		local := "0" + p.phone[2:]
+		for _, e := range []sigap.AuditEntry{
+			{Actor: sigap.CitizenActor(c.Address), TicketID: tk.ID, Action: sigap.ActionOpen},
+			{Actor: sigap.StaffActor("sari"), TicketID: tk.ID, Action: sigap.ActionTransfer, Detail: "DINKES → DPUPR: Ibu " + p.name + " minta ditelepon di " + local},
+			{Actor: sigap.ActorSystem, Action: sigap.ActionChannelTrouble, Detail: "wa: gagal kirim ke " + p.phone},
+		} {
+			e.At = resolved
+			if err := tx.AddAudit(ctx, &e); err != nil {
+				return err
+			}
+		}
+		aside := &sigap.SetAsideUpdate{Channel: sigap.WhatsApp, UpdateID: "u-" + p.phone, Reason: "tidak terbaca",
+			Raw: `{"from":"` + p.phone + `","text":"` + text + `"}`, At: resolved}
+		if err := tx.AddSetAside(ctx, aside); err != nil {
+			return err
+		}
+		held := &sigap.HeldMessage{From: c.Address, Name: p.name, PlatformID: "held-" + p.phone, Text: "tolong " + p.street, Reason: "flood", At: resolved}
+		if _, err := tx.HoldMessage(ctx, held); err != nil {
+			return err
+		}
+		for _, o := range []sigap.Outbound{
+			{To: c.Address, TicketID: tk.ID, Text: "Tiket " + code + " selesai, " + p.name},
+			{To: c.Address, Text: "pesan yang tidak pernah terkirim untuk " + p.name},
+			{To: sigap.Address{Channel: sigap.Telegram, ID: "777"}, TicketID: tk.ID, Text: "Peringatan: " + text},
+		} {
+			o.Created = resolved
+			if err := tx.Enqueue(ctx, &o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	p.spreadWhatsmeow(t, db, resolved)
+}
+
+// spreadWhatsmeow writes what whatsmeow keeps of p through whatsmeow's own
+// store, in the tables it creates in Sigap's database.
+func (p person) spreadWhatsmeow(t *testing.T, db *DB, at time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	handle, dialect := db.SharedSQL()
+	container := sqlstore.NewWithDB(handle, dialect, waLog.Noop)
+	if err := container.Upgrade(ctx); err != nil {
+		t.Fatal(err)
+	}
+	device, err := container.GetFirstDevice(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if device.ID == nil {
+		id := types.NewADJID("6287700000001", 0, 12)
+		device.ID = &id
+		device.Account = &waAdv.ADVSignedDeviceIdentity{Details: []byte{1}, AccountSignature: make([]byte, 64),
+			AccountSignatureKey: make([]byte, 32), DeviceSignature: make([]byte, 64)}
+		if err := container.PutDevice(ctx, device); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pn, lid := types.NewJID(p.phone, types.DefaultUserServer), types.NewJID(p.lid, types.HiddenUserServer)
+	steps := []func() error{
+		func() error { return device.Contacts.PutContactName(ctx, pn, p.name+" Kebumen", p.name) },
+		func() error { _, _, err := device.Contacts.PutPushName(ctx, lid, p.name); return err },
+		func() error { return device.LIDs.PutLIDMapping(ctx, lid, pn) },
+		func() error {
+			return device.Sessions.PutSession(ctx, pn.SignalAddress().String(), []byte("session "+p.phone))
+		},
+		func() error {
+			return device.Sessions.PutSession(ctx, lid.SignalAddress().String(), []byte("session "+p.lid))
+		},
+		func() error { return device.Identities.PutIdentity(ctx, pn.SignalAddress().String(), [32]byte{1}) },
+		func() error { return device.ChatSettings.PutMutedUntil(ctx, pn, at.Add(time.Hour)) },
+		func() error {
+			return device.PrivacyTokens.PutPrivacyTokens(ctx, store.PrivacyToken{User: lid, Token: []byte("token"), Timestamp: at})
+		},
+		func() error { return device.MsgSecrets.PutMessageSecret(ctx, pn, pn, "3EB9"+p.phone, []byte("secret")) },
+		func() error {
+			return device.EventBuffer.AddOutgoingEvent(ctx, pn, "3EBA"+p.phone, "proto", []byte("balasan "+p.street))
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A decrypted message whatsmeow buffered when it arrived, a year ago.
+	_, err = handle.Exec(`INSERT INTO whatsmeow_event_buffer (our_jid, ciphertext_hash, plaintext, server_timestamp, insert_timestamp)
+		VALUES (?, randomblob(32), ?, ?, ?)`, device.ID.String(), []byte("pesan "+p.street), at.Unix(), at.UnixMilli())
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAnonymizeLeavesNothingInTheFile anonymises a citizen whose data is
+// in every table that can hold it, then reads the database's files byte by
+// byte while the database is open, as under serve: nothing of theirs is
+// left, in a table, a free page or the WAL, while a citizen still within
+// the retention period is all there. The data was written without
+// secure_delete, as by the Sigap before it, so what a change replaced is
+// still in free space when anonymize runs.
+func TestAnonymizeLeavesNothingInTheFile(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	cutoff := t0.Add(-30 * 24 * time.Hour)
+	gone := person{phone: "6281398765432", lid: "214748364799", name: "Larasati", street: "Kenanga"}
+	kept := person{phone: "6285700001111", lid: "981234567001", name: "Purwanti", street: "Sindoro"}
+	secureDelete(t, db, false)
+	gone.spread(t, db, "KBM-GONE1", cutoff.Add(-24*time.Hour))
+	kept.spread(t, db, "KBM-KEPT1", cutoff.Add(24*time.Hour))
+	secureDelete(t, db, true)
+
+	var media []string
+	update(t, db, func(tx sigap.Tx) error {
+		n, refs, err := tx.Anonymize(ctx, cutoff)
+		if n != 1 {
+			t.Errorf("anonymised %d citizens, want 1", n)
+		}
+		media = refs
+		return err
+	})
+	if want := "media/whatsapp/2024-01/" + gone.phone + ".jpg"; len(media) != 1 || media[0] != want {
+		t.Errorf("media %v, want [%s]", media, want)
+	}
+	if err := db.EraseFreePages(ctx); err != nil {
+		t.Fatal(err)
+	}
+	view(t, db, func(tx sigap.Tx) error {
+		es, err := tx.Examples(ctx)
+		if err != nil {
+			return err
+		}
+		if len(es) != 2 {
+			t.Errorf("examples left: %+v, want the kept citizen's two", es)
+		}
+		return nil
+	})
+	raw := databaseBytes(t, db.path)
+	for _, mark := range gone.marks() {
+		if n := bytes.Count(raw, []byte(mark)); n > 0 {
+			t.Errorf("%q, of the anonymised citizen, is still %d time(s) in the database's files", mark, n)
+		}
+	}
+	for _, mark := range kept.marks() {
+		if !bytes.Contains(raw, []byte(mark)) {
+			t.Errorf("%q, of the citizen still within retention, is gone from the database's files", mark)
+		}
+	}
+}
+
+// secureDelete turns secure_delete on or off on the writer connection.
+func secureDelete(t *testing.T, db *DB, on bool) {
+	t.Helper()
+	if _, err := db.writer.Exec(fmt.Sprintf("PRAGMA secure_delete = %t", on)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// databaseBytes reads the database file and its WAL, if any.
+func databaseBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	var all []byte
+	for _, f := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		all = append(all, b...)
+	}
+	return all
 }

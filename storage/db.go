@@ -43,6 +43,9 @@ type DB struct {
 	// wal copies the WAL into the database file beside the writer; nil
 	// for ":memory:".
 	wal *walCopier
+	// litestream leaves checkpoints to Litestream (WithLitestream).
+	litestream bool
+	writes     writeHealth
 }
 
 // Option changes how Open sets up a DB.
@@ -105,8 +108,10 @@ func setUpConn(c *sqlite3.SQLiteConn) error {
 //     reused; 128 holds every statement of the write path.
 //   - _cache_size: 32 MiB of page cache (SQLite's default is 2 MiB) keeps the
 //     indexes an inbound message touches in memory on a large database.
+//   - _secure_delete: what a change removes is overwritten with zeros, so
+//     erased personal data does not linger in the file's free space.
 const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_synchronous=FULL" +
-	"&_txlock=immediate&_auto_vacuum=incremental&_stmt_cache_size=128&_cache_size=-32768"
+	"&_txlock=immediate&_auto_vacuum=incremental&_stmt_cache_size=128&_cache_size=-32768&_secure_delete=1"
 
 // Readers have 16 MiB of page cache each: a page of a list reads a few
 // thousand rows of tickets and their citizens.
@@ -120,7 +125,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, sigap.Errorf(sigap.EINVALID, "storage: no database path given")
 	}
-	if scheme, _, ok := strings.Cut(path, "://"); ok && !strings.ContainsAny(scheme, `/\.`) {
+	if scheme, ok := urlScheme(path); ok {
 		return nil, sigap.Errorf(sigap.EINVALID, "storage: database %q: %s:// is not supported; give the path of a SQLite file", path, scheme)
 	}
 	db := &DB{path: path, driver: sqlite3Driver, now: time.Now, log: slog.Default()}
@@ -175,6 +180,9 @@ func (db *DB) openHandles() error {
 		return err
 	}
 	db.reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	if db.litestream {
+		return nil // Litestream copies the WAL back itself, once replicated
+	}
 	if db.wal, err = startWALCopier(db, uri); err != nil {
 		db.writer.Close()
 		db.reader.Close()
@@ -189,6 +197,13 @@ func (db *DB) closeHandles() error {
 		err = errors.Join(err, db.reader.Close())
 	}
 	return err
+}
+
+// urlScheme returns the scheme of a --db value that is a URL
+// ("postgres://…") rather than a file name.
+func urlScheme(path string) (string, bool) {
+	scheme, _, ok := strings.Cut(path, "://")
+	return scheme, ok && !strings.ContainsAny(scheme, `/\.`)
 }
 
 // openError says plainly when the file is not a database at all, the

@@ -157,11 +157,13 @@ func (c *committer) commit(group []*request) {
 		return
 	}
 	if err := g.tx.Commit(); err != nil {
+		c.db.writes.note(err)
 		for _, r := range g.kept {
 			r.err = fmt.Errorf("storage: commit: %w", err)
 		}
 		return
 	}
+	c.db.writes.note(nil)
 	c.db.wal.grew()
 }
 
@@ -191,6 +193,7 @@ func (g *groupTx) apply(r *request) error {
 	if g.tx == nil {
 		tx, err := g.db.writer.BeginTx(context.Background(), nil)
 		if err != nil {
+			g.db.writes.note(err)
 			r.err = fmt.Errorf("storage: begin: %w", err)
 			return nil
 		}
@@ -209,6 +212,9 @@ func (g *groupTx) apply(r *request) error {
 	}
 	r.tx = &Tx{tx: g.tx, now: g.db.now}
 	r.err, r.panic = call(r.fn, r.tx)
+	if r.err != nil {
+		g.db.writes.note(r.err) // counts only SQLite failing to write
+	}
 	switch {
 	case r.err == nil:
 		// The savepoint stays open: COMMIT releases them all, which

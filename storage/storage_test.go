@@ -14,10 +14,10 @@ import (
 var t0 = time.Date(2024, 4, 3, 9, 15, 0, 0, time.FixedZone("WIB", 7*3600))
 
 // openTest opens a fresh database file whose clock reads t0.
-func openTest(t testing.TB) *DB {
+func openTest(t testing.TB, opts ...Option) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "sigap.db"),
-		WithClock(func() time.Time { return t0 }))
+		append(opts, WithClock(func() time.Time { return t0 }))...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,15 +103,19 @@ func TestWALCopiedBesideTheWriter(t *testing.T) {
 		t.Errorf("the writer checkpoints every %d pages in its commits, want never (0)", got)
 	}
 	addCitizen(t, db, "tg:4242")
-	file, err := sql.Open("sqlite3", "file:"+db.path+"?mode=ro&immutable=1")
-	if err != nil {
-		t.Fatal(err)
+	// An immutable connection reads the file once: each look is a new one.
+	inFile := func() (n int, err error) {
+		file, err := sql.Open("sqlite3", "file:"+db.path+"?mode=ro&immutable=1")
+		if err != nil {
+			return 0, err
+		}
+		defer file.Close()
+		err = file.QueryRow("SELECT COUNT(*) FROM citizens WHERE platform_id = '4242'").Scan(&n)
+		return n, err
 	}
-	defer file.Close()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		var n int
-		err := file.QueryRow("SELECT COUNT(*) FROM citizens WHERE platform_id = '4242'").Scan(&n)
+		n, err := inFile()
 		if err == nil && n == 1 {
 			return
 		}

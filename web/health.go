@@ -1,24 +1,67 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
 	"github.com/pemkab-kebumen/sigap"
 )
 
-// Health serves /healthz: the database's state, the outbox backlog and each
-// channel's state, as JSON; 503 when the database does not answer, so a
-// load balancer or systemd watchdog can act. The database's error goes to
-// the log, not to whoever asks: /healthz is often public.
-func Health(store sigap.Store, channels func() []sigap.ChannelState, log *slog.Logger) http.Handler {
+// HealthConfig is what /healthz reports on.
+type HealthConfig struct {
+	Store sigap.Store
+	// Writes reports whether the database takes writes: nil, or why not
+	// (a full disk, a read-only file). Reads alone prove nothing: a full
+	// disk still answers them.
+	Writes func(ctx context.Context) error
+	// Channels reports each channel's state.
+	Channels func() []sigap.ChannelState
+	// Folders name the places whose file system's free space is reported
+	// ("database": the database file's folder, "data": the data folder).
+	Folders map[string]string
+	Logger  *slog.Logger
+}
+
+// diskReport is the free space of one folder's file system.
+type diskReport struct {
+	FreeBytes  uint64 `json:"free_bytes"`
+	TotalBytes uint64 `json:"total_bytes"`
+}
+
+// Health serves /healthz: whether the database answers reads and takes
+// writes, the outbox backlog, each channel's state and the free space of
+// the database's and the data folder's file systems, as JSON; 503 when
+// the database cannot read or write, so a load balancer or systemd
+// watchdog can act. Errors go to the log, not to whoever asks: /healthz
+// is often public.
+func Health(cfg HealthConfig) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
 		status, code := "ok", http.StatusOK
-		backlog, err := sigap.Read(r.Context(), store, func(tx sigap.Tx) (int, error) { return tx.OutboxBacklog(r.Context()) })
+		reads, writes := "ok", "ok"
+		backlog, err := sigap.Read(ctx, cfg.Store, func(tx sigap.Tx) (int, error) { return tx.OutboxBacklog(ctx) })
 		if err != nil {
-			log.Error("healthz: database", "err", err)
-			status, code = "database unavailable", http.StatusServiceUnavailable
+			cfg.Logger.Error("healthz: database", "err", err)
+			status, code, reads = "database unavailable", http.StatusServiceUnavailable, "failing"
 		}
-		writeJSON(w, code, map[string]any{"status": status, "outbox_backlog": backlog, "channels": channels()})
+		if err := cfg.Writes(ctx); err != nil {
+			cfg.Logger.Error("healthz: database writes", "err", err)
+			writes = "failing"
+			if code == http.StatusOK {
+				status, code = "database writes failing", http.StatusServiceUnavailable
+			}
+		}
+		disks := map[string]diskReport{}
+		for name, dir := range cfg.Folders {
+			free, total, err := diskSpace(dir)
+			if err != nil {
+				cfg.Logger.Warn("healthz: free space", "folder", name, "err", err)
+				continue
+			}
+			disks[name] = diskReport{FreeBytes: free, TotalBytes: total}
+		}
+		writeJSON(w, code, map[string]any{"status": status, "database": map[string]string{"reads": reads, "writes": writes},
+			"outbox_backlog": backlog, "channels": cfg.Channels(), "disk": disks})
 	})
 }

@@ -35,34 +35,24 @@ func (s *Server) mediaURL(m sigap.Message) string {
 	return "/media/" + strconv.FormatInt(m.ID, 10)
 }
 
-// mediaPath finds a media reference in the media folder. A relative ref
-// is taken relative to MediaDir first, then to the working directory.
+// mediaPath finds a message's file in the media folder. A media reference
+// is the file's path relative to the data folder, MediaDir's parent
+// (media/telegram/2026-05/….jpg), as the adapters store it; anything else
+// (a platform's file id, an absolute path, a path out of the media folder)
+// names no file here.
 func (s *Server) mediaPath(ref string) (string, bool) {
-	if s.media == nil || ref == "" {
+	name := filepath.FromSlash(ref)
+	if s.media == nil || !filepath.IsLocal(name) {
 		return "", false
 	}
-	for _, rel := range s.mediaCandidates(ref) {
-		if fi, err := s.media.Stat(rel); err == nil && !fi.IsDir() {
-			return rel, true
-		}
+	rel, err := filepath.Rel(s.mediaDir, filepath.Join(filepath.Dir(s.mediaDir), name))
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", false
 	}
-	return "", false
-}
-
-func (s *Server) mediaCandidates(ref string) []string {
-	var out []string
-	if !filepath.IsAbs(ref) {
-		out = append(out, ref)
-		abs, err := filepath.Abs(ref)
-		if err != nil {
-			return out
-		}
-		ref = abs
+	if fi, err := s.media.Stat(rel); err != nil || fi.IsDir() {
+		return "", false
 	}
-	if rel, err := filepath.Rel(s.mediaDir, ref); err == nil && filepath.IsLocal(rel) {
-		out = append(out, rel)
-	}
-	return out
+	return rel, true
 }
 
 // mediaFile serves a citizen's photo or file to the staff who may see the

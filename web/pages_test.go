@@ -185,7 +185,7 @@ func TestTicketPage(t *testing.T) {
 	os.MkdirAll(filepath.Dir(photo), 0o755)
 	os.WriteFile(photo, []byte("\xff\xd8\xff jpeg"), 0o644)
 	ids := e.addMessages(code,
-		sigap.Message{PlatformID: "p1", Kind: sigap.KindPhoto, MediaRef: photo},
+		sigap.Message{PlatformID: "p1", Kind: sigap.KindPhoto, MediaRef: "media/foto.jpg"},
 		sigap.Message{PlatformID: "p2", Kind: sigap.KindLocation, Lat: -7.67, Lon: 109.65})
 	sari := e.loggedIn("sari")
 	sari.postJSON("/api/tickets/"+code+"/note", map[string]string{"text": "Cek arsip dulu."}, nil)
@@ -266,11 +266,11 @@ func TestMediaOnlyToWhoMaySeeTheTicket(t *testing.T) {
 	os.Symlink(filepath.Join(e.dir, "secret.txt"), filepath.Join(media, "link.txt"))
 	code := e.citizenAsks("wa:6281234567890", "Budi", "6281234567890", "ktp saya hilang")
 	ids := e.addMessages(code,
-		sigap.Message{PlatformID: "p1", Kind: sigap.KindPhoto, MediaRef: filepath.Join(media, "foto.jpg")},
-		sigap.Message{PlatformID: "p2", Kind: sigap.KindDocument, MediaRef: filepath.Join(media, "page.html")},
-		sigap.Message{PlatformID: "p3", Kind: sigap.KindDocument, MediaRef: filepath.Join(media, "link.txt")},
+		sigap.Message{PlatformID: "p1", Kind: sigap.KindPhoto, MediaRef: "media/foto.jpg"},
+		sigap.Message{PlatformID: "p2", Kind: sigap.KindDocument, MediaRef: "media/page.html"},
+		sigap.Message{PlatformID: "p3", Kind: sigap.KindDocument, MediaRef: "media/link.txt"},
 		sigap.Message{PlatformID: "p4", Kind: sigap.KindDocument, MediaRef: filepath.Join(e.dir, "secret.txt")},
-		sigap.Message{PlatformID: "p5", Kind: sigap.KindDocument, MediaRef: "../sigap-copy.db"},
+		sigap.Message{PlatformID: "p5", Kind: sigap.KindDocument, MediaRef: "sigap-copy.db"},
 		sigap.Message{PlatformID: "p6", Kind: sigap.KindText, Text: "tanpa berkas"})
 	path := func(i int) string { return "/media/" + strconv.FormatInt(ids[i], 10) }
 	sari, dina, kepala := e.loggedIn("sari"), e.loggedIn("dina"), e.loggedIn("kepala")

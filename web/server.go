@@ -45,8 +45,10 @@ type Config struct {
 	// linked=true once it is; nil when WhatsApp is disabled.
 	WhatsAppLink func(ctx context.Context) (qrPNG []byte, linked bool, err error)
 	// MediaDir is the folder where adapters store citizens' photos and
-	// files; /media/ serves only files inside it, each to the staff who
-	// may see its ticket. Empty disables /media/.
+	// files, the media folder of the data folder: a message's MediaRef is
+	// its file's path relative to the data folder, MediaDir's parent.
+	// /media/ serves only files inside it, each to the staff who may see
+	// its ticket. Empty disables /media/.
 	MediaDir string
 	// TelegramBot returns the bot's @username for the profile page; nil
 	// when Telegram is off.

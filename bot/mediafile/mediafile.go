@@ -1,6 +1,7 @@
 // Package mediafile stores the photos citizens send, so that staff see
-// them on the ticket page: under the data folder, one folder per channel
-// and month (no folder grows without bound), each file written atomically.
+// them on the ticket page: in the media folder of Sigap's data folder, one
+// folder per channel and month (no folder grows without bound), each file
+// written atomically.
 package mediafile
 
 import (
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,19 +18,33 @@ import (
 // ErrTooLarge is returned for a file over the size limit.
 var ErrTooLarge = errors.New("file too large")
 
+// Folder is the media folder's name inside the data folder.
+const Folder = "media"
+
 // Save writes what r holds, at most max bytes, to
-// dataDir/<channel>/<year-month>/<id><ext> and returns that path. The file
+// dataDir/media/<channel>/<year-month>/<id><ext> and returns its reference:
+// that path relative to dataDir, with slashes, as messages store it. A
+// reference relative to the data folder means the same file to every
+// command given the same --data, whatever its working directory. The file
 // is written under a temporary name and renamed, so a crash never leaves
 // half a photo behind a valid name; a redelivered message overwrites its
 // own file.
-func Save(dataDir, channel string, at time.Time, id, ext string, r io.Reader, max int64) (string, error) {
-	path := filepath.Join(dataDir, channel, at.Format("2006-01"), safeName(id)+ext)
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return "", fmt.Errorf("save %s: %w", path, err)
+func Save(dataDir, channel string, at time.Time, id, ext string, r io.Reader, max int64) (ref string, err error) {
+	ref = path.Join(Folder, channel, at.Format("2006-01"), safeName(id)+ext)
+	if err := write(filepath.Join(dataDir, filepath.FromSlash(ref)), r, max); err != nil {
+		return "", err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".download-*")
+	return ref, nil
+}
+
+// write writes at most max bytes of r to file through a temporary file.
+func write(file string, r io.Reader, max int64) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o750); err != nil {
+		return fmt.Errorf("save %s: %w", file, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".download-*")
 	if err != nil {
-		return "", fmt.Errorf("save %s: %w", path, err)
+		return fmt.Errorf("save %s: %w", file, err)
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
 	n, err := io.Copy(tmp, io.LimitReader(r, max+1))
@@ -39,12 +55,12 @@ func Save(dataDir, channel string, at time.Time, id, ext string, r io.Reader, ma
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), path)
+		err = os.Rename(tmp.Name(), file)
 	}
 	if err != nil {
-		return "", fmt.Errorf("save %s: %w", path, err)
+		return fmt.Errorf("save %s: %w", file, err)
 	}
-	return path, nil
+	return nil
 }
 
 // safeName keeps the characters of a platform's file or message id that

@@ -12,13 +12,14 @@ import (
 func TestSave(t *testing.T) {
 	dir := t.TempDir()
 	at := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
-	path, err := Save(dir, "telegram", at, "AgAC/../x:y", ".jpg", strings.NewReader("jpeg bytes"), 100)
+	ref, err := Save(dir, "telegram", at, "AgAC/../x:y", ".jpg", strings.NewReader("jpeg bytes"), 100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := filepath.Join(dir, "telegram", "2026-03", "AgACxy.jpg"); path != want {
-		t.Errorf("path %q, want %q (a network id must not leave its folder)", path, want)
+	if want := "media/telegram/2026-03/AgACxy.jpg"; ref != want {
+		t.Errorf("reference %q, want %q: relative to the data folder, and a network id must not leave its folder", ref, want)
 	}
+	path := filepath.Join(dir, "media", "telegram", "2026-03", "AgACxy.jpg")
 	if b, _ := os.ReadFile(path); string(b) != "jpeg bytes" {
 		t.Errorf("content %q", b)
 	}
@@ -34,7 +35,7 @@ func TestSave(t *testing.T) {
 	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("a file over the limit: %v", err)
 	}
-	entries, _ := os.ReadDir(filepath.Join(dir, "telegram", "2026-03"))
+	entries, _ := os.ReadDir(filepath.Join(dir, "media", "telegram", "2026-03"))
 	if len(entries) != 1 {
 		t.Errorf("files left: %v, want only the first photo", entries)
 	}

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -597,8 +599,10 @@ func TestEchoesAndAttachments(t *testing.T) {
 	if got[0].Kind != sigap.KindText || got[0].PlatformID != "m.2" || got[0].Text != "ini fotonya" {
 		t.Errorf("text: %+v", got[0])
 	}
-	if got[1].Kind != sigap.KindPhoto || got[1].PlatformID != "m.2#1" || !strings.HasPrefix(got[1].MediaRef, dir) {
-		t.Errorf("photo: %+v, want a file under %s", got[1], dir)
+	if got[1].Kind != sigap.KindPhoto || got[1].PlatformID != "m.2#1" || !strings.HasPrefix(got[1].MediaRef, "media/facebook/") {
+		t.Errorf("photo: %+v, want a reference under media/facebook/", got[1])
+	} else if _, err := os.Stat(filepath.Join(dir, got[1].MediaRef)); err != nil {
+		t.Errorf("photo %s not saved under the data folder %s: %v", got[1].MediaRef, dir, err)
 	}
 	if got[2].Kind != sigap.KindLocation || got[2].Lat != -7.67 || got[2].Lon != 109.65 || got[2].PlatformID != "m.2#2" {
 		t.Errorf("location: %+v", got[2])

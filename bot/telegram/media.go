@@ -15,7 +15,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/bot/mediafile"
 )
 
-// photoDir is the folder under DataDir that holds Telegram photos.
+// photoDir is the folder of the media folder that holds Telegram photos.
 const photoDir = "telegram"
 
 // maxPhotoBytes is the most the Bot API lets a bot download.

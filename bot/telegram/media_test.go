@@ -43,10 +43,10 @@ func TestPollSavesPhotos(t *testing.T) {
 		t.Fatalf("received %d messages, want 2", len(recv.calls))
 	}
 	saved, kept := recv.calls[0], recv.calls[1]
-	if saved.Kind != sigap.KindPhoto || saved.Text != "lubang di depan SD" || !strings.HasPrefix(saved.MediaRef, filepath.Join(dir, "telegram")+string(filepath.Separator)) {
-		t.Errorf("saved photo: %+v, want a path under %s/telegram", saved, dir)
+	if saved.Kind != sigap.KindPhoto || saved.Text != "lubang di depan SD" || !strings.HasPrefix(saved.MediaRef, "media/telegram/") {
+		t.Errorf("saved photo: %+v, want a reference media/telegram/… relative to the data folder", saved)
 	}
-	if b, err := os.ReadFile(saved.MediaRef); err != nil || string(b) != "jpeg bytes" {
+	if b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(saved.MediaRef))); err != nil || string(b) != "jpeg bytes" {
 		t.Errorf("saved file: %q, %v", b, err)
 	}
 	if kept.MediaRef != "ph-missing" || kept.Text != "jembatan retak" {

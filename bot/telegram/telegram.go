@@ -53,8 +53,9 @@ type Config struct {
 	// PollTimeout is how long one getUpdates call waits for updates [25 s].
 	PollTimeout time.Duration
 
-	// DataDir is where citizens' photos are saved for staff to see [none:
-	// photos are kept as Telegram file ids only].
+	// DataDir is Sigap's data folder: citizens' photos are saved in its
+	// media folder for staff to see [none: photos are kept as Telegram
+	// file ids only].
 	DataDir string
 
 	// SetAside keeps an update the adapter gives up on: the library

@@ -38,8 +38,8 @@ type Config struct {
 	// ("sqlite3", "postgres"), both as the storage package gives them.
 	SessionDB      *sql.DB
 	SessionDialect string
-	// DataDir is where downloaded photos go; a photo's MediaRef is its
-	// path, DataDir joined with whatsapp/<year-month>/<message id>.jpg.
+	// DataDir is Sigap's data folder; a downloaded photo's MediaRef is
+	// its path relative to it, media/whatsapp/<year-month>/<message id>.jpg.
 	DataDir string
 	Logger  *slog.Logger
 	Now     sigap.Clock

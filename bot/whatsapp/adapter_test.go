@@ -72,14 +72,14 @@ func TestHandleMessageSavesPhotos(t *testing.T) {
 			t.Fatal("not acknowledged")
 		}
 		in := recv.got[0]
-		if want := filepath.Join(dir, "whatsapp", "2024-04", "3EB0AA.jpg"); in.MediaRef != want || in.Text != "jalan berlubang" {
-			t.Fatalf("stored MediaRef %q text %q, want MediaRef %q", in.MediaRef, in.Text, want)
+		if want := "media/whatsapp/2024-04/3EB0AA.jpg"; in.MediaRef != want || in.Text != "jalan berlubang" {
+			t.Fatalf("stored MediaRef %q text %q, want MediaRef %q (relative to the data folder)", in.MediaRef, in.Text, want)
 		}
-		data, err := os.ReadFile(in.MediaRef)
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(in.MediaRef)))
 		if err != nil || !bytes.Equal(data, wa.photo) {
 			t.Errorf("photo file: %q, %v", data, err)
 		}
-		leftovers, _ := filepath.Glob(filepath.Join(dir, "whatsapp", "2024-04", ".download-*"))
+		leftovers, _ := filepath.Glob(filepath.Join(dir, "media", "whatsapp", "2024-04", ".download-*"))
 		if len(leftovers) != 0 {
 			t.Errorf("temporary files left: %v", leftovers)
 		}

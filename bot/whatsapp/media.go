@@ -11,16 +11,16 @@ import (
 	"github.com/pemkab-kebumen/sigap/bot/mediafile"
 )
 
-// photoDir is the folder under DataDir that holds WhatsApp photos.
+// photoDir is the folder of the media folder that holds WhatsApp photos.
 const photoDir = "whatsapp"
 
 // maxPhotoBytes bounds a photo kept for staff; WhatsApp compresses photos
 // far below it.
 const maxPhotoBytes = 64 << 20
 
-// savePhoto downloads the photo of evt into DataDir and returns its path,
-// DataDir/whatsapp/<year-month>/<message id>.<ext>, the form the dashboard
-// resolves against its data folder.
+// savePhoto downloads the photo of evt into the data folder and returns
+// its reference, media/whatsapp/<year-month>/<message id>.<ext>, relative
+// to the data folder as the dashboard and anonymize resolve it.
 func (a *Adapter) savePhoto(ctx context.Context, wa waClient, evt *events.Message) (string, error) {
 	img := evt.Message.GetImageMessage()
 	data, err := wa.Download(ctx, img)

@@ -2,11 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -25,19 +21,30 @@ type anonymizeConfig struct {
 // anonymizeFlags binds anonymize's flags to a configuration with its
 // defaults.
 func anonymizeFlags(fs *flagSet) *anonymizeConfig {
-	c := &anonymizeConfig{DB: defaultDB, DataDir: "./data", RetainDays: 365}
+	c := &anonymizeConfig{DB: defaultDB, DataDir: "./data", RetainDays: defaultRetainDays}
 	fs.dbVar(&c.DB)
 	fs.dataVar(&c.DataDir)
-	fs.intVar(&c.RetainDays, "retain-days", "SIGAP_RETAIN_DAYS", "keep personal data this many `days` after a citizen's last ticket was resolved")
+	retainDaysVar(fs, &c.RetainDays, "")
 	return c
+}
+
+// defaultRetainDays is how long personal data is kept by default.
+const defaultRetainDays = 365
+
+// retainDaysVar adds --retain-days, which anonymize and serve share.
+func retainDaysVar(fs *flagSet, p *int, more string) {
+	fs.intVar(p, "retain-days", "SIGAP_RETAIN_DAYS", "keep personal data this many `days` after a citizen's last ticket was resolved"+more)
 }
 
 const anonymizeUsage = `usage: sigap anonymize [--db FILE] [--data DIR] [--retain-days N]
 
 Erases the name, phone number, messages, photos and locations of citizens
-whose tickets were all resolved, and who wrote nothing, more than N days ago.
-Ticket codes, OPDs and times stay, so reports are unchanged. Run it daily
-(cron or a systemd timer).`
+whose tickets were all resolved, and who wrote nothing, more than N days ago,
+from every table (learnt examples, audit details, the outbox and WhatsApp's
+session tables included), then rebuilds the database file so that nothing
+erased stays in its free space. Ticket codes, OPDs and times stay, so
+reports are unchanged. sigap serve does this once a day itself
+(--retain-days); this command is for a run by hand.`
 
 func runAnonymize(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "anonymize")
@@ -62,43 +69,41 @@ func runAnonymize(ctx context.Context, env *Env, args []string) error {
 	}
 	defer db.Close()
 	before := time.Now().AddDate(0, 0, -c.RetainDays)
-	var n int
-	var media []string
-	err = db.Update(ctx, func(tx sigap.Tx) error {
-		if n, media, err = tx.Anonymize(ctx, before); err != nil || n == 0 {
-			return err
-		}
-		return tx.AddAudit(ctx, &sigap.AuditEntry{At: time.Now(), Actor: sigap.ActorCLI, Action: sigap.ActionAnonymize,
-			Detail: fmt.Sprintf("%d warga, data sebelum %s", n, before.Format(time.DateOnly))})
-	})
-	if err != nil {
-		return err
-	}
-	removed, err := removeMedia(c.DataDir, media)
-	fmt.Fprintf(env.Stdout, "%d citizen(s) anonymised (tickets resolved before %s); %d file(s) removed.\n", n, before.Format(time.DateOnly), removed)
+	done, err := db.EraseExpired(ctx, before, c.DataDir, sigap.ActorCLI)
+	fmt.Fprintf(env.Stdout, "%d citizen(s) anonymised (tickets resolved before %s); %d file(s) removed.\n",
+		done.Citizens, before.Format(time.DateOnly), done.Files)
 	return err
 }
 
-// removeMedia deletes the files among refs that lie inside dataDir; other
-// references (platform file ids) name nothing on disk.
-func removeMedia(dataDir string, refs []string) (int, error) {
-	root, err := filepath.Abs(dataDir)
-	if err != nil {
-		return 0, err
+// retentionEvery is how often serve erases the personal data whose
+// retention period is over.
+const retentionEvery = 24 * time.Hour
+
+// runRetention erases, when serve starts and then once a day, the
+// personal data of the citizens whose retention period is over, as sigap
+// anonymize does, and retrains the router without the examples it learnt
+// from them. --retain-days 0 turns it off.
+func (m *Main) runRetention(ctx context.Context) {
+	if m.Config.RetainDays == 0 {
+		return
 	}
-	removed := 0
-	var errs []error
-	for _, ref := range refs {
-		path, err := filepath.Abs(ref)
-		if err != nil || !strings.HasPrefix(path, root+string(filepath.Separator)) {
-			continue
+	for {
+		before := m.Now().AddDate(0, 0, -m.Config.RetainDays)
+		done, err := m.Store.EraseExpired(ctx, before, m.Config.DataDir, sigap.ActorSystem)
+		if err != nil && ctx.Err() == nil {
+			m.Logger.Error("anonymize citizens past the retention period", "err", err)
 		}
-		switch err := os.Remove(path); {
-		case err == nil:
-			removed++
-		case !errors.Is(err, os.ErrNotExist):
-			errs = append(errs, err)
+		if done.Citizens > 0 {
+			m.Logger.Info("anonymized citizens past the retention period", "citizens", done.Citizens, "files", done.Files,
+				"resolved_before", before.Format(time.DateOnly))
+			if err := m.Router.Retrain(ctx); err != nil {
+				m.Logger.Error("retrain the router without the anonymized examples", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retentionEvery):
 		}
 	}
-	return removed, errors.Join(errs...)
 }

@@ -26,6 +26,8 @@ func commandFlags() map[string]*flagSet {
 	add("staff", func(fs *flagSet) { staffFlags(fs, true) })
 	add("whatsapp", func(fs *flagSet) { whatsappFlags(fs, true) })
 	add("anonymize", func(fs *flagSet) { anonymizeFlags(fs) })
+	add("backup", func(fs *flagSet) { backupFlags(fs, false) })
+	add("restore", func(fs *flagSet) { backupFlags(fs, true) })
 	return sets
 }
 

@@ -55,14 +55,26 @@ type Config struct {
 	// reverse proxies whose X-Forwarded-For and X-Real-IP are believed.
 	TrustedProxy string
 	Chat         web.ChatLimits
+
+	// RetainDays is how many days after a citizen's last ticket was
+	// resolved their personal data is erased; 0 keeps it.
+	RetainDays int
+	Backup     struct {
+		Dir   string // empty: no unattended backups
+		Every time.Duration
+		Keep  int
+	}
+	// Litestream leaves the WAL's checkpoints to Litestream.
+	Litestream bool
 }
 
 // DefaultConfig is serve's configuration before the environment and the
 // flags.
 func DefaultConfig() Config {
 	c := Config{DB: defaultDB, HTTP: "127.0.0.1:8080", DataDir: "./data", SLAWarnAt: desk.DefaultWarnAt, Chat: web.DefaultChatLimits(),
-		AlertEvery: desk.DefaultAlertEvery}
+		AlertEvery: desk.DefaultAlertEvery, RetainDays: defaultRetainDays}
 	c.Outbox.GiveUpAfter, c.Outbox.KeepSent = desk.DefaultGiveUpAfter, defaultKeepSent
+	c.Backup.Every, c.Backup.Keep = 24*time.Hour, 14
 	c.Telegram.API = telegram.DefaultAPIEndpoint
 	c.WhatsApp.ChatGap, c.WhatsApp.PerMinute = whatsapp.DefaultPerChatGap, whatsapp.DefaultPerMinute
 	c.Meta.API = meta.DefaultAPI
@@ -100,6 +112,11 @@ func (c *Config) flags(fs *flagSet) {
 	fs.intVar(&c.Chat.MessagesPerMinute, "chat-messages-per-minute", "SIGAP_CHAT_MESSAGES_PER_MINUTE", "messages one web chat conversation may send per minute")
 	fs.intVar(&c.Chat.Streams, "chat-streams", "SIGAP_CHAT_STREAMS", "web chat pages that may wait for replies at once, in all")
 	fs.intVar(&c.Chat.StreamsPerClient, "chat-streams-per-client", "SIGAP_CHAT_STREAMS_PER_CLIENT", "web chat pages that may wait for replies at once from one client address")
+	retainDaysVar(fs, &c.RetainDays, "; checked once a day, 0: never")
+	fs.stringVar(&c.Backup.Dir, "backup-dir", "SIGAP_BACKUP_DIR", "`folder` of unattended backups (database, media, manifest); empty: none")
+	fs.durationVar(&c.Backup.Every, "backup-every", "SIGAP_BACKUP_EVERY", "time between two unattended backups")
+	fs.intVar(&c.Backup.Keep, "backup-keep", "SIGAP_BACKUP_KEEP", "unattended backups kept; older ones are deleted")
+	fs.boolVar(&c.Litestream, "litestream", "SIGAP_LITESTREAM", "Litestream replicates the database: leave the WAL's checkpoints to it")
 }
 
 // defaultKeepSent is how long sent outbox entries stay, for looking into a
@@ -132,6 +149,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--metrics-token (SIGAP_METRICS_TOKEN) must be at least 16 characters")
 	}
 	if _, err := c.trustedProxies(); err != nil {
+		return err
+	}
+	if c.RetainDays < 0 {
+		return fmt.Errorf("--retain-days %d: want a number of days, or 0 to keep personal data", c.RetainDays)
+	}
+	if err := c.validateBackups(); err != nil {
 		return err
 	}
 	if err := checkDataDir(c.DataDir, c.DB); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot"
+	"github.com/pemkab-kebumen/sigap/bot/mediafile"
 	"github.com/pemkab-kebumen/sigap/bot/meta"
 	"github.com/pemkab-kebumen/sigap/bot/telegram"
 	"github.com/pemkab-kebumen/sigap/bot/webchat"
@@ -119,6 +120,9 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		}
 	}()
 	opts := append([]storage.Option{storage.WithLogger(m.Logger)}, m.StoreOptions...)
+	if m.Config.Litestream {
+		opts = append(opts, storage.WithLitestream())
+	}
 	if m.Store, err = openStore(ctx, m.Config.DB, opts...); err != nil {
 		return err
 	}
@@ -176,21 +180,20 @@ func (m *Main) openCore(ctx context.Context, k *sigap.KB) error {
 // Config turns them on. A new channel is one more block here.
 func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, error) {
 	c := m.Config
-	media := mediaDir(c)
 	m.WebChat = webchat.New(m.Now)
 	list := []sigap.ChannelAdapter{m.WebChat}
 	if c.Telegram.Token == "" {
 		m.disable(sigap.Telegram, "SIGAP_TELEGRAM_TOKEN is not set")
 	} else {
 		tg, err := telegram.New(ctx, telegram.Config{Token: c.Telegram.Token, APIEndpoint: c.Telegram.API,
-			Logger: m.Logger, Now: m.Now, DataDir: media, SetAside: m.Bot.SetAside,
+			Logger: m.Logger, Now: m.Now, DataDir: c.DataDir, SetAside: m.Bot.SetAside,
 			WebhookURL: c.Telegram.WebhookURL, WebhookSecret: c.Telegram.WebhookSecret})
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
 		list = append(list, tg)
 	}
-	metaChannels, err := m.metaChannels(media)
+	metaChannels, err := m.metaChannels()
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +204,7 @@ func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, e
 	}
 	session, dialect := m.Store.SharedSQL()
 	wa, err := whatsapp.New(ctx, whatsapp.Config{Store: m.Store, SessionDB: session, SessionDialect: dialect,
-		DataDir: media, Logger: m.Logger, Now: m.Now, PerChatGap: c.WhatsApp.ChatGap, PerMinute: c.WhatsApp.PerMinute})
+		DataDir: c.DataDir, Logger: m.Logger, Now: m.Now, PerChatGap: c.WhatsApp.ChatGap, PerMinute: c.WhatsApp.PerMinute})
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: %w", err)
 	}
@@ -210,7 +213,7 @@ func configuredChannels(ctx context.Context, m *Main) ([]sigap.ChannelAdapter, e
 
 // metaChannels builds Facebook and Instagram when SIGAP_META_PAGES names
 // accounts; Validate has checked the settings.
-func (m *Main) metaChannels(media string) ([]sigap.ChannelAdapter, error) {
+func (m *Main) metaChannels() ([]sigap.ChannelAdapter, error) {
 	c := m.Config.Meta
 	if c.Pages == "" {
 		m.disable(sigap.Facebook, "SIGAP_META_PAGES is not set")
@@ -231,7 +234,7 @@ func (m *Main) metaChannels(media string) ([]sigap.ChannelAdapter, error) {
 		}
 	}
 	a, err := meta.New(meta.Config{AppSecret: c.AppSecret, VerifyToken: c.VerifyToken, Accounts: pages, OPDs: opds,
-		API: c.API, Store: m.Store, Logger: m.Logger, Now: m.Now, DataDir: media,
+		API: c.API, Store: m.Store, Logger: m.Logger, Now: m.Now, DataDir: m.Config.DataDir,
 		PublicNote: bot.Texts{}.CommentPublicNote()})
 	if err != nil {
 		return nil, err
@@ -297,7 +300,9 @@ func (m *Main) openHTTP() error {
 		return fmt.Errorf("web: %w", err)
 	}
 	mux.Handle("/", srv.Handler())
-	mux.Handle("GET /healthz", web.Health(m.Store, m.States, m.Logger))
+	mux.Handle("GET /healthz", web.Health(web.HealthConfig{Store: m.Store, Channels: m.States, Logger: m.Logger,
+		Writes:  func(ctx context.Context) error { return m.Store.CheckWrites(ctx).Err },
+		Folders: map[string]string{"database": filepath.Dir(m.Config.DB), "data": m.Config.DataDir}}))
 	if m.Config.MetricsAddr == "" && m.Config.MetricsToken != "" {
 		mux.Handle("GET /metrics", bearer(m.Config.MetricsToken, m.Metrics.Handler()))
 	}
@@ -343,7 +348,7 @@ func bearer(token string, h http.Handler) http.Handler {
 }
 
 // mediaDir is the folder of citizens' photos and files inside --data.
-func mediaDir(c Config) string { return filepath.Join(c.DataDir, "media") }
+func mediaDir(c Config) string { return filepath.Join(c.DataDir, mediafile.Folder) }
 
 // Run starts the channels, the outbox and the SLA alerts, and serves HTTP
 // until ctx ends; then it stops them all within shutdownGrace.
@@ -362,6 +367,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	})
 	wg.Go(func() { m.Desk.RunAlerts(ctx, m.Config.AlertEvery, m.Config.SLAWarnAt, m.Logger) })
+	wg.Go(func() { m.Store.TruncateWALWhenIdle(ctx, storage.WALIdle, m.Logger) })
+	wg.Go(func() { m.runRetention(ctx) })
+	wg.Go(func() { m.runBackups(ctx) })
 	wg.Go(func() { m.Staff.RunPurge(ctx, sessionPurgeEvery) })
 	wg.Go(func() { m.Desk.RunChannelWatch(ctx, channelCheckEvery, m.States, m.Logger) })
 	err := m.serveHTTP(ctx)
