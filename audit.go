@@ -17,7 +17,12 @@ const (
 	ActionClaim    AuditAction = "claim"    // a staff member took the ticket
 	ActionResolve  AuditAction = "resolve"
 	ActionReopen   AuditAction = "reopen"
-	ActionRate     AuditAction = "rate" // the citizen rated the answer
+	ActionRate     AuditAction = "rate"     // the citizen rated the answer
+	ActionAssign   AuditAction = "assign"   // a staff member gave the ticket to a colleague
+	ActionUnassign AuditAction = "unassign" // the ticket was released to the OPD's queue
+	// ActionMerge joins duplicates: on the ticket kept, the detail lists
+	// those merged into it; on each merged one, the ticket it joined.
+	ActionMerge AuditAction = "merge"
 
 	// ActionUndelivered says a reply to the citizen could not be
 	// delivered; the detail says why.
@@ -37,6 +42,10 @@ const (
 	ActionStaffDisable  AuditAction = "staff_disable"
 	ActionStaffEnable   AuditAction = "staff_enable"
 	ActionStaffPassword AuditAction = "staff_password"
+	// ActionStaffUpdate is a change of role or OPD, or of the staff
+	// member's own Telegram settings; the detail says what changed.
+	ActionStaffUpdate AuditAction = "staff_update"
+	ActionCannedReply AuditAction = "canned_reply" // a staff member added or removed a ready reply
 
 	ActionLogin        AuditAction = "login"         // a staff member signed in
 	ActionLoginFailed  AuditAction = "login_failed"  // a wrong username or password; the detail names both ends
@@ -68,11 +77,12 @@ const (
 // AuditActions lists every action, for the dashboard's labels and its test.
 var AuditActions = []AuditAction{
 	ActionOpen, ActionResume, ActionReply, ActionNote, ActionTransfer,
-	ActionClaim, ActionResolve, ActionReopen, ActionRate,
+	ActionClaim, ActionResolve, ActionReopen, ActionRate, ActionAssign, ActionUnassign, ActionMerge,
 	ActionUndelivered, ActionResend,
 	ActionSLAWarn, ActionSLABreach,
 	ActionTelegramLink, ActionTelegramLinkCode, ActionTelegramUnlink,
 	ActionStaffAdd, ActionStaffDisable, ActionStaffEnable, ActionStaffPassword,
+	ActionStaffUpdate, ActionCannedReply,
 	ActionLogin, ActionLoginFailed, ActionLoginLimited, ActionLogout,
 	ActionPhoneView, ActionMediaDownload, ActionReportExport,
 	ActionHeldRelease, ActionHeldDelete,

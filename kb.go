@@ -124,4 +124,7 @@ type CitizenTexts interface {
 	Transferred(code, opdName string, due time.Time) string
 	// Resolved is the closing notice with the 1–5 rating question.
 	Resolved(code, opdName string) string
+	// Merged tells the citizen their ticket joined another about the same
+	// matter, whose answers still reach them on their own chat.
+	Merged(code, opdName string) string
 }

@@ -19,6 +19,9 @@ const (
 	KindSticker  MessageKind = "sticker"
 	KindEdit     MessageKind = "edit"   // the citizen edited RefID; Text is the new text
 	KindDelete   MessageKind = "delete" // the citizen deleted RefID
+	// KindCommand is a chat command ("status", "baru", "cek KODE"): the
+	// bot answers it, so it never waits in a queue for staff.
+	KindCommand MessageKind = "command"
 )
 
 // Inbound is a citizen's message as a channel adapter delivers it.
@@ -34,7 +37,11 @@ type Inbound struct {
 	MediaRef   string // platform file id or local path of a stored file
 	Lat, Lon   float64
 	RefID      string // for edits and deletions: the PlatformID they change
-	At         time.Time
+	// Quoted is the text of the message this one replies to, when the
+	// platform gives it (Telegram): how a staff member's answer to a
+	// new-ticket message finds its ticket.
+	Quoted string
+	At     time.Time
 	// FromOwnAccount marks a message that a person sent by hand from the
 	// organisation's own account into the citizen's chat, such as a reply
 	// typed on the regency's WhatsApp phone, instead of one the citizen
@@ -89,6 +96,10 @@ type Outbound struct {
 	// channels that have them (Telegram); pressing one sends its text, so
 	// a channel without buttons loses nothing but the convenience.
 	Replies []string
+	// MediaRef is a file to send with Text as its caption (a path under
+	// the media folder), of MediaKind KindPhoto or KindDocument.
+	MediaRef  string
+	MediaKind MessageKind
 	// Lane says whom the message is for; the outbox sends every waiting
 	// citizen reply before any staff notice.
 	Lane Lane

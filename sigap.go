@@ -81,6 +81,10 @@ func (c Channel) Valid() bool {
 	return false
 }
 
+// CarriesFiles reports whether Sigap sends a reply's photo or document on
+// the channel; on the others a reply goes as text only.
+func (c Channel) CarriesFiles() bool { return c == Telegram || c == WhatsApp || c == Web }
+
 // Name is how people call the channel, on screens and in staff notices.
 func (c Channel) Name() string {
 	switch c {

@@ -29,6 +29,9 @@ type Staff struct {
 	TelegramChatID  string
 	LinkCode        string
 	LinkCodeExpires time.Time
+	// TelegramTickets asks for a Telegram message on each new ticket of
+	// the staff member's OPD, which they may answer by replying to it.
+	TelegramTickets bool
 	CreatedAt       time.Time
 }
 
@@ -47,4 +50,14 @@ type Session struct {
 	CSRF      string
 	CreatedAt time.Time
 	ExpiresAt time.Time
+}
+
+// CannedReply is a staff member's own ready reply, offered in the reply
+// form beside the FAQ answers of the ticket's OPD.
+type CannedReply struct {
+	ID        int64
+	StaffID   int64
+	Label     string
+	Text      string
+	CreatedAt time.Time
 }

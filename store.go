@@ -43,6 +43,7 @@ type Tx interface {
 	StaffStore
 	SessionStore
 	SettingStore
+	CannedReplyStore
 	AlertStore
 	HeldStore
 	RetentionStore
@@ -103,8 +104,16 @@ type TicketStore interface {
 	OpenTicket(ctx context.Context, citizenID int64) (*Ticket, error)
 	// CitizenTickets returns the citizen's newest tickets first.
 	CitizenTickets(ctx context.Context, citizenID int64, limit int) ([]Ticket, error)
-	// ListTickets returns tickets with their citizen and last message.
+	// ListTickets returns a page of the tickets f selects, in the queue's
+	// order (see Cursor), with their citizen and last message. Tickets
+	// merged into another are left out.
 	ListTickets(ctx context.Context, f TicketFilter) ([]TicketSummary, error)
+	// CountTickets counts what ListTickets would list without Limit and
+	// After.
+	CountTickets(ctx context.Context, f TicketFilter) (int, error)
+	// MergedTickets returns the tickets merged into the ticket id, oldest
+	// first.
+	MergedTickets(ctx context.Context, id int64) ([]Ticket, error)
 }
 
 // OutboxStore keeps the messages waiting to be sent.
@@ -189,6 +198,17 @@ type StaffStore interface {
 	ListStaff(ctx context.Context) ([]Staff, error)
 }
 
+// CannedReplyStore keeps staff members' own ready replies.
+type CannedReplyStore interface {
+	// CannedReplies returns a staff member's replies by label.
+	CannedReplies(ctx context.Context, staffID int64) ([]CannedReply, error)
+	// AddCannedReply stores r, filling ID and, when zero, CreatedAt.
+	AddCannedReply(ctx context.Context, r *CannedReply) error
+	// DeleteCannedReply removes a staff member's reply; another's is
+	// ENOTFOUND.
+	DeleteCannedReply(ctx context.Context, staffID, id int64) error
+}
+
 // SessionStore keeps signed-in staff members' sessions.
 type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session) error
@@ -269,12 +289,16 @@ type RetentionStore interface {
 // ReportSource is what an SLA report reads.
 type ReportSource interface {
 	// ReportTickets calls fn for each ticket created in [from, to), in no
-	// particular order, without holding them all in memory.
+	// particular order, without holding them all in memory. Tickets merged
+	// into another are left out: duplicates count once.
 	ReportTickets(ctx context.Context, from, to time.Time, fn func(ReportTicket) error) error
-	// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id.
+	// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id,
+	// leaving out those the citizen then took to an officer ("2"): those
+	// count as the tickets they opened.
 	FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error)
 	// FAQAnswersByChannel counts FAQ answers given in [from, to) per
-	// channel of the citizen asked.
+	// channel of the citizen asked, leaving out those taken to an
+	// officer, as FAQAnswerCounts does.
 	FAQAnswersByChannel(ctx context.Context, from, to time.Time) (map[Channel]int, error)
 	// UndeliveredCounts counts, per OPD holding the ticket, the citizen
 	// replies on tickets created in [from, to) that the outbox had given
@@ -331,22 +355,9 @@ type MetaComment struct {
 	PublicAt  time.Time // the public note under the comment went out, or was given up
 }
 
-// TicketFilter selects tickets for a queue or a list.
-type TicketFilter struct {
-	Status string   // "open" (open and pending), "resolved", or "all"
-	OPDs   []string // empty: every OPD
-	Limit  int      // 0: no limit
-}
-
-// TicketSummary is a ticket as a queue lists it.
-type TicketSummary struct {
-	Ticket
-	Citizen     Citizen
-	LastMessage string
-}
-
 // ReportTicket is what a report needs of one ticket.
 type ReportTicket struct {
+	Code             string
 	OPD              string
 	Channel          Channel // where the citizen wrote
 	CreatedAt        time.Time
@@ -355,4 +366,6 @@ type ReportTicket struct {
 	FirstResponder   string    // staff username of the first reply
 	ResolvedAt       time.Time // zero when not resolved
 	PausedWork       time.Duration
+	Assignee         string // staff username who held the ticket
+	Rating           int    // the citizen's 1–5, 0 when not rated
 }

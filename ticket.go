@@ -62,6 +62,11 @@ type Ticket struct {
 	PausedWork time.Duration
 	Rating     int // 1..5, 0 when not rated
 	UpdatedAt  time.Time
+	// MergedInto is the ID of the ticket this one was merged into (0: not
+	// merged). A merged ticket leaves the lists and the figures; staff
+	// work the ticket it was merged into, whose replies reach its citizen
+	// too.
+	MergedInto int64
 }
 
 // Open reports whether staff still have to act on the ticket.

@@ -243,8 +243,12 @@ func TestRoadComplaintRoutedToDPUPRWithDueTime(t *testing.T) {
 	}
 	contains(t, got, tk.Code)
 	// A second follow-up soon after is not acknowledged again.
-	if got := h.say("tg:3", "terima kasih"); len(got) != 0 {
+	if got := h.say("tg:3", "sudah dua minggu seperti ini"); len(got) != 0 {
 		t.Errorf("second follow-up acknowledged again: %q", got)
+	}
+	// A thank-you gets a short "you're welcome", not an acknowledgement.
+	if got := h.say("tg:3", "terima kasih"); len(got) != 1 || got[0] != (bot.Texts{}).YoureWelcome() {
+		t.Errorf("thank-you on an open ticket answered %q, want %q", got, (bot.Texts{}).YoureWelcome())
 	}
 
 	// "status" lists the ticket.
@@ -327,7 +331,7 @@ func TestStaffReplyResolveAndRating(t *testing.T) {
 	staff := &sigap.Staff{Username: "budi", Role: sigap.RoleAgent, OPD: tk.OPD}
 
 	h.now = h.now.Add(30 * time.Minute)
-	if err := h.desk.Reply(h.ctx, staff, tk.Code, "Baik, kami survei besok.", false); err != nil {
+	if err := h.desk.Reply(h.ctx, staff, tk.Code, desk.Answer{Text: "Baik, kami survei besok."}); err != nil {
 		t.Fatal(err)
 	}
 	contains(t, h.drain(addr(t, "web:abc")), "[Dinas Pekerjaan Umum dan Penataan Ruang] Baik, kami survei besok.")
@@ -357,7 +361,7 @@ func TestAgentOfAnotherOPDCannotTouchTicket(t *testing.T) {
 	h.say("tg:6", "Jalan kabupaten di desa kami rusak parah dan berlubang")
 	tk := h.openTicket("tg:6")
 	other := &sigap.Staff{Username: "sari", Role: sigap.RoleAgent, OPD: "DINKES"}
-	err := h.desk.Reply(h.ctx, other, tk.Code, "halo", false)
+	err := h.desk.Reply(h.ctx, other, tk.Code, desk.Answer{Text: "halo"})
 	if sigap.ErrorCode(err) != sigap.ENOTFOUND {
 		t.Errorf("reply by another OPD's agent: %v, want ENOTFOUND", err)
 	}

@@ -28,33 +28,41 @@ type conversation struct {
 	isNew   bool           // first contact: the welcome goes out first
 	msg     *sigap.Message // the inbound message as stored
 	open    *sigap.Ticket  // the citizen's open ticket, if any
+	cmd     command        // the chat command the message is, when isCmd
+	isCmd   bool
 }
 
 // move is what a message is, as decide sees it.
 type move int
 
 const (
-	moveRecord     move = iota // flooding, an edit or a deletion: recorded, nothing to answer
-	moveCommand                // status, cek, baru, /link, help…
-	moveFAQHelpful             // "1" after an FAQ answer
-	moveFAQOfficer             // "2" after an FAQ answer: a ticket with that question
-	moveRating                 // 1 to 5 after a resolved ticket
-	moveFollowUp               // more for the open ticket
-	moveQuestion               // a new question
+	moveRecord      move = iota // flooding, an edit or a deletion: recorded, nothing to answer
+	moveStaffAnswer             // a linked staff member replied on Telegram to a ticket's message
+	moveCommand                 // status, cek, baru, /link, help…
+	moveFAQHelpful              // "1" after an FAQ answer
+	moveFAQOfficer              // "2" after an FAQ answer: a ticket with that question
+	moveRating                  // 1 to 5 after a resolved ticket
+	moveFollowUp                // more for the open ticket
+	moveQuestion                // a new question
 )
 
 // step is decide's verdict: the move, and what it needs.
 type step struct {
 	move    move
-	command command // moveCommand
-	rating  int     // moveRating
+	command command      // moveCommand
+	rating  int          // moveRating
+	staff   *sigap.Staff // moveStaffAnswer, with the ticket's code
+	code    string
 }
 
 func (c *conversation) handle(ctx context.Context) error {
 	if err := c.find(ctx); err != nil {
 		return err
 	}
-	s := c.decide()
+	s, err := c.decide(ctx)
+	if err != nil {
+		return err
+	}
 	if err := c.store(ctx, c.ticketFor(s)); err != nil {
 		return err
 	}
@@ -67,8 +75,12 @@ func (c *conversation) handle(ctx context.Context) error {
 }
 
 // find finds or creates the sender and, when they wrote before, their open
-// ticket.
+// ticket, and reads whether the message is a chat command. A public
+// comment is never one.
 func (c *conversation) find(ctx context.Context) error {
+	if c.cmd, c.isCmd = parseCommand(c.in); c.in.Public {
+		c.isCmd = false
+	}
 	c.citizen = &sigap.Citizen{Address: c.in.From, Name: c.in.Name, Phone: c.in.Phone}
 	var err error
 	if c.isNew, err = c.tx.UpsertCitizen(ctx, c.citizen); err != nil {
@@ -84,11 +96,18 @@ func (c *conversation) find(ctx context.Context) error {
 }
 
 // ticketFor is the ticket whose thread a message joins as it is stored: the
-// open one for what belongs to it, none (0) for a message that is answered
-// on its own or that the ticket it opens gathers.
+// open one for what belongs to it — a follow-up goes to the ticket it was
+// merged into, which staff work and whose list row then shows it — and
+// none (0) for a message that is answered on its own or that the ticket it
+// opens gathers.
 func (c *conversation) ticketFor(s step) int64 {
 	switch s.move {
-	case moveRecord, moveCommand, moveFAQHelpful, moveFollowUp:
+	case moveFollowUp:
+		if c.open.MergedInto != 0 {
+			return c.open.MergedInto
+		}
+		return c.open.ID
+	case moveRecord, moveCommand, moveFAQHelpful:
 		return c.openID()
 	}
 	return 0
@@ -101,6 +120,11 @@ func (c *conversation) store(ctx context.Context, ticketID int64) error {
 	c.msg = &sigap.Message{CitizenID: c.citizen.ID, TicketID: ticketID, Channel: in.From.Channel,
 		PlatformID: in.PlatformID, Author: sigap.AuthorCitizen, Kind: in.Kind, Text: in.Text,
 		MediaRef: in.MediaRef, Lat: in.Lat, Lon: in.Lon, RefID: in.RefID, At: in.At}
+	// A command is stored as one, so that no queue takes it for the
+	// citizen's last word waiting for an answer.
+	if c.isCmd {
+		c.msg.Kind = sigap.KindCommand
+	}
 	dup, err := c.tx.AddMessage(ctx, c.msg)
 	if err != nil {
 		return fmt.Errorf("store message: %w", err)
@@ -114,43 +138,47 @@ func (c *conversation) store(ctx context.Context, ticketID int64) error {
 }
 
 // decide says what the message is, from the message and what the
-// conversation awaits; it changes nothing. A comment under a post is a
-// follow-up or a question, never a command or an awaited answer: those
-// are for a conversation with the regency, not for what everyone reads.
-func (c *conversation) decide() step {
+// conversation awaits; it reads but changes nothing. A comment under a
+// post is a follow-up or a question, never a command or an awaited
+// answer: those are for a conversation with the regency, not for what
+// everyone reads.
+func (c *conversation) decide(ctx context.Context) (step, error) {
 	a := c.citizen.Awaiting
 	answer := strings.Trim(strings.TrimSpace(c.in.Text), ".!")
 	switch {
 	case c.flooding || c.in.Kind == sigap.KindEdit || c.in.Kind == sigap.KindDelete:
-		return step{move: moveRecord}
+		return step{move: moveRecord}, nil
 	case c.in.Public && c.open != nil:
-		return step{move: moveFollowUp}
+		return step{move: moveFollowUp}, nil
 	case c.in.Public:
-		return step{move: moveQuestion}
+		return step{move: moveQuestion}, nil
 	}
-	if cmd, ok := parseCommand(c.in); ok {
-		return step{move: moveCommand, command: cmd}
+	if s, err := c.staffAnswer(ctx); err != nil || s.move == moveStaffAnswer {
+		return s, err
+	}
+	if c.isCmd {
+		return step{move: moveCommand, command: c.cmd}, nil
 	}
 	switch {
 	case a.Kind == sigap.AwaitFAQFeedback && answer == "1":
-		return step{move: moveFAQHelpful}
+		return step{move: moveFAQHelpful}, nil
 	case a.Kind == sigap.AwaitFAQFeedback && answer == "2":
-		return step{move: moveFAQOfficer}
+		return step{move: moveFAQOfficer}, nil
 	case a.Kind == sigap.AwaitRating:
 		if n, err := strconv.Atoi(answer); err == nil && n >= 1 && n <= 5 {
-			return step{move: moveRating, rating: n}
+			return step{move: moveRating, rating: n}, nil
 		}
 	}
 	if c.open != nil && a.Kind != awaitNew {
-		return step{move: moveFollowUp}
+		return step{move: moveFollowUp}, nil
 	}
-	return step{move: moveQuestion}
+	return step{move: moveQuestion}, nil
 }
 
 // act does what decide said. Whatever the answer to an awaited question,
 // that question is settled by any move but a record or a command.
 func (c *conversation) act(ctx context.Context, s step) error {
-	if s.move != moveRecord && s.move != moveCommand && c.citizen.Awaiting.Kind != "" {
+	if s.move != moveRecord && s.move != moveCommand && s.move != moveStaffAnswer && c.citizen.Awaiting.Kind != "" {
 		if err := c.tx.SetAwaiting(ctx, c.citizen.ID, sigap.Awaiting{}); err != nil {
 			return err
 		}
@@ -159,6 +187,8 @@ func (c *conversation) act(ctx context.Context, s step) error {
 	switch s.move {
 	case moveRecord:
 		return c.record(ctx)
+	case moveStaffAnswer:
+		return c.answerTicket(ctx, s)
 	case moveCommand:
 		return c.command(ctx, s.command)
 	case moveFAQHelpful:
@@ -225,6 +255,9 @@ func parseCommand(in sigap.Inbound) (command, bool) {
 		return command{name: "cek", arg: strings.ToUpper(cekPattern.FindStringSubmatch(word)[1])}, true
 	case word == "baru" || word == "/baru":
 		return command{name: "baru"}, true
+	case isDone(word):
+		// A staff member's /selesai that replied to no ticket's message.
+		return command{name: "selesai"}, true
 	case in.From.Channel == sigap.Telegram && linkPattern.MatchString(word):
 		return command{name: "link", arg: strings.ToUpper(linkPattern.FindStringSubmatch(word)[1])}, true
 	}
@@ -266,6 +299,8 @@ func (c *conversation) command(ctx context.Context, cmd command) error {
 		if reply, err = c.linkStaff(ctx, cmd.arg); err != nil {
 			return err
 		}
+	case "selesai":
+		reply = t.StaffHowToAnswer()
 	}
 	return c.say(ctx, c.openID(), reply)
 }
@@ -274,8 +309,9 @@ func (c *conversation) command(ctx context.Context, cmd command) error {
 // while one is open.
 const awaitNew = "new"
 
-// followUp tells the desk the open ticket, which the message joined, has
-// news from the citizen.
+// followUp tells the desk the open ticket, whose thread (or that of the
+// ticket it was merged into) the message joined, has news from the
+// citizen.
 func (c *conversation) followUp(ctx context.Context) error {
 	t := c.open
 	if err := c.bot.cfg.Desk.CitizenWrote(ctx, c.tx, c.citizen, t); err != nil {
@@ -286,6 +322,8 @@ func (c *conversation) followUp(ctx context.Context) error {
 		return nil // each comment may have one private reply: it is kept for staff
 	case c.in.Kind == sigap.KindDocument || c.in.Kind == sigap.KindAudio || c.in.Kind == sigap.KindVideo:
 		return c.say(ctx, t.ID, c.bot.texts.MediaHint())
+	case c.in.Kind == sigap.KindText && isThanks(c.in.Text):
+		return c.say(ctx, t.ID, c.bot.texts.YoureWelcome())
 	case c.bot.acks.due(c.in.From, c.in.At):
 		from, at := c.in.From, c.in.At
 		c.tx.OnCommit(func() { c.bot.acks.mark(from, at) })
@@ -325,8 +363,15 @@ func (c *conversation) question(ctx context.Context) error {
 	case sigap.ActionTriage:
 		return c.openTicket(ctx, kb.TriageOPD, text, "", true)
 	}
-	// clarify: no question yet, no ticket; a welcome already asks for one.
-	if c.in.Public || (c.isNew && !isStart(c.in.Text)) {
+	// clarify: no question yet, no ticket. A thank-you gets a "you're
+	// welcome"; anything else a welcome already asks for a question, or
+	// the bot asks now. A public comment gets neither.
+	switch {
+	case c.in.Public:
+		return nil
+	case isThanks(text):
+		return c.say(ctx, 0, t.YoureWelcome())
+	case c.isNew && !isStart(c.in.Text):
 		return nil
 	}
 	return c.say(ctx, 0, t.AskQuestion())

@@ -187,6 +187,44 @@ func (Texts) Resolved(code, opdName string) string {
 		"Mohon nilai layanan kami: balas angka 1 (sangat kurang) sampai 5 (sangat baik).", code, opdName)
 }
 
+// Merged tells the citizen their ticket joined another about the same
+// matter.
+func (Texts) Merged(code, opdName string) string {
+	return fmt.Sprintf("Laporan Bapak/Ibu dengan tiket %s kami gabungkan dengan laporan lain tentang hal yang sama, agar ditangani bersama oleh %s. "+
+		"Jawaban petugas tetap kami kirim ke sini.", code, opdName)
+}
+
+// YoureWelcome answers a thank-you.
+func (Texts) YoureWelcome() string {
+	return "Sama-sama, Bapak/Ibu 🙏"
+}
+
+// StaffReplySent confirms to a staff member on Telegram that their answer
+// went to the citizen.
+func (Texts) StaffReplySent(code string) string {
+	return fmt.Sprintf("✅ Balasan Anda terkirim ke warga (tiket %s).", code)
+}
+
+// StaffResolved confirms to a staff member on Telegram that /selesai
+// resolved the ticket.
+func (Texts) StaffResolved(code string) string {
+	return fmt.Sprintf("✅ Tiket %s diselesaikan; warga diminta memberi penilaian.", code)
+}
+
+// StaffActionFailed tells a staff member on Telegram why their answer did
+// not go through.
+func (Texts) StaffActionFailed(code, why string) string {
+	return fmt.Sprintf("⚠️ Tiket %s: %s", code, why)
+}
+
+// StaffHowToAnswer explains answering from Telegram to a staff member who
+// sent /selesai without replying to a ticket's message, or replied to a
+// message about several tickets.
+func (Texts) StaffHowToAnswer() string {
+	return "Untuk menjawab atau menyelesaikan tiket dari Telegram, balas (reply) pesan Sigap yang menyebut satu tiket, " +
+		"misalnya pesan tiket baru. Pesan tiket baru dapat diaktifkan di halaman profil dasbor Sigap."
+}
+
 // StaffLinked confirms a staff member's Telegram link for SLA alerts.
 func (Texts) StaffLinked(name string) string {
 	return fmt.Sprintf("Akun Telegram ini sudah terhubung dengan akun petugas %s. Peringatan SLA akan dikirim ke sini.", name)

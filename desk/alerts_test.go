@@ -17,6 +17,7 @@ type texts struct{}
 func (texts) StaffReply(opd, text string) string                 { return "[" + opd + "] " + text }
 func (texts) Transferred(code, opd string, due time.Time) string { return code + " → " + opd }
 func (texts) Resolved(code, opd string) string                   { return code + " selesai" }
+func (texts) Merged(code, opd string) string                     { return code + " digabung" }
 
 func testKB() *sigap.KB {
 	day := []sigap.Span{{Start: 8 * 60, End: 16 * 60}}

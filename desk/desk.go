@@ -60,9 +60,13 @@ func New(cfg Config) *Desk {
 func (d *Desk) Enqueued() <-chan struct{} { return d.hand.ready }
 
 // changed tells the watchers about t once tx has committed.
-func (d *Desk) changed(tx sigap.Tx, t *sigap.Ticket) {
-	committed := *t
-	tx.OnCommit(func() { d.watchers.publish(committed) })
+func (d *Desk) changed(tx sigap.Tx, t *sigap.Ticket) { d.moved(tx, t, t.OPD) }
+
+// moved tells the watchers about t, which the OPD from held before, once
+// tx has committed.
+func (d *Desk) moved(tx sigap.Tx, t *sigap.Ticket, from string) {
+	c := Change{Ticket: *t, FromOPD: from}
+	tx.OnCommit(func() { d.watchers.publish(c) })
 }
 
 // KB returns the knowledge base in force.
@@ -96,13 +100,30 @@ func (d *Desk) Say(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, ticketID 
 // Ask is Say with quick replies offered under the message, on channels
 // that show them as buttons.
 func (d *Desk) Ask(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, ticketID int64, author sigap.Author, staff, text string, replies []string) error {
+	return d.post(ctx, tx, c, ticketID, &sigap.Message{Author: author, Staff: staff, Text: text}, replies, nil)
+}
+
+// Media is a file sent with a staff reply: a photo or a document stored
+// under the media folder.
+type Media struct {
+	Ref  string            // its path
+	Kind sigap.MessageKind // sigap.KindPhoto or sigap.KindDocument
+}
+
+// post commits m (its author, staff and text) to the citizen's thread and
+// the outbox, with quick replies and, when media is not nil, a file.
+func (d *Desk) post(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, ticketID int64, m *sigap.Message, replies []string, media *Media) error {
 	now := d.cfg.Now()
-	m := &sigap.Message{CitizenID: c.ID, TicketID: ticketID, Channel: c.Address.Channel,
-		Author: author, Staff: staff, Kind: sigap.KindText, Text: text, At: now}
+	m.CitizenID, m.TicketID, m.Channel, m.Kind, m.At = c.ID, ticketID, c.Address.Channel, sigap.KindText, now
+	o := &sigap.Outbound{To: c.Address, TicketID: ticketID, Text: m.Text, Replies: replies, Created: now}
+	if media != nil {
+		m.Kind, m.MediaRef = media.Kind, media.Ref
+		o.MediaKind, o.MediaRef = media.Kind, media.Ref
+	}
 	if _, err := tx.AddMessage(ctx, m); err != nil {
 		return fmt.Errorf("desk: record reply: %w", err)
 	}
-	return d.enqueue(ctx, tx, &sigap.Outbound{To: c.Address, TicketID: ticketID, Text: text, Replies: replies, Created: now})
+	return d.enqueue(ctx, tx, o)
 }
 
 // enqueue commits o to the outbox with tx, and hands it to the outbox
@@ -125,11 +146,12 @@ func (d *Desk) audit(ctx context.Context, tx sigap.Tx, actor sigap.Actor, ticket
 	return nil
 }
 
-// cleanStaffText validates a reply or note.
-func cleanStaffText(text string) (string, error) {
+// cleanStaffText validates a reply or note; only a reply with a file may
+// have no text.
+func cleanStaffText(text string, withFile bool) (string, error) {
 	text = strings.TrimSpace(strings.ToValidUTF8(text, "\uFFFD"))
 	switch {
-	case text == "":
+	case text == "" && !withFile:
 		return "", sigap.Errorf(sigap.EINVALID, "Teks tidak boleh kosong.")
 	case utf8.RuneCountInString(text) > MaxStaffText:
 		return "", sigap.Errorf(sigap.EINVALID, "Teks terlalu panjang (maksimal %d karakter).", MaxStaffText)

@@ -263,7 +263,7 @@ func TestOutboxGivesUpByAgeNotByCount(t *testing.T) {
 	f, tk := deskWithStaff(t)
 	web := &platform{}
 	ob := &desk.Outbox{Store: f.db, Desk: f.desk, Now: func() time.Time { return f.now }, Senders: map[sigap.Channel]sigap.Sender{sigap.Web: web}}
-	if err := f.desk.Reply(f.ctx, agent, tk.Code, "Baik, kami cek.", false); err != nil {
+	if err := f.desk.Reply(f.ctx, agent, tk.Code, desk.Answer{Text: "Baik, kami cek."}); err != nil {
 		t.Fatal(err)
 	}
 	start := f.now
@@ -308,7 +308,7 @@ func TestOutboxPermanentFailureAndResend(t *testing.T) {
 	f, tk := deskWithStaff(t)
 	web := &platform{fail: []error{&sigap.PermanentError{Err: fmt.Errorf("message 1: %w", sigap.ErrBlocked)}}}
 	ob := &desk.Outbox{Store: f.db, Desk: f.desk, Now: func() time.Time { return f.now }, Senders: map[sigap.Channel]sigap.Sender{sigap.Web: web}}
-	if err := f.desk.Reply(f.ctx, agent, tk.Code, "Baik, kami cek.", false); err != nil {
+	if err := f.desk.Reply(f.ctx, agent, tk.Code, desk.Answer{Text: "Baik, kami cek."}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ob.Drain(f.ctx); err != nil {
@@ -463,7 +463,7 @@ func TestOutboxRunSendsWhatIsHandedOver(t *testing.T) {
 	runOutbox(t, &desk.Outbox{Store: f.db, Desk: f.desk, Now: time.Now, Senders: map[sigap.Channel]sigap.Sender{sigap.Web: web}})
 
 	// Its first reply is refused, and shows on the ticket.
-	if err := f.desk.Reply(f.ctx, agent, tk.Code, "pertama", false); err != nil {
+	if err := f.desk.Reply(f.ctx, agent, tk.Code, desk.Answer{Text: "pertama"}); err != nil {
 		t.Fatal(err)
 	}
 	var undelivered []sigap.Outbound

@@ -41,19 +41,37 @@ func (d *Desk) Open(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, opd, que
 	if err := d.audit(ctx, tx, sigap.CitizenActor(c.Address), t.ID, sigap.ActionOpen, opd); err != nil {
 		return nil, err
 	}
+	if err := d.announce(ctx, tx, t, c, question); err != nil {
+		return nil, err
+	}
 	d.changed(tx, t)
 	return t, nil
 }
 
 // CitizenWrote updates an open ticket the citizen just wrote to: a ticket
-// waiting for the citizen resumes, and its resolution clock runs again. The
-// dashboards hear of the new message once tx commits.
+// waiting for the citizen resumes, and its resolution clock runs again. A
+// message to a ticket merged into another speaks to that one: staff work
+// it. The dashboards hear of the new message once tx commits.
 func (d *Desk) CitizenWrote(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, t *sigap.Ticket) error {
+	if t.MergedInto != 0 {
+		kept, err := tx.TicketByID(ctx, t.MergedInto)
+		if err != nil {
+			return fmt.Errorf("desk: ticket %s was merged into: %w", t.Code, err)
+		}
+		t = kept
+	}
 	if t.Status == sigap.StatusPending {
 		d.unpause(t)
 		t.Status = sigap.StatusOpen
 		if err := tx.UpdateTicket(ctx, t); err != nil {
 			return fmt.Errorf("desk: resume ticket %s: %w", t.Code, err)
+		}
+		g, err := loadGroup(ctx, tx, t)
+		if err != nil {
+			return err
+		}
+		if err := d.mirror(ctx, tx, g); err != nil {
+			return err
 		}
 		if err := d.audit(ctx, tx, sigap.CitizenActor(c.Address), t.ID, sigap.ActionResume, ""); err != nil {
 			return err

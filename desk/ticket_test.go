@@ -106,7 +106,7 @@ func TestWaitingForTheCitizenPausesTheResolutionClock(t *testing.T) {
 	agent := &sigap.Staff{Username: "pu1", Role: sigap.RoleAgent, OPD: "DPUPR"}
 
 	f.now = at(2, 10, 0)
-	if err := f.desk.Reply(f.ctx, agent, tk.Code, "Mohon kirim foto lokasinya.", true); err != nil {
+	if err := f.desk.Reply(f.ctx, agent, tk.Code, desk.Answer{Text: "Mohon kirim foto lokasinya.", WaitCitizen: true}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.ticket(t, tk.Code); got.Status != sigap.StatusPending {
@@ -161,7 +161,7 @@ func TestStaffActionsRefuseWhatMakesNoSense(t *testing.T) {
 		do   func() error
 		code string
 	}{
-		{"empty reply", func() error { return f.desk.Reply(f.ctx, agent, tk.Code, "  ", false) }, sigap.EINVALID},
+		{"empty reply", func() error { return f.desk.Reply(f.ctx, agent, tk.Code, desk.Answer{Text: "  "}) }, sigap.EINVALID},
 		{"too long note", func() error { return f.desk.Note(f.ctx, agent, tk.Code, string(long)) }, sigap.EINVALID},
 		{"unknown ticket", func() error { return f.desk.Claim(f.ctx, agent, "TST-ZZZZZ") }, sigap.ENOTFOUND},
 		{"transfer to the same OPD", func() error { return f.desk.Transfer(f.ctx, agent, tk.Code, "DPUPR", "") }, sigap.EINVALID},
@@ -175,7 +175,7 @@ func TestStaffActionsRefuseWhatMakesNoSense(t *testing.T) {
 	if err := f.desk.Resolve(f.ctx, agent, tk.Code); err != nil {
 		t.Fatal(err)
 	}
-	if got := sigap.ErrorCode(f.desk.Reply(f.ctx, agent, tk.Code, "tambahan", false)); got != sigap.EINVALID {
+	if got := sigap.ErrorCode(f.desk.Reply(f.ctx, agent, tk.Code, desk.Answer{Text: "tambahan"})); got != sigap.EINVALID {
 		t.Errorf("reply to a resolved ticket: %q, want EINVALID", got)
 	}
 	if err := f.desk.Reopen(f.ctx, agent, tk.Code); err != nil {
@@ -204,7 +204,7 @@ func TestCommittedChangesReachWatchersAndWakeTheOutbox(t *testing.T) {
 	changes, stop := f.desk.Watch()
 	defer stop()
 	tk := f.open(t, "DPUPR")
-	if got := <-changes; got.Code != tk.Code || got.Status != sigap.StatusOpen {
+	if got := (<-changes).Ticket; got.Code != tk.Code || got.Status != sigap.StatusOpen {
 		t.Errorf("watcher heard %s %s, want the opened %s", got.Code, got.Status, tk.Code)
 	}
 	agent := &sigap.Staff{Username: "sari", Role: sigap.RoleAgent, OPD: "DPUPR"}
@@ -217,17 +217,17 @@ func TestCommittedChangesReachWatchersAndWakeTheOutbox(t *testing.T) {
 		}
 	}
 	drain()
-	if err := f.desk.Reply(f.ctx, agent, tk.Code, "Baik, kami cek.", false); err != nil {
+	if err := f.desk.Reply(f.ctx, agent, tk.Code, desk.Answer{Text: "Baik, kami cek."}); err != nil {
 		t.Fatal(err)
 	}
 	if !drain() {
 		t.Error("a committed reply did not wake the outbox")
 	}
-	if got := <-changes; got.Code != tk.Code || got.FirstResponder != "sari" {
+	if got := (<-changes).Ticket; got.Code != tk.Code || got.FirstResponder != "sari" {
 		t.Errorf("watcher heard %+v, want the replied ticket", got)
 	}
 	outsider := &sigap.Staff{Username: "budi", Role: sigap.RoleAgent, OPD: "DINKES"}
-	if err := f.desk.Reply(f.ctx, outsider, tk.Code, "Bukan urusan saya.", false); err == nil {
+	if err := f.desk.Reply(f.ctx, outsider, tk.Code, desk.Answer{Text: "Bukan urusan saya."}); err == nil {
 		t.Fatal("an agent of another OPD replied")
 	}
 	select {

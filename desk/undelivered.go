@@ -55,8 +55,8 @@ func (d *Desk) undelivered(ctx context.Context, tx sigap.Tx, msgs []sigap.Outbou
 // tries it again at once and for as long as a new reply, for a staff
 // member who may act on the ticket.
 func (d *Desk) Resend(ctx context.Context, staff *sigap.Staff, code string, outboxID int64) error {
-	return d.act(ctx, staff, code, sigap.ActionResend, func(tx sigap.Tx, t *sigap.Ticket, _ *sigap.Citizen) (string, error) {
-		o, err := tx.Requeue(ctx, t.ID, outboxID, d.cfg.Now())
+	return d.act(ctx, staff, code, sigap.ActionResend, func(tx sigap.Tx, g *group) (string, error) {
+		o, err := tx.Requeue(ctx, g.t.ID, outboxID, d.cfg.Now())
 		if err != nil {
 			return "", err
 		}

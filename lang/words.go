@@ -9,7 +9,7 @@ import (
 // The word lists are plain text so that linguists, not programmers, can
 // review and extend them.
 //
-//go:embed slang.txt ngapak.txt stopwords.txt greetings.txt roots.txt places.txt outside.txt asking.txt trouble.txt praise.txt
+//go:embed slang.txt ngapak.txt stopwords.txt greetings.txt roots.txt places.txt outside.txt asking.txt trouble.txt praise.txt thanks.txt courtesy.txt
 var lists embed.FS
 
 // readList returns the non-comment lines of an embedded list.

@@ -121,7 +121,7 @@ func (r *Runner) staffAction(ctx context.Context, t *sigap.Ticket, ev Event) err
 	d := r.Desk
 	switch ev.Type {
 	case "reply":
-		return d.Reply(ctx, staff, t.Code, ev.Text, ev.Wait)
+		return d.Reply(ctx, staff, t.Code, desk.Answer{Text: ev.Text, WaitCitizen: ev.Wait})
 	case "note":
 		return d.Note(ctx, staff, t.Code, ev.Text)
 	case "claim":

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -22,7 +23,8 @@ func (r *Report) WriteJSON(w io.Writer) error {
 var csvHeader = []string{
 	"opd", "name", "received", "answered", "resolved", "open",
 	"first_response_median_min", "first_response_p90_min", "resolution_median_min",
-	"first_response_met", "first_response_breached", "sla_met_pct", "faq_answered", "undelivered",
+	"first_response_met", "first_response_breached", "sla_met_pct", "faq_answered",
+	"csat_count", "csat_avg", "undelivered",
 }
 
 // WriteCSV writes one row per OPD and a TOTAL row, under a header of the
@@ -51,7 +53,7 @@ func (row Row) csv(opd string) []string {
 		strconv.Itoa(row.Resolved), strconv.Itoa(row.Open),
 		number(row.FirstResponseMedian), number(row.FirstResponseP90), number(row.ResolutionMedian),
 		strconv.Itoa(row.Met), strconv.Itoa(row.Breached), number(row.SLAMetPct), faq,
-		strconv.Itoa(row.Undelivered),
+		strconv.Itoa(row.CSATCount), number(row.CSATAvg), strconv.Itoa(row.Undelivered),
 	}
 }
 
@@ -68,7 +70,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Laporan layanan Sigap: tiket dibuat %s s.d. sebelum %s, keadaan %s\n\n",
 		r.From, r.To, r.At.Format("2006-01-02 15:04 MST"))
-	fmt.Fprintln(tw, "OPD\tMasuk\tDijawab\tSelesai\tTerbuka\tMedian respons (mnt)\tP90 respons (mnt)\tMedian selesai (mnt)\tTepat\tTerlambat\t% tepat\tTak terkirim\tNama OPD\t")
+	fmt.Fprintln(tw, "OPD\tMasuk\tDijawab\tSelesai\tTerbuka\tMedian respons (mnt)\tP90 respons (mnt)\tMedian selesai (mnt)\tTepat\tTerlambat\t% tepat\tTak terkirim\tDinilai\tNilai rata-rata\tNama OPD\t")
 	for _, row := range r.OPDs {
 		row.table(tw, row.OPD, row.Name)
 	}
@@ -80,9 +82,15 @@ func (r *Report) WriteTable(w io.Writer) error {
 	b := r.Total.Backlog
 	fmt.Fprintf(tw, "Tiket terbuka menurut umur (hari kerja): <1: %d, 1-3: %d, >3: %d\n", b.UnderOneDay, b.OneToThree, b.OverThreeDays)
 	if len(r.Staff) > 0 {
-		fmt.Fprintln(tw, "\nPetugas\tRespons pertama\tMedian (mnt)\t")
+		fmt.Fprintln(tw, "\nPetugas\tRespons pertama\tMedian (mnt)\tDinilai\tNilai rata-rata\t")
 		for _, s := range r.Staff {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t\n", s.Staff, s.FirstResponses, dash(s.FirstResponseMedian))
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%s\t\n", s.Staff, s.FirstResponses, dash(s.FirstResponseMedian), s.CSATCount, dash(s.CSATAvg))
+		}
+	}
+	if len(r.LowRatings) > 0 {
+		fmt.Fprintln(tw, "\nNilai rendah\tOPD\tPetugas\tNilai\t")
+		for _, t := range r.LowRatings {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t\n", t.Code, t.OPD, t.Staff, t.Rating)
 		}
 	}
 	if len(r.TopFAQs) > 0 {
@@ -100,7 +108,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if len(r.Weeks) > 0 {
 		fmt.Fprintln(tw, "\nMinggu\tMasuk\tDijawab\tMedian respons (mnt)\t")
 		for _, wk := range r.Weeks {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t\n", wk.Week, wk.Received, wk.Answered, dash(wk.FirstResponseMedian))
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t\n", weekName(wk.Week), wk.Received, wk.Answered, dash(wk.FirstResponseMedian))
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -110,16 +118,27 @@ func (r *Report) WriteTable(w io.Writer) error {
 }
 
 func (row Row) table(w io.Writer, opd, name string) {
-	fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\t\n",
+	fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%s\t%s\t\n",
 		opd, row.Received, row.Answered, row.Resolved, row.Open,
 		dash(row.FirstResponseMedian), dash(row.FirstResponseP90), dash(row.ResolutionMedian),
-		row.Met, row.Breached, dash(row.SLAMetPct), row.Undelivered, name)
+		row.Met, row.Breached, dash(row.SLAMetPct), row.Undelivered, row.CSATCount, dash(row.CSATAvg), name)
 }
 
-// dash formats a figure to one decimal, or "-" when it has no value.
+// dash formats a figure to one decimal with a decimal comma, as the
+// table's readers write numbers, or "-" when it has no value.
 func dash(v *float64) string {
 	if v == nil {
 		return "-"
 	}
-	return strconv.FormatFloat(*v, 'f', 1, 64)
+	return strings.Replace(strconv.FormatFloat(*v, 'f', 1, 64), ".", ",", 1)
+}
+
+// weekName writes an ISO week, "2024-W09", as the table's readers name
+// it: "Minggu 9 (2024)".
+func weekName(w string) string {
+	year, week, ok := strings.Cut(w, "-W")
+	if !ok {
+		return w
+	}
+	return "Minggu " + strings.TrimLeft(week, "0") + " (" + year + ")"
 }

@@ -26,6 +26,24 @@ type Report struct {
 	TopFAQs  []FAQCount   `json:"top_faqs"`
 	Weeks    []WeekRow    `json:"weeks"`
 	Channels []ChannelRow `json:"channels"`
+	// LowRatings are the tickets citizens rated 1 or 2, to read first.
+	LowRatings []RatedTicket `json:"low_ratings"`
+}
+
+// LowRating is the highest rating LowRatings list: 1 (sangat kurang) and
+// 2 of the 1–5 scale.
+const LowRating = 2
+
+// maxLowRatings bounds the list; a month with more has a problem the
+// figures already show.
+const maxLowRatings = 100
+
+// RatedTicket is a ticket and the citizen's rating of it.
+type RatedTicket struct {
+	Code   string `json:"code"`
+	OPD    string `json:"opd"`
+	Staff  string `json:"staff,omitempty"` // who held the ticket
+	Rating int    `json:"rating"`
 }
 
 // Row holds one OPD's figures, or the total's. Figures that have no value
@@ -55,6 +73,10 @@ type Row struct {
 	// Undelivered counts the replies to citizens of these tickets that
 	// could not be delivered (given up by At, not sent since).
 	Undelivered int `json:"undelivered"`
+	// CSATCount counts the tickets citizens rated 1–5; CSATAvg is the
+	// mean rating to one decimal, null while none was rated.
+	CSATCount int      `json:"csat_count"`
+	CSATAvg   *float64 `json:"csat_avg"`
 }
 
 // Backlog buckets open tickets by age in working days; a working day is
@@ -65,11 +87,14 @@ type Backlog struct {
 	OverThreeDays int `json:"over_3_days"`
 }
 
-// StaffRow is one staff member's first responses.
+// StaffRow is one staff member's first responses and the ratings of the
+// tickets they held.
 type StaffRow struct {
 	Staff               string   `json:"staff"`
 	FirstResponses      int      `json:"first_responses"`
 	FirstResponseMedian *float64 `json:"first_response_median_min"`
+	CSATCount           int      `json:"csat_count"`
+	CSATAvg             *float64 `json:"csat_avg"`
 }
 
 // FAQCount is how often the bot answered with one FAQ.
@@ -102,6 +127,32 @@ type tally struct {
 	received, answered, resolved, open, met, breached int
 	firstResponse, resolution                         histogram
 	backlog                                           Backlog
+	csat                                              ratings
+}
+
+// ratings sums the citizens' 1–5 ratings.
+type ratings struct{ n, sum int }
+
+func (r *ratings) add(rating int) {
+	if rating >= 1 && rating <= 5 {
+		r.n++
+		r.sum += rating
+	}
+}
+
+// mean is the mean rating to one decimal, nil with none.
+func (r ratings) mean() *float64 {
+	if r.n == 0 {
+		return nil
+	}
+	v := math.Round(float64(r.sum)*10/float64(r.n)) / 10
+	return &v
+}
+
+// staffTally is one staff member's first responses and ratings.
+type staffTally struct {
+	firstResponse histogram
+	csat          ratings
 }
 
 // BuildReport reads the tickets created in [from, to) and the FAQ answers
@@ -113,7 +164,7 @@ func BuildReport(ctx context.Context, src sigap.ReportSource, kb *sigap.KB, cal 
 	}
 	b := &reportBuilder{kb: kb, cal: cal, at: at, total: &tally{},
 		workingDay: time.Duration(cal.weekMinutes) * time.Minute / time.Duration(cal.workingWeekdays()),
-		byOPD:      map[string]*tally{}, byStaff: map[string]*histogram{}, byWeek: map[int]*tally{},
+		byOPD:      map[string]*tally{}, byStaff: map[string]*staffTally{}, byWeek: map[int]*tally{},
 		byChannel: map[sigap.Channel]*ChannelRow{}}
 	if err := src.ReportTickets(ctx, from, to, b.add); err != nil {
 		return nil, fmt.Errorf("report: tickets: %w", err)
@@ -147,9 +198,10 @@ type reportBuilder struct {
 	workingDay time.Duration
 	byOPD      map[string]*tally
 	total      *tally
-	byStaff    map[string]*histogram
+	byStaff    map[string]*staffTally
 	byWeek     map[int]*tally // keyed by ISO year × 100 + week
 	byChannel  map[sigap.Channel]*ChannelRow
+	low        []RatedTicket
 }
 
 // add counts one ticket in its OPD's tally, the total and its week's.
@@ -174,14 +226,10 @@ func (b *reportBuilder) add(t sigap.ReportTicket) error {
 			x.firstResponse.add(d)
 		}
 		if t.FirstResponder != "" {
-			h := b.byStaff[t.FirstResponder]
-			if h == nil {
-				h = &histogram{}
-				b.byStaff[t.FirstResponder] = h
-			}
-			h.add(d)
+			b.staff(t.FirstResponder).firstResponse.add(d)
 		}
 	}
+	b.rating(t, o)
 	switch {
 	case answered && t.FirstResponseAt.After(due), !answered && b.at.After(due):
 		o.breached++
@@ -192,6 +240,37 @@ func (b *reportBuilder) add(t sigap.ReportTicket) error {
 	}
 	b.resolutionOrBacklog(t, o)
 	return nil
+}
+
+// staff returns a staff member's tally, making it on first use.
+func (b *reportBuilder) staff(username string) *staffTally {
+	s := b.byStaff[username]
+	if s == nil {
+		s = &staffTally{}
+		b.byStaff[username] = s
+	}
+	return s
+}
+
+// rating counts a citizen's rating for the OPD, the total and whoever held
+// the ticket (its assignee, else who answered first), and keeps a low one
+// to link.
+func (b *reportBuilder) rating(t sigap.ReportTicket, o *tally) {
+	if t.Rating < 1 || t.Rating > 5 {
+		return
+	}
+	o.csat.add(t.Rating)
+	b.total.csat.add(t.Rating)
+	who := t.Assignee
+	if who == "" {
+		who = t.FirstResponder
+	}
+	if who != "" {
+		b.staff(who).csat.add(t.Rating)
+	}
+	if t.Rating <= LowRating && len(b.low) < maxLowRatings {
+		b.low = append(b.low, RatedTicket{Code: t.Code, OPD: t.OPD, Staff: who, Rating: t.Rating})
+	}
 }
 
 // resolutionOrBacklog counts a ticket resolved by at, or else its age in
@@ -266,6 +345,7 @@ func (b *reportBuilder) report(from, to time.Time, faqCounts map[string]int) *Re
 		At:   b.at.In(loc),
 		// Empty lists, not null, so JSON consumers can always iterate.
 		OPDs: []Row{}, Staff: []StaffRow{}, TopFAQs: []FAQCount{}, Weeks: []WeekRow{},
+		LowRatings: append([]RatedTicket{}, b.low...),
 	}
 	for _, code := range opdOrder(kb, b.byOPD) {
 		row := b.byOPD[code].row()
@@ -292,9 +372,11 @@ func (b *reportBuilder) report(from, to time.Time, faqCounts map[string]int) *Re
 	r.Total.FAQAnswered = &faqAnswered
 	r.Total.FAQDeflectionPct = percent(faqAnswered, faqAnswered+b.total.received)
 	for _, name := range sortedKeys(b.byStaff) {
-		h := b.byStaff[name]
+		st := b.byStaff[name]
+		h := &st.firstResponse
 		median, _, _ := h.quantiles()
-		r.Staff = append(r.Staff, StaffRow{Staff: name, FirstResponses: h.n, FirstResponseMedian: minutesOrNil(median, h.n)})
+		r.Staff = append(r.Staff, StaffRow{Staff: name, FirstResponses: h.n, FirstResponseMedian: minutesOrNil(median, h.n),
+			CSATCount: st.csat.n, CSATAvg: st.csat.mean()})
 	}
 	for _, week := range sortedKeys(b.byWeek) {
 		wk := b.byWeek[week]
@@ -309,7 +391,7 @@ func (x *tally) row() Row {
 	r := Row{
 		Received: x.received, Answered: x.answered, Resolved: x.resolved, Open: x.open,
 		Met: x.met, Breached: x.breached, SLAMetPct: percent(x.met, x.met+x.breached),
-		Backlog: x.backlog,
+		Backlog: x.backlog, CSATCount: x.csat.n, CSATAvg: x.csat.mean(),
 	}
 	if median, p90, ok := x.firstResponse.quantiles(); ok {
 		r.FirstResponseMedian, r.FirstResponseP90 = round2(median), round2(p90)

@@ -72,17 +72,22 @@ func reportFixture(t *testing.T) *tickets {
 		}
 		return r
 	}
+	rated := func(r sigap.ReportTicket, code, assignee string, rating int) sigap.ReportTicket {
+		r.Code, r.Assignee, r.Rating = code, assignee, rating
+		return r
+	}
 	return &tickets{
 		faqs:        map[string]int{"jalan-rusak": 3, "bencana": 1},
 		undelivered: map[string]int{"BPBD": 2},
 		list: []sigap.ReportTicket{
-			// T1: first response 60, met; resolved after 480 + 30 = 510.
-			tk("DPUPR", "2024-03-04 08:00", "2024-03-04 12:00", "2024-03-04 09:00", "budi", "2024-03-05 08:00", 0),
+			// T1: first response 60, met; resolved after 480 + 30 = 510;
+			// held by budi, rated 5.
+			rated(tk("DPUPR", "2024-03-04 08:00", "2024-03-04 12:00", "2024-03-04 09:00", "budi", "2024-03-05 08:00", 0), "KBM-T1", "budi", 5),
 			// T2: 180, met (due 13:00); open.
 			tk("DPUPR", "2024-03-04 09:00", "2024-03-04 13:00", "2024-03-04 12:00", "budi", "", 0),
 			// T3: 360 + 150 = 510, answered after its 14:00 due: breached;
-			// resolved after 360 + 510 - 30 paused = 840.
-			tk("DPUPR", "2024-03-04 10:00", "2024-03-04 14:00", "2024-03-05 10:00", "sari", "2024-03-06 07:30", 30*time.Minute),
+			// resolved after 360 + 510 - 30 paused = 840; rated 2, low.
+			rated(tk("DPUPR", "2024-03-04 10:00", "2024-03-04 14:00", "2024-03-05 10:00", "sari", "2024-03-06 07:30", 30*time.Minute), "KBM-T3", "sari", 2),
 			// T4: created on Saturday, the clock starts Monday 07:30: 60;
 			// no stored due, so 4h from Saturday gives Monday 11:30: met.
 			tk("DPUPR", "2024-03-02 10:00", "", "2024-03-04 08:30", "budi", "", 0),
@@ -90,8 +95,9 @@ func reportFixture(t *testing.T) *tickets {
 			tk("BPBD", "2024-03-05 15:30", "2024-03-06 08:00", "", "", "", 0),
 			// T6: unanswered, due 10:30, not yet passed: neither met nor breached.
 			tk("BPBD", "2024-03-06 09:30", "2024-03-06 10:30", "", "", "", 0),
-			// T7: 45, met; resolved after 120.
-			tk("BPBD", "2024-03-04 13:00", "2024-03-04 14:00", "2024-03-04 13:45", "andi", "2024-03-04 15:00", 0),
+			// T7: 45, met; resolved after 120; rated 4, held by nobody, so
+			// by andi, who answered.
+			rated(tk("BPBD", "2024-03-04 13:00", "2024-03-04 14:00", "2024-03-04 13:45", "andi", "2024-03-04 15:00", 0), "KBM-T7", "", 4),
 			// T8: answered at 11:00, after the report's moment: still
 			// unanswered at 10:00 with its 09:00 due passed: breached.
 			tk("BPBD", "2024-03-06 08:00", "2024-03-06 09:00", "2024-03-06 11:00", "andi", "", 0),
@@ -120,12 +126,12 @@ func TestBuildReport(t *testing.T) {
 			Met: 3, Breached: 1, SLAMetPct: f(75),
 			// T2 is 420 + 510 + 150 = 1080 old, T4 510 + 510 + 150 = 1170;
 			// a working day is (4×510 + 210) / 5 = 450.
-			Backlog: sla.Backlog{OneToThree: 2}},
+			Backlog: sla.Backlog{OneToThree: 2}, CSATCount: 2, CSATAvg: f(3.5)},
 		{OPD: "BPBD", Name: "Badan Penanggulangan Bencana Daerah",
 			Received: 4, Answered: 1, Resolved: 1, Open: 3,
 			FirstResponseMedian: f(45), FirstResponseP90: f(45), ResolutionMedian: f(120),
 			Met: 1, Breached: 2, SLAMetPct: f(33.3),
-			Backlog: sla.Backlog{UnderOneDay: 3}, Undelivered: 2},
+			Backlog: sla.Backlog{UnderOneDay: 3}, Undelivered: 2, CSATCount: 1, CSATAvg: f(4)},
 	}
 	total := sla.Row{
 		Received: 8, Answered: 5, Resolved: 3, Open: 5,
@@ -134,6 +140,7 @@ func TestBuildReport(t *testing.T) {
 		Met: 4, Breached: 3, SLAMetPct: f(57.1),
 		FAQAnswered: &faq, FAQDeflectionPct: f(33.3), // 4 / (4 + 8)
 		Backlog: sla.Backlog{UnderOneDay: 3, OneToThree: 2}, Undelivered: 2,
+		CSATCount: 3, CSATAvg: f(3.7), // 11 / 3
 	}
 	if len(r.OPDs) != len(want) {
 		t.Fatalf("%d OPD rows, want %d", len(r.OPDs), len(want))
@@ -148,12 +155,16 @@ func TestBuildReport(t *testing.T) {
 	}
 
 	wantStaff := []sla.StaffRow{
-		{Staff: "andi", FirstResponses: 1, FirstResponseMedian: f(45)},
-		{Staff: "budi", FirstResponses: 3, FirstResponseMedian: f(60)},
-		{Staff: "sari", FirstResponses: 1, FirstResponseMedian: f(510)},
+		{Staff: "andi", FirstResponses: 1, FirstResponseMedian: f(45), CSATCount: 1, CSATAvg: f(4)},
+		{Staff: "budi", FirstResponses: 3, FirstResponseMedian: f(60), CSATCount: 1, CSATAvg: f(5)},
+		{Staff: "sari", FirstResponses: 1, FirstResponseMedian: f(510), CSATCount: 1, CSATAvg: f(2)},
 	}
 	if got, want := toJSON(t, r.Staff), toJSON(t, wantStaff); got != want {
 		t.Errorf("staff:\n got %s\nwant %s", got, want)
+	}
+	wantLow := []sla.RatedTicket{{Code: "KBM-T3", OPD: "DPUPR", Staff: "sari", Rating: 2}}
+	if got, want := toJSON(t, r.LowRatings), toJSON(t, wantLow); got != want {
+		t.Errorf("low ratings:\n got %s\nwant %s", got, want)
 	}
 	wantFAQs := []sla.FAQCount{{FAQ: "jalan-rusak", OPD: "DPUPR", Count: 3}, {FAQ: "bencana", OPD: "BPBD", Count: 1}}
 	if got, want := toJSON(t, r.TopFAQs), toJSON(t, wantFAQs); got != want {
@@ -224,7 +235,7 @@ func TestReportJSONKeys(t *testing.T) {
 	}
 	keys := []string{"received", "answered", "resolved", "open", "first_response_median_min",
 		"first_response_p90_min", "resolution_median_min", "first_response_met",
-		"first_response_breached", "sla_met_pct", "undelivered"}
+		"first_response_breached", "sla_met_pct", "undelivered", "csat_count", "csat_avg"}
 	for _, k := range append(keys, "opd") {
 		if _, ok := got.OPDs[0][k]; !ok {
 			t.Errorf("opds[0] lacks %q", k)
@@ -251,10 +262,11 @@ func TestReportCSV(t *testing.T) {
 	}
 	want := [][]string{
 		{"opd", "name", "received", "answered", "resolved", "open", "first_response_median_min", "first_response_p90_min",
-			"resolution_median_min", "first_response_met", "first_response_breached", "sla_met_pct", "faq_answered", "undelivered"},
-		{"DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", "4", "4", "2", "2", "120", "510", "675", "3", "1", "75", "", "0"},
-		{"BPBD", "Badan Penanggulangan Bencana Daerah", "4", "1", "1", "3", "45", "45", "120", "1", "2", "33.3", "", "2"},
-		{"TOTAL", "", "8", "5", "3", "5", "60", "510", "510", "4", "3", "57.1", "4", "2"},
+			"resolution_median_min", "first_response_met", "first_response_breached", "sla_met_pct", "faq_answered",
+			"csat_count", "csat_avg", "undelivered"},
+		{"DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", "4", "4", "2", "2", "120", "510", "675", "3", "1", "75", "", "2", "3.5", "0"},
+		{"BPBD", "Badan Penanggulangan Bencana Daerah", "4", "1", "1", "3", "45", "45", "120", "1", "2", "33.3", "", "1", "4", "2"},
+		{"TOTAL", "", "8", "5", "3", "5", "60", "510", "510", "4", "3", "57.1", "4", "3", "3.7", "2"},
 	}
 	if toJSON(t, rows) != toJSON(t, want) {
 		t.Errorf("CSV:\n got %v\nwant %v", rows, want)
@@ -267,7 +279,10 @@ func TestReportTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"Badan Penanggulangan Bencana Daerah", "TOTAL", "Dijawab FAQ tanpa petugas: 4 (33.3%", "2024-W10", "budi"} {
+	// People read the table: decimal commas, weeks by their Indonesian
+	// name, the low ratings to look into.
+	for _, want := range []string{"Badan Penanggulangan Bencana Daerah", "TOTAL", "Dijawab FAQ tanpa petugas: 4 (33,3%",
+		"Minggu 10 (2024)", "budi", "57,1", "Nilai rendah", "KBM-T3"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}

@@ -37,14 +37,16 @@ func (tx *Tx) SetFAQHelpful(ctx context.Context, id int64, helpful int) error {
 		`UPDATE faq_answers SET helpful = ? WHERE id = ?`, helpful, id)
 }
 
-// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id.
+// FAQAnswerCounts counts FAQ answers given in [from, to) per FAQ id. An
+// answer the citizen took to an officer ("2") is not counted: the ticket
+// it opened is, and one question counts once.
 func (tx *Tx) FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error) {
 	type count struct {
 		faq string
 		n   int
 	}
 	list, err := rows(ctx, tx, func(c *count) []any { return []any{&c.faq, &c.n} },
-		`SELECT faq, COUNT(*) FROM faq_answers WHERE at >= ? AND at < ? GROUP BY faq`, bound(from), bound(to))
+		`SELECT faq, COUNT(*) FROM faq_answers WHERE at >= ? AND at < ? AND helpful <> 2 GROUP BY faq`, bound(from), bound(to))
 	if err != nil {
 		return nil, fmt.Errorf("storage: count FAQ answers: %w", err)
 	}
@@ -56,7 +58,8 @@ func (tx *Tx) FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[stri
 }
 
 // FAQAnswersByChannel counts FAQ answers given in [from, to) per channel of
-// the citizen who asked.
+// the citizen who asked, leaving out, as FAQAnswerCounts does, those taken
+// to an officer.
 func (tx *Tx) FAQAnswersByChannel(ctx context.Context, from, to time.Time) (map[sigap.Channel]int, error) {
 	type count struct {
 		channel sigap.Channel
@@ -64,7 +67,7 @@ func (tx *Tx) FAQAnswersByChannel(ctx context.Context, from, to time.Time) (map[
 	}
 	list, err := rows(ctx, tx, func(c *count) []any { return []any{&c.channel, &c.n} }, `
 		SELECT c.channel, COUNT(*) FROM faq_answers a JOIN citizens c ON c.id = a.citizen_id
-		WHERE a.at >= ? AND a.at < ? GROUP BY c.channel`, bound(from), bound(to))
+		WHERE a.at >= ? AND a.at < ? AND a.helpful <> 2 GROUP BY c.channel`, bound(from), bound(to))
 	if err != nil {
 		return nil, fmt.Errorf("storage: count FAQ answers by channel: %w", err)
 	}

@@ -50,10 +50,12 @@ func (tx *Tx) AddMessage(ctx context.Context, m *sigap.Message) (duplicate bool,
 	return false, nil
 }
 
+const ticketMessagesQuery = `SELECT ` + messageColumns + ` FROM messages
+	WHERE ticket_id = ? ORDER BY at, id`
+
 // TicketMessages returns a ticket's thread, notes included, oldest first.
 func (tx *Tx) TicketMessages(ctx context.Context, ticketID int64) ([]sigap.Message, error) {
-	msgs, err := rows(ctx, tx, messageDest, `SELECT `+messageColumns+` FROM messages
-		WHERE ticket_id = ? ORDER BY at, id`, ticketID)
+	msgs, err := rows(ctx, tx, messageDest, ticketMessagesQuery, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: messages of ticket %d: %w", ticketID, err)
 	}

@@ -10,13 +10,13 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 )
 
-const outboundColumns = `id, to_channel, to_id, ticket_id, text, replies, lane, attempts, parts_sent,
-	created_at, queued_at, last_error, failed_at, failure`
+const outboundColumns = `id, to_channel, to_id, ticket_id, text, replies, media_ref, media_kind, lane,
+	attempts, parts_sent, created_at, queued_at, last_error, failed_at, failure`
 
 // outboundDest lists where scanning outboundColumns puts each one.
 func outboundDest(o *sigap.Outbound) []any {
 	return []any{&o.ID, &o.To.Channel, &o.To.ID, idColumn{&o.TicketID}, &o.Text, repliesColumn{&o.Replies},
-		&o.Lane, &o.Attempts, &o.PartsSent, timeColumn{&o.Created}, timeColumn{&o.Queued},
+		&o.MediaRef, &o.MediaKind, &o.Lane, &o.Attempts, &o.PartsSent, timeColumn{&o.Created}, timeColumn{&o.Queued},
 		&o.LastError, timeColumn{&o.FailedAt}, &o.Failure}
 }
 
@@ -33,10 +33,11 @@ func (tx *Tx) Enqueue(ctx context.Context, o *sigap.Outbound) error {
 		queued = created
 	}
 	res, err := tx.tx.ExecContext(ctx, `
-		INSERT INTO outbox (to_channel, to_id, ticket_id, text, replies, lane, attempts, next_at, created_at, queued_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.To.Channel, o.To.ID, nullID(o.TicketID), o.Text, repliesColumn{&o.Replies}, o.Lane, o.Attempts,
-		unixNano(created), unixNano(created), unixNano(queued))
+		INSERT INTO outbox (to_channel, to_id, ticket_id, text, replies, media_ref, media_kind, lane, attempts,
+			next_at, created_at, queued_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.To.Channel, o.To.ID, nullID(o.TicketID), o.Text, repliesColumn{&o.Replies}, o.MediaRef, o.MediaKind,
+		o.Lane, o.Attempts, unixNano(created), unixNano(created), unixNano(queued))
 	if err != nil {
 		return fmt.Errorf("storage: enqueue to %s: %w", o.To, err)
 	}

@@ -10,11 +10,11 @@ import (
 )
 
 const staffColumns = `id, username, name, role, opd, password_hash, disabled,
-	telegram_chat_id, link_code, link_code_expires_at, created_at`
+	telegram_chat_id, link_code, link_code_expires_at, telegram_tickets, created_at`
 
 func staffDest(s *sigap.Staff) []any {
 	return []any{&s.ID, &s.Username, &s.Name, &s.Role, &s.OPD, &s.PasswordHash, &s.Disabled,
-		&s.TelegramChatID, &s.LinkCode, timeColumn{&s.LinkCodeExpires}, timeColumn{&s.CreatedAt}}
+		&s.TelegramChatID, &s.LinkCode, timeColumn{&s.LinkCodeExpires}, &s.TelegramTickets, timeColumn{&s.CreatedAt}}
 }
 
 // CreateStaff stores s and fills its ID; a username already used, in any
@@ -22,10 +22,10 @@ func staffDest(s *sigap.Staff) []any {
 func (tx *Tx) CreateStaff(ctx context.Context, s *sigap.Staff) error {
 	created := tx.stampIfZero(s.CreatedAt)
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO staff (username, name, role, opd, password_hash,
-			disabled, telegram_chat_id, link_code, link_code_expires_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			disabled, telegram_chat_id, link_code, link_code_expires_at, telegram_tickets, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.Username, s.Name, s.Role, s.OPD, s.PasswordHash, s.Disabled, s.TelegramChatID, s.LinkCode,
-		unixNano(s.LinkCodeExpires), unixNano(created))
+		unixNano(s.LinkCodeExpires), s.TelegramTickets, unixNano(created))
 	if isUnique(err) {
 		return sigap.Errorf(sigap.ECONFLICT, "username %s is already used", s.Username)
 	} else if err != nil {
@@ -53,10 +53,11 @@ func (tx *Tx) UpdateStaff(ctx context.Context, s *sigap.Staff) error {
 	}
 	err := tx.change(ctx, sigap.Errorf(sigap.ENOTFOUND, "staff %s not found", s.Username),
 		"update staff "+s.Username, `UPDATE staff SET username = ?, name = ?, role = ?, opd = ?,
-			password_hash = ?, disabled = ?, telegram_chat_id = ?, link_code = ?, link_code_expires_at = ?
+			password_hash = ?, disabled = ?, telegram_chat_id = ?, link_code = ?, link_code_expires_at = ?,
+			telegram_tickets = ?
 		WHERE id = ?`,
 		s.Username, s.Name, s.Role, s.OPD, s.PasswordHash, s.Disabled, s.TelegramChatID, s.LinkCode,
-		unixNano(s.LinkCodeExpires), s.ID)
+		unixNano(s.LinkCodeExpires), s.TelegramTickets, s.ID)
 	if isUnique(err) {
 		return sigap.Errorf(sigap.ECONFLICT, "username %s is already used", s.Username)
 	}

@@ -5,14 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
 )
 
 const ticketColumns = `t.id, t.code, t.citizen_id, t.opd, t.status, t.subject, t.faq, t.assignee,
 	t.first_responder, t.created_at, t.first_response_due, t.resolution_due, t.first_response_at,
-	t.resolved_at, t.paused_at, t.paused_work, t.rating, t.updated_at`
+	t.resolved_at, t.paused_at, t.paused_work, t.rating, t.updated_at, t.merged_into`
 
 // ticketDest lists where scanning ticketColumns puts each one, so queries
 // that add columns can append their own destinations.
@@ -20,7 +19,7 @@ func ticketDest(t *sigap.Ticket) []any {
 	return []any{&t.ID, &t.Code, &t.CitizenID, &t.OPD, &t.Status, &t.Subject, &t.FAQ, &t.Assignee,
 		&t.FirstResponder, timeColumn{&t.CreatedAt}, timeColumn{&t.FirstResponseDue},
 		timeColumn{&t.ResolutionDue}, timeColumn{&t.FirstResponseAt}, timeColumn{&t.ResolvedAt},
-		timeColumn{&t.PausedAt}, &t.PausedWork, &t.Rating, timeColumn{&t.UpdatedAt}}
+		timeColumn{&t.PausedAt}, &t.PausedWork, &t.Rating, timeColumn{&t.UpdatedAt}, idColumn{&t.MergedInto}}
 }
 
 // CreateTicket stores t and fills its ID; a Code already used gives
@@ -35,12 +34,12 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *sigap.Ticket) error {
 	res, err := tx.tx.ExecContext(ctx, `
 		INSERT INTO tickets (code, citizen_id, opd, status, subject, faq, assignee, first_responder,
 			created_at, first_response_due, resolution_due, first_response_at, resolved_at,
-			paused_at, paused_work, rating, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			paused_at, paused_work, rating, updated_at, merged_into)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.Code, t.CitizenID, t.OPD, t.Status, t.Subject, t.FAQ, t.Assignee, t.FirstResponder,
 		unixNano(created), unixNano(t.FirstResponseDue), unixNano(t.ResolutionDue),
 		unixNano(t.FirstResponseAt), unixNano(t.ResolvedAt), unixNano(t.PausedAt),
-		int64(t.PausedWork), t.Rating, unixNano(updated))
+		int64(t.PausedWork), t.Rating, unixNano(updated), nullID(t.MergedInto))
 	if isUnique(err) {
 		return sigap.Errorf(sigap.ECONFLICT, "ticket code %s is already used", t.Code)
 	} else if err != nil {
@@ -63,12 +62,12 @@ func (tx *Tx) UpdateTicket(ctx context.Context, t *sigap.Ticket) error {
 		"update ticket "+t.Code, `UPDATE tickets SET
 			opd = ?, status = ?, subject = ?, faq = ?, assignee = ?, first_responder = ?,
 			first_response_due = ?, resolution_due = ?, first_response_at = ?, resolved_at = ?,
-			paused_at = ?, paused_work = ?, rating = ?, updated_at = ?
+			paused_at = ?, paused_work = ?, rating = ?, updated_at = ?, merged_into = ?
 		WHERE id = ?`,
 		t.OPD, t.Status, t.Subject, t.FAQ, t.Assignee, t.FirstResponder,
 		unixNano(t.FirstResponseDue), unixNano(t.ResolutionDue), unixNano(t.FirstResponseAt),
 		unixNano(t.ResolvedAt), unixNano(t.PausedAt), int64(t.PausedWork), t.Rating,
-		unixNano(updated), t.ID)
+		unixNano(updated), nullID(t.MergedInto), t.ID)
 	if err != nil {
 		return err
 	}
@@ -106,86 +105,31 @@ func (tx *Tx) ticket(ctx context.Context, notFound *sigap.Error, query string, a
 	return &t, nil
 }
 
+const citizenTicketsQuery = `SELECT ` + ticketColumns + ` FROM tickets t
+	WHERE t.citizen_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?`
+
 // CitizenTickets returns the citizen's newest limit tickets (all when
 // limit <= 0), newest first.
 func (tx *Tx) CitizenTickets(ctx context.Context, citizenID int64, limit int) ([]sigap.Ticket, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	ts, err := rows(ctx, tx, ticketDest, `SELECT `+ticketColumns+` FROM tickets t
-		WHERE t.citizen_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, citizenID, limit)
+	ts, err := rows(ctx, tx, ticketDest, citizenTicketsQuery, citizenID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: tickets of citizen %d: %w", citizenID, err)
 	}
 	return ts, nil
 }
 
-// ListTickets returns tickets with their citizen and the text of their
-// last message from the citizen or staff (the bot's acknowledgements and
-// internal notes tell a queue nothing). Open tickets come first, most
-// urgent first: by the next due time (first response while unanswered,
-// resolution after), with pending tickets after them because their
-// resolution clock is stopped. Resolved tickets follow, the most recently
-// resolved first.
-func (tx *Tx) ListTickets(ctx context.Context, f sigap.TicketFilter) ([]sigap.TicketSummary, error) {
-	var where []string
-	var args []any
-	switch f.Status {
-	case "open":
-		where = append(where, "t.status IN ('open', 'pending')")
-	case "resolved":
-		where = append(where, "t.status = 'resolved'")
-	case "all", "":
-	default:
-		return nil, sigap.Errorf(sigap.EINVALID, "ticket status filter %q: want open, resolved or all", f.Status)
-	}
-	if len(f.OPDs) > 0 {
-		where = append(where, "t.opd IN (?"+strings.Repeat(", ?", len(f.OPDs)-1)+")")
-		for _, o := range f.OPDs {
-			args = append(args, o)
-		}
-	}
-	query := `SELECT ` + ticketColumns + `, ` + prefixed("c.", citizenColumns) + `,
-			COALESCE((SELECT m.text FROM messages m WHERE m.ticket_id = t.id
-				AND m.author IN ('citizen', 'staff')
-				ORDER BY m.at DESC, m.id DESC LIMIT 1), '')
-		FROM tickets t JOIN citizens c ON c.id = t.citizen_id`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += `
-		ORDER BY CASE t.status WHEN 'open' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END,
-			CASE WHEN t.status <> 'resolved' THEN
-				CASE WHEN t.first_response_at IS NULL THEN t.first_response_due ELSE t.resolution_due END
-			END,
-			t.resolved_at DESC, t.id`
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
-	}
-	query += " LIMIT ?"
-	args = append(args, limit)
+const mergedTicketsQuery = `SELECT ` + ticketColumns + ` FROM tickets t
+	WHERE t.merged_into = ? ORDER BY t.id`
 
-	list, err := rows(ctx, tx, summaryDest, query, args...)
+// MergedTickets returns the tickets merged into the ticket id, oldest
+// first.
+func (tx *Tx) MergedTickets(ctx context.Context, id int64) ([]sigap.Ticket, error) {
+	ts, err := rows(ctx, tx, ticketDest, mergedTicketsQuery, id)
 	if err != nil {
-		return nil, fmt.Errorf("storage: list tickets: %w", err)
+		return nil, fmt.Errorf("storage: tickets merged into %d: %w", id, err)
 	}
-	return list, nil
-}
-
-// summaryDest lists where scanning a ticket, its citizen and its last
-// message puts each column.
-func summaryDest(s *sigap.TicketSummary) []any {
-	dest := append(ticketDest(&s.Ticket), citizenDest(&s.Citizen)...)
-	return append(dest, &s.LastMessage)
-}
-
-// prefixed qualifies each column of a comma-separated list with a table
-// alias.
-func prefixed(alias, columns string) string {
-	cols := strings.Split(columns, ",")
-	for i, c := range cols {
-		cols[i] = alias + strings.TrimSpace(c)
-	}
-	return strings.Join(cols, ", ")
+	return ts, nil
 }

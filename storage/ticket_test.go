@@ -82,11 +82,9 @@ func TestListTickets(t *testing.T) {
 	}{
 		{"open queue, most urgent first, pending last",
 			sigap.TicketFilter{Status: "open"}, []string{"DUE-SOON", "ANSWERED", "DUE-LATER", "PENDING"}},
-		{"one OPD's open queue", sigap.TicketFilter{Status: "open", OPDs: []string{"DPUPR"}},
+		{"one OPD's open queue", sigap.TicketFilter{Status: "open", OPD: "DPUPR"},
 			[]string{"DUE-SOON", "DUE-LATER", "PENDING"}},
-		{"two OPDs", sigap.TicketFilter{Status: "open", OPDs: []string{"DINKES", "DPUPR"}},
-			[]string{"DUE-SOON", "ANSWERED", "DUE-LATER", "PENDING"}},
-		{"an OPD with no tickets", sigap.TicketFilter{Status: "open", OPDs: []string{"DISDUKCAPIL"}}, nil},
+		{"an OPD with no tickets", sigap.TicketFilter{Status: "open", OPD: "DISDUKCAPIL"}, nil},
 		{"resolved, newest first", sigap.TicketFilter{Status: "resolved"}, []string{"DONE-NEW", "DONE-OLD"}},
 		{"all: open before resolved", sigap.TicketFilter{Status: "all"},
 			[]string{"DUE-SOON", "ANSWERED", "DUE-LATER", "PENDING", "DONE-NEW", "DONE-OLD"}},
@@ -117,8 +115,9 @@ func TestListTickets(t *testing.T) {
 			return err
 		}
 		s := list[0]
-		if s.LastMessage != "jalan rusak" || s.Citizen.ID != s.CitizenID || s.Citizen.Address.String() != "tg:1001" || s.Citizen.Name != "Budi" {
-			t.Errorf("summary %+v: want last message %q and citizen tg:1001 Budi", s, "jalan rusak")
+		if s.LastMessage != "jalan rusak" || s.LastAuthor != sigap.AuthorCitizen || !s.LastAt.Equal(t0.Add(time.Second)) ||
+			s.Citizen.ID != s.CitizenID || s.Citizen.Address.String() != "tg:1001" || s.Citizen.Name != "Budi" {
+			t.Errorf("summary %+v: want last message %q by the citizen at t0+1s and citizen tg:1001 Budi", s, "jalan rusak")
 		}
 		_, err = tx.ListTickets(ctx, sigap.TicketFilter{Status: "closed"})
 		wantCode(t, err, sigap.EINVALID)
@@ -202,7 +201,16 @@ func TestReportTickets(t *testing.T) {
 
 	last.FirstResponseAt, last.FirstResponder = last.CreatedAt.Add(time.Hour), "sari"
 	last.ResolvedAt, last.Status, last.PausedWork = last.CreatedAt.Add(2*time.Hour), sigap.StatusResolved, 15*time.Minute
-	update(t, db, func(tx sigap.Tx) error { return tx.UpdateTicket(ctx, last) })
+	last.Assignee, last.Rating = "sari", 4
+	// A duplicate merged into APRIL-1 counts once: as APRIL-1.
+	dup := addTicket(t, db, c.ID, "APRIL-DUP", "DPUPR", april.Add(time.Hour))
+	dup.MergedInto = first.ID
+	update(t, db, func(tx sigap.Tx) error {
+		if err := tx.UpdateTicket(ctx, dup); err != nil {
+			return err
+		}
+		return tx.UpdateTicket(ctx, last)
+	})
 
 	var got []sigap.ReportTicket
 	view(t, db, func(tx sigap.Tx) error {
@@ -212,10 +220,10 @@ func TestReportTickets(t *testing.T) {
 		})
 	})
 	want := []sigap.ReportTicket{
-		{OPD: "DPUPR", Channel: sigap.Telegram, CreatedAt: first.CreatedAt, FirstResponseDue: first.FirstResponseDue},
-		{OPD: "DINKES", Channel: sigap.Telegram, CreatedAt: last.CreatedAt, FirstResponseDue: last.FirstResponseDue,
+		{Code: "APRIL-1", OPD: "DPUPR", Channel: sigap.Telegram, CreatedAt: first.CreatedAt, FirstResponseDue: first.FirstResponseDue},
+		{Code: "APRIL-30", OPD: "DINKES", Channel: sigap.Telegram, CreatedAt: last.CreatedAt, FirstResponseDue: last.FirstResponseDue,
 			FirstResponseAt: last.FirstResponseAt, FirstResponder: "sari", ResolvedAt: last.ResolvedAt,
-			PausedWork: 15 * time.Minute},
+			PausedWork: 15 * time.Minute, Assignee: "sari", Rating: 4},
 	}
 	if !equal(got, want) {
 		t.Errorf("April report\n%+v\nwant\n%+v", got, want)

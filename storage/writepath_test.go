@@ -142,11 +142,12 @@ func TestWritePathPlans(t *testing.T) {
 	}
 	receive(3, "apa syarat membuat KTP elektronik?")
 	receive(3, "2")
-	list, err := w.desk.Tickets(ctx, staff, sigap.TicketFilter{Status: "open"})
-	if err != nil || len(list) != 4 {
-		t.Fatalf("%d open tickets, %v; want 4", len(list), err)
+	page, err := w.desk.Tickets(ctx, staff, sigap.TicketFilter{Status: "open"})
+	if err != nil || len(page.Tickets) != 4 {
+		t.Fatalf("open tickets %+v, %v; want 4", page, err)
 	}
-	if err := w.desk.Reply(ctx, staff, list[0].Code, "Baik, kami jadwalkan survei.", true); err != nil {
+	list := page.Tickets
+	if err := w.desk.Reply(ctx, staff, list[0].Code, desk.Answer{Text: "Baik, kami jadwalkan survei.", WaitCitizen: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.desk.Resolve(ctx, staff, list[1].Code); err != nil {
@@ -265,17 +266,18 @@ func queryPlan(t *testing.T, db *DB, query string) []string {
 
 var placeholder = regexp.MustCompile(`\?(\d*)`)
 
-// slowStep tells a plan step whose cost grows with a table: a scan of the
-// table itself or a sort. A scan of a partial index of waiting rows (the
-// unsent outbox) stays as small as the backlog; the scans of fkChildren
-// do not run.
+// slowStep tells a plan step whose cost grows with the traffic a database
+// has seen: a scan of a table or a sort. A scan of a partial index of
+// waiting rows (the unsent outbox) stays as small as the backlog, one of
+// the staff accounts as small as the staff; the scans of fkChildren do not
+// run.
 func slowStep(step string, fkChildren []string) bool {
 	if strings.Contains(step, "TEMP B-TREE") {
 		return true
 	}
 	table, _, _ := strings.Cut(strings.TrimPrefix(step, "SCAN "), " ")
 	switch {
-	case !strings.HasPrefix(step, "SCAN "), slices.Contains(fkChildren, table):
+	case !strings.HasPrefix(step, "SCAN "), slices.Contains(fkChildren, table), table == "staff":
 		return false
 	}
 	return !strings.Contains(step, "INDEX outbox_unsent")

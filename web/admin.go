@@ -43,6 +43,12 @@ type channelView struct {
 	OK                         bool
 }
 
+// channelView shows a channel's state in Indonesian.
+func (s *Server) channelView(c sigap.ChannelState) channelView {
+	return channelView{Name: channelName(c.Channel), State: channelStateText(c.State), Detail: c.Detail,
+		Since: s.formatTime(c.Since), OK: c.State == "connected"}
+}
+
 type accountView struct {
 	ID, Name, Channel, OPD, State, Detail, Since string
 	OK                                           bool
@@ -70,10 +76,7 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, a *auth, stat
 	k := s.cfg.KB.Get()
 	v := adminView{OPDs: k.OPDs, FAQs: k.FAQs, Roles: roleOptions, NewStaff: draft}
 	for _, c := range s.cfg.Channels() {
-		v.Channels = append(v.Channels, channelView{
-			Name: channelName(c.Channel), State: c.State, Detail: c.Detail,
-			Since: s.formatTime(c.Since), OK: c.State == "connected",
-		})
+		v.Channels = append(v.Channels, s.channelView(c))
 	}
 	if s.cfg.Accounts != nil {
 		for _, acc := range s.cfg.Accounts() {
@@ -82,7 +85,7 @@ func (s *Server) showAdmin(w http.ResponseWriter, r *http.Request, a *auth, stat
 				ch = channelName(acc.Channel)
 			}
 			v.Accounts = append(v.Accounts, accountView{ID: acc.ID, Name: acc.Name, Channel: ch, OPD: acc.OPD,
-				State: acc.State, Detail: acc.Detail, Since: s.formatTime(acc.Since), OK: acc.State == "connected"})
+				State: channelStateText(acc.State), Detail: acc.Detail, Since: s.formatTime(acc.Since), OK: acc.State == "connected"})
 		}
 	}
 	if s.cfg.WhatsAppLink != nil {
@@ -163,7 +166,8 @@ func (s *Server) adminAddStaff(w http.ResponseWriter, r *http.Request, a *auth) 
 	}
 }
 
-// adminUpdateStaff disables or enables an account or sets its password.
+// adminUpdateStaff disables or enables an account, sets its password, or
+// changes its role and OPD (action=role).
 func (s *Server) adminUpdateStaff(w http.ResponseWriter, r *http.Request, a *auth) {
 	ctx, by, username := r.Context(), sigap.StaffActor(a.staff.Username), r.PathValue("username")
 	var err error
@@ -174,6 +178,8 @@ func (s *Server) adminUpdateStaff(w http.ResponseWriter, r *http.Request, a *aut
 		err = s.cfg.Staff.Enable(ctx, by, username)
 	case "password":
 		err = s.cfg.Staff.SetPassword(ctx, by, username, r.PostFormValue("password"))
+	case "role":
+		err = s.cfg.Staff.SetRole(ctx, by, username, sigap.Role(r.PostFormValue("role")), r.PostFormValue("opd"))
 	default:
 		err = sigap.Errorf(sigap.EINVALID, "Aksi %q tidak dikenal.", action)
 	}
@@ -204,9 +210,9 @@ func parseTarget(field, v string) (time.Duration, error) {
 	if v == "" {
 		return 0, nil
 	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, sigap.Errorf(sigap.EINVALID, "%s %q tidak sah: tulis waktu kerja seperti 4h atau 90m.", field, v)
+	d, ok := parseDuration(v)
+	if !ok || d <= 0 {
+		return 0, sigap.Errorf(sigap.EINVALID, "%s %q tidak sah: tulis waktu kerja seperti \"4 jam\" atau \"1 jam 30 menit\".", field, v)
 	}
 	return d, nil
 }
@@ -233,8 +239,8 @@ func (s *Server) adminOPDPage(w http.ResponseWriter, r *http.Request, a *auth) {
 		f.OPD = o
 		f.Keywords = strings.Join(o.Keywords, ", ")
 		f.Examples = strings.Join(o.Examples, "\n")
-		f.FirstResponse = kb.DurationText(o.SLA.FirstResponse)
-		f.Resolution = kb.DurationText(o.SLA.Resolution)
+		f.FirstResponse = durationText(o.SLA.FirstResponse)
+		f.Resolution = durationText(o.SLA.Resolution)
 	}
 	s.showOPD(w, r, a, http.StatusOK, "", f)
 }

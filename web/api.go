@@ -3,8 +3,10 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"sort"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/desk"
@@ -24,11 +26,16 @@ type ticketJSON struct {
 
 	Subject          string `json:"subject"`
 	Assignee         string `json:"assignee,omitempty"`
-	SLA              string `json:"sla"` // ok, soon, late, done
+	AssigneeName     string `json:"assignee_name,omitempty"`
+	LastAuthor       string `json:"last_author,omitempty"` // citizen or staff
+	SLA              string `json:"sla"`                   // ok, soon, late, done
 	FirstResponseDue string `json:"first_response_due"`
 	ResolutionDue    string `json:"resolution_due"`
 	FirstResponseAt  string `json:"first_response_at,omitempty"`
 	ResolvedAt       string `json:"resolved_at,omitempty"`
+	Rating           int    `json:"rating,omitempty"`
+	// Merged counts the tickets merged into this one.
+	Merged int `json:"merged,omitempty"`
 }
 
 type citizenJSON struct {
@@ -42,6 +49,7 @@ type citizenJSON struct {
 type messageJSON struct {
 	Author   string  `json:"author"`
 	Staff    string  `json:"staff,omitempty"`
+	Citizen  string  `json:"citizen,omitempty"` // whose ticket, when several were merged
 	Kind     string  `json:"kind"`
 	Text     string  `json:"text"`
 	MediaURL string  `json:"media_url,omitempty"`
@@ -57,15 +65,31 @@ type auditJSON struct {
 	Detail string `json:"detail,omitempty"`
 }
 
+// mergedJSON is a ticket merged into another.
+type mergedJSON struct {
+	Code    string      `json:"code"`
+	Citizen citizenJSON `json:"citizen"`
+}
+
 // ticketDetailJSON is a ticket with its whole thread.
 type ticketDetailJSON struct {
 	ticketJSON
-	OPDName  string        `json:"opd_name"`
-	Messages []messageJSON `json:"messages"`
-	Audit    []auditJSON   `json:"audit"`
+	OPDName    string        `json:"opd_name"`
+	MergedInto string        `json:"merged_into,omitempty"`
+	Tickets    []mergedJSON  `json:"merged_tickets,omitempty"`
+	Messages   []messageJSON `json:"messages"`
+	Audit      []auditJSON   `json:"audit"`
 	// Undelivered are the replies the citizen did not get, for
 	// POST /api/tickets/{code}/outbox/{id}/retry.
 	Undelivered []undeliveredJSON `json:"undelivered"`
+}
+
+// ticketListJSON is a page of a list.
+type ticketListJSON struct {
+	Tickets []ticketJSON `json:"tickets"`
+	Total   int          `json:"total"`
+	// Next is the after= value of the next page; absent on the last.
+	Next string `json:"next,omitempty"`
 }
 
 // rfc3339 writes a time in the calendar's zone, as staff read it.
@@ -76,33 +100,43 @@ func (s *Server) rfc3339(t time.Time) string {
 	return t.In(s.cfg.Calendar.Location()).Format(time.RFC3339)
 }
 
-func (s *Server) ticketJSON(t sigap.Ticket, c sigap.Citizen, last string, now time.Time) ticketJSON {
+func (s *Server) ticketJSON(ts sigap.TicketSummary, names map[string]string, now time.Time) ticketJSON {
+	t, c := ts.Ticket, ts.Citizen
 	return ticketJSON{
 		Code:             t.Code,
 		OPD:              t.OPD,
 		Status:           string(t.Status),
 		CreatedAt:        s.rfc3339(t.CreatedAt),
-		DueAt:            s.rfc3339(nextDue(t)),
+		DueAt:            s.rfc3339(t.NextDue()),
 		Citizen:          citizenJSON{Name: c.Name, Channel: string(c.Address.Channel), Phone: maskPhone(c.Phone)},
-		LastMessage:      last,
+		LastMessage:      ts.LastMessage,
+		LastAuthor:       string(ts.LastAuthor),
 		Subject:          t.Subject,
 		Assignee:         t.Assignee,
+		AssigneeName:     names[t.Assignee],
 		SLA:              s.slaBadge(t, now).Class,
 		FirstResponseDue: s.rfc3339(t.FirstResponseDue),
 		ResolutionDue:    s.rfc3339(t.ResolutionDue),
 		FirstResponseAt:  s.rfc3339(t.FirstResponseAt),
 		ResolvedAt:       s.rfc3339(t.ResolvedAt),
+		Rating:           t.Rating,
+		Merged:           ts.Merged,
 	}
 }
 
-func (s *Server) ticketDetailJSON(v *desk.TicketView) ticketDetailJSON {
-	last := ""
-	if n := len(v.Messages); n > 0 {
-		last = v.Messages[n-1].Text
+func (s *Server) ticketDetailJSON(v *desk.TicketView, names map[string]string) ticketDetailJSON {
+	sum := sigap.TicketSummary{Ticket: v.Ticket, Citizen: v.Citizen, Merged: len(v.Merged)}
+	// The last word as a list shows it: the citizen's or staff's, not a
+	// command, a note or the bot's.
+	for _, m := range v.Messages {
+		if (m.Author == sigap.AuthorCitizen || m.Author == sigap.AuthorStaff) && m.Kind != sigap.KindCommand {
+			sum.LastMessage, sum.LastAuthor, sum.LastAt = m.Text, m.Author, m.At
+		}
 	}
 	d := ticketDetailJSON{
-		ticketJSON: s.ticketJSON(v.Ticket, v.Citizen, last, s.cfg.Now()),
+		ticketJSON: s.ticketJSON(sum, names, s.cfg.Now()),
 		OPDName:    v.OPDName,
+		MergedInto: v.MergedInto,
 		Messages:   make([]messageJSON, 0, len(v.Messages)),
 		Audit:      make([]auditJSON, 0, len(v.Audit)),
 
@@ -111,8 +145,17 @@ func (s *Server) ticketDetailJSON(v *desk.TicketView) ticketDetailJSON {
 	// The caller may act on this ticket, so they see the full number.
 	d.Citizen.Phone = v.Citizen.Phone
 	d.Citizen.Address = v.Citizen.Address.String()
+	for _, m := range v.Merged {
+		c := m.Citizen
+		d.Tickets = append(d.Tickets, mergedJSON{Code: m.Ticket.Code,
+			Citizen: citizenJSON{Name: c.Name, Channel: string(c.Address.Channel), Phone: c.Phone, Address: c.Address.String()}})
+	}
+	citizens := v.Citizens()
 	for _, m := range v.Messages {
 		mj := messageJSON{Author: string(m.Author), Staff: m.Staff, Kind: string(m.Kind), Text: m.Text, At: s.rfc3339(m.At)}
+		if len(v.Merged) > 0 && m.Author == sigap.AuthorCitizen {
+			mj.Citizen = citizenName(citizens[m.CitizenID])
+		}
 		if m.MediaRef != "" {
 			mj.MediaURL = s.mediaURL(m)
 		}
@@ -175,9 +218,16 @@ func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, a *auth) {
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
 
-// queueFilter reads the status and opd query parameters.
-func (s *Server) queueFilter(r *http.Request) (sigap.TicketFilter, error) {
-	f := sigap.TicketFilter{Status: r.URL.Query().Get("status")}
+// maxQueryText bounds a search; a few words find a ticket.
+const maxQueryText = 200
+
+// queueFilter reads a list's query parameters: status, opd, q, assignee
+// (me, none or a username), sla (ok, soon, late, done), channel (wa, tg,
+// web), from and to (creation dates), late=1 (first response late),
+// limit and after (the page).
+func (s *Server) queueFilter(r *http.Request, a *auth) (sigap.TicketFilter, error) {
+	q := r.URL.Query()
+	f := sigap.TicketFilter{Status: q.Get("status"), Query: strings.TrimSpace(q.Get("q")), FirstResponseLate: q.Get("late") == "1"}
 	switch f.Status {
 	case "":
 		f.Status = "open"
@@ -185,48 +235,77 @@ func (s *Server) queueFilter(r *http.Request) (sigap.TicketFilter, error) {
 	default:
 		return f, sigap.Errorf(sigap.EINVALID, "Status %q tidak dikenal; gunakan open, resolved atau all.", f.Status)
 	}
-	if opd := r.URL.Query().Get("opd"); opd != "" {
-		if _, ok := s.cfg.KB.Get().OPD(opd); !ok {
-			return f, sigap.Errorf(sigap.EINVALID, "OPD %q tidak dikenal.", opd)
+	if utf8.RuneCountInString(f.Query) > maxQueryText {
+		return f, sigap.Errorf(sigap.EINVALID, "Kata pencarian terlalu panjang (maksimal %d karakter).", maxQueryText)
+	}
+	if f.OPD = q.Get("opd"); f.OPD != "" {
+		if _, ok := s.cfg.KB.Get().OPD(f.OPD); !ok {
+			return f, sigap.Errorf(sigap.EINVALID, "OPD %q tidak dikenal.", f.OPD)
 		}
-		f.OPDs = []string{opd}
+	}
+	switch v := strings.TrimSpace(q.Get("assignee")); v {
+	case "":
+	case "me":
+		f.Assignee = a.staff.Username
+	case "none":
+		f.Assignee = sigap.AssigneeNone
+	default:
+		f.Assignee = v
+	}
+	if f.SLA = sigap.SLAState(q.Get("sla")); f.SLA != "" && !f.SLA.Valid() {
+		return f, sigap.Errorf(sigap.EINVALID, "sla=%q tidak dikenal; gunakan ok, soon, late atau done.", f.SLA)
+	}
+	if f.Channel = sigap.Channel(q.Get("channel")); f.Channel != "" && !f.Channel.Valid() {
+		return f, sigap.Errorf(sigap.EINVALID, "channel=%q tidak dikenal; gunakan wa, tg atau web.", f.Channel)
+	}
+	loc := s.cfg.Calendar.Location()
+	var err error
+	if f.CreatedFrom, err = queryDate(r, "from", loc); err != nil {
+		return f, err
+	}
+	if f.CreatedTo, err = queryDate(r, "to", loc); err != nil {
+		return f, err
+	}
+	if v := q.Get("limit"); v != "" {
+		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > desk.MaxPage {
+			return f, sigap.Errorf(sigap.EINVALID, "limit=%q: gunakan angka 1 sampai %d.", v, desk.MaxPage)
+		}
+	}
+	if v := q.Get("after"); v != "" {
+		if f.After, err = sigap.ParseCursor(v); err != nil {
+			return f, err
+		}
 	}
 	return f, nil
 }
 
-// tickets lists what the staff member may see, most urgent first for open
-// tickets.
-func (s *Server) tickets(r *http.Request, a *auth, f sigap.TicketFilter) ([]sigap.TicketSummary, error) {
-	list, err := s.cfg.Desk.Tickets(r.Context(), a.staff, f)
-	if err != nil {
-		return nil, err
-	}
-	if f.Status == "open" {
-		sort.SliceStable(list, func(i, j int) bool { return nextDue(list[i].Ticket).Before(nextDue(list[j].Ticket)) })
-	}
-	return list, nil
-}
-
 func (s *Server) apiTickets(w http.ResponseWriter, r *http.Request, a *auth) {
-	f, err := s.queueFilter(r)
+	f, err := s.queueFilter(r, a)
 	if err != nil {
 		s.fail(w, r, a, err)
 		return
 	}
-	list, err := s.tickets(r, a, f)
+	list, err := s.cfg.Desk.Tickets(r.Context(), a.staff, f)
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	names, err := s.cfg.Desk.StaffNames(r.Context())
 	if err != nil {
 		s.fail(w, r, a, err)
 		return
 	}
 	now := s.cfg.Now()
-	out := make([]ticketJSON, 0, len(list))
-	for _, ts := range list {
+	out := ticketListJSON{Tickets: make([]ticketJSON, 0, len(list.Tickets)), Total: list.Total}
+	for _, ts := range list.Tickets {
 		// A list shows no phone number whole, not even one in a message.
-		tj := s.ticketJSON(ts.Ticket, ts.Citizen, maskNumbers(ts.LastMessage), now)
-		tj.Subject = maskNumbers(tj.Subject)
-		out = append(out, tj)
+		ts.LastMessage, ts.Subject = maskNumbers(ts.LastMessage), maskNumbers(ts.Subject)
+		out.Tickets = append(out.Tickets, s.ticketJSON(ts, names, now))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tickets": out})
+	if list.Next != nil {
+		out.Next = list.Next.String()
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiTicket(w http.ResponseWriter, r *http.Request, a *auth) {
@@ -238,16 +317,25 @@ func (s *Server) apiTicket(w http.ResponseWriter, r *http.Request, a *auth) {
 		s.fail(w, r, a, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.ticketDetailJSON(v))
+	names, err := s.cfg.Desk.StaffNames(r.Context())
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.ticketDetailJSON(v, names))
 }
 
 // actionRequest holds the arguments of every ticket action; each action
 // reads the fields it needs.
 type actionRequest struct {
-	Text        string `json:"text"`
-	WaitCitizen bool   `json:"wait_citizen"`
-	OPD         string `json:"opd"`
-	Reason      string `json:"reason"`
+	Text        string   `json:"text"`
+	WaitCitizen bool     `json:"wait_citizen"`
+	OPD         string   `json:"opd"`
+	Reason      string   `json:"reason"`
+	Username    string   `json:"username"` // assign
+	Tickets     []string `json:"tickets"`  // merge: the duplicates
+	// media is the file a reply sent as multipart/form-data carries.
+	media *desk.Media
 }
 
 // act performs a staff action on a ticket.
@@ -255,13 +343,19 @@ func (s *Server) act(r *http.Request, a *auth, code, action string, req actionRe
 	d, ctx := s.cfg.Desk, r.Context()
 	switch action {
 	case "reply":
-		return d.Reply(ctx, a.staff, code, req.Text, req.WaitCitizen)
+		return d.Reply(ctx, a.staff, code, desk.Answer{Text: req.Text, WaitCitizen: req.WaitCitizen, Media: req.media})
 	case "note":
 		return d.Note(ctx, a.staff, code, req.Text)
 	case "transfer":
 		return d.Transfer(ctx, a.staff, code, req.OPD, req.Reason)
 	case "claim":
 		return d.Claim(ctx, a.staff, code)
+	case "assign":
+		return d.Assign(ctx, a.staff, code, req.Username)
+	case "unassign":
+		return d.Unassign(ctx, a.staff, code)
+	case "merge":
+		return d.Merge(ctx, a.staff, code, req.Tickets)
 	case "resolve":
 		return d.Resolve(ctx, a.staff, code)
 	case "reopen":
@@ -270,14 +364,22 @@ func (s *Server) act(r *http.Request, a *auth, code, action string, req actionRe
 	return sigap.Errorf(sigap.ENOTFOUND, "Aksi %q tidak dikenal.", action)
 }
 
+// apiTicketAction performs an action sent as JSON, or a reply with a file
+// sent as multipart/form-data (text, wait_citizen, file).
 func (s *Server) apiTicketAction(w http.ResponseWriter, r *http.Request, a *auth) {
+	code, action := r.PathValue("code"), r.PathValue("action")
 	var req actionRequest
-	if err := decodeJSON(r, &req); err != nil {
-		s.fail(w, r, a, err)
-		return
+	var err error
+	if isMultipart(r) {
+		req, err = s.answerForm(r, action)
+	} else {
+		err = decodeJSON(r, &req)
 	}
-	code := r.PathValue("code")
-	if err := s.act(r, a, code, r.PathValue("action"), req); err != nil {
+	if err == nil {
+		err = s.act(r, a, code, action, req)
+	}
+	if err != nil {
+		s.discard(req.media)
 		s.fail(w, r, a, err)
 		return
 	}
@@ -289,7 +391,12 @@ func (s *Server) apiTicketAction(w http.ResponseWriter, r *http.Request, a *auth
 		err = s.auditPhoneView(r.Context(), a, v.Ticket, v.Citizen)
 	}
 	if err == nil {
-		out["ticket"] = s.ticketDetailJSON(v)
+		var names map[string]string
+		if names, err = s.cfg.Desk.StaffNames(r.Context()); err != nil {
+			s.fail(w, r, a, err)
+			return
+		}
+		out["ticket"] = s.ticketDetailJSON(v, names)
 	} else if sigap.ErrorCode(err) != sigap.ENOTFOUND {
 		s.fail(w, r, a, err)
 		return

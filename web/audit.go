@@ -19,6 +19,9 @@ var auditLabels = map[sigap.AuditAction]string{
 	sigap.ActionResolve:          "diselesaikan",
 	sigap.ActionReopen:           "dibuka kembali",
 	sigap.ActionRate:             "dinilai warga",
+	sigap.ActionAssign:           "diberikan kepada rekan",
+	sigap.ActionUnassign:         "dilepas ke antrean",
+	sigap.ActionMerge:            "digabung",
 	sigap.ActionUndelivered:      "balasan tidak terkirim",
 	sigap.ActionResend:           "balasan dikirim ulang",
 	sigap.ActionSLAWarn:          "peringatan SLA",
@@ -30,6 +33,8 @@ var auditLabels = map[sigap.AuditAction]string{
 	sigap.ActionStaffDisable:     "akun staf dinonaktifkan",
 	sigap.ActionStaffEnable:      "akun staf diaktifkan",
 	sigap.ActionStaffPassword:    "kata sandi staf diganti",
+	sigap.ActionStaffUpdate:      "akun staf diubah",
+	sigap.ActionCannedReply:      "jawaban siap pakai diubah",
 	sigap.ActionLogin:            "masuk",
 	sigap.ActionLoginFailed:      "gagal masuk",
 	sigap.ActionLoginLimited:     "percobaan masuk diperlambat",
@@ -54,11 +59,11 @@ func auditLabel(action sigap.AuditAction) string {
 	return strings.ReplaceAll(string(action), "_", " ")
 }
 
-// actorLabel shows who acted: a staff username, "warga", "sistem" or
-// "ponsel dinas".
-func actorLabel(actor sigap.Actor) string {
+// actorLabel shows who acted: a staff member by name (names maps
+// usernames to names), "warga", "sistem" or "ponsel dinas".
+func actorLabel(actor sigap.Actor, names map[string]string) string {
 	if username, ok := actor.Staff(); ok {
-		return username
+		return staffLabel(names, username)
 	}
 	switch {
 	case actor.IsCitizen():

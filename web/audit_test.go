@@ -12,7 +12,8 @@ func TestAuditLabels(t *testing.T) {
 		actor                 sigap.Actor
 		wantAction, wantActor string
 	}{
-		{sigap.ActionReply, sigap.StaffActor("budi"), "dibalas", "budi"},
+		{sigap.ActionReply, sigap.StaffActor("budi"), "dibalas", "Budi Santoso"},
+		{sigap.ActionAssign, sigap.StaffActor("lama"), "diberikan kepada rekan", "lama"}, // no name known
 		{sigap.ActionOpen, sigap.CitizenActor(sigap.Address{Channel: sigap.Web, ID: "abc"}), "tiket dibuka", "warga"},
 		{sigap.ActionSLABreach, sigap.ActorSystem, "melewati batas SLA", "sistem"},
 		{sigap.ActionChannelTrouble, sigap.ActorCLI, "kanal bermasalah", "cli"},
@@ -23,7 +24,7 @@ func TestAuditLabels(t *testing.T) {
 		if got := auditLabel(tt.action); got != tt.wantAction {
 			t.Errorf("auditLabel(%q) = %q, want %q", tt.action, got, tt.wantAction)
 		}
-		if got := actorLabel(tt.actor); got != tt.wantActor {
+		if got := actorLabel(tt.actor, map[string]string{"budi": "Budi Santoso"}); got != tt.wantActor {
 			t.Errorf("actorLabel(%q) = %q, want %q", tt.actor, got, tt.wantActor)
 		}
 	}

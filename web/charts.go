@@ -80,18 +80,19 @@ func ticks(top, step, plotH float64, unit string) []chartTick {
 		v := step * float64(i)
 		out = append(out, chartTick{
 			Y:     chartTop + plotH - plotH*v/top,
-			Label: strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) + unit,
+			Label: strings.Replace(strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64), ".", ",", 1) + unit,
 		})
 	}
 	return out
 }
 
-// weekLabel shortens "2024-W15" to "W15".
-func weekLabel(w string) string {
-	if _, after, ok := strings.Cut(w, "-"); ok {
-		return after
+// weekLabel names a week under its bar: "Minggu 15", or only "15" when
+// many weeks leave no room for the word.
+func weekLabel(w string, weeks int) string {
+	if weeks > 8 {
+		return strings.TrimPrefix(weekText(w), "Minggu ")
 	}
-	return w
+	return weekText(w)
 }
 
 // weeklyCharts draws weekly volume as bars and the weekly median first
@@ -117,16 +118,16 @@ func weeklyCharts(weeks []sla.WeekRow) (*barChart, *lineChart) {
 	maxH, stepH := axis(maxH, 0.25)
 
 	bars := &barChart{W: chartW, H: chartH, Ticks: ticks(maxN, stepN, plotH, ""), BaseY: base, Right: chartW - 8}
-	line := &lineChart{W: chartW, H: chartH, Ticks: ticks(maxH, stepH, plotH, " j"), BaseY: base, Right: chartW - 8}
+	line := &lineChart{W: chartW, H: chartH, Ticks: ticks(maxH, stepH, plotH, " jam"), BaseY: base, Right: chartW - 8}
 	var pts []string
 	for i, w := range weeks {
 		x := chartLeft + slot*float64(i)
 		h := plotH * float64(w.Received) / maxN
-		label := weekLabel(w.Week)
+		label := weekLabel(w.Week, len(weeks))
 		bars.Bars = append(bars.Bars, chartBar{
 			X: x + slot*0.15, Width: slot * 0.7, Y: base - h, Height: h,
 			LabelX: x + slot/2, Label: label,
-			Title: fmt.Sprintf("%s: %d tiket", w.Week, w.Received),
+			Title: fmt.Sprintf("%s: %d tiket", weekText(w.Week), w.Received),
 		})
 		line.Labels = append(line.Labels, chartBar{LabelX: x + slot/2, Label: label})
 		if w.FirstResponseMedian == nil {
@@ -134,7 +135,7 @@ func weeklyCharts(weeks []sla.WeekRow) (*barChart, *lineChart) {
 		}
 		cx, cy := x+slot/2, base-plotH*(*w.FirstResponseMedian/60)/maxH
 		pts = append(pts, fmt.Sprintf("%.1f,%.1f", cx, cy))
-		line.Dots = append(line.Dots, chartDot{X: cx, Y: cy, Title: fmt.Sprintf("%s: median %s", w.Week, minutes(w.FirstResponseMedian))})
+		line.Dots = append(line.Dots, chartDot{X: cx, Y: cy, Title: fmt.Sprintf("%s: median %s", weekText(w.Week), minutesText(w.FirstResponseMedian))})
 	}
 	line.Points = strings.Join(pts, " ")
 	return bars, line

@@ -5,11 +5,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/desk"
 )
 
 const (
@@ -86,6 +88,9 @@ type chatMessage struct {
 	At     string
 	// Held marks a message the flood limits held for an admin to check.
 	Held bool
+	// MediaURL shows a photo or file of the message (chatMedia).
+	MediaURL string
+	IsPhoto  bool
 }
 
 func (s *Server) chatPage(w http.ResponseWriter, r *http.Request) {
@@ -150,31 +155,41 @@ func (s *Server) chatMessage(m sigap.Message) chatMessage {
 	default:
 		cm.Author = "Sigap"
 	}
-	if cm.Text == "" {
+	if m.MediaRef != "" && s.mediaURL(m) != "" {
+		cm.MediaURL, cm.IsPhoto = "/chat/media/"+strconv.FormatInt(m.ID, 10), m.Kind == sigap.KindPhoto
+	}
+	if cm.Text == "" && cm.MediaURL == "" {
 		cm.Text = "(" + kindName(m.Kind) + ")"
 	}
 	return cm
 }
 
-// chatSend hands a citizen's message to the bot, or holds it when it
-// comes beyond the limits, then redirects back to the conversation
-// (post/redirect/get, so a reload does not resend).
+// chatSend hands a citizen's message, and the photo it may carry, to the
+// bot, or holds it when it comes beyond the limits, then redirects back to
+// the conversation (post/redirect/get, so a reload does not resend).
 func (s *Server) chatSend(w http.ResponseWriter, r *http.Request) {
 	if err := readForm(w, r); err != nil {
 		status, text := http.StatusBadRequest, sigap.ErrorMessage(err)
-		if sigap.ErrorCode(err) == sigap.ETOOLARGE {
+		if sigap.ErrorCode(err) == sigap.ETOOLARGE && !isMultipart(r) {
 			status, text = http.StatusRequestEntityTooLarge, chatTooLargeText
+		} else if sigap.ErrorCode(err) == sigap.ETOOLARGE {
+			status = http.StatusRequestEntityTooLarge
 		}
 		s.showChat(w, r, status, "", text, "")
 		return
 	}
 	text := strings.TrimSpace(strings.ToValidUTF8(r.PostFormValue("text"), "\uFFFD"))
+	hasPhoto := false
+	if f, h, err := r.FormFile("photo"); err == nil {
+		f.Close()
+		hasPhoto = h.Size > 0
+	}
 	id, addr, signed := s.signedChat(r)
 	switch {
 	case !signed || !equalTokens(s.keys.chatCSRF(id), r.PostFormValue("csrf")):
 		s.showChat(w, r, http.StatusForbidden, "", chatExpiredText, text)
 		return
-	case text == "":
+	case text == "" && !hasPhoto:
 		s.showChat(w, r, http.StatusBadRequest, "", "Pesan masih kosong. Silakan tulis pertanyaan Bapak/Ibu.", "")
 		return
 	case utf8.RuneCountInString(text) > maxChatText:
@@ -190,7 +205,22 @@ func (s *Server) chatSend(w http.ResponseWriter, r *http.Request) {
 	if utf8.RuneCountInString(in.Name) > 80 {
 		in.Name = string([]rune(in.Name)[:80])
 	}
+	var photo *desk.Media
+	if hasPhoto {
+		// Named after the message, so a double submit keeps one file.
+		var err error
+		if photo, err = s.saveUpload(r, "photo", webChatFolder, msgID, true); err != nil {
+			s.showChat(w, r, httpStatus(sigap.ErrorCode(err)), "", sigap.ErrorMessage(err), text)
+			return
+		}
+		in.Kind, in.MediaRef = sigap.KindPhoto, photo.Ref
+	}
 	held, err := s.deliverChat(r, in)
+	if held || err != nil {
+		// A held message keeps its text for an admin to read; its photo
+		// goes, as no message refers to it.
+		s.discard(photo)
+	}
 	if err != nil {
 		s.cfg.Logger.Error("web: chat receive", "chat", addr, "err", err)
 		s.showChat(w, r, http.StatusInternalServerError, "", "Maaf, pesan belum terkirim karena gangguan sistem. Silakan coba lagi.", text)

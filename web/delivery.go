@@ -77,7 +77,12 @@ func (s *Server) apiResend(w http.ResponseWriter, r *http.Request, a *auth) {
 		s.fail(w, r, a, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "ticket": s.ticketDetailJSON(v)})
+	names, err := s.cfg.Desk.StaffNames(r.Context())
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "ticket": s.ticketDetailJSON(v, names)})
 }
 
 // outages are the dashboard's banners: a line for each channel that has

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/desk"
 )
 
 // sseHeartbeat keeps idle connections open through proxies.
@@ -58,17 +60,66 @@ type ticketEvent struct {
 	Status string `json:"status"`
 }
 
-// staffEvents streams the changes of the tickets the staff member may see;
-// the queue page reloads its list on each. The stream ends with the
-// session.
+// rowEvent is a live list's change: the changed ticket's row, rendered
+// with the list's own template, or an empty HTML when the ticket left the
+// list.
+type rowEvent struct {
+	Code  string `json:"code"`
+	Order string `json:"order,omitempty"`
+	HTML  string `json:"html"`
+}
+
+// staffEvents streams the changes of the tickets the staff member may see.
+// With rows=1 and a list's filter (queueFilter's parameters) it sends each
+// changed ticket's row as that list shows it, so that the queue patches
+// itself instead of reloading; otherwise a small "ticket" event, on which
+// a ticket's page reloads its thread. The stream ends with the session.
 func (s *Server) staffEvents(w http.ResponseWriter, r *http.Request, a *auth) {
+	rows := r.URL.Query().Get("rows") == "1"
+	f, err := s.queueFilter(r, a)
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
 	changes, stop := s.cfg.Desk.Watch()
 	defer stop()
-	streamSSE(w, r, changes, s.sessionEnded(r.Context(), a), func(t sigap.Ticket) (string, bool) {
-		if !a.staff.CanSee(t.OPD) {
-			return "", false
+	streamSSE(w, r, changes, s.sessionEnded(r.Context(), a), func(c desk.Change) (string, bool) {
+		t := c.Ticket
+		if !a.staff.CanSee(t.OPD) && !a.staff.CanSee(c.FromOPD) {
+			return "", false // never seen here: nothing to tell, nothing to leak
+		}
+		if rows {
+			return s.rowEvent(r, a, f, t)
 		}
 		data, _ := json.Marshal(ticketEvent{Code: t.Code, OPD: t.OPD, Status: string(t.Status)})
 		return fmt.Sprintf("event: ticket\ndata: %s\n\n", data), true
 	})
+}
+
+// rowEvent renders the list row of a changed ticket, or says it left the
+// list; a ticket moved to an OPD the staff member cannot see leaves it too.
+func (s *Server) rowEvent(r *http.Request, a *auth, f sigap.TicketFilter, t sigap.Ticket) (string, bool) {
+	ctx := r.Context()
+	ev := rowEvent{Code: t.Code}
+	row, err := s.cfg.Desk.TicketRow(ctx, a.staff, f, t.ID)
+	if err != nil {
+		s.cfg.Logger.Warn("web: live row", "ticket", t.Code, "err", err)
+		return "", false
+	}
+	if row != nil {
+		names, err := s.cfg.Desk.StaffNames(ctx)
+		if err != nil {
+			s.cfg.Logger.Warn("web: live row", "ticket", t.Code, "err", err)
+			return "", false
+		}
+		var b bytes.Buffer
+		view := s.ticketRow(*row, names, s.cfg.Now())
+		if err := s.pages["queue"].ExecuteTemplate(&b, "ticketRow", view); err != nil {
+			s.cfg.Logger.Error("web: render live row", "ticket", t.Code, "err", err)
+			return "", false
+		}
+		ev.Order, ev.HTML = view.Order, b.String()
+	}
+	data, _ := json.Marshal(ev)
+	return fmt.Sprintf("event: row\ndata: %s\n\n", data), true
 }

@@ -3,75 +3,141 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/pemkab-kebumen/sigap"
 )
 
 type queueView struct {
-	Rows   []ticketRow
-	Status string
-	OPD    string
-	From   string
-	To     string
-	Late   bool
+	Rows []ticketRow
+	// The filter as the form shows it.
+	Status, OPD, Query, Assignee, SLA, Channel, From, To string
+	Late                                                 bool
 	// OPDs fills the OPD filter; empty for agents, who see one queue.
-	OPDs     []sigap.OPD
-	Statuses []option
-	// Filtered says a date or SLA filter narrows the list, as the links of
-	// the supervisor overview do.
+	OPDs      []sigap.OPD
+	Statuses  []option
+	Assignees []option
+	SLAs      []option
+	Channels  []option
+	// Filtered says something beyond the status narrows the list.
 	Filtered bool
+	// The page: which rows of how many, and the links around it.
+	First, Last, Total  string
+	NextLink, FirstLink string
+	// Live is the event stream of this list's rows; LastPage tells the
+	// page's script that a row sorting after the last belongs here too.
+	Live     string
+	LastPage bool
 }
 
 type option struct{ Value, Label string }
 
-var statusOptions = []option{{"open", "Belum selesai"}, {"resolved", "Selesai"}, {"all", "Semua"}}
+var (
+	statusOptions  = []option{{"open", "Belum selesai"}, {"resolved", "Selesai"}, {"all", "Semua"}}
+	slaOptions     = []option{{"", "Semua SLA"}, {"late", "Terlambat"}, {"soon", "Segera jatuh tempo"}, {"ok", "Tepat waktu"}, {"done", "Sudah dijawab"}}
+	channelOptions = []option{{"", "Semua kanal"}, {"wa", "WhatsApp"}, {"tg", "Telegram"}, {"web", "Web chat"}}
+)
 
-// queuePage lists the tickets a staff member may see. Besides status and
-// OPD it takes from/to (creation dates) and late=1 (first-response target
-// breached), so every figure of the overview can link to its tickets.
+// queuePage lists a page of the tickets a staff member may see, searched
+// and filtered as /api/tickets is (see queueFilter): every figure of the
+// overview links here with its filter.
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, a *auth) {
-	f, err := s.queueFilter(r)
+	f, err := s.queueFilter(r, a)
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	ctx := r.Context()
+	list, err := s.cfg.Desk.Tickets(ctx, a.staff, f)
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	names, err := s.cfg.Desk.StaffNames(ctx)
 	if err != nil {
 		s.fail(w, r, a, err)
 		return
 	}
 	q := r.URL.Query()
-	v := queueView{Status: f.Status, OPD: q.Get("opd"), From: q.Get("from"), To: q.Get("to"), Late: q.Get("late") == "1", Statuses: statusOptions}
-	loc := s.cfg.Calendar.Location()
-	from, err := queryDate(r, "from", loc)
-	if err != nil {
-		s.fail(w, r, a, err)
-		return
-	}
-	to, err := queryDate(r, "to", loc)
-	if err != nil {
-		s.fail(w, r, a, err)
-		return
-	}
-	v.Filtered = v.From != "" || v.To != "" || v.Late
-	list, err := s.tickets(r, a, f)
-	if err != nil {
-		s.fail(w, r, a, err)
-		return
-	}
+	v := queueView{Status: f.Status, OPD: q.Get("opd"), Query: f.Query, Assignee: q.Get("assignee"),
+		SLA: q.Get("sla"), Channel: q.Get("channel"), From: q.Get("from"), To: q.Get("to"), Late: f.FirstResponseLate,
+		Statuses: statusOptions, SLAs: slaOptions, Channels: channelOptions, Total: thousands(list.Total),
+		LastPage: list.Next == nil}
+	v.Filtered = v.Query != "" || v.Assignee != "" || v.SLA != "" || v.Channel != "" || v.From != "" || v.To != "" || v.Late
 	now := s.cfg.Now()
-	for _, ts := range list {
-		if (!from.IsZero() && ts.CreatedAt.Before(from)) || (!to.IsZero() && !ts.CreatedAt.Before(to)) || (v.Late && !late(ts.Ticket, now)) {
-			continue
-		}
-		v.Rows = append(v.Rows, s.ticketRow(ts, now))
+	for _, ts := range list.Tickets {
+		v.Rows = append(v.Rows, s.ticketRow(ts, names, now))
 	}
+	v.pageLinks(q, list.Next, len(list.Tickets))
 	if a.staff.Role != sigap.RoleAgent {
 		v.OPDs = s.cfg.KB.Get().OPDs
+	}
+	if v.Assignees, err = s.assigneeOptions(r, a); err != nil {
+		s.fail(w, r, a, err)
+		return
 	}
 	title := "Antrean"
 	if a.staff.Role == sigap.RoleAgent {
 		title = "Antrean " + s.cfg.Desk.OPDName(a.staff.OPD)
 	}
 	d := newPage(a, title, "queue")
-	d.Flash = flashText(r.URL.Query().Get("ok"))
+	d.Flash = flashText(q.Get("ok"))
 	d.Body = v
 	s.render(w, r, http.StatusOK, "queue", d)
+}
+
+// pageLinks fills the rows shown, the next page's link and the stream of
+// live rows, which watches the same filter.
+func (v *queueView) pageLinks(q url.Values, next *sigap.Cursor, rows int) {
+	first := 0
+	if q.Get("after") != "" {
+		first, _ = strconv.Atoi(q.Get("from_row"))
+	}
+	if rows > 0 {
+		v.First, v.Last = thousands(first+1), thousands(first+rows)
+	}
+	filter := url.Values{}
+	for k, vs := range q {
+		if k != "after" && k != "from_row" && k != "ok" {
+			filter[k] = vs
+		}
+	}
+	if q.Get("after") != "" {
+		v.FirstLink = "/queue?" + filter.Encode()
+	}
+	if next != nil {
+		nq := url.Values{"after": {next.String()}, "from_row": {strconv.Itoa(first + rows)}}
+		for k, vs := range filter {
+			nq[k] = vs
+		}
+		v.NextLink = "/queue?" + nq.Encode()
+	}
+	live := url.Values{"rows": {"1"}}
+	for k, vs := range filter {
+		live[k] = vs
+	}
+	v.Live = "/events?" + live.Encode()
+}
+
+// assigneeOptions fills the assignee filter: anyone, the viewer, nobody,
+// and each colleague who may work the viewer's tickets, by name.
+func (s *Server) assigneeOptions(r *http.Request, a *auth) ([]option, error) {
+	out := []option{{"", "Semua petugas"}, {"me", "Saya"}, {"none", "Belum ditangani"}}
+	staff, err := s.cfg.Staff.List(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range staff {
+		if st.Disabled || st.Username == a.staff.Username || (a.staff.Role == sigap.RoleAgent && !st.CanSee(a.staff.OPD)) {
+			continue
+		}
+		label := st.Name
+		if label == "" {
+			label = st.Username
+		}
+		out = append(out, option{st.Username, label})
+	}
+	return out, nil
 }
 
 // queueLink is the queue URL behind a figure of the overview.
@@ -96,7 +162,15 @@ func flashText(ok string) string {
 	case "transfer":
 		return "Tiket dialihkan."
 	case "claim":
-		return "Tiket Anda ambil."
+		return "Tiket sudah Anda ambil."
+	case "assign":
+		return "Tiket diberikan kepada rekan; ia diberi tahu lewat Telegram bila akunnya tertaut."
+	case "unassign":
+		return "Tiket dilepas ke antrean OPD."
+	case "merge":
+		return "Tiket digabung. Balasan berikutnya sampai ke setiap warga pelapor."
+	case "merged":
+		return "Tiket yang Anda buka sudah digabung ke tiket ini."
 	case "resolve":
 		return "Tiket diselesaikan. Warga diminta memberi penilaian."
 	case "reopen":

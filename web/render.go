@@ -12,19 +12,20 @@ import (
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
-	"github.com/pemkab-kebumen/sigap/kb"
 )
 
 // pageNames are the templates in templates/, each rendered inside
 // layout.html.
 var pageNames = []string{"login", "queue", "ticket", "overview", "admin", "admin_opd", "admin_faq", "profile", "chat", "held", "error"}
 
-var templateFuncs = template.FuncMap{"duration": kb.DurationText, "auditLabel": auditLabel, "actorLabel": actorLabel}
+var templateFuncs = template.FuncMap{"duration": durationText, "auditLabel": auditLabel, "thousands": thousands}
 
+// parsePages parses each page inside the layout, with the partials
+// (rows.html) that a live update renders on their own too.
 func parsePages() (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/rows.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}
@@ -135,18 +136,22 @@ const maxFormBytes = 1 << 20
 // not a form that seems to have expired because it could not be read.
 var tooLarge = sigap.Errorf(sigap.ETOOLARGE, "Isi yang dikirim terlalu besar (maksimal %d MB). Persingkat teksnya lalu coba lagi.", maxFormBytes>>20)
 
-// readForm reads a POST form of at most maxFormBytes; a bigger body gives
-// tooLarge.
+// readForm reads a POST form of at most maxFormBytes, or a form with a
+// file (multipart) of at most maxUploadBody; a bigger body gives tooLarge,
+// or tooLargeUpload for a file.
 func readForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
 	var err error
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = r.ParseMultipartForm(maxFormBytes)
+	upload := isMultipart(r)
+	if upload {
+		err = r.ParseMultipartForm(maxUploadBody)
 	} else {
 		err = r.ParseForm()
 	}
 	var big *http.MaxBytesError
 	switch {
+	case errors.As(err, &big) && upload:
+		return tooLargeUpload
 	case errors.As(err, &big):
 		return tooLarge
 	case err != nil:
@@ -199,7 +204,7 @@ func (s *Server) api(h staffHandler) http.Handler {
 			s.fail(w, r, nil, sigap.Errorf(sigap.EUNAUTHORIZED, "Silakan masuk terlebih dahulu."))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
 		h(w, r, a)
 	})
 }

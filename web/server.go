@@ -178,6 +178,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /admin/faqs/{id}", s.page(s.admin(s.adminSaveFAQ)))
 	mux.Handle("GET /profile", s.page(s.profilePage))
 	mux.Handle("POST /profile/telegram", s.page(s.profileTelegram))
+	mux.Handle("POST /profile/canned", s.page(s.profileCanned))
 	mux.Handle("GET /events", s.page(s.staffEvents))
 	mux.Handle("GET /media/{id}", s.page(s.mediaFile))
 	mux.Handle("GET /admin/held", s.page(s.admin(s.heldPage)))
@@ -194,6 +195,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /chat", s.chatPage)
 	mux.HandleFunc("POST /chat/send", s.chatSend)
 	mux.HandleFunc("GET /chat/events", s.chatEvents)
+	mux.HandleFunc("GET /chat/media/{id}", s.chatMedia)
 	return mux
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -88,22 +89,6 @@ func (s *Server) slaBadge(t sigap.Ticket, now time.Time) badge {
 	return badge{"Tepat waktu", "ok"}
 }
 
-// late reports whether a ticket breached its first-response target by now.
-func late(t sigap.Ticket, now time.Time) bool {
-	if !t.FirstResponseAt.IsZero() {
-		return t.FirstResponseAt.After(t.FirstResponseDue)
-	}
-	return !now.Before(t.FirstResponseDue)
-}
-
-// nextDue is the deadline a ticket is working towards.
-func nextDue(t sigap.Ticket) time.Time {
-	if t.FirstResponseAt.IsZero() {
-		return t.FirstResponseDue
-	}
-	return t.ResolutionDue
-}
-
 // formatTime shows a time in the calendar's zone, the way staff read it.
 func (s *Server) formatTime(t time.Time) string {
 	if t.IsZero() {
@@ -124,14 +109,19 @@ type ticketRow struct {
 	Phone       string // masked
 	Subject     string
 	LastMessage string
+	LastBy      string // "Warga" or "Petugas": who wrote the last message
 	Created     string
 	Due         string
-	Assignee    string
+	Assignee    string // by name
+	Merged      int
 	Badge       badge
+	// Order sorts rows as the queue does, as text: a live update puts a
+	// changed row where it belongs.
+	Order string
 }
 
-func (s *Server) ticketRow(ts sigap.TicketSummary, now time.Time) ticketRow {
-	return ticketRow{
+func (s *Server) ticketRow(ts sigap.TicketSummary, names map[string]string, now time.Time) ticketRow {
+	row := ticketRow{
 		Code:        ts.Code,
 		OPD:         ts.OPD,
 		OPDName:     s.cfg.Desk.OPDName(ts.OPD),
@@ -143,10 +133,50 @@ func (s *Server) ticketRow(ts sigap.TicketSummary, now time.Time) ticketRow {
 		Subject:     neutral(maskNumbers(ts.Subject)),
 		LastMessage: neutral(maskNumbers(ts.LastMessage)),
 		Created:     s.formatTime(ts.CreatedAt),
-		Due:         s.formatTime(nextDue(ts.Ticket)),
-		Assignee:    ts.Assignee,
+		Due:         s.formatTime(ts.NextDue()),
+		Assignee:    staffLabel(names, ts.Assignee),
+		Merged:      ts.Merged,
 		Badge:       s.slaBadge(ts.Ticket, now),
+		Order:       rowOrder(&ts.Ticket),
 	}
+	switch ts.LastAuthor {
+	case sigap.AuthorCitizen:
+		row.LastBy = "Warga"
+	case sigap.AuthorStaff:
+		// The citizen read the OPD's name before the reply; the queue
+		// already shows it.
+		row.LastBy = "Petugas"
+		row.LastMessage = neutral(maskNumbers(strings.TrimPrefix(ts.LastMessage, "["+row.OPDName+"] ")))
+	}
+	return row
+}
+
+// rowOrder writes a ticket's place in the queue's order (sigap.Cursor) as
+// text that sorts the same way: segment, then key and ID, both inverted
+// for resolved tickets, which come newest first.
+func rowOrder(t *sigap.Ticket) string {
+	c := sigap.CursorOf(t)
+	var key int64
+	if !c.Key.IsZero() {
+		key = c.Key.UnixNano()
+	}
+	segment, id := 0, c.ID
+	switch c.Status {
+	case sigap.StatusPending:
+		segment = 1
+	case sigap.StatusResolved:
+		segment, key, id = 2, math.MaxInt64-key, math.MaxInt64-id
+	}
+	return fmt.Sprintf("%d-%020d-%020d", segment, uint64(key)+1<<63, id)
+}
+
+// staffLabel shows a colleague by name, by username when the name is
+// unknown (an account since removed).
+func staffLabel(names map[string]string, username string) string {
+	if n := names[username]; n != "" {
+		return n
+	}
+	return username
 }
 
 // messageView is one entry of a ticket's thread.
@@ -157,25 +187,29 @@ type messageView struct {
 	Text     string
 	At       string
 	MediaURL string // a local file served by /media/
+	IsPhoto  bool   // show it inline
 	MapURL   string // OpenStreetMap link of a shared location
 }
 
-func (s *Server) messageView(m sigap.Message, citizen string) messageView {
+// messageView shows a message, naming its citizen from citizens (a thread
+// of merged tickets has several) and its staff author from names.
+func (s *Server) messageView(m sigap.Message, citizens map[int64]sigap.Citizen, names map[string]string) messageView {
 	v := messageView{Class: string(m.Author), Text: neutral(m.Text), At: s.formatTime(m.At), Kind: kindName(m.Kind)}
 	switch m.Author {
 	case sigap.AuthorCitizen:
-		v.Author = citizen
+		v.Author = citizenName(citizens[m.CitizenID])
 	case sigap.AuthorBot:
 		v.Author = "Sigap (bot)"
 	case sigap.AuthorStaff:
-		v.Author = "Petugas " + m.Staff
+		v.Author = "Petugas " + staffLabel(names, m.Staff)
 	case sigap.AuthorNote:
-		v.Author = "Catatan internal · " + m.Staff
+		v.Author = "Catatan internal · " + staffLabel(names, m.Staff)
 	default:
 		v.Author = "Sistem"
 	}
 	if m.MediaRef != "" {
 		v.MediaURL = s.mediaURL(m)
+		v.IsPhoto = m.Kind == sigap.KindPhoto
 	}
 	if m.Kind == sigap.KindLocation {
 		v.MapURL = osmURL(m.Lat, m.Lon)
@@ -203,6 +237,8 @@ func kindName(k sigap.MessageKind) string {
 		return "Pesan diubah"
 	case sigap.KindDelete:
 		return "Pesan dihapus"
+	case sigap.KindCommand:
+		return "Perintah"
 	}
 	return ""
 }

@@ -37,6 +37,17 @@ func Save(dataDir, channel string, at time.Time, id, ext string, r io.Reader, ma
 	return ref, nil
 }
 
+// Path is the file a media reference names: the reference taken relative
+// to the data folder, as Save makes them, or as it is when absolute. It is
+// how an adapter finds a file it is to send.
+func Path(dataDir, ref string) string {
+	name := filepath.FromSlash(ref)
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(dataDir, name)
+}
+
 // write writes at most max bytes of r to file through a temporary file.
 func write(file string, r io.Reader, max int64) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o750); err != nil {

@@ -192,7 +192,7 @@ func (h *harness) reply(to, text string) {
 	h.t.Helper()
 	code := h.openTicket(to).Code
 	admin := &sigap.Staff{Username: "admin", Role: sigap.RoleAdmin}
-	if err := h.desk.Reply(h.ctx, admin, code, text, false); err != nil {
+	if err := h.desk.Reply(h.ctx, admin, code, desk.Answer{Text: text}); err != nil {
 		h.t.Fatal(err)
 	}
 	h.drain()

@@ -51,6 +51,13 @@ func ToInbound(raw []byte, allowGroups bool) (sigap.Inbound, bool, error) {
 		PlatformID: id,
 		At:         time.Unix(int64(m.Date), 0).UTC(),
 	}
+	if q := m.ReplyToMessage; q != nil {
+		// What a staff member replied to names the ticket they answer.
+		in.Quoted = q.Text
+		if in.Quoted == "" {
+			in.Quoted = q.Caption
+		}
+	}
 	if !fillContent(&in, m) {
 		field := unsupportedField(raw, edited)
 		if field == "" || edited {

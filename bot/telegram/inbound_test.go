@@ -49,6 +49,17 @@ func TestToInbound(t *testing.T) {
 			wantOK: true,
 		},
 		{
+			name: "a reply keeps the text it quotes",
+			update: tgbotapi.Update{Message: private(func(m *tgbotapi.Message) {
+				m.Text = "Sudah kami jadwalkan besok."
+				m.ReplyToMessage = &tgbotapi.Message{MessageID: 70, Text: "🆕 Tiket baru KBM-7K3QX · DPUPR"}
+			})},
+			want: with(func(in *sigap.Inbound) {
+				in.Kind, in.Text, in.Quoted = sigap.KindText, "Sudah kami jadwalkan besok.", "🆕 Tiket baru KBM-7K3QX · DPUPR"
+			}),
+			wantOK: true,
+		},
+		{
 			name: "photo with caption keeps the largest size",
 			update: tgbotapi.Update{Message: private(func(m *tgbotapi.Message) {
 				m.Caption = "lubang di depan SD"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot/mediafile"
 )
 
 // ErrBlocked is in the error of a send to a citizen who blocked the bot:
@@ -20,14 +22,17 @@ var ErrBlocked = sigap.ErrBlocked
 
 // Send delivers msg to the Telegram chat msg.To names, as plain text (so
 // nothing a citizen wrote is read as markup) without link previews. A text
-// over Telegram's limit goes as several messages, in order. msg.Replies
-// become a one-time keyboard under the last part, whose buttons send
-// their text; the next message without replies takes the keyboard away.
+// over Telegram's limit goes as several messages, in order. A file
+// (msg.MediaRef) goes first, by sendPhoto or sendDocument, with the text
+// as its caption when it fits one. msg.Replies become a one-time keyboard
+// under the last part, whose buttons send their text; the next message
+// without replies takes the keyboard away.
 //
 // Errors follow sigap.Sender: *sigap.RetryAfterError when Telegram asks to
 // wait, *sigap.PermanentError saying why when the chat cannot get messages
 // (the citizen blocked the bot: ErrBlocked; the account was deleted; the
-// chat does not exist), any other error for a failure worth retrying. A
+// chat does not exist) or the file is gone, any other error for a failure
+// worth retrying. A
 // split message starts after the msg.PartsSent parts that went out in
 // earlier attempts, and tells msg.PartSent of each part but the last, so
 // that a retry, even after a crash, does not repeat them: Telegram, unlike
@@ -40,7 +45,10 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if err != nil {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "telegram: address %s: chat id is not a number", msg.To)}
 	}
-	parts := sendableParts(msg.Text)
+	parts, err := messageParts(msg, a.dataDir)
+	if err != nil {
+		return &sigap.PermanentError{Err: fmt.Errorf("telegram: message %d to %s: %w", msg.ID, msg.To, err)}
+	}
 	if len(parts) == 0 {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "telegram: message %d to %s has no text", msg.ID, msg.To)}
 	}
@@ -68,6 +76,54 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	return nil
 }
 
+// maxCaption is Telegram's limit on a photo's or document's caption, in
+// UTF-16 units.
+const maxCaption = 1024
+
+// part is one call that delivers a piece of an outbound message: a text,
+// or a file with its caption.
+type part struct {
+	text string
+	file *fileSend
+}
+
+type fileSend struct {
+	path     string
+	document bool
+}
+
+// messageParts splits an outbound message into the calls that deliver it:
+// the file first (its reference taken in dataDir), with the text as
+// caption when it fits, then the text.
+func messageParts(msg sigap.Outbound, dataDir string) ([]part, error) {
+	var out []part
+	texts := sendableParts(msg.Text)
+	if msg.MediaRef != "" {
+		file := mediafile.Path(dataDir, msg.MediaRef)
+		if _, err := os.Stat(file); err != nil {
+			return nil, fmt.Errorf("file %s: %w", msg.MediaRef, err)
+		}
+		p := part{file: &fileSend{path: file, document: msg.MediaKind != sigap.KindPhoto}}
+		if len(texts) == 1 && utf16Len(texts[0]) <= maxCaption {
+			p.text, texts = texts[0], nil
+		}
+		out = append(out, p)
+	}
+	for _, t := range texts {
+		out = append(out, part{text: t})
+	}
+	return out, nil
+}
+
+// utf16Len is how long Telegram counts s.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16Units(r)
+	}
+	return n
+}
+
 // sendableParts splits text to Telegram's limit and drops parts that are
 // only white space, which Telegram refuses as empty.
 func sendableParts(text string) []string {
@@ -80,19 +136,38 @@ func sendableParts(text string) []string {
 	return parts
 }
 
-func (a *Adapter) sendPart(ctx context.Context, chat int64, text string, replies []string) error {
-	m := tgbotapi.NewMessage(chat, text)
-	m.DisableWebPagePreview = true
-	keyboard := a.markup(&m, replies)
+// request is what sendPart sends: a text message, a photo or a document.
+func (a *Adapter) request(chat int64, p part, replies []string) (tgbotapi.Chattable, string, bool) {
+	if p.file == nil {
+		m := tgbotapi.NewMessage(chat, p.text)
+		m.DisableWebPagePreview = true
+		keyboard := a.markup(&m.BaseChat, replies)
+		return m, "sendMessage", keyboard
+	}
+	file := tgbotapi.FilePath(p.file.path)
+	if p.file.document {
+		d := tgbotapi.NewDocument(chat, file)
+		d.Caption = p.text
+		keyboard := a.markup(&d.BaseChat, replies)
+		return d, "sendDocument", keyboard
+	}
+	ph := tgbotapi.NewPhoto(chat, file)
+	ph.Caption = p.text
+	keyboard := a.markup(&ph.BaseChat, replies)
+	return ph, "sendPhoto", keyboard
+}
+
+func (a *Adapter) sendPart(ctx context.Context, chat int64, p part, replies []string) error {
+	req, method, keyboard := a.request(chat, p, replies)
 	// Request, not Send: Send decodes the message sent back, and a field
 	// newer than the library could fail that after the message went out.
-	_, err := a.api(ctx).Request(m)
+	_, err := a.api(ctx).Request(req)
 	if err == nil {
 		a.setState(StateConnected, nil)
 		a.keyboardShown(chat, keyboard)
 		return nil
 	}
-	err = a.callError("sendMessage", err)
+	err = a.callError(method, err)
 	var te *tgbotapi.Error
 	if !errors.As(err, &te) {
 		a.setState(StateError, err)
@@ -135,7 +210,7 @@ func undeliverable(te *tgbotapi.Error, err error) error {
 
 // markup puts the quick replies on m as a one-time keyboard, or removes
 // the keyboard an earlier message left, and reports whether m offers one.
-func (a *Adapter) markup(m *tgbotapi.MessageConfig, replies []string) bool {
+func (a *Adapter) markup(m *tgbotapi.BaseChat, replies []string) bool {
 	if len(replies) == 0 {
 		a.mu.Lock()
 		shown := a.keyboards[m.ChatID]

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -313,5 +315,55 @@ func BenchmarkSend(b *testing.B) {
 		if err := a.Send(context.Background(), msg); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestSendFiles(t *testing.T) {
+	srv := telegramtest.NewServer()
+	defer srv.Close()
+	a, _, _ := newAdapter(t, srv, Config{})
+	dir := t.TempDir()
+	photo := filepath.Join(dir, "lubang.jpg")
+	doc := filepath.Join(dir, "jadwal-perbaikan.pdf")
+	if err := os.WriteFile(photo, []byte("\xff\xd8\xff foto"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(doc, []byte("%PDF-1.4 jadwal"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("Jadwal perbaikan jalan kabupaten. ", 40) // over a caption's 1,024
+	tests := []struct {
+		name string
+		msg  sigap.Outbound
+		want []telegramtest.Sent
+	}{
+		{"a photo with its caption",
+			sigap.Outbound{ID: 10, To: citizen, Text: "[DPUPR] Foto lokasi", MediaRef: photo, MediaKind: sigap.KindPhoto},
+			[]telegramtest.Sent{{ChatID: 5001, Photo: "lubang.jpg", File: "\xff\xd8\xff foto", Caption: "[DPUPR] Foto lokasi"}}},
+		{"a document with a text too long for a caption",
+			sigap.Outbound{ID: 11, To: citizen, Text: long, MediaRef: doc, MediaKind: sigap.KindDocument},
+			[]telegramtest.Sent{{ChatID: 5001, Document: "jadwal-perbaikan.pdf", File: "%PDF-1.4 jadwal"},
+				{ChatID: 5001, Text: long, DisableWebPagePreview: true}}},
+		{"a file without text",
+			sigap.Outbound{ID: 12, To: citizen, MediaRef: doc, MediaKind: sigap.KindDocument},
+			[]telegramtest.Sent{{ChatID: 5001, Document: "jadwal-perbaikan.pdf", File: "%PDF-1.4 jadwal"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(srv.Sent())
+			if err := a.Send(context.Background(), tt.msg); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			if got := srv.Sent()[before:]; !slices.Equal(got, tt.want) {
+				t.Errorf("sent %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+
+	// A file that is gone cannot be sent however often it is tried.
+	err := a.Send(context.Background(), sigap.Outbound{ID: 13, To: citizen, Text: "x", MediaRef: filepath.Join(dir, "hilang.jpg"), MediaKind: sigap.KindPhoto})
+	var perm *sigap.PermanentError
+	if !errors.As(err, &perm) {
+		t.Errorf("a missing file: %v, want a permanent error", err)
 	}
 }

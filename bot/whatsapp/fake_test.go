@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -49,6 +50,11 @@ type sent struct {
 	ID   types.MessageID // as Sigap asked; "" leaves it to whatsmeow
 	Text string
 	At   time.Time
+	// A file's message: what kind, under which name, with what caption,
+	// pointing at which upload.
+	Image, Document   bool
+	FileName, Caption string
+	Mimetype, URL     string
 }
 
 // fakeWA stands in for WhatsApp behind waClient.
@@ -71,6 +77,13 @@ type fakeWA struct {
 	connects  []time.Time // when ConnectContext was called
 	connErrs  []error     // what the next ConnectContext calls return
 	resets    []time.Time // when ResetConnection was called
+	uploads   []upload
+}
+
+// upload is a file Upload received.
+type upload struct {
+	Data string
+	Kind whatsmeow.MediaType
 }
 
 func newFakeWA(clock *fakeClock) *fakeWA {
@@ -147,6 +160,12 @@ func (f *fakeWA) SendMessage(_ context.Context, to types.JID, m *waE2E.Message, 
 		return whatsmeow.SendResponse{}, errors.New("fake: whatsmeow takes one SendRequestExtra")
 	}
 	s := sent{To: to, Text: m.GetConversation(), At: f.clock.Now()}
+	if img := m.GetImageMessage(); img != nil {
+		s.Image, s.Caption, s.Mimetype, s.URL = true, img.GetCaption(), img.GetMimetype(), img.GetURL()
+	}
+	if doc := m.GetDocumentMessage(); doc != nil {
+		s.Document, s.Caption, s.Mimetype, s.URL, s.FileName = true, doc.GetCaption(), doc.GetMimetype(), doc.GetURL(), doc.GetFileName()
+	}
 	if len(extra) == 1 {
 		s.ID = extra[0].ID
 	}
@@ -180,6 +199,17 @@ func (f *fakeWA) Download(context.Context, whatsmeow.DownloadableMessage) ([]byt
 	defer f.mu.Unlock()
 	f.downloads++
 	return f.photo, f.photoErr
+}
+
+// Upload takes the file as WhatsApp's media servers would, answering with
+// where it lies.
+func (f *fakeWA) Upload(_ context.Context, data []byte, kind whatsmeow.MediaType) (whatsmeow.UploadResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.uploads = append(f.uploads, upload{Data: string(data), Kind: kind})
+	n := len(f.uploads)
+	return whatsmeow.UploadResponse{URL: fmt.Sprintf("https://mmg.whatsapp.net/upload/%d", n), DirectPath: fmt.Sprintf("/upload/%d", n),
+		MediaKey: []byte("key"), FileLength: uint64(len(data))}, nil
 }
 
 func (f *fakeWA) texts() []string {

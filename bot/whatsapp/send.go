@@ -3,7 +3,11 @@ package whatsapp
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
 	"time"
+	"unicode/utf8"
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
@@ -11,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	sigap "github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot/mediafile"
 )
 
 // waClient is what Sigap needs of *whatsmeow.Client to talk to citizens
@@ -24,6 +29,7 @@ type waClient interface {
 	SendChatPresence(ctx context.Context, jid types.JID, state types.ChatPresence, media types.ChatPresenceMedia) error
 	MarkRead(ctx context.Context, ids []types.MessageID, timestamp time.Time, chat, sender types.JID, receiptTypeExtra ...types.ReceiptType) error
 	Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error)
+	Upload(ctx context.Context, plaintext []byte, appInfo whatsmeow.MediaType) (whatsmeow.UploadResponse, error)
 }
 
 // ErrNotConnected is in the *sigap.NotSentError Send returns while
@@ -40,7 +46,9 @@ const maxPacingWait = 10 * time.Second
 // each paced, with "typing…" shown while it goes out. Replies are sent as
 // plain text messages, which carry no link preview; quick replies
 // (msg.Replies) are left out, as linked devices cannot send buttons, and
-// the text asks for a typed answer anyway. Each part has a message id
+// the text asks for a typed answer anyway. A file (msg.MediaRef) is
+// uploaded and goes first as an image or document message, with the text
+// as its caption when it fits one. Each part has a message id
 // derived from the outbox message (partMessageID), so when a part is sent
 // again after a timeout or a restart, WhatsApp keeps one copy; and it
 // starts after the msg.PartsSent parts recorded as sent, telling
@@ -50,7 +58,10 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if err != nil {
 		return &sigap.PermanentError{Err: err}
 	}
-	parts := splitText(msg.Text, maxPartRunes)
+	parts, err := messageParts(msg, a.cfg.DataDir)
+	if err != nil {
+		return &sigap.PermanentError{Err: fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, err)}
+	}
 	if len(parts) == 0 {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "whatsapp: outbound %d has no text", msg.ID)}
 	}
@@ -86,7 +97,11 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 		}
 		n := done + i
 		extra := whatsmeow.SendRequestExtra{ID: partMessageID(msg, n)}
-		if _, err := wa.SendMessage(ctx, to, &waE2E.Message{Conversation: proto.String(part)}, extra); err != nil {
+		m, err := part.message(ctx, wa)
+		if err == nil {
+			_, err = wa.SendMessage(ctx, to, m, extra)
+		}
+		if err != nil {
 			return fmt.Errorf("whatsapp: outbound %d part %d of %d: %w", msg.ID, n+1, total, err)
 		}
 		if n+1 < total && msg.PartSent != nil {
@@ -96,4 +111,88 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 		}
 	}
 	return nil
+}
+
+// maxCaptionRunes is how long a text may be to go as a file's caption;
+// a longer one follows the file as messages of its own.
+const maxCaptionRunes = 1024
+
+// maxFileBytes bounds what Send reads of a file to upload; the dashboard
+// accepts far smaller ones.
+const maxFileBytes = 64 << 20
+
+// outPart is one message of a reply: a text, or a file with its caption.
+type outPart struct {
+	text     string
+	path     string // a file to upload, "" for a text
+	document bool
+}
+
+// messageParts splits a reply into its messages: the file first (its
+// reference taken in dataDir), with the text as caption when it fits, then
+// the text.
+func messageParts(msg sigap.Outbound, dataDir string) ([]outPart, error) {
+	texts := splitText(msg.Text, maxPartRunes)
+	var out []outPart
+	if msg.MediaRef != "" {
+		file := mediafile.Path(dataDir, msg.MediaRef)
+		fi, err := os.Stat(file)
+		if err != nil {
+			return nil, fmt.Errorf("file %s: %w", msg.MediaRef, err)
+		}
+		if fi.Size() > maxFileBytes {
+			return nil, fmt.Errorf("file %s: %d bytes, over %d", msg.MediaRef, fi.Size(), maxFileBytes)
+		}
+		p := outPart{path: file, document: msg.MediaKind != sigap.KindPhoto}
+		if len(texts) == 1 && utf8.RuneCountInString(texts[0]) <= maxCaptionRunes {
+			p.text, texts = texts[0], nil
+		}
+		out = append(out, p)
+	}
+	for _, t := range texts {
+		out = append(out, outPart{text: t})
+	}
+	return out, nil
+}
+
+// message builds the WhatsApp message of p, uploading its file. The upload
+// is encrypted for this send, so a retry uploads again.
+func (p outPart) message(ctx context.Context, wa waClient) (*waE2E.Message, error) {
+	if p.path == "" {
+		return &waE2E.Message{Conversation: proto.String(p.text)}, nil
+	}
+	data, err := os.ReadFile(p.path)
+	if err != nil {
+		return nil, err
+	}
+	kind := whatsmeow.MediaImage
+	if p.document {
+		kind = whatsmeow.MediaDocument
+	}
+	up, err := wa.Upload(ctx, data, kind)
+	if err != nil {
+		return nil, fmt.Errorf("upload %s: %w", filepath.Base(p.path), err)
+	}
+	mime := http.DetectContentType(data)
+	if p.document {
+		name := filepath.Base(p.path)
+		return &waE2E.Message{DocumentMessage: &waE2E.DocumentMessage{
+			Caption: optional(p.text), Mimetype: proto.String(mime), FileName: proto.String(name), Title: proto.String(name),
+			URL: proto.String(up.URL), DirectPath: proto.String(up.DirectPath), MediaKey: up.MediaKey,
+			FileEncSHA256: up.FileEncSHA256, FileSHA256: up.FileSHA256, FileLength: proto.Uint64(up.FileLength),
+		}}, nil
+	}
+	return &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
+		Caption: optional(p.text), Mimetype: proto.String(mime),
+		URL: proto.String(up.URL), DirectPath: proto.String(up.DirectPath), MediaKey: up.MediaKey,
+		FileEncSHA256: up.FileEncSHA256, FileSHA256: up.FileSHA256, FileLength: proto.Uint64(up.FileLength),
+	}}, nil
+}
+
+// optional is nil for an empty text: a file without a caption.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return proto.String(s)
 }

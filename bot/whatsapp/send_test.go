@@ -3,10 +3,13 @@ package whatsapp
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/types"
 
 	sigap "github.com/pemkab-kebumen/sigap"
@@ -238,5 +241,47 @@ func BenchmarkSplitText(b *testing.B) {
 	text := strings.Repeat("Persyaratan KTP-el: fotokopi KK dan surat pengantar RT/RW.\n", 300)
 	for b.Loop() {
 		splitText(text, maxPartRunes)
+	}
+}
+
+func TestSendFiles(t *testing.T) {
+	a, wa, _ := newTestAdapter(t, Config{PerChatGap: time.Second, PerMinute: 100})
+	ctx := context.Background()
+	dir := t.TempDir()
+	photo := filepath.Join(dir, "lubang.jpg")
+	doc := filepath.Join(dir, "jadwal.pdf")
+	jpeg := "\xff\xd8\xff\xe0 foto lubang"
+	pdf := "%PDF-1.4 jadwal perbaikan"
+	if err := os.WriteFile(photo, []byte(jpeg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(doc, []byte(pdf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("Jadwal perbaikan jalan. ", 60) // over a caption
+	if err := a.Send(ctx, sigap.Outbound{ID: 1, To: to("6281111"), Text: "[DPUPR] Foto lokasi", MediaRef: photo, MediaKind: sigap.KindPhoto}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Send(ctx, sigap.Outbound{ID: 2, To: to("6281111"), Text: long, MediaRef: doc, MediaKind: sigap.KindDocument}); err != nil {
+		t.Fatal(err)
+	}
+	if len(wa.uploads) != 2 || wa.uploads[0] != (upload{jpeg, whatsmeow.MediaImage}) || wa.uploads[1] != (upload{pdf, whatsmeow.MediaDocument}) {
+		t.Errorf("uploads %+v, want the photo as an image and the PDF as a document", wa.uploads)
+	}
+	if len(wa.sent) != 3 {
+		t.Fatalf("sent %+v, want the photo, the document and the long text", wa.sent)
+	}
+	if s := wa.sent[0]; !s.Image || s.Caption != "[DPUPR] Foto lokasi" || s.Mimetype != "image/jpeg" || s.URL != "https://mmg.whatsapp.net/upload/1" {
+		t.Errorf("photo message %+v", s)
+	}
+	if s := wa.sent[1]; !s.Document || s.Caption != "" || s.FileName != "jadwal.pdf" || s.Mimetype != "application/pdf" {
+		t.Errorf("document message %+v, want jadwal.pdf without a caption", s)
+	}
+	if s := wa.sent[2]; s.Text != strings.TrimSpace(long) && s.Text != long {
+		t.Errorf("the text after the document: %q", s.Text)
+	}
+	var perm *sigap.PermanentError
+	if err := a.Send(ctx, sigap.Outbound{ID: 3, To: to("6281111"), MediaRef: filepath.Join(dir, "hilang.jpg"), MediaKind: sigap.KindPhoto}); !errors.As(err, &perm) {
+		t.Errorf("a missing file: %v, want a permanent error", err)
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -39,17 +42,29 @@ const chromiumPath = "/usr/bin/chromium"
 // shows what the test waits for fails with the step's name.
 const browserStep = 15 * time.Second
 
+// needChromium stops a browser test when Chromium is missing: in CI (CI
+// set), where .ci/run installs it, that is a failure; on a developer's
+// machine without it the test skips and says why.
+func needChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("needs headless Chromium at %s, which .ci/run installs (apt-get install chromium): %v", chromiumPath, err)
+		}
+		t.Skipf("needs headless Chromium at %s (apt-get install chromium); CI is unset, so this skips: %v", chromiumPath, err)
+	}
+}
+
 // TestBrowserStaffAnswersWebChat drives the real binary from two browsers
 // with cookies of their own: a citizen asks on /chat, a DPUPR agent logs
-// in, finds the ticket in the queue, replies and resolves, and the
-// citizen's open chat page shows the reply and the closing notice without
-// a reload. With SIGAP_SCREENSHOTS set to a folder, it also seeds a few
-// more tickets and saves the README's screenshots there.
+// in, finds the ticket in the queue, sees another citizen's new ticket
+// join the queue without a reload, replies with a photo and resolves, and
+// the citizen's open chat page shows the reply, the photo and the closing
+// notice without a reload. With SIGAP_SCREENSHOTS set to a folder, it
+// also seeds a few more tickets and saves the README's screenshots there.
 func TestBrowserStaffAnswersWebChat(t *testing.T) {
 	needBinary(t)
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("needs headless Chromium at %s (apt-get install chromium; .ci/run installs it): %v", chromiumPath, err)
-	}
+	needChromium(t)
 	shots := os.Getenv("SIGAP_SCREENSHOTS")
 	if shots != "" {
 		if err := os.MkdirAll(shots, 0o755); err != nil {
@@ -104,12 +119,21 @@ func TestBrowserStaffAnswersWebChat(t *testing.T) {
 	if !strings.Contains(row, "DPUPR") || !strings.Contains(row, "berlubang") {
 		staff.fatalf("queue row of %s does not show DPUPR and the question: %q", code, row)
 	}
+	// Another citizen's question joins the open queue as a row of its own,
+	// without a reload.
+	other := chatAsk(ctx, t, p, "Sri Rahayu", "Jalan kabupaten di dusun kami berlubang dalam, motor sering jatuh")
+	staff.do("the live row of the new ticket", chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#queue tr#t-%s`, other))))
+	if row := staff.text(fmt.Sprintf(`#queue tr#t-%s`, other)); !strings.Contains(row, "Sri Rahayu") {
+		staff.fatalf("the live row of %s does not name its citizen: %q", other, row)
+	}
 	staff.do("open the ticket", clickAndLoad(ticketLink), chromedp.WaitVisible(chromedp.ID("reply-text")))
 
-	// 3. The reply reaches the citizen's open page, named after the OPD.
+	// 3. The reply reaches the citizen's open page, named after the OPD,
+	// with the photo attached.
 	const reply = "Terima kasih laporannya, Bapak/Ibu. Tim kami akan meninjau lokasi pada hari Kamis."
-	staff.do("send the reply",
+	staff.do("send the reply with a photo",
 		chromedp.SendKeys(chromedp.ID("reply-text"), reply),
+		chromedp.SetUploadFiles(chromedp.CSS(`#balas input[type="file"]`), []string{testPhoto(t)}),
 		clickAndLoad(chromedp.CSS(`#balas button[type="submit"]`)),
 	)
 	staff.waitText("the reply in the ticket's thread", "#thread", reply)
@@ -117,6 +141,8 @@ func TestBrowserStaffAnswersWebChat(t *testing.T) {
 		staff.screenshot(shots, "ticket.png", fullPage)
 	}
 	citizen.waitText("the reply on the chat page", "#thread", (bot.Texts{}).StaffReply(dpupr.Name, reply))
+	citizen.poll("the photo shown on the chat page",
+		`() => { const img = document.querySelector("#thread img.photo"); return img && img.complete && img.naturalWidth > 0 ? "shown" : ""; }`)
 
 	// 4. Resolving shows on the ticket and sends the closing notice.
 	staff.do("resolve",
@@ -146,28 +172,7 @@ func supervisorScreenshots(ctx context.Context, t *testing.T, browser context.Co
 	addStaff(ctx, t, dbPath, adminPassword, "--username", "sari", "--name", "Sari Wulandari", "--role", "admin")
 	api := newAPIClient(ctx, t, p)
 	api.call("POST", "/api/login", map[string]string{"username": "sari", "password": adminPassword})
-
-	questions := []struct {
-		name, text string
-		answer     string // a staff reply, if any
-		resolve    bool
-	}{
-		{"Siti Aminah", "Sampah di pinggir jalan Desa Kembaran sudah seminggu tidak diangkut, mohon dibantu", "Petugas angkut sampah dijadwalkan datang besok pagi, Bapak/Ibu.", true},
-		{"Agus Prasetyo", "Lampu merah di perempatan Tugu Lawet mati sejak kemarin sore", "Terima kasih, Bapak/Ibu. Teknisi kami sedang menuju lokasi.", false},
-		{"Dewi Lestari", "Pohon tumbang menutup jalan di Desa Karanggayam setelah hujan deras semalam", "Tim reaksi cepat sudah membersihkan pohon tersebut. Terima kasih laporannya.", true},
-		{"", "Pupuk subsidi sulit didapat petani di Desa Ambal sejak dua minggu terakhir", "", false},
-		{"Joko Susilo", "Jembatan di Desa Wonosari retak cukup lebar, mohon segera diperiksa", "", false},
-		{"Rina Marlina", "Bagaimana cara mengurus izin reklame baliho untuk toko kami di Gombong?", "Bapak/Ibu dapat mengajukan melalui Mal Pelayanan Publik dengan membawa desain dan foto lokasi.", false},
-	}
-	for _, q := range questions {
-		code := chatAsk(ctx, t, p, q.name, q.text)
-		if q.answer != "" {
-			api.call("POST", "/api/tickets/"+code+"/reply", map[string]string{"text": q.answer})
-		}
-		if q.resolve {
-			api.call("POST", "/api/tickets/"+code+"/resolve", nil)
-		}
-	}
+	seedTickets(ctx, t, p, api)
 
 	admin := newTab(browser, p, "admin")
 	admin.do("log in as admin",
@@ -181,6 +186,58 @@ func supervisorScreenshots(ctx context.Context, t *testing.T, browser context.Co
 	admin.do("open the overview", chromedp.Navigate(p.url+"/overview?"+history.Encode()), chromedp.WaitVisible(chromedp.CSS("main")))
 	admin.screenshot(dir, "overview.png", fullPage)
 	admin.checkConsole()
+}
+
+// testPhoto writes a small PNG, a photo a staff member attaches.
+func testPhoto(t *testing.T) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 120, 80))
+	for x := range 120 {
+		for y := range 80 {
+			img.Set(x, y, color.RGBA{R: uint8(x * 2), G: 120, B: uint8(y * 3), A: 255})
+		}
+	}
+	path := filepath.Join(t.TempDir(), "lokasi.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// seedTickets asks a few questions through /chat and answers some of them
+// through the JSON API, as the client api (signed in) may; it returns
+// their codes.
+func seedTickets(ctx context.Context, t *testing.T, p *serveProcess, api *apiClient) []string {
+	t.Helper()
+	questions := []struct {
+		name, text string
+		answer     string // a staff reply, if any
+		resolve    bool
+	}{
+		{"Siti Aminah", "Sampah di pinggir jalan Desa Kembaran sudah seminggu tidak diangkut, mohon dibantu", "Petugas angkut sampah dijadwalkan datang besok pagi, Bapak/Ibu.", true},
+		{"Agus Prasetyo", "Lampu merah di perempatan Tugu Lawet mati sejak kemarin sore", "Terima kasih, Bapak/Ibu. Teknisi kami sedang menuju lokasi.", false},
+		{"Dewi Lestari", "Pohon tumbang menutup jalan di Desa Karanggayam setelah hujan deras semalam", "Tim reaksi cepat sudah membersihkan pohon tersebut. Terima kasih laporannya.", true},
+		{"", "Pupuk subsidi sulit didapat petani di Desa Ambal sejak dua minggu terakhir", "", false},
+		{"Joko Susilo", "Jembatan di Desa Wonosari retak cukup lebar, mohon segera diperiksa", "", false},
+		{"Rina Marlina", "Bagaimana cara mengurus izin reklame baliho untuk toko kami di Gombong?", "Bapak/Ibu dapat mengajukan melalui Mal Pelayanan Publik dengan membawa desain dan foto lokasi.", false},
+	}
+	var codes []string
+	for _, q := range questions {
+		code := chatAsk(ctx, t, p, q.name, q.text)
+		codes = append(codes, code)
+		if q.answer != "" {
+			api.call("POST", "/api/tickets/"+code+"/reply", map[string]string{"text": q.answer})
+		}
+		if q.resolve {
+			api.call("POST", "/api/tickets/"+code+"/resolve", nil)
+		}
+	}
+	return codes
 }
 
 // addStaff runs `sigap staff add` with the password on stdin.

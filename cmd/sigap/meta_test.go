@@ -94,7 +94,7 @@ func TestMainAnswersInstagramAndFacebook(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{"Akun Facebook dan Instagram", "Pemkab Kebumen", "17841400000000001", "DINKES", "connected"} {
+	for _, want := range []string{"Akun Facebook dan Instagram", "Pemkab Kebumen", "17841400000000001", "DINKES", "terhubung"} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the admin page lacks %q", want)
 		}

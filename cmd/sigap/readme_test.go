@@ -23,7 +23,7 @@ func commandFlags() map[string]*flagSet {
 	add("triage", func(fs *flagSet) { triageFlags(fs) })
 	add("replay", func(fs *flagSet) { replayFlags(fs) })
 	add("report", func(fs *flagSet) { reportFlags(fs) })
-	add("staff", func(fs *flagSet) { staffFlags(fs, true) })
+	add("staff", func(fs *flagSet) { staffFlags(fs, "add") })
 	add("whatsapp", func(fs *flagSet) { whatsappFlags(fs, true) })
 	add("anonymize", func(fs *flagSet) { anonymizeFlags(fs) })
 	add("backup", func(fs *flagSet) { backupFlags(fs, false) })

@@ -608,16 +608,18 @@ func parseFigure(t *testing.T, s string) *float64 {
 	return &v
 }
 
+// oneDecimal writes v as the table does, to one decimal with a decimal
+// comma.
 func oneDecimal(v float64, ok bool) string {
 	if !ok {
 		return "-"
 	}
-	return strconv.FormatFloat(v, 'f', 1, 64)
+	return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", ",", 1)
 }
 
 // withinTenth reports whether the table's one-decimal figure s is v
 // rounded either way.
 func withinTenth(s string, v float64) bool {
-	got, err := strconv.ParseFloat(s, 64)
+	got, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
 	return err == nil && math.Abs(got-v) <= 0.05+1e-9
 }

@@ -17,13 +17,15 @@ import (
 )
 
 func init() {
-	register(command{name: "staff", summary: "manage dashboard accounts: add, list, disable, passwd", run: runStaff})
+	register(command{name: "staff", summary: "manage dashboard accounts: add, list, disable, enable, role, passwd", run: runStaff})
 }
 
 const staffUsage = `usage:
   sigap staff add --db PATH [--create] [--kb FILE] --username U --name "Nama" --role agent|supervisor|admin [--opd CODE]   (password: first line of stdin)
   sigap staff list [--db PATH]
   sigap staff disable [--db PATH] USERNAME
+  sigap staff enable [--db PATH] USERNAME
+  sigap staff role [--db PATH] [--kb FILE] --role agent|supervisor|admin [--opd CODE] USERNAME
   sigap staff passwd [--db PATH] USERNAME   (new password: first line of stdin)`
 
 // staffConfig is the configuration of the sigap staff subcommands.
@@ -35,23 +37,25 @@ type staffConfig struct {
 	Account staff.NewAccount
 }
 
-// staffFlags binds a staff subcommand's flags (add has more) to a
-// configuration with its defaults.
-func staffFlags(fs *flagSet, add bool) *staffConfig {
+// staffFlags binds a staff subcommand's flags (add has the most, role
+// some) to a configuration with its defaults.
+func staffFlags(fs *flagSet, sub string) *staffConfig {
 	c := &staffConfig{DB: defaultDB}
-	c.flags(fs, add)
+	c.flags(fs, sub)
 	return c
 }
 
-func (c *staffConfig) flags(fs *flagSet, add bool) {
+func (c *staffConfig) flags(fs *flagSet, sub string) {
 	fs.dbVar(&c.DB)
-	if !add {
+	if sub != "add" && sub != "role" {
 		return
 	}
 	fs.kbVar(&c.KB)
-	fs.boolVar(&c.Create, "create", "SIGAP_STAFF_CREATE", "create the database when it does not exist")
-	fs.stringVar(&c.Account.Username, "username", "SIGAP_STAFF_USERNAME", "login `name` (lowercase letters, digits, . _ -)")
-	fs.stringVar(&c.Account.Name, "name", "SIGAP_STAFF_NAME", "full `name` shown in the dashboard")
+	if sub == "add" {
+		fs.boolVar(&c.Create, "create", "SIGAP_STAFF_CREATE", "create the database when it does not exist")
+		fs.stringVar(&c.Account.Username, "username", "SIGAP_STAFF_USERNAME", "login `name` (lowercase letters, digits, . _ -)")
+		fs.stringVar(&c.Account.Name, "name", "SIGAP_STAFF_NAME", "full `name` shown in the dashboard")
+	}
 	fs.Func("role", withEnv("`role`: agent, supervisor or admin", "SIGAP_STAFF_ROLE"), func(v string) error {
 		c.Account.Role = sigap.Role(v)
 		return nil
@@ -67,7 +71,7 @@ func runStaff(ctx context.Context, env *Env, args []string) error {
 	}
 	sub := args[0]
 	switch sub {
-	case "add", "list", "disable", "passwd":
+	case "add", "list", "disable", "enable", "role", "passwd":
 	case "-h", "--help", "help":
 		fmt.Fprintln(env.Stderr, staffUsage)
 		return flag.ErrHelp
@@ -76,7 +80,7 @@ func runStaff(ctx context.Context, env *Env, args []string) error {
 		return errUsage
 	}
 	fs := newFlagSet(env, "staff "+sub)
-	c := staffFlags(fs, sub == "add")
+	c := staffFlags(fs, sub)
 	pos, err := fs.parse(args[1:])
 	if err != nil {
 		return err
@@ -86,6 +90,8 @@ func runStaff(ctx context.Context, env *Env, args []string) error {
 		return staffAdd(ctx, env, *c, pos)
 	case "list":
 		return staffList(ctx, env, *c, pos)
+	case "role":
+		return staffRole(ctx, env, *c, pos)
 	}
 	return staffChange(ctx, env, *c, sub, pos)
 }
@@ -178,7 +184,27 @@ func staffList(ctx context.Context, env *Env, c staffConfig, pos []string) error
 	return w.Flush()
 }
 
-// staffChange disables an account or sets its password.
+// staffRole changes an account's role and OPD, as officers are rotated.
+func staffRole(ctx context.Context, env *Env, c staffConfig, pos []string) error {
+	if len(pos) != 1 {
+		return fmt.Errorf("want exactly one USERNAME, got %d arguments", len(pos))
+	}
+	if c.Account.Role == "" {
+		return fmt.Errorf("--role is required")
+	}
+	a, db, err := accounts(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := a.SetRole(ctx, sigap.ActorCLI, pos[0], c.Account.Role, c.Account.OPD); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s is now %s%s\n", pos[0], c.Account.Role, strings.TrimSuffix(", "+strings.ToUpper(c.Account.OPD), ", "))
+	return nil
+}
+
+// staffChange disables or enables an account or sets its password.
 func staffChange(ctx context.Context, env *Env, c staffConfig, sub string, pos []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("want exactly one USERNAME, got %d arguments", len(pos))
@@ -201,6 +227,13 @@ func staffChange(ctx context.Context, env *Env, c staffConfig, sub string, pos [
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "password of %s changed\n", username)
+		return nil
+	}
+	if sub == "enable" {
+		if err := a.Enable(ctx, sigap.ActorCLI, username); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "enabled %s\n", username)
 		return nil
 	}
 	if err := a.Disable(ctx, sigap.ActorCLI, username); err != nil {

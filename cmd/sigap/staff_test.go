@@ -45,6 +45,14 @@ func TestStaffCommand(t *testing.T) {
 		{"disable, flags after the name", "", []string{"staff", "disable", "sari", "--db", db}, 0, "disabled sari", ""},
 		{"disable unknown", "", []string{"staff", "disable", "--db", db, "siapa"}, 1, "", "not found"},
 		{"passwd", "kata-sandi-baru\n", []string{"staff", "passwd", "--db", db, "kepala"}, 0, "password of kepala changed", ""},
+		{"add the officer to rotate", "rahasia-789\n", []string{"staff", "add", "--db", db, "--username", "budi", "--name", "Budi", "--role", "agent", "--opd", "DINKES"}, 0, "added budi", ""},
+		{"rotate to another OPD", "", []string{"staff", "role", "--db", db, "--role", "agent", "--opd", "dpupr", "budi"}, 0, "budi is now agent, DPUPR", ""},
+		{"make supervisor", "", []string{"staff", "role", "--db", db, "--role", "supervisor", "budi"}, 0, "budi is now supervisor", ""},
+		{"role unchanged", "", []string{"staff", "role", "--db", db, "--role", "supervisor", "budi"}, 1, "", "tidak berubah"},
+		{"role without --role", "", []string{"staff", "role", "--db", db, "budi"}, 1, "", "--role"},
+		{"agent role without OPD", "", []string{"staff", "role", "--db", db, "--role", "agent", "budi"}, 1, "", "OPD"},
+		{"disable and enable again", "", []string{"staff", "disable", "--db", db, "budi"}, 0, "disabled budi", ""},
+		{"enable", "", []string{"staff", "enable", "--db", db, "budi"}, 0, "enabled budi", ""},
 		{"passwd without a name", "x\n", []string{"staff", "passwd", "--db", db}, 1, "", "USERNAME"},
 		{"unknown subcommand", "", []string{"staff", "fire", "sari"}, 2, "", "unknown subcommand"},
 		{"list a mistyped --db", "", []string{"staff", "list", "--db", db + "x"}, 1, "", "does not exist"},
@@ -64,7 +72,8 @@ func TestStaffCommand(t *testing.T) {
 		f := strings.Fields(line)
 		rows[f[0]] = strings.Join(f[1:], " ")
 	}
-	if rows["sari"] != "Sari Dewi agent DISDUKCAPIL disabled" || rows["kepala"] != "Kepala Dinas supervisor active" {
+	if rows["sari"] != "Sari Dewi agent DISDUKCAPIL disabled" || rows["kepala"] != "Kepala Dinas supervisor active" ||
+		rows["budi"] != "Budi supervisor active" {
 		t.Errorf("list:\n%s", out)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot/webchat"
 )
 
 // webChatLoad has new web chat citizens write to m, one after another on
@@ -16,6 +17,9 @@ import (
 // returns how many messages were committed.
 func webChatLoad(ctx context.Context, t *testing.T, m *Main) (committed *atomic.Int64, stop func()) {
 	t.Helper()
+	// Run starts the channels on its own goroutine: the web chat refuses
+	// messages until then.
+	waitFor(ctx, t, "the web chat to start", func() bool { return m.WebChat.State().State == webchat.StateConnected })
 	committed = &atomic.Int64{}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup

@@ -1,6 +1,7 @@
 // Package telegramtest is a fake Telegram Bot API server on 127.0.0.1 for
 // tests: it queues updates for getUpdates with Telegram's offset
-// semantics, records what sendMessage sent, and fails calls on demand. It
+// semantics, records what sendMessage, sendPhoto and sendDocument sent,
+// and fails calls on demand. It
 // runs in the test process, so tests of the real binary can point
 // SIGAP_TELEGRAM_API at Endpoint() and inspect what the binary did.
 package telegramtest
@@ -9,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -26,13 +28,17 @@ const Token = "123456:sigap-test-token"
 // Bot is the user getMe answers with.
 var Bot = tgbotapi.User{ID: 123456, IsBot: true, FirstName: "Sigap Kebumen", UserName: "sigap_kebumen_bot"}
 
-// Sent is a message the bot sent with sendMessage.
+// Sent is a message the bot sent with sendMessage, or a file it sent
+// with sendPhoto or sendDocument.
 type Sent struct {
 	ChatID                int64
 	Text                  string
 	ParseMode             string
 	DisableWebPagePreview bool
 	ReplyMarkup           string // the reply_markup JSON, "" for none
+	// Photo or Document is the name of the file uploaded (one of them,
+	// for sendPhoto or sendDocument), File its content, Caption its text.
+	Photo, Document, File, Caption string
 }
 
 // Failure is an error answer for the next call of a method. Code is the
@@ -288,6 +294,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.getUpdates(w, r)
 	case "sendMessage":
 		s.sendMessage(w, r)
+	case "sendPhoto":
+		s.sendFile(w, r, "photo")
+	case "sendDocument":
+		s.sendFile(w, r, "document")
 	case "setWebhook":
 		s.mu.Lock()
 		s.webhookURL, s.webhookSecret, s.webhookForm = r.Form.Get("url"), r.Form.Get("secret_token"), r.Form
@@ -412,6 +422,50 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 		Date:      int(time.Now().Unix()),
 		Text:      text,
 	})
+}
+
+// sendFile records a photo or document uploaded as multipart/form-data
+// in field, as the library sends a local file.
+func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, field string) {
+	if err := r.ParseMultipartForm(50 << 20); err != nil {
+		writeError(w, Failure{Code: http.StatusBadRequest, Description: "Bad Request: " + err.Error()})
+		return
+	}
+	chatID, err := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+	if err != nil {
+		writeError(w, Failure{Code: http.StatusBadRequest, Description: "Bad Request: chat not found"})
+		return
+	}
+	f, h, err := r.FormFile(field)
+	if err != nil {
+		writeError(w, Failure{Code: http.StatusBadRequest, Description: "Bad Request: there is no " + field + " in the request"})
+		return
+	}
+	defer f.Close()
+	content, err := io.ReadAll(f)
+	if err != nil {
+		writeError(w, Failure{Code: http.StatusBadRequest, Description: "Bad Request: " + err.Error()})
+		return
+	}
+	caption := r.FormValue("caption")
+	if utf16Units(caption) > 1024 {
+		writeError(w, Failure{Code: http.StatusBadRequest, Description: "Bad Request: message caption is too long"})
+		return
+	}
+	sent := Sent{ChatID: chatID, Caption: caption, File: string(content), ReplyMarkup: r.FormValue("reply_markup")}
+	if field == "photo" {
+		sent.Photo = h.Filename
+	} else {
+		sent.Document = h.Filename
+	}
+	s.mu.Lock()
+	s.sent = append(s.sent, sent)
+	id := s.nextMessageID
+	s.nextMessageID++
+	s.notify()
+	s.mu.Unlock()
+	writeResult(w, tgbotapi.Message{MessageID: id, From: &Bot, Chat: &tgbotapi.Chat{ID: chatID, Type: "private"},
+		Date: int(time.Now().Unix()), Caption: caption})
 }
 
 func utf16Units(s string) int {
