@@ -7,12 +7,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -267,10 +269,10 @@ func BenchmarkTicketList(b *testing.B) {
 }
 
 // dashboard is one open queue page, as web/static/app.js drives it: it
-// listens to /events and, 300 ms after the last of a burst of ticket
-// events, fetches the page again; an event that carries the changed row
-// is patched in without a fetch. It records when it first showed each
-// change.
+// listens to the stream its page names (the queue's data-live) and
+// patches in each changed ticket's row that a "row" event carries; on a
+// bare "ticket" event (before live rows) it fetches the page again, 300 ms
+// after the last of a burst. It records when it first showed each change.
 type dashboard struct {
 	client *http.Client
 	url    string
@@ -289,31 +291,42 @@ func (d *dashboard) show(code string, at time.Time) {
 	d.mu.Unlock()
 }
 
+var liveURL = regexp.MustCompile(`id="queue" data-live="([^"]*)"`)
+
+// open loads the queue page and returns the stream it listens to.
+func (d *dashboard) open() (string, error) {
+	resp, err := d.client.Get(d.url + "/queue")
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	page, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	if m := liveURL.FindSubmatch(page); m != nil && len(m[1]) > 0 {
+		return html.UnescapeString(string(m[1])), nil
+	}
+	return "", fmt.Errorf("the queue page has no live stream (status %d)", resp.StatusCode)
+}
+
 // run reads the event stream until ctx ends.
 func (d *dashboard) run(ctx context.Context, codes []string) error {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, d.url+"/events", nil)
+	live, err := d.open()
+	if err != nil {
+		return err
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, d.url+live, nil)
 	resp, err := d.client.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	reload := time.AfterFunc(time.Hour, func() {
-		began := time.Now()
-		resp, err := d.client.Get(d.url + "/queue")
-		if err != nil {
-			return
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		for _, code := range codes {
-			if at, ok := d.changed(code); ok && !at.After(began) {
-				d.show(code, time.Now())
-			}
-		}
-	})
+	reload := time.AfterFunc(time.Hour, func() { d.reload(codes) })
 	reload.Stop()
 	defer reload.Stop()
 	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	event := ""
 	for sc.Scan() {
 		line := sc.Text()
@@ -322,20 +335,35 @@ func (d *dashboard) run(ctx context.Context, codes []string) error {
 			continue
 		}
 		data, ok := strings.CutPrefix(line, "data: ")
-		if !ok || event != "ticket" {
-			continue
-		}
-		var ev map[string]any
-		json.Unmarshal([]byte(data), &ev)
-		if _, ok := ev["row"]; ok {
-			if code, _ := ev["code"].(string); code != "" {
-				d.show(code, time.Now())
+		switch {
+		case !ok:
+		case event == "row":
+			var ev struct{ Code string }
+			if json.Unmarshal([]byte(data), &ev) == nil && ev.Code != "" {
+				d.show(ev.Code, time.Now())
 			}
-			continue
+		case event == "ticket":
+			reload.Reset(300 * time.Millisecond)
 		}
-		reload.Reset(300 * time.Millisecond)
 	}
 	return nil
+}
+
+// reload fetches the page again, which shows every change committed
+// before it began.
+func (d *dashboard) reload(codes []string) {
+	began := time.Now()
+	resp, err := d.client.Get(d.url + "/queue")
+	if err != nil {
+		return
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	for _, code := range codes {
+		if at, ok := d.changed(code); ok && !at.After(began) {
+			d.show(code, time.Now())
+		}
+	}
 }
 
 // BenchmarkLiveQueue opens 50 queue pages on the 210,000-ticket database
@@ -364,7 +392,11 @@ func BenchmarkLiveQueue(b *testing.B) {
 	var wg sync.WaitGroup
 	for i := range dash {
 		dash[i] = &dashboard{client: client, url: p.url, changed: changed, shown: map[string]time.Time{}}
-		wg.Go(func() { dash[i].run(ctx, codes) })
+		wg.Go(func() {
+			if err := dash[i].run(ctx, codes); err != nil && ctx.Err() == nil {
+				b.Error(err)
+			}
+		})
 	}
 	defer wg.Wait()
 	defer cancel()
