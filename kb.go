@@ -97,12 +97,29 @@ const (
 	ActionClarify Action = "clarify" // no question in it; ask what they need
 )
 
+// Gesture is what a message that asks nothing does, so that the bot can
+// answer in kind: a thanks gets "sama-sama", not the welcome.
+type Gesture string
+
+const (
+	GestureNone     Gesture = ""         // nothing recognisable: noise, an emoji
+	GestureGreeting Gesture = "greeting" // halo, assalamualaikum, selamat pagi, P
+	GestureThanks   Gesture = "thanks"   // terima kasih, matur nuwun, sangat membantu
+	GestureApology  Gesture = "apology"  // maaf salah kirim
+	GestureAck      Gesture = "ack"      // ok, siap, nggih, 👍
+	GestureFarewell Gesture = "farewell" // wassalam, pamit dulu
+	GestureMedia    Gesture = "media"    // a photo, sticker or deleted-message placeholder
+)
+
 // Decision is the outcome of triage for one message.
 type Decision struct {
 	Action Action
 	FAQ    string  // FAQ id for ActionFAQ
 	OPD    string  // queue for faq, route and triage
 	Score  float64 // confidence 0..1
+	// Gesture is, for ActionClarify, what the message does instead of
+	// asking; empty for the other actions.
+	Gesture Gesture
 }
 
 // Example is a labelled message the router learns from: a ticket's text and

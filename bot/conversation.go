@@ -322,7 +322,7 @@ func (c *conversation) followUp(ctx context.Context) error {
 		return nil // each comment may have one private reply: it is kept for staff
 	case c.in.Kind == sigap.KindDocument || c.in.Kind == sigap.KindAudio || c.in.Kind == sigap.KindVideo:
 		return c.say(ctx, t.ID, c.bot.texts.MediaHint())
-	case c.in.Kind == sigap.KindText && isThanks(c.in.Text):
+	case c.in.Kind == sigap.KindText && c.onlyThanks(c.in.Text):
 		return c.say(ctx, t.ID, c.bot.texts.YoureWelcome())
 	case c.bot.acks.due(c.in.From, c.in.At):
 		from, at := c.in.From, c.in.At
@@ -369,7 +369,7 @@ func (c *conversation) question(ctx context.Context) error {
 	switch {
 	case c.in.Public:
 		return nil
-	case isThanks(text):
+	case d.Gesture == sigap.GestureThanks:
 		return c.say(ctx, 0, t.YoureWelcome())
 	case c.isNew && !isStart(c.in.Text):
 		return nil

@@ -7,13 +7,15 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/desk"
-	"github.com/pemkab-kebumen/sigap/lang"
 )
 
-// isThanks reports whether a message only thanks. Triage on this branch
-// does not yet tell a thank-you from a greeting (sigap.Decision carries no
-// such field), so the bot reads lang's lists itself.
-func isThanks(text string) bool { return lang.IsThanks(text) }
+// onlyThanks reports whether a follow-up asks nothing and only thanks, as
+// triage reads it, so that it gets a "sama-sama" and not the appended
+// notice.
+func (c *conversation) onlyThanks(text string) bool {
+	d := c.bot.cfg.Router.Decide(text)
+	return d.Action == sigap.ActionClarify && d.Gesture == sigap.GestureThanks
+}
 
 // staffAnswer recognises a staff member answering a ticket from Telegram:
 // a reply, in a chat linked to a staff account, to a message of Sigap's

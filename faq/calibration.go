@@ -3,18 +3,22 @@ package faq
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 )
 
 // calibration is a logistic model turning match features into the
 // probability that the FAQ answers the message.
 type calibration struct {
-	w    [4]float64
+	w    vector
 	bias float64
 }
 
-func (c calibration) probability(f features) float64 {
+func (c calibration) probability(f features) float64 { return c.of(f.vector()) }
+
+func (c calibration) of(v vector) float64 {
 	z := c.bias
-	for i, x := range f.vector() {
+	for i, x := range v {
 		z += c.w[i] * x
 	}
 	return 1 / (1 + math.Exp(-z))
@@ -33,7 +37,7 @@ const (
 const params = len(calibration{}.w) + 1
 
 type sample struct {
-	x [4]float64
+	x vector
 	y float64
 }
 
@@ -44,62 +48,102 @@ type sample struct {
 func (ix *Index) fit() calibration {
 	kept := ix.contrast[:0]
 	for _, c := range ix.contrast {
-		ss := ix.score(ix.prepare(c.text), -1, 1)
+		ss := ix.score(ix.prepareText(c.text), -1, 1)
 		if len(ss) == 0 || ss[0].cov < aliasCoverage || ss[0].rel < aliasRelevance {
 			kept = append(kept, c)
 		}
 	}
 	ix.contrast = kept
 	ix.indexContrast()
-
-	// Citizens add context an FAQ never mentions ("my son just finished
-	// school, …"): each held-out question is also tried with two words of
-	// the KB's other texts added, drawn by frequency.
-	var context []string
-	for _, c := range ix.contrast {
-		context = append(context, c.terms...)
-	}
-	for _, f := range ix.faqs {
-		context = append(context, ix.topicTerms(f.Answer, nil, nil)...)
-	}
-	rng := rand.New(rand.NewPCG(uint64(len(ix.questions)), uint64(len(context))))
-
-	var data []sample
-	stride := max(1, len(ix.questions)/maxCalibrationQuestions)
-	for qi := 0; qi < len(ix.questions); qi += stride {
-		q := ix.questions[qi]
-		if len(ix.faqs[q.faq].Questions) < 2 {
-			continue // held out, its FAQ would have no question left
-		}
-		variants := []string{q.text}
-		if len(context) > 0 {
-			variants = append(variants, q.text+" "+context[rng.IntN(len(context))]+" "+context[rng.IntN(len(context))])
-		}
-		for _, text := range variants {
-			m := ix.prepare(text)
-			ss := ix.score(m, qi, keepScored)
-			contrast := ix.bestContrast(m, -1)
-			wrongSeen := false
-			for i, s := range ss {
-				if s.faq == q.faq {
-					data = append(data, sample{candidateFeatures(ss, i, contrast).vector(), 1})
-				} else if !wrongSeen {
-					wrongSeen = true
-					data = append(data, sample{candidateFeatures(ss, i, contrast).vector(), 0})
-				}
-			}
-		}
-	}
+	data := ix.questionSamples()
 	for ci, c := range ix.contrast {
-		m := ix.prepare(c.text)
+		m := ix.prepareText(c.text)
 		ss := ix.score(m, -1, 2)
 		if len(ss) == 0 {
 			continue
 		}
-		data = append(data, sample{candidateFeatures(ss, 0, ix.bestContrast(m, ci)).vector(), 0})
+		global, _ := ix.contrastFits(m, ci)
+		data = append(data, sample{candidateFeatures(ss, 0, global).vector(), 0})
 	}
 	return fitLogistic(data)
 }
+
+func (ix *Index) prepareText(text string) *message { return ix.prepare(ix.norm.Analyze(text)) }
+
+// questionSamples holds each FAQ question out in turn: a positive sample
+// for its FAQ, a negative for the best other (see variants).
+func (ix *Index) questionSamples() []sample {
+	var context []string
+	for _, c := range ix.contrast {
+		context = append(context, c.terms...)
+	}
+	for _, answer := range ix.answers {
+		context = append(context, answer...)
+	}
+	rng := rand.New(rand.NewPCG(uint64(len(ix.questions)), uint64(len(context))))
+	var data []sample
+	stride := max(1, len(ix.questions)/maxCalibrationQuestions)
+	for qi := 0; qi < len(ix.questions); qi += stride {
+		q := ix.questions[qi]
+		if q.faq < 0 || len(ix.faqQ[q.faq]) < 2 {
+			continue // held out, its FAQ would have no question left
+		}
+		for _, v := range variants(q, qi, context, rng) {
+			m := ix.prepareText(v.text)
+			ss := ix.score(m, v.skip, keepScored)
+			global, _ := ix.contrastFits(m, -1)
+			wrongSeen := false
+			for i, s := range ss {
+				if s.faq == q.faq {
+					data = append(data, sample{candidateFeatures(ss, i, global).vector(), 1})
+				} else if !wrongSeen {
+					wrongSeen = true
+					data = append(data, sample{candidateFeatures(ss, i, global).vector(), 0})
+				}
+			}
+		}
+	}
+	return data
+}
+
+// variant is a text calibration asks with, and the question it leaves out
+// of the index (-1 for none).
+type variant struct {
+	text string
+	skip int
+}
+
+// variants returns the ways question q (id qi) is asked in calibration:
+// held out, as written and with contextWords words of the KB's other texts
+// added (citizens add context an FAQ never mentions: "my son just finished
+// school, …"); and, not held out, as a citizen's partial paraphrase of it,
+// half its words with context, as real messages share part of one of an
+// FAQ's own wordings.
+func variants(q question, qi int, context []string, rng *rand.Rand) []variant {
+	out := []variant{{q.text, qi}}
+	if len(context) == 0 {
+		return out
+	}
+	word := func() string { return context[rng.IntN(len(context))] }
+	for _, k := range contextWords {
+		text := q.text
+		for range k {
+			text += " " + word()
+		}
+		out = append(out, variant{text, qi})
+	}
+	if len(q.terms) >= 2 {
+		terms := slices.Clone(q.terms)
+		rng.Shuffle(len(terms), func(i, j int) { terms[i], terms[j] = terms[j], terms[i] })
+		text := strings.Join(terms[:(len(terms)+1)/2], " ") + " " + word() + " " + word() + "?"
+		out = append(out, variant{text, -1})
+	}
+	return out
+}
+
+// contextWords are the numbers of words of context each held-out question
+// is also tried with.
+var contextWords = []int{2, 6}
 
 // maxCalibrationQuestions bounds how many FAQ questions calibration holds
 // out: a few thousand samples fix five parameters well, and a KB of
@@ -108,7 +152,7 @@ const maxCalibrationQuestions = 2000
 
 // fallback is used when the KB is too small to fit on: it answers only
 // near-verbatim matches.
-var fallback = calibration{w: [4]float64{4, 4, 4, 2}, bias: -7}
+var fallback = calibration{w: vector{4, 4, 4, 2, 2}, bias: -8}
 
 // fitLogistic fits by Newton's method with classes weighted equally and a
 // small L2 penalty on the weights, so that a handful of samples cannot
@@ -145,7 +189,7 @@ func fitLogistic(data []sample) calibration {
 			var x [n]float64
 			copy(x[:], s.x[:])
 			x[n-1] = 1
-			p := c.probability(features{s.x[0], s.x[1], s.x[2], s.x[3]})
+			p := c.of(s.x)
 			e, v := (p-s.y)*weight, p*(1-p)*weight
 			for i := range x {
 				grad[i] += e * x[i]

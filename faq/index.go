@@ -3,10 +3,8 @@
 package faq
 
 import (
-	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -25,7 +23,8 @@ type Candidate struct {
 	Answerable bool
 	// Coverage is the share of the best question's key terms the message
 	// contains; Relevance the share of the message's topic words the FAQ
-	// (questions and answer) mentions.
+	// (questions and answer) mentions, the words of a long message's
+	// question clauses weighing more than those of its story.
 	Coverage  float64
 	Relevance float64
 	Matched   []string // key terms shared with the message
@@ -33,42 +32,55 @@ type Candidate struct {
 	Reasons   []string // why it is, or is not, answerable
 }
 
-// Index is an in-memory index of FAQ questions. It is read-only after
-// NewIndex and safe for concurrent use.
+// Index is an in-memory index of FAQ questions. Matching is safe for
+// concurrent use, also while an FAQ is updated (Update, Remove,
+// AddNegative), which changes only that FAQ's postings.
 type Index struct {
-	norm      *lang.Normalizer
-	faqs      []sigap.FAQ
+	mu   sync.RWMutex
+	norm *lang.Normalizer
+	// faqs holds one slot per FAQ; a removed FAQ's slot keeps its place
+	// with an empty ID, so that ids stay valid.
+	faqs  []sigap.FAQ
+	faqAt map[string]int
+	faqQ  [][]int32 // per FAQ: its questions' ids
+	// questions holds one slot per question ever indexed; a removed
+	// question's faq is -1. qFAQ and qWeight repeat the questions' FAQ and
+	// weight for the scoring loop.
 	questions []question
-	// faqFirst[f] is the id of FAQ f's first question: its questions are
-	// questions[faqFirst[f]:faqFirst[f+1]].
-	faqFirst []int32
-	// The questions' FAQ, weight and term ids again, laid out flat for the
-	// scoring loop: question q's terms are qTerms[qStart[q]:qStart[q+1]].
-	qFAQ    []int32
-	qWeight []float64
-	qTerms  []int32
-	qStart  []int32
+	qFAQ      []int32
+	qWeight   []float64
+	qKin      []float64 // per question: the share of its weight its terms with kin have
 	// Terms are numbered so that the hot path indexes slices, not maps.
 	termID   map[string]int32
-	idf      []float64 // per term
+	terms    []string  // per term id: the term
+	termKin  [][]int32 // per term id: its concepts
+	df       []int     // per term: how many indexed texts have it
+	docs     int       // the number of indexed texts idf was computed with
+	idf      []float64
 	unknownW float64
-	postings [][]int32 // per term: ids of the questions that have it
-	// faqPostings lists per term the FAQs whose questions or answer have
-	// it; faqTerms lists per FAQ those terms.
-	faqPostings [][]int32
-	faqTerms    [][]int32
-	contrast    []question // messages no FAQ answers (an OPD's ticket examples)
-	contrastP   [][]int32  // per term: ids of the contrast texts that have it
+	postings [][]int32 // per term: ids of the live questions that have it
+	faqTerms [][]int32 // per FAQ: the sorted ids of its questions' and answer's terms
+	core     [][]int32 // per FAQ: its core terms (coreTerms)
+	concepts map[string][]int32
+	kin      [][]int32 // per FAQ: the sorted concepts its texts name
+	answers  [][]string
+	// contrast holds the messages no FAQ answers (an OPD's ticket examples,
+	// owner -1) and the negative examples of one FAQ (owner its index).
+	contrast  []question
+	contrastP [][]int32 // per term: ids of the contrast texts that have it
 	// subject holds, per FAQ, the words of its questions that name its
-	// OPD's topics (see NewIndex); empty when none do.
+	// OPD's topics (see NewIndex); empty when none do. named and namedBy
+	// are what it is computed from.
 	subject [][]string
+	named   map[string]map[string]bool // OPD → words naming its topics
+	namedBy map[string]int             // word → OPDs naming it
 	model   calibration
 	pool    sync.Pool
 }
 
 // question is one FAQ paraphrase (or one contrast text), as terms.
 type question struct {
-	faq    int // index in faqs; -1 for contrast texts
+	faq    int // index in faqs; -1 for removed questions and global contrast texts
 	text   string
 	terms  []string
 	ids    []int32 // the terms' ids
@@ -76,100 +88,205 @@ type question struct {
 	intent intent
 }
 
-// NewIndex indexes the FAQs. Subjects maps an OPD code to the texts that
-// name its topics (its name and keywords): an FAQ answers only a message
-// that names its subject, as those words of its questions are what it is
-// about ("jam buka perpustakaan" is about the library, not opening hours in
-// general). Contrast texts are messages that need an officer although they
-// share words with an FAQ, such as an OPD's example tickets: a message
-// closer to one of them than to any FAQ question is not answered. The
-// confidence model is fitted at once on the FAQs themselves (each question
-// held out in turn must find its FAQ) and on the contrast texts (which must
-// find none).
-func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, subjects map[string][]string, contrast ...string) *Index {
-	ix := &Index{norm: n, faqs: faqs, termID: map[string]int32{}}
-	var df []int
-	docs := 0
-	count := func(text string) []string {
-		docs++
-		terms := ix.topicTerms(text, nil, nil)
-		for _, t := range terms {
-			id, ok := ix.termID[t]
-			if !ok {
-				id = int32(len(df))
-				ix.termID[t] = id
-				df = append(df, 0)
-			}
-			df[id]++
-		}
-		return terms
-	}
-	answers := make([][]string, len(faqs))
-	for i, f := range faqs {
-		for _, q := range f.Questions {
-			count(q)
-		}
-		answers[i] = count(f.Answer)
-	}
-	for _, c := range contrast {
-		count(c)
-	}
-	ix.idf = make([]float64, len(df))
-	for id, d := range df {
-		ix.idf[id] = math.Log(1 + float64(docs)/float64(d))
-	}
-	ix.unknownW = math.Log(1 + float64(docs)/2)
+// Options are what an Index knows besides the FAQs.
+type Options struct {
+	// Subjects maps an OPD code to the texts that name its topics (its name
+	// and keywords): an FAQ answers only a message that names its subject,
+	// as those words of its questions are what it is about ("jam buka
+	// perpustakaan" is about the library, not opening hours in general).
+	Subjects map[string][]string
+	// Contrast texts are messages that need an officer although they share
+	// words with an FAQ, such as an OPD's example tickets: a message closer
+	// to one of them than to any FAQ question is not answered.
+	Contrast []string
+	// Concepts maps a normalised word to the concepts it names (the
+	// services of government, numbered): a message word and an FAQ word of
+	// one concept are kin ("karcis" and "tiket" of the service of tourist
+	// sites), and count, less than the same word, as the FAQ speaking of
+	// the message, and as the message naming the FAQ's subject.
+	Concepts map[string][]int32
+}
 
-	ix.postings = make([][]int32, len(df))
-	ix.faqPostings = make([][]int32, len(df))
-	ix.faqTerms = make([][]int32, len(faqs))
+// NewIndex indexes the FAQs. The confidence model is fitted at once on the
+// FAQs themselves (each question held out in turn must find its FAQ) and
+// on the contrast texts (which must find none).
+func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, o Options) *Index {
+	ix := &Index{norm: n, termID: map[string]int32{}, faqAt: map[string]int{}, concepts: o.Concepts}
+	questions := make([][]question, len(faqs))
+	answers := make([][]string, len(faqs))
 	for fi, f := range faqs {
-		ix.faqFirst = append(ix.faqFirst, int32(len(ix.questions)))
-		var terms []int32
-		for _, q := range f.Questions {
-			id := int32(len(ix.questions))
-			qq := ix.newQuestion(fi, q)
-			ix.questions = append(ix.questions, qq)
-			for _, t := range qq.ids {
-				ix.postings[t] = append(ix.postings[t], id)
-				terms = append(terms, t)
-			}
+		for _, text := range f.Questions {
+			q := ix.newQuestion(fi, text)
+			ix.count(q.terms, 1)
+			questions[fi] = append(questions[fi], q)
 		}
-		for _, t := range answers[fi] {
-			terms = append(terms, ix.termID[t])
-		}
-		slices.Sort(terms)
-		terms = slices.Compact(terms)
-		ix.faqTerms[fi] = slices.Clip(terms)
-		for _, t := range terms {
-			ix.faqPostings[t] = append(ix.faqPostings[t], int32(fi))
-		}
+		answers[fi] = ix.topicTerms(n.Analyze(f.Answer))
+		ix.count(answers[fi], 1)
 	}
-	ix.faqFirst = append(ix.faqFirst, int32(len(ix.questions)))
-	for _, q := range ix.questions {
-		ix.qFAQ = append(ix.qFAQ, int32(q.faq))
-		ix.qWeight = append(ix.qWeight, q.weight)
-		ix.qStart = append(ix.qStart, int32(len(ix.qTerms)))
-		ix.qTerms = append(ix.qTerms, q.ids...)
+	for _, text := range o.Contrast {
+		c := ix.newQuestion(-1, text)
+		ix.count(c.terms, 1)
+		ix.contrast = append(ix.contrast, c)
 	}
-	ix.qStart = append(ix.qStart, int32(len(ix.qTerms)))
-	for _, c := range contrast {
-		ix.contrast = append(ix.contrast, ix.newQuestion(-1, c))
+	for t := range ix.df {
+		ix.idf[t] = ix.termIDF(t)
+	}
+	ix.unknownW = math.Log(1 + float64(ix.docs)/2)
+	ix.nameSubjects(o.Subjects)
+	for fi, f := range faqs {
+		ix.addFAQ(f, questions[fi], answers[fi])
+	}
+	for i := range ix.contrast {
+		ix.weigh(&ix.contrast[i])
 	}
 	ix.indexContrast()
-	ix.subject = ix.subjectTerms(subjects)
 	ix.model = ix.fit()
 	return ix
 }
 
+// count adds delta to the document frequency of one text's terms, giving
+// new terms an id, and to the number of texts.
+func (ix *Index) count(terms []string, delta int) {
+	ix.docs += delta
+	for _, t := range terms {
+		id, ok := ix.termID[t]
+		if !ok {
+			id = int32(len(ix.df))
+			ix.termID[t] = id
+			ix.terms = append(ix.terms, t)
+			ix.termKin = append(ix.termKin, ix.concepts[t])
+			ix.df = append(ix.df, 0)
+			ix.idf = append(ix.idf, 0)
+			ix.postings = append(ix.postings, nil)
+			ix.contrastP = append(ix.contrastP, nil)
+		}
+		ix.df[id] += delta
+	}
+}
+
+func (ix *Index) termIDF(t int) float64 {
+	return math.Log(1 + float64(ix.docs)/float64(max(ix.df[t], 1)))
+}
+
+// weigh sets q's term ids and weight from the terms' idf.
+func (ix *Index) weigh(q *question) {
+	q.ids, q.weight = q.ids[:0], 0
+	for _, t := range q.terms {
+		id := ix.termID[t]
+		q.ids = append(q.ids, id)
+		q.weight += ix.idf[id]
+	}
+}
+
+// kinShareOf returns the share of question q's weight that its terms with
+// kin (Options.Concepts) have.
+func (ix *Index) kinShareOf(q *question) float64 {
+	if q.weight == 0 {
+		return 0
+	}
+	w := 0.0
+	for _, id := range q.ids {
+		if len(ix.termKin[id]) > 0 {
+			w += ix.idf[id]
+		}
+	}
+	return w / q.weight
+}
+
+// addFAQ indexes f, its questions and answer terms already counted, in a
+// new slot.
+func (ix *Index) addFAQ(f sigap.FAQ, questions []question, answer []string) {
+	fi := len(ix.faqs)
+	ix.faqs = append(ix.faqs, f)
+	ix.faqAt[f.ID] = fi
+	qs := ix.addQuestions(fi, questions)
+	ix.faqQ = append(ix.faqQ, qs)
+	ix.answers = append(ix.answers, answer)
+	ix.faqTerms = append(ix.faqTerms, ix.termsOf(qs, answer))
+	ix.subject = append(ix.subject, ix.subjectOf(fi))
+	ix.core = append(ix.core, ix.coreTerms(fi, -1))
+	ix.kin = append(ix.kin, ix.conceptsOf(ix.faqTerms[fi]))
+}
+
+// conceptsOf returns the sorted, distinct concepts of the terms ids.
+func (ix *Index) conceptsOf(ids []int32) []int32 {
+	var out []int32
+	for _, id := range ids {
+		out = append(out, ix.termKin[id]...)
+	}
+	slices.Sort(out)
+	return slices.Clip(slices.Compact(out))
+}
+
+// coreTerms returns the terms of FAQ fi's questions that another of its
+// texts (a question or the answer) repeats, leaving out question skip
+// (-1 for none): what every way of asking it shares. A citizen who asks
+// it in other words still names these; an FAQ whose texts repeat nothing
+// has its questions' terms as its core.
+func (ix *Index) coreTerms(fi, skip int) []int32 {
+	support := map[int32]int{}
+	var terms []int32
+	for _, q := range ix.faqQ[fi] {
+		if int(q) == skip {
+			continue
+		}
+		for _, t := range ix.questions[q].ids {
+			if support[t] == 0 {
+				terms = append(terms, t)
+			}
+			support[t]++
+		}
+	}
+	for _, w := range ix.answers[fi] {
+		if t, ok := ix.termID[w]; ok && support[t] > 0 {
+			support[t]++
+		}
+	}
+	var core []int32
+	for _, t := range terms {
+		if support[t] >= 2 {
+			core = append(core, t)
+		}
+	}
+	if len(core) == 0 {
+		return terms
+	}
+	return core
+}
+
+// termsOf returns the sorted, distinct term ids of the questions qs and of
+// an answer's terms.
+func (ix *Index) termsOf(qs []int32, answer []string) []int32 {
+	var terms []int32
+	for _, q := range qs {
+		terms = append(terms, ix.questions[q].ids...)
+	}
+	for _, t := range answer {
+		terms = append(terms, ix.termID[t])
+	}
+	slices.Sort(terms)
+	return slices.Clip(slices.Compact(terms))
+}
+
 // indexContrast builds the postings of the contrast texts.
 func (ix *Index) indexContrast() {
-	ix.contrastP = make([][]int32, len(ix.idf))
+	for t := range ix.contrastP {
+		ix.contrastP[t] = ix.contrastP[t][:0]
+	}
 	for id, c := range ix.contrast {
 		for _, t := range c.ids {
 			ix.contrastP[t] = append(ix.contrastP[t], int32(id))
 		}
 	}
+}
+
+// Speaks reports whether the questions or answer of the FAQ with the given
+// ID have one of the normalised words.
+func (ix *Index) Speaks(faqID string, words []string) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	f, ok := ix.faqAt[faqID]
+	return ok && slices.ContainsFunc(words, func(w string) bool { return ix.hasTerm(f, w) })
 }
 
 // hasTerm reports whether FAQ f's questions or answer have term t.
@@ -186,131 +303,60 @@ func (ix *Index) hasTerm(f int, t string) bool {
 // it is too general to be any one FAQ's subject ("kartu", "izin").
 const maxSubjectOPDs = 3
 
-// subjectTerms returns, per FAQ, the words of its questions that its OPD's
-// subject texts name and few other OPDs do.
-func (ix *Index) subjectTerms(subjects map[string][]string) [][]string {
-	named := map[string]map[string]bool{} // OPD → words naming its topics
-	opds := map[string]int{}              // word → OPDs naming it
+// nameSubjects reads, per OPD, the words its subject texts name.
+func (ix *Index) nameSubjects(subjects map[string][]string) {
+	ix.named, ix.namedBy = map[string]map[string]bool{}, map[string]int{}
 	for opd, texts := range subjects {
 		words := map[string]bool{}
 		for _, text := range texts {
-			for _, t := range ix.topicTerms(text, nil, nil) {
+			for _, t := range ix.topicTerms(ix.norm.Analyze(text)) {
 				words[t] = true
 			}
 		}
 		for t := range words {
-			opds[t]++
+			ix.namedBy[t]++
 		}
-		named[opd] = words
+		ix.named[opd] = words
 	}
-	out := make([][]string, len(ix.faqs))
-	for _, q := range ix.questions {
-		for _, t := range q.terms {
-			if named[ix.faqs[q.faq].OPD][t] && opds[t] <= maxSubjectOPDs && !slices.Contains(out[q.faq], t) {
-				out[q.faq] = append(out[q.faq], t)
+}
+
+// subjectOf returns the words of FAQ fi's questions that its OPD's subject
+// texts name and few other OPDs do.
+func (ix *Index) subjectOf(fi int) []string {
+	var out []string
+	named := ix.named[ix.faqs[fi].OPD]
+	for _, q := range ix.faqQ[fi] {
+		for _, t := range ix.questions[q].terms {
+			if named[t] && ix.namedBy[t] <= maxSubjectOPDs && !slices.Contains(out, t) {
+				out = append(out, t)
 			}
 		}
 	}
 	return out
 }
 
+// newQuestion reads a question or contrast text; weigh gives it its ids
+// and weight once its terms are counted.
 func (ix *Index) newQuestion(faq int, text string) question {
-	tokens, names := ix.norm.Analyze(text)
-	q := question{faq: faq, text: text, terms: ix.topicTerms(text, tokens, names), intent: readIntent(text, tokens)}
-	for _, t := range q.terms {
-		id := ix.termID[t]
-		q.ids = append(q.ids, id)
-		q.weight += ix.idf[id]
-	}
-	return q
+	a := ix.norm.Analyze(text)
+	return question{faq: faq, text: text, terms: ix.topicTerms(a), intent: readIntent(a)}
 }
 
-// topicTerms returns the distinct words of text that say what it is about:
-// content words that are neither asking or request words nor proper names.
-func (ix *Index) topicTerms(text string, tokens []string, names map[string]bool) []string {
-	if tokens == nil {
-		tokens, names = ix.norm.Analyze(text)
-	}
-	out := make([]string, 0, len(tokens))
-	for _, t := range tokens {
-		if ix.norm.IsContent(t) && !askingWords[t] && !requestWords[t] && !names[t] && !slices.Contains(out, t) {
+// topicTerms returns the distinct words of a text that say what it is
+// about: content words that are neither asking or request words nor proper
+// names.
+func (ix *Index) topicTerms(a lang.Analysis) []string {
+	out := make([]string, 0, len(a.Tokens))
+	for i, t := range a.Tokens {
+		if isTopic(a, i) && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// messageWeight is a message word's weight: its idf, or for a word no FAQ
-// or contrast text has, a middling weight when the knowledge base uses it
-// elsewhere and a small one when it does not, as words the knowledge base
-// never uses cannot point to another FAQ and so count little against the
-// one that matches.
-func (ix *Index) messageWeight(t string) (int32, float64) {
-	if id, ok := ix.termID[t]; ok {
-		return id, ix.idf[id]
-	}
-	if ix.norm.InVocabulary(t) {
-		return -1, ix.unknownW
-	}
-	return -1, unknownShare * ix.unknownW
-}
-
-// unknownShare scales the weight of words unknown to the knowledge base.
-const unknownShare = 0.25
-
-// features describe how well one FAQ fits a message.
-type features struct {
-	coverage  float64 // best question's key-term mass found in the message
-	relevance float64 // message's topic mass the FAQ mentions
-	margin    float64 // fit minus the best other FAQ's fit
-	contrast  float64 // fit minus the best contrast text's fit
-}
-
-func (f features) vector() [4]float64 {
-	return [4]float64{f.coverage, f.relevance, f.margin, f.contrast}
-}
-
-// message is a message prepared for matching.
-type message struct {
-	raw    string
-	terms  []string
-	ids    []int32   // the terms' ids, -1 for a term no indexed text has
-	ws     []float64 // the terms' weights
-	weight float64
-	intent intent
-}
-
-func (ix *Index) prepare(text string) *message {
-	tokens, names := ix.norm.Analyze(text)
-	return ix.prepareTokens(text, tokens, names)
-}
-
-func (ix *Index) prepareTokens(text string, tokens []string, names map[string]bool) *message {
-	m := &message{raw: text, terms: ix.topicTerms(text, tokens, names), intent: readIntent(text, tokens)}
-	m.ids = make([]int32, len(m.terms))
-	m.ws = make([]float64, len(m.terms))
-	for i, t := range m.terms {
-		m.ids[i], m.ws[i] = ix.messageWeight(t)
-		m.weight += m.ws[i]
-	}
-	return m
-}
-
-// keepScored is how many of the best FAQs scoring keeps for calibration:
-// the candidates Match shows and one more.
-const keepScored = maxCandidates + 1
-
-// candidateFeatures computes the features of the i-th scored FAQ.
-func candidateFeatures(ss []scored, i int, contrast float64) features {
-	s := ss[i]
-	other := 0.0
-	for j, o := range ss {
-		if j != i {
-			other = o.fit
-			break
-		}
-	}
-	return features{coverage: s.cov, relevance: s.rel, margin: s.fit - other, contrast: s.fit - contrast}
+func isTopic(a lang.Analysis, i int) bool {
+	return a.Topic[i] && a.Cues[i]&(lang.CueAsking|lang.CueRequest) == 0
 }
 
 // maxCandidates is how many FAQs Match returns.
@@ -319,155 +365,29 @@ const maxCandidates = 3
 // Match returns the FAQs that may answer text, best first, with calibrated
 // confidence; at most the first is Answerable.
 func (ix *Index) Match(text string) []Candidate {
-	return ix.match(ix.prepare(text), maxCandidates)
+	return ix.MatchAnalysis(ix.norm.Analyze(text), maxCandidates)
 }
 
-// MatchTokens is Match for a text the caller has already analysed with the
-// index's normaliser (lang.Normalizer.Analyze), to save doing it twice.
-func (ix *Index) MatchTokens(text string, tokens []string, names map[string]bool) []Candidate {
-	return ix.match(ix.prepareTokens(text, tokens, names), maxCandidates)
+// MatchAnalysis is Match for a text the caller has already analysed with
+// the index's normaliser (lang.Normalizer.Analyze), to save doing it
+// twice; it returns at most n candidates. The best is judged alike for any
+// n, and n = 1 costs least on a large KB: only the runner-up is scored
+// besides it.
+func (ix *Index) MatchAnalysis(a lang.Analysis, n int) []Candidate {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.match(ix.prepare(a), n, true)
 }
 
-// BestTokens is MatchTokens for the best candidate alone, which it judges
-// exactly as MatchTokens does, at less cost on a large KB: only the
-// runner-up is scored besides it.
-func (ix *Index) BestTokens(text string, tokens []string, names map[string]bool) (Candidate, bool) {
-	cs := ix.match(ix.prepareTokens(text, tokens, names), 1)
+// Answer returns the best candidate for an analysed text, judged as
+// MatchAnalysis judges it, without its Matched, Missing and Reasons: the
+// decision's hot path, which need not say why.
+func (ix *Index) Answer(a lang.Analysis) (Candidate, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	cs := ix.match(ix.prepare(a), 1, false)
 	if len(cs) == 0 {
 		return Candidate{}, false
 	}
 	return cs[0], true
-}
-
-// match returns the n best candidates; the best is judged against the
-// runner-up, so at least two FAQs are scored.
-func (ix *Index) match(m *message, n int) []Candidate {
-	part, ss := ix.bestPart(m, max(n, 2))
-	if len(ss) == 0 {
-		return nil
-	}
-	contrast := ix.bestContrast(part, -1)
-	out := make([]Candidate, 0, n)
-	for i := range ss[:min(n, len(ss))] {
-		s := ss[i]
-		f := candidateFeatures(ss, i, contrast)
-		q := ix.questions[s.question]
-		c := Candidate{
-			FAQ:        ix.faqs[s.faq].ID,
-			OPD:        ix.faqs[s.faq].OPD,
-			Question:   q.text,
-			Confidence: ix.model.probability(f),
-			Coverage:   s.cov,
-			Relevance:  s.rel,
-		}
-		for _, t := range part.terms {
-			if slices.Contains(q.terms, t) {
-				c.Matched = append(c.Matched, t)
-			} else if !ix.hasTerm(s.faq, t) {
-				c.Missing = append(c.Missing, t)
-			}
-		}
-		if i == 0 {
-			c.Answerable, c.Reasons = ix.judge(m, part, q, f, c.Confidence)
-		} else {
-			c.Reasons = []string{"not the best match"}
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-// bestPart returns the part of m that fits an FAQ best, and its scored
-// FAQs: the whole message, or one of its sentences that asks something.
-// Citizens bury their question in a paragraph of circumstances, which
-// would otherwise count against every FAQ. A sentence may only sharpen the
-// whole message's own best FAQ, and only when that FAQ still speaks of a
-// fair share of the whole message: a closing "can the government help?"
-// does not make a private quarrel a question about social aid.
-func (ix *Index) bestPart(m *message, k int) (*message, []scored) {
-	whole := ix.score(m, -1, k)
-	sentences := splitSentences(m.raw)
-	if len(sentences) < 2 || len(whole) == 0 || whole[0].rel < minWholeRelevance {
-		return m, whole
-	}
-	best, bestSS := m, whole
-	for _, s := range sentences {
-		p := ix.prepare(s)
-		if !p.intent.asks {
-			continue
-		}
-		if ss := ix.score(p, -1, k); len(ss) > 0 && ss[0].faq == whole[0].faq && ss[0].fit > bestSS[0].fit+fitTolerance {
-			best, bestSS = p, ss
-		}
-	}
-	return best, bestSS
-}
-
-// minWholeRelevance is the share of a message's topic mass an FAQ must
-// speak of before one of the message's sentences may be matched alone.
-const minWholeRelevance = 0.3
-
-// splitSentences splits text where lang.SentenceEnd says a sentence ends.
-func splitSentences(text string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(text); i++ {
-		if !lang.SentenceEnd(text, i) {
-			continue
-		}
-		if s := strings.TrimSpace(text[start : i+1]); s != "" {
-			out = append(out, s)
-		}
-		start = i + 1
-	}
-	if s := strings.TrimSpace(text[start:]); s != "" {
-		out = append(out, s)
-	}
-	return out
-}
-
-// fullCoverage is the coverage of a message that has every key term of an
-// FAQ question: it restates the question, so it needs no subject word.
-const fullCoverage = 0.999
-
-// minConfidence is the calibrated probability below which no FAQ answers.
-const minConfidence = 0.5
-
-// judge decides whether the best FAQ answers the message, and says why.
-// part is the message or the sentence the FAQ matched: the question must be
-// asked there, while what the whole message reports (a problem, a case under
-// way, a request to act) rules the answer out wherever it is said.
-func (ix *Index) judge(m, part *message, q question, f features, p float64) (bool, []string) {
-	var why []string
-	ok := true
-	if p < minConfidence {
-		ok = false
-		why = append(why, "confidence below threshold")
-	}
-	if !part.intent.asks {
-		ok = false
-		why = append(why, "the message asks no question")
-	}
-	for _, t := range m.terms {
-		if problemWords[t] && !ix.hasTerm(q.faq, t) {
-			ok = false
-			why = append(why, fmt.Sprintf("the message reports %q, which the FAQ does not speak of", t))
-		}
-	}
-	if subject := ix.subject[q.faq]; len(subject) > 0 && f.coverage < fullCoverage && !slices.ContainsFunc(part.terms, func(t string) bool { return slices.Contains(subject, t) }) {
-		ok = false
-		why = append(why, fmt.Sprintf("the message does not name the FAQ's subject (%s)", strings.Join(subject, ", ")))
-	}
-	if m.intent.pending && !q.intent.pending {
-		ok = false
-		why = append(why, "the message follows up a case already under way")
-	}
-	if m.intent.followUp && !q.intent.followUp {
-		ok = false
-		why = append(why, "the message asks an officer to act")
-	}
-	if ok {
-		why = append(why, "key terms covered, intent matches, clear margin")
-	}
-	return ok, why
 }

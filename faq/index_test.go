@@ -2,6 +2,7 @@ package faq
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -30,7 +31,7 @@ func testIndex() *Index {
 		vocab = append(vocab, f.Answer)
 	}
 	vocab = append(vocab, contrast...)
-	return NewIndex(faqs, lang.New(nil, vocab...), nil, contrast...)
+	return NewIndex(faqs, lang.New(nil, vocab...), Options{Contrast: contrast})
 }
 
 func TestMatch(t *testing.T) {
@@ -81,6 +82,8 @@ func TestMatchNothingShared(t *testing.T) {
 	}
 }
 
+// Case status against how-to, from aspect, time, negation, contrast and
+// condition rather than from phrases.
 func TestReadIntent(t *testing.T) {
 	n := lang.New(nil)
 	tests := []struct {
@@ -88,25 +91,63 @@ func TestReadIntent(t *testing.T) {
 		want intent
 	}{
 		{"gimana cara daftar?", intent{asks: true}},
+		// The citizen started a service and waits on its result.
 		{"sudah daftar 2 bulan lalu tapi belum ada kabar", intent{pending: true}},
+		{"wis ngajokake seminggu kepungkur, durung cair", intent{pending: true}},
+		{"berkas sudah saya serahkan, sampai sekarang belum diproses, kenapa ya?", intent{asks: true, pending: true}},
+		{"KTP saya sudah jadi belum?", intent{asks: true, pending: true}},
+		{"kok masih belum keluar juga ya", intent{pending: true}},
+		{"kartunya nonaktif, padahal dulu aktif terus. bagaimana cara mengaktifkan?", intent{asks: true}},
+		{"sudah 4 tahun diusulkan tapi tidak pernah dibangun", intent{pending: true}},
 		{"air mati sudah 3 hari", intent{pending: true}},
+		{"jalan di desa kami bertahun-tahun tidak diperbaiki", intent{pending: true}},
+		// Said done, or not yet, but asking how or whether one may.
 		{"anak saya sudah 17 tahun, bikin ktp gimana", intent{asks: true}},
+		{"anak saya belum pernah imunisasi, masih bisa dikejar?", intent{asks: true}},
+		{"umur 6 tahun sudah boleh masuk SD belum?", intent{asks: true}},
+		{"sertifikat sudah balik nama tapi SPPT masih nama penjual, caranya gimana?", intent{asks: true}},
+		{"sudah 2 bulan tidak hujan, bagaimana cara minta kiriman air?", intent{asks: true}},
 		{"rumah sudah mau roboh, masih gedek, gimana dapat bantuan", intent{asks: true}},
+		// An officer asked to act.
 		{"jalan rusak, mohon segera diperbaiki", intent{followUp: true}},
 		{"jalan rusak parah, kapan diperbaiki?", intent{asks: true, followUp: true}},
 		{"sampahnya kapan diangkut", intent{asks: true, followUp: true}},
 		{"kapan jadwal imunisasi?", intent{asks: true}},
+		// Judging what one met.
+		{"di loket ditarik lagi 5 ribu. Itu resmi?", intent{asks: true, complains: true}},
+		{"apa memang begitu aturannya?", intent{asks: true, complains: true}},
+		{"pendaftaran resminya lewat mana?", intent{asks: true}},
 	}
 	for _, tt := range tests {
-		if got := readIntent(tt.text, n.Tokens(tt.text)); got != tt.want {
+		if got := readIntent(n.Analyze(tt.text)); got != tt.want {
 			t.Errorf("readIntent(%q) = %+v, want %+v (tokens %v)", tt.text, got, tt.want, n.Tokens(tt.text))
+		}
+	}
+}
+
+// A problem said after a condition is hypothetical: the message asks about
+// a rule, it reports nothing.
+func TestReportedProblems(t *testing.T) {
+	n := lang.New(nil)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"nama di akta salah tulis, gimana?", []string{"salah"}},
+		{"kalau telat bayar, dendanya berapa?", nil},
+		{"kalo ktp hilang ngurusnya gimana", nil},
+		{"ktp saya hilang. kalau mau bikin lagi gimana", []string{"hilang"}},
+	}
+	for _, tt := range tests {
+		if got := reportedProblems(n.Analyze(tt.text)); !slices.Equal(got, tt.want) {
+			t.Errorf("reportedProblems(%q) = %v, want %v", tt.text, got, tt.want)
 		}
 	}
 }
 
 func TestCalibrationFallbackOnTinyKB(t *testing.T) {
 	faqs := []sigap.FAQ{{ID: "a", OPD: "X", Questions: []string{"jam buka kantor"}, Answer: "Buka pukul 8."}}
-	ix := NewIndex(faqs, lang.New(nil, "jam buka kantor"), nil)
+	ix := NewIndex(faqs, lang.New(nil, "jam buka kantor"), Options{})
 	if ix.model != fallback {
 		t.Errorf("one-question KB: model %+v, want the fallback", ix.model)
 	}
@@ -136,7 +177,7 @@ func TestMatchNeedsTheFAQsSubject(t *testing.T) {
 		vocab = append(vocab, f.Questions...)
 		vocab = append(vocab, f.Answer)
 	}
-	ix := NewIndex(faqs, lang.New(nil, vocab...), subjects)
+	ix := NewIndex(faqs, lang.New(nil, vocab...), Options{Subjects: subjects})
 	tests := []struct {
 		text       string
 		answerable bool
@@ -155,7 +196,7 @@ func TestMatchNeedsTheFAQsSubject(t *testing.T) {
 	}
 }
 
-// A question buried in a paragraph is matched on its own sentence.
+// A question buried in a paragraph is matched, its story weighing less.
 func TestMatchQuestionInParagraph(t *testing.T) {
 	ix := testIndex()
 	text := "Selamat pagi. Saya baru pulang merantau dari luar pulau, dulu kerja di pabrik sepatu, " +
@@ -166,17 +207,11 @@ func TestMatchQuestionInParagraph(t *testing.T) {
 	if len(cs) == 0 || cs[0].FAQ != "ktp-baru" || !cs[0].Answerable {
 		t.Fatalf("Match(paragraph) = %+v, want ktp-baru answerable", cs)
 	}
-	// Judged on the asking sentence, the circumstances around it do not
-	// count against the FAQ.
-	if cs[0].Relevance < 0.8 {
-		t.Errorf("Match(paragraph): relevance %.2f, want the asking sentence's (≥ 0.8)", cs[0].Relevance)
-	}
-}
-
-func TestSplitSentences(t *testing.T) {
-	got := splitSentences("Buka jam 07.30 ya? Tarif Rp2.000!\nterima kasih")
-	want := []string{"Buka jam 07.30 ya?", "Tarif Rp2.000!", "terima kasih"}
-	if !slices.Equal(got, want) {
-		t.Errorf("splitSentences = %q, want %q", got, want)
+	// The story around the question weighs less than the question: the
+	// same words said as one run-on sentence, with no question to tell
+	// apart, are less relevant to the FAQ.
+	flat := ix.Match(strings.NewReplacer(".", "", "?", "").Replace(text))
+	if len(flat) == 0 || flat[0].Relevance >= cs[0].Relevance {
+		t.Errorf("Match(paragraph): relevance %.2f, want more than the flattened text's (%+v)", cs[0].Relevance, flat)
 	}
 }

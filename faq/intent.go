@@ -1,48 +1,182 @@
 package faq
 
+import (
+	"slices"
+
+	"github.com/pemkab-kebumen/sigap/lang"
+)
+
 // An FAQ answers a general question: how, what, when, how much. A citizen
 // who reports a problem or asks after their own case ("I applied two months
-// ago but…") needs an officer, even when every keyword matches an FAQ. The
-// cue words below are in the normaliser's output form.
+// ago but…") needs an officer, even when every keyword matches an FAQ.
+// Indonesian says which it is with function words, not inflection; the
+// normaliser knows their grammatical functions (lang.Cue).
 
-// askingWords ask for general information; requestWords are the other words
-// of a request ("mau urus KK saja", "minta", "dapat"), which ask nothing by
-// themselves. Neither are topic words: an FAQ is not expected to contain
-// them.
-var (
-	askingWords = setOf(
-		"bagaimana", "cara", "syarat", "apa", "apakah", "berapa", "kapan", "dimana",
-		"kemana", "mana", "siapa", "kenapa", "biaya", "jadwal", "prosedur", "bawa",
-		"siap", "perlu", "harus", "bisa", "boleh", "tanya", "info", "lama", "tarif",
-		"ingin", "langkah", "mekanisme",
-	)
-	requestWords = setOf("saja", "mau", "minta", "urus", "buat", "dapat")
-)
+// intent is what a message (or an FAQ question) does, beyond its topic.
+type intent struct {
+	asks      bool // asks something: a question word or a question mark
+	pending   bool // follows up a case under way
+	followUp  bool // asks an officer to act ("mohon ditindaklanjuti")
+	complains bool // questions how the citizen was served ("Itu resmi?")
+}
 
-// doneWords, pendingWords and butWords mark a case already under way:
-// "sudah" with "belum/masih" or a following "tapi" says the citizen is
-// waiting on something.
-var (
-	doneWords    = setOf("sudah", "telah")
-	pendingWords = setOf("belum", "masih")
-	butWords     = setOf("tapi", "tetapi", "namun", "padahal")
-)
+// reading is the grammar of one message, token by token.
+type reading struct {
+	tokens []string
+	cues   []lang.Cue
+}
 
-// problemWords report something wrong or a change to one's own record. An
-// FAQ that never speaks of that problem does not answer the message, however
-// many other words it shares ("akta … salah tulis" is not "syarat akta").
-var problemWords = setOf(
-	"salah", "keliru", "hilang", "rusak", "mati", "bocor", "kosong", "langka",
-	"potong", "denda", "telat", "lambat", "tolak", "blokir", "nonaktif", "error",
-	"gagal", "ubah", "alih", "batal", "tunggak", "hapus", "coret",
-	"henti", "macet", "mampet", "jebol", "ambles", "tipu", "pungut", "mahal",
-	// Complaints, and asking whether what one met is fair or allowed:
-	// "ngadu ke mana", "harganya segitu wajar?".
-	"adu", "keluh", "komplain", "protes", "curang", "pungli", "wajar", "pantas",
-)
+func (r *reading) has(i int, c lang.Cue) bool {
+	return i >= 0 && i < len(r.cues) && r.cues[i]&c != 0
+}
 
-// Years are left out: "sudah 17 tahun" is more often an age than a wait.
-var durationWords = setOf("hari", "minggu", "bulan")
+// within reports whether a token in tokens[from:to] (clipped) has cue c.
+func (r *reading) within(from, to int, c lang.Cue) bool {
+	for i := max(from, 0); i < min(to, len(r.tokens)); i++ {
+		if r.cues[i]&c != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func readIntent(a lang.Analysis) intent {
+	r := &reading{tokens: a.Tokens, cues: a.Cues}
+	var in intent
+	acted := -1 // where the citizen is first said to have started a service
+	for _, c := range a.Clauses {
+		if c.Question {
+			in.asks = true
+		}
+		if at := r.actedIn(c); at >= 0 && acted < 0 {
+			acted = at
+		}
+	}
+	for i, t := range a.Tokens {
+		if r.has(i, lang.CueAsking) {
+			in.asks = true
+		}
+		// "kapan diperbaiki?", "mohon segera ditindaklanjuti": an officer is
+		// asked to act.
+		if (r.has(i, lang.CuePolite) || t == "kapan") && r.within(i+1, i+4, lang.CueRemedy) {
+			in.followUp = true
+		}
+	}
+	in.pending = r.waiting(acted) || r.doneButNot() || r.lasting()
+	in.complains = r.reproaches(a)
+	return in
+}
+
+// reproaches reports whether the message questions how the citizen was
+// served: a question that judges what it points back to ("Itu resmi?",
+// "apa memang begitu aturannya?").
+func (r *reading) reproaches(a lang.Analysis) bool {
+	for _, c := range a.Clauses {
+		if c.Question && r.within(c.Start, c.End, lang.CueDeictic) && r.within(c.Start, c.End, lang.CueEvaluative) {
+			return true
+		}
+	}
+	return false
+}
+
+// doneButNot reports whether something is said done and then, after a
+// contrast, not as it should be ("sudah 3 tahun masuk musrenbang tapi
+// tidak pernah direalisasikan"), unless the message asks how a service is
+// obtained ("sertifikat sudah balik nama, tapi SPPT masih atas nama
+// penjual: caranya gimana?").
+func (r *reading) doneButNot() bool {
+	if r.within(0, len(r.tokens), lang.CueHowTo) {
+		return false
+	}
+	for i := range r.tokens {
+		if !r.has(i, lang.CuePerfective) {
+			continue
+		}
+		for j := i + 1; j < len(r.tokens); j++ {
+			if r.has(j, lang.CueContrast) && r.within(j+1, len(r.tokens), lang.CueNegation|lang.CueContinuing|lang.CueProblem) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// actedIn returns the position in clause c of a process verb the citizen
+// is said to have done ("sudah daftar", "lapor 2 minggu lalu"), or -1: a
+// perfective before it or a past time in the clause, and no condition
+// before it.
+func (r *reading) actedIn(c lang.Clause) int {
+	past := r.within(c.Start, c.End, lang.CuePast)
+	perfective, conditional := false, false
+	for i := c.Start; i < c.End; i++ {
+		switch {
+		case r.has(i, lang.CueConditional):
+			conditional = true
+		case r.has(i, lang.CuePerfective) && !r.has(i-1, lang.CueNegation) && r.tokens[min(i+1, len(r.tokens)-1)] != "mau":
+			// "belum pernah" is never; "sudah mau roboh" is about to be.
+			perfective = true
+		case r.has(i, lang.CueProcess) && (perfective || past) && !conditional:
+			return i
+		}
+	}
+	return -1
+}
+
+// waiting reports whether the message waits on a result: after what the
+// citizen did (from acted, -1 if nothing), a negated result ("belum jadi",
+// "tidak ada kabar"), a state that goes on ("masih"), or a contrast ("tapi",
+// "padahal") that a negation or problem follows; and, whatever the citizen
+// said they did, a negated result after a complaint or contrast or with
+// insistence ("kok belum jadi", "tapi tidak diterima", "belum cair juga"),
+// a complaint about what goes on ("kok masih belum"), what officers did
+// not do ("tidak diperbaiki"), or a result asked after with "sudah …
+// belum" ("KTP saya sudah jadi belum?").
+func (r *reading) waiting(acted int) bool {
+	for i := range r.tokens {
+		negatedResult := r.has(i, lang.CueNegation) && r.within(i+1, i+4, lang.CueOutcome)
+		// "tidak diperbaiki", "belum diangkut": officers did not act.
+		if r.has(i, lang.CueNegation) && r.within(i+1, i+3, lang.CueRemedy) {
+			return true
+		}
+		if acted >= 0 && i > acted {
+			if negatedResult || r.has(i, lang.CueContinuing) ||
+				r.has(i, lang.CueContrast) && r.within(i+1, len(r.tokens), lang.CueNegation|lang.CueProblem) {
+				return true
+			}
+		}
+		if negatedResult && (r.within(i-3, i, lang.CueComplaint|lang.CueContrast) || slices.Contains(r.tokens[i+1:min(i+5, len(r.tokens))], "juga")) {
+			return true
+		}
+		// "kok masih belum bayar", "kenapa tidak diproses"; not "padahal
+		// dulu aktif terus", a contrast.
+		if r.has(i, lang.CueReproach) && r.within(i+1, i+4, lang.CueNegation|lang.CueContinuing) {
+			return true
+		}
+		if r.has(i, lang.CuePerfective) && r.within(i+1, i+3, lang.CueOutcome) && r.within(i+2, i+5, lang.CueNegation) {
+			return true
+		}
+	}
+	return false
+}
+
+// lasting reports whether the message says how long a problem has lasted
+// ("air mati sudah 3 hari", "sampai sekarang belum"), unless it asks how or
+// where a service is obtained: "sudah 2 bulan tidak hujan, bagaimana cara
+// minta droping air?" asks for the service.
+func (r *reading) lasting() bool {
+	if r.within(0, len(r.tokens), lang.CueHowTo) || slices.ContainsFunc(r.tokens, func(t string) bool { return t == "kemana" || t == "dimana" }) {
+		return false
+	}
+	for i, t := range r.tokens {
+		if r.has(i, lang.CuePerfective) && i+2 < len(r.tokens) && isNumber(r.tokens[i+1]) && r.has(i+2, lang.CueDuration) {
+			return true
+		}
+		if t == "sekarang" && i > 0 && r.tokens[i-1] == "sampai" && r.within(0, len(r.tokens), lang.CueNegation|lang.CueContinuing) {
+			return true
+		}
+	}
+	return false
+}
 
 func isNumber(w string) bool {
 	for _, c := range w {
@@ -53,80 +187,25 @@ func isNumber(w string) bool {
 	return w != ""
 }
 
-// followUpWords after "mohon/tolong" ask an officer to act on a case; after
-// "kapan" they ask when the officer will ("kapan diperbaiki?"), which is a
-// report of a problem, not a general question.
-var followUpWords = setOf(
-	"tindaklanjut", "perhati", "tertib", "koreksi", "evaluasi", "cek", "tangan",
-	"usut", "survei", "proses", "baik", "segera", "tindak", "kepastian",
-	"angkut", "atas", "bersih",
-)
-
-var politeWords = setOf("mohon", "tolong")
-
-func setOf(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
-	for _, w := range words {
-		m[w] = true
-	}
-	return m
-}
-
-// intent is what a message (or an FAQ question) does, beyond its topic.
-type intent struct {
-	asks     bool // asks something: a question word or a question mark
-	pending  bool // follows up a case under way ("sudah … belum")
-	followUp bool // asks an officer to act ("mohon ditindaklanjuti")
-}
-
-func readIntent(raw string, tokens []string) intent {
-	var in intent
-	for _, c := range raw {
-		if c == '?' {
-			in.asks = true
-			break
+// reportedProblems returns the problem words the message reports: those
+// not said after a condition in their sentence, as "kalau telat bayar,
+// dendanya berapa?" reports neither lateness nor a fine.
+func reportedProblems(a lang.Analysis) []string {
+	var out []string
+	conditional, sentence := false, -1
+	for _, c := range a.Clauses {
+		if c.Sentence != sentence {
+			conditional, sentence = false, c.Sentence
 		}
-	}
-	// "sudah mau roboh" is about to happen, not done.
-	done := false
-	for i, t := range tokens {
-		if doneWords[t] && (i+1 == len(tokens) || tokens[i+1] != "mau") {
-			done = true
-		}
-	}
-	doneSoFar := false
-	for i, t := range tokens {
-		// "kapan" both asks and, before a remedy, asks when an officer acts.
-		if t == "kapan" {
-			for _, next := range tokens[i+1 : min(i+4, len(tokens))] {
-				if followUpWords[next] {
-					in.followUp = true
-				}
+		for i := c.Start; i < c.End; i++ {
+			t, cue := a.Tokens[i], a.Cues[i]
+			if cue&lang.CueConditional != 0 {
+				conditional = true
 			}
-		}
-		switch {
-		case askingWords[t]:
-			in.asks = true
-		case doneWords[t] && (i+1 == len(tokens) || tokens[i+1] != "mau"):
-			doneSoFar = true
-			// "sudah 3 hari", "sudah seminggu": how long a problem has lasted.
-			if i+2 < len(tokens) && isNumber(tokens[i+1]) && durationWords[tokens[i+2]] {
-				in.pending = true
-			}
-		case pendingWords[t] && done:
-			in.pending = true
-		case butWords[t] && doneSoFar:
-			in.pending = true
-		case t == "sekarang" && i > 0 && tokens[i-1] == "sampai",
-			t == "kabar" && i > 1 && (tokens[i-2] == "belum" || tokens[i-2] == "tidak"):
-			in.pending = true
-		case politeWords[t]:
-			for _, next := range tokens[i+1 : min(i+4, len(tokens))] {
-				if followUpWords[next] {
-					in.followUp = true
-				}
+			if cue&lang.CueProblem != 0 && !conditional && !slices.Contains(out, t) {
+				out = append(out, t)
 			}
 		}
 	}
-	return in
+	return out
 }

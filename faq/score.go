@@ -2,6 +2,7 @@ package faq
 
 import (
 	"math"
+	"slices"
 )
 
 // scored is one FAQ's best fit to a message: cov is the share of the best
@@ -14,6 +15,7 @@ type scored struct {
 	question int
 	cov, rel float64
 	fit      float64
+	core     float64
 }
 
 func fitScore(cov, rel float64) float64 { return cov * math.Sqrt(rel) }
@@ -21,7 +23,8 @@ func fitScore(cov, rel float64) float64 { return cov * math.Sqrt(rel) }
 // accumulator holds the scratch space of one scoring; pooled, because a
 // large KB makes it too big to allocate per message.
 type accumulator struct {
-	mark     []float64 // per term: its weight in the message, else 0
+	mark     []float64 // per term: its mass in the message, else 0
+	present  []float64 // per term: its weight if the message has it, else 0
 	pending  []float64 // per term: its weight if its postings were not walked
 	shared   []float64 // per question: weight of the walked terms it has
 	touchedQ []int32   // the questions with shared weight
@@ -29,21 +32,36 @@ type accumulator struct {
 	pass     uint32
 	cands    []int32   // the candidate FAQs
 	order    []int     // the message's indexed terms, heaviest first
+	named    []int32   // kinCredit's concepts
 	contrast []float64 // per contrast text: weight of shared terms
+	cmass    []float64 // per contrast text: mass of shared terms
 	touchedC []int32
 }
 
+// getAccumulator returns a pooled accumulator sized to the index, which
+// may have grown since the accumulator was made.
 func (ix *Index) getAccumulator() *accumulator {
-	if a, ok := ix.pool.Get().(*accumulator); ok {
-		return a
+	a, _ := ix.pool.Get().(*accumulator)
+	if a == nil {
+		a = &accumulator{}
 	}
-	return &accumulator{
-		mark:     make([]float64, len(ix.idf)),
-		pending:  make([]float64, len(ix.idf)),
-		shared:   make([]float64, len(ix.questions)),
-		stamp:    make([]uint32, len(ix.faqs)),
-		contrast: make([]float64, len(ix.contrast)),
+	a.mark = grow(a.mark, len(ix.idf))
+	a.present = grow(a.present, len(ix.idf))
+	a.pending = grow(a.pending, len(ix.idf))
+	a.shared = grow(a.shared, len(ix.questions))
+	a.contrast = grow(a.contrast, len(ix.contrast))
+	a.cmass = grow(a.cmass, len(ix.contrast))
+	if len(a.stamp) < len(ix.faqs) {
+		a.stamp = append(a.stamp, make([]uint32, len(ix.faqs)-len(a.stamp))...)
 	}
+	return a
+}
+
+func grow(xs []float64, n int) []float64 {
+	if len(xs) < n {
+		xs = append(xs, make([]float64, n-len(xs))...)
+	}
+	return xs
 }
 
 func (ix *Index) putAccumulator(a *accumulator) {
@@ -51,7 +69,7 @@ func (ix *Index) putAccumulator(a *accumulator) {
 		a.shared[q] = 0
 	}
 	for _, c := range a.touchedC {
-		a.contrast[c] = 0
+		a.contrast[c], a.cmass[c] = 0, 0
 	}
 	a.touchedQ, a.touchedC = a.touchedQ[:0], a.touchedC[:0]
 	ix.pool.Put(a)
@@ -75,29 +93,42 @@ func (ix *Index) score(m *message, skip, k int) []scored {
 	}
 	a := ix.getAccumulator()
 	defer ix.putAccumulator(a)
+	ix.mark(a, m)
+	defer func() {
+		for _, i := range a.order {
+			a.mark[m.ids[i]], a.present[m.ids[i]], a.pending[m.ids[i]] = 0, 0, 0
+		}
+	}()
+	pending := ix.gather(a, m)
+	return ix.rank(a, m, skip, k, pending)
+}
 
+// mark records the mass of m's indexed terms and orders them rarest
+// first.
+func (ix *Index) mark(a *accumulator, m *message) {
 	a.order = a.order[:0]
 	for i, id := range m.ids {
 		if id >= 0 {
 			a.order = append(a.order, i)
-			a.mark[id] = m.ws[i]
+			a.mark[id], a.present[id] = m.mass[i], m.ws[i]
 		}
 	}
-	defer func() {
-		for _, i := range a.order {
-			a.mark[m.ids[i]] = 0
-		}
-	}()
-	// Insertion sort, rarest first: a message has a few dozen terms at most.
+	// Insertion sort: a message has a few dozen terms at most.
 	for i := 1; i < len(a.order); i++ {
 		for j := i; j > 0 && m.ws[a.order[j]] > m.ws[a.order[j-1]]; j-- {
 			a.order[j], a.order[j-1] = a.order[j-1], a.order[j]
 		}
 	}
+}
 
+// gather walks the postings of m's terms, rarest first, summing per
+// question the weight of the terms it shares and collecting the FAQs of
+// those questions as candidates. It returns the weight of the terms whose
+// postings it did not walk (see maxScoredFAQs).
+func (ix *Index) gather(a *accumulator, m *message) float64 {
 	a.pass++
 	a.cands = a.cands[:0]
-	pending := 0.0 // the unwalked terms' weight
+	pending := 0.0
 	for _, i := range a.order {
 		t, w := m.ids[i], m.ws[i]
 		p := ix.postings[t]
@@ -117,58 +148,155 @@ func (ix *Index) score(m *message, skip, k int) []scored {
 			}
 		}
 	}
-	if pending > 0 {
-		defer func() {
-			for _, i := range a.order {
-				a.pending[m.ids[i]] = 0
-			}
-		}()
-	}
+	return pending
+}
 
-	// Relevance is the FAQ's, so its best question is the one with the
-	// largest coverage; relevance, the dearer sum, is taken only for an FAQ
-	// whose coverage could still place it.
+// rank scores the candidates and keeps the k best. Relevance is the FAQ's,
+// so its best question is the one with the largest coverage; relevance,
+// the dearer sum, is taken only for an FAQ whose coverage could still
+// place it.
+func (ix *Index) rank(a *accumulator, m *message, skip, k int, pending float64) []scored {
 	top := make([]scored, 0, k+1)
 	for _, f := range a.cands {
-		if pending > 0 && len(top) == k && ix.coverageBound(a, f, skip, pending) < top[k-1].fit {
+		if pending > 0 && len(top) == k && ix.coverageBound(a, m, f, skip, pending) < top[k-1].fit {
 			continue
 		}
-		best, bestCov := -1, 0.0
-		for q := int(ix.faqFirst[f]); q < int(ix.faqFirst[f+1]); q++ {
-			if q == skip {
-				continue
-			}
-			shared := a.shared[q]
-			if pending > 0 {
-				for _, t := range ix.qTerms[ix.qStart[q]:ix.qStart[q+1]] {
-					shared += a.pending[t]
-				}
-			}
-			if cov := shared / ix.qWeight[q]; shared > 0 && cov > bestCov {
-				best, bestCov = q, cov
-			}
-		}
-		if best < 0 || len(top) == k && bestCov < top[k-1].fit {
+		best, bestCov := ix.bestQuestion(a, f, skip, pending)
+		// Kin words can add to the coverage of the best question no more
+		// than its terms that have kin weigh; the fit is at most the
+		// coverage.
+		if best < 0 || len(top) == k && bestCov+ix.kinRoom(m, best) < top[k-1].fit {
 			continue
 		}
 		mention := 0.0
 		for _, t := range ix.faqTerms[f] {
 			mention += a.mark[t]
 		}
-		rel := mention / m.weight
+		kinMention, kinCover := ix.kinCredit(a, m, int(f), best)
+		bestCov += kinCover
+		rel := (mention + kinMention) / m.massSum
 		top = pushScored(top, scored{faq: int(f), question: best, cov: bestCov, rel: rel, fit: fitScore(bestCov, rel)}, k)
+	}
+	for i := range top {
+		top[i].core = ix.coreCoverage(a, top[i].faq, skip)
 	}
 	return top
 }
 
+// kinRoom is the most kin words could add to question q's coverage.
+func (ix *Index) kinRoom(m *message, q int) float64 {
+	if !m.hasKin {
+		return 0
+	}
+	return kinShare * ix.qKin[q]
+}
+
+// bestQuestion returns FAQ f's question with the largest coverage, and
+// that coverage; -1 when none shares a term.
+func (ix *Index) bestQuestion(a *accumulator, f int32, skip int, pending float64) (int, float64) {
+	best, bestCov := -1, 0.0
+	for _, q32 := range ix.faqQ[f] {
+		q := int(q32)
+		if q == skip {
+			continue
+		}
+		shared := a.shared[q]
+		if pending > 0 {
+			for _, t := range ix.questions[q].ids {
+				shared += a.pending[t]
+			}
+		}
+		if cov := shared / ix.qWeight[q]; shared > 0 && cov > bestCov {
+			best, bestCov = q, cov
+		}
+	}
+	return best, bestCov
+}
+
+// kinShare is how much a kin word counts for the coverage of an FAQ
+// question, relative to the same word; kinMentionShare how much for the
+// FAQ speaking of a message's word. Kin are of one service, not synonyms:
+// "karcis" may well stand for "tiket", but a message about a wheelchair is
+// only a little more about the FAQ on social aid for naming a word of the
+// same service.
+const (
+	kinShare        = 0.5
+	kinMentionShare = 0.25
+)
+
+// kinCredit returns the mass of m's terms that FAQ f does not mention but
+// that are kin to its words, times kinMentionShare, and the coverage of
+// question q's terms that m does not have but whose kin it has, times
+// kinShare.
+func (ix *Index) kinCredit(a *accumulator, m *message, f, q int) (mention, cover float64) {
+	kin := ix.kin[f]
+	if len(kin) == 0 || !m.hasKin {
+		return 0, 0
+	}
+	a.named = a.named[:0] // the concepts of m's words f does not have
+	for _, i := range m.kinTerms {
+		if cs := m.kin[i]; !(m.ids[i] >= 0 && containsID(ix.faqTerms[f], m.ids[i])) && intersects(cs, kin) {
+			a.named = append(a.named, cs...)
+			mention += m.mass[i]
+		}
+	}
+	if len(a.named) == 0 {
+		return 0, 0
+	}
+	slices.Sort(a.named)
+	for _, t := range ix.questions[q].ids {
+		if a.present[t] == 0 && intersects(ix.termKin[t], a.named) {
+			cover += ix.idf[t]
+		}
+	}
+	return kinMentionShare * mention, kinShare * cover / ix.qWeight[q]
+}
+
+func containsID(sorted []int32, id int32) bool {
+	_, ok := slices.BinarySearch(sorted, id)
+	return ok
+}
+
+// intersects reports whether a and b share an element; b is sorted, a is
+// short.
+func intersects(a, b []int32) bool {
+	for _, x := range a {
+		if containsID(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// coreCoverage returns the share of FAQ f's core terms' weight the
+// message has; skip is a question held out, whose text does not count in
+// finding the core.
+func (ix *Index) coreCoverage(a *accumulator, f, skip int) float64 {
+	core := ix.core[f]
+	if skip >= 0 && ix.questions[skip].faq == f {
+		core = ix.coreTerms(f, skip)
+	}
+	have, all := 0.0, 0.0
+	for _, t := range core {
+		have += a.present[t]
+		all += ix.idf[t]
+	}
+	if all == 0 {
+		return 0
+	}
+	return have / all
+}
+
 // coverageBound bounds the coverage of FAQ f's questions, and so its fit,
-// as if each had every unwalked term: a cheap test that spares looking the
-// unwalked terms up in FAQs that could not place anyway.
-func (ix *Index) coverageBound(a *accumulator, f int32, skip int, pending float64) float64 {
+// as if each had every unwalked term and all the kin words it could: a
+// cheap test that spares looking the unwalked terms up in FAQs that could
+// not place anyway.
+func (ix *Index) coverageBound(a *accumulator, m *message, f int32, skip int, pending float64) float64 {
 	bound := 0.0
-	for q := int(ix.faqFirst[f]); q < int(ix.faqFirst[f+1]); q++ {
-		if q != skip && a.shared[q] > 0 {
-			bound = max(bound, (a.shared[q]+pending)/ix.qWeight[q])
+	for _, q := range ix.faqQ[f] {
+		// A question may share only unwalked terms with the message.
+		if int(q) != skip {
+			bound = max(bound, (a.shared[q]+pending)/ix.qWeight[q]+ix.kinRoom(m, int(q)))
 		}
 	}
 	return bound
@@ -196,11 +324,12 @@ func pushScored(top []scored, s scored, k int) []scored {
 	return top[:min(len(top), k)]
 }
 
-// bestContrast returns the best fit of a contrast text to m; skip is a
-// contrast id left out, or -1.
-func (ix *Index) bestContrast(m *message, skip int) float64 {
+// contrastFits returns the best fit to m of a global contrast text, and of
+// a negative example of each FAQ that has one that shares a term with m;
+// skip is a contrast id left out, or -1.
+func (ix *Index) contrastFits(m *message, skip int) (global float64, negative map[int]float64) {
 	if m.weight == 0 || len(ix.contrast) == 0 {
-		return 0
+		return 0, nil
 	}
 	a := ix.getAccumulator()
 	defer ix.putAccumulator(a)
@@ -213,16 +342,25 @@ func (ix *Index) bestContrast(m *message, skip int) float64 {
 				a.touchedC = append(a.touchedC, id)
 			}
 			a.contrast[id] += m.ws[i]
+			a.cmass[id] += m.mass[i]
 		}
 	}
-	best := 0.0
 	for _, id := range a.touchedC {
-		if int(id) != skip {
-			sh := a.contrast[id]
-			best = max(best, fitScore(sh/ix.contrast[id].weight, sh/m.weight))
+		c := ix.contrast[id]
+		if int(id) == skip || c.weight == 0 {
+			continue
 		}
+		fit := fitScore(a.contrast[id]/c.weight, a.cmass[id]/m.massSum)
+		if c.faq < 0 {
+			global = max(global, fit)
+			continue
+		}
+		if negative == nil {
+			negative = map[int]float64{}
+		}
+		negative[c.faq] = max(negative[c.faq], fit)
 	}
-	return best
+	return global, negative
 }
 
 // fitTolerance is the least difference between two fits that counts: the

@@ -25,6 +25,20 @@ func Fold(text string) string {
 	var b strings.Builder
 	b.Grow(len(text))
 	for i := 0; i < len(text); {
+		// Most of what citizens write is ASCII: no rune to decode.
+		if c := text[i]; c < utf8.RuneSelf {
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-':
+				b.WriteByte(c)
+			case c >= 'A' && c <= 'Z':
+				b.WriteByte(c + 'a' - 'A')
+			case c == '\'' || c == '`':
+			default:
+				b.WriteByte(' ')
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		i += size
 		if r == utf8.RuneError && size <= 1 {

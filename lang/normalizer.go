@@ -1,12 +1,15 @@
 // Package lang normalises the Indonesian that citizens write (chat slang,
 // Javanese Banyumasan words, typos, affixes) into a stable form shared by
-// FAQ matching and routing.
+// FAQ matching and routing, and reads what a message does besides its
+// topic: its clauses, its greetings and thanks, and the grammar of asking,
+// reporting and following up.
 package lang
 
 import (
+	"hash/fnv"
 	"strings"
 	"sync"
-	"unicode"
+	"sync/atomic"
 )
 
 // maxPhrase is the longest phrase, in words, a dictionary entry may have.
@@ -19,19 +22,63 @@ const cacheLimit = 200_000
 // Normalizer turns text into normalised tokens. It is safe for concurrent
 // use.
 type Normalizer struct {
-	phrases    map[string][]string // written form (1–3 words) → standard words
-	stop       map[string]bool
-	greeting   map[string]bool
-	place      map[string]bool
-	outside    map[string]bool
-	vocab      map[string]bool // words of the knowledge base, as written
-	vocabRoot  map[string]bool // the same words, normalised
-	stemmer    stemmer
-	typos      *typoIndex
-	skeletons  *skeletonIndex
-	mu         sync.RWMutex
-	wordCache  map[string]string // normalised word → root
-	spellCache map[string]string // written word → repaired spelling
+	phrases map[string][]string // written form (1–3 words) → standard words
+	// starts holds, per word that starts a phrase, the most words such a
+	// phrase has: most words start none, and are looked up once.
+	starts   map[string]int
+	nonTopic map[string]bool // function words, social words and places
+	// knownSet and roots are known and root precomputed for every word the
+	// lists and texts hold, so that the words of most messages are read
+	// with one map lookup each and no memo.
+	knownSet map[string]bool
+	roots    map[string]string
+	// info holds what the pipeline asks of a normalised word, so that it is
+	// looked up once: its cues, its social kind, whether it is no topic.
+	info      map[string]tokenInfo
+	stop      map[string]bool
+	place     map[string]bool
+	placeCue  map[string]bool // written words after which a place name comes
+	common    map[string]bool // common Indonesian words: never "repaired"
+	dict      map[string]bool // words of general knowledge (Dictionary)
+	vocab     map[string]bool // words of the knowledge base, as written
+	vocabRoot map[string]bool // the same words, normalised
+	dictRoot  map[string]bool // the dictionary's words, normalised
+	social    socialIndex
+	cues      map[string]Cue
+	stemmer   stemmer
+	typos     []*typoIndex // the shared one, and the knowledge base's
+	skeletons []*skeletonIndex
+
+	wordCache  memo // normalised word → root
+	spellCache memo // written word → repaired spelling
+}
+
+// memo is a bounded memo of strings, safe for concurrent use: a
+// long-running server that sees endless new spellings starts it afresh
+// past cacheLimit entries.
+type memo struct {
+	m     atomic.Pointer[sync.Map]
+	count atomic.Int64
+}
+
+func (c *memo) get(k string) (string, bool) {
+	m := c.m.Load()
+	if m == nil {
+		return "", false
+	}
+	v, ok := m.Load(k)
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
+}
+
+func (c *memo) put(k, v string) {
+	if c.count.Add(1) > cacheLimit || c.m.Load() == nil {
+		c.m.Store(new(sync.Map))
+		c.count.Store(0)
+	}
+	c.m.Load().Store(k, v)
 }
 
 // New returns a Normalizer that knows the embedded word lists, the
@@ -39,42 +86,68 @@ type Normalizer struct {
 // and the words of the given vocabulary texts (the knowledge base's own
 // texts): those become stemmer roots and typo-correction targets.
 func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
+	return NewWithDictionary(synonyms, nil, vocabulary...)
+}
+
+// NewWithDictionary is New with texts of general knowledge besides the
+// embedded lists (the government affairs' phrases): their words are known
+// (never repaired into another word), stemmer roots where they cannot be
+// reduced and typo-correction targets, but they are not the knowledge
+// base's vocabulary (InVocabulary).
+func NewWithDictionary(synonyms map[string]string, dictionary []string, vocabulary ...string) *Normalizer {
 	n := &Normalizer{
-		phrases:    map[string][]string{},
-		stop:       map[string]bool{},
-		greeting:   map[string]bool{},
-		place:      map[string]bool{},
-		outside:    map[string]bool{},
-		vocab:      map[string]bool{},
-		vocabRoot:  map[string]bool{},
-		wordCache:  map[string]string{},
-		spellCache: map[string]string{},
+		phrases:   map[string][]string{},
+		stop:      setOf(readList("stopwords.txt")),
+		place:     setOf(readList("places.txt")),
+		placeCue:  setOf(readList("placecues.txt")),
+		common:    setOf(commonWords()),
+		dict:      map[string]bool{},
+		vocab:     map[string]bool{},
+		vocabRoot: map[string]bool{},
+		dictRoot:  map[string]bool{},
+		cues:      readCues(),
+		starts:    map[string]int{},
+		nonTopic:  map[string]bool{},
 	}
-	addPhrases := func(m map[string]string) {
-		for from, to := range m {
-			key := strings.Join(splitWords(Fold(from)), " ")
-			if key == "" {
-				continue
-			}
-			n.phrases[key] = splitWords(Fold(to))
+	for _, m := range []map[string]string{readMap("ngapak.txt"), readMap("slang.txt"), readMap("idioms.txt"), synonyms} {
+		n.addPhrases(m)
+	}
+	entries := readSocial()
+	n.social.words = socialWords(entries)
+	n.learnWords(vocabulary, dictionary, synonyms)
+	n.social.index(n, entries)
+	for _, set := range []map[string]bool{n.stop, n.place} {
+		for w := range set {
+			n.nonTopic[w] = true
 		}
 	}
-	addPhrases(readMap("ngapak.txt"))
-	addPhrases(readMap("slang.txt"))
-	addPhrases(synonyms)
+	for w := range n.social.words {
+		n.nonTopic[w] = true
+	}
+	n.precompute()
+	return n
+}
 
-	// Stop words and greetings are read in their written form too, as the
-	// lists hold some chat spellings.
-	for _, w := range readList("stopwords.txt") {
-		n.stop[w] = true
+// addPhrases adds "written = standard" entries to the phrase dictionary;
+// a later entry for the same written form overrides an earlier one.
+func (n *Normalizer) addPhrases(m map[string]string) {
+	for from, to := range m {
+		key := strings.Join(splitWords(Fold(from)), " ")
+		if key == "" {
+			continue
+		}
+		n.phrases[key] = splitWords(Fold(to))
+		first, _, _ := strings.Cut(key, " ")
+		n.starts[first] = max(n.starts[first], strings.Count(key, " ")+1)
 	}
-	for _, w := range readList("greetings.txt") {
-		n.greeting[strings.ReplaceAll(w, " ", "")] = true
-	}
-	for _, w := range readList("places.txt") {
-		n.place[w] = true
-	}
+}
 
+// learnWords reads the vocabulary and dictionary texts: their words
+// become known, roots where they cannot be reduced, and typo targets, the
+// vocabulary's weighted by how often it uses them. The typo targets that
+// no knowledge base adds to (the lists' words, the dictionary) are indexed
+// once per process (sharedSpelling).
+func (n *Normalizer) learnWords(vocabulary, dictionary []string, synonyms map[string]string) {
 	freq := map[string]int{}
 	for _, text := range vocabulary {
 		for _, w := range n.expand(splitWords(Fold(text))) {
@@ -82,63 +155,149 @@ func New(synonyms map[string]string, vocabulary ...string) *Normalizer {
 			n.vocab[w] = true
 		}
 	}
-	outside := readList("outside.txt")
-	n.stemmer.roots = n.rootSet(freq, outside)
+	shared := n.sharedSpelling(dictionary)
+	n.dict = shared.dict
+	n.stemmer.roots = n.rootSet(freq)
 	for w := range freq {
 		n.vocabRoot[n.stemmer.stem(w)] = true
 	}
-	targets := map[string]int{}
-	for w := range n.stemmer.roots {
-		targets[w] = 1
+	for w := range n.dict {
+		n.dictRoot[n.stemmer.stem(w)] = true
 	}
-	for _, std := range n.phrases {
-		for _, w := range std {
-			targets[w]++
+	targets := map[string]int{}
+	for _, to := range synonyms {
+		for _, w := range splitWords(Fold(to)) {
+			targets[w] = shared.freq[w] + 1
 		}
 	}
 	for w, f := range freq {
-		targets[w] += f + 1
+		targets[w] = shared.freq[w] + f + 2 // a root, and the vocabulary's
 	}
-	n.typos = newTypoIndex(targets)
-	for _, w := range outside {
-		n.outside[n.root(w)] = true
-	}
-	n.skeletons = newSkeletonIndex(targets)
-	return n
+	n.typos = []*typoIndex{shared.typos, newTypoIndex(targets)}
+	n.skeletons = []*skeletonIndex{shared.skeletons, newSkeletonIndex(targets)}
 }
 
-// rootSet is the embedded roots, function words and outside bodies' words,
-// plus every knowledge base word that cannot be reduced to another known
-// word: "daftar" is a root, "pendaftaran" is not.
-func (n *Normalizer) rootSet(kbWords map[string]int, outside []string) map[string]bool {
-	base := map[string]bool{}
-	for _, w := range readList("roots.txt") {
-		base[w] = true
+// spelling is what typo repair knows of the embedded lists and a
+// dictionary, which every Normalizer of a process built with that
+// dictionary shares.
+type spelling struct {
+	dict      map[string]bool
+	freq      map[string]int
+	typos     *typoIndex
+	skeletons *skeletonIndex
+}
+
+var spellings sync.Map // dictionary fingerprint → *spelling
+
+// sharedSpelling returns the spelling of the embedded lists and
+// dictionary, building it on first use.
+func (n *Normalizer) sharedSpelling(dictionary []string) *spelling {
+	h := fnv.New64a()
+	for _, text := range dictionary {
+		h.Write([]byte(text))
+		h.Write([]byte{0})
 	}
-	for w := range n.stop {
-		base[w] = true
+	key := h.Sum64()
+	if s, ok := spellings.Load(key); ok {
+		return s.(*spelling)
 	}
-	for w := range n.greeting {
-		base[w] = true
+	s := &spelling{dict: map[string]bool{}, freq: map[string]int{}}
+	for _, text := range dictionary {
+		for _, w := range n.expand(splitWords(Fold(text))) {
+			s.dict[w] = true
+		}
 	}
-	// Outside bodies' words are dictionary words too: "copet" is not a typo
-	// of "coret". Place names are kept whole: Petanahan is not pe-tanah-an.
-	for _, w := range outside {
-		base[w] = true
+	for _, w := range baseRoots(n) {
+		s.freq[w] = 1
 	}
-	for w := range n.place {
-		base[w] = true
+	for w := range s.dict {
+		s.freq[w]++
 	}
+	for _, m := range []map[string]string{readMap("ngapak.txt"), readMap("slang.txt"), readMap("idioms.txt")} {
+		for _, to := range m {
+			for _, w := range splitWords(Fold(to)) {
+				s.freq[w]++
+			}
+		}
+	}
+	s.typos, s.skeletons = newTypoIndex(s.freq), newSkeletonIndex(s.freq)
+	actual, _ := spellings.LoadOrStore(key, s)
+	return actual.(*spelling)
+}
+
+// precompute fills knownSet and roots.
+func (n *Normalizer) precompute() {
+	known := map[string]bool{}
+	for _, set := range []map[string]bool{n.stemmer.roots, n.vocab, n.dict, n.common, n.place, n.stop} {
+		for w := range set {
+			known[w] = true
+		}
+	}
+	for w := range n.social.words {
+		known[w] = true
+	}
+	for w := range n.phrases {
+		known[w] = true
+	}
+	roots := make(map[string]string, len(known))
+	for w := range known {
+		roots[w] = n.stemRoot(w)
+	}
+	for _, std := range n.phrases {
+		for _, w := range std {
+			roots[w] = n.stemRoot(w)
+		}
+	}
+	n.knownSet, n.roots = known, roots
+	n.info = map[string]tokenInfo{}
+	note := func(w string) {
+		n.info[w] = tokenInfo{cue: n.cues[w], social: n.social.words[w], nonTopic: n.nonTopic[w],
+			socialStart: len(n.social.phrases[w]) > 0}
+	}
+	for _, r := range roots {
+		note(r)
+	}
+	for w := range n.cues {
+		note(w)
+	}
+	for w := range n.nonTopic {
+		note(w)
+	}
+	for w := range n.social.phrases {
+		note(w)
+	}
+}
+
+// tokenInfo is what the pipeline asks of a normalised word.
+type tokenInfo struct {
+	cue         Cue
+	social      socialKind
+	nonTopic    bool // a function word, social word or place
+	socialStart bool // a social phrase starts with it
+}
+
+// rootSet is the embedded roots, function words, social words and places,
+// plus every knowledge base or dictionary word that cannot be reduced to
+// another known word: "daftar" is a root, "pendaftaran" is not.
+func (n *Normalizer) rootSet(kbWords map[string]int) map[string]bool {
+	base := setOf(baseRoots(n))
 	known := map[string]bool{}
 	for w := range base {
 		known[w] = true
 	}
-	for w := range kbWords {
+	for w := range n.common {
 		known[w] = true
+	}
+	candidates := map[string]bool{}
+	for w := range kbWords {
+		known[w], candidates[w] = true, true
+	}
+	for w := range n.dict {
+		known[w], candidates[w] = true, true
 	}
 	probe := stemmer{roots: known}
 	roots := base
-	for w := range kbWords {
+	for w := range candidates {
 		delete(probe.roots, w)
 		if probe.stem(w) == w || len(w) <= minRoot {
 			roots[w] = true
@@ -146,6 +305,23 @@ func (n *Normalizer) rootSet(kbWords map[string]int, outside []string) map[strin
 		probe.roots[w] = true
 	}
 	return roots
+}
+
+// baseRoots returns the embedded roots, function words, social words and
+// places: roots whatever the knowledge base.
+func baseRoots(n *Normalizer) []string {
+	out := readList("roots.txt")
+	for w := range n.stop {
+		out = append(out, w)
+	}
+	for w := range n.social.words {
+		out = append(out, w)
+	}
+	// Place names are kept whole: Petanahan is not pe-tanah-an.
+	for w := range n.place {
+		out = append(out, w)
+	}
+	return out
 }
 
 // splitWords splits folded text into words: hyphenated reduplication
@@ -184,133 +360,132 @@ func splitWords(folded string) []string {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // foldRepeats shortens runs of three or more equal letters to two
-// ("tolonggg" → "tolongg"); lookups then try the single-letter form.
+// ("tolonggg" → "tolongg"); lookups then try the single-letter form. It
+// compares runes, not bytes: the bytes of one multi-byte letter ("𫫫" is
+// F0 AB AB AB) may repeat.
 func foldRepeats(w string) string {
-	if len(w) < 3 {
-		return w
-	}
-	b := []byte(w)
-	out := b[:0]
-	for i, c := range b {
-		if i >= 2 && c == out[len(out)-1] && c == out[len(out)-2] && !isDigit(c) {
-			continue
-		}
-		out = append(out, c)
-	}
-	return string(out)
+	return squeeze(w, 2)
 }
 
 // singleLetters collapses every doubled letter ("tolongg" → "tolong").
 func singleLetters(w string) string {
-	b := []byte(w)
-	out := b[:0]
-	for i, c := range b {
-		if i > 0 && c == out[len(out)-1] && !isDigit(c) {
-			continue
+	return squeeze(w, 1)
+}
+
+// squeeze cuts every run of one letter (digits are left alone) to at most
+// keep letters.
+func squeeze(w string, keep int) string {
+	if len(w) <= keep {
+		return w
+	}
+	out := make([]rune, 0, len(w))
+	run := 0
+	for _, r := range w {
+		if len(out) > 0 && r == out[len(out)-1] && !(r >= '0' && r <= '9') {
+			run++
+		} else {
+			run = 1
 		}
-		out = append(out, c)
+		if run <= keep {
+			out = append(out, r)
+		}
 	}
 	return string(out)
 }
 
 // expand maps written words to standard words with the phrase
-// dictionaries, longest phrase first.
-func (n *Normalizer) expand(words []string) []string {
-	out := make([]string, 0, len(words)+2)
-	var buf [64]byte
-	for i := 0; i < len(words); {
-		matched := false
-		for k := min(maxPhrase, len(words)-i); k >= 1 && !matched; k-- {
-			var std []string
-			var ok bool
-			if k == 1 {
-				std, ok = n.phrases[words[i]]
-			} else {
-				// The key is built in a buffer: a map index by string(bytes)
-				// does not allocate.
-				key := buf[:0]
-				for j, w := range words[i : i+k] {
-					if j > 0 {
-						key = append(key, ' ')
-					}
-					key = append(key, w...)
-				}
-				std, ok = n.phrases[string(key)]
-				if !ok && len(key) > 3 && string(key[len(key)-3:]) == "nya" {
-					// "BPJS gratisnya": the possessive ends the phrase.
-					std, ok = n.phrases[string(key[:len(key)-3])]
-				}
-			}
-			if ok {
-				out = append(out, std...)
-				i += k
-				matched = true
-			}
-		}
-		if !matched {
-			out = append(out, words[i])
-			i++
-		}
+// dictionaries, longest phrase first. A phrase made of words the first
+// pass mapped ("ulang taun" → "ulang tahun") is mapped in a second pass,
+// which reads only phrases of several words.
+func (n *Normalizer) expand(words []string) []string { return n.expandTrace(words, nil) }
+
+// expandTrace is expand, telling trace (when not nil) each phrase it
+// replaced.
+func (n *Normalizer) expandTrace(words []string, trace func(from, to []string)) []string {
+	out, changed := n.expandPass(words, 1, trace)
+	if changed {
+		out, _ = n.expandPass(out, 2, trace)
 	}
 	return out
 }
 
+// expandPass maps the phrases of at least minWords words, and reports
+// whether it mapped any.
+func (n *Normalizer) expandPass(words []string, minWords int, trace func(from, to []string)) ([]string, bool) {
+	var out []string // nil until a phrase is mapped: most words map to none
+	var buf [64]byte
+	for i := 0; i < len(words); {
+		k := min(n.starts[words[i]], len(words)-i)
+		for ; k >= minWords; k-- {
+			if std, ok := n.phrase(words[i:i+k], buf[:0]); ok {
+				if trace != nil {
+					trace(words[i:i+k], std)
+				}
+				if out == nil {
+					out = append(make([]string, 0, len(words)+2), words[:i]...)
+				}
+				out = append(out, std...)
+				break
+			}
+		}
+		if k >= minWords {
+			i += k
+			continue
+		}
+		if out != nil {
+			out = append(out, words[i])
+		}
+		i++
+	}
+	if out == nil {
+		return words, false
+	}
+	return out, true
+}
+
+// phrase looks words up in the phrase dictionaries, building the key in
+// buf: a map index by string(bytes) does not allocate.
+func (n *Normalizer) phrase(words []string, buf []byte) ([]string, bool) {
+	if len(words) == 1 {
+		std, ok := n.phrases[words[0]]
+		return std, ok
+	}
+	key := buf
+	for j, w := range words {
+		if j > 0 {
+			key = append(key, ' ')
+		}
+		key = append(key, w...)
+	}
+	std, ok := n.phrases[string(key)]
+	if !ok && len(key) > 3 && string(key[len(key)-3:]) == "nya" {
+		// "BPJS gratisnya": the possessive ends the phrase.
+		std, ok = n.phrases[string(key[:len(key)-3])]
+	}
+	return std, ok
+}
+
 // known reports whether w is a word the normaliser can place without
 // guessing.
-func (n *Normalizer) known(w string) bool {
-	_, phrase := n.phrases[w]
-	return phrase || n.stemmer.roots[w] || n.vocab[w] || n.place[w] || n.stop[w] || n.greeting[w]
-}
+func (n *Normalizer) known(w string) bool { return n.knownSet[w] }
 
 // Tokens returns the normalised words of text, function words included, in
 // order.
 func (n *Normalizer) Tokens(text string) []string {
-	tokens, _ := n.Analyze(text)
-	return tokens
-}
-
-// Analyze returns the normalised words of text, as Tokens does, and the
-// set of those written as proper names: capitalised but not all capitals,
-// not at the start of a sentence, and unknown to the dictionaries. Village
-// and person names say nothing of a message's topic, and are never
-// "corrected" to a vocabulary word.
-func (n *Normalizer) Analyze(text string) (tokens []string, names map[string]bool) {
-	raw := n.rawNames(text)
-	words := splitWords(Fold(text))
-	for i, w := range words {
-		if raw[w] {
-			if names == nil {
-				names = map[string]bool{}
-			}
-			names[n.root(w)] = true
-			continue
-		}
-		words[i] = n.spelled(w)
-	}
-	words = n.expand(words)
-	tokens = make([]string, 0, len(words))
-	for _, w := range words {
-		tokens = append(tokens, n.root(w))
-	}
-	return tokens, names
+	return n.Analyze(text).Tokens
 }
 
 // spelled is spell, memoised: typo correction is the costliest step and
 // citizens repeat their misspellings.
 func (n *Normalizer) spelled(w string) string {
-	n.mu.RLock()
-	r, ok := n.spellCache[w]
-	n.mu.RUnlock()
-	if ok {
+	if n.knownSet[w] || isNumber(w) {
+		return w
+	}
+	if r, ok := n.spellCache.get(w); ok {
 		return r
 	}
-	r = n.spell(w)
-	n.mu.Lock()
-	if len(n.spellCache) >= cacheLimit {
-		n.spellCache = map[string]string{}
-	}
-	n.spellCache[w] = r
-	n.mu.Unlock()
+	r := n.spell(w)
+	n.spellCache.put(w, r)
 	return r
 }
 
@@ -330,30 +505,35 @@ func (n *Normalizer) spell(w string) string {
 	if r := n.stemmer.stem(w); r != w && n.stemmer.roots[r] {
 		return w
 	}
-	if c := n.typos.correct(w); c != "" {
+	if c := correct(w, n.typos...); c != "" {
 		return c
 	}
-	if c := n.skeletons.expand(w); c != "" {
+	if c := expand(w, n.skeletons...); c != "" {
 		return c
 	}
 	return w
 }
 
-// root returns the stem of a standard word, memoised.
+// root returns the stem of a standard word, memoised. A stem the lexicons
+// map to one other word is mapped too: "divaksin" is "vaksin", which the
+// slang list reads as "imunisasi".
 func (n *Normalizer) root(w string) string {
-	n.mu.RLock()
-	r, ok := n.wordCache[w]
-	n.mu.RUnlock()
-	if ok {
+	if r, ok := n.roots[w]; ok {
 		return r
 	}
-	r = n.stemmer.stem(w)
-	n.mu.Lock()
-	if len(n.wordCache) >= cacheLimit {
-		n.wordCache = map[string]string{}
+	if r, ok := n.wordCache.get(w); ok {
+		return r
 	}
-	n.wordCache[w] = r
-	n.mu.Unlock()
+	r := n.stemRoot(w)
+	n.wordCache.put(w, r)
+	return r
+}
+
+func (n *Normalizer) stemRoot(w string) string {
+	r := n.stemmer.stem(w)
+	if std, ok := n.phrases[r]; ok && r != w && len(std) == 1 && std[0] != r {
+		r = n.stemmer.stem(std[0])
+	}
 	return r
 }
 
@@ -366,58 +546,25 @@ func isNumber(w string) bool {
 	return w != ""
 }
 
-// IsOutside reports whether a normalised word names a service of a body
-// outside the regency government (police, land agency, electricity
-// company, courts).
-func (n *Normalizer) IsOutside(w string) bool { return n.outside[w] }
-
 // IsContent reports whether a normalised word can say what a message is
-// about: not a function word, greeting, place name or number.
+// about: not a function word, social word (greeting, thanks, address),
+// place name or number.
 func (n *Normalizer) IsContent(w string) bool {
-	return len(w) > 1 && !n.stop[w] && !n.greeting[w] && !n.place[w] && !isNumber(w)
+	return len(w) > 1 && !n.info[w].nonTopic && !isNumber(w)
 }
 
 // InVocabulary reports whether a normalised word occurs in the vocabulary
 // texts the Normalizer was built with.
 func (n *Normalizer) InVocabulary(w string) bool { return n.vocabRoot[w] }
 
-// rawNames returns the folded, unnormalised words of text written as names.
-func (n *Normalizer) rawNames(text string) map[string]bool {
-	var names map[string]bool
-	start := true
-	for _, f := range strings.Fields(text) {
-		word := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
-		if word != "" && !start && isCapitalised(word) {
-			for _, w := range splitWords(Fold(word)) {
-				if !n.known(w) {
-					if names == nil {
-						names = map[string]bool{}
-					}
-					names[w] = true
-				}
-			}
-		}
-		start = strings.ContainsAny(f[len(f)-1:], ".!?")
-	}
-	return names
-}
+// InDictionary reports whether a normalised word occurs in the dictionary
+// texts the Normalizer was built with (NewWithDictionary).
+func (n *Normalizer) InDictionary(w string) bool { return n.dictRoot[w] }
 
-// isCapitalised reports whether word starts with a capital and has a
-// lowercase letter after it ("Sruweng", not "KTP").
-func isCapitalised(word string) bool {
-	first := true
-	lower := false
-	for _, r := range word {
-		if first {
-			if !unicode.IsUpper(r) {
-				return false
-			}
-			first = false
-			continue
-		}
-		if unicode.IsLower(r) {
-			lower = true
-		}
+func setOf(words []string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
 	}
-	return lower
+	return m
 }

@@ -48,11 +48,12 @@ func TestStem(t *testing.T) {
 
 func TestTypoCorrectionLeavesNamesAndShortWords(t *testing.T) {
 	n := New(nil, "banding pengadilan", "parah sekali", "puskesmas")
-	tokens, names := n.Analyze("Saya pindah ke Bandung, puskesmsa tutup, kaki patah")
+	a := n.Analyze("Saya pindah ke Bandini, puskesmsa tutup, kaki patah")
+	tokens, names := a.Tokens, a.Names
 	if !slices.Contains(tokens, "puskesmas") {
 		t.Errorf("typo not corrected: %v", tokens)
 	}
-	if slices.Contains(tokens, "banding") || !names["bandung"] {
+	if slices.Contains(tokens, "banding") || !names["bandini"] {
 		t.Errorf("a capitalised place was corrected to a vocabulary word: %v, names %v", tokens, names)
 	}
 	if slices.Contains(tokens, "parah") {
@@ -100,10 +101,10 @@ func TestSpellingOfShortenedAndInflectedWords(t *testing.T) {
 	tests := []struct {
 		in, want string
 	}{
-		{"syrt byr", "syarat bayar"}, // vowels dropped
-		{"berlaku", "laku"},          // ber-laku, not a possessive -ku
-		{"nuwun sewu", "permisi"},    // a Javanese phrase
-		{"kmps", "kmps"},             // no known word has these consonants
+		{"syrt byr", "syarat bayar"},         // vowels dropped
+		{"berlaku", "laku"},                  // ber-laku, not a possessive -ku
+		{"kepriwe carane", "bagaimana cara"}, // a Javanese phrase
+		{"kmps", "kmps"},                     // no known word has these consonants
 	}
 	for _, tt := range tests {
 		if got := strings.Join(n.Tokens(tt.in), " "); got != tt.want {
@@ -112,13 +113,17 @@ func TestSpellingOfShortenedAndInflectedWords(t *testing.T) {
 	}
 }
 
-// Words of bodies outside the regency are dictionary words: they are not
-// "corrected" into a vocabulary word one letter away.
-func TestOutsideWordsAreNotTypos(t *testing.T) {
-	n := New(nil, "nama di akta dicoret")
+// Words of the dictionary (general knowledge, such as the government
+// affairs' phrases) are known: they are not "corrected" into a vocabulary
+// word one letter away, though the knowledge base never uses them.
+func TestDictionaryWordsAreNotTypos(t *testing.T) {
+	n := NewWithDictionary(nil, []string{"copet, jambret"}, "nama di akta dicoret")
 	tokens := n.Tokens("hp saya dicopet di pasar")
-	if !slices.Contains(tokens, "copet") || !n.IsOutside("copet") {
-		t.Errorf("Tokens = %v, want copet, an outside word", tokens)
+	if !slices.Contains(tokens, "copet") || n.InVocabulary("copet") {
+		t.Errorf("Tokens = %v, want copet, a dictionary word outside the vocabulary", tokens)
+	}
+	if tokens := New(nil, "nama di akta dicoret").Tokens("hp saya dicopet"); !slices.Contains(tokens, "coret") {
+		t.Errorf("without the dictionary, Tokens = %v; the test no longer shows what the dictionary changes", tokens)
 	}
 }
 

@@ -37,19 +37,25 @@ func skeleton(w string) string {
 	return string(b)
 }
 
-// expand returns the most frequent known word that w shortens by dropping
-// vowels only, or "" when there is none or two tie.
-func (ix *skeletonIndex) expand(w string) string {
+// expand returns the most frequent known word of the indexes that w
+// shortens by dropping vowels only, or "" when there is none or two tie.
+func expand(w string, ixs ...*skeletonIndex) string {
 	k := skeleton(w)
 	if len(k) < minSkeleton || isNumber(w) {
 		return ""
 	}
+	candidates := map[string]int{}
+	for _, ix := range ixs {
+		for _, c := range ix.words[k] {
+			candidates[c] = max(candidates[c], ix.freq[c])
+		}
+	}
 	best, bestF, tie := "", 0, false
-	for _, c := range ix.words[k] {
+	for c, f := range candidates {
 		if len(c) <= len(w) || !dropsVowels(w, c) {
 			continue
 		}
-		switch f := ix.freq[c]; {
+		switch {
 		case f > bestF:
 			best, bestF, tie = c, f, false
 		case f == bestF:

@@ -13,6 +13,10 @@ type stemmer struct {
 
 const minRoot = 3
 
+// particles are roots no affixed word has: "sebelah" is se-belah, never
+// se-be-lah.
+var particles = map[string]bool{"lah": true, "kah": true, "pun": true, "tah": true, "nya": true}
+
 func isVowel(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' }
 
 // stem returns the root of w. It strips a particle (-lah, -kah, -pun; the
@@ -88,14 +92,14 @@ func (s *stemmer) prefixRoot(w string, depth int) string {
 		return ""
 	}
 	for _, c := range prefixCuts(w) {
-		if len(c) < minRoot {
+		if len(c) < minRoot || particles[c] {
 			continue
 		}
 		if s.roots[c] {
 			return c
 		}
 		for _, v := range suffixVariants(c)[1:] {
-			if s.roots[v] {
+			if s.roots[v] && !particles[v] {
 				return v
 			}
 		}

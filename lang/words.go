@@ -9,7 +9,7 @@ import (
 // The word lists are plain text so that linguists, not programmers, can
 // review and extend them.
 //
-//go:embed slang.txt ngapak.txt stopwords.txt greetings.txt roots.txt places.txt outside.txt asking.txt trouble.txt praise.txt thanks.txt courtesy.txt
+//go:embed *.txt
 var lists embed.FS
 
 // readList returns the non-comment lines of an embedded list.
@@ -38,4 +38,14 @@ func readMap(name string) map[string]string {
 		m[strings.TrimSpace(from)] = strings.TrimSpace(to)
 	}
 	return m
+}
+
+// commonWords returns the common Indonesian words of words.txt, which typo
+// repair never rewrites.
+func commonWords() []string {
+	var out []string
+	for _, line := range readList("words.txt") {
+		out = append(out, splitWords(Fold(line))...)
+	}
+	return out
 }

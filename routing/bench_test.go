@@ -115,3 +115,23 @@ func TestLargeKBFindsTheParaphrasedFAQ(t *testing.T) {
 		t.Errorf("best candidate is the paraphrased FAQ for %.3f of messages, want ≥ 0.99", share)
 	}
 }
+
+// BenchmarkUpdateFAQ5000 edits one FAQ of a 5,000-FAQ KB, as an admin does
+// in the dashboard; BenchmarkNew5000FAQs, the full rebuild, is its floor.
+func BenchmarkUpdateFAQ5000(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	kb, _ := syntheticKB(rng, 40, 5000)
+	r, err := New(kb, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	edited := *kb
+	edited.FAQs = slices.Clone(kb.FAQs)
+	for i := 0; b.Loop(); i++ {
+		f := &edited.FAQs[i%len(edited.FAQs)]
+		f.Questions = append(slices.Clone(f.Questions[:len(f.Questions)-1]), fmt.Sprintf("bagaimana cara baru nomor %d", i))
+		if !r.Update(&edited) {
+			b.Fatal("Update refused an FAQ edit")
+		}
+	}
+}

@@ -50,6 +50,11 @@ const specificityPrior = 0.5
 // smoothing is the additive (Lidstone) smoothing of the counts.
 const smoothing = 0.1
 
+// minCount is the count below which a cell counts as empty: a text learnt
+// and then unlearnt (Router.Update) leaves its cells at zero give or take
+// rounding.
+const minCount = 1e-9
+
 func newClassifier(opds []string) *classifier {
 	c := &classifier{
 		opds: opds, ids: map[string]int32{},
@@ -73,23 +78,51 @@ func featuresOf(words []string) []string {
 	return feats
 }
 
-// lookup appends to dst the rows of the words and of the bigrams of
+// lookup appends to rows the rows of the words and of the bigrams of
 // consecutive words that the model knows, in the order featuresOf lists
-// them, without building the bigram strings.
-func (c *classifier) lookup(words []string, dst []int32) []int32 {
-	for _, w := range words {
+// them, without building the bigram strings; and to mults each row's
+// multiplier, from mult (a bigram takes the smaller of its words'). A nil
+// mult counts every word once.
+func (c *classifier) lookup(words []string, mult []float64, rows []int32, mults []float64) ([]int32, []float64) {
+	m := func(i int) float64 {
+		if mult == nil {
+			return 1
+		}
+		return mult[i]
+	}
+	for i, w := range words {
 		if id, ok := c.ids[w]; ok {
-			dst = append(dst, id)
+			rows, mults = append(rows, id), append(mults, m(i))
 		}
 	}
 	var buf [64]byte
 	for i := 1; i < len(words); i++ {
 		key := append(append(append(buf[:0], words[i-1]...), ' '), words[i]...)
 		if id, ok := c.ids[string(key)]; ok {
-			dst = append(dst, id)
+			rows, mults = append(rows, id), append(mults, min(m(i-1), m(i)))
 		}
 	}
-	return dst
+	return rows, mults
+}
+
+// onlyClass returns the one class whose texts have feature f, or -1 when
+// none or several do. It takes the feature's bytes: a map index by
+// string(bytes) does not allocate.
+func (c *classifier) onlyClass(f []byte) int {
+	id, ok := c.ids[string(f)]
+	if !ok {
+		return -1
+	}
+	class := -1
+	for _, x := range c.rows[id] {
+		if x.count > minCount {
+			if class >= 0 {
+				return -1
+			}
+			class = int(x.class)
+		}
+	}
+	return class
 }
 
 // add counts feats for class. The model is stale until refresh.
@@ -157,14 +190,14 @@ func (c *classifier) specificity(row []cell) float64 {
 	prior := specificityPrior / c.totals[k]
 	sum := float64(k) * prior
 	for _, x := range row {
-		if x.count > 0 && c.totals[x.class] > 0 {
+		if x.count > minCount && c.totals[x.class] > 0 {
 			sum += x.count / c.totals[x.class]
 		}
 	}
 	h := 0.0
 	rest := k
 	for _, x := range row {
-		if x.count > 0 && c.totals[x.class] > 0 {
+		if x.count > minCount && c.totals[x.class] > 0 {
 			p := (x.count/c.totals[x.class] + prior) / sum
 			h -= p * math.Log(p)
 			rest--
@@ -187,16 +220,20 @@ func (c *classifier) updateDenoms() {
 }
 
 // logScores writes into scores (one slot per OPD and, last, one for the
-// background) the weighted log-likelihood of the known features under each
+// background) the weighted log-likelihood of the known features (each
+// counted mults[i] times; nil: once) under each
 // OPD and under the background (all OPDs' texts pooled). The background
 // wins when a message's words are common to many OPDs and specific to
 // none: then no OPD clearly owns it.
-func (c *classifier) logScores(rows []int32, scores []float64) {
+func (c *classifier) logScores(rows []int32, mults []float64, scores []float64) {
 	clear(scores)
 	k := len(c.opds)
 	var mass float64
-	for _, id := range rows {
+	for i, id := range rows {
 		w := c.weight[id]
+		if mults != nil {
+			w *= mults[i]
+		}
 		mass += w
 		for _, x := range c.rows[id] {
 			scores[x.class] += w * x.gain
@@ -259,7 +296,7 @@ func (c *classifier) calibrate(docs []trainingDoc) {
 			}
 		}
 		scores := make([]float64, c.width())
-		c.logScores(rows, scores)
+		c.logScores(rows, nil, scores)
 		c.add(d.class, d.feats, d.weight)
 		c.refresh()
 		if len(rows) > 0 {

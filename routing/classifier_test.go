@@ -30,7 +30,8 @@ func TestSpecificFeatureOutweighsGenericOnes(t *testing.T) {
 			weight("kir"), weight("sppt"), weight("ktp"), weight("urus"), weight("hilang"))
 	}
 	scores := make([]float64, c.width())
-	c.logScores(c.lookup(strings.Fields("kir hilang urus ganti"), nil), scores)
+	rows, mults := c.lookup(strings.Fields("kir hilang urus ganti"), nil, nil, nil)
+	c.logScores(rows, mults, scores)
 	c.probabilities(scores)
 	if scores[1] <= scores[0] {
 		t.Errorf("kir hilang urus ganti: HUB %.3f, CAPIL %.3f; want HUB first", scores[1], scores[0])

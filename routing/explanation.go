@@ -5,7 +5,34 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/faq"
 )
+
+// OPDScore is the probability that a message belongs to an OPD, or to a
+// body outside the regency.
+type OPDScore struct {
+	OPD         string
+	Probability float64
+}
+
+// Explanation shows how a decision was reached, for admins fixing their KB.
+type Explanation struct {
+	Decision   sigap.Decision
+	Normalized string
+	Topic      []string // the words the classifier used
+	// Knowledge says which general knowledge the decision used: the
+	// lexicons' and typo repair's rewrites, the question of a long
+	// message, the affairs and outside bodies its words belong to.
+	Knowledge []string
+	FAQs      []faq.Candidate
+	OPDs      []OPDScore // best first
+	// Background is the probability that no OPD owns the message: its
+	// words are common to many OPDs and specific to none.
+	Background float64
+	Reasons    []string
+}
 
 // Write writes the explanation for an admin fixing a KB.
 func (ex Explanation) Write(w io.Writer) error {
@@ -18,9 +45,18 @@ func (ex Explanation) Write(w io.Writer) error {
 	if d.OPD != "" {
 		fmt.Fprintf(bw, " opd=%s", d.OPD)
 	}
+	if d.Gesture != "" {
+		fmt.Fprintf(bw, " gesture=%s", d.Gesture)
+	}
 	fmt.Fprintf(bw, " score=%.2f\n", d.Score)
 	fmt.Fprintf(bw, "normalised: %s\n", ex.Normalized)
 	fmt.Fprintf(bw, "topic:      %s\n", strings.Join(ex.Topic, " "))
+	if len(ex.Knowledge) > 0 {
+		fmt.Fprintln(bw, "\nknowledge used:")
+		for _, k := range ex.Knowledge {
+			fmt.Fprintf(bw, "  %s\n", k)
+		}
+	}
 	fmt.Fprintln(bw, "\nFAQ candidates:")
 	if len(ex.FAQs) == 0 {
 		fmt.Fprintln(bw, "  (none shares a key term)")

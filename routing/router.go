@@ -4,14 +4,12 @@
 package routing
 
 import (
-	"fmt"
-	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/affairs"
 	"github.com/pemkab-kebumen/sigap/faq"
 	"github.com/pemkab-kebumen/sigap/lang"
 )
@@ -22,22 +20,15 @@ const (
 	weightText    = 1.0 // names, descriptions, examples, FAQ questions
 	weightAnswer  = 0.3 // FAQ answers mention neighbouring topics too
 	weightLearned = 3.0 // a staff transfer is a real message, labelled
+	// weightAffair is a phrase of a service of the regency's affairs, for
+	// the OPD that holds it: general knowledge, which the KB's own texts
+	// outweigh where they speak.
+	weightAffair = 0.5
+	// weightOutside is a phrase of a service of a body outside the
+	// regency: all the classifier knows of that body, as the KB does not
+	// describe it.
+	weightOutside = 2.0
 )
-
-// knownShareExponent sets how much a message's words unknown to the KB
-// lower the routing confidence: a message mostly about things no OPD
-// mentions is not confidently any OPD's, but citizens' messages always
-// carry some words the KB lacks.
-const knownShareExponent = 0.75
-
-// outsidePenalty scales the routing confidence of a message that names a
-// service of a body outside the regency (police, land agency, PLN): only
-// an OPD the rest of the message points to very clearly keeps it.
-const outsidePenalty = 0.5
-
-// minRouteConfidence is the probability of the best OPD below which a
-// ticket goes to the triage desk instead.
-const minRouteConfidence = 0.5
 
 // Router decides what to do with a message. It is safe for concurrent use.
 type Router struct {
@@ -45,15 +36,25 @@ type Router struct {
 	norm  *lang.Normalizer
 	index *faq.Index
 	opdAt map[string]int
-	// claimed holds per word the OPDs that name it among their topics: a
-	// word of the outside list (lang.IsOutside) that an OPD claims is that
-	// OPD's, and only that OPD's.
-	claimed map[string][]string
+	// The classifier's classes are the KB's OPDs, then the bodies outside
+	// the regency; taught records per class the words general knowledge
+	// (affairs.Map, affairs.Outside) taught it, with the service they name.
+	bodies []affairs.Group
+	taught []map[string]string
+	// phrases memoises the topic words of the government knowledge's
+	// phrases while the router is built, as several steps read them.
+	phrases map[string][]string
 
 	cues commentCues // for DecideComment
 
 	mu    sync.RWMutex
 	model *classifier
+
+	// faqs are the FAQs the router holds, as of the last Update, and faqAt
+	// their index by ID; faqsMu serialises Updates.
+	faqsMu sync.Mutex
+	faqs   []sigap.FAQ
+	faqAt  map[string]int
 
 	scratch sync.Pool // of *scratch
 }
@@ -61,67 +62,133 @@ type Router struct {
 // scratch is one decision's working memory, reused across decisions.
 type scratch struct {
 	rows   []int32   // the message's features the classifier knows
-	scores []float64 // per OPD and the background
+	mults  []float64 // how many times each counts
+	scores []float64 // per class and the background
 }
 
 // New builds the normaliser, the FAQ index and the OPD classifier from kb,
-// and learns from the staff transfers recorded so far.
+// maps kb's OPDs onto the regency's affairs, and learns from the staff
+// transfers recorded so far.
 func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
-	if kb == nil || len(kb.OPDs) == 0 {
-		return nil, sigap.Errorf(sigap.EINVALID, "routing: the knowledge base has no OPD")
+	if err := checkKB(kb); err != nil {
+		return nil, err
 	}
 	var vocab, contrast []string
 	subjects := map[string][]string{}
-	codes := make([]string, len(kb.OPDs))
-	opdAt := map[string]int{}
-	for i, o := range kb.OPDs {
-		codes[i] = o.Code
-		opdAt[o.Code] = i
+	for _, o := range kb.OPDs {
 		vocab = append(vocab, o.Name, o.Description, strings.Join(o.Keywords, ", "))
 		vocab = append(vocab, o.Examples...)
 		contrast = append(contrast, o.Examples...)
 		subjects[o.Code] = append([]string{o.Name}, o.Keywords...)
 	}
-	if _, ok := opdAt[kb.TriageOPD]; !ok {
-		return nil, sigap.Errorf(sigap.EINVALID, "routing: triage OPD %q is not in the knowledge base", kb.TriageOPD)
-	}
 	for _, f := range kb.FAQs {
-		if _, ok := opdAt[f.OPD]; !ok {
-			return nil, sigap.Errorf(sigap.EINVALID, "routing: FAQ %q belongs to unknown OPD %q", f.ID, f.OPD)
-		}
 		vocab = append(vocab, f.Questions...)
 		vocab = append(vocab, f.Answer)
 	}
-	norm := lang.New(kb.Synonyms, vocab...)
+	norm := lang.NewWithDictionary(kb.Synonyms, dictionary(), vocab...)
 	r := &Router{
-		kb:      kb,
-		norm:    norm,
-		index:   faq.NewIndex(kb.FAQs, norm, subjects, contrast...),
-		opdAt:   opdAt,
-		claimed: map[string][]string{},
-		model:   newClassifier(codes),
-		cues:    newCommentCues(norm),
+		kb:     kb,
+		norm:   norm,
+		opdAt:  map[string]int{},
+		bodies: affairs.Outside(),
+		cues:   newCommentCues(norm),
 	}
+	r.phrases = map[string][]string{}
+	spread := affairs.Spread(r.phraseWords)
+	r.index = faq.NewIndex(kb.FAQs, norm, faq.Options{Subjects: subjects, Contrast: contrast, Concepts: r.concepts(spread)})
+	codes := make([]string, 0, len(kb.OPDs)+len(r.bodies))
+	for i, o := range kb.OPDs {
+		r.opdAt[o.Code] = i
+		codes = append(codes, o.Code)
+	}
+	for _, b := range r.bodies {
+		codes = append(codes, b.Code)
+	}
+	r.model = newClassifier(codes)
+	r.holdFAQs(kb.FAQs)
+	r.taught = make([]map[string]string, len(codes))
 	r.scratch.New = func() any { return &scratch{} }
-	for code, texts := range subjects {
-		for _, text := range texts {
-			for _, t := range norm.Tokens(text) {
-				if !slices.Contains(r.claimed[t], code) {
-					r.claimed[t] = append(r.claimed[t], code)
-				}
+	r.train(spread)
+	r.phrases = nil
+	for _, e := range learned {
+		if err := r.learn(e); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// checkKB refuses a KB the router cannot decide on.
+func checkKB(kb *sigap.KB) error {
+	if kb == nil || len(kb.OPDs) == 0 {
+		return sigap.Errorf(sigap.EINVALID, "routing: the knowledge base has no OPD")
+	}
+	opds := map[string]bool{}
+	for _, o := range kb.OPDs {
+		opds[o.Code] = true
+	}
+	if !opds[kb.TriageOPD] {
+		return sigap.Errorf(sigap.EINVALID, "routing: triage OPD %q is not in the knowledge base", kb.TriageOPD)
+	}
+	for _, f := range kb.FAQs {
+		if !opds[f.OPD] {
+			return sigap.Errorf(sigap.EINVALID, "routing: FAQ %q belongs to unknown OPD %q", f.ID, f.OPD)
+		}
+	}
+	return nil
+}
+
+// dictionary returns the phrases of the government knowledge, which the
+// normaliser must know as words: "pmk" and "puskeswan" are not typos.
+func dictionary() []string {
+	var out []string
+	for _, groups := range [][]affairs.Group{affairs.Regency(), affairs.Outside()} {
+		for _, g := range groups {
+			for _, s := range g.Services {
+				out = append(out, s.Name)
+				out = append(out, s.Phrases...)
 			}
 		}
 	}
+	return out
+}
 
+// concepts numbers the services of the government knowledge and maps each
+// word that few services share to the services whose phrases have it: the
+// FAQ index reads two such words of one service as kin.
+func (r *Router) concepts(spread map[string]int) map[string][]int32 {
+	out := map[string][]int32{}
+	id := int32(0)
+	for _, groups := range [][]affairs.Group{affairs.Regency(), affairs.Outside()} {
+		for _, g := range groups {
+			for _, s := range g.Services {
+				for _, p := range s.Phrases {
+					for _, w := range r.phraseWords(p) {
+						if spread[w] <= maxSpread && !slices.Contains(out[w], id) {
+							out[w] = append(out[w], id)
+						}
+					}
+				}
+				id++
+			}
+		}
+	}
+	return out
+}
+
+// train teaches the classifier the KB's texts and the general knowledge,
+// and calibrates it by leave-one-out on the KB's examples and FAQ
+// questions.
+func (r *Router) train(spread map[string]int) {
 	var docs []trainingDoc
 	addDoc := func(class int, text string, weight float64, heldOut bool) {
-		feats := r.features(text)
+		feats := r.kbFeatures(text)
 		r.model.add(class, feats, weight)
 		if heldOut {
 			docs = append(docs, trainingDoc{class, feats, weight})
 		}
 	}
-	for i, o := range kb.OPDs {
+	for i, o := range r.kb.OPDs {
 		addDoc(i, o.Name, weightText, false)
 		addDoc(i, o.Description, weightText, false)
 		for _, k := range o.Keywords {
@@ -131,25 +198,111 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 			addDoc(i, e, weightText, true)
 		}
 	}
-	for _, f := range kb.FAQs {
+	for _, f := range r.kb.FAQs {
 		for _, q := range f.Questions {
-			addDoc(opdAt[f.OPD], q, weightText, true)
+			addDoc(r.opdAt[f.OPD], q, weightText, true)
 		}
-		addDoc(opdAt[f.OPD], f.Answer, weightAnswer, false)
+		addDoc(r.opdAt[f.OPD], f.Answer, weightAnswer, false)
 	}
+	r.teachAffairs(spread)
 	r.model.refresh()
 	r.model.calibrate(docs)
-	for _, e := range learned {
-		if err := r.learn(e); err != nil {
-			return nil, err
+}
+
+// teachAffairs teaches each OPD the phrases of the services of the
+// regency's affairs it holds, and each outside body's class its services'
+// phrases.
+func (r *Router) teachAffairs(spread map[string]int) {
+	holdings := affairs.Map(r.kb.OPDs, r.phraseWords)
+	teach := func(class int, s *affairs.Service, weight float64) {
+		if r.taught[class] == nil {
+			r.taught[class] = map[string]string{}
+		}
+		for _, p := range s.Phrases {
+			feats := r.phraseFeatures(p, spread, class >= len(r.kb.OPDs))
+			r.model.add(class, feats, weight)
+			for _, f := range feats {
+				if _, ok := r.taught[class][f]; !ok && !strings.Contains(f, " ") {
+					r.taught[class][f] = s.Name
+				}
+			}
 		}
 	}
-	return r, nil
+	for _, h := range holdings {
+		if h.OPD != "" {
+			teach(r.opdAt[h.OPD], h.Service, weightAffair)
+		}
+	}
+	for i := range r.bodies {
+		for j := range r.bodies[i].Services {
+			teach(len(r.kb.OPDs)+i, &r.bodies[i].Services[j], weightOutside)
+		}
+	}
+}
+
+// maxSpread is how many services' phrases a word may be in and still
+// count alone: "bayar" is in "bayar pbb", "bayar pdam" and "bayar pajak
+// motor", and says which only with its neighbour.
+const maxSpread = 3
+
+// phraseFeatures returns the features of a service phrase: its bigrams,
+// and those of its words that few services share (any word, for a body
+// outside the regency: "telepon penipu" makes no call a matter for the
+// operators); a phrase written as one word is that word, however many
+// services use it.
+func (r *Router) phraseFeatures(phrase string, spread map[string]int, outside bool) []string {
+	words := r.phraseWords(phrase)
+	if len(words) == 1 && !strings.Contains(strings.TrimSpace(phrase), " ") {
+		return words
+	}
+	var feats []string
+	for i, w := range words {
+		if spread[w] <= maxSpread && !outside {
+			feats = append(feats, w)
+		}
+		if i > 0 {
+			feats = append(feats, words[i-1]+" "+w)
+		}
+	}
+	return feats
 }
 
 func (r *Router) features(text string) []string {
-	tokens, names := r.norm.Analyze(text)
-	return featuresOf(r.topicWords(tokens, names))
+	return featuresOf(r.topicWords(r.norm.Analyze(text)))
+}
+
+// kbFeatures are the features of a KB text about an OPD, but for its
+// clauses about whose authority something is: "SMA dan SMK adalah
+// kewenangan Pemerintah Provinsi" in the education office's description
+// does not make upper secondary schools its topic.
+func (r *Router) kbFeatures(text string) []string {
+	a := r.norm.Analyze(text)
+	var words []string
+	for _, c := range a.Clauses {
+		if slices.ContainsFunc(a.Cues[c.Start:c.End], func(cue lang.Cue) bool { return cue&lang.CueAuthority != 0 }) {
+			continue
+		}
+		for i := c.Start; i < c.End; i++ {
+			if a.Topic[i] {
+				words = append(words, a.Tokens[i])
+			}
+		}
+	}
+	return featuresOf(words)
+}
+
+// phraseWords returns the topic words of a text of the government
+// knowledge (or of an OPD, for affairs.Map), memoised while the router is
+// built.
+func (r *Router) phraseWords(text string) []string {
+	if words, ok := r.phrases[text]; ok {
+		return words
+	}
+	words := r.topicWords(r.norm.Analyze(text))
+	if r.phrases != nil {
+		r.phrases[text] = words
+	}
+	return words
 }
 
 // Learn records a staff transfer: from now on the message's words count
@@ -172,198 +325,139 @@ func (r *Router) learn(e sigap.Example) error {
 	return nil
 }
 
-// outside returns the words of a service of a body outside the regency
-// (lang.IsOutside) among words, but for those opd names among its topics:
-// "polisi" is the police's unless the OPD is Satpol PP, whose name has it.
-func (r *Router) outside(words []string, opd string) []string {
-	var out []string
-	for _, w := range words {
-		if r.norm.IsOutside(w) && !slices.Contains(r.claimed[w], opd) && !slices.Contains(out, w) {
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
 // topicWords returns the tokens that can say what a message is about.
-func (r *Router) topicWords(tokens []string, names map[string]bool) []string {
+func (r *Router) topicWords(a lang.Analysis) []string {
 	var words []string
-	for _, t := range tokens {
-		if r.norm.IsContent(t) && !names[t] {
+	for i, t := range a.Tokens {
+		if a.Topic[i] {
 			words = append(words, t)
 		}
 	}
 	return words
 }
 
-// questionsAmongSentences returns the sentences of text that end in a
-// question mark, when text also has sentences that do not; otherwise none.
-func questionsAmongSentences(text string) []string {
-	var questions []string
-	sentences, start := 0, 0
-	for i := 0; i < len(text); i++ {
-		if !lang.SentenceEnd(text, i) {
-			continue
-		}
-		if strings.TrimSpace(text[start:i]) != "" {
-			sentences++
-			if text[i] == '?' {
-				questions = append(questions, text[start:i])
-			}
-		}
-		start = i + 1
+// questionWords returns the topic words of a long message's question
+// clauses, when it also has clauses that ask nothing (its story); else
+// none.
+func (r *Router) questionWords(a lang.Analysis) []string {
+	asks, tells := false, false
+	for _, c := range a.Clauses {
+		asks, tells = asks || c.Asks, tells || !c.Asks
 	}
-	if strings.TrimSpace(text[start:]) != "" {
-		sentences++
-	}
-	if len(questions) == sentences {
+	if !asks || !tells {
 		return nil
 	}
-	return questions
+	var words []string
+	for _, c := range a.Clauses {
+		if !c.Asks {
+			continue
+		}
+		for i := c.Start; i < c.End; i++ {
+			if a.Topic[i] {
+				words = append(words, a.Tokens[i])
+			}
+		}
+	}
+	return words
 }
 
-// OPDScore is the probability that a message belongs to an OPD.
-type OPDScore struct {
-	OPD         string
-	Probability float64
+// How much a word counts for routing, by the part of the message it is in:
+// in a message that asks a question and tells a story around it, the
+// question says what it is about; words after "untuk", "agar", "biar" say
+// what for, not what ("bikin SKCK buat ngelamar kerja" is about the SKCK).
+const (
+	questionMult = 2.0
+	storyMult    = 1.0
+	purposeMult  = 0.5
+)
+
+// weighWords returns the topic words of a message, in order, with how much
+// each counts.
+func (r *Router) weighWords(a lang.Analysis) ([]string, []float64) {
+	asks, tells := false, false
+	for _, c := range a.Clauses {
+		asks, tells = asks || c.Asks, tells || !c.Asks
+	}
+	var words []string
+	var mult []float64
+	for _, c := range a.Clauses {
+		m := 1.0
+		if asks && tells {
+			m = storyMult
+			if c.Asks {
+				m = questionMult
+			}
+		}
+		topic := false // a topic word came before, in this clause
+		for i := c.Start; i < c.End; i++ {
+			if topic && a.Cues[i]&lang.CuePurpose != 0 {
+				m *= purposeMult
+				topic = false
+			}
+			if a.Topic[i] {
+				words, mult = append(words, a.Tokens[i]), append(mult, m)
+				topic = true
+			}
+		}
+	}
+	return words, mult
 }
 
-// Explanation shows how a decision was reached, for admins fixing their KB.
-type Explanation struct {
-	Decision   sigap.Decision
-	Normalized string
-	Topic      []string // the words the classifier used
-	FAQs       []faq.Candidate
-	OPDs       []OPDScore // best first
-	// Background is the probability that no OPD owns the message: its
-	// words are common to many OPDs and specific to none.
-	Background float64
-	Reasons    []string
+// head calls see with the topic words of what a message is about, clause
+// by clause: its first clause that has any (Indonesian puts the topic
+// first) and its question clauses, but for the words after a preposition
+// of place or a word of schooling, which set the scene ("dekat kantor PLN",
+// "lulus SMA").
+func (r *Router) head(a lang.Analysis, see func(words []string)) {
+	first := true
+	var words []string
+	for _, c := range a.Clauses {
+		words = words[:0]
+		scene := 0 // topic words still to skip after a word of place
+		for i := c.Start; i < c.End; i++ {
+			if a.Cues[i]&lang.CueSetting != 0 {
+				scene = sceneWords
+				continue
+			}
+			if a.Topic[i] {
+				if scene > 0 {
+					scene--
+					continue
+				}
+				words = append(words, a.Tokens[i])
+			}
+		}
+		if len(words) > 0 && (first || c.Asks) {
+			see(words)
+			first = false
+		}
+	}
 }
 
-// Decide returns the triage decision for text.
-func (r *Router) Decide(text string) sigap.Decision {
-	return r.explain(text, false).Decision
-}
+// sceneWords is how many topic words after a word of place set the scene.
+const sceneWords = 2
 
-// explainedOPDs is how many OPD scores an Explanation lists.
-const explainedOPDs = 5
-
-// Explain decides and says why.
-func (r *Router) Explain(text string) Explanation {
-	return r.explain(text, true)
-}
-
-// explain decides on the first MaxText bytes of text; when verbose it also
-// writes down why, which Decide, on the hot path of every message, does
-// without.
-func (r *Router) explain(text string, verbose bool) Explanation {
-	text = clip(text)
-	tokens, names := r.norm.Analyze(text)
-	ex := Explanation{}
-	why := func(format string, args ...any) {
-		if verbose {
-			ex.Reasons = append(ex.Reasons, fmt.Sprintf(format, args...))
+// headBody returns the body outside the regency (its class) that a word or
+// bigram of the message's head belongs to alone, and those features; -1
+// when there is none. The caller holds r.mu.
+func (r *Router) headBody(a lang.Analysis) (int, []string) {
+	body, features := -1, []string(nil)
+	note := func(f []byte) {
+		if c := r.model.onlyClass(f); c >= len(r.kb.OPDs) && (body < 0 || c == body) {
+			body = c
+			if !slices.Contains(features, string(f)) {
+				features = append(features, string(f))
+			}
 		}
 	}
-	if verbose {
-		ex.Normalized = strings.Join(tokens, " ")
-	}
-	words := r.topicWords(tokens, names)
-	if verbose {
-		ex.Topic = words
-	}
-	if len(words) == 0 {
-		ex.Decision = sigap.Decision{Action: sigap.ActionClarify, Score: 1}
-		why("no topic words: only greetings, thanks, function words or noise")
-		return ex
-	}
-
-	// A question buried in a paragraph of circumstances says what the
-	// message is about: its words count twice.
-	var questionWords [][]string
-	for _, q := range questionsAmongSentences(text) {
-		qTokens, qNames := r.norm.Analyze(q)
-		questionWords = append(questionWords, r.topicWords(qTokens, qNames))
-		why("the question %q weighs double", strings.TrimSpace(q))
-	}
-
-	sc := r.scratch.Get().(*scratch)
-	defer r.scratch.Put(sc)
-	r.mu.RLock()
-	sc.rows = r.model.lookup(words, sc.rows[:0])
-	for _, qw := range questionWords {
-		sc.rows = r.model.lookup(qw, sc.rows)
-	}
-	if len(sc.scores) != r.model.width() {
-		sc.scores = make([]float64, r.model.width())
-	}
-	r.model.logScores(sc.rows, sc.scores)
-	r.model.probabilities(sc.scores)
-	knownWords := 0
-	for _, w := range words {
-		if _, ok := r.model.ids[w]; ok {
-			knownWords++
+	var buf [64]byte
+	r.head(a, func(words []string) {
+		for i, w := range words {
+			note(append(buf[:0], w...))
+			if i > 0 {
+				note(append(append(append(buf[:0], words[i-1]...), ' '), w...))
+			}
 		}
-	}
-	r.mu.RUnlock()
-	known := len(sc.rows)
-	probs := sc.scores[:len(r.kb.OPDs)]
-	ex.Background = sc.scores[len(r.kb.OPDs)]
-	top := OPDScore{r.kb.OPDs[0].Code, probs[0]}
-	for i, p := range probs {
-		if p > top.Probability {
-			top = OPDScore{r.kb.OPDs[i].Code, p}
-		}
-	}
-	if verbose {
-		order := make([]int, len(probs))
-		for i := range order {
-			order[i] = i
-		}
-		sort.SliceStable(order, func(a, b int) bool { return probs[order[a]] > probs[order[b]] })
-		for _, i := range order[:min(explainedOPDs, len(order))] {
-			ex.OPDs = append(ex.OPDs, OPDScore{r.kb.OPDs[i].Code, probs[i]})
-		}
-	}
-
-	if verbose {
-		ex.FAQs = r.index.MatchTokens(text, tokens, names)
-	} else if best, ok := r.index.BestTokens(text, tokens, names); ok {
-		ex.FAQs = []faq.Candidate{best}
-	}
-	if len(ex.FAQs) > 0 && ex.FAQs[0].Answerable {
-		if outside := r.outside(words, ex.FAQs[0].OPD); slices.ContainsFunc(outside, func(w string) bool { return slices.Contains(ex.FAQs[0].Missing, w) }) {
-			ex.FAQs[0].Answerable = false
-			ex.FAQs[0].Reasons = append(ex.FAQs[0].Reasons, fmt.Sprintf("the message is about %s, which the FAQ does not speak of", strings.Join(outside, ", ")))
-		}
-	}
-	if len(ex.FAQs) > 0 && ex.FAQs[0].Answerable {
-		best := ex.FAQs[0]
-		ex.Decision = sigap.Decision{Action: sigap.ActionFAQ, FAQ: best.FAQ, OPD: best.OPD, Score: best.Confidence}
-		why("FAQ %s answers it (confidence %.2f): %s", best.FAQ, best.Confidence, strings.Join(best.Reasons, "; "))
-		return ex
-	}
-	if len(ex.FAQs) > 0 {
-		why("best FAQ %s not used: %s", ex.FAQs[0].FAQ, strings.Join(ex.FAQs[0].Reasons, "; "))
-	}
-
-	knownShare := float64(knownWords) / float64(len(words))
-	confidence := top.Probability * math.Pow(knownShare, knownShareExponent)
-	if outside := r.outside(words, top.OPD); len(outside) > 0 {
-		confidence *= outsidePenalty
-		why("the message names %s, a service outside the regency's OPDs", strings.Join(outside, ", "))
-	}
-	switch {
-	case known == 0:
-		ex.Decision = sigap.Decision{Action: sigap.ActionTriage, OPD: r.kb.TriageOPD, Score: 0}
-		why("no word of the message occurs in the knowledge base")
-	case confidence >= minRouteConfidence:
-		ex.Decision = sigap.Decision{Action: sigap.ActionRoute, OPD: top.OPD, Score: confidence}
-		why("routed to %s (probability %.2f, %d of %d topic words known)", top.OPD, top.Probability, knownWords, len(words))
-	default:
-		ex.Decision = sigap.Decision{Action: sigap.ActionTriage, OPD: r.kb.TriageOPD, Score: confidence}
-		why("best OPD %s is not sure enough (probability %.2f, no OPD %.2f, %d of %d topic words known)", top.OPD, top.Probability, ex.Background, knownWords, len(words))
-	}
-	return ex
+	})
+	return body, features
 }

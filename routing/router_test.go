@@ -1,7 +1,6 @@
 package routing
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -156,9 +155,9 @@ func TestExplain(t *testing.T) {
 	}
 }
 
-// A word of a body outside the regency that one OPD's name claims (Satpol
-// PP is "Satuan Polisi Pamong Praja") is that OPD's only: for any other OPD
-// it still marks a matter for the police.
+// A word of a body outside the regency that an OPD's name has (Satpol PP
+// is "Satuan Polisi Pamong Praja") makes no matter the police's: the
+// message's other words decide.
 func TestOutsideWordClaimedByOneOPD(t *testing.T) {
 	k := testKB()
 	k.OPDs = append(k.OPDs, sigap.OPD{Code: "SATPOL", Name: "Satuan Polisi Pamong Praja",
@@ -174,29 +173,13 @@ func TestOutsideWordClaimedByOneOPD(t *testing.T) {
 		action sigap.Action
 		opd    string
 	}{
-		{"jembatan dusun retak, ada motor jatuh, sudah lapor polisi", sigap.ActionTriage, "KOMINFO"},
+		// A bridge report that says it told the police is the bridge's.
+		{"jembatan dusun retak, ada motor jatuh, sudah lapor polisi", sigap.ActionRoute, "PU"},
 		{"warung jual miras bebas, polisi pamong praja tolong tertibkan", sigap.ActionRoute, "SATPOL"},
 	}
 	for _, tt := range tests {
 		if d := r.Decide(tt.text); d.Action != tt.action || d.OPD != tt.opd {
 			t.Errorf("Decide(%q) = %+v, want %s %s\n%v", tt.text, d, tt.action, tt.opd, r.Explain(tt.text).Reasons)
-		}
-	}
-}
-
-func TestQuestionsAmongSentences(t *testing.T) {
-	tests := []struct {
-		text string
-		want []string
-	}{
-		{"Anak saya sakit. Puskesmas buka jam 07.30?", []string{" Puskesmas buka jam 07.30"}},
-		{"jalan rusak, kapan diperbaiki?", nil}, // one sentence
-		{"Kapan buka? Berapa tarifnya?", nil},   // questions only
-		{"Tarif Rp2.000 ya. Bayar di mana?\nterima kasih", []string{" Bayar di mana"}},
-	}
-	for _, tt := range tests {
-		if got := questionsAmongSentences(tt.text); !slices.Equal(got, tt.want) {
-			t.Errorf("questionsAmongSentences(%q) = %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }

@@ -81,6 +81,14 @@ func TestTriageOneText(t *testing.T) {
 	if status != 0 || !strings.Contains(stdout, "FAQ candidates:") || !strings.Contains(stdout, "OPD scores:") {
 		t.Errorf("explain: status %d, output:\n%s", status, stdout)
 	}
+	// The knowledge that decided: the lexicon's rewrite and the affair of
+	// a word the KB never uses.
+	stdout, _, status = runTriageCmd(t, "", "--explain", "sapine inyong kena pmk, lemes ora gelem mangan")
+	for _, want := range []string{"knowledge used:", "lexicon: ", "affairs: ", "DISTAPANG holds"} {
+		if status != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("explain lacks %q: status %d, output:\n%s", want, status, stdout)
+		}
+	}
 	if _, _, status := runTriageCmd(t, ""); status != 2 {
 		t.Errorf("no text and no --batch: status %d, want 2", status)
 	}

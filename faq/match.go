@@ -1,0 +1,153 @@
+package faq
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// features describe how well one FAQ fits a message.
+type features struct {
+	coverage  float64 // best question's key-term mass found in the message
+	relevance float64 // message's topic mass the FAQ mentions
+	margin    float64 // fit minus the best other FAQ's fit
+	contrast  float64 // fit minus the best contrast text's fit
+	// core is the mass of the FAQ's core terms (see coreTerms) found in the
+	// message.
+	core float64
+}
+
+// vector is the features as the calibration reads them.
+type vector [5]float64
+
+func (f features) vector() vector {
+	return vector{f.coverage, f.relevance, f.margin, f.contrast, f.core}
+}
+
+// keepScored is how many of the best FAQs scoring keeps for calibration:
+// the candidates Match shows and one more.
+const keepScored = maxCandidates + 1
+
+// candidateFeatures computes the features of the i-th scored FAQ; contrast
+// is the best fit of a text that says no FAQ, or this one, answers.
+func candidateFeatures(ss []scored, i int, contrast float64) features {
+	s := ss[i]
+	other := 0.0
+	for j, o := range ss {
+		if j != i {
+			other = o.fit
+			break
+		}
+	}
+	return features{coverage: s.cov, relevance: s.rel, margin: s.fit - other, contrast: s.fit - contrast, core: s.core}
+}
+
+// match returns the n best candidates; the best is judged against the
+// runner-up, so at least two FAQs are scored. Without explain, the
+// candidates' Matched, Missing and Reasons are left empty.
+func (ix *Index) match(m *message, n int, explain bool) []Candidate {
+	ss := ix.score(m, -1, max(n, 2))
+	if len(ss) == 0 {
+		return nil
+	}
+	global, negative := ix.contrastFits(m, -1)
+	out := make([]Candidate, 0, n)
+	for i := range ss[:min(n, len(ss))] {
+		s := ss[i]
+		f := candidateFeatures(ss, i, max(global, negative[s.faq]))
+		q := ix.questions[s.question]
+		c := Candidate{
+			FAQ:        ix.faqs[s.faq].ID,
+			OPD:        ix.faqs[s.faq].OPD,
+			Question:   q.text,
+			Confidence: ix.model.probability(f),
+			Coverage:   s.cov,
+			Relevance:  s.rel,
+		}
+		for _, t := range m.terms {
+			if !explain {
+				break
+			}
+			if slices.Contains(q.terms, t) {
+				c.Matched = append(c.Matched, t)
+			} else if !ix.hasTerm(s.faq, t) {
+				c.Missing = append(c.Missing, t)
+			}
+		}
+		if i == 0 {
+			c.Answerable, c.Reasons = ix.judge(m, q, f, c.Confidence, negative[s.faq], explain)
+		} else if explain {
+			c.Reasons = []string{"not the best match"}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// namesSubject reports whether m has a word of subject, or a kin of one.
+func (ix *Index) namesSubject(m *message, subject []string) bool {
+	var kin []int32
+	for _, t := range subject {
+		if slices.Contains(m.terms, t) {
+			return true
+		}
+		kin = append(kin, ix.concepts[t]...)
+	}
+	slices.Sort(kin)
+	return slices.ContainsFunc(m.kin, func(cs []int32) bool { return intersects(cs, kin) })
+}
+
+// fullCoverage is the coverage of a message that has every key term of an
+// FAQ question: it restates the question, so it needs no subject word.
+const fullCoverage = 0.999
+
+// minConfidence is the calibrated probability below which no FAQ answers.
+const minConfidence = 0.5
+
+// judge decides whether the best FAQ answers the message, and says why:
+// the message must ask, with a confident match; what the message reports
+// (a problem the FAQ does not speak of, itself or by a kin word of its
+// service, a case under way, a request to act) rules the answer out, and
+// so does a negative example of the FAQ (a message it did not answer) that
+// fits the message as well as the FAQ.
+func (ix *Index) judge(m *message, q question, f features, p, negative float64, explain bool) (bool, []string) {
+	var why []string
+	ok := true
+	// Saying why costs formatting; the hot path only needs ok.
+	because := func(format string, args ...any) {
+		ok = false
+		if explain {
+			why = append(why, fmt.Sprintf(format, args...))
+		}
+	}
+	if p < minConfidence {
+		because("confidence below threshold")
+	}
+	if negative > 0 && negative >= fitScore(f.coverage, f.relevance)-fitTolerance {
+		because("a citizen said this FAQ did not answer a message like this one")
+	}
+	if !m.intent.asks {
+		because("the message asks no question")
+	}
+	for _, t := range m.problems {
+		if !ix.hasTerm(q.faq, t) && !intersects(ix.concepts[t], ix.kin[q.faq]) {
+			because("the message reports %q, which the FAQ does not speak of", t)
+		}
+	}
+	if subject := ix.subject[q.faq]; len(subject) > 0 && f.coverage < fullCoverage && !ix.namesSubject(m, subject) {
+		because("the message does not name the FAQ's subject (%s)", strings.Join(subject, ", "))
+	}
+	if m.intent.pending && !q.intent.pending {
+		because("the message follows up a case already under way")
+	}
+	if m.intent.followUp && !q.intent.followUp {
+		because("the message asks an officer to act")
+	}
+	if m.intent.complains && !q.intent.complains {
+		because("the message questions how the citizen was served")
+	}
+	if ok && explain {
+		why = append(why, "key terms covered, intent matches, clear margin")
+	}
+	return ok, why
+}

@@ -1,0 +1,109 @@
+package faq
+
+import (
+	"github.com/pemkab-kebumen/sigap/lang"
+)
+
+// message is a message prepared for matching.
+type message struct {
+	terms []string
+	ids   []int32   // the terms' ids, -1 for a term no indexed text has
+	ws    []float64 // the terms' weights: how much each says
+	// mass is ws scaled by the part of the message the term is in: in a
+	// long message the story around the question counts less than the
+	// question, which says what the citizen wants.
+	mass     []float64
+	kin      [][]int32 // per term: the concepts it names
+	kinTerms []int     // the terms that name a concept
+	hasKin   bool
+	weight   float64 // the sum of ws
+	massSum  float64 // the sum of mass
+	intent   intent
+	problems []string // the problems the message reports (not hypothetical ones)
+}
+
+// storyShare is the weight of a word said only in the story of a message
+// that also asks a question, relative to the question's words.
+const storyShare = 0.25
+
+// prepare reads a message's topic terms, their weights and its intent.
+func (ix *Index) prepare(a lang.Analysis) *message {
+	m := &message{intent: readIntent(a), problems: reportedProblems(a),
+		terms: make([]string, 0, len(a.Tokens)), mass: make([]float64, 0, len(a.Tokens))}
+	story := hasStory(a)
+	for _, c := range a.Clauses {
+		share := 1.0
+		if story && !c.Asks {
+			share = storyShare
+		}
+		for i := c.Start; i < c.End; i++ {
+			t := a.Tokens[i]
+			if !isTopic(a, i) {
+				continue
+			}
+			if i := indexOf(m.terms, t); i >= 0 {
+				m.mass[i] = max(m.mass[i], share)
+				continue
+			}
+			m.terms = append(m.terms, t)
+			m.mass = append(m.mass, share)
+		}
+	}
+	m.ids = make([]int32, len(m.terms))
+	m.ws = make([]float64, len(m.terms))
+	m.kin = make([][]int32, len(m.terms))
+	for i, t := range m.terms {
+		m.kin[i] = ix.concepts[t]
+		if len(m.kin[i]) > 0 {
+			m.kinTerms, m.hasKin = append(m.kinTerms, i), true
+		}
+		m.ids[i], m.ws[i] = ix.messageWeight(t)
+		m.weight += m.ws[i]
+		m.mass[i] *= m.ws[i]
+		m.massSum += m.mass[i]
+	}
+	return m
+}
+
+// hasStory reports whether a message has both question clauses and
+// clauses that ask nothing: then the first are its question, the others
+// the story around it.
+func hasStory(a lang.Analysis) bool {
+	asks, tells := false, false
+	for _, c := range a.Clauses {
+		if c.Asks {
+			asks = true
+		} else {
+			tells = true
+		}
+	}
+	return asks && tells
+}
+
+func indexOf(xs []string, x string) int {
+	for i, y := range xs {
+		if y == x {
+			return i
+		}
+	}
+	return -1
+}
+
+// messageWeight is a message word's weight: its idf, or for a word no FAQ
+// or contrast text has, a middling weight when the knowledge base uses it
+// elsewhere or the government knowledge names a service with it, and a
+// small one otherwise, as words nobody uses for a service cannot point to
+// another FAQ and so count little against the one that matches: a question
+// about a wheelchair is not the FAQ on registering for social aid.
+func (ix *Index) messageWeight(t string) (int32, float64) {
+	if id, ok := ix.termID[t]; ok && ix.df[id] > 0 {
+		return id, ix.idf[id]
+	}
+	if ix.norm.InVocabulary(t) || ix.norm.InDictionary(t) {
+		return -1, ix.unknownW
+	}
+	return -1, unknownShare * ix.unknownW
+}
+
+// unknownShare scales the weight of words unknown to the knowledge base.
+const unknownShare = 0.25

@@ -1,0 +1,213 @@
+package lang
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Analysis is a text as the Normalizer reads it.
+type Analysis struct {
+	// Tokens are the normalised words, function words included, in order;
+	// social phrases ("izin bertanya", "mohon bantuannya") are taken out.
+	Tokens []string
+	// Names holds the tokens written as proper names: capitalised but not
+	// all capitals, not at the start of a sentence, and unknown to the
+	// dictionaries; or written after a place word ("desa …"). Village and
+	// person names say nothing of a message's topic, and are never
+	// "corrected" to a vocabulary word.
+	Names map[string]bool
+	// Cues[i] are the grammatical functions of Tokens[i] (Normalizer.Cue),
+	// and Topic[i] reports whether Tokens[i] can say what the text is
+	// about: a content word (Normalizer.IsContent) not written as a name.
+	Cues  []Cue
+	Topic []bool
+	// Clauses cut Tokens at punctuation and connectives, in order.
+	Clauses []Clause
+	// Gestures are the greetings, thanks, apologies… the text makes.
+	Gestures Gestures
+}
+
+// Analyze reads text into its normalised tokens, clauses and gestures.
+func (n *Normalizer) Analyze(text string) Analysis {
+	a := Analysis{Tokens: make([]string, 0, len(text)/5+4), Clauses: make([]Clause, 0, 4)}
+	if isPlaceholder(text) {
+		a.Gestures.add(GestureMedia)
+		return a
+	}
+	raw := n.rawNames(text)
+	prev := "" // the last word of the piece before, as "kec." ends one
+	for _, p := range pieces(text) {
+		words := splitWords(Fold(p.text))
+		for i, w := range words {
+			if n.isName(words, i, raw, prev) {
+				if a.Names == nil {
+					a.Names = map[string]bool{}
+				}
+				a.Names[n.root(w)] = true
+				continue
+			}
+			words[i] = n.spelled(w)
+		}
+		if len(words) > 0 {
+			prev = words[len(words)-1]
+		}
+		words = n.expand(words)
+		for i, w := range words {
+			words[i] = n.root(w)
+		}
+		n.addClauses(&a, words, p)
+	}
+	a.Cues, a.Topic = make([]Cue, len(a.Tokens)), make([]bool, len(a.Tokens))
+	for i, t := range a.Tokens {
+		info := n.info[t]
+		a.Cues[i] = info.cue
+		a.Topic[i] = !info.nonTopic && len(t) > 1 && !isNumber(t) && !a.Names[t]
+	}
+	a.Gestures |= emojiGestures(text)
+	return a
+}
+
+// isName reports whether words[i] is a name: written as one (raw), or an
+// unknown word after a place word ("desa sidomulyo"); prev is the word
+// before words[0], if any.
+func (n *Normalizer) isName(words []string, i int, raw map[string]bool, prev string) bool {
+	w := words[i]
+	if i > 0 {
+		prev = words[i-1]
+	}
+	return raw[w] || n.placeCue[prev] && !n.known(w) && !isNumber(w)
+}
+
+// addClauses appends a piece's tokens to a, cut into clauses where a
+// connective opens one, each without its social phrases.
+func (n *Normalizer) addClauses(a *Analysis, tokens []string, p span) {
+	for len(tokens) > 0 {
+		end := 1
+		for end < len(tokens) && n.info[tokens[end]].cue&CueClause == 0 {
+			end++
+		}
+		start := len(a.Tokens)
+		a.Tokens = n.social.apply(n, a.Tokens, tokens[:end], &a.Gestures)
+		if len(a.Tokens) > start {
+			c := Clause{Start: start, End: len(a.Tokens), Sentence: p.sentence, Question: p.question, Asks: p.question}
+			for _, t := range a.Tokens[start:] {
+				if n.info[t].cue&CueInterrogative != 0 {
+					c.Asks = true
+				}
+			}
+			a.Clauses = append(a.Clauses, c)
+		}
+		tokens = tokens[end:]
+	}
+}
+
+// rawNames returns the folded, unnormalised words of text written as names.
+func (n *Normalizer) rawNames(text string) map[string]bool {
+	if !hasCapital(text) {
+		return nil // most chat is written in lower case
+	}
+	var names map[string]bool
+	start := true
+	for i := 0; i < len(text); {
+		for i < len(text) && isSpace(text[i]) {
+			i++
+		}
+		j := i
+		for j < len(text) && !isSpace(text[j]) {
+			j++
+		}
+		if j == i {
+			break
+		}
+		f := text[i:j]
+		i = j
+		// Only a field that may start with a capital is read further.
+		if c := f[0]; !start && (c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf || !unicode.IsLetter(rune(c))) {
+			word := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
+			if word != "" && isCapitalised(word) {
+				for _, w := range splitWords(Fold(word)) {
+					if !n.known(w) {
+						if names == nil {
+							names = map[string]bool{}
+						}
+						names[w] = true
+					}
+				}
+			}
+		}
+		start = strings.ContainsAny(f[len(f)-1:], ".!?")
+	}
+	return names
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// isCapitalised reports whether word starts with a capital and has a
+// lowercase letter after it ("Sruweng", not "KTP").
+func isCapitalised(word string) bool {
+	first := true
+	lower := false
+	for _, r := range word {
+		if first {
+			if !unicode.IsUpper(r) {
+				return false
+			}
+			first = false
+			continue
+		}
+		if unicode.IsLower(r) {
+			lower = true
+		}
+	}
+	return lower
+}
+
+// Rewrite is one change the normaliser makes to what a citizen wrote, for
+// explanations.
+type Rewrite struct {
+	From, To string
+	By       string // "spelling", "lexicon" or "stem"
+}
+
+// Rewrites lists the changes Analyze makes to text's words, in order:
+// typo repair, the lexicons' phrases, and the stemmer.
+func (n *Normalizer) Rewrites(text string) []Rewrite {
+	var out []Rewrite
+	raw := n.rawNames(text)
+	prev := ""
+	for _, p := range pieces(text) {
+		words := splitWords(Fold(p.text))
+		for i, w := range words {
+			if s := n.spelled(w); s != w && !n.isName(words, i, raw, prev) {
+				out = append(out, Rewrite{From: w, To: s, By: "spelling"})
+				words[i] = s
+			}
+		}
+		if len(words) > 0 {
+			prev = words[len(words)-1]
+		}
+		words = n.expandTrace(words, func(from, to []string) {
+			if f, t := strings.Join(from, " "), strings.Join(to, " "); f != t {
+				out = append(out, Rewrite{From: f, To: t, By: "lexicon"})
+			}
+		})
+		for _, w := range words {
+			if r := n.root(w); r != w {
+				out = append(out, Rewrite{From: w, To: r, By: "stem"})
+			}
+		}
+	}
+	return out
+}
+
+// hasCapital reports whether text may have a capital letter: an ASCII one,
+// or any letter beyond ASCII.
+func hasCapital(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}

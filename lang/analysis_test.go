@@ -1,0 +1,190 @@
+package lang
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// What a message that asks nothing does, and that politeness around a
+// question is not its topic.
+func TestGestures(t *testing.T) {
+	n := New(nil, "izin usaha toko", "bantuan sosial lansia", "jalan rusak")
+	tests := []struct {
+		text    string
+		want    []Gesture
+		content string // the content words left, in order
+	}{
+		{"halo min, selamat pagi", []Gesture{GestureGreeting}, ""},
+		{"Assalamualaikum warahmatullahi wabarakatuh", []Gesture{GestureGreeting}, ""},
+		{"makasih banyak min atas informasinya, sangat membantu 🙏", []Gesture{GestureThanks}, ""},
+		{"matur nuwun sanget", []Gesture{GestureThanks}, ""},
+		{"maaf salah kirim", []Gesture{GestureApology}, ""},
+		{"oke siap, nggih", []Gesture{GestureAck}, ""},
+		{"baik pak", []Gesture{GestureAck}, ""},
+		{"👍👍", []Gesture{GestureAck}, ""},
+		{"wassalam, pamit dulu", []Gesture{GestureFarewell}, ""},
+		{"<Media omitted>", []Gesture{GestureMedia}, ""},
+		{"[Stiker]", []Gesture{GestureMedia}, ""},
+		{"Pesan ini telah dihapus", []Gesture{GestureMedia}, ""},
+		// Politeness around a question, in its Indonesian, Javanese and
+		// chat spellings: not a licence, not a request for aid.
+		{"izin bertanya min", nil, ""},
+		{"ijin nanya kak", nil, ""},
+		{"nuwun sewu, mohon bantuannya", nil, ""},
+		{"mohon maaf mengganggu, jalan rusak parah", nil, "jalan rusak parah"},
+		// The same words asking for something keep their topic.
+		{"mohon bantuan sosial untuk lansia", nil, "bantu sosial lansia"},
+		{"izin usaha toko gimana", nil, "izin usaha toko"},
+		// "baik" answers only as a whole clause; it is also "diperbaiki".
+		{"jalan rusak, mohon segera diperbaiki pak", nil, "jalan rusak segera baik"},
+	}
+	for _, tt := range tests {
+		a := n.Analyze(tt.text)
+		var got []Gesture
+		for g := GestureGreeting; g <= GestureMedia; g++ {
+			if a.Gestures.Has(g) {
+				got = append(got, g)
+			}
+		}
+		var content []string
+		for _, w := range a.Tokens {
+			if n.IsContent(w) {
+				content = append(content, w)
+			}
+		}
+		if !slices.Equal(got, tt.want) || strings.Join(content, " ") != tt.content {
+			t.Errorf("Analyze(%q): gestures %v, content %q; want %v, %q (tokens %v)", tt.text, got, content, tt.want, tt.content, a.Tokens)
+		}
+	}
+}
+
+func TestClauses(t *testing.T) {
+	n := New(nil, "puskesmas buka", "bantuan pkh")
+	tests := []struct {
+		text string
+		want string // each clause's tokens, "|" between clauses, "?" after one that asks
+	}{
+		{"Anak saya sakit. Puskesmas buka jam 07.30?", "anak saya sakit|puskesmas buka jam 07 30?"},
+		// A connective opens a clause: the question comes before the story.
+		{"mau tanya daftar pkh caranya gimana soalnya suami meninggal", "tanya daftar pkh cara bagaimana?|karena suami meninggal"},
+		// Commas cut clauses, but not a decimal comma.
+		{"harganya 2,5 juta, mahal", "harga 2 5 juta|mahal"},
+	}
+	for _, tt := range tests {
+		a := n.Analyze(tt.text)
+		var parts []string
+		for _, c := range a.Clauses {
+			p := strings.Join(a.Tokens[c.Start:c.End], " ")
+			if c.Asks {
+				p += "?"
+			}
+			parts = append(parts, p)
+		}
+		if got := strings.Join(parts, "|"); got != tt.want {
+			t.Errorf("Analyze(%q) clauses %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// Places say where, not what: the kecamatan of the region, and an unknown
+// word after a place word in any regency, are neither topic words nor
+// "corrected" into a vocabulary word.
+func TestPlaces(t *testing.T) {
+	n := New(nil, "jalan rusak", "sidoarjo kabupaten", "pasar")
+	tests := []struct {
+		text string
+		want string // content words
+	}{
+		{"jalan rusak di bukateja", "jalan rusak"},
+		{"jalan rusak di desa sidamulya", "jalan rusak desa"},
+		{"jalan rusak dsn krajan kec. karangsari", "jalan rusak dusun kecamatan"},
+		{"pasar karanganyar sepi", "pasar sepi"},
+	}
+	for _, tt := range tests {
+		a := n.Analyze(tt.text)
+		var content []string
+		for _, w := range a.Tokens {
+			if n.IsContent(w) && !a.Names[w] {
+				content = append(content, w)
+			}
+		}
+		if got := strings.Join(content, " "); got != tt.want {
+			t.Errorf("Analyze(%q) content %q, want %q (tokens %v, names %v)", tt.text, got, tt.want, a.Tokens, a.Names)
+		}
+	}
+}
+
+// Fixed expressions are read whole, also when the lexicons first map one
+// of their words ("taun").
+func TestIdioms(t *testing.T) {
+	n := New(nil, "ktp pertama", "tanda tangan")
+	tests := []struct{ in, want string }{
+		{"bikin ktp pertama kali", "buat ktp pertama"},
+		{"anak saya ulang taun ke 17", "anak saya umur ke 17"},
+		{"minta tanda tangan dulu", "minta tandatangan dulu"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(n.Tokens(tt.in), " "); got != tt.want {
+			t.Errorf("Tokens(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCues(t *testing.T) {
+	n := New(nil)
+	tests := []struct {
+		word string
+		want Cue
+	}{
+		{"sudah", CuePerfective}, {"belum", CueNegation}, {"masih", CueContinuing},
+		{"padahal", CueContrast | CueComplaint | CueClause}, {"kok", CueComplaint | CueReproach}, {"kalau", CueConditional},
+		{"daftar", CueProcess}, {"cair", CueOutcome}, {"rusak", CueProblem},
+		{"untuk", CuePurpose}, {"dekat", CueSetting},
+	}
+	for _, tt := range tests {
+		if got := n.Cue(tt.word); got&tt.want != tt.want {
+			t.Errorf("Cue(%q) = %b, want at least %b", tt.word, got, tt.want)
+		}
+	}
+	if n.Cue("jalan") != 0 {
+		t.Errorf("a topic word has cues: %b", n.Cue("jalan"))
+	}
+}
+
+// Typo repair never rewrites a common word into a word of the knowledge
+// base, and of two words one edit away prefers the one a phone keyboard
+// slips to.
+func TestTypoRepair(t *testing.T) {
+	n := New(nil, "peternakan ternak sapi", "langka pupuk", "kantor kanton")
+	tests := []struct{ in, want string }{
+		{"tetangga teriak tiap malam", "tetangga teriak tiap malam"}, // not "ternak"
+		{"langkah pertama", "langkah pertama"},                       // not "langka"
+		{"ternsk sapi", "ternak sapi"},                               // a typo still is one
+	}
+	for _, tt := range tests {
+		if got := strings.Join(n.Tokens(tt.in), " "); got != tt.want {
+			t.Errorf("Tokens(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	ix := newTypoIndex(map[string]int{"kantor": 1, "kanton": 1})
+	if got := correct("kantoe", ix); got != "kantor" {
+		t.Errorf("correct(kantoe) = %q, want kantor: e is next to r on the keyboard, not to n", got)
+	}
+	if slipDistance("sekolsh", "sekolah") >= slipDistance("sekolxh", "sekolah") {
+		t.Errorf("a neighbouring key costs no less than a far one")
+	}
+}
+
+func TestRewrites(t *testing.T) {
+	n := New(nil, "puskesmas buka")
+	got := n.Rewrites("puskesmsa gmn bukanya")
+	want := []Rewrite{
+		{From: "puskesmsa", To: "puskesmas", By: "spelling"},
+		{From: "gmn", To: "bagaimana", By: "lexicon"},
+		{From: "bukanya", To: "buka", By: "stem"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Rewrites = %+v, want %+v", got, want)
+	}
+}

@@ -1,0 +1,251 @@
+package routing
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/affairs"
+)
+
+// regencyKB is a regency cut otherwise than testKB: livestock with
+// agriculture, street lights with housing, a fire service with public
+// order. Its texts never say "pmk", "solar" or "kobra".
+func regencyKB() *sigap.KB {
+	return &sigap.KB{
+		TriageOPD: "SETDA",
+		OPDs: []sigap.OPD{
+			{Code: "SETDA", Name: "Sekretariat Daerah", Description: "pertanyaan umum yang belum jelas tujuannya", Keywords: []string{"bupati", "humas"}},
+			{Code: "DISTAN", Name: "Dinas Pertanian dan Peternakan", Description: "pupuk bersubsidi, penyuluh pertanian, peternakan",
+				Keywords: []string{"pupuk", "petani", "ternak"}, Examples: []string{"Pupuk subsidi di kios kosong"}},
+			{Code: "DKP", Name: "Dinas Kelautan dan Perikanan", Description: "nelayan dan budidaya ikan", Keywords: []string{"nelayan", "ikan", "tambak"},
+				Examples: []string{"Benih lele bantuan belum datang"}},
+			{Code: "PERKIM", Name: "Dinas Perumahan dan Permukiman", Description: "rumah tidak layak huni, penerangan jalan umum",
+				Keywords: []string{"rtlh", "lampu jalan"}, Examples: []string{"Lampu jalan di gang kami mati"}},
+			{Code: "PU", Name: "Dinas Pekerjaan Umum", Description: "jalan dan jembatan kabupaten, drainase", Keywords: []string{"jalan rusak", "jembatan", "selokan"},
+				Examples: []string{"Jalan berlubang di depan pasar"}},
+			{Code: "SATPOL", Name: "Satuan Polisi Pamong Praja dan Pemadam Kebakaran", Description: "ketertiban umum, pemadaman kebakaran, penyelamatan",
+				Keywords: []string{"satpol pp", "damkar", "kebakaran"}, Examples: []string{"Ada rumah terbakar di RT 2"}},
+			{Code: "CAPIL", Name: "Dinas Kependudukan dan Pencatatan Sipil", Description: "KTP elektronik, kartu keluarga, akta kelahiran",
+				Keywords: []string{"ktp", "kk", "akta"}, Examples: []string{"KTP saya sudah direkam sebulan belum jadi"}},
+			{Code: "BPBD", Name: "Badan Penanggulangan Bencana Daerah", Description: "banjir, tanah longsor, pohon tumbang", Keywords: []string{"banjir", "longsor"},
+				Examples: []string{"Banjir masuk rumah warga"}},
+			{Code: "DISDIK", Name: "Dinas Pendidikan", Description: "SD dan SMP negeri (SMA dan SMK adalah kewenangan Pemerintah Provinsi), penerimaan murid baru, beasiswa",
+				Keywords: []string{"sd", "smp", "murid baru"}, Examples: []string{"Gedung SD kami bocor"}},
+		},
+		FAQs: []sigap.FAQ{
+			{ID: "ktp-hilang", OPD: "CAPIL", Questions: []string{"KTP hilang, bagaimana mengurus gantinya?", "Syarat cetak ulang KTP yang hilang"},
+				Answer: "Bawa surat kehilangan dari kepolisian dan fotokopi KK ke kantor Dukcapil."},
+			{ID: "pupuk", OPD: "DISTAN", Questions: []string{"Syarat membeli pupuk bersubsidi", "Bagaimana cara menebus pupuk subsidi?"},
+				Answer: "Petani yang terdaftar dalam RDKK menebus pupuk di kios resmi dengan KTP."},
+			{ID: "murid-baru", OPD: "DISDIK", Questions: []string{"Kapan pendaftaran murid baru SD dan SMP negeri dibuka?", "Jadwal penerimaan murid baru"},
+				Answer: "Pendaftaran murid baru SD dan SMP negeri dibuka bulan Juni secara daring."},
+		},
+	}
+}
+
+func regencyRouter(t *testing.T) *Router {
+	t.Helper()
+	r, err := New(regencyKB(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// General knowledge of the regency's affairs takes a message the KB's
+// texts never speak of to the OPD that holds its affair.
+func TestAffairsReachTheOPD(t *testing.T) {
+	r := regencyRouter(t)
+	tests := []struct{ text, opd string }{
+		{"sapi saya kena pmk, mulutnya luka dan tidak mau makan", "DISTAN"},
+		{"kambing tetangga mati mendadak, takut antraks", "DISTAN"},
+		{"solar buat perahu susah didapat, mohon rekomendasinya", "DKP"},
+		{"ada ular kobra masuk dapur, tolong dievakuasi", "SATPOL"},
+		{"tiang pju depan masjid miring mau roboh", "PERKIM"},
+		{"gorong-gorong mampet, air meluap ke jalan", "PU"},
+		{"tebing di belakang rumah retak-retak, takut ambrol", "BPBD"},
+	}
+	for _, tt := range tests {
+		if d := r.Decide(tt.text); d.Action != sigap.ActionRoute || d.OPD != tt.opd {
+			t.Errorf("Decide(%q) = %+v, want route %s\n%v", tt.text, d, tt.opd, r.Explain(tt.text).Reasons)
+		}
+	}
+}
+
+// A body outside the regency is a class of its own: a message about its
+// service goes to the triage desk, which tells the citizen where to go; a
+// message that only mentions it is decided on what it is about.
+func TestOutsideBodies(t *testing.T) {
+	r := regencyRouter(t)
+	tests := []struct {
+		text   string
+		action sigap.Action
+		opd    string
+	}{
+		{"perpanjang SIM C di mana ya? sudah mati 2 bulan", sigap.ActionTriage, "SETDA"},
+		{"bikin SKCK buat ngelamar kerja syaratnya apa", sigap.ActionTriage, "SETDA"},
+		{"cara lapor SPT tahunan lewat coretax gimana", sigap.ActionTriage, "SETDA"},
+		{"iuran BPJS mandiri saya nunggak 6 bulan, dendanya berapa", sigap.ActionTriage, "SETDA"},
+		{"token listrik PLN tidak bisa masuk", sigap.ActionTriage, "SETDA"},
+		{"mau ajukan KUR ke bank syaratnya apa", sigap.ActionTriage, "SETDA"},
+		{"sertifikat tanah warisan mau balik nama di BPN", sigap.ActionTriage, "SETDA"},
+		// The KB itself says upper secondary schools are the province's.
+		{"pendaftaran SMA negeri tahun ini kapan dibuka?", sigap.ActionTriage, "SETDA"},
+		// Mentions, not about.
+		{"banjir setinggi lutut di jalan depan polsek, warga butuh evakuasi", sigap.ActionRoute, "BPBD"},
+		{"jembatan dusun retak, ada motor jatuh, sudah lapor polisi", sigap.ActionRoute, "PU"},
+		{"rumah terbakar dekat kantor PLN, butuh damkar segera", sigap.ActionRoute, "SATPOL"},
+	}
+	for _, tt := range tests {
+		if d := r.Decide(tt.text); d.Action != tt.action || d.OPD != tt.opd {
+			t.Errorf("Decide(%q) = %+v, want %s %s\n%v", tt.text, d, tt.action, tt.opd, r.Explain(tt.text).Reasons)
+		}
+	}
+	// An FAQ that speaks of the body still answers: the KTP FAQ tells the
+	// citizen to bring a police letter.
+	if d := r.Decide("ktp saya hilang, perlu surat kehilangan dari kepolisian? gimana ngurusnya"); d.Action != sigap.ActionFAQ || d.FAQ != "ktp-hilang" {
+		t.Errorf("an FAQ naming the body: %+v, want faq ktp-hilang", d)
+	}
+}
+
+// What a message that asks nothing does reaches the bot, to answer in
+// kind.
+func TestGestureDecisions(t *testing.T) {
+	r := regencyRouter(t)
+	tests := []struct {
+		text    string
+		action  sigap.Action
+		gesture sigap.Gesture
+	}{
+		{"Assalamualaikum wr wb", sigap.ActionClarify, sigap.GestureGreeting},
+		{"P", sigap.ActionClarify, sigap.GestureGreeting},
+		{"terima kasih banyak min, sangat membantu 🙏 semoga sehat selalu", sigap.ActionClarify, sigap.GestureThanks},
+		{"matur nuwun sanget nggih", sigap.ActionClarify, sigap.GestureThanks},
+		{"makasih, ktp saya sudah jadi", sigap.ActionClarify, sigap.GestureThanks},
+		{"Terima kasih banyak, Pak 🙏", sigap.ActionClarify, sigap.GestureThanks},
+		{"TERIMAKASIH!!!", sigap.ActionClarify, sigap.GestureThanks},
+		{"thank you", sigap.ActionClarify, sigap.GestureThanks},
+		{"ok makasih infonya sangat membantu", sigap.ActionClarify, sigap.GestureThanks},
+		{"maaf salah kirim", sigap.ActionClarify, sigap.GestureApology},
+		{"oke siap min", sigap.ActionClarify, sigap.GestureAck},
+		{"Baik pak", sigap.ActionClarify, sigap.GestureAck},
+		{"min ada orang?", sigap.ActionClarify, sigap.GestureGreeting},
+		{"👍", sigap.ActionClarify, sigap.GestureAck},
+		{"<Media omitted>", sigap.ActionClarify, sigap.GestureMedia},
+		{"izin bertanya min", sigap.ActionClarify, sigap.GestureNone},
+		{"mohon bantuannya", sigap.ActionClarify, sigap.GestureNone},
+		{"🤔", sigap.ActionClarify, sigap.GestureNone},
+		// A thanks that goes on to ask or report is a question.
+		{"makasih min, tapi ktp saya belum jadi juga", sigap.ActionRoute, sigap.GestureNone},
+	}
+	for _, tt := range tests {
+		if d := r.Decide(tt.text); d.Action != tt.action || d.Gesture != tt.gesture {
+			t.Errorf("Decide(%q) = %+v, want %s gesture %q", tt.text, d, tt.action, tt.gesture)
+		}
+	}
+}
+
+// A long message is decided on its question, the story around it counting
+// less; what-for words count less than what.
+func TestLongMessages(t *testing.T) {
+	r := regencyRouter(t)
+	tests := []struct {
+		text   string
+		action sigap.Action
+		faq    string
+		opd    string
+	}{
+		{"Selamat pagi. Saya petani di desa, sawah saya dekat sungai dan kemarin sempat banjir kecil, " +
+			"tapi sekarang sudah surut. Musim tanam sebentar lagi. Syarat beli pupuk subsidi apa saja ya? Terima kasih.",
+			sigap.ActionFAQ, "pupuk", "DISTAN"},
+		{"Kemarin saya ke pasar beli bibit lele buat tambak, pulangnya lewat jalan desa. " +
+			"Jalannya berlubang besar dan sudah ada yang jatuh. Kapan diperbaiki?",
+			sigap.ActionRoute, "", "PU"},
+	}
+	for _, tt := range tests {
+		if d := r.Decide(tt.text); d.Action != tt.action || d.FAQ != tt.faq || d.OPD != tt.opd {
+			t.Errorf("Decide(%q) = %+v, want %s %s %s\n%v", tt.text, d, tt.action, tt.faq, tt.opd, r.Explain(tt.text).Reasons)
+		}
+	}
+}
+
+// An admin's edit of the FAQs reaches the router without a rebuild.
+func TestRouterUpdate(t *testing.T) {
+	k := regencyKB()
+	r, err := New(k, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := *k
+	edited.FAQs = append(slices.Clone(k.FAQs), sigap.FAQ{ID: "longsor-lapor", OPD: "BPBD",
+		Questions: []string{"Bagaimana cara melaporkan tanah longsor?", "Nomor darurat bencana longsor"},
+		Answer:    "Laporkan lokasi longsor ke pusat pengendalian operasi BPBD lewat layanan ini atau telepon 112."})
+	edited.FAQs = slices.DeleteFunc(edited.FAQs, func(f sigap.FAQ) bool { return f.ID == "pupuk" })
+	if !r.Update(&edited) {
+		t.Fatal("Update refused an edit of FAQs only")
+	}
+	if d := r.Decide("cara melaporkan tanah longsor gimana?"); d.FAQ != "longsor-lapor" {
+		t.Errorf("an added FAQ: %+v, want longsor-lapor", d)
+	}
+	if d := r.Decide("syarat beli pupuk subsidi apa saja?"); d.Action == sigap.ActionFAQ {
+		t.Errorf("a removed FAQ still answers: %+v", d)
+	}
+	opds := edited
+	opds.OPDs = slices.Clone(k.OPDs)
+	opds.OPDs[1].Keywords = append(slices.Clone(opds.OPDs[1].Keywords), "traktor")
+	if r.Update(&opds) {
+		t.Errorf("Update accepted a change of an OPD, which needs a rebuild")
+	}
+	if err := r.AddNegative("longsor-lapor", "longsor di jalan tol"); err != nil {
+		t.Errorf("AddNegative: %v", err)
+	}
+	// Decisions go on during edits (run with -race).
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for range 50 {
+			r.Update(k)
+			r.Update(&edited)
+		}
+	})
+	for range 200 {
+		r.Decide("cara melaporkan tanah longsor gimana?")
+	}
+	wg.Wait()
+}
+
+// --explain says which knowledge decided: the lexicons' rewrites, the
+// question of a long message, the affair or outside body.
+func TestExplainKnowledge(t *testing.T) {
+	r := regencyRouter(t)
+	tests := []struct{ text, want string }{
+		{"sapine inyong kena pmk", "affairs: "},
+		{"sapine inyong kena pmk", "lexicon: "},
+		{"perpanjang SIM di mana?", "outside body: "},
+		{"Sawah saya kebanjiran kemarin. Pupuk subsidi bisa ditebus di mana?", "question: "},
+		{"ternsk saya sakit", "spelling: ternsk → ternak"},
+	}
+	for _, tt := range tests {
+		ex := r.Explain(tt.text)
+		if !slices.ContainsFunc(ex.Knowledge, func(k string) bool { return strings.HasPrefix(k, tt.want) }) {
+			t.Errorf("Explain(%q).Knowledge = %q, want a line %q…", tt.text, ex.Knowledge, tt.want)
+		}
+	}
+}
+
+// A KB sentence about whose authority something is teaches the OPD it
+// describes nothing of it.
+func TestAuthorityClauses(t *testing.T) {
+	r := regencyRouter(t)
+	province := len(r.kb.OPDs) + slices.IndexFunc(r.bodies, func(b affairs.Group) bool { return b.Code == "PROVINSI" })
+	for _, f := range []string{"sma", "smk"} {
+		if c := r.model.onlyClass([]byte(f)); c != province {
+			t.Errorf("%q: only class %d, want the province's (%d): the education office's description says it is not theirs", f, c, province)
+		}
+	}
+	if c := r.model.onlyClass([]byte("smp")); c == province {
+		t.Errorf("smp is the province's; the clause cut took the education office's own schools")
+	}
+}
