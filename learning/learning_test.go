@@ -96,7 +96,7 @@ func (e *env) citizen() *sigap.Citizen {
 	e.t.Helper()
 	e.seq++
 	c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: fmt.Sprint(9000 + e.seq)}}
-	e.update(func(tx sigap.Tx) error { return tx.UpsertCitizen(e.ctx, c) })
+	e.update(func(tx sigap.Tx) error { _, err := tx.UpsertCitizen(e.ctx, c); return err })
 	return c
 }
 

@@ -38,7 +38,7 @@ func TestAnonymizeAfterRetention(t *testing.T) {
 		for i, p := range people {
 			a, _ := sigap.ParseAddress(p.addr)
 			c := &sigap.Citizen{Address: a, Name: "Warga " + p.addr, Phone: "6281200000001"}
-			if err := tx.UpsertCitizen(ctx, c); err != nil {
+			if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 				return err
 			}
 			tk := &sigap.Ticket{Code: "TST-" + string(rune('A'+i)), CitizenID: c.ID, OPD: "DPUPR", Status: sigap.StatusOpen,
@@ -144,7 +144,7 @@ func (p person) spread(t *testing.T, db *DB, code string, resolved time.Time) {
 	text := "jalan di gang " + p.street + " rusak, rumah " + p.name
 	update(t, db, func(tx sigap.Tx) error {
 		c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.WhatsApp, ID: p.phone}, Name: p.name, Phone: p.phone}
-		if err := tx.UpsertCitizen(ctx, c); err != nil {
+		if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 			return err
 		}
 		// An earlier question replaced by a later one, as the conversation

@@ -23,7 +23,7 @@ func (e *testEnv) feedback(from string, helpful bool, faq, text string) {
 	}
 	err = e.db.Update(ctx, func(tx sigap.Tx) error {
 		c := &sigap.Citizen{Address: addr}
-		if err := tx.UpsertCitizen(ctx, c); err != nil {
+		if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 			return err
 		}
 		if helpful {

@@ -121,7 +121,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			m.removeCreatedDB()
 		}
 	}()
-	opts := m.StoreOptions
+	opts := append([]storage.Option{storage.WithLogger(m.Logger)}, m.StoreOptions...)
 	if m.Config.Litestream {
 		opts = append(opts, storage.WithLitestream())
 	}
