@@ -40,6 +40,7 @@ type Tx interface {
 	AuditStore
 	FAQAnswerStore
 	ExampleStore
+	LearningStore
 	StaffStore
 	SessionStore
 	SettingStore

@@ -192,12 +192,12 @@ func (c *conversation) act(ctx context.Context, s step) error {
 	case moveCommand:
 		return c.command(ctx, s.command)
 	case moveFAQHelpful:
-		if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, 1); err != nil {
+		if err := c.feedback(ctx, 1); err != nil {
 			return err
 		}
 		return c.say(ctx, c.openID(), t.FAQHelpful())
 	case moveFAQOfficer:
-		if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, 2); err != nil {
+		if err := c.feedback(ctx, 2); err != nil {
 			return err
 		}
 		kb := c.bot.cfg.Desk.KB()
@@ -215,6 +215,24 @@ func (c *conversation) act(ctx context.Context, s step) error {
 		return c.followUp(ctx)
 	}
 	return c.question(ctx)
+}
+
+// feedback records the citizen's "1" (helpful) or "2" (wanted an officer)
+// after an FAQ answer, and what it teaches: the question they asked is a
+// candidate paraphrase of the FAQ, or a negative example.
+func (c *conversation) feedback(ctx context.Context, helpful int) error {
+	a := c.citizen.Awaiting
+	if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, helpful); err != nil {
+		return err
+	}
+	l := c.bot.cfg.Learning
+	switch {
+	case l == nil:
+		return nil
+	case helpful == 1:
+		return l.Helpful(ctx, c.tx, c.citizen, a.Ref, a.Text)
+	}
+	return l.NotHelpful(ctx, c.tx, c.citizen, a.Ref, a.Text)
 }
 
 // record answers a message that needs none, filed under the open ticket:
