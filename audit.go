@@ -62,7 +62,16 @@ const (
 	ActionHeldRelease AuditAction = "held_release"
 	ActionHeldDelete  AuditAction = "held_delete"
 
-	ActionKBEdit    AuditAction = "kb_edit"   // an admin changed an OPD or an FAQ
+	ActionKBEdit AuditAction = "kb_edit" // an admin changed an OPD or an FAQ
+	// ActionParaphraseApprove puts a candidate paraphrase into its FAQ's
+	// questions (the detail shows the FAQ before and after);
+	// ActionParaphraseReject turns a candidate down for good.
+	ActionParaphraseApprove AuditAction = "paraphrase_approve"
+	ActionParaphraseReject  AuditAction = "paraphrase_reject"
+	// ActionNegativeDelete takes back a negative example a citizen's "2"
+	// taught, so that the FAQ answers messages like it again.
+	ActionNegativeDelete AuditAction = "negative_delete"
+
 	ActionAnonymize AuditAction = "anonymize" // personal data past retention was erased
 
 	// ActionChannelTrouble says a channel went down in a way staff must fix
@@ -86,7 +95,7 @@ var AuditActions = []AuditAction{
 	ActionLogin, ActionLoginFailed, ActionLoginLimited, ActionLogout,
 	ActionPhoneView, ActionMediaDownload, ActionReportExport,
 	ActionHeldRelease, ActionHeldDelete,
-	ActionKBEdit, ActionAnonymize, ActionChannelTrouble, ActionChannelRestored,
+	ActionKBEdit, ActionParaphraseApprove, ActionParaphraseReject, ActionNegativeDelete, ActionAnonymize, ActionChannelTrouble, ActionChannelRestored,
 }
 
 // Actor says who made a change: a staff member, a citizen, the system,

@@ -43,6 +43,7 @@ type Tx interface {
 	AuditStore
 	FAQAnswerStore
 	ExampleStore
+	LearningStore
 	StaffStore
 	SessionStore
 	SettingStore
@@ -65,7 +66,8 @@ type Tx interface {
 type CitizenStore interface {
 	// UpsertCitizen finds the citizen by address or creates it, filling ID
 	// and CreatedAt; a non-empty Name or Phone replaces the stored one.
-	UpsertCitizen(ctx context.Context, c *Citizen) error
+	// first is true when no message of the citizen is stored yet.
+	UpsertCitizen(ctx context.Context, c *Citizen) (first bool, err error)
 	CitizenByAddress(ctx context.Context, a Address) (*Citizen, error)
 	CitizenByID(ctx context.Context, id int64) (*Citizen, error)
 	SetAwaiting(ctx context.Context, citizenID int64, a Awaiting) error

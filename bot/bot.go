@@ -15,6 +15,7 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/desk"
+	"github.com/pemkab-kebumen/sigap/learning"
 	"github.com/pemkab-kebumen/sigap/metrics"
 	"github.com/pemkab-kebumen/sigap/staff"
 )
@@ -39,6 +40,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Metrics, when set, counts messages, decisions and tickets.
 	Metrics *metrics.Metrics
+	// Learning, when set, learns from citizens' feedback on FAQ answers.
+	Learning *learning.Learner
 }
 
 // Bot handles citizens' messages.

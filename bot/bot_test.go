@@ -11,6 +11,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/bot"
 	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/kb"
+	"github.com/pemkab-kebumen/sigap/learning"
 	"github.com/pemkab-kebumen/sigap/sla"
 	"github.com/pemkab-kebumen/sigap/storage"
 	"github.com/pemkab-kebumen/sigap/storage/storagetest"
@@ -28,8 +29,10 @@ type harness struct {
 	desk   *desk.Desk
 	bot    *bot.Bot
 	outbox *desk.Outbox
-	sent   []sigap.Outbound
-	seq    int
+	// learning learns from the citizens' feedback on FAQ answers.
+	learning *learning.Learner
+	sent     []sigap.Outbound
+	seq      int
 }
 
 func (h *harness) Send(_ context.Context, m sigap.Outbound) error {
@@ -58,7 +61,8 @@ func newHarness(t *testing.T, start time.Time) *harness {
 		Senders: map[sigap.Channel]sigap.Sender{sigap.Telegram: h, sigap.WhatsApp: h, sigap.Web: h, sigap.Facebook: h, sigap.Instagram: h}}
 	h.desk = desk.New(desk.Config{Store: db, KB: live, Calendar: cal, Now: clock,
 		Texts: bot.Texts{Loc: cal.Location()}, Learn: router.Learn})
-	h.bot = bot.New(bot.Config{Store: db, Desk: h.desk, Router: router, Now: clock})
+	h.learning = learning.New(learning.Config{Store: db, KB: live, Router: router, Now: clock})
+	h.bot = bot.New(bot.Config{Store: db, Desk: h.desk, Router: router, Now: clock, Learning: h.learning})
 	return h
 }
 
@@ -212,6 +216,32 @@ func TestFAQHelpfulOpensNothing(t *testing.T) {
 	contains(t, got, "Terima kasih")
 	if n := h.countTickets(); n != 0 {
 		t.Errorf("helpful feedback opened %d tickets", n)
+	}
+}
+
+// The citizens' feedback on an FAQ answer teaches: a "1" suggests their
+// question as a paraphrase of the FAQ; a "2" stops the FAQ answering it,
+// for the next citizen too.
+func TestFAQFeedbackTeaches(t *testing.T) {
+	h := newHarness(t, wednesday)
+	helped, wanted := "syarat bikin ktp elektronik apa saja ya?", "min, buat e-ktp pertama kali syaratnya apa?"
+	h.say("tg:31", helped)
+	h.say("tg:31", "1")
+	h.say("tg:32", wanted)
+	h.say("tg:32", "2")
+	s, err := h.learning.Suggestions(h.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Paraphrases) != 1 || s.Paraphrases[0].Text != helped || s.Paraphrases[0].FAQ != "ktp-baru" {
+		t.Errorf("candidates %+v, want %q for ktp-baru", s.Paraphrases, helped)
+	}
+	if len(s.Negatives) != 1 || s.Negatives[0].Text != wanted || s.Negatives[0].FAQ != "ktp-baru" {
+		t.Errorf("negatives %+v, want %q for ktp-baru", s.Negatives, wanted)
+	}
+	got := h.say("tg:33", wanted)
+	if tk := h.openTicket("tg:33"); tk == nil || tk.OPD != "DISDUKCAPIL" {
+		t.Errorf("the next citizen asking %q: replies %q, ticket %+v; want a DISDUKCAPIL ticket, not the FAQ", wanted, got, tk)
 	}
 }
 

@@ -12,9 +12,11 @@ import (
 )
 
 // conversation handles one inbound message inside its transaction, in
-// three steps: store the message, returning errDuplicate when it was
-// stored before; decide what it is; act on that. The message is stored
-// loose and filed under a ticket by the act that knows which.
+// four steps: find the sender and their open ticket; decide what the
+// message is, which changes nothing; store the message under the ticket it
+// belongs to, returning errDuplicate when it was stored before; act on it.
+// Deciding before storing files a follow-up in the same statement that
+// stores it.
 type conversation struct {
 	bot       *Bot
 	tx        sigap.Tx
@@ -54,7 +56,14 @@ type step struct {
 }
 
 func (c *conversation) handle(ctx context.Context) error {
-	if err := c.store(ctx); err != nil {
+	if err := c.find(ctx); err != nil {
+		return err
+	}
+	s, err := c.decide(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.store(ctx, c.ticketFor(s)); err != nil {
 		return err
 	}
 	if c.isNew && !c.in.Public && !isStart(c.in.Text) {
@@ -62,36 +71,59 @@ func (c *conversation) handle(ctx context.Context) error {
 			return err
 		}
 	}
-	s, err := c.decide(ctx)
-	if err != nil {
-		return err
-	}
 	return c.act(ctx, s)
 }
 
-// store finds or creates the sender and stores the message, loose; a
-// redelivered message aborts the transaction with errDuplicate.
-func (c *conversation) store(ctx context.Context) error {
-	_, err := c.tx.CitizenByAddress(ctx, c.in.From)
-	c.isNew = notFound(err)
-	if err != nil && !c.isNew {
-		return err
+// find finds or creates the sender and, when they wrote before, their open
+// ticket, and reads whether the message is a chat command. A public
+// comment is never one.
+func (c *conversation) find(ctx context.Context) error {
+	if c.cmd, c.isCmd = parseCommand(c.in); c.in.Public {
+		c.isCmd = false
 	}
 	c.citizen = &sigap.Citizen{Address: c.in.From, Name: c.in.Name, Phone: c.in.Phone}
-	if err := c.tx.UpsertCitizen(ctx, c.citizen); err != nil {
+	var err error
+	if c.isNew, err = c.tx.UpsertCitizen(ctx, c.citizen); err != nil {
 		return err
 	}
+	if c.isNew {
+		return nil // no message yet, so no ticket either
+	}
+	if c.open, err = c.tx.OpenTicket(ctx, c.citizen.ID); err != nil && !notFound(err) {
+		return err
+	}
+	return nil
+}
+
+// ticketFor is the ticket whose thread a message joins as it is stored: the
+// open one for what belongs to it — a follow-up goes to the ticket it was
+// merged into, which staff work and whose list row then shows it — and
+// none (0) for a message that is answered on its own or that the ticket it
+// opens gathers.
+func (c *conversation) ticketFor(s step) int64 {
+	switch s.move {
+	case moveFollowUp:
+		if c.open.MergedInto != 0 {
+			return c.open.MergedInto
+		}
+		return c.open.ID
+	case moveRecord, moveCommand, moveFAQHelpful:
+		return c.openID()
+	}
+	return 0
+}
+
+// store stores the message under ticketID (0: loose); a redelivered
+// message aborts the transaction with errDuplicate.
+func (c *conversation) store(ctx context.Context, ticketID int64) error {
 	in := c.in
-	c.msg = &sigap.Message{CitizenID: c.citizen.ID, Channel: in.From.Channel,
+	c.msg = &sigap.Message{CitizenID: c.citizen.ID, TicketID: ticketID, Channel: in.From.Channel,
 		PlatformID: in.PlatformID, Author: sigap.AuthorCitizen, Kind: in.Kind, Text: in.Text,
 		MediaRef: in.MediaRef, Lat: in.Lat, Lon: in.Lon, RefID: in.RefID, At: in.At}
 	// A command is stored as one, so that no queue takes it for the
-	// citizen's last word waiting for an answer. A public comment is
-	// never one.
-	if c.cmd, c.isCmd = parseCommand(in); c.isCmd && !in.Public {
+	// citizen's last word waiting for an answer.
+	if c.isCmd {
 		c.msg.Kind = sigap.KindCommand
-	} else {
-		c.isCmd = false
 	}
 	dup, err := c.tx.AddMessage(ctx, c.msg)
 	if err != nil {
@@ -102,9 +134,6 @@ func (c *conversation) store(ctx context.Context) error {
 	}
 	ch := in.From.Channel
 	c.tx.OnCommit(func() { c.bot.cfg.Metrics.MessageIn(ch) })
-	if c.open, err = c.tx.OpenTicket(ctx, c.citizen.ID); err != nil && !notFound(err) {
-		return err
-	}
 	return nil
 }
 
@@ -163,12 +192,12 @@ func (c *conversation) act(ctx context.Context, s step) error {
 	case moveCommand:
 		return c.command(ctx, s.command)
 	case moveFAQHelpful:
-		if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, 1); err != nil {
+		if err := c.feedback(ctx, 1); err != nil {
 			return err
 		}
-		return c.reply(ctx, c.openID(), t.FAQHelpful())
+		return c.say(ctx, c.openID(), t.FAQHelpful())
 	case moveFAQOfficer:
-		if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, 2); err != nil {
+		if err := c.feedback(ctx, 2); err != nil {
 			return err
 		}
 		kb := c.bot.cfg.Desk.KB()
@@ -188,12 +217,27 @@ func (c *conversation) act(ctx context.Context, s step) error {
 	return c.question(ctx)
 }
 
-// record files a message that needs no answer under the open ticket; a
-// flooding citizen gets one slow-down notice.
-func (c *conversation) record(ctx context.Context) error {
-	if err := c.file(ctx, c.openID()); err != nil {
+// feedback records the citizen's "1" (helpful) or "2" (wanted an officer)
+// after an FAQ answer, and what it teaches: the question they asked is a
+// candidate paraphrase of the FAQ, or a negative example.
+func (c *conversation) feedback(ctx context.Context, helpful int) error {
+	a := c.citizen.Awaiting
+	if err := c.tx.SetFAQHelpful(ctx, a.AnswerID, helpful); err != nil {
 		return err
 	}
+	l := c.bot.cfg.Learning
+	switch {
+	case l == nil:
+		return nil
+	case helpful == 1:
+		return l.Helpful(ctx, c.tx, c.citizen, a.Ref, a.Text)
+	}
+	return l.NotHelpful(ctx, c.tx, c.citizen, a.Ref, a.Text)
+}
+
+// record answers a message that needs none, filed under the open ticket:
+// a flooding citizen gets one slow-down notice.
+func (c *conversation) record(ctx context.Context) error {
 	if !c.flooding || !c.warnFlood || c.in.Public {
 		return nil // a comment's one private reply is not spent on a notice
 	}
@@ -238,7 +282,7 @@ func parseCommand(in sigap.Inbound) (command, bool) {
 	return command{}, false
 }
 
-// command answers a chat command; the message joins the open ticket.
+// command answers a chat command, in the open ticket's thread if any.
 func (c *conversation) command(ctx context.Context, cmd command) error {
 	t := c.bot.texts
 	var reply string
@@ -276,25 +320,18 @@ func (c *conversation) command(ctx context.Context, cmd command) error {
 	case "selesai":
 		reply = t.StaffHowToAnswer()
 	}
-	return c.reply(ctx, c.openID(), reply)
+	return c.say(ctx, c.openID(), reply)
 }
 
 // awaitNew marks that the citizen's next message starts a new ticket even
 // while one is open.
 const awaitNew = "new"
 
-// followUp files the message under the open ticket, or under the ticket
-// it was merged into, which staff work and whose list row then shows the
-// message.
+// followUp tells the desk the open ticket, whose thread (or that of the
+// ticket it was merged into) the message joined, has news from the
+// citizen.
 func (c *conversation) followUp(ctx context.Context) error {
 	t := c.open
-	filed := t.ID
-	if t.MergedInto != 0 {
-		filed = t.MergedInto
-	}
-	if err := c.file(ctx, filed); err != nil {
-		return err
-	}
 	if err := c.bot.cfg.Desk.CitizenWrote(ctx, c.tx, c.citizen, t); err != nil {
 		return err
 	}
@@ -426,22 +463,6 @@ func (c *conversation) linkStaff(ctx context.Context, code string) (string, erro
 		return "", err
 	}
 	return c.bot.texts.StaffLinked(s.Name), nil
-}
-
-// file puts the message under a ticket; 0 leaves it loose.
-func (c *conversation) file(ctx context.Context, ticketID int64) error {
-	if ticketID == 0 {
-		return nil
-	}
-	return c.tx.FileMessage(ctx, c.msg.ID, ticketID)
-}
-
-// reply files the message under a ticket (0: none) and answers there.
-func (c *conversation) reply(ctx context.Context, ticketID int64, text string) error {
-	if err := c.file(ctx, ticketID); err != nil {
-		return err
-	}
-	return c.say(ctx, ticketID, text)
 }
 
 func (c *conversation) say(ctx context.Context, ticketID int64, text string) error {

@@ -59,7 +59,7 @@ func TestAlertsWarnStaffThenSupervisorsOnce(t *testing.T) {
 			}
 		}
 		c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: "9"}}
-		if err := tx.UpsertCitizen(ctx, c); err != nil {
+		if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 			return err
 		}
 		_, err := d.Open(ctx, tx, c, "DPUPR", "jalan rusak", "")

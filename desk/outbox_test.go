@@ -487,7 +487,7 @@ func TestOutboxRunSendsWhatIsHandedOver(t *testing.T) {
 	}
 	err = f.db.Update(f.ctx, func(tx sigap.Tx) error {
 		c := &sigap.Citizen{Address: waitingChat}
-		if err := tx.UpsertCitizen(f.ctx, c); err != nil {
+		if _, err := tx.UpsertCitizen(f.ctx, c); err != nil {
 			return err
 		}
 		return f.desk.Say(f.ctx, tx, c, 0, sigap.AuthorBot, "", "sesudah restart")

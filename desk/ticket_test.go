@@ -34,7 +34,10 @@ func newFixture(t *testing.T, k *sigap.KB) *deskFixture {
 	}
 	f.desk = desk.New(desk.Config{Store: f.db, KB: sigap.NewLiveKB(k), Calendar: cal, Now: func() time.Time { return f.now }, Texts: texts{}})
 	f.citizen = &sigap.Citizen{Address: sigap.Address{Channel: sigap.Web, ID: "w1"}}
-	if err := f.db.Update(f.ctx, func(tx sigap.Tx) error { return tx.UpsertCitizen(f.ctx, f.citizen) }); err != nil {
+	if err := f.db.Update(f.ctx, func(tx sigap.Tx) error {
+		_, err := tx.UpsertCitizen(f.ctx, f.citizen)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	return f

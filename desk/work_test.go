@@ -57,7 +57,7 @@ func (f *deskFixture) citizenOpens(t *testing.T, addr, opd, question string) (*s
 	c := &sigap.Citizen{Address: a, Name: "Warga " + a.ID}
 	var tk *sigap.Ticket
 	err = f.db.Update(f.ctx, func(tx sigap.Tx) error {
-		if err := tx.UpsertCitizen(f.ctx, c); err != nil {
+		if _, err := tx.UpsertCitizen(f.ctx, c); err != nil {
 			return err
 		}
 		tk, err = f.desk.Open(f.ctx, tx, c, opd, question, "")

@@ -61,9 +61,27 @@ func Save(ctx context.Context, tx sigap.Tx, k *sigap.KB) error {
 // Edit puts an admin's edit of the KB in force: it checks k by the rules a
 // KB file meets, saves it with its audit entry (detail, then each entry
 // changed, before and after) in one transaction and, once that committed,
-// makes it live's KB, from which the FAQ index and the router rebuild. A KB that breaks a rule gives EINVALID listing every
-// problem, in the admins' language.
+// makes it live's KB, from which the FAQ index and the router follow. A
+// KB that breaks a rule gives EINVALID listing every problem, in the
+// admins' language.
 func Edit(ctx context.Context, store sigap.Store, live *sigap.LiveKB, by sigap.Actor, k *sigap.KB, detail string) error {
+	return Apply(ctx, store, live, by, k, Change{Action: sigap.ActionKBEdit, Detail: detail})
+}
+
+// A Change says what an edit of the KB records besides the KB: the audit
+// entry's action and detail, and what else its transaction does.
+type Change struct {
+	Action sigap.AuditAction
+	Detail string
+	// Also runs in the edit's transaction, before its audit entry; nil
+	// for nothing. Its error rolls the edit back.
+	Also func(tx sigap.Tx) error
+}
+
+// Apply is Edit with the audit action and more work of c: approving a
+// citizen's paraphrase saves the KB and settles the candidate in one
+// transaction.
+func Apply(ctx context.Context, store sigap.Store, live *sigap.LiveKB, by sigap.Actor, k *sigap.KB, c Change) error {
 	var problems sigap.Problems
 	if errors.As(k.Validate(), &problems) {
 		lines := make([]string, len(problems))
@@ -77,10 +95,16 @@ func Edit(ctx context.Context, store sigap.Store, live *sigap.LiveKB, by sigap.A
 		if err := Save(ctx, tx, k); err != nil {
 			return err
 		}
+		if c.Also != nil {
+			if err := c.Also(tx); err != nil {
+				return err
+			}
+		}
+		detail := c.Detail
 		if changes := Changes(live.Get(), k); changes != "" {
 			detail += "\n" + changes
 		}
-		if err := tx.AddAudit(ctx, &sigap.AuditEntry{Actor: by, Action: sigap.ActionKBEdit, Detail: detail}); err != nil {
+		if err := tx.AddAudit(ctx, &sigap.AuditEntry{Actor: by, Action: c.Action, Detail: detail}); err != nil {
 			return err
 		}
 		tx.OnCommit(func() { live.Set(k) })

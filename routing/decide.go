@@ -280,6 +280,11 @@ func (r *Router) route(d *decision) {
 	case body != nil:
 		triage(confidence)
 		if d.verbose {
+			if d.top < len(r.kb.OPDs) {
+				// The head of the message named the body; the scores
+				// favour an OPD, whose affairs the lines above list.
+				d.ex.Knowledge = append(d.ex.Knowledge, fmt.Sprintf("outside body: %s → %s, named by the message's head", strings.Join(body.words, " "), body.name))
+			}
 			d.why("about %s (%s), a body outside the regency (probability %.2f)", body.name, strings.Join(body.words, ", "), p)
 		}
 	case confidence >= minRouteConfidence:

@@ -224,6 +224,7 @@ func TestExplainKnowledge(t *testing.T) {
 		{"sapine inyong kena pmk", "affairs: "},
 		{"sapine inyong kena pmk", "lexicon: "},
 		{"perpanjang SIM di mana?", "outside body: "},
+		{"bikin SKCK buat daftar jadi petani penyuluh, caranya?", "outside body: skck"},
 		{"Sawah saya kebanjiran kemarin. Pupuk subsidi bisa ditebus di mana?", "question: "},
 		{"ternsk saya sakit", "spelling: ternsk → ternak"},
 	}

@@ -45,7 +45,9 @@ func (tx *Tx) run(ctx context.Context, steps []step) (int64, error) {
 //   - the text, files, locations and platform ids of every message of
 //     their threads, the bot's included (a reply can quote what they
 //     typed), and their tickets' subjects;
-//   - the routing examples learnt from their tickets (the text is theirs);
+//   - the routing examples learnt from their tickets, and the candidate
+//     paraphrases and negative examples their feedback on FAQ answers
+//     taught (the text is theirs);
 //   - the details of the audit entries of their tickets (a transfer's
 //     reason may name them) and of entries on no ticket that give their
 //     address or phone number; entries where they were the actor show an
@@ -129,6 +131,9 @@ func erasureSteps(cut any) []step {
 			OR (ticket_id IS NULL AND EXISTS (SELECT 1 FROM messages m
 				WHERE m.citizen_id IN ` + ids + ` AND m.author = 'citizen' AND m.text <> ''
 				AND instr(?1 || examples.text || ?1, ?1 || m.text || ?1) > 0))`, []any{"\n"}},
+		// What their feedback on FAQ answers taught: their words.
+		{"candidate paraphrases", `DELETE FROM faq_paraphrases WHERE citizen_id IN ` + ids, nil},
+		{"negative examples", `DELETE FROM faq_negatives WHERE citizen_id IN ` + ids, nil},
 		// An actor "citizen:<address>" is sigap.CitizenActor's.
 		{"audit actors", `UPDATE audit SET actor = ?
 			WHERE actor IN (SELECT 'citizen:' || channel || ':' || platform_id FROM citizens WHERE id IN ` + ids + `)`,

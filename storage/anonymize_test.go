@@ -39,7 +39,7 @@ func TestAnonymizeAfterRetention(t *testing.T) {
 		for i, p := range people {
 			a, _ := sigap.ParseAddress(p.addr)
 			c := &sigap.Citizen{Address: a, Name: "Warga " + p.addr, Phone: "6281200000001"}
-			if err := tx.UpsertCitizen(ctx, c); err != nil {
+			if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 				return err
 			}
 			tk := &sigap.Ticket{Code: "TST-" + string(rune('A'+i)), CitizenID: c.ID, OPD: "DPUPR", Status: sigap.StatusOpen,
@@ -137,15 +137,15 @@ func (p person) marks() []string {
 
 // spread stores p's data the way serve leaves it: a ticket resolved at
 // resolved with its thread, a transfer whose reason names the citizen,
-// learnt examples, audit entries, outbox messages sent and unsent, and
-// whatsmeow's session rows for the number.
+// learnt examples, feedback on FAQ answers, audit entries, outbox
+// messages sent and unsent, and whatsmeow's session rows for the number.
 func (p person) spread(t *testing.T, db *DB, code string, resolved time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	text := "jalan di gang " + p.street + " rusak, rumah " + p.name
 	update(t, db, func(tx sigap.Tx) error {
 		c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.WhatsApp, ID: p.phone}, Name: p.name, Phone: p.phone}
-		if err := tx.UpsertCitizen(ctx, c); err != nil {
+		if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 			return err
 		}
 		// An earlier question replaced by a later one, as the conversation
@@ -180,6 +180,13 @@ func (p person) spread(t *testing.T, db *DB, code string, resolved time.Time) {
 		}
 		// Learnt before examples named their ticket.
 		if err := tx.AddExample(ctx, sigap.Example{Text: "Gang " + p.street + "\n" + text, OPD: "DISHUB"}, resolved); err != nil {
+			return err
+		}
+		// Their feedback on FAQ answers: a candidate paraphrase, a negative.
+		if err := tx.AddParaphrase(ctx, &sigap.Paraphrase{FAQ: "jalan-rusak", Text: "lapor " + text, CitizenID: c.ID, At: resolved}); err != nil {
+			return err
+		}
+		if err := tx.AddNegative(ctx, &sigap.Negative{FAQ: "jalan-rusak", Text: "bukan itu, " + text, CitizenID: c.ID, At: resolved}); err != nil {
 			return err
 		}
 		local := "0" + p.phone[2:]
@@ -317,7 +324,15 @@ func TestAnonymizeLeavesNothingInTheFile(t *testing.T) {
 		if len(es) != 2 {
 			t.Errorf("examples left: %+v, want the kept citizen's two", es)
 		}
-		return nil
+		ps, err := tx.Paraphrases(ctx, 0)
+		if err != nil {
+			return err
+		}
+		ns, err := tx.Negatives(ctx)
+		if len(ps) != 1 || len(ns) != 1 {
+			t.Errorf("paraphrases %+v and negatives %+v left, want the kept citizen's one each", ps, ns)
+		}
+		return err
 	})
 	raw := storedBytes(t, db)
 	for _, mark := range gone.marks() {

@@ -26,7 +26,7 @@ func benchDatabase(b *testing.B, opts ...Option) *DB {
 		update(b, db, func(tx sigap.Tx) error {
 			for i := start; i < start+1000; i++ {
 				c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.WhatsApp, ID: fmt.Sprint(6281200000000 + i)}, Name: "Warga"}
-				if err := tx.UpsertCitizen(ctx, c); err != nil {
+				if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 					return err
 				}
 				tk := &sigap.Ticket{Code: fmt.Sprintf("KBM-%06d", i), CitizenID: c.ID, OPD: "DPUPR", Status: sigap.StatusOpen,

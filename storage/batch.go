@@ -45,6 +45,7 @@ func (db *DB) Batch(ctx context.Context, fn func() error) (err error) {
 	if err := b.tx.Commit(); err != nil {
 		return errors.Join(fnErr, fmt.Errorf("storage: commit batch: %w", err))
 	}
+	db.wal.grew()
 	return fnErr
 }
 
@@ -64,10 +65,8 @@ func (b *batch) update(ctx context.Context, db *DB, fn func(sigap.Tx) error) err
 	}
 	tx := db.newTx(b.tx)
 	if err := fn(tx); err != nil {
-		_, rbErr := b.tx.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO batch_update")
-		_, relErr := b.tx.ExecContext(context.WithoutCancel(ctx), "RELEASE batch_update")
-		if e := errors.Join(rbErr, relErr); e != nil {
-			return errors.Join(err, fmt.Errorf("storage: roll back savepoint: %w", e))
+		if e := rollbackTo(context.WithoutCancel(ctx), b.tx, "batch_update"); e != nil {
+			return errors.Join(err, e)
 		}
 		return err
 	}
@@ -84,5 +83,17 @@ func (b *batch) update(ctx context.Context, db *DB, fn func(sigap.Tx) error) err
 	if err := b.tx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit batch: %w", err)
 	}
+	db.wal.grew()
 	return b.begin(ctx)
+}
+
+// rollbackTo undoes and ends a savepoint, leaving the rest of the
+// transaction as it was.
+func rollbackTo(ctx context.Context, tx *sql.Tx, name string) error {
+	_, rbErr := tx.ExecContext(ctx, "ROLLBACK TO "+name)
+	_, relErr := tx.ExecContext(ctx, "RELEASE "+name)
+	if err := errors.Join(rbErr, relErr); err != nil {
+		return fmt.Errorf("storage: roll back savepoint: %w", err)
+	}
+	return nil
 }

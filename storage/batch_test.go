@@ -13,7 +13,8 @@ func TestBatchGroupsUpdatesAndRollsBackOnlyTheFailedOne(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	citizen := func(tx sigap.Tx, id string) error {
-		return tx.UpsertCitizen(ctx, &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: id}})
+		_, err := tx.UpsertCitizen(ctx, &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: id}})
+		return err
 	}
 	exists := func(tx sigap.Tx, id string) bool {
 		_, err := tx.CitizenByAddress(ctx, sigap.Address{Channel: sigap.Telegram, ID: id})
@@ -75,7 +76,8 @@ func TestBatchCommitsWhatSucceededWhenItsWorkFails(t *testing.T) {
 	stop := errors.New("stop")
 	err := db.Batch(ctx, func() error {
 		if err := db.Update(ctx, func(tx sigap.Tx) error {
-			return tx.UpsertCitizen(ctx, &sigap.Citizen{Address: sigap.Address{Channel: sigap.Web, ID: "kept"}})
+			_, err := tx.UpsertCitizen(ctx, &sigap.Citizen{Address: sigap.Address{Channel: sigap.Web, ID: "kept"}})
+			return err
 		}); err != nil {
 			return err
 		}

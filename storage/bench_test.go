@@ -26,7 +26,7 @@ func BenchmarkAddMessage(b *testing.B) {
 		i++
 		err := db.Update(ctx, func(tx sigap.Tx) error {
 			c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.WhatsApp, ID: strconv.Itoa(628000 + i%500)}, Name: "Warga"}
-			if err := tx.UpsertCitizen(ctx, c); err != nil {
+			if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 				return err
 			}
 			_, err := tx.AddMessage(ctx, &sigap.Message{CitizenID: c.ID, Channel: sigap.WhatsApp,

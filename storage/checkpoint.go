@@ -13,21 +13,11 @@ import (
 // WAL: it keeps a read transaction open so that nothing is checkpointed
 // before it copied it, and checkpoints itself once it has. A checkpoint
 // of Sigap's own that restarts or truncates the WAL under it makes it
-// start its replica over from a full snapshot, so with this option
-// SQLite's automatic checkpoints are off on the writer and TruncateWAL
-// does nothing.
+// start its replica over from a full snapshot, so with this option the
+// WAL is not copied back beside the writer (walCopier; SQLite's automatic
+// checkpoints are always off, see setUpConn) and TruncateWAL does nothing.
 func WithLitestream() Option {
 	return func(db *DB) { db.litestream = true }
-}
-
-// leaveCheckpoints turns off the writer's automatic checkpoints. The
-// setting belongs to the connection; the writer pool keeps its one
-// connection open for the life of the DB.
-func (db *DB) leaveCheckpoints(ctx context.Context) error {
-	if _, err := db.writer.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
-		return fmt.Errorf("turn off automatic checkpoints: %w", err)
-	}
-	return nil
 }
 
 // checkpointBusyTimeout is how long a truncating checkpoint waits for

@@ -21,19 +21,23 @@ func citizenDest(c *sigap.Citizen) []any {
 // UpsertCitizen finds the citizen by address or creates it, and fills c
 // with what is stored, the awaited answer included. A non-empty Name or
 // Phone replaces the stored one; a zero CreatedAt is stamped by the clock.
-func (tx *Tx) UpsertCitizen(ctx context.Context, c *sigap.Citizen) error {
+// first is true when no message of the citizen is stored yet: the
+// conversation's first contact, told in the same statement so that an
+// inbound message needs no lookup before its upsert.
+func (tx *Tx) UpsertCitizen(ctx context.Context, c *sigap.Citizen) (first bool, err error) {
 	row := tx.tx.QueryRowContext(ctx, `
 		INSERT INTO citizens (channel, platform_id, name, phone, created_at)
 		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (channel, platform_id) DO UPDATE SET
 			name  = CASE WHEN excluded.name  <> '' THEN excluded.name  ELSE citizens.name  END,
 			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE citizens.phone END
-		RETURNING `+citizenColumns,
+		RETURNING `+citizenColumns+`,
+			NOT EXISTS (SELECT 1 FROM messages m WHERE m.citizen_id = citizens.id)`,
 		c.Address.Channel, c.Address.ID, c.Name, c.Phone, unixNano(tx.stampIfZero(c.CreatedAt)))
-	if err := row.Scan(citizenDest(c)...); err != nil {
-		return fmt.Errorf("storage: upsert citizen %s: %w", c.Address, err)
+	if err := row.Scan(append(citizenDest(c), &first)...); err != nil {
+		return false, fmt.Errorf("storage: upsert citizen %s: %w", c.Address, err)
 	}
-	return nil
+	return first, nil
 }
 
 func (tx *Tx) CitizenByAddress(ctx context.Context, a sigap.Address) (*sigap.Citizen, error) {

@@ -141,7 +141,7 @@ func TestViewDuringUpdate(t *testing.T) {
 	done := make(chan error)
 	go func() {
 		done <- db.Update(ctx, func(tx sigap.Tx) error {
-			if err := tx.UpsertCitizen(ctx, &sigap.Citizen{Address: addr}); err != nil {
+			if _, err := tx.UpsertCitizen(ctx, &sigap.Citizen{Address: addr}); err != nil {
 				return err
 			}
 			close(written)

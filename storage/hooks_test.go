@@ -29,7 +29,8 @@ func TestOnCommitRunsAfterCommitOnly(t *testing.T) {
 		if len(ran) > 0 {
 			t.Error("a hook ran before the commit")
 		}
-		return tx.UpsertCitizen(ctx, &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: "1"}})
+		_, err := tx.UpsertCitizen(ctx, &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: "1"}})
+		return err
 	})
 	if !slices.Equal(ran, []string{"first", "second"}) {
 		t.Errorf("hooks ran %v, want first then second", ran)

@@ -121,7 +121,7 @@ func TestAnonymizeForgetsMetaRecords(t *testing.T) {
 	update(t, db, func(tx sigap.Tx) error {
 		for _, a := range []sigap.Address{thread, kept} {
 			c := &sigap.Citizen{Address: a, CreatedAt: t0}
-			if err := tx.UpsertCitizen(ctx, c); err != nil {
+			if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 				return err
 			}
 			at := t0

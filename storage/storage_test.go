@@ -56,6 +56,17 @@ func testDB(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "sigap.db")
 }
 
+// upsert upserts c and returns whether it was the citizen's first contact.
+func upsert(t testing.TB, db *DB, c *sigap.Citizen) (first bool) {
+	t.Helper()
+	update(t, db, func(tx sigap.Tx) error {
+		var err error
+		first, err = tx.UpsertCitizen(context.Background(), c)
+		return err
+	})
+	return first
+}
+
 func update(t testing.TB, db *DB, fn func(tx sigap.Tx) error) {
 	t.Helper()
 	if err := db.Update(context.Background(), fn); err != nil {
@@ -85,7 +96,7 @@ func addCitizen(t testing.TB, db *DB, addr string) *sigap.Citizen {
 		t.Fatal(err)
 	}
 	c := &sigap.Citizen{Address: a, Name: "Budi"}
-	update(t, db, func(tx sigap.Tx) error { return tx.UpsertCitizen(context.Background(), c) })
+	upsert(t, db, c)
 	return c
 }
 
@@ -106,10 +117,19 @@ func TestUpsertCitizen(t *testing.T) {
 	db := openTest(t)
 	addr := sigap.Address{Channel: sigap.Telegram, ID: "1001"}
 	first := &sigap.Citizen{Address: addr, Name: "Budi", Phone: "6281234567890"}
-	update(t, db, func(tx sigap.Tx) error { return tx.UpsertCitizen(ctx, first) })
+	if !upsert(t, db, first) {
+		t.Error("creating a citizen is not their first contact")
+	}
 	if first.ID == 0 || !first.CreatedAt.Equal(t0) {
 		t.Fatalf("created citizen: ID %d, CreatedAt %v; want an ID and %v", first.ID, first.CreatedAt, t0)
 	}
+	if !upsert(t, db, &sigap.Citizen{Address: addr}) {
+		t.Error("a citizen with no message stored is not at their first contact")
+	}
+	update(t, db, func(tx sigap.Tx) error {
+		_, err := tx.AddMessage(ctx, &sigap.Message{CitizenID: first.ID, Channel: sigap.Telegram, Author: sigap.AuthorCitizen, Text: "halo"})
+		return err
+	})
 
 	tests := []struct {
 		name, newName, newPhone string
@@ -122,7 +142,9 @@ func TestUpsertCitizen(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &sigap.Citizen{Address: addr, Name: tt.newName, Phone: tt.newPhone, CreatedAt: t0.Add(time.Hour)}
-			update(t, db, func(tx sigap.Tx) error { return tx.UpsertCitizen(ctx, c) })
+			if upsert(t, db, c) {
+				t.Error("a citizen who wrote before is at their first contact")
+			}
 			if c.ID != first.ID || c.Name != tt.wantName || c.Phone != tt.wantPhone || !c.CreatedAt.Equal(t0) {
 				t.Errorf("upsert gave %+v; want ID %d, name %q, phone %q, created %v",
 					c, first.ID, tt.wantName, tt.wantPhone, t0)
@@ -131,7 +153,7 @@ func TestUpsertCitizen(t *testing.T) {
 	}
 
 	other := &sigap.Citizen{Address: sigap.Address{Channel: sigap.WhatsApp, ID: "1001"}}
-	update(t, db, func(tx sigap.Tx) error { return tx.UpsertCitizen(ctx, other) })
+	upsert(t, db, other)
 	if other.ID == first.ID {
 		t.Errorf("the same id on another channel is the same citizen %d", other.ID)
 	}
@@ -441,7 +463,7 @@ func TestUpdateRollsBack(t *testing.T) {
 	failure := errors.New("routing failed")
 	err := db.Update(ctx, func(tx sigap.Tx) error {
 		c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: "1001"}}
-		if err := tx.UpsertCitizen(ctx, c); err != nil {
+		if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 			return err
 		}
 		m := &sigap.Message{CitizenID: c.ID, Channel: sigap.Telegram, PlatformID: "1", Author: sigap.AuthorCitizen, Kind: sigap.KindText}
@@ -487,7 +509,8 @@ func TestViewIsReadOnly(t *testing.T) {
 			}
 			defer db.Close()
 			err = db.View(ctx, func(tx sigap.Tx) error {
-				return tx.UpsertCitizen(ctx, &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: "1"}})
+				_, err := tx.UpsertCitizen(ctx, &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: "1"}})
+				return err
 			})
 			if err == nil {
 				t.Error("a write in View succeeded")

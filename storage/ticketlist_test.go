@@ -24,7 +24,7 @@ func seedQueue(t testing.TB, db *DB, n int) {
 		for i := range n {
 			a, _ := sigap.ParseAddress(fmt.Sprintf("%s:%d", channels[i%3], 5000+i%7))
 			c := &sigap.Citizen{Address: a, Name: fmt.Sprintf("Warga %d", i%7)}
-			if err := tx.UpsertCitizen(ctx, c); err != nil {
+			if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 				return err
 			}
 			created := t0.Add(time.Duration(i) * time.Minute)
@@ -258,7 +258,8 @@ func TestSearchTickets(t *testing.T) {
 	}
 	siti := &sigap.Citizen{Address: sigap.Address{Channel: sigap.WhatsApp, ID: "62811"}, Name: "Siti Aminah"}
 	joko := &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: "42"}, Name: "Joko Susilo"}
-	update(t, db, func(tx sigap.Tx) error { return cmpErr(tx.UpsertCitizen(ctx, siti), tx.UpsertCitizen(ctx, joko)) })
+	upsert(t, db, siti)
+	upsert(t, db, joko)
 	road := addTicket(t, db, siti.ID, "KBM-7K3QX", "DPUPR", t0)
 	say(road, sigap.AuthorCitizen, "Jalan di Désa Kembaran berlubang")
 	say(road, sigap.AuthorStaff, "Tim kami meninjau lokasi hari Kamis")
@@ -267,7 +268,7 @@ func TestSearchTickets(t *testing.T) {
 	say(flood, sigap.AuthorBot, "Terima kasih, laporan Bapak/Ibu kami catat")
 	note := say(flood, sigap.AuthorNote, "Koordinasi dengan relawan Sruweng")
 	dupOwner := &sigap.Citizen{Address: sigap.Address{Channel: sigap.Web, ID: "abc"}, Name: "Rina"}
-	update(t, db, func(tx sigap.Tx) error { return tx.UpsertCitizen(ctx, dupOwner) })
+	upsert(t, db, dupOwner)
 	dup := addTicket(t, db, dupOwner.ID, "KBM-DUP22", "BPBD", t0.Add(2*time.Minute))
 	say(dup, sigap.AuthorCitizen, "Air naik di jembatan Karanganyar")
 	dup.MergedInto = flood.ID

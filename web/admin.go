@@ -302,12 +302,23 @@ type faqForm struct {
 	FAQ       sigap.FAQ
 	Questions string
 	OPDs      []sigap.OPD
+	// Draft is set when the questions are citizens', from the page Usulan.
+	Draft bool
 }
 
 func (s *Server) adminFAQPage(w http.ResponseWriter, r *http.Request, a *auth) {
 	id := r.PathValue("id")
 	k := s.cfg.KB.Get()
 	f := faqForm{New: id == "new", OPDs: k.OPDs}
+	if code := r.URL.Query().Get("dari"); f.New && code != "" {
+		// "Tulis FAQ dari ini" on the page Usulan: the group's questions.
+		draft, err := s.cfg.Learning.Draft(r.Context(), code)
+		if err != nil {
+			s.fail(w, r, a, err)
+			return
+		}
+		f.FAQ, f.Questions, f.Draft = draft, strings.Join(draft.Questions, "\n"), true
+	}
 	if !f.New {
 		faq, ok := k.FAQ(id)
 		if !ok {

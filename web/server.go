@@ -20,6 +20,7 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/desk"
+	"github.com/pemkab-kebumen/sigap/learning"
 	"github.com/pemkab-kebumen/sigap/sla"
 	"github.com/pemkab-kebumen/sigap/staff"
 )
@@ -34,6 +35,9 @@ type Config struct {
 	Staff    *staff.Accounts
 	KB       *sigap.LiveKB
 	Calendar *sla.Calendar
+	// Learning is what the admin page Usulan reviews: candidate
+	// paraphrases, questions with no FAQ, negative examples.
+	Learning *learning.Learner
 	// WebChat is the web chat's channel adapter: the chat pages hand it
 	// what citizens write, and it wakes them when a reply is committed.
 	WebChat ChatChannel
@@ -104,6 +108,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: config without KB")
 	case cfg.Calendar == nil:
 		return nil, fmt.Errorf("web: config without Calendar")
+	case cfg.Learning == nil:
+		return nil, fmt.Errorf("web: config without Learning")
 	case cfg.Staff == nil:
 		return nil, fmt.Errorf("web: config without Staff")
 	case cfg.WebChat == nil:
@@ -183,6 +189,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /media/{id}", s.page(s.mediaFile))
 	mux.Handle("GET /admin/held", s.page(s.admin(s.heldPage)))
 	mux.Handle("POST /admin/held", s.page(s.admin(s.heldAction)))
+	mux.Handle("GET /admin/usulan", s.page(s.admin(s.usulanPage)))
+	mux.Handle("POST /admin/usulan", s.page(s.admin(s.usulanAction)))
 
 	mux.HandleFunc("POST /api/login", s.apiLogin)
 	mux.Handle("POST /api/logout", s.api(s.apiLogout))

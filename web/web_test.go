@@ -21,6 +21,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/bot/webchat"
 	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/kb"
+	"github.com/pemkab-kebumen/sigap/learning"
 	"github.com/pemkab-kebumen/sigap/sla"
 	"github.com/pemkab-kebumen/sigap/staff"
 	"github.com/pemkab-kebumen/sigap/storage"
@@ -102,7 +103,11 @@ type testEnv struct {
 	staff *staff.Accounts
 	chat  *webchat.Adapter
 	desk  *desk.Desk
-	dir   string
+	// router and learning are the real router on the test KB and what
+	// learns from use with it, for the page Usulan.
+	router   *bot.LiveRouter
+	learning *learning.Learner
+	dir      string
 	// channels are the channel states the server reports; Telegram
 	// connected unless a test says otherwise.
 	channels func() []sigap.ChannelState
@@ -139,8 +144,14 @@ func newTestEnv(t testing.TB, edits ...func(*Config)) *testEnv {
 	if err := e.chat.Start(ctx, e.bot); err != nil {
 		t.Fatal(err)
 	}
+	// The page Usulan reviews what the real router learns.
+	if e.router, err = bot.NewLiveRouter(ctx, e.db, e.kb, logger); err != nil {
+		t.Fatal(err)
+	}
+	e.learning = learning.New(learning.Config{Store: e.db, KB: e.kb, Router: e.router, Now: e.clock.Now, Logger: logger})
 	cfg := Config{
 		Store: e.db, Desk: d, Staff: e.staff, KB: e.kb, Calendar: cal, WebChat: e.chat, Now: e.clock.Now, Logger: logger,
+		Learning: e.learning,
 		MediaDir: filepath.Join(e.dir, "data", "media"),
 		Channels: func() []sigap.ChannelState { return e.channels() },
 	}

@@ -81,8 +81,8 @@ const retentionEvery = 24 * time.Hour
 
 // runRetention erases, when serve starts and then once a day, the
 // personal data of the citizens whose retention period is over, as sigap
-// anonymize does, and retrains the router without the examples it learnt
-// from them. --retain-days 0 turns it off.
+// anonymize does, and retrains the router without the examples and
+// negative examples it learnt from them. --retain-days 0 turns it off.
 func (m *Main) runRetention(ctx context.Context) {
 	if m.Config.RetainDays == 0 {
 		return
@@ -97,7 +97,7 @@ func (m *Main) runRetention(ctx context.Context) {
 			m.Logger.Info("anonymized citizens past the retention period", "citizens", done.Citizens, "files", done.Files,
 				"resolved_before", before.Format(time.DateOnly))
 			if err := m.Router.Retrain(ctx); err != nil {
-				m.Logger.Error("retrain the router without the anonymized examples", "err", err)
+				m.Logger.Error("retrain the router without what it learnt from the anonymized citizens", "err", err)
 			}
 		}
 		select {

@@ -44,7 +44,7 @@ func TestAnonymizeCommand(t *testing.T) {
 	err = db.Update(ctx, func(tx sigap.Tx) error {
 		for i, ref := range []string{"media/whatsapp/2024-01/old.jpg", "../not-ours.jpg", outside} {
 			c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.WhatsApp, ID: "62812000" + string(rune('1'+i))}, Name: "Warga"}
-			if err := tx.UpsertCitizen(ctx, c); err != nil {
+			if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 				return err
 			}
 			tk := &sigap.Ticket{Code: "KBM-OLD" + string(rune('A'+i)), CitizenID: c.ID, OPD: "DPUPR",
@@ -99,7 +99,7 @@ func TestServeAnonymizesItself(t *testing.T) {
 	long := time.Now().AddDate(-2, 0, 0)
 	err = db.Update(ctx, func(tx sigap.Tx) error {
 		c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: "91000001"}, Name: "Larasati"}
-		if err := tx.UpsertCitizen(ctx, c); err != nil {
+		if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 			return err
 		}
 		tk := &sigap.Ticket{Code: "KBM-OLDAA", CitizenID: c.ID, OPD: "DPUPR", Status: sigap.StatusResolved, CreatedAt: long, ResolvedAt: long}

@@ -156,6 +156,7 @@ func TestBrowserPagesFitPhoneAndDesktop(t *testing.T) {
 			{"a ticket", "/tickets/" + open, "ticket"},
 			{"the overview", overview, "overview"},
 			{"the admin page", "/admin", "admin"},
+			{"the page Usulan", "/admin/usulan", ""},
 			{"the profile", "/profile", ""},
 		} {
 			admin.do("open "+page.name, chromedp.Navigate(p.url+page.path), chromedp.WaitVisible(chromedp.CSS("main")))

@@ -283,7 +283,7 @@ func startBrowser(ctx context.Context, t *testing.T) context.Context {
 // tab is one person's browser: a tab in a browser context of its own, so
 // that the citizen and the staff member do not share cookies.
 type tab struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 	who string
 	p   *serveProcess

@@ -227,7 +227,7 @@ func checkCopyWorks(t *testing.T, db *storage.DB, device types.JID) {
 			t.Errorf("search for %q in the copy: %d tickets (%v)", word, len(found), err)
 		}
 		c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.Web, ID: "after-copy"}}
-		if err := tx.UpsertCitizen(ctx, c); err != nil {
+		if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 			return err
 		}
 		tk := &sigap.Ticket{Code: "KBM-NEW22", CitizenID: c.ID, OPD: all[0].OPD, Status: sigap.StatusOpen}

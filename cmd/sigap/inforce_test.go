@@ -11,8 +11,9 @@ import (
 	"github.com/pemkab-kebumen/sigap/kb"
 )
 
-// TestCommandsUseTheKBInForce: what an admin edited in the dashboard is
-// what staff add --opd and triage --db see, as serve does.
+// TestCommandsUseTheKBInForce: what an admin edited in the dashboard, and
+// what the router learnt, is what staff add --opd and triage --db see, as
+// serve does.
 func TestCommandsUseTheKBInForce(t *testing.T) {
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "sigap.db")
@@ -24,7 +25,15 @@ func TestCommandsUseTheKBInForce(t *testing.T) {
 	edited.OPDs = append(edited.OPDs, sigap.OPD{Code: "PERPUSDA", Name: "Dinas Kearsipan dan Perpustakaan"})
 	edited.FAQs = append(edited.FAQs, sigap.FAQ{ID: "perpustakaan-keliling", OPD: "PERPUSDA",
 		Questions: []string{"Kapan mobil perpustakaan keliling datang ke desa?"}, Answer: "Setiap Sabtu pagi."})
-	err = db.Update(ctx, func(tx sigap.Tx) error { return kb.Save(ctx, tx, edited) })
+	// A citizen's "2" after the FAQ answered a question: serve's router
+	// learnt it, and so does triage --db.
+	const notHelped = "min, buat e-ktp pertama kali syaratnya apa?"
+	err = db.Update(ctx, func(tx sigap.Tx) error {
+		if err := tx.AddNegative(ctx, &sigap.Negative{FAQ: "ktp-baru", Text: notHelped}); err != nil {
+			return err
+		}
+		return kb.Save(ctx, tx, edited)
+	})
 	db.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +53,8 @@ func TestCommandsUseTheKBInForce(t *testing.T) {
 	}{
 		{"with the database: the dashboard's FAQ", []string{"triage", "--db", dbPath, question}, "perpustakaan-keliling"},
 		{"without a database: the embedded KB", []string{"triage", question}, ""},
+		{"with the database: what serve learnt", []string{"triage", "--db", dbPath, notHelped}, ""},
+		{"without a database: nothing learnt", []string{"triage", notHelped}, "ktp-baru"},
 	} {
 		status, stdout, stderr := sigapRun(t, "", tt.args...)
 		var d struct{ Action, FAQ string }

@@ -96,7 +96,7 @@ func knownCitizens(t *testing.T, ctx context.Context, db string, n int) {
 	err = store.Update(ctx, func(tx sigap.Tx) error {
 		for i := range n {
 			c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: strconv.Itoa(9000 + i)}, Name: "Warga"}
-			if err := tx.UpsertCitizen(ctx, c); err != nil {
+			if _, err := tx.UpsertCitizen(ctx, c); err != nil {
 				return err
 			}
 			hello := &sigap.Message{CitizenID: c.ID, Channel: sigap.Telegram, PlatformID: "earlier-greeting",

@@ -33,6 +33,9 @@ func TestMain(m *testing.M) {
 	sigapBinary = bin
 	code := m.Run()
 	os.RemoveAll(dir)
+	if bigDesk.dir != "" {
+		os.RemoveAll(bigDesk.dir)
+	}
 	os.Exit(code)
 }
 

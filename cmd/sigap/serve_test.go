@@ -417,8 +417,8 @@ func TestServeRetriesAfterTelegram429(t *testing.T) {
 	if v, _ := metricValue(p.metrics(ctx), series); v != 1 {
 		t.Errorf("%s = %v, want 1 (the 429)", series, v)
 	}
-	// A send is counted before its outcome is committed.
-	p.waitFor(ctx, "the outbox to record both sends", func() bool { return p.health(ctx).OutboxBacklog == 0 })
+	// A send is counted before its outcome is committed (an fsync later).
+	p.waitFor(ctx, "the outbox backlog to be empty after delivery", func() bool { return p.health(ctx).OutboxBacklog == 0 })
 }
 
 // validKB is a small knowledge base that loads; the bad-config cases break
@@ -446,7 +446,7 @@ faqs:
 
 // serveProcess is a `sigap serve` running as a process of its own.
 type serveProcess struct {
-	t      *testing.T
+	t      testing.TB
 	cmd    *exec.Cmd
 	url    string // base URL of its HTTP server
 	stderr *lockedBuffer
@@ -457,7 +457,7 @@ type serveProcess struct {
 // the endpoint pattern botAPI. The process is killed when the test ends.
 // On PostgreSQL its lease lasts 2 s (args may say otherwise), so that a
 // restart after a kill takes over soon.
-func startServe(t *testing.T, db, botAPI string, args ...string) *serveProcess {
+func startServe(t testing.TB, db, botAPI string, args ...string) *serveProcess {
 	t.Helper()
 	addr := freeAddr(t)
 	all := append([]string{"serve", "--db", db, "--http", addr, "--data", t.TempDir(), "--lease-ttl", "2s"}, args...)
@@ -634,7 +634,7 @@ func metricValue(exposition, series string) (float64, bool) {
 
 // freeAddr returns a 127.0.0.1 address with a port that was free a moment
 // ago, for --http.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
 	"github.com/pemkab-kebumen/sigap/desk"
 	"github.com/pemkab-kebumen/sigap/kb"
+	"github.com/pemkab-kebumen/sigap/learning"
 	"github.com/pemkab-kebumen/sigap/metrics"
 	"github.com/pemkab-kebumen/sigap/sla"
 	"github.com/pemkab-kebumen/sigap/staff"
@@ -67,6 +67,7 @@ type Main struct {
 	Calendar *sla.Calendar
 	Metrics  *metrics.Metrics
 	Router   *bot.LiveRouter
+	Learning *learning.Learner
 	Desk     *desk.Desk
 	Staff    *staff.Accounts
 	Bot      *bot.Bot
@@ -126,7 +127,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			m.removeCreatedDB()
 		}
 	}()
-	opts := append(slices.Clone(m.StoreOptions), storage.WithLeaseTTL(m.Config.LeaseTTL))
+	opts := append([]storage.Option{storage.WithLogger(m.Logger), storage.WithLeaseTTL(m.Config.LeaseTTL)}, m.StoreOptions...)
 	if m.Config.Litestream {
 		opts = append(opts, storage.WithLitestream())
 	}
@@ -179,11 +180,12 @@ func (m *Main) openCore(ctx context.Context, k *sigap.KB) error {
 	if m.Router, err = bot.NewLiveRouter(ctx, m.Store, m.KB, m.Logger); err != nil {
 		return err
 	}
+	m.Learning = learning.New(learning.Config{Store: m.Store, KB: m.KB, Router: m.Router, Now: m.Now, Logger: m.Logger})
 	m.Staff = staff.New(staff.Config{Store: m.Store, KB: m.KB.Get, Now: m.Now, Logger: m.Logger})
 	m.Desk = desk.New(desk.Config{Store: m.Store, KB: m.KB, Calendar: cal, Now: m.Now,
 		Texts: bot.Texts{Loc: cal.Location()}, Learn: m.Router.Learn})
 	m.Bot = bot.New(bot.Config{Store: m.Store, Desk: m.Desk, Router: m.Router, Staff: m.Staff,
-		Now: m.Now, Logger: m.Logger, Metrics: m.Metrics})
+		Now: m.Now, Logger: m.Logger, Metrics: m.Metrics, Learning: m.Learning})
 	return nil
 }
 
@@ -294,7 +296,7 @@ func (m *Main) openHTTP() error {
 	if err != nil {
 		return err
 	}
-	wcfg := web.Config{Store: m.Store, Desk: m.Desk, Staff: m.Staff, KB: m.KB, Calendar: m.Calendar,
+	wcfg := web.Config{Store: m.Store, Desk: m.Desk, Staff: m.Staff, KB: m.KB, Calendar: m.Calendar, Learning: m.Learning,
 		WebChat: m.WebChat, Now: m.Now, Logger: m.Logger, Channels: m.States,
 		MediaDir: mediaDir(m.Config), SecureCookies: m.Config.SecureCookies,
 		TrustedProxies: proxies, ChatLimits: m.Config.Chat}

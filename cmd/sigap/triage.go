@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/bot"
 	"github.com/pemkab-kebumen/sigap/routing"
 )
 
@@ -29,7 +30,7 @@ type triageConfig struct {
 // triageFlags binds triage's flags to a configuration with its defaults.
 func triageFlags(fs *flagSet) *triageConfig {
 	c := &triageConfig{}
-	fs.stringVar(&c.DB, "db", "SIGAP_TRIAGE_DB", "decide with the KB in force for this SQLite database `file` (default: none)")
+	fs.stringVar(&c.DB, "db", "SIGAP_TRIAGE_DB", "decide with the KB in force and what the router learnt in this SQLite database `file` (default: none)")
 	fs.kbVar(&c.KB)
 	fs.boolVar(&c.Batch, "batch", "SIGAP_TRIAGE_BATCH", `read JSON lines {"id","text"} from stdin, write one decision line each, in input order`)
 	fs.boolVar(&c.Explain, "explain", "SIGAP_TRIAGE_EXPLAIN", "explain the decision for the text argument: normalised text, FAQ candidates, OPD scores, reasons")
@@ -91,7 +92,9 @@ func runTriage(ctx context.Context, env *Env, args []string) error {
 }
 
 // triageRouter is a router on the KB in force: the --kb file, or the one
-// edited in the --db database, or the embedded default.
+// edited in the --db database, or the embedded default. With a database
+// it also knows what serve's router learnt there (staff transfers,
+// citizens' negative feedback), so that it decides as serve does.
 func triageRouter(ctx context.Context, c triageConfig) (*routing.Router, error) {
 	var db sigap.Store
 	if c.DB != "" {
@@ -105,6 +108,9 @@ func triageRouter(ctx context.Context, c triageConfig) (*routing.Router, error) 
 	k, err := kbInForce(ctx, db, c.KB)
 	if err != nil {
 		return nil, fmt.Errorf("load knowledge base: %w", err)
+	}
+	if db != nil {
+		return bot.Train(ctx, db, k)
 	}
 	return routing.New(k, nil)
 }
