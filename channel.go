@@ -108,6 +108,9 @@ const (
 	StateConnected = "connected"
 	// StateDisabled: the channel is not configured.
 	StateDisabled = "disabled"
+	// StateStandby: another instance sharing the database runs the
+	// channel; this one takes over if that one stops.
+	StateStandby = "standby"
 )
 
 // Connected reports whether messages flow on the channel.

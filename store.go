@@ -10,6 +10,9 @@ import (
 // committed together or not at all.
 type Store interface {
 	// Update runs fn in a write transaction; fn's error rolls it back.
+	// An engine whose transactions run side by side (PostgreSQL) may roll
+	// fn back and run it again when it conflicted with another: fn
+	// changes nothing outside the transaction but through OnCommit.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
@@ -131,8 +134,6 @@ type OutboxStore interface {
 	// WaitingChats returns the chats whose first message waits for an
 	// attempt after now, with when that attempt is due.
 	WaitingChats(ctx context.Context, now time.Time) (map[Address]time.Time, error)
-	// OutboxHighWater is the highest id Enqueue gave so far (0 for none).
-	OutboxHighWater(ctx context.Context) (int64, error)
 	MarkSent(ctx context.Context, id int64, at time.Time) error
 	// MarkPartsSent records that the first n parts of a message went out.
 	MarkPartsSent(ctx context.Context, id int64, n int) error

@@ -42,6 +42,7 @@ func (d *Desk) Alerts(ctx context.Context, warnAt float64) (int, error) {
 	kb := d.KB()
 	raised := 0
 	err := d.cfg.Store.Update(ctx, func(tx sigap.Tx) error {
+		raised = 0 // the transaction may run again (PostgreSQL)
 		g, err := newDigest(ctx, tx)
 		if err != nil {
 			return err

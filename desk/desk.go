@@ -59,6 +59,17 @@ func New(cfg Config) *Desk {
 // Desk takes the messages themselves.
 func (d *Desk) Enqueued() <-chan struct{} { return d.hand.ready }
 
+// ChangedElsewhere tells the watchers of a ticket change another instance
+// of a shared database committed, as the desk does of its own; from is
+// the OPD that held the ticket before.
+func (d *Desk) ChangedElsewhere(t sigap.Ticket, from string) {
+	d.watchers.publish(Change{Ticket: t, FromOPD: from})
+}
+
+// EnqueuedElsewhere makes a running outbox read the database, for
+// messages another instance of a shared database committed.
+func (d *Desk) EnqueuedElsewhere() { d.hand.requestDrain() }
+
 // changed tells the watchers about t once tx has committed.
 func (d *Desk) changed(tx sigap.Tx, t *sigap.Ticket) { d.moved(tx, t, t.OPD) }
 

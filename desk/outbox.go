@@ -59,9 +59,6 @@ type Outbox struct {
 	// held holds the channels that sent nothing (not connected, paced),
 	// until when.
 	held map[sigap.Channel]time.Time
-	// seen is the highest outbox id when the database was last read: a
-	// message handed over with an id at or below it was in that read.
-	seen int64
 }
 
 const (
@@ -221,26 +218,17 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	o.init()
 	now := o.Now()
 	skip := o.heldChannels(now)
-	type read struct {
-		due  []sigap.Outbound
-		high int64
-	}
-	r, err := sigap.Read(ctx, o.Store, func(tx sigap.Tx) (read, error) {
-		high, err := tx.OutboxHighWater(ctx)
-		if err != nil {
-			return read{}, err
-		}
-		due, err := tx.DueOutbound(ctx, now, outboxBatch, skip)
-		return read{due, high}, err
+	due, err := sigap.Read(ctx, o.Store, func(tx sigap.Tx) ([]sigap.Outbound, error) {
+		return tx.DueOutbound(ctx, now, outboxBatch, skip)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("desk: outbox due: %w", err)
 	}
-	o.mu.Lock()
-	o.seen = max(o.seen, r.high)
-	o.mu.Unlock()
-	o.serveChats(ctx, r.due)
-	return len(r.due), nil
+	if o.Desk != nil {
+		o.Desk.hand.claim(due, now)
+	}
+	o.serveChats(ctx, due)
+	return len(due), nil
 }
 
 // heldChannels ends the holds that are over and returns the channels still
@@ -259,8 +247,8 @@ func (o *Outbox) heldChannels(now time.Time) []sigap.Channel {
 	return skip
 }
 
-// deliverHanded sends what the Desk handed over, but for messages the last
-// read of the database already had, messages on a held channel and
+// deliverHanded sends what the Desk handed over (a read of the database
+// claimed the messages it had), but for messages on a held channel and
 // messages to a chat that waits for a retry: those go out from the
 // database, in order.
 func (o *Outbox) deliverHanded(ctx context.Context, msgs []sigap.Outbound) {
@@ -269,7 +257,7 @@ func (o *Outbox) deliverHanded(ctx context.Context, msgs []sigap.Outbound) {
 	for _, m := range msgs {
 		_, held := o.held[m.To.Channel]
 		_, waiting := o.waiting[m.To]
-		if m.ID > o.seen && !held && !waiting {
+		if !held && !waiting {
 			fresh = append(fresh, m)
 		}
 	}

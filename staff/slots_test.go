@@ -3,7 +3,6 @@ package staff
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/kb"
 	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // TestLoginChecksBoundedPasswordsAtOnce: a spray of logins checks no more
@@ -21,7 +21,7 @@ import (
 // from /healthz and the citizens' chat.
 func TestLoginChecksBoundedPasswordsAtOnce(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "sigap.db"))
+	db, err := storage.Open(ctx, storagetest.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package staff_test
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -12,6 +10,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/kb"
 	"github.com/pemkab-kebumen/sigap/staff"
 	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 type fixture struct {
@@ -26,8 +25,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{ctx: context.Background(), now: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)}
 	var err error
-	f.path = filepath.Join(t.TempDir(), "sigap.db")
-	if f.db, err = storage.Open(f.ctx, f.path); err != nil {
+	if f.db, err = storage.Open(f.ctx, storagetest.DB(t)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.db.Close() })
@@ -114,29 +112,10 @@ func TestChangesEndSessionsAndSignIn(t *testing.T) {
 	}
 }
 
-// audit reads the audit log's "actor action detail" lines, oldest first,
-// straight from the file.
+// audit reads the audit log's "actor action detail" lines, oldest first.
 func (f *fixture) audit(t *testing.T) []string {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+f.path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT actor || ' ' || action || CASE detail WHEN '' THEN '' ELSE ' ' || detail END FROM audit ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, line)
-	}
-	return out
+	return storagetest.AuditLog(t, f.db)
 }
 
 func TestLinkTelegram(t *testing.T) {

@@ -85,7 +85,8 @@ func (tx *Tx) Anonymize(ctx context.Context, before time.Time) (citizens int, me
 	}
 	// The search index's triggers replaced the erased words, but FTS4
 	// keeps the old ones in its segments until they are merged.
-	if n > 0 {
+	// (PostgreSQL's tsvector is rebuilt with its row.)
+	if n > 0 && !tx.tx.pg {
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO ticket_words (ticket_words) VALUES ('optimize')`); err != nil {
 			return 0, nil, fmt.Errorf("storage: anonymize: search index: %w", err)
 		}
@@ -97,14 +98,14 @@ func (tx *Tx) Anonymize(ctx context.Context, before time.Time) (citizens int, me
 // period is over, and their tickets.
 func expiredSteps(cut any) []step {
 	return []step{
-		{"collect citizens", `CREATE TEMP TABLE IF NOT EXISTS anonymize_ids (id INTEGER PRIMARY KEY)`, nil},
+		{"collect citizens", `CREATE TEMP TABLE IF NOT EXISTS anonymize_ids (id BIGINT PRIMARY KEY)`, nil},
 		{"collect citizens", `DELETE FROM anonymize_ids`, nil},
 		{"collect citizens", `INSERT INTO anonymize_ids (id)
 			SELECT c.id FROM citizens c WHERE c.platform_id NOT LIKE 'anon-%'
 			AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.citizen_id = c.id
 				AND (t.status <> 'resolved' OR t.resolved_at >= ?))
 			AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.citizen_id = c.id AND m.at >= ?)`, []any{cut, cut}},
-		{"collect tickets", `CREATE TEMP TABLE IF NOT EXISTS anonymize_tickets (id INTEGER PRIMARY KEY)`, nil},
+		{"collect tickets", `CREATE TEMP TABLE IF NOT EXISTS anonymize_tickets (id BIGINT PRIMARY KEY)`, nil},
 		{"collect tickets", `DELETE FROM anonymize_tickets`, nil},
 		{"collect tickets", `INSERT INTO anonymize_tickets (id)
 			SELECT id FROM tickets WHERE citizen_id IN (SELECT id FROM anonymize_ids)`, nil},
@@ -129,7 +130,7 @@ func erasureSteps(cut any) []step {
 		{"examples", `DELETE FROM examples WHERE ticket_id IN ` + tickets + `
 			OR (ticket_id IS NULL AND EXISTS (SELECT 1 FROM messages m
 				WHERE m.citizen_id IN ` + ids + ` AND m.author = 'citizen' AND m.text <> ''
-				AND instr(char(10) || examples.text || char(10), char(10) || m.text || char(10)) > 0))`, nil},
+				AND instr(?1 || examples.text || ?1, ?1 || m.text || ?1) > 0))`, []any{"\n"}},
 		// What their feedback on FAQ answers taught: their words.
 		{"candidate paraphrases", `DELETE FROM faq_paraphrases WHERE citizen_id IN ` + ids, nil},
 		{"negative examples", `DELETE FROM faq_negatives WHERE citizen_id IN ` + ids, nil},
@@ -181,8 +182,15 @@ func erasureSteps(cut any) []step {
 // what was removed before it was on, nor the old copies of pages in the
 // WAL. VACUUM rewrites every page and needs free disk space for a second
 // copy; writes wait while it runs. Under WithLitestream the WAL is left
-// to Litestream, which truncates it when it checkpoints.
+// to Litestream, which truncates it when it checkpoints. On PostgreSQL,
+// which has no secure_delete, it is a VACUUM of the tables that held
+// personal data: the erased rows' old versions are freed for reuse, not
+// overwritten, and stay in the server's WAL archive and backups until
+// those age out.
 func (db *DB) EraseFreePages(ctx context.Context) error {
+	if db.pg != nil {
+		return db.pgVacuum(ctx)
+	}
 	if err := db.vacuum(ctx); err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/pemkab-kebumen/sigap"
 )
 
 // whatsmeowErasures are the statements that delete what whatsmeow's
@@ -22,15 +24,15 @@ var whatsmeowErasures = []struct{ table, query string }{
 	{"whatsmeow_sessions", `DELETE FROM whatsmeow_sessions WHERE ` + signalAddressOf("their_id")},
 	{"whatsmeow_identity_keys", `DELETE FROM whatsmeow_identity_keys WHERE ` + signalAddressOf("their_id")},
 	{"whatsmeow_sender_keys", `DELETE FROM whatsmeow_sender_keys WHERE ` + signalAddressOf("sender_id")},
-	{"whatsmeow_lid_map", `DELETE FROM whatsmeow_lid_map WHERE lid IN (SELECT user FROM anonymize_wa) OR pn IN (SELECT user FROM anonymize_wa)`},
+	{"whatsmeow_lid_map", `DELETE FROM whatsmeow_lid_map WHERE lid IN (SELECT wa_user FROM anonymize_wa) OR pn IN (SELECT wa_user FROM anonymize_wa)`},
 }
 
 func jidOf(column string) string {
-	return `EXISTS (SELECT 1 FROM anonymize_wa w WHERE substr(` + column + `, 1, length(w.user) + 1) IN (w.user || '@', w.user || ':'))`
+	return `EXISTS (SELECT 1 FROM anonymize_wa w WHERE substr(` + column + `, 1, length(w.wa_user) + 1) IN (w.wa_user || '@', w.wa_user || ':'))`
 }
 
 func signalAddressOf(column string) string {
-	return `EXISTS (SELECT 1 FROM anonymize_wa w WHERE substr(` + column + `, 1, length(w.user) + 1) IN (w.user || ':', w.user || '_'))`
+	return `EXISTS (SELECT 1 FROM anonymize_wa w WHERE substr(` + column + `, 1, length(w.wa_user) + 1) IN (w.wa_user || ':', w.wa_user || '_'))`
 }
 
 // forgetWhatsApp deletes what whatsmeow keeps about the WhatsApp citizens
@@ -42,8 +44,7 @@ func signalAddressOf(column string) string {
 // whatsmeow drops them after 14 days, but only while WhatsApp runs. The
 // tables whatsmeow has not created (WhatsApp never linked) are skipped.
 func (tx *Tx) forgetWhatsApp(ctx context.Context, before time.Time) error {
-	tables, err := rows(ctx, tx, func(name *string) []any { return []any{name} },
-		`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'whatsmeow\_%' ESCAPE '\'`)
+	tables, err := tx.whatsmeowTables(ctx)
 	if err != nil {
 		return fmt.Errorf("storage: anonymize: whatsmeow tables: %w", err)
 	}
@@ -55,17 +56,19 @@ func (tx *Tx) forgetWhatsApp(ctx context.Context, before time.Time) error {
 		return nil
 	}
 	steps := []step{
-		{"whatsapp users", `CREATE TEMP TABLE IF NOT EXISTS anonymize_wa (user TEXT PRIMARY KEY)`, nil},
+		{"whatsapp users", `CREATE TEMP TABLE IF NOT EXISTS anonymize_wa (wa_user TEXT PRIMARY KEY)`, nil},
 		{"whatsapp users", `DELETE FROM anonymize_wa`, nil},
-		{"whatsapp users", `INSERT OR IGNORE INTO anonymize_wa (user)
+		{"whatsapp users", `INSERT INTO anonymize_wa (wa_user)
 			SELECT CASE WHEN platform_id LIKE '%@lid' THEN substr(platform_id, 1, length(platform_id) - 4) ELSE platform_id END
 			FROM citizens WHERE channel = 'wa' AND id IN (SELECT id FROM anonymize_ids)
-			UNION SELECT phone FROM citizens WHERE channel = 'wa' AND phone <> '' AND id IN (SELECT id FROM anonymize_ids)`, nil},
+			UNION SELECT phone FROM citizens WHERE channel = 'wa' AND phone <> '' AND id IN (SELECT id FROM anonymize_ids)
+			ON CONFLICT DO NOTHING`, nil},
 	}
 	if has["whatsmeow_lid_map"] {
-		steps = append(steps, step{"whatsapp users", `INSERT OR IGNORE INTO anonymize_wa (user)
-			SELECT lid FROM whatsmeow_lid_map WHERE pn IN (SELECT user FROM anonymize_wa)
-			UNION SELECT pn FROM whatsmeow_lid_map WHERE lid IN (SELECT user FROM anonymize_wa)`, nil})
+		steps = append(steps, step{"whatsapp users", `INSERT INTO anonymize_wa (wa_user)
+			SELECT lid FROM whatsmeow_lid_map WHERE pn IN (SELECT wa_user FROM anonymize_wa)
+			UNION SELECT pn FROM whatsmeow_lid_map WHERE lid IN (SELECT wa_user FROM anonymize_wa)
+			ON CONFLICT DO NOTHING`, nil})
 	}
 	for _, e := range whatsmeowErasures {
 		if has[e.table] {
@@ -78,4 +81,22 @@ func (tx *Tx) forgetWhatsApp(ctx context.Context, before time.Time) error {
 	}
 	_, err = tx.run(ctx, steps)
 	return err
+}
+
+// whatsmeowTables lists the tables whatsmeow made in the database.
+func (tx *Tx) whatsmeowTables(ctx context.Context) ([]string, error) {
+	return rows(ctx, tx, func(name *string) []any { return []any{name} }, tx.either(
+		`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'whatsmeow\_%' ESCAPE '\'`,
+		`SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_name LIKE 'whatsmeow\_%' ESCAPE '\'`))
+}
+
+// HasWhatsAppSession reports whether whatsmeow keeps its session tables
+// in the database: WhatsApp was linked, or tried to be.
+func (db *DB) HasWhatsAppSession(ctx context.Context) (bool, error) {
+	tables, err := sigap.Read(ctx, db, func(tx sigap.Tx) ([]string, error) { return tx.(*Tx).whatsmeowTables(ctx) })
+	if err != nil {
+		return false, fmt.Errorf("storage: whatsmeow tables: %w", err)
+	}
+	return len(tables) > 0, nil
 }

@@ -11,13 +11,9 @@ import (
 // A TicketID of 0 records an action on no ticket.
 func (tx *Tx) AddAudit(ctx context.Context, e *sigap.AuditEntry) error {
 	at := tx.stampIfZero(e.At)
-	res, err := tx.tx.ExecContext(ctx,
+	id, err := tx.insert(ctx,
 		`INSERT INTO audit (at, actor, ticket_id, action, detail) VALUES (?, ?, ?, ?, ?)`,
 		unixNano(at), e.Actor, nullID(e.TicketID), e.Action, e.Detail)
-	if err != nil {
-		return fmt.Errorf("storage: add audit %s by %s: %w", e.Action, e.Actor, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return fmt.Errorf("storage: add audit %s by %s: %w", e.Action, e.Actor, err)
 	}

@@ -37,7 +37,7 @@ func inode(t *testing.T, path string) uint64 {
 // one elsewhere and prunes the older.
 func TestBackupFolderRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	addCitizen(t, db, "tg:1001")
 	data, backups := t.TempDir(), t.TempDir()
 	writeFile(t, filepath.Join(data, "media", "telegram", "2024-04", "a.jpg"), "photo a")
@@ -125,7 +125,7 @@ func TestBackupFolderRoundTrip(t *testing.T) {
 
 func TestVerifyBackupFindsDamage(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	addCitizen(t, db, "tg:1001")
 	data := t.TempDir()
 	writeFile(t, filepath.Join(data, "media", "a.jpg"), "photo a")

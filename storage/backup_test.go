@@ -20,7 +20,7 @@ import (
 // every message committed before the copy began.
 func TestCopyDatabaseUnderLoad(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	c := addCitizen(t, db, "tg:1001")
 	var committed atomic.Int64
 	add := func() error {
@@ -79,7 +79,7 @@ func TestCopyDatabaseUnderLoad(t *testing.T) {
 	if n := snap.Tables["messages"]; n < before || n > after {
 		t.Errorf("the copy holds %d messages; %d were committed before it began and %d when it ended", n, before, after)
 	}
-	ms, _ := migrations()
+	ms, _ := migrations(sqliteMigrations, "migrations")
 	if snap.SchemaVersion != len(ms) || snap.Tables["citizens"] != 1 {
 		t.Errorf("snapshot %+v, want schema %d and the one citizen", snap, len(ms))
 	}
@@ -114,7 +114,7 @@ func TestCopyDatabaseOfAClosedDatabase(t *testing.T) {
 // so what was deleted from the database is not in its copy.
 func TestCopyDatabaseLeavesErasedDataOut(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	secureDelete(t, db, false)
 	update(t, db, func(tx sigap.Tx) error {
 		return tx.PutSetting(ctx, &sigap.Setting{Key: "catatan", Value: strings.Repeat("rumah Larasati di gang Kenanga ", 500)})
@@ -139,7 +139,7 @@ func TestCopyDatabaseLeavesErasedDataOut(t *testing.T) {
 
 func TestCopyDatabaseRefuses(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	exists := filepath.Join(t.TempDir(), "there.db")
 	if err := os.WriteFile(exists, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)

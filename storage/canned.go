@@ -23,12 +23,8 @@ func (tx *Tx) CannedReplies(ctx context.Context, staffID int64) ([]sigap.CannedR
 // the clock.
 func (tx *Tx) AddCannedReply(ctx context.Context, r *sigap.CannedReply) error {
 	created := tx.stampIfZero(r.CreatedAt)
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO canned_replies (staff_id, label, text, created_at)
+	id, err := tx.insert(ctx, `INSERT INTO canned_replies (staff_id, label, text, created_at)
 		VALUES (?, ?, ?, ?)`, r.StaffID, r.Label, r.Text, unixNano(created))
-	if err != nil {
-		return fmt.Errorf("storage: add canned reply of staff %d: %w", r.StaffID, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return fmt.Errorf("storage: add canned reply of staff %d: %w", r.StaffID, err)
 	}

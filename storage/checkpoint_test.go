@@ -23,7 +23,7 @@ func addLongMessage(ctx context.Context, db *DB, citizenID int64) error {
 
 func TestTruncateWALWhenIdle(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	c := addCitizen(t, db, "tg:1001")
 	for range 50 {
 		if err := addLongMessage(ctx, db, c.ID); err != nil {
@@ -87,7 +87,7 @@ func TestWALIdleIsShorterThanTheProbe(t *testing.T) {
 }
 
 func TestLitestreamLeavesCheckpoints(t *testing.T) {
-	db := openTest(t, WithLitestream())
+	db := openSQLiteTest(t, WithLitestream())
 	var pages int
 	if err := db.writer.QueryRow("PRAGMA wal_autocheckpoint").Scan(&pages); err != nil {
 		t.Fatal(err)

@@ -29,8 +29,8 @@ func (tx *Tx) UpsertCitizen(ctx context.Context, c *sigap.Citizen) (first bool, 
 		INSERT INTO citizens (channel, platform_id, name, phone, created_at)
 		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (channel, platform_id) DO UPDATE SET
-			name  = CASE WHEN excluded.name  <> '' THEN excluded.name  ELSE name  END,
-			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE phone END
+			name  = CASE WHEN excluded.name  <> '' THEN excluded.name  ELSE citizens.name  END,
+			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE citizens.phone END
 		RETURNING `+citizenColumns+`,
 			NOT EXISTS (SELECT 1 FROM messages m WHERE m.citizen_id = citizens.id)`,
 		c.Address.Channel, c.Address.ID, c.Name, c.Phone, unixNano(tx.stampIfZero(c.CreatedAt)))

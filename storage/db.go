@@ -1,6 +1,8 @@
-// Package storage keeps Sigap's state in one SQLite file: it implements
-// sigap.Store and sigap.Tx on github.com/mattn/go-sqlite3, with the schema
-// in embedded, numbered migrations.
+// Package storage keeps Sigap's state: it implements sigap.Store and
+// sigap.Tx on one SQLite file (github.com/mattn/go-sqlite3), the default,
+// or on a PostgreSQL database (github.com/jackc/pgx/v5) that several
+// instances share. The queries are written once for both; the schema is in
+// embedded, numbered migrations, one folder per engine.
 package storage
 
 import (
@@ -26,12 +28,15 @@ import (
 // in a savepoint of its own. Reads use a pool that, in WAL mode, runs
 // alongside the writer.
 type DB struct {
+	// path is the SQLite file, ":memory:", or the PostgreSQL URL without
+	// its password: how messages name the database.
 	path   string
 	driver string // the registered database/sql driver: sqlite3Driver but in tests
 	writer *sql.DB
 	reader *sql.DB
-	// shared is true when reader and writer are the same single connection
-	// (":memory:"), which must be made read-only for each View by hand.
+	// shared is true when reader and writer are the same handle: the
+	// single connection of ":memory:", which must be made read-only for
+	// each View by hand, or PostgreSQL's pool.
 	shared bool
 	now    sigap.Clock
 	log    *slog.Logger
@@ -46,6 +51,10 @@ type DB struct {
 	// litestream leaves checkpoints to Litestream (WithLitestream).
 	litestream bool
 	writes     writeHealth
+	// pg is set when the database is PostgreSQL's.
+	pg *postgres
+	// leaseTTL is how long a lease on PostgreSQL lasts unless renewed.
+	leaseTTL time.Duration
 }
 
 // Option changes how Open sets up a DB.
@@ -118,15 +127,19 @@ const writerParams = "_journal_mode=WAL&_foreign_keys=1&_busy_timeout=5000&_sync
 const readerParams = "_query_only=1&_busy_timeout=5000&_txlock=deferred&_stmt_cache_size=64&_cache_size=-16384"
 
 // Open opens or creates the database a --db value names and brings its
-// schema up to date: the path of a SQLite file, or ":memory:" for a private
-// in-memory database (tests). It is the one way into a database, so that a
-// second engine is chosen here by the value's form.
+// schema up to date: the path of a SQLite file, ":memory:" for a private
+// in-memory database (tests), or a postgres:// URL naming a PostgreSQL
+// database that exists. It is the one way into a database: the engine is
+// chosen here by the value's form.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, sigap.Errorf(sigap.EINVALID, "storage: no database path given")
 	}
+	if IsPostgres(path) {
+		return openPostgres(ctx, path, opts...)
+	}
 	if scheme, ok := urlScheme(path); ok {
-		return nil, sigap.Errorf(sigap.EINVALID, "storage: database %q: %s:// is not supported; give the path of a SQLite file", path, scheme)
+		return nil, sigap.Errorf(sigap.EINVALID, "storage: database %q: %s:// is not supported; give the path of a SQLite file or a postgres:// URL", redactURL(path), scheme)
 	}
 	db := &DB{path: path, driver: sqlite3Driver, now: time.Now, log: slog.Default()}
 	for _, o := range opts {
@@ -225,8 +238,13 @@ func escapePath(path string) string {
 // ones, and closes the database, first letting SQLite refresh the
 // statistics its query planner uses, as its documentation advises.
 func (db *DB) Close() error {
-	db.group.stop()
-	_, err := db.writer.Exec("PRAGMA optimize")
+	if db.group != nil {
+		db.group.stop()
+	}
+	var err error
+	if db.pg == nil {
+		_, err = db.writer.Exec("PRAGMA optimize")
+	}
 	if err = errors.Join(err, db.closeHandles()); err != nil {
 		return fmt.Errorf("storage: close %s: %w", db.path, err)
 	}
@@ -235,9 +253,28 @@ func (db *DB) Close() error {
 
 // SharedSQL returns the writer handle and the name of its SQL dialect, for
 // a library that keeps its own tables in Sigap's database (whatsmeow's
-// sqlstore, which takes "sqlite3" or "postgres"). The handle allows one
-// connection at a time: a caller must not use it inside Update.
-func (db *DB) SharedSQL() (handle *sql.DB, dialect string) { return db.writer, "sqlite3" }
+// sqlstore, which takes "sqlite3" or "postgres"). On SQLite the handle
+// allows one connection at a time: a caller must not use it inside Update.
+func (db *DB) SharedSQL() (handle *sql.DB, dialect string) {
+	if db.pg != nil {
+		return db.writer, "postgres"
+	}
+	return db.writer, "sqlite3"
+}
+
+// Shared reports whether several sigap serve may use the database at once
+// (PostgreSQL), one of them holding the lease; on SQLite one process
+// serves it.
+func (db *DB) Shared() bool { return db.pg != nil }
+
+// Name is how messages name the database: the SQLite file, or the
+// PostgreSQL URL without its password.
+func (db *DB) Name() string { return db.path }
+
+// newTx is a Tx of one of the database's transactions.
+func (db *DB) newTx(sqlTx *sql.Tx) *Tx {
+	return &Tx{tx: conn{tx: sqlTx, pg: db.pg != nil}, now: db.now}
+}
 
 // Update runs fn in a write transaction and commits it unless fn returns an
 // error, which is returned as is; it returns once the commit is durable.
@@ -247,9 +284,15 @@ func (db *DB) SharedSQL() (handle *sql.DB, dialect string) { return db.writer, "
 // stops waiting must not undo the others' work); an update whose ctx has
 // ended before it starts is not run. fn must not call Update, which would
 // wait for itself, nor View on ":memory:", which has one connection.
+// On PostgreSQL each Update is a transaction of its own, and fn may run
+// more than once (see pgUpdate), so it changes nothing outside the
+// transaction but through OnCommit.
 func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
 	if b := db.batch.Load(); b != nil {
 		return b.update(ctx, db, fn)
+	}
+	if db.pg != nil {
+		return db.pgUpdate(ctx, fn)
 	}
 	return db.group.update(ctx, fn)
 }
@@ -258,12 +301,15 @@ func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
 // snapshot of the database. fn's error is returned as is.
 func (db *DB) View(ctx context.Context, fn func(sigap.Tx) error) error {
 	if b := db.batch.Load(); b != nil {
-		tx := &Tx{tx: b.tx, now: db.now}
+		tx := db.newTx(b.tx)
 		if err := fn(tx); err != nil {
 			return err
 		}
 		tx.committed()
 		return nil
+	}
+	if db.pg != nil {
+		return db.pgView(ctx, fn)
 	}
 	sqlTx, err := db.reader.BeginTx(ctx, nil)
 	if err != nil {
@@ -278,7 +324,7 @@ func (db *DB) View(ctx context.Context, fn func(sigap.Tx) error) error {
 		}
 		defer sqlTx.ExecContext(context.WithoutCancel(ctx), "PRAGMA query_only = OFF")
 	}
-	tx := &Tx{tx: sqlTx, now: db.now}
+	tx := db.newTx(sqlTx)
 	if err := fn(tx); err != nil {
 		return err
 	}

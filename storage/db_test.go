@@ -43,7 +43,7 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ms, err := migrations()
+		ms, err := db.engineMigrations()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +82,7 @@ func TestOpenRefuses(t *testing.T) {
 		{"a schema newer than the program", newer, []string{newer, "schema version 9999 is newer", "upgrade sigap"}},
 		{"no path", "", []string{"no database path"}},
 		{"a missing directory", filepath.Join(dir, "missing", "sigap.db"), []string{filepath.Join(dir, "missing", "sigap.db")}},
-		{"another engine's URL", "postgres://sigap@db/sigap", []string{"postgres:// is not supported"}},
+		{"an engine Sigap does not know", "mysql://sigap:secret@db/sigap", []string{"mysql:// is not supported", "postgres://"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

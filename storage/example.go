@@ -13,8 +13,10 @@ import (
 // that is often transferred does not outweigh the others; it then names
 // the latest ticket it was learnt from, whose citizen is anonymised last.
 func (tx *Tx) AddExample(ctx context.Context, e sigap.Example, at time.Time) error {
+	// PostgreSQL's unique index is on a digest of the text, which a B-tree
+	// entry may be too small to hold.
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO examples (text, opd, created_at, ticket_id) VALUES (?, ?, ?, ?)
-		ON CONFLICT (text, opd) DO UPDATE SET ticket_id = excluded.ticket_id`,
+		ON CONFLICT `+tx.either("(text, opd)", "(md5(text), opd)")+` DO UPDATE SET ticket_id = excluded.ticket_id`,
 		e.Text, e.OPD, unixNano(tx.stampIfZero(at)), nullID(e.TicketID))
 	if err != nil {
 		return fmt.Errorf("storage: add example for %s: %w", e.OPD, err)

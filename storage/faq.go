@@ -12,13 +12,9 @@ import (
 // is stamped by the clock.
 func (tx *Tx) AddFAQAnswer(ctx context.Context, a *sigap.FAQAnswer) error {
 	at := tx.stampIfZero(a.At)
-	res, err := tx.tx.ExecContext(ctx,
+	id, err := tx.insert(ctx,
 		`INSERT INTO faq_answers (citizen_id, faq, opd, at, helpful) VALUES (?, ?, ?, ?, ?)`,
 		a.CitizenID, a.FAQ, a.OPD, unixNano(at), a.Helpful)
-	if err != nil {
-		return fmt.Errorf("storage: add answer of FAQ %s: %w", a.FAQ, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return fmt.Errorf("storage: add answer of FAQ %s: %w", a.FAQ, err)
 	}

@@ -57,12 +57,12 @@ func (w *writeHealth) record(err error, probe bool) {
 	}
 }
 
-// databaseFailure reports whether err is SQLite failing to write, as
-// opposed to refusing what it was asked.
+// databaseFailure reports whether err is the database failing to write,
+// as opposed to refusing what it was asked.
 func databaseFailure(err error) bool {
 	var se sqlite3.Error
 	if !errors.As(err, &se) {
-		return false
+		return postgresFailure(err)
 	}
 	switch se.Code {
 	case sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrReadonly, sqlite3.ErrCantOpen, sqlite3.ErrCorrupt,
@@ -94,8 +94,12 @@ func (db *DB) CheckWrites(ctx context.Context) WriteHealth {
 	}
 	w.mu.Unlock()
 	if quiet {
-		_, err := db.writer.ExecContext(ctx, `INSERT INTO kv (key, value, updated_at) VALUES ('health.write_probe', ?1, ?2)
-			ON CONFLICT (key) DO UPDATE SET value = ?1, updated_at = ?2`, time.Now().UTC().Format(time.RFC3339Nano), time.Now().UnixNano())
+		probe := `INSERT INTO kv (key, value, updated_at) VALUES ('health.write_probe', ?1, ?2)
+			ON CONFLICT (key) DO UPDATE SET value = ?1, updated_at = ?2`
+		if db.pg != nil {
+			probe = rebind(probe)
+		}
+		_, err := db.writer.ExecContext(ctx, probe, time.Now().UTC().Format(time.RFC3339Nano), time.Now().UnixNano())
 		w.record(err, true)
 	}
 	w.mu.Lock()

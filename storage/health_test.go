@@ -41,7 +41,7 @@ func ageWrites(db *DB, d time.Duration) {
 
 func TestCheckWritesSeesAFullDatabase(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	c := addCitizen(t, db, "tg:1001")
 	if h := db.CheckWrites(ctx); h.Err != nil || h.LastOK.IsZero() {
 		t.Fatalf("a fresh database: %+v, want writes working", h)
@@ -83,7 +83,7 @@ func TestCheckWritesSeesAFullDatabase(t *testing.T) {
 // probe itself finds a database that refuses writes.
 func TestCheckWritesProbesAnIdleDatabase(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	if _, err := db.writer.Exec("PRAGMA query_only = ON"); err != nil {
 		t.Fatal(err)
 	}

@@ -19,19 +19,12 @@ func heldDest(m *sigap.HeldMessage) []any {
 // chat and platform id. A zero At is stamped by the clock.
 func (tx *Tx) HoldMessage(ctx context.Context, m *sigap.HeldMessage) (duplicate bool, err error) {
 	at := tx.stampIfZero(m.At)
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO held_messages (channel, chat_id, name, platform_id, text, reason, at)
+	id, err := tx.insert(ctx, `INSERT INTO held_messages (channel, chat_id, name, platform_id, text, reason, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		m.From.Channel, m.From.ID, m.Name, m.PlatformID, m.Text, m.Reason, unixNano(at))
-	if err != nil {
-		return false, fmt.Errorf("storage: hold message of %s: %w", m.From, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return false, fmt.Errorf("storage: hold message of %s: %w", m.From, err)
-	} else if n == 0 {
+	if errors.Is(err, sql.ErrNoRows) {
 		return true, nil
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+	} else if err != nil {
 		return false, fmt.Errorf("storage: hold message of %s: %w", m.From, err)
 	}
 	m.ID, m.At = id, at
@@ -41,15 +34,12 @@ func (tx *Tx) HoldMessage(ctx context.Context, m *sigap.HeldMessage) (duplicate 
 // HeldMessages returns up to limit held messages (all when limit <= 0),
 // oldest first, of one chat or, for the zero Address, of all.
 func (tx *Tx) HeldMessages(ctx context.Context, from sigap.Address, limit int) ([]sigap.HeldMessage, error) {
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
-	}
 	query, args := `SELECT `+heldColumns+` FROM held_messages`, []any{}
 	if from != (sigap.Address{}) {
 		query += ` WHERE channel = ? AND chat_id = ?`
 		args = append(args, from.Channel, from.ID)
 	}
-	list, err := rows(ctx, tx, heldDest, query+` ORDER BY id LIMIT ?`, append(args, limit)...)
+	list, err := rows(ctx, tx, heldDest, query+` ORDER BY id LIMIT ?`, append(args, limitOrAll(limit))...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: held messages: %w", err)
 	}

@@ -97,7 +97,7 @@ func TestWhatsAppConnectionMovesToSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	init, err := migrationFiles.ReadFile("migrations/0001_init.sql")
+	init, err := sqliteMigrations.ReadFile("migrations/0001_init.sql")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -35,7 +36,7 @@ func (tx *Tx) AddParaphrase(ctx context.Context, p *sigap.Paraphrase) error {
 // 0), the most confirmed first, then the most recent.
 func (tx *Tx) Paraphrases(ctx context.Context, limit int) ([]sigap.Paraphrase, error) {
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = math.MaxInt32 // no limit, on either engine
 	}
 	list, err := rows(ctx, tx, paraphraseDest, `SELECT `+paraphraseColumns+` FROM faq_paraphrases
 		WHERE status = ? ORDER BY times DESC, at DESC, id DESC LIMIT ?`, sigap.ParaphrasePending, limit)
@@ -107,7 +108,7 @@ func (tx *Tx) DeleteNegative(ctx context.Context, id int64) error {
 // newest first.
 func (tx *Tx) UnansweredQuestions(ctx context.Context, since time.Time, limit int) ([]sigap.Ticket, error) {
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = math.MaxInt32 // no limit, on either engine
 	}
 	ts, err := rows(ctx, tx, ticketDest, `SELECT `+ticketColumns+` FROM tickets t
 		WHERE t.created_at >= ? AND t.faq = '' AND t.merged_into IS NULL AND t.subject <> '' AND t.subject <> ?

@@ -25,9 +25,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// holdLease holds the lease of the database path names (a file or a
+// PostgreSQL URL, whose lease lasts a second unless renewed) until killed.
 func holdLease(path string) {
 	ctx := context.Background()
-	db, err := Open(ctx, path)
+	db, err := Open(ctx, path, WithLeaseTTL(time.Second))
 	if err != nil {
 		fmt.Println("error:", err)
 		os.Exit(1)
@@ -40,11 +42,10 @@ func holdLease(path string) {
 	select {} // until killed
 }
 
-// A second process is refused the lease with the holder's pid and host;
-// once the holder is killed, however abruptly, the lease is free.
-func TestLeaseIsOneProcessAtATime(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "sigap.db")
+// startHolder starts a process that holds the lease of the database path
+// names (holdLease), killed when the test ends.
+func startHolder(t *testing.T, path string) *exec.Cmd {
+	t.Helper()
 	holder := exec.Command(os.Args[0], "-test.run=^$")
 	holder.Env = append(os.Environ(), leaseHelperEnv+"="+path)
 	out, err := holder.StdoutPipe()
@@ -58,6 +59,15 @@ func TestLeaseIsOneProcessAtATime(t *testing.T) {
 	if line, _ := bufio.NewReader(out).ReadString('\n'); strings.TrimSpace(line) != "held" {
 		t.Fatalf("the holder said %q", line)
 	}
+	return holder
+}
+
+// A second process is refused the lease with the holder's pid and host;
+// once the holder is killed, however abruptly, the lease is free.
+func TestLeaseIsOneProcessAtATime(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sigap.db")
+	holder := startHolder(t, path)
 
 	db, err := Open(ctx, path)
 	if err != nil {

@@ -43,7 +43,7 @@ func TestMigrationMakesMediaRefsRelative(t *testing.T) {
 	})
 	defer db.Close()
 	// The rows are as the Sigap before the migration left them: run it.
-	ms, err := migrations()
+	ms, err := migrations(sqliteMigrations, "migrations")
 	if err != nil {
 		t.Fatal(err)
 	}

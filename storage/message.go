@@ -25,25 +25,16 @@ func messageDest(m *sigap.Message) []any {
 // is stamped by the clock.
 func (tx *Tx) AddMessage(ctx context.Context, m *sigap.Message) (duplicate bool, err error) {
 	at := tx.stampIfZero(m.At)
-	res, err := tx.tx.ExecContext(ctx, `
+	id, err := tx.insert(ctx, `
 		INSERT INTO messages (citizen_id, ticket_id, channel, platform_id, author, staff, kind,
 			text, media_ref, lat, lon, ref_id, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`,
 		m.CitizenID, nullID(m.TicketID), m.Channel, m.PlatformID, m.Author, m.Staff, m.Kind,
 		m.Text, m.MediaRef, m.Lat, m.Lon, m.RefID, unixNano(at))
-	if err != nil {
-		return false, fmt.Errorf("storage: add message of citizen %d: %w", m.CitizenID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("storage: add message of citizen %d: %w", m.CitizenID, err)
-	}
-	if n == 0 {
+	if errors.Is(err, sql.ErrNoRows) {
 		return true, nil
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+	} else if err != nil {
 		return false, fmt.Errorf("storage: add message of citizen %d: %w", m.CitizenID, err)
 	}
 	m.ID, m.At = id, at
@@ -97,14 +88,11 @@ func (tx *Tx) MessageByID(ctx context.Context, id int64) (*sigap.Message, error)
 // CitizenMessages returns the newest limit messages of a citizen (all of
 // them when limit <= 0), oldest first, notes excluded.
 func (tx *Tx) CitizenMessages(ctx context.Context, citizenID int64, limit int) ([]sigap.Message, error) {
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
-	}
 	msgs, err := rows(ctx, tx, messageDest, `SELECT * FROM (
 			SELECT `+messageColumns+` FROM messages
 			WHERE citizen_id = ? AND author <> ?
 			ORDER BY at DESC, id DESC LIMIT ?
-		) ORDER BY at, id`, citizenID, sigap.AuthorNote, limit)
+		) newest ORDER BY at, id`, citizenID, sigap.AuthorNote, limitOrAll(limit))
 	if err != nil {
 		return nil, fmt.Errorf("storage: messages of citizen %d: %w", citizenID, err)
 	}

@@ -18,9 +18,9 @@ func (tx *Tx) PutMetaContact(ctx context.Context, c *sigap.MetaContact) error {
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (channel, platform_id) DO UPDATE SET
 			account = excluded.account,
-			last_in = MAX(last_in, excluded.last_in),
-			post    = CASE WHEN excluded.post  <> '' THEN excluded.post  ELSE post  END,
-			dm_id   = CASE WHEN excluded.dm_id <> '' THEN excluded.dm_id ELSE dm_id END`,
+			last_in = `+tx.either("MAX", "GREATEST")+`(meta_contacts.last_in, excluded.last_in),
+			post    = CASE WHEN excluded.post  <> '' THEN excluded.post  ELSE meta_contacts.post  END,
+			dm_id   = CASE WHEN excluded.dm_id <> '' THEN excluded.dm_id ELSE meta_contacts.dm_id END`,
 		c.Address.Channel, c.Address.ID, c.Account, unixNano(tx.stampIfZero(c.LastIn)), c.Post, c.DMID)
 	if err != nil {
 		return fmt.Errorf("storage: put Meta contact %s: %w", c.Address, err)

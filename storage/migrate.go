@@ -10,8 +10,14 @@ import (
 	"strings"
 )
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
+// The migrations of each engine: the same numbers and names in both
+// folders, each in its engine's dialect (a test holds them to it).
+var (
+	//go:embed migrations/*.sql
+	sqliteMigrations embed.FS
+	//go:embed migrations/postgres/*.sql
+	postgresMigrations embed.FS
+)
 
 // migration is one numbered schema change, "migrations/0002_outbox.sql"
 // being version 2.
@@ -21,22 +27,23 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns the embedded migrations in order. Their numbers must
-// run 1, 2, 3… so that a missing or doubled file is caught by every test.
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+// migrations returns the embedded migrations of an engine's folder in
+// order. Their numbers must run 1, 2, 3… so that a missing or doubled file
+// is caught by every test.
+func migrations(files embed.FS, dir string) ([]migration, error) {
+	names, err := fs.Glob(files, dir+"/*.sql")
 	if err != nil {
 		return nil, err
 	}
 	var ms []migration
 	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
+		base := strings.TrimPrefix(name, dir+"/")
 		num, _, ok := strings.Cut(base, "_")
 		version, err := strconv.Atoi(num)
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migration %s: name must start with its number, as in 0001_init.sql", name)
 		}
-		body, err := migrationFiles.ReadFile(name)
+		body, err := files.ReadFile(name)
 		if err != nil {
 			return nil, err
 		}
@@ -51,10 +58,20 @@ func migrations() ([]migration, error) {
 	return ms, nil
 }
 
+// engineMigrations are the migrations of the database's engine.
+func (db *DB) engineMigrations() ([]migration, error) {
+	if db.pg != nil {
+		return migrations(postgresMigrations, "migrations/postgres")
+	}
+	return migrations(sqliteMigrations, "migrations")
+}
+
 // migrate applies the migrations the database has not seen yet, all in one
-// transaction, so a failed upgrade leaves the database as it was.
+// transaction, so a failed upgrade leaves the database as it was. On
+// PostgreSQL instances starting together take turns: the first upgrades,
+// the others then find nothing left to do.
 func (db *DB) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := db.engineMigrations()
 	if err != nil {
 		return err
 	}
@@ -63,10 +80,20 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+	versions := `CREATE TABLE IF NOT EXISTS schema_version (
 		version    INTEGER PRIMARY KEY,
 		applied_at INTEGER NOT NULL
-	)`); err != nil {
+	)`
+	if db.pg != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, db.pg.lockKey("migrate")); err != nil {
+			return err
+		}
+		versions = `CREATE TABLE IF NOT EXISTS schema_version (
+			version    INTEGER PRIMARY KEY,
+			applied_at BIGINT  NOT NULL
+		)`
+	}
+	if _, err := tx.ExecContext(ctx, versions); err != nil {
 		return err
 	}
 	var current int
@@ -80,7 +107,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+		if _, err := (conn{tx: tx, pg: db.pg != nil}).ExecContext(ctx, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
 			m.version, unixNano(db.now())); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}

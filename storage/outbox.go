@@ -32,16 +32,12 @@ func (tx *Tx) Enqueue(ctx context.Context, o *sigap.Outbound) error {
 	if queued.IsZero() {
 		queued = created
 	}
-	res, err := tx.tx.ExecContext(ctx, `
+	id, err := tx.insert(ctx, `
 		INSERT INTO outbox (to_channel, to_id, ticket_id, text, replies, media_ref, media_kind, lane, attempts,
 			next_at, created_at, queued_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.To.Channel, o.To.ID, nullID(o.TicketID), o.Text, repliesColumn{&o.Replies}, o.MediaRef, o.MediaKind,
 		o.Lane, o.Attempts, unixNano(created), unixNano(created), unixNano(queued))
-	if err != nil {
-		return fmt.Errorf("storage: enqueue to %s: %w", o.To, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return fmt.Errorf("storage: enqueue to %s: %w", o.To, err)
 	}
@@ -55,24 +51,19 @@ func (tx *Tx) Enqueue(ctx context.Context, o *sigap.Outbound) error {
 // same chat that is waiting for a retry waits too. Messages on the
 // channels in skip are left out.
 func (tx *Tx) DueOutbound(ctx context.Context, now time.Time, limit int, skip []sigap.Channel) ([]sigap.Outbound, error) {
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
-	}
-	if skip == nil {
-		skip = []sigap.Channel{} // "null" would be one NULL, which NOT IN never passes
-	}
-	skipped, err := json.Marshal(skip)
-	if err != nil {
-		return nil, fmt.Errorf("storage: due outbound: %w", err)
+	args := []any{bound(now), limitOrAll(limit)}
+	skipped := ""
+	for _, ch := range skip {
+		args = append(args, ch)
+		skipped += fmt.Sprintf(" AND to_channel <> ?%d", len(args))
 	}
 	due, err := rows(ctx, tx, outboundDest, `
 		SELECT `+outboundColumns+` FROM outbox o
-		WHERE `+unsent+` AND next_at <= ?1
-		  AND to_channel NOT IN (SELECT value FROM json_each(?3))
+		WHERE `+unsent+` AND next_at <= ?1`+skipped+`
 		  AND NOT EXISTS (SELECT 1 FROM outbox e
 			WHERE e.to_channel = o.to_channel AND e.to_id = o.to_id AND e.id < o.id
 			  AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.next_at > ?1)
-		ORDER BY lane, id LIMIT ?2`, bound(now), limit, string(skipped))
+		ORDER BY lane, id LIMIT ?2`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: due outbound: %w", err)
 	}
@@ -97,16 +88,6 @@ func (tx *Tx) WaitingChats(ctx context.Context, now time.Time) (map[sigap.Addres
 		out[c.to] = c.due
 	}
 	return out, nil
-}
-
-// OutboxHighWater is the highest id Enqueue gave so far. PruneSent keeps
-// the newest message, so that SQLite never gives an id out again.
-func (tx *Tx) OutboxHighWater(ctx context.Context) (int64, error) {
-	var id int64
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&id); err != nil {
-		return 0, fmt.Errorf("storage: outbox high water: %w", err)
-	}
-	return id, nil
 }
 
 func (tx *Tx) MarkSent(ctx context.Context, id int64, at time.Time) error {
@@ -179,7 +160,8 @@ func (tx *Tx) Requeue(ctx context.Context, ticketID, id int64, at time.Time) (*s
 
 // PruneSent deletes up to limit messages sent before before. The newest
 // message stays whatever its age: SQLite gives the next id after the
-// highest one left, and an id must never be given out twice.
+// highest one left, and an id must never be given out twice (WhatsApp's
+// message ids of a reply's parts are made from it).
 func (tx *Tx) PruneSent(ctx context.Context, before time.Time, limit int) (int, error) {
 	res, err := tx.tx.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (
 		SELECT id FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?

@@ -84,7 +84,7 @@ func TestFAQAnswers(t *testing.T) {
 		return nil
 	})
 	var helpful int
-	if err := db.reader.QueryRow("SELECT helpful FROM faq_answers WHERE id = ?", answers[2].ID).Scan(&helpful); err != nil {
+	if err := db.reader.QueryRow(rebind("SELECT helpful FROM faq_answers WHERE id = ?1"), answers[2].ID).Scan(&helpful); err != nil {
 		t.Fatal(err)
 	}
 	if helpful != 2 {

@@ -14,12 +14,14 @@ import (
 // CreatedAt is stamped by the clock.
 func (tx *Tx) CreateSession(ctx context.Context, s *sigap.Session) error {
 	created := tx.stampIfZero(s.CreatedAt)
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?)`, s.TokenHash, s.StaffID, s.CSRF, unixNano(created), unixNano(s.ExpiresAt))
-	if isUnique(err) {
+	n, err := tx.count(ctx, fmt.Sprintf("create session of staff %d", s.StaffID),
+		`INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		s.TokenHash, s.StaffID, s.CSRF, unixNano(created), unixNano(s.ExpiresAt))
+	if err != nil {
+		return err
+	} else if n == 0 {
 		return sigap.Errorf(sigap.ECONFLICT, "session token is already used")
-	} else if err != nil {
-		return fmt.Errorf("storage: create session of staff %d: %w", s.StaffID, err)
 	}
 	s.CreatedAt = created
 	return nil

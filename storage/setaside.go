@@ -11,12 +11,8 @@ import (
 // zero At is stamped by the clock.
 func (tx *Tx) AddSetAside(ctx context.Context, u *sigap.SetAsideUpdate) error {
 	at := tx.stampIfZero(u.At)
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO set_aside (channel, update_id, raw, reason, at) VALUES (?, ?, ?, ?, ?)`,
+	id, err := tx.insert(ctx, `INSERT INTO set_aside (channel, update_id, raw, reason, at) VALUES (?, ?, ?, ?, ?)`,
 		u.Channel, u.UpdateID, u.Raw, u.Reason, unixNano(at))
-	if err != nil {
-		return fmt.Errorf("storage: set aside %s update %s: %w", u.Channel, u.UpdateID, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return fmt.Errorf("storage: set aside %s update %s: %w", u.Channel, u.UpdateID, err)
 	}

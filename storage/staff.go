@@ -21,18 +21,15 @@ func staffDest(s *sigap.Staff) []any {
 // letter case, gives ECONFLICT. A zero CreatedAt is stamped by the clock.
 func (tx *Tx) CreateStaff(ctx context.Context, s *sigap.Staff) error {
 	created := tx.stampIfZero(s.CreatedAt)
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO staff (username, name, role, opd, password_hash,
+	id, err := tx.insert(ctx, `INSERT INTO staff (username, name, role, opd, password_hash,
 			disabled, telegram_chat_id, link_code, link_code_expires_at, telegram_tickets, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`,
 		s.Username, s.Name, s.Role, s.OPD, s.PasswordHash, s.Disabled, s.TelegramChatID, s.LinkCode,
 		unixNano(s.LinkCodeExpires), s.TelegramTickets, unixNano(created))
-	if isUnique(err) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return sigap.Errorf(sigap.ECONFLICT, "username %s is already used", s.Username)
 	} else if err != nil {
-		return fmt.Errorf("storage: create staff %s: %w", s.Username, err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
 		return fmt.Errorf("storage: create staff %s: %w", s.Username, err)
 	}
 	s.ID, s.CreatedAt = id, created
@@ -66,8 +63,10 @@ func (tx *Tx) UpdateStaff(ctx context.Context, s *sigap.Staff) error {
 
 // StaffByUsername finds a staff member by username, in any letter case.
 func (tx *Tx) StaffByUsername(ctx context.Context, username string) (*sigap.Staff, error) {
+	// lower() folds as SQLite's NOCASE does for the ASCII of usernames;
+	// PostgreSQL has an index on it.
 	return tx.staff(ctx, sigap.Errorf(sigap.ENOTFOUND, "staff %s not found", username),
-		`SELECT `+staffColumns+` FROM staff WHERE username = ?`, username)
+		`SELECT `+staffColumns+` FROM staff WHERE lower(username) = lower(?)`, username)
 }
 
 func (tx *Tx) StaffByID(ctx context.Context, id int64) (*sigap.Staff, error) {

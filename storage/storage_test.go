@@ -8,21 +8,52 @@ import (
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/storage/internal/pgtest"
 )
 
 // t0 is the test clock's time: a Wednesday morning in Kebumen.
 var t0 = time.Date(2024, 4, 3, 9, 15, 0, 0, time.FixedZone("WIB", 7*3600))
 
-// openTest opens a fresh database file whose clock reads t0.
-func openTest(t testing.TB, opts ...Option) *DB {
+// openTest opens a fresh database of the engine under test (storagetest's
+// switch, SIGAP_TEST_ENGINE) whose clock reads t0.
+func openTest(t testing.TB, opts ...Option) *DB { return openAt(t, testDB(t), opts...) }
+
+// openSQLiteTest opens a fresh SQLite file whose clock reads t0, whatever
+// the engine under test: for a test of what only SQLite does.
+func openSQLiteTest(t testing.TB, opts ...Option) *DB {
+	return openAt(t, filepath.Join(t.TempDir(), "sigap.db"), opts...)
+}
+
+// openAloneTest is openTest with a database of its own on PostgreSQL too,
+// not a schema: for a test that keeps whatsmeow's tables, whose upgrades
+// look a table up by its name in every schema of a database.
+func openAloneTest(t testing.TB) *DB {
+	if !pgtest.Enabled() {
+		return openTest(t)
+	}
+	return openAt(t, pgtest.Database(t))
+}
+
+// openAt opens the database value names, with a clock that reads t0,
+// closed when the test ends.
+func openAt(t testing.TB, value string, opts ...Option) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "sigap.db"),
-		append(opts, WithClock(func() time.Time { return t0 }))...)
+	db, err := Open(context.Background(), value, append(opts, WithClock(func() time.Time { return t0 }))...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// testDB names a fresh database of the engine under test: a file, or a
+// PostgreSQL schema of its own.
+func testDB(t testing.TB) string {
+	t.Helper()
+	if pgtest.Enabled() {
+		return pgtest.URL(t)
+	}
+	return filepath.Join(t.TempDir(), "sigap.db")
 }
 
 // upsert upserts c and returns whether it was the citizen's first contact.

@@ -31,22 +31,22 @@ func (tx *Tx) CreateTicket(ctx context.Context, t *sigap.Ticket) error {
 	if !t.UpdatedAt.IsZero() {
 		updated = t.UpdatedAt.UTC()
 	}
-	res, err := tx.tx.ExecContext(ctx, `
+	// A used code inserts nothing rather than failing: a failed statement
+	// would end a PostgreSQL transaction, and the caller goes on with
+	// another code.
+	id, err := tx.insert(ctx, `
 		INSERT INTO tickets (code, citizen_id, opd, status, subject, faq, assignee, first_responder,
 			created_at, first_response_due, resolution_due, first_response_at, resolved_at,
 			paused_at, paused_work, rating, updated_at, merged_into)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (code) DO NOTHING`,
 		t.Code, t.CitizenID, t.OPD, t.Status, t.Subject, t.FAQ, t.Assignee, t.FirstResponder,
 		unixNano(created), unixNano(t.FirstResponseDue), unixNano(t.ResolutionDue),
 		unixNano(t.FirstResponseAt), unixNano(t.ResolvedAt), unixNano(t.PausedAt),
 		int64(t.PausedWork), t.Rating, unixNano(updated), nullID(t.MergedInto))
-	if isUnique(err) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return sigap.Errorf(sigap.ECONFLICT, "ticket code %s is already used", t.Code)
 	} else if err != nil {
-		return fmt.Errorf("storage: create ticket %s: %w", t.Code, err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
 		return fmt.Errorf("storage: create ticket %s: %w", t.Code, err)
 	}
 	t.ID, t.CreatedAt, t.UpdatedAt = id, created, updated
@@ -111,10 +111,7 @@ const citizenTicketsQuery = `SELECT ` + ticketColumns + ` FROM tickets t
 // CitizenTickets returns the citizen's newest limit tickets (all when
 // limit <= 0), newest first.
 func (tx *Tx) CitizenTickets(ctx context.Context, citizenID int64, limit int) ([]sigap.Ticket, error) {
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
-	}
-	ts, err := rows(ctx, tx, ticketDest, citizenTicketsQuery, citizenID, limit)
+	ts, err := rows(ctx, tx, ticketDest, citizenTicketsQuery, citizenID, limitOrAll(limit))
 	if err != nil {
 		return nil, fmt.Errorf("storage: tickets of citizen %d: %w", citizenID, err)
 	}

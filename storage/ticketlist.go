@@ -22,17 +22,20 @@ type segment struct {
 }
 
 // dueKey is the due time a ticket works towards: the expression of the
-// tickets_queue and tickets_opd_queue indexes.
-const dueKey = `IFNULL(CASE WHEN t.first_response_at IS NULL THEN t.first_response_due ELSE t.resolution_due END, 0)`
-
-var (
-	openSegment     = segment{status: sigap.StatusOpen, key: dueKey}
-	pendingSegment  = segment{status: sigap.StatusPending, key: dueKey}
-	resolvedSegment = segment{status: sigap.StatusResolved, key: "t.resolved_at", desc: true}
-)
+// tickets_queue and tickets_opd_queue indexes, which each engine writes
+// its own way (PostgreSQL has no IFNULL).
+func dueKey(pg bool) string {
+	if pg {
+		return `COALESCE(CASE WHEN t.first_response_at IS NULL THEN t.first_response_due ELSE t.resolution_due END, 0)`
+	}
+	return `IFNULL(CASE WHEN t.first_response_at IS NULL THEN t.first_response_due ELSE t.resolution_due END, 0)`
+}
 
 // segmentsOf returns the segments a status filter lists, in order.
-func segmentsOf(status string) ([]segment, error) {
+func segmentsOf(status string, pg bool) ([]segment, error) {
+	openSegment := segment{status: sigap.StatusOpen, key: dueKey(pg)}
+	pendingSegment := segment{status: sigap.StatusPending, key: dueKey(pg)}
+	resolvedSegment := segment{status: sigap.StatusResolved, key: "t.resolved_at", desc: true}
 	switch status {
 	case "open":
 		return []segment{openSegment, pendingSegment}, nil
@@ -47,7 +50,7 @@ func segmentsOf(status string) ([]segment, error) {
 // summaryColumns are a ticket, its citizen, its last message and how many
 // tickets were merged into it.
 var summaryColumns = ticketColumns + `, ` + prefixed("c.", citizenColumns) + `,
-	IFNULL(m.text, ''), IFNULL(m.author, ''), m.at,
+	COALESCE(m.text, ''), COALESCE(m.author, ''), m.at,
 	(SELECT COUNT(*) FROM tickets k WHERE k.merged_into = t.id)`
 
 // summaryDest lists where scanning summaryColumns puts each column.
@@ -59,15 +62,15 @@ func summaryDest(s *sigap.TicketSummary) []any {
 // ListTickets returns a page of the tickets f selects in the queue's order,
 // reading segment after segment from f.After until the page is full.
 func (tx *Tx) ListTickets(ctx context.Context, f sigap.TicketFilter) ([]sigap.TicketSummary, error) {
-	queries, err := listQueries(f)
+	queries, err := listQueries(f, tx.tx.pg)
 	if err != nil {
 		return nil, err
 	}
 	var out []sigap.TicketSummary
 	for _, q := range queries {
-		left := -1 // SQLite: no limit
+		left := limitOrAll(0)
 		if f.Limit > 0 {
-			left = f.Limit - len(out)
+			left = int64(f.Limit - len(out))
 		}
 		page, err := rows(ctx, tx, summaryDest, q.sql, append(q.args, left)...)
 		if err != nil {
@@ -89,12 +92,12 @@ type query struct {
 
 // listQueries builds the page query of each segment ListTickets may read,
 // in order, each ending in a LIMIT whose value the caller appends.
-func listQueries(f sigap.TicketFilter) ([]query, error) {
-	segs, err := segmentsOf(f.Status)
+func listQueries(f sigap.TicketFilter, pg bool) ([]query, error) {
+	segs, err := segmentsOf(f.Status, pg)
 	if err != nil {
 		return nil, err
 	}
-	where, args := conditions(f)
+	where, args := conditions(f, pg)
 	var out []query
 	for _, seg := range segs {
 		if f.After != nil && segmentIndex(seg.status) < segmentIndex(f.After.Status) {
@@ -140,7 +143,7 @@ func segmentIndex(s sigap.TicketStatus) int {
 // CountTickets counts what ListTickets would list without Limit and
 // After.
 func (tx *Tx) CountTickets(ctx context.Context, f sigap.TicketFilter) (int, error) {
-	q, err := countQuery(f)
+	q, err := countQuery(f, tx.tx.pg)
 	if err != nil {
 		return 0, err
 	}
@@ -153,8 +156,8 @@ func (tx *Tx) CountTickets(ctx context.Context, f sigap.TicketFilter) (int, erro
 
 // countQuery counts along a queue index: once the planner has statistics
 // it would rather scan the table, which is many times its size.
-func countQuery(f sigap.TicketFilter) (query, error) {
-	segs, err := segmentsOf(f.Status)
+func countQuery(f sigap.TicketFilter, pg bool) (query, error) {
+	segs, err := segmentsOf(f.Status, pg)
 	if err != nil {
 		return query{}, err
 	}
@@ -163,7 +166,7 @@ func countQuery(f sigap.TicketFilter) (query, error) {
 	for i, seg := range segs {
 		statuses[i], args[i] = "?", seg.status
 	}
-	where, more := conditions(f)
+	where, more := conditions(f, pg)
 	index := "tickets_status_resolved"
 	if f.OPD != "" {
 		index = "tickets_opd_resolved"
@@ -178,8 +181,9 @@ func countQuery(f sigap.TicketFilter) (query, error) {
 }
 
 // conditions are the filter's conditions other than status and the page,
-// with their arguments in order.
-func conditions(f sigap.TicketFilter) ([]string, []any) {
+// with their arguments in order, in the dialect of the engine (pg:
+// PostgreSQL's).
+func conditions(f sigap.TicketFilter, pg bool) ([]string, []any) {
 	where := []string{"t.merged_into IS NULL"}
 	var args []any
 	add := func(cond string, a ...any) {
@@ -197,7 +201,7 @@ func conditions(f sigap.TicketFilter) ([]string, []any) {
 	case sigap.AssigneeNone:
 		add("t.assignee = ''")
 	default:
-		add("t.assignee = ? COLLATE NOCASE", f.Assignee)
+		add("lower(t.assignee) = lower(?)", f.Assignee) // usernames are ASCII
 	}
 	if f.Channel != "" {
 		add("c.channel = ?", f.Channel)
@@ -217,8 +221,13 @@ func conditions(f sigap.TicketFilter) ([]string, []any) {
 		add(cond, a...)
 	}
 	if words := searchWords(f.Query); len(words) > 0 {
-		match := strings.Join(words, "* ") + "*"
-		add(searchCondition, match, match)
+		if pg {
+			match := strings.Join(words, ":* & ") + ":*"
+			add(postgresSearchCondition, match, match)
+		} else {
+			match := strings.Join(words, "* ") + "*"
+			add(searchCondition, match, match)
+		}
 	}
 	return where, args
 }
@@ -232,6 +241,15 @@ const searchCondition = `t.id IN (
 		UNION ALL
 		SELECT k.merged_into FROM tickets k INDEXED BY tickets_merged_into
 		WHERE k.merged_into IS NOT NULL AND k.id IN (SELECT docid FROM ticket_words WHERE ticket_words MATCH ?))`
+
+// postgresSearchCondition is searchCondition on PostgreSQL, whose
+// ticket_words document is a tsvector of the same words, folded the same
+// way (see its migration).
+const postgresSearchCondition = `t.id IN (
+		SELECT ticket_id FROM ticket_words WHERE doc @@ to_tsquery('simple', sigap_fold(?))
+		UNION ALL
+		SELECT k.merged_into FROM tickets k
+		WHERE k.merged_into IS NOT NULL AND k.id IN (SELECT ticket_id FROM ticket_words WHERE doc @@ to_tsquery('simple', sigap_fold(?))))`
 
 // maxSearchWords bounds a search: each word is a full-text lookup.
 const maxSearchWords = 8
@@ -258,7 +276,7 @@ func searchWords(q string) []string {
 func slaCondition(state sigap.SLAState, clock sigap.SLAClock) (string, []any) {
 	now := bound(clock.Now)
 	const unanswered = "t.first_response_at IS NULL AND t.status <> 'resolved'"
-	const answeredLate = "IFNULL((t.status = 'open' AND t.resolution_due <= ?) OR t.first_response_at > t.first_response_due, 0)"
+	const answeredLate = "COALESCE((t.status = 'open' AND t.resolution_due <= ?) OR t.first_response_at > t.first_response_due, FALSE)"
 	soon, soonArgs := soonBound(clock)
 	switch state {
 	case sigap.SLALate:
@@ -270,13 +288,14 @@ func slaCondition(state sigap.SLAState, clock sigap.SLAClock) (string, []any) {
 	case sigap.SLAOK:
 		return "(" + unanswered + " AND t.first_response_due > ? AND t.first_response_due >= " + soon + ")", append([]any{now}, soonArgs...)
 	}
-	return "0", nil // an unknown state matches nothing
+	return "FALSE", nil // an unknown state matches nothing
 }
 
 // soonBound is the due-soon bound of the ticket's OPD.
 func soonBound(clock sigap.SLAClock) (string, []any) {
+	// The casts tell PostgreSQL what the untyped arguments are.
 	if len(clock.SoonBefore) == 0 {
-		return "?", []any{bound(clock.SoonBeforeDefault)}
+		return "CAST(? AS BIGINT)", []any{bound(clock.SoonBeforeDefault)}
 	}
 	opds := make([]string, 0, len(clock.SoonBefore))
 	for opd := range clock.SoonBefore {
@@ -287,10 +306,10 @@ func soonBound(clock sigap.SLAClock) (string, []any) {
 	var args []any
 	b.WriteString("(CASE t.opd")
 	for _, opd := range opds {
-		b.WriteString(" WHEN ? THEN ?")
+		b.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
 		args = append(args, opd, bound(clock.SoonBefore[opd]))
 	}
-	b.WriteString(" ELSE ? END)")
+	b.WriteString(" ELSE CAST(? AS BIGINT) END)")
 	return b.String(), append(args, bound(clock.SoonBeforeDefault))
 }
 

@@ -332,7 +332,7 @@ var planProblem = regexp.MustCompile(`^SCAN \w+$|USE TEMP B-TREE`)
 // may run it), and fails on a full scan or a sort.
 func TestListQueryPlans(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	seedQueue(t, db, 300)
 	now := t0.Add(2 * time.Hour)
 	cursor := func(st sigap.TicketStatus) *sigap.Cursor { return &sigap.Cursor{Status: st, Key: t0, ID: 10} }
@@ -349,7 +349,7 @@ func TestListQueryPlans(t *testing.T) {
 	for name, f := range testFilters(now) {
 		for _, after := range []*sigap.Cursor{nil, cursor(sigap.StatusOpen), cursor(sigap.StatusPending), cursor(sigap.StatusResolved)} {
 			f.After = after
-			qs, err := listQueries(f)
+			qs, err := listQueries(f, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -358,7 +358,7 @@ func TestListQueryPlans(t *testing.T) {
 				add(fmt.Sprintf("list %s after %v, segment %d", name, after, i), q)
 			}
 		}
-		q, err := countQuery(f)
+		q, err := countQuery(f, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -16,7 +15,7 @@ import (
 // Tx is a transaction of a DB; it implements sigap.Tx. Its methods are in
 // a file per table.
 type Tx struct {
-	tx    *sql.Tx
+	tx    conn
 	now   sigap.Clock
 	hooks []func() // OnCommit's, run by whoever commits
 }
@@ -50,6 +49,33 @@ func rows[T any](ctx context.Context, tx *Tx, dest func(*T) []any, query string,
 		out = append(out, v)
 	}
 	return out, rs.Err()
+}
+
+// insert runs an INSERT and returns the id it gave the new row. An INSERT
+// that ends in ON CONFLICT DO NOTHING and inserted nothing returns
+// sql.ErrNoRows. (PostgreSQL's driver has no LastInsertId; RETURNING is
+// both engines'.)
+func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.tx.QueryRowContext(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// either is the SQL of the transaction's engine, where the two differ.
+func (tx *Tx) either(sqlite, postgres string) string {
+	if tx.tx.pg {
+		return postgres
+	}
+	return sqlite
+}
+
+// limitOrAll is the LIMIT of a list whose limit <= 0 means all of it: a
+// bound no list reaches, as both engines take a number there.
+func limitOrAll(limit int) int64 {
+	if limit <= 0 {
+		return math.MaxInt64
+	}
+	return int64(limit)
 }
 
 // unixNano turns a time into what a time column stores: nanoseconds since
@@ -120,11 +146,13 @@ func (c idColumn) Scan(v any) error {
 }
 
 // isUnique reports whether err is a violated UNIQUE or PRIMARY KEY
-// constraint.
+// constraint, on either engine.
 func isUnique(err error) bool {
 	var se sqlite3.Error
-	return errors.As(err, &se) &&
-		(se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	return pgCode(err) == "23505"
 }
 
 // change runs an UPDATE or DELETE that must match a row, and returns

@@ -2,18 +2,17 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/netip"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // sendChat posts a message from the chat page the client last loaded.
@@ -225,28 +224,10 @@ func TestAdminReleasesOrDeletesHeldMessages(t *testing.T) {
 }
 
 // auditLog reads every audit entry as "actor action detail", oldest
-// first, straight from the file: most of it is on no ticket.
+// first: most of it is on no ticket.
 func (e *testEnv) auditLog() []string {
 	e.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(e.dir, "sigap.db")+"?mode=ro")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT actor || ' ' || action || CASE detail WHEN '' THEN '' ELSE ' ' || detail END FROM audit ORDER BY id`)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, line)
-	}
-	return out
+	return storagetest.AuditLog(e.t, e.db)
 }
 
 func TestChatEventStreamsAreCapped(t *testing.T) {

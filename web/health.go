@@ -20,7 +20,10 @@ type HealthConfig struct {
 	// Folders name the places whose file system's free space is reported
 	// ("database": the database file's folder, "data": the data folder).
 	Folders map[string]string
-	Logger  *slog.Logger
+	// Holder says which instance runs the channels (the one holding the
+	// database's lease), as JSON; nil for none at this moment.
+	Holder func(ctx context.Context) any
+	Logger *slog.Logger
 }
 
 // diskReport is the free space of one folder's file system.
@@ -62,6 +65,6 @@ func Health(cfg HealthConfig) http.Handler {
 			disks[name] = diskReport{FreeBytes: free, TotalBytes: total}
 		}
 		writeJSON(w, code, map[string]any{"status": status, "database": map[string]string{"reads": reads, "writes": writes},
-			"outbox_backlog": backlog, "channels": cfg.Channels(), "disk": disks})
+			"outbox_backlog": backlog, "channels": cfg.Channels(), "channels_holder": cfg.Holder(ctx), "disk": disks})
 	})
 }

@@ -34,8 +34,9 @@ func TestHealth(t *testing.T) {
 		return []sigap.ChannelState{{Channel: sigap.WhatsApp, State: "logged_out", Since: time.Now()}}
 	}
 	var logs strings.Builder
+	holder := func(context.Context) any { return map[string]any{"pid": 4242, "here": true} }
 	h := Health(HealthConfig{Store: db, Writes: func(ctx context.Context) error { return db.CheckWrites(ctx).Err },
-		Channels: channels, Folders: map[string]string{"database": dir}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		Channels: channels, Folders: map[string]string{"database": dir}, Holder: holder, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	get := func() (int, map[string]any) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
@@ -51,6 +52,9 @@ func TestHealth(t *testing.T) {
 	}
 	if ch, _ := body["channels"].([]any); len(ch) != 1 || ch[0].(map[string]any)["state"] != "logged_out" {
 		t.Errorf("channels: %v", body["channels"])
+	}
+	if h, _ := body["channels_holder"].(map[string]any); h["pid"] != 4242.0 || h["here"] != true {
+		t.Errorf("channels holder: %v", body["channels_holder"])
 	}
 	disk, _ := body["disk"].(map[string]any)["database"].(map[string]any)
 	if free, total := disk["free_bytes"].(float64), disk["total_bytes"].(float64); free <= 0 || total < free {

@@ -138,6 +138,7 @@ var channelStates = map[string]string{
 	"client_outdated":    "versi usang",
 	"not_started":        "belum berjalan",
 	sigap.StateDisabled:  "nonaktif",
+	sigap.StateStandby:   "siaga, dijalankan server lain",
 }
 
 // channelStateText names a channel state, or keeps a newer one's code.

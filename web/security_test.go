@@ -180,10 +180,11 @@ func TestListsMaskNumbersAndPagesNeutraliseControls(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(page, "ktp hilang␀ ␛[31mMERAH␛[0m file\uFFFDgpj.exe") {
+	if !strings.Contains(page, "ktp hilang\uFFFD ␛[31mMERAH␛[0m file\uFFFDgpj.exe") {
 		t.Error("the ticket page does not show the controls as marks")
 	}
-	// Stored as received.
+	// Stored as received, but for the NUL, which neither engine keeps
+	// (PostgreSQL cannot).
 	ctx := context.Background()
 	msgs, _ := sigap.Read(ctx, e.db, func(tx sigap.Tx) ([]sigap.Message, error) {
 		t, err := tx.TicketByCode(ctx, code)
@@ -192,7 +193,8 @@ func TestListsMaskNumbersAndPagesNeutraliseControls(t *testing.T) {
 		}
 		return tx.TicketMessages(ctx, t.ID)
 	})
-	if !slices.ContainsFunc(msgs, func(m sigap.Message) bool { return m.Text == raw }) {
+	stored := strings.ReplaceAll(raw, "\x00", "\uFFFD")
+	if !slices.ContainsFunc(msgs, func(m sigap.Message) bool { return m.Text == stored }) {
 		t.Error("the message was not stored as received")
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/sla"
 	"github.com/pemkab-kebumen/sigap/staff"
 	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // testKB has two agencies and the triage desk, open around the clock so
@@ -127,7 +128,7 @@ func newTestEnv(t testing.TB, edits ...func(*Config)) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.db, err = storage.Open(ctx, filepath.Join(e.dir, "sigap.db")); err != nil {
+	if e.db, err = storage.Open(ctx, storagetest.DB(t)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.db.Close() })

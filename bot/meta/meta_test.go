@@ -162,7 +162,7 @@ func (h *harness) failure(to string) string {
 	a, _ := sigap.ParseAddress(to)
 	db, _ := h.db.SharedSQL()
 	var reason string
-	err := db.QueryRowContext(h.ctx, `SELECT last_error FROM outbox WHERE to_channel = ? AND to_id = ? AND failed_at IS NOT NULL
+	err := db.QueryRowContext(h.ctx, `SELECT last_error FROM outbox WHERE to_channel = $1 AND to_id = $2 AND failed_at IS NOT NULL
 		ORDER BY id DESC LIMIT 1`, a.Channel, a.ID).Scan(&reason)
 	if err != nil {
 		return ""

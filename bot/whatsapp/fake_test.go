@@ -244,7 +244,7 @@ func (r *fakeReceiver) Receive(_ context.Context, in sigap.Inbound) error {
 func newTestAdapter(t *testing.T, cfg Config) (*Adapter, *fakeWA, *fakeClock) {
 	t.Helper()
 	clock := &fakeClock{t: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)}
-	db := storagetest.Open(t)
+	db := storagetest.OpenAlone(t) // it keeps whatsmeow's tables
 	cfg.Store = db
 	cfg.SessionDB, cfg.SessionDialect = db.SharedSQL()
 	cfg.Now, cfg.Sleep = clock.Now, clock.Sleep

@@ -116,6 +116,9 @@ func tableSummary(s storage.Snapshot) string {
 
 // validateBackups refuses unattended backups serve could not keep.
 func (c Config) validateBackups() error {
+	if storage.IsPostgres(c.DB) && (c.Backup.Dir != "" || c.Litestream) {
+		return fmt.Errorf("--backup-dir and --litestream copy a SQLite file; a PostgreSQL database is backed up with pg_dump or the server's own backups (README: Running on PostgreSQL)")
+	}
 	if c.Backup.Dir == "" {
 		return nil
 	}

@@ -57,7 +57,7 @@ func TestBackupWhileServingThenRestoreAndServe(t *testing.T) {
 	ctx := testContext(t, 60*time.Second)
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
-	m := startMain(t, tg, nil)
+	m := startMain(t, tg, func(c *Config) { c.DB = filepath.Join(t.TempDir(), "sigap.db") }) // a file to copy
 	photo := []byte("jpeg bytes of a pothole")
 	code := telegramPhoto(ctx, t, m, tg, 7201, photo)
 
@@ -175,7 +175,7 @@ func TestServeBacksUpOnItsOwn(t *testing.T) {
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
 	startMain(t, tg, func(c *Config) {
-		c.DataDir = dataDir
+		c.DB, c.DataDir = filepath.Join(t.TempDir(), "sigap.db"), dataDir
 		c.Backup.Dir, c.Backup.Every, c.Backup.Keep = backups, time.Hour, 2
 	})
 	var paths []string

@@ -107,7 +107,7 @@ func (fs *flagSet) parse(args []string) ([]string, error) {
 
 // dbVar adds --db.
 func (fs *flagSet) dbVar(p *string) {
-	fs.stringVar(p, "db", "SIGAP_DB", "SQLite database `file`")
+	fs.stringVar(p, "db", "SIGAP_DB", "SQLite database `file`, or a postgres:// URL")
 }
 
 // kbVar adds --kb.

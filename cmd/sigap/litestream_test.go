@@ -75,7 +75,7 @@ func TestLitestreamReplicatesAndRestores(t *testing.T) {
 	ctx := testContext(t, 90*time.Second)
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
-	m := startMain(t, tg, func(c *Config) { c.Litestream = true })
+	m := startMain(t, tg, func(c *Config) { c.DB, c.Litestream = filepath.Join(t.TempDir(), "sigap.db"), true })
 	replica := filepath.Join(t.TempDir(), "replica")
 	cfg := litestreamConfig(t, m.Config.DB, replica)
 	var logs lockedBuffer

@@ -26,13 +26,14 @@ func commandFlags() map[string]*flagSet {
 	add("staff", func(fs *flagSet) { staffFlags(fs, "add") })
 	add("whatsapp", func(fs *flagSet) { whatsappFlags(fs, true) })
 	add("anonymize", func(fs *flagSet) { anonymizeFlags(fs) })
+	add("migrate-db", func(fs *flagSet) { migrateDBFlags(fs) })
 	add("backup", func(fs *flagSet) { backupFlags(fs, false) })
 	add("restore", func(fs *flagSet) { backupFlags(fs, true) })
 	return sets
 }
 
 var (
-	readmeHeading = regexp.MustCompile("^###? .*`sigap ([a-z]+)`")
+	readmeHeading = regexp.MustCompile("^###? .*`sigap ([a-z-]+)`")
 	readmeRow     = regexp.MustCompile("^\\| `-{1,2}([a-z-]+)` \\| `(SIGAP_[A-Z_]+)(=1)?` \\|([^|]*)\\|")
 )
 

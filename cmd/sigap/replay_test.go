@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/replay"
 	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // testKBYAML is the knowledge base of the replay, report and benchmark
@@ -317,11 +317,12 @@ func checkReplies(t *testing.T, got []replay.Reply, want []wantReply) {
 // tableCounts counts the rows of the tables a replay writes to.
 func tableCounts(t *testing.T, dbPath string) map[string]int {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+dbPath+"?mode=ro")
+	store, err := storage.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer store.Close()
+	db, _ := store.SharedSQL()
 	counts := map[string]int{}
 	for _, table := range []string{"citizens", "tickets", "messages", "outbox", "audit", "faq_answers", "examples"} {
 		var n int
@@ -347,7 +348,7 @@ func TestReplayTwiceDuplicatesNothing(t *testing.T) {
 	}
 	kbPath := writeTestKB(t)
 	dir := t.TempDir()
-	dbPath, eventsPath := filepath.Join(dir, "r.db"), writeLines(t, events)
+	dbPath, eventsPath := storagetest.DB(t), writeLines(t, events)
 
 	status, _, stderr := runInProcess(t, "replay", "--kb", kbPath, "--db", dbPath, eventsPath)
 	if status != 0 {
@@ -390,7 +391,7 @@ func TestReplayStampsSimulatedTime(t *testing.T) {
 	events := []string{
 		`{"at":"2024-04-03T14:30:00+07:00","type":"message","from":"tg:3001","name":"Joko","text":"jalan di desa kami rusak parah dan berlubang"}`,
 	}
-	dbPath := filepath.Join(t.TempDir(), "r.db")
+	dbPath := storagetest.DB(t)
 	if status, _, stderr := runInProcess(t, "replay", "--kb", writeTestKB(t), "--db", dbPath, writeLines(t, events)); status != 0 {
 		t.Fatalf("exit status %d; stderr:\n%s", status, stderr)
 	}

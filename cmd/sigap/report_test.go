@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // The working calendar and first-response targets of testKBYAML, written
@@ -321,8 +321,7 @@ func TestReportMatchesIndependentComputation(t *testing.T) {
 		t.Fatalf("the generated month is too tame: %d tickets created and %d answered outside hours, %d transfers, %d unanswered, %d FAQ questions",
 			month.outsideHoursCreated, month.outsideHoursReplies, month.transfers, month.unanswered, len(month.faqAnswers))
 	}
-	dir := t.TempDir()
-	kbPath, dbPath := writeTestKB(t), filepath.Join(dir, "month.db")
+	kbPath, dbPath := writeTestKB(t), storagetest.DB(t)
 	if status, _, stderr := runInProcess(t, "replay", "--kb", kbPath, "--db", dbPath, writeLines(t, month.lines)); status != 0 {
 		t.Fatalf("replay: exit status %d; stderr:\n%s", status, stderr)
 	}

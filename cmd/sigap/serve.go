@@ -13,6 +13,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/bot/telegram"
 	"github.com/pemkab-kebumen/sigap/bot/whatsapp"
 	"github.com/pemkab-kebumen/sigap/desk"
+	"github.com/pemkab-kebumen/sigap/storage"
 	"github.com/pemkab-kebumen/sigap/web"
 )
 
@@ -46,6 +47,9 @@ type Config struct {
 	SecureCookies bool
 	SLAWarnAt     float64
 	AlertEvery    time.Duration
+	// LeaseTTL is how long the channels' lease on PostgreSQL lasts unless
+	// its holder renews it.
+	LeaseTTL time.Duration
 
 	// MetricsAddr serves /metrics on a listener of its own; MetricsToken
 	// serves it behind "Authorization: Bearer <token>" (on the main
@@ -72,7 +76,7 @@ type Config struct {
 // flags.
 func DefaultConfig() Config {
 	c := Config{DB: defaultDB, HTTP: "127.0.0.1:8080", DataDir: "./data", SLAWarnAt: desk.DefaultWarnAt, Chat: web.DefaultChatLimits(),
-		AlertEvery: desk.DefaultAlertEvery, RetainDays: defaultRetainDays}
+		AlertEvery: desk.DefaultAlertEvery, RetainDays: defaultRetainDays, LeaseTTL: storage.DefaultLeaseTTL}
 	c.Outbox.GiveUpAfter, c.Outbox.KeepSent = desk.DefaultGiveUpAfter, defaultKeepSent
 	c.Backup.Every, c.Backup.Keep = 24*time.Hour, 14
 	c.Telegram.API = telegram.DefaultAPIEndpoint
@@ -117,6 +121,7 @@ func (c *Config) flags(fs *flagSet) {
 	fs.durationVar(&c.Backup.Every, "backup-every", "SIGAP_BACKUP_EVERY", "time between two unattended backups")
 	fs.intVar(&c.Backup.Keep, "backup-keep", "SIGAP_BACKUP_KEEP", "unattended backups kept; older ones are deleted")
 	fs.boolVar(&c.Litestream, "litestream", "SIGAP_LITESTREAM", "Litestream replicates the database: leave the WAL's checkpoints to it")
+	fs.durationVar(&c.LeaseTTL, "lease-ttl", "SIGAP_LEASE_TTL", "PostgreSQL: how long the channels' lease lasts unless its holder renews it; a stand-by takes over within this and a third of it after the holder dies")
 }
 
 // defaultKeepSent is how long sent outbox entries stay, for looking into a
@@ -141,6 +146,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--outbox-give-up %s: want a positive duration, such as 168h", c.Outbox.GiveUpAfter)
 	case c.Outbox.KeepSent < 0:
 		return fmt.Errorf("--outbox-keep %s: want a duration, or 0 to keep sent entries", c.Outbox.KeepSent)
+	case c.LeaseTTL < time.Second:
+		return fmt.Errorf("--lease-ttl %s: want a second or more, such as 15s", c.LeaseTTL)
 	}
 	if l := c.Chat; l.NewPerMinute <= 0 || l.NewPerClient <= 0 || l.MessagesPerMinute <= 0 || l.Streams <= 0 || l.StreamsPerClient <= 0 {
 		return fmt.Errorf("--chat-new-per-minute, --chat-new-per-client, --chat-messages-per-minute, --chat-streams and --chat-streams-per-client must be positive")

@@ -28,6 +28,7 @@ import (
 	"github.com/pemkab-kebumen/sigap/bot/telegram/telegramtest"
 	"github.com/pemkab-kebumen/sigap/kb"
 	"github.com/pemkab-kebumen/sigap/storage"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // roadComplaint is a plain road complaint, which triage must route to DPUPR.
@@ -41,7 +42,7 @@ func TestServeTelegramRoundTrip(t *testing.T) {
 	ctx := testContext(t, 30*time.Second)
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
-	p := startServe(t, filepath.Join(t.TempDir(), "sigap.db"), tg.Endpoint())
+	p := startServe(t, storagetest.DB(t), tg.Endpoint())
 	p.waitHealthy(ctx)
 
 	u := tg.AddText(7001, roadComplaint)
@@ -93,7 +94,7 @@ func TestServeKillAndRestartLosesNothingDoublesNothing(t *testing.T) {
 	ctx := testContext(t, 50*time.Second)
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
-	dbPath := filepath.Join(t.TempDir(), "sigap.db")
+	dbPath := storagetest.DB(t)
 
 	// Chat 8107 only greets, which opens no ticket. The follow-ups go to
 	// the chat's open ticket, although their text alone could be routed
@@ -306,7 +307,7 @@ func TestServeGracefulStop(t *testing.T) {
 			ctx := testContext(t, 30*time.Second)
 			tg := telegramtest.NewServer()
 			t.Cleanup(tg.Close)
-			p := startServe(t, filepath.Join(t.TempDir(), "sigap.db"), tg.Endpoint())
+			p := startServe(t, storagetest.DB(t), tg.Endpoint())
 			p.waitHealthy(ctx)
 			// A long poll in flight is what a stop must cut short.
 			p.waitFor(ctx, "a getUpdates call", func() bool { return len(tg.Offsets()) > 0 })
@@ -395,7 +396,7 @@ func TestServeRetriesAfterTelegram429(t *testing.T) {
 	tg := telegramtest.NewServer()
 	t.Cleanup(tg.Close)
 	tg.Fail("sendMessage", telegramtest.Failure{Code: http.StatusTooManyRequests, Description: "Too Many Requests: retry after 1", RetryAfter: 1})
-	p := startServe(t, filepath.Join(t.TempDir(), "sigap.db"), tg.Endpoint())
+	p := startServe(t, storagetest.DB(t), tg.Endpoint())
 	p.waitHealthy(ctx)
 
 	tg.AddText(7005, roadComplaint)
@@ -454,10 +455,12 @@ type serveProcess struct {
 
 // startServe starts sigap serve on the database, talking to the Bot API at
 // the endpoint pattern botAPI. The process is killed when the test ends.
+// On PostgreSQL its lease lasts 2 s (args may say otherwise), so that a
+// restart after a kill takes over soon.
 func startServe(t testing.TB, db, botAPI string, args ...string) *serveProcess {
 	t.Helper()
 	addr := freeAddr(t)
-	all := append([]string{"serve", "--db", db, "--http", addr, "--data", t.TempDir()}, args...)
+	all := append([]string{"serve", "--db", db, "--http", addr, "--data", t.TempDir(), "--lease-ttl", "2s"}, args...)
 	p := &serveProcess{t: t, url: "http://" + addr, stderr: &lockedBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(sigapBinary, all...)
 	p.cmd.Dir = t.TempDir()
@@ -549,9 +552,14 @@ func (p *serveProcess) waitHealthy(ctx context.Context) {
 }
 
 type healthReport struct {
-	Status        string               `json:"status"`
-	OutboxBacklog int                  `json:"outbox_backlog"`
-	Channels      []sigap.ChannelState `json:"channels"`
+	Status         string               `json:"status"`
+	OutboxBacklog  int                  `json:"outbox_backlog"`
+	Channels       []sigap.ChannelState `json:"channels"`
+	ChannelsHolder *struct {
+		PID  int    `json:"pid"`
+		Host string `json:"host"`
+		Here bool   `json:"here"`
+	} `json:"channels_holder"`
 }
 
 // health fetches /healthz, which must be 200 JSON.

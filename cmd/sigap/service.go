@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -88,8 +89,13 @@ type Main struct {
 	listener        net.Listener
 	metricsListener net.Listener
 	// lease makes this the one process that runs the database's channels,
-	// outbox and alerts.
+	// outbox and alerts: taken by Open on SQLite, awaited by Run on
+	// PostgreSQL (instances.go).
 	lease *storage.Lease
+	// holding is true while this instance runs the channels; holder is who
+	// it is then.
+	holding atomic.Bool
+	holder  storage.Holder
 	// disabled holds the states of the channels Config leaves off.
 	disabled []sigap.ChannelState
 	// createdDB is the database file Open created, removed again when
@@ -112,7 +118,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	if _, statErr := os.Stat(m.Config.DB); errors.Is(statErr, os.ErrNotExist) {
+	if _, statErr := os.Stat(m.Config.DB); errors.Is(statErr, os.ErrNotExist) && !storage.IsPostgres(m.Config.DB) {
 		m.createdDB = m.Config.DB
 	}
 	defer func() {
@@ -121,7 +127,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			m.removeCreatedDB()
 		}
 	}()
-	opts := append([]storage.Option{storage.WithLogger(m.Logger)}, m.StoreOptions...)
+	opts := append([]storage.Option{storage.WithLogger(m.Logger), storage.WithLeaseTTL(m.Config.LeaseTTL)}, m.StoreOptions...)
 	if m.Config.Litestream {
 		opts = append(opts, storage.WithLitestream())
 	}
@@ -129,10 +135,14 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		return err
 	}
 	// Before anything of the channels is touched: a second process on one
-	// database would poll Telegram too and send every reply twice.
-	if m.lease, err = m.Store.AcquireLease(ctx, storage.ThisProcess(m.Now())); err != nil {
-		m.createdDB = "" // the holder may have created it a moment ago, and uses it
-		return err
+	// SQLite file would poll Telegram too and send every reply twice. On
+	// a shared database (PostgreSQL) every instance starts, and Run waits
+	// for the lease before it starts the channels.
+	if !m.Store.Shared() {
+		if m.lease, err = m.Store.AcquireLease(ctx, storage.ThisProcess(m.Now())); err != nil {
+			m.createdDB = "" // the holder may have created it a moment ago, and uses it
+			return err
+		}
 	}
 	k, hidesSaved, err := kb.InForce(ctx, m.Store, file)
 	if err != nil {
@@ -258,11 +268,17 @@ func senders(adapters []sigap.ChannelAdapter) map[sigap.Channel]sigap.Sender {
 	return out
 }
 
-// States reports every channel's state, those turned off included.
+// States reports every channel's state, those turned off included. On a
+// stand-by the channels another instance runs are "standby".
 func (m *Main) States() []sigap.ChannelState {
 	out := make([]sigap.ChannelState, 0, len(m.Adapters)+len(m.disabled))
 	for _, a := range m.Adapters {
-		out = append(out, a.State())
+		s := a.State()
+		if a != sigap.ChannelAdapter(m.WebChat) && !m.holding.Load() && m.Store.Shared() {
+			s = sigap.ChannelState{Channel: a.Channel(), State: sigap.StateStandby,
+				Detail: "another instance runs the channels (see /healthz)", Since: s.Since}
+		}
+		out = append(out, s)
 	}
 	return append(out, m.disabled...)
 }
@@ -303,9 +319,13 @@ func (m *Main) openHTTP() error {
 		return fmt.Errorf("web: %w", err)
 	}
 	mux.Handle("/", srv.Handler())
+	folders := map[string]string{"data": m.Config.DataDir}
+	if !m.Store.Shared() {
+		folders["database"] = filepath.Dir(m.Config.DB) // a PostgreSQL server's disks are its own
+	}
 	mux.Handle("GET /healthz", web.Health(web.HealthConfig{Store: m.Store, Channels: m.States, Logger: m.Logger,
 		Writes:  func(ctx context.Context) error { return m.Store.CheckWrites(ctx).Err },
-		Folders: map[string]string{"database": filepath.Dir(m.Config.DB), "data": m.Config.DataDir}}))
+		Folders: folders, Holder: m.channelsHolder}))
 	if m.Config.MetricsAddr == "" && m.Config.MetricsToken != "" {
 		mux.Handle("GET /metrics", bearer(m.Config.MetricsToken, m.Metrics.Handler()))
 	}
@@ -353,33 +373,35 @@ func bearer(token string, h http.Handler) http.Handler {
 // mediaDir is the folder of citizens' photos and files inside --data.
 func mediaDir(c Config) string { return filepath.Join(c.DataDir, mediafile.Folder) }
 
-// Run starts the channels, the outbox and the SLA alerts, and serves HTTP
-// until ctx ends; then it stops them all within shutdownGrace.
+// Run serves HTTP and the web chat, and runs the channels, the outbox and
+// the SLA alerts once this instance holds the lease (at once on SQLite;
+// as a stand-by until then on PostgreSQL), until ctx ends; then it stops
+// them all within shutdownGrace. An instance that loses the lease stops
+// and returns why.
 func (m *Main) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for _, a := range m.Adapters {
-		if err := a.Start(ctx, m.Bot); err != nil {
-			m.Logger.Error("channel did not start; the others keep running", "channel", a.Channel(), "err", err)
+	if m.WebChat != nil {
+		// Every instance serves the chat pages.
+		if err := m.WebChat.Start(ctx, m.Bot); err != nil {
+			return err
 		}
 	}
 	var wg sync.WaitGroup
+	var lost error
 	wg.Go(func() {
-		if err := m.Outbox.Run(ctx); err != nil && ctx.Err() == nil {
-			m.Logger.Error("outbox stopped", "err", err)
+		if lost = m.runChannels(ctx); lost != nil {
+			cancel()
 		}
 	})
-	wg.Go(func() { m.Desk.RunAlerts(ctx, m.Config.AlertEvery, m.Config.SLAWarnAt, m.Logger) })
 	wg.Go(func() { m.Store.TruncateWALWhenIdle(ctx, storage.WALIdle, m.Logger) })
-	wg.Go(func() { m.runRetention(ctx) })
 	wg.Go(func() { m.runBackups(ctx) })
 	wg.Go(func() { m.Staff.RunPurge(ctx, sessionPurgeEvery) })
-	wg.Go(func() { m.Desk.RunChannelWatch(ctx, channelCheckEvery, m.States, m.Logger) })
+	wg.Go(func() { m.followOtherInstances(ctx) })
 	err := m.serveHTTP(ctx)
 	cancel()
-	m.stopChannels()
 	wg.Wait()
-	if err != nil {
+	if err = errors.Join(lost, err); err != nil {
 		return err
 	}
 	m.Logger.Info("sigap stopped")
@@ -446,12 +468,13 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 	}
+	// The lease first: on PostgreSQL releasing it is a write.
+	errs = append(errs, m.lease.Release())
+	m.lease = nil
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
 		m.Store = nil
 	}
-	errs = append(errs, m.lease.Release())
-	m.lease = nil
 	return errors.Join(errs...)
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot"
 	"github.com/pemkab-kebumen/sigap/bot/telegram/telegramtest"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // startMain opens and runs, in this process, the Main serve runs, with
@@ -30,7 +31,7 @@ func startMain(t *testing.T, tg *telegramtest.Server, edit func(*Config)) *Main 
 	m := NewMain()
 	m.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	dir := t.TempDir()
-	m.Config.DB, m.Config.DataDir, m.Config.HTTP = filepath.Join(dir, "sigap.db"), filepath.Join(dir, "data"), "127.0.0.1:0"
+	m.Config.DB, m.Config.DataDir, m.Config.HTTP = storagetest.DB(t), filepath.Join(dir, "data"), "127.0.0.1:0"
 	m.Config.Telegram.Token, m.Config.Telegram.API = telegramtest.Token, tg.Endpoint()
 	if edit != nil {
 		edit(&m.Config)

@@ -3,12 +3,12 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap/bot/telegram/telegramtest"
+	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
 
 // A citizen who blocked the bot gets nothing more; the replies are given
@@ -22,7 +22,7 @@ func TestBlockedCitizensRepliesAreCountedAsUndelivered(t *testing.T) {
 	for range 2 {
 		tg.Fail("sendMessage", telegramtest.Failure{Code: http.StatusForbidden, Description: "Forbidden: bot was blocked by the user"})
 	}
-	db := filepath.Join(t.TempDir(), "sigap.db")
+	db := storagetest.DB(t)
 	p := startServe(t, db, tg.Endpoint())
 	p.waitHealthy(ctx)
 	u := tg.AddText(7020, roadComplaint)
