@@ -184,7 +184,7 @@ func TestGroupCommitLostTransaction(t *testing.T) {
 }
 
 func TestGroupCommitPanicReachesItsCaller(t *testing.T) {
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	release := holdCommitter(t, db)
 	var wg sync.WaitGroup
 	var recovered any
@@ -211,7 +211,7 @@ func TestGroupCommitPanicReachesItsCaller(t *testing.T) {
 }
 
 func TestGroupCommitSkipsAbandonedAndRefusesAfterClose(t *testing.T) {
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	release := holdCommitter(t, db)
 	ctx, cancel := context.WithCancel(context.Background())
 	var err error
@@ -236,7 +236,7 @@ func TestGroupCommitSkipsAbandonedAndRefusesAfterClose(t *testing.T) {
 // TestWriterSettings checks what makes an acknowledged message durable and
 // a savepoint cheap, on the writer and the readers.
 func TestWriterSettings(t *testing.T) {
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	pragma := func(h interface {
 		QueryRow(string, ...any) *sql.Row
 	}, name string) int {

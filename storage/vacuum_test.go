@@ -57,7 +57,7 @@ func TestOpenTurnsOnIncrementalVacuum(t *testing.T) {
 // that a step with little free does nothing.
 func TestVacuumStepGivesBackFreePages(t *testing.T) {
 	ctx := context.Background()
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	c := addCitizen(t, db, "tg:1001")
 	text := strings.Repeat("jalan rusak ", 300) // about one page per message
 	update(t, db, func(tx sigap.Tx) error {
@@ -98,7 +98,7 @@ func TestVacuumStepGivesBackFreePages(t *testing.T) {
 // file within moments, copied by walCopier; a reader of the file alone,
 // which ignores the WAL, sees it.
 func TestWALCopiedBesideTheWriter(t *testing.T) {
-	db := openTest(t)
+	db := openSQLiteTest(t)
 	if got := pragmaInt(t, db.writer, "wal_autocheckpoint"); got != 0 {
 		t.Errorf("the writer checkpoints every %d pages in its commits, want never (0)", got)
 	}
