@@ -12,9 +12,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/pemkab-kebumen/sigap/internal/clocktest"
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot"
@@ -75,30 +76,13 @@ func (keywordRouter) Decide(text string) sigap.Decision {
 
 func (k keywordRouter) DecideComment(text string) sigap.Decision { return k.Decide(text) }
 
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type testEnv struct {
 	t     testing.TB
 	srv   *Server
 	ts    *httptest.Server
 	db    *storage.DB
 	bot   *bot.Bot
-	clock *testClock
+	clock *clocktest.Clock
 	kb    *sigap.LiveKB
 	staff *staff.Accounts
 	chat  *webchat.Adapter
@@ -118,7 +102,7 @@ type testEnv struct {
 func newTestEnv(t testing.TB, edits ...func(*Config)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	e := &testEnv{t: t, clock: &testClock{t: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)}, dir: t.TempDir()}
+	e := &testEnv{t: t, clock: clocktest.New(time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)), dir: t.TempDir()}
 	k, err := kb.Parse("test.yaml", []byte(testKB))
 	if err != nil {
 		t.Fatal(err)

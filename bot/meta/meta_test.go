@@ -13,9 +13,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/pemkab-kebumen/sigap/internal/clocktest"
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot"
@@ -40,31 +41,13 @@ var tokens = map[string]string{page: "page-token", igAccount: "ig-token", dinkes
 
 var ticketCode = regexp.MustCompile(`KBM-[A-Z0-9]{5}`)
 
-// clock is the harness's time, moved by the test.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // harness runs the channel against the fake Graph API, with the real
 // conversation, desk, outbox and router on a real SQLite file.
 type harness struct {
 	t       *testing.T
 	ctx     context.Context
 	db      *storage.DB
-	clock   *clock
+	clock   *clocktest.Clock
 	graph   *metatest.Server
 	adapter *meta.Adapter
 	desk    *desk.Desk
@@ -76,7 +59,7 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	ctx := context.Background()
 	h := &harness{t: t, ctx: ctx, db: storagetest.Open(t),
-		clock: &clock{now: time.Date(2024, 4, 3, 9, 15, 0, 0, time.FixedZone("WIB", 7*3600))}}
+		clock: clocktest.New(time.Date(2024, 4, 3, 9, 15, 0, 0, time.FixedZone("WIB", 7*3600)))}
 	h.graph = metatest.NewServer(appSecret, tokens)
 	t.Cleanup(h.graph.Close)
 	k := kb.Default()

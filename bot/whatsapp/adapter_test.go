@@ -121,7 +121,7 @@ func TestStateFollowsConnectionEvents(t *testing.T) {
 		{&events.StreamReplaced{}, StateReplaced, "another program"},
 	}
 	for i, s := range steps {
-		clock.Advance(time.Minute)
+		clock.Add(time.Minute)
 		if !a.handleEvent(s.evt) {
 			t.Errorf("step %d: event not acknowledged", i+1)
 		}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pemkab-kebumen/sigap/internal/clocktest"
+
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waAdv"
 	"go.mau.fi/whatsmeow/proto/waE2E"
@@ -18,31 +20,6 @@ import (
 	sigap "github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/storage/storagetest"
 )
-
-// fakeClock is a clock that moves only when a test or a Sleep moves it.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d > 0 {
-		c.Advance(d)
-	}
-	return ctx.Err()
-}
 
 // sent is one message the fake WhatsApp accepted.
 type sent struct {
@@ -59,7 +36,7 @@ type sent struct {
 
 // fakeWA stands in for WhatsApp behind waClient.
 type fakeWA struct {
-	clock *fakeClock
+	clock *clocktest.Clock
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every call
@@ -86,7 +63,7 @@ type upload struct {
 	Kind whatsmeow.MediaType
 }
 
-func newFakeWA(clock *fakeClock) *fakeWA {
+func newFakeWA(clock *clocktest.Clock) *fakeWA {
 	return &fakeWA{clock: clock, changed: make(chan struct{})}
 }
 
@@ -241,9 +218,9 @@ func (r *fakeReceiver) Receive(_ context.Context, in sigap.Inbound) error {
 
 // newTestAdapter returns an adapter on a fresh database whose WhatsApp is
 // the returned fake.
-func newTestAdapter(t *testing.T, cfg Config) (*Adapter, *fakeWA, *fakeClock) {
+func newTestAdapter(t *testing.T, cfg Config) (*Adapter, *fakeWA, *clocktest.Clock) {
 	t.Helper()
-	clock := &fakeClock{t: time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2024, 4, 3, 9, 0, 0, 0, time.UTC))
 	db := storagetest.OpenAlone(t) // it keeps whatsmeow's tables
 	cfg.Store = db
 	cfg.SessionDB, cfg.SessionDialect = db.SharedSQL()
@@ -267,7 +244,7 @@ func newTestAdapter(t *testing.T, cfg Config) (*Adapter, *fakeWA, *fakeClock) {
 // gatedSleep is a Sleep that waits until the test lets it end, so a test
 // sees each wait the adapter schedules and decides when it is over.
 type gatedSleep struct {
-	clock *fakeClock
+	clock *clocktest.Clock
 	waits chan *pendingSleep
 }
 
@@ -277,7 +254,7 @@ type pendingSleep struct {
 	done    chan error // what Sleep returned
 }
 
-func newGatedSleep(clock *fakeClock) *gatedSleep {
+func newGatedSleep(clock *clocktest.Clock) *gatedSleep {
 	return &gatedSleep{clock: clock, waits: make(chan *pendingSleep, 16)}
 }
 
@@ -286,7 +263,7 @@ func (g *gatedSleep) Sleep(ctx context.Context, d time.Duration) error {
 	g.waits <- p
 	select {
 	case <-p.release:
-		g.clock.Advance(d)
+		g.clock.Add(d)
 		p.done <- nil
 		return nil
 	case <-ctx.Done():

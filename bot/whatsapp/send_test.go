@@ -48,7 +48,7 @@ func TestSendPerMinuteCap(t *testing.T) {
 	a, wa, clock := newTestAdapter(t, Config{PerChatGap: time.Second, PerMinute: 3})
 	ctx := context.Background()
 	for i := range 3 {
-		clock.Advance(time.Second)
+		clock.Add(time.Second)
 		if err := a.Send(ctx, sigap.Outbound{ID: int64(i + 1), To: to("628100" + string(rune('0'+i))), Text: "ok"}); err != nil {
 			t.Fatalf("send %d: %v", i+1, err)
 		}
@@ -65,7 +65,7 @@ func TestSendPerMinuteCap(t *testing.T) {
 	if len(wa.sent) != 3 {
 		t.Fatalf("sent %d, want 3", len(wa.sent))
 	}
-	clock.Advance(ra.Wait)
+	clock.Add(ra.Wait)
 	if err := a.Send(ctx, sigap.Outbound{ID: 4, To: to("6281009"), Text: "ok"}); err != nil {
 		t.Fatalf("send after the wait: %v", err)
 	}

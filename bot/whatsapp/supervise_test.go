@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pemkab-kebumen/sigap/internal/clocktest"
+
 	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/types/events"
 
@@ -15,7 +17,7 @@ import (
 
 // startSupervised starts a linked adapter whose waits the test ends, and
 // returns it once its first connection attempt was made.
-func startSupervised(t *testing.T) (*Adapter, *fakeWA, *fakeClock, *gatedSleep) {
+func startSupervised(t *testing.T) (*Adapter, *fakeWA, *clocktest.Clock, *gatedSleep) {
 	t.Helper()
 	a, wa, clock := newTestAdapter(t, Config{})
 	sleep := newGatedSleep(clock)
@@ -55,7 +57,7 @@ func TestSupervisorReconnects(t *testing.T) {
 	for _, s := range steps {
 		if s.connected >= 0 {
 			a.handleEvent(&events.Connected{})
-			clock.Advance(s.connected)
+			clock.Add(s.connected)
 		}
 		before := len(wa.connects)
 		at := clock.Now()
@@ -173,7 +175,7 @@ func TestStateSinceKeptThroughDetailChanges(t *testing.T) {
 	down := clock.Now()
 	a.handleEvent(&events.StreamReplaced{})
 	sleep.next(t)
-	clock.Advance(3 * time.Minute)
+	clock.Add(3 * time.Minute)
 	a.handleEvent(&events.StreamReplaced{})
 	sleep.next(t)
 	if len(seen) != 2 || seen[0].Detail == seen[1].Detail {
