@@ -67,13 +67,23 @@ type chunk struct {
 // text is reported on errOut with its line number and skipped; the error
 // returned then says how many were.
 func (r *Router) DecideBatch(ctx context.Context, in io.Reader, out, errOut io.Writer) error {
+	return decideBatch(ctx, r.Decide, in, out, errOut)
+}
+
+// DecideCommentBatch is DecideBatch for texts that are public comments
+// under the regency's posts, decided by DecideComment.
+func (r *Router) DecideCommentBatch(ctx context.Context, in io.Reader, out, errOut io.Writer) error {
+	return decideBatch(ctx, r.DecideComment, in, out, errOut)
+}
+
+func decideBatch(ctx context.Context, decide func(string) sigap.Decision, in io.Reader, out, errOut io.Writer) error {
 	work := make(chan *chunk)
 	ordered := make(chan *chunk, 2*runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for c := range work {
-				c.decide(r)
+				c.decide(decide)
 				close(c.done)
 			}
 		})
@@ -145,7 +155,7 @@ func (r *Router) DecideBatch(ctx context.Context, in io.Reader, out, errOut io.W
 
 // decide fills c.out with a decision line per valid input line and c.errs
 // with a message per skipped one.
-func (c *chunk) decide(r *Router) {
+func (c *chunk) decide(decide func(string) sigap.Decision) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	for i, raw := range c.lines {
@@ -185,7 +195,7 @@ func (c *chunk) decide(r *Router) {
 			continue
 		}
 		// A struct of strings and a float always encodes.
-		_ = enc.Encode(NewDecisionLine(id, r.Decide(*in.Text)))
+		_ = enc.Encode(NewDecisionLine(id, decide(*in.Text)))
 	}
 	c.out = buf.Bytes()
 }

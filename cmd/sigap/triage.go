@@ -23,8 +23,8 @@ func init() {
 // only when given one, for the KB an admin edited there: the decision of a
 // text must not change with whatever sigap.db lies in the folder.
 type triageConfig struct {
-	DB, KB         string
-	Batch, Explain bool
+	DB, KB                  string
+	Batch, Explain, Comment bool
 }
 
 // triageFlags binds triage's flags to a configuration with its defaults.
@@ -34,12 +34,14 @@ func triageFlags(fs *flagSet) *triageConfig {
 	fs.kbVar(&c.KB)
 	fs.boolVar(&c.Batch, "batch", "SIGAP_TRIAGE_BATCH", `read JSON lines {"id","text"} from stdin, write one decision line each, in input order`)
 	fs.boolVar(&c.Explain, "explain", "SIGAP_TRIAGE_EXPLAIN", "explain the decision for the text argument: normalised text, FAQ candidates, OPD scores, reasons")
+	fs.boolVar(&c.Comment, "comment", "SIGAP_TRIAGE_COMMENT", "decide the texts as public comments under the regency's posts (Instagram, Facebook), by the rules for comments")
 	return c
 }
 
 const triageUsage = `usage: sigap triage [--kb file] [--db file] "text"
        sigap triage [--kb file] [--db file] --explain "text"
        sigap triage [--kb file] [--db file] --batch < in.jsonl > out.jsonl
+       sigap triage --comment [--batch] ...   (the texts are public comments)
 
 Decides what Sigap would do with a citizen's message: answer from the FAQ,
 route to an OPD's queue, send to the triage desk, or ask to clarify.
@@ -71,19 +73,28 @@ func runTriage(ctx context.Context, env *Env, args []string) error {
 	case !c.Batch && len(texts) == 0:
 		fs.Usage()
 		return errUsage
+	case c.Explain && c.Comment:
+		fmt.Fprintln(env.Stderr, "sigap triage: --explain explains a message, not a comment: leave out --comment")
+		return errUsage
 	}
 	router, err := triageRouter(ctx, *c)
 	if err != nil {
 		return err
 	}
 	text := strings.Join(texts, " ")
+	decide := router.Decide
+	if c.Comment {
+		decide = router.DecideComment
+	}
 	switch {
+	case c.Batch && c.Comment:
+		return router.DecideCommentBatch(ctx, env.Stdin, env.Stdout, env.Stderr)
 	case c.Batch:
 		return router.DecideBatch(ctx, env.Stdin, env.Stdout, env.Stderr)
 	case c.Explain:
 		return router.Explain(text).Write(env.Stdout)
 	}
-	line, err := json.Marshal(routing.NewDecisionLine("", router.Decide(text)))
+	line, err := json.Marshal(routing.NewDecisionLine("", decide(text)))
 	if err != nil {
 		return err
 	}

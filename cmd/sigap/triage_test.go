@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -91,5 +92,53 @@ func TestTriageOneText(t *testing.T) {
 	}
 	if _, _, status := runTriageCmd(t, ""); status != 2 {
 		t.Errorf("no text and no --batch: status %d, want 2", status)
+	}
+}
+
+// TestTriageComment decides texts as public comments: praise under a post
+// that names an OPD's work is routed as a message but gets no reply as a
+// comment; a question is decided alike either way; one text or a batch.
+func TestTriageComment(t *testing.T) {
+	cases := []struct {
+		text                 string
+		asMessage, asComment string // action
+	}{
+		{"mantap, jalan ke pantai sudah diperbaiki DPUPR", "route", "clarify"},
+		{"semangat pak bupati, bantuan sembako sangat membantu warga", "route", "clarify"},
+		{"jalan rusak di desa kami kapan diperbaiki?", "route", "route"},
+	}
+	decide := func(t *testing.T, args ...string) string {
+		t.Helper()
+		stdout, stderr, status := runTriageCmd(t, "", args...)
+		var d routing.DecisionLine
+		if err := json.Unmarshal([]byte(stdout), &d); status != 0 || err != nil {
+			t.Fatalf("triage %q: status %d, %v: %s", args, status, err, stderr)
+		}
+		return d.Action
+	}
+	var batch strings.Builder
+	for i, c := range cases {
+		if got := decide(t, c.text); got != c.asMessage {
+			t.Errorf("%q as a message: %s, want %s", c.text, got, c.asMessage)
+		}
+		if got := decide(t, "--comment", c.text); got != c.asComment {
+			t.Errorf("%q as a comment: %s, want %s", c.text, got, c.asComment)
+		}
+		line, _ := json.Marshal(map[string]string{"id": fmt.Sprint(i), "text": c.text})
+		batch.Write(append(line, '\n'))
+	}
+	stdout, stderr, status := runTriageCmd(t, batch.String(), "--comment", "--batch")
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if status != 0 || len(lines) != len(cases) {
+		t.Fatalf("--comment --batch: status %d, %d lines: %s", status, len(lines), stderr)
+	}
+	for i, l := range lines {
+		var d routing.DecisionLine
+		if err := json.Unmarshal([]byte(l), &d); err != nil || d.Action != cases[i].asComment {
+			t.Errorf("--comment --batch line %d: %s (%v), want %s", i+1, l, err, cases[i].asComment)
+		}
+	}
+	if _, _, status := runTriageCmd(t, "", "--comment", "--explain", "halo min"); status != 2 {
+		t.Errorf("--comment with --explain: status %d, want 2", status)
 	}
 }
