@@ -110,7 +110,10 @@ func (m *Main) channelsHolder(ctx context.Context) any {
 // on the holder, the outbox. On SQLite there are no others.
 func (m *Main) followOtherInstances(ctx context.Context) {
 	err := m.Store.Listen(ctx, func(c storage.Change) { m.changedElsewhere(ctx, c) },
-		func(err error) { m.Logger.Warn("the other instances' changes: listening again", "err", err) })
+		func(err error) {
+			m.following.Store(false)
+			m.Logger.Warn("the other instances' changes: listening again", "err", err)
+		})
 	if err != nil {
 		m.Logger.Error("the other instances' changes are no longer heard", "err", err)
 	}
@@ -140,7 +143,10 @@ func (m *Main) changedElsewhere(ctx context.Context, c storage.Change) {
 		if k, err = kb.Saved(ctx, m.Store); err == nil && k != nil {
 			m.KB.Set(k)
 		}
-	case storage.ChangedOutbox, storage.ChangesMissed:
+	case storage.ChangesMissed: // (re)connected: from now on nothing is missed
+		m.following.Store(true)
+		m.Desk.EnqueuedElsewhere()
+	case storage.ChangedOutbox:
 		m.Desk.EnqueuedElsewhere()
 	}
 	if err != nil && ctx.Err() == nil {

@@ -192,6 +192,7 @@ func TestInstancesFollowEachOther(t *testing.T) {
 	holder := startMain(t, tg, shared)
 	waitFor(ctx, t, "the first instance to run the channels", func() bool { return holder.holding.Load() })
 	standby := startMain(t, tg, shared)
+	waitFor(ctx, t, "the stand-by to hear the other instances", func() bool { return standby.following.Load() })
 	changes, stop := standby.Desk.Watch()
 	defer stop()
 	page, unsubscribe := standby.WebChat.Subscribe("chat-a")

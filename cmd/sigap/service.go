@@ -95,7 +95,10 @@ type Main struct {
 	// holding is true while this instance runs the channels; holder is who
 	// it is then.
 	holding atomic.Bool
-	holder  storage.Holder
+	// following is true while this instance hears the changes the other
+	// instances of a shared database commit (see followOtherInstances).
+	following atomic.Bool
+	holder    storage.Holder
 	// disabled holds the states of the channels Config leaves off.
 	disabled []sigap.ChannelState
 	// createdDB is the database file Open created, removed again when
