@@ -185,13 +185,19 @@ func (a *Adapter) sendPart(ctx context.Context, chat int64, p part, replies []st
 		// Sending the same message again gets the same answer.
 		return &sigap.PermanentError{Err: undeliverable(te, err)}
 	case isTokenRejected(err):
+		// Every send fails alike until the token is fixed: the outbox holds
+		// the channel without counting a try against any message.
 		a.setState(StateUnauthorized, err)
-		return err // every send fails until the token is fixed; keep the message
+		return &sigap.NotSentError{Wait: tokenRejectedWait, Err: err}
 	default:
 		a.setState(StateError, err)
 		return err
 	}
 }
+
+// tokenRejectedWait is how long the outbox holds Telegram's messages after
+// Telegram rejected the bot's token, before it tries again.
+const tokenRejectedWait = time.Minute
 
 // undeliverable says in plain words why Telegram refuses to deliver to a
 // chat, keeping Telegram's own words after it.

@@ -73,18 +73,20 @@ func TestSendErrors(t *testing.T) {
 		failure     telegramtest.Failure
 		wantRetry   time.Duration // > 0: a RetryAfterError with this wait
 		wantPerm    bool
+		wantNotSent time.Duration // > 0: a NotSentError holding the channel this long
 		wantMention string
 	}{
-		{"429 with retry_after", telegramtest.Failure{Code: 429, Description: "Too Many Requests: retry after 7", RetryAfter: 7}, 7 * time.Second, false, "retry after"},
-		{"429 without retry_after", telegramtest.Failure{Code: 429, Description: "Too Many Requests"}, time.Second, false, "Too Many"},
-		{"blocked by the user", telegramtest.Failure{Code: 403, Description: "Forbidden: bot was blocked by the user"}, 0, true,
+		{"429 with retry_after", telegramtest.Failure{Code: 429, Description: "Too Many Requests: retry after 7", RetryAfter: 7}, 7 * time.Second, false, 0, "retry after"},
+		{"429 without retry_after", telegramtest.Failure{Code: 429, Description: "Too Many Requests"}, time.Second, false, 0, "Too Many"},
+		{"blocked by the user", telegramtest.Failure{Code: 403, Description: "Forbidden: bot was blocked by the user"}, 0, true, 0,
 			"message 3 to tg:5001 not delivered: the citizen blocked the bot (telegram: sendMessage: Forbidden: bot was blocked by the user)"},
-		{"user deactivated", telegramtest.Failure{Code: 403, Description: "Forbidden: user is deactivated"}, 0, true,
+		{"user deactivated", telegramtest.Failure{Code: 403, Description: "Forbidden: user is deactivated"}, 0, true, 0,
 			"not delivered: the citizen deleted their Telegram account (telegram: sendMessage: Forbidden: user is deactivated)"},
-		{"chat not found", telegramtest.Failure{Code: 400, Description: "Bad Request: chat not found"}, 0, true, "not delivered: the chat does not exist"},
-		{"server error", telegramtest.Failure{Code: 500, Description: "Internal Server Error"}, 0, false, "Internal"},
-		{"proxy error page", telegramtest.Failure{Code: 502, Raw: "<html>502 Bad Gateway</html>"}, 0, false, "sendMessage"},
-		{"token revoked", telegramtest.Failure{Code: 401, Description: "Unauthorized"}, 0, false, "Unauthorized"},
+		{"chat not found", telegramtest.Failure{Code: 400, Description: "Bad Request: chat not found"}, 0, true, 0, "not delivered: the chat does not exist"},
+		{"server error", telegramtest.Failure{Code: 500, Description: "Internal Server Error"}, 0, false, 0, "Internal"},
+		{"proxy error page", telegramtest.Failure{Code: 502, Raw: "<html>502 Bad Gateway</html>"}, 0, false, 0, "sendMessage"},
+		// Every send fails alike until the token is fixed: no try counts.
+		{"token revoked", telegramtest.Failure{Code: 401, Description: "Unauthorized"}, 0, false, tokenRejectedWait, "Unauthorized"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,8 +101,13 @@ func TestSendErrors(t *testing.T) {
 			}
 			var retry *sigap.RetryAfterError
 			var perm *sigap.PermanentError
-			isRetry, isPerm := errors.As(err, &retry), errors.As(err, &perm)
+			var notSent *sigap.NotSentError
+			isRetry, isPerm, isNotSent := errors.As(err, &retry), errors.As(err, &perm), errors.As(err, &notSent)
 			switch {
+			case tt.wantNotSent > 0:
+				if !isNotSent || notSent.Wait != tt.wantNotSent || a.State().State != StateUnauthorized {
+					t.Errorf("err = %v (%T), state %q, want NotSentError waiting %s and state %q", err, err, a.State().State, tt.wantNotSent, StateUnauthorized)
+				}
 			case tt.wantRetry > 0:
 				if !isRetry || retry.Wait != tt.wantRetry {
 					t.Errorf("err = %v, want RetryAfterError waiting %s", err, tt.wantRetry)
@@ -110,7 +117,7 @@ func TestSendErrors(t *testing.T) {
 					t.Errorf("err = %v (%T), want PermanentError", err, err)
 				}
 			default:
-				if isRetry || isPerm {
+				if isRetry || isPerm || isNotSent {
 					t.Errorf("err = %v (%T), want a plain error worth retrying", err, err)
 				}
 			}
