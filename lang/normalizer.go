@@ -598,6 +598,12 @@ func (n *Normalizer) stemRoot(w string) string {
 // common forms, and "njukut" (n-jukut) and "susuhe" (susuh-e) are read as
 // the words they list.
 func (n *Normalizer) affixedEntry(w string) (string, bool) {
+	// An Indonesian word is no affixed form of a lexicon entry: "kuning"
+	// is yellow, not k-uning, "ramai" is no form of "rama", and "mengaku"
+	// (to claim) is no form of "aku" (I).
+	if n.common[w] || n.dict[w] || n.vocab[w] {
+		return "", false
+	}
 	single := func(v string) (string, bool) {
 		if std, ok := n.phrases[v]; ok && len(std) == 1 && v != w {
 			return std[0], true

@@ -28,6 +28,9 @@ func TestSenses(t *testing.T) {
 		// An affixed form of a one-word entry (n-jukut).
 		{"sapa sing njukut", "siapa yang ambil"},
 		{"tiba-tiba jalan banjir", "mendadak jalan banjir"},
+		// An Indonesian word is no affixed form of an entry (k-uning, rama-i).
+		{"pasar ramai", "pasar ramai"},
+		{"tembok kuning", "tembok kuning"},
 	}
 	for _, tt := range tests {
 		if got := strings.Join(n.Tokens(tt.in), " "); got != tt.want {
