@@ -37,8 +37,12 @@ func (n *Normalizer) Analyze(text string) Analysis {
 	}
 	raw := n.rawNames(text)
 	prev := "" // the last word of the piece before, as "kec." ends one
-	for _, p := range pieces(text) {
-		words := splitWords(Fold(p.text))
+	spans := pieces(text)
+	written := make([][]string, len(spans))
+	javanese := false
+	for j, p := range spans {
+		words := n.splitWords(p.text)
+		javanese = javanese || n.senses.isJavanese(words)
 		for i, w := range words {
 			if n.isName(words, i, raw, prev) {
 				if a.Names == nil {
@@ -52,7 +56,10 @@ func (n *Normalizer) Analyze(text string) Analysis {
 		if len(words) > 0 {
 			prev = words[len(words)-1]
 		}
-		words = n.expand(words)
+		written[j] = words
+	}
+	for j, p := range spans {
+		words := n.expandTrace(written[j], javanese, nil)
 		for i, w := range words {
 			words[i] = n.root(w)
 		}
@@ -65,7 +72,64 @@ func (n *Normalizer) Analyze(text string) Analysis {
 		a.Topic[i] = !info.nonTopic && len(t) > 1 && !isNumber(t) && !a.Names[t]
 	}
 	a.Gestures |= emojiGestures(text)
+	a.referQuestions()
 	return a
+}
+
+// referQuestions marks as asking the clauses of the sentence before a
+// question that has no topic word of its own: "Tapi SPPT-nya masih atas
+// nama almarhum. Prosedurnya bagaimana?" asks about the SPPT.
+func (a *Analysis) referQuestions() {
+	for i := 0; i < len(a.Clauses); {
+		s := a.Clauses[i].Sentence
+		end := i
+		asks, topic := false, false
+		for ; end < len(a.Clauses) && a.Clauses[end].Sentence == s; end++ {
+			c := a.Clauses[end]
+			asks = asks || c.Asks
+			topic = topic || c.Asks && a.saysWhat(c)
+		}
+		if asks && !topic {
+			a.askPrevious(i)
+		}
+		i = end
+	}
+}
+
+// saysWhat reports whether clause c has a word that says what it is about.
+func (a *Analysis) saysWhat(c Clause) bool {
+	for i := c.Start; i < c.End; i++ {
+		if a.Subject(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// Subject reports whether Tokens[i] says what the text is about: a topic
+// word that is not an asking or request word ("syarat", "minta").
+func (a *Analysis) Subject(i int) bool {
+	return a.Topic[i] && a.Cues[i]&(CueAsking|CueRequest) == 0
+}
+
+// askPrevious marks as asking the clauses of the last sentence before
+// clause i that has a topic word.
+func (a *Analysis) askPrevious(i int) {
+	for j := i - 1; j >= 0; j-- {
+		if !a.saysWhat(a.Clauses[j]) {
+			continue
+		}
+		s := a.Clauses[j].Sentence
+		for ; j >= 0 && a.Clauses[j].Sentence == s; j-- {
+			a.Clauses[j].Asks = true
+		}
+		return
+	}
+}
+
+// splitWords splits a piece of a message into its folded words.
+func (n *Normalizer) splitWords(piece string) []string {
+	return splitWordsWith(Fold(piece), n.doubled)
 }
 
 // isName reports whether words[i] is a name: written as one (raw), or an
@@ -176,8 +240,13 @@ func (n *Normalizer) Rewrites(text string) []Rewrite {
 	var out []Rewrite
 	raw := n.rawNames(text)
 	prev := ""
-	for _, p := range pieces(text) {
-		words := splitWords(Fold(p.text))
+	spans := pieces(text)
+	javanese := false
+	for _, p := range spans {
+		javanese = javanese || n.senses.isJavanese(n.splitWords(p.text))
+	}
+	for _, p := range spans {
+		words := n.splitWords(p.text)
 		for i, w := range words {
 			if s := n.spelled(w); s != w && !n.isName(words, i, raw, prev) {
 				out = append(out, Rewrite{From: w, To: s, By: "spelling"})
@@ -187,7 +256,7 @@ func (n *Normalizer) Rewrites(text string) []Rewrite {
 		if len(words) > 0 {
 			prev = words[len(words)-1]
 		}
-		words = n.expandTrace(words, func(from, to []string) {
+		words = n.expandTrace(words, javanese, func(from, to []string) {
 			if f, t := strings.Join(from, " "), strings.Join(to, " "); f != t {
 				out = append(out, Rewrite{From: f, To: t, By: "lexicon"})
 			}

@@ -36,8 +36,8 @@ func TestGestures(t *testing.T) {
 		// The same words asking for something keep their topic.
 		{"mohon bantuan sosial untuk lansia", nil, "bantu sosial lansia"},
 		{"izin usaha toko gimana", nil, "izin usaha toko"},
-		// "baik" answers only as a whole clause; it is also "diperbaiki".
-		{"jalan rusak, mohon segera diperbaiki pak", nil, "jalan rusak segera baik"},
+		// "baik" answers only as a whole clause.
+		{"jalan rusak, mohon segera diperbaiki pak", nil, "jalan rusak segera perbaik"},
 	}
 	for _, tt := range tests {
 		a := n.Analyze(tt.text)

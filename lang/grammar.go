@@ -75,7 +75,9 @@ type Clause struct {
 	Sentence   int  // index of the sentence it is in
 	Question   bool // its sentence ends with a question mark
 	// Asks is true when the clause is a question: its sentence ends with a
-	// question mark or it has an interrogative ("gimana", "syarat").
+	// question mark or it has an interrogative ("gimana", "syarat"); or
+	// when it says what a question after it with no topic word of its own
+	// asks about ("… masih atas nama almarhum. Caranya gimana?").
 	Asks bool
 }
 

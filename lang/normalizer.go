@@ -44,6 +44,7 @@ type Normalizer struct {
 	vocabRoot map[string]bool // the same words, normalised
 	dictRoot  map[string]bool // the dictionary's words, normalised
 	social    socialIndex
+	senses    senses
 	cues      map[string]Cue
 	stemmer   stemmer
 	typos     []*typoIndex // the shared one, and the knowledge base's
@@ -112,6 +113,12 @@ func NewWithDictionary(synonyms map[string]string, dictionary []string, vocabula
 	for _, m := range []map[string]string{readMap("ngapak.txt"), readMap("slang.txt"), readMap("idioms.txt"), synonyms} {
 		n.addPhrases(m)
 	}
+	n.senses = sensesFor(synonyms)
+	for _, m := range []map[string][]string{n.senses.javanese, n.senses.afterNumber} {
+		for w := range m {
+			n.starts[w] = max(n.starts[w], 1)
+		}
+	}
 	entries := readSocial()
 	n.social.words = socialWords(entries)
 	n.learnWords(vocabulary, dictionary, synonyms)
@@ -150,7 +157,7 @@ func (n *Normalizer) addPhrases(m map[string]string) {
 func (n *Normalizer) learnWords(vocabulary, dictionary []string, synonyms map[string]string) {
 	freq := map[string]int{}
 	for _, text := range vocabulary {
-		for _, w := range n.expand(splitWords(Fold(text))) {
+		for _, w := range n.expand(n.splitWords(text)) {
 			freq[w]++
 			n.vocab[w] = true
 		}
@@ -239,11 +246,23 @@ func (n *Normalizer) precompute() {
 	for w := range n.phrases {
 		known[w] = true
 	}
+	var senseWords [][]string
+	for _, m := range []map[string][]string{n.senses.javanese, n.senses.afterNumber} {
+		for w, std := range m {
+			known[w] = true
+			senseWords = append(senseWords, std)
+		}
+	}
 	roots := make(map[string]string, len(known))
 	for w := range known {
 		roots[w] = n.stemRoot(w)
 	}
 	for _, std := range n.phrases {
+		for _, w := range std {
+			roots[w] = n.stemRoot(w)
+		}
+	}
+	for _, std := range senseWords {
 		for _, w := range std {
 			roots[w] = n.stemRoot(w)
 		}
@@ -327,11 +346,26 @@ func baseRoots(n *Normalizer) []string {
 // splitWords splits folded text into words: hyphenated reduplication
 // ("anak-anak", "alun2") collapses to one word, other hyphens separate
 // words, and digits are split from the letters after them ("500rb").
-func splitWords(folded string) []string {
+func splitWords(folded string) []string { return splitWordsWith(folded, nil) }
+
+// doubled reports whether w written twice is a phrase of the lexicons.
+func (n *Normalizer) doubled(w string) bool {
+	_, ok := n.phrases[w+" "+w]
+	return ok
+}
+
+// splitWordsWith is splitWords, but a reduplicated word for which phrase
+// reports true stays two words: "pirang-pirang" is "pirang pirang", many,
+// not "pirang", how many.
+func splitWordsWith(folded string, phrase func(string) bool) []string {
 	out := make([]string, 0, len(folded)/5+1)
 	for f := range strings.FieldsSeq(folded) {
 		f = strings.Trim(f, "-")
 		if left, right, ok := strings.Cut(f, "-"); ok && left == right {
+			if phrase != nil && phrase(left) {
+				out = append(out, left, left)
+				continue
+			}
 			f = left
 		}
 		for f != "" {
@@ -350,6 +384,9 @@ func splitWords(folded string) []string {
 			}
 			if len(p) > 2 && p[len(p)-1] == '2' && !isDigit(p[len(p)-2]) {
 				p = p[:len(p)-1]
+				if phrase != nil && phrase(p) {
+					out = append(out, p)
+				}
 			}
 			out = append(out, p)
 		}
@@ -393,31 +430,42 @@ func squeeze(w string, keep int) string {
 	return string(out)
 }
 
-// expand maps written words to standard words with the phrase
-// dictionaries, longest phrase first. A phrase made of words the first
+// expand maps the written words of one text to standard words with the
+// phrase dictionaries, longest phrase first, and the words of two readings
+// as their context says (senses.txt). A phrase made of words the first
 // pass mapped ("ulang taun" → "ulang tahun") is mapped in a second pass,
 // which reads only phrases of several words.
-func (n *Normalizer) expand(words []string) []string { return n.expandTrace(words, nil) }
+func (n *Normalizer) expand(words []string) []string {
+	return n.expandTrace(words, n.senses.isJavanese(words), nil)
+}
 
-// expandTrace is expand, telling trace (when not nil) each phrase it
-// replaced.
-func (n *Normalizer) expandTrace(words []string, trace func(from, to []string)) []string {
-	out, changed := n.expandPass(words, 1, trace)
+// expandTrace is expand for words of a text that is Javanese or not,
+// telling trace (when not nil) each phrase it replaced.
+func (n *Normalizer) expandTrace(words []string, javanese bool, trace func(from, to []string)) []string {
+	out, changed := n.expandPass(words, 1, javanese, trace)
 	if changed {
-		out, _ = n.expandPass(out, 2, trace)
+		out, _ = n.expandPass(out, 2, javanese, trace)
 	}
 	return out
 }
 
 // expandPass maps the phrases of at least minWords words, and reports
 // whether it mapped any.
-func (n *Normalizer) expandPass(words []string, minWords int, trace func(from, to []string)) ([]string, bool) {
+func (n *Normalizer) expandPass(words []string, minWords int, javanese bool, trace func(from, to []string)) ([]string, bool) {
 	var out []string // nil until a phrase is mapped: most words map to none
 	var buf [64]byte
 	for i := 0; i < len(words); {
 		k := min(n.starts[words[i]], len(words)-i)
 		for ; k >= minWords; k-- {
-			if std, ok := n.phrase(words[i:i+k], buf[:0]); ok {
+			var std []string
+			ok := false
+			if k == 1 {
+				std, ok = n.senses.reading(words, i, javanese)
+			}
+			if !ok {
+				std, ok = n.phrase(words[i:i+k], buf[:0])
+			}
+			if ok {
 				if trace != nil {
 					trace(words[i:i+k], std)
 				}
@@ -505,6 +553,9 @@ func (n *Normalizer) spell(w string) string {
 	if r := n.stemmer.stem(w); r != w && n.stemmer.roots[r] {
 		return w
 	}
+	if _, ok := n.affixedEntry(w); ok {
+		return w
+	}
 	if c := correct(w, n.typos...); c != "" {
 		return c
 	}
@@ -532,9 +583,44 @@ func (n *Normalizer) root(w string) string {
 func (n *Normalizer) stemRoot(w string) string {
 	r := n.stemmer.stem(w)
 	if std, ok := n.phrases[r]; ok && r != w && len(std) == 1 && std[0] != r {
-		r = n.stemmer.stem(std[0])
+		return n.stemmer.stem(std[0])
+	}
+	if !n.stemmer.roots[r] {
+		if std, ok := n.affixedEntry(w); ok {
+			return n.stemmer.stem(std)
+		}
 	}
 	return r
+}
+
+// affixedEntry returns the standard word of the one-word lexicon entry of
+// which w is an affixed form, if there is one: the lexicons list a word's
+// common forms, and "njukut" (n-jukut) and "susuhe" (susuh-e) are read as
+// the words they list.
+func (n *Normalizer) affixedEntry(w string) (string, bool) {
+	// An Indonesian word is no affixed form of a lexicon entry: "kuning"
+	// is yellow, not k-uning, "ramai" is no form of "rama", and "mengaku"
+	// (to claim) is no form of "aku" (I).
+	if n.common[w] || n.dict[w] || n.vocab[w] {
+		return "", false
+	}
+	single := func(v string) (string, bool) {
+		if std, ok := n.phrases[v]; ok && len(std) == 1 && v != w {
+			return std[0], true
+		}
+		return "", false
+	}
+	for _, v := range suffixVariants(w) {
+		if std, ok := single(v); ok {
+			return std, true
+		}
+		for _, c := range prefixCuts(v) {
+			if std, ok := single(c); ok && len(c) >= minRoot {
+				return std, true
+			}
+		}
+	}
+	return "", false
 }
 
 func isNumber(w string) bool {

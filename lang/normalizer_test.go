@@ -35,7 +35,7 @@ func TestStem(t *testing.T) {
 	n := New(nil, "daftar pasang angkut terang baik")
 	tests := map[string]string{
 		"pendaftaran": "daftar", "pemasangan": "pasang", "pengangkutan": "angkut",
-		"penerangan": "terang", "diperbaiki": "baik", "perbaikan": "baik",
+		"penerangan": "terang", "diperbaiki": "perbaik", "perbaikan": "perbaik",
 		"menyediakan": "sedia", "kependudukan": "penduduk", "bantuannya": "bantu",
 		"sekolah": "sekolah", "pantai": "pantai", "syarate": "syarat",
 	}
