@@ -69,6 +69,12 @@ func TestAffairsReachTheOPD(t *testing.T) {
 		{"gorong-gorong mampet, air meluap ke jalan", "PU"},
 		{"tebing di belakang rumah retak-retak, takut ambrol", "BPBD"},
 	}
+	wantRoutes(t, r, tests)
+}
+
+// wantRoutes checks that r routes each text to its OPD.
+func wantRoutes(t *testing.T, r *Router, tests []struct{ text, opd string }) {
+	t.Helper()
 	for _, tt := range tests {
 		if d := r.Decide(tt.text); d.Action != sigap.ActionRoute || d.OPD != tt.opd {
 			t.Errorf("Decide(%q) = %+v, want route %s\n%v", tt.text, d, tt.opd, r.Explain(tt.text).Reasons)
@@ -276,9 +282,5 @@ func TestEverydayWordsOnTheEmbeddedKB(t *testing.T) {
 		{"kompor mbledhos, pawon kobong, tulung damkar", "SATPOLPP"},
 		{"timbangan pedagang beras di pasar kurang takaran", "DISPERINDAG"},
 	}
-	for _, tt := range tests {
-		if d := r.Decide(tt.text); d.Action != sigap.ActionRoute || d.OPD != tt.opd {
-			t.Errorf("Decide(%q) = %+v, want route %s\n%v", tt.text, d, tt.opd, r.Explain(tt.text).Reasons)
-		}
-	}
+	wantRoutes(t, r, tests)
 }
