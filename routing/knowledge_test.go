@@ -8,6 +8,7 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/affairs"
+	"github.com/pemkab-kebumen/sigap/kb"
 )
 
 // regencyKB is a regency cut otherwise than testKB: livestock with
@@ -68,6 +69,12 @@ func TestAffairsReachTheOPD(t *testing.T) {
 		{"gorong-gorong mampet, air meluap ke jalan", "PU"},
 		{"tebing di belakang rumah retak-retak, takut ambrol", "BPBD"},
 	}
+	wantRoutes(t, r, tests)
+}
+
+// wantRoutes checks that r routes each text to its OPD.
+func wantRoutes(t *testing.T, r *Router, tests []struct{ text, opd string }) {
+	t.Helper()
 	for _, tt := range tests {
 		if d := r.Decide(tt.text); d.Action != sigap.ActionRoute || d.OPD != tt.opd {
 			t.Errorf("Decide(%q) = %+v, want route %s\n%v", tt.text, d, tt.opd, r.Explain(tt.text).Reasons)
@@ -249,4 +256,31 @@ func TestAuthorityClauses(t *testing.T) {
 	if c := r.model.onlyClass([]byte("smp")); c == province {
 		t.Errorf("smp is the province's; the clause cut took the education office's own schools")
 	}
+}
+
+// The everyday words of the regency's affairs, in Indonesian and in
+// Banyumasan, take messages the embedded KB never words so to the OPD that
+// holds the affair: traditional arts, crop diseases, fishing with current,
+// antiquities found in the ground, a KTP chip, an old woman living alone, a
+// python in the house, a blocked ditch, ground cracking behind the house.
+func TestEverydayWordsOnTheEmbeddedKB(t *testing.T) {
+	r, err := New(kb.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, opd string }{
+		{"ada pentas sintren dan kuda kepang, sanggar kami boleh ikut?", "DISDIKBUD"},
+		{"warga nemu arca dan batu kuno waktu nggali sumur", "DISDIKBUD"},
+		{"padi kami kena hawar daun dan tungro, daunnya menguning", "DISTAPANG"},
+		{"ada orang nyetrum ikan di sungai pakai aki, ikannya habis", "DKP"},
+		{"chip ktp saya tidak terbaca waktu mau daftar", "DISDUKCAPIL"},
+		{"nenek sebatang kara di dusun kami tidak ada yang merawat", "DINSOS"},
+		{"ada ular sanca masuk kamar anak, tolong dievakuasi", "SATPOLPP"},
+		{"got buntu penuh sampah, air got meluap ke jalan kalau hujan", "DPUPR"},
+		{"tebing belakang omah jugrug, lemahe merekah", "BPBD"},
+		{"sumure asat kabeh, warga kesulitan air bersih, njaluk kiriman banyu", "BPBD"},
+		{"kompor mbledhos, pawon kobong, tulung damkar", "SATPOLPP"},
+		{"timbangan pedagang beras di pasar kurang takaran", "DISPERINDAG"},
+	}
+	wantRoutes(t, r, tests)
 }
