@@ -66,6 +66,11 @@ func (d *Desk) ChangedElsewhere(t sigap.Ticket, from string) {
 	d.watchers.publish(Change{Ticket: t, FromOPD: from})
 }
 
+// MissedElsewhere tells the watchers that other instances' changes may
+// have gone unheard, so that open dashboards reload instead of waiting for
+// their periodic refresh.
+func (d *Desk) MissedElsewhere() { d.watchers.publish(Change{Missed: true}) }
+
 // EnqueuedElsewhere makes a running outbox read the database, for
 // messages another instance of a shared database committed.
 func (d *Desk) EnqueuedElsewhere() { d.hand.requestDrain() }

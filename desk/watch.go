@@ -12,6 +12,10 @@ type Change struct {
 	// FromOPD is the OPD that held the ticket before the change: a
 	// dashboard that could see the ticket there must hear that it left.
 	FromOPD string
+	// Missed says that changes may have gone unheard (another instance's,
+	// while this one was not listening): whatever shows tickets reloads.
+	// Ticket and FromOPD are then empty.
+	Missed bool
 }
 
 // watchers fans committed ticket changes out to whoever watches them (the

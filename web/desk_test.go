@@ -630,3 +630,23 @@ func TestIndonesianFigures(t *testing.T) {
 		t.Errorf("weekText = %q", got)
 	}
 }
+
+// When the desk may have missed changes (another instance's, while it was
+// not listening), every open queue hears "missed" and reloads, an agent's
+// as well as another OPD's: the event names no ticket.
+func TestQueueHearsMissedChanges(t *testing.T) {
+	e := newTestEnv(t)
+	for _, who := range []string{"sari", "dina"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		req, _ := http.NewRequestWithContext(ctx, "GET", e.ts.URL+"/events?rows=1&status=open", nil)
+		resp := e.loggedIn(who).do(req)
+		r := bufio.NewReader(resp.Body)
+		// The stream watches the desk before it answers with its headers.
+		e.desk.MissedElsewhere()
+		if got := readEvent(t, r, "missed"); got != "{}" {
+			t.Errorf("%s's queue: missed event data %q, want {}", who, got)
+		}
+		resp.Body.Close()
+		cancel()
+	}
+}

@@ -84,6 +84,9 @@ func (s *Server) staffEvents(w http.ResponseWriter, r *http.Request, a *auth) {
 	changes, stop := s.cfg.Desk.Watch()
 	defer stop()
 	streamSSE(w, r, changes, s.sessionEnded(r.Context(), a), func(c desk.Change) (string, bool) {
+		if c.Missed {
+			return "event: missed\ndata: {}\n\n", true // names no ticket: nothing to leak
+		}
 		t := c.Ticket
 		if !a.staff.CanSee(t.OPD) && !a.staff.CanSee(c.FromOPD) {
 			return "", false // never seen here: nothing to tell, nothing to leak

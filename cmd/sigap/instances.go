@@ -145,6 +145,7 @@ func (m *Main) changedElsewhere(ctx context.Context, c storage.Change) {
 		}
 	case storage.ChangesMissed: // (re)connected: from now on nothing is missed
 		m.following.Store(true)
+		m.Desk.MissedElsewhere()
 		m.Desk.EnqueuedElsewhere()
 	case storage.ChangedOutbox:
 		m.Desk.EnqueuedElsewhere()

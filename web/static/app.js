@@ -51,6 +51,9 @@
       if (dropped) reload("queue"); // what changed while the stream was down
       dropped = false;
     });
+    // The server may have missed changes (another instance's, on a shared
+    // database): the whole list is read again.
+    source.addEventListener("missed", function () { reload("queue"); });
     source.addEventListener("row", function (e) {
       var change;
       try { change = JSON.parse(e.data); } catch (err) { return; }
