@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -35,11 +34,8 @@ func (tx *Tx) AddParaphrase(ctx context.Context, p *sigap.Paraphrase) error {
 // Paraphrases returns up to limit pending candidates (all when limit <=
 // 0), the most confirmed first, then the most recent.
 func (tx *Tx) Paraphrases(ctx context.Context, limit int) ([]sigap.Paraphrase, error) {
-	if limit <= 0 {
-		limit = math.MaxInt32 // no limit, on either engine
-	}
 	list, err := rows(ctx, tx, paraphraseDest, `SELECT `+paraphraseColumns+` FROM faq_paraphrases
-		WHERE status = ? ORDER BY times DESC, at DESC, id DESC LIMIT ?`, sigap.ParaphrasePending, limit)
+		WHERE status = ? ORDER BY times DESC, at DESC, id DESC LIMIT ?`, sigap.ParaphrasePending, limitOrAll(limit))
 	if err != nil {
 		return nil, fmt.Errorf("storage: paraphrases: %w", err)
 	}
@@ -107,12 +103,9 @@ func (tx *Tx) DeleteNegative(ctx context.Context, id int64) error {
 // UnansweredQuestions returns the recent tickets no FAQ answer preceded,
 // newest first.
 func (tx *Tx) UnansweredQuestions(ctx context.Context, since time.Time, limit int) ([]sigap.Ticket, error) {
-	if limit <= 0 {
-		limit = math.MaxInt32 // no limit, on either engine
-	}
 	ts, err := rows(ctx, tx, ticketDest, `SELECT `+ticketColumns+` FROM tickets t
 		WHERE t.created_at >= ? AND t.faq = '' AND t.merged_into IS NULL AND t.subject <> '' AND t.subject <> ?
-		ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, bound(since), AnonymizedText, limit)
+		ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, bound(since), AnonymizedText, limitOrAll(limit))
 	if err != nil {
 		return nil, fmt.Errorf("storage: unanswered questions: %w", err)
 	}
