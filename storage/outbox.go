@@ -163,17 +163,9 @@ func (tx *Tx) Requeue(ctx context.Context, ticketID, id int64, at time.Time) (*s
 // highest one left, and an id must never be given out twice (WhatsApp's
 // message ids of a reply's parts are made from it).
 func (tx *Tx) PruneSent(ctx context.Context, before time.Time, limit int) (int, error) {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (
+	return tx.count(ctx, "prune sent outbound", `DELETE FROM outbox WHERE id IN (
 		SELECT id FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?
 			AND id < (SELECT MAX(id) FROM outbox) LIMIT ?)`, bound(before), limit)
-	if err != nil {
-		return 0, fmt.Errorf("storage: prune sent outbound: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("storage: prune sent outbound: %w", err)
-	}
-	return int(n), nil
 }
 
 func outboundNotFound(id int64) *sigap.Error {

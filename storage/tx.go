@@ -158,13 +158,9 @@ func isUnique(err error) bool {
 // change runs an UPDATE or DELETE that must match a row, and returns
 // notFound when it matches none; what names the change in other errors.
 func (tx *Tx) change(ctx context.Context, notFound *sigap.Error, what, query string, args ...any) error {
-	res, err := tx.tx.ExecContext(ctx, query, args...)
+	n, err := tx.count(ctx, what, query, args...)
 	if err != nil {
-		return fmt.Errorf("storage: %s: %w", what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("storage: %s: %w", what, err)
+		return err
 	}
 	if n == 0 {
 		return notFound
@@ -172,8 +168,8 @@ func (tx *Tx) change(ctx context.Context, notFound *sigap.Error, what, query str
 	return nil
 }
 
-// count runs an UPDATE or DELETE and returns how many rows it changed;
-// what names the change in errors.
+// count runs an INSERT, UPDATE or DELETE and returns how many rows it
+// changed; what names the change in errors.
 func (tx *Tx) count(ctx context.Context, what, query string, args ...any) (int, error) {
 	res, err := tx.tx.ExecContext(ctx, query, args...)
 	if err != nil {
