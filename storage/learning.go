@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -43,14 +41,8 @@ func (tx *Tx) Paraphrases(ctx context.Context, limit int) ([]sigap.Paraphrase, e
 }
 
 func (tx *Tx) ParaphraseByID(ctx context.Context, id int64) (*sigap.Paraphrase, error) {
-	var p sigap.Paraphrase
-	err := tx.tx.QueryRowContext(ctx, `SELECT `+paraphraseColumns+` FROM faq_paraphrases WHERE id = ?`, id).Scan(paraphraseDest(&p)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, sigap.Errorf(sigap.ENOTFOUND, "Usulan rumusan %d tidak ditemukan.", id)
-	} else if err != nil {
-		return nil, fmt.Errorf("storage: paraphrase %d: %w", id, err)
-	}
-	return &p, nil
+	return one(ctx, tx, paraphraseDest, sigap.Errorf(sigap.ENOTFOUND, "Usulan rumusan %d tidak ditemukan.", id),
+		fmt.Sprintf("paraphrase %d", id), `SELECT `+paraphraseColumns+` FROM faq_paraphrases WHERE id = ?`, id)
 }
 
 // RejectParaphrase marks a pending candidate rejected.

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -49,6 +50,20 @@ func rows[T any](ctx context.Context, tx *Tx, dest func(*T) []any, query string,
 		out = append(out, v)
 	}
 	return out, rs.Err()
+}
+
+// one runs a query that selects one row and scans it into a T through the
+// destinations dest gives for it: no row gives notFound, and what names
+// the row in other errors.
+func one[T any](ctx context.Context, tx *Tx, dest func(*T) []any, notFound *sigap.Error, what, query string, args ...any) (*T, error) {
+	var v T
+	err := tx.tx.QueryRowContext(ctx, query, args...).Scan(dest(&v)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: %s: %w", what, err)
+	}
+	return &v, nil
 }
 
 // insert runs an INSERT and returns the id it gave the new row. An INSERT
