@@ -186,11 +186,7 @@ func (tx *Tx) OutboxBacklog(ctx context.Context) (int, error) {
 // on tickets created in [from, to) that the outbox had given up on by at
 // and that were not sent since.
 func (tx *Tx) UndeliveredCounts(ctx context.Context, from, to, at time.Time) (map[string]int, error) {
-	type count struct {
-		opd string
-		n   int
-	}
-	list, err := rows(ctx, tx, func(c *count) []any { return []any{&c.opd, &c.n} }, `
+	counts, err := tally[string](ctx, tx, `
 		SELECT t.opd, COUNT(*) FROM outbox o JOIN tickets t ON t.id = o.ticket_id
 		WHERE o.failed_at IS NOT NULL AND o.failed_at <= ? AND o.sent_at IS NULL AND o.lane = ?
 		  AND t.created_at >= ? AND t.created_at < ?
@@ -198,11 +194,7 @@ func (tx *Tx) UndeliveredCounts(ctx context.Context, from, to, at time.Time) (ma
 	if err != nil {
 		return nil, fmt.Errorf("storage: undelivered counts: %w", err)
 	}
-	out := make(map[string]int, len(list))
-	for _, c := range list {
-		out[c.opd] = c.n
-	}
-	return out, nil
+	return counts, nil
 }
 
 // repliesColumn stores quick replies as a JSON list, and none as empty

@@ -52,6 +52,24 @@ func rows[T any](ctx context.Context, tx *Tx, dest func(*T) []any, query string,
 	return out, rs.Err()
 }
 
+// tally runs a query whose rows are a key and a count, GROUP BY the key,
+// into a map.
+func tally[K comparable](ctx context.Context, tx *Tx, query string, args ...any) (map[K]int, error) {
+	type count struct {
+		key K
+		n   int
+	}
+	list, err := rows(ctx, tx, func(c *count) []any { return []any{&c.key, &c.n} }, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[K]int, len(list))
+	for _, c := range list {
+		out[c.key] = c.n
+	}
+	return out, nil
+}
+
 // one runs a query that selects one row and scans it into a T through the
 // destinations dest gives for it: no row gives notFound, and what names
 // the row in other errors.
