@@ -11,16 +11,10 @@ import (
 // MarkAlert records that an SLA alert of a kind was raised for a ticket;
 // first is false when it was raised before.
 func (tx *Tx) MarkAlert(ctx context.Context, ticketID int64, kind string, at time.Time) (first bool, err error) {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO sla_alerts (ticket_id, kind, at) VALUES (?, ?, ?)
+	n, err := tx.count(ctx, fmt.Sprintf("mark %s alert of ticket %d", kind, ticketID),
+		`INSERT INTO sla_alerts (ticket_id, kind, at) VALUES (?, ?, ?)
 		ON CONFLICT (ticket_id, kind) DO NOTHING`, ticketID, kind, unixNano(tx.stampIfZero(at)))
-	if err != nil {
-		return false, fmt.Errorf("storage: mark %s alert of ticket %d: %w", kind, ticketID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("storage: mark %s alert of ticket %d: %w", kind, ticketID, err)
-	}
-	return n == 1, nil
+	return n == 1, err
 }
 
 // TicketsNeedingAlert returns open tickets with no first response whose

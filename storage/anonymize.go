@@ -23,15 +23,12 @@ type step struct {
 }
 
 // run executes steps in order and returns the rows the last one changed.
-func (tx *Tx) run(ctx context.Context, steps []step) (int64, error) {
-	var n int64
+func (tx *Tx) run(ctx context.Context, steps []step) (int, error) {
+	var n int
 	for _, s := range steps {
-		res, err := tx.tx.ExecContext(ctx, s.query, s.args...)
-		if err != nil {
-			return 0, fmt.Errorf("storage: anonymize: %s: %w", s.what, err)
-		}
-		if n, err = res.RowsAffected(); err != nil {
-			return 0, fmt.Errorf("storage: anonymize: %s: %w", s.what, err)
+		var err error
+		if n, err = tx.count(ctx, "anonymize: "+s.what, s.query, s.args...); err != nil {
+			return 0, err
 		}
 	}
 	return n, nil
@@ -91,7 +88,7 @@ func (tx *Tx) Anonymize(ctx context.Context, before time.Time) (citizens int, me
 			return 0, nil, fmt.Errorf("storage: anonymize: search index: %w", err)
 		}
 	}
-	return int(n), media, nil
+	return n, media, nil
 }
 
 // expiredSteps fill two temporary tables: the citizens whose retention

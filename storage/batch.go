@@ -59,11 +59,11 @@ func (b *batch) begin(ctx context.Context) error {
 }
 
 // update runs fn in a savepoint of the batch's transaction.
-func (b *batch) update(ctx context.Context, db *DB, fn func(sigap.Tx) error) error {
+func (b *batch) update(ctx context.Context, fn func(sigap.Tx) error) error {
 	if _, err := b.tx.ExecContext(ctx, "SAVEPOINT batch_update"); err != nil {
 		return fmt.Errorf("storage: savepoint: %w", err)
 	}
-	tx := db.newTx(b.tx)
+	tx := b.db.newTx(b.tx)
 	if err := fn(tx); err != nil {
 		if e := rollbackTo(context.WithoutCancel(ctx), b.tx, "batch_update"); e != nil {
 			return errors.Join(err, e)
@@ -83,7 +83,7 @@ func (b *batch) update(ctx context.Context, db *DB, fn func(sigap.Tx) error) err
 	if err := b.tx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit batch: %w", err)
 	}
-	db.wal.grew()
+	b.db.wal.grew()
 	return b.begin(ctx)
 }
 

@@ -26,9 +26,9 @@ func WithLitestream() Option {
 const checkpointBusyTimeout = 200 * time.Millisecond
 
 // TruncateWAL copies the WAL into the database file and truncates it to
-// zero bytes. SQLite's automatic checkpoints copy it back but never
-// shrink the file, so a burst of writes leaves a WAL of that size for
-// good. done is false when a reader still uses the WAL (try again later),
+// zero bytes. The copies beside the writer (walCopier) copy it back but
+// never shrink the file, so a burst of writes leaves a WAL of that size
+// for good. done is false when a reader still uses the WAL (try again later),
 // and under WithLitestream or on ":memory:", where it does nothing.
 func (db *DB) TruncateWAL(ctx context.Context) (done bool, err error) {
 	if db.litestream || db.shared {

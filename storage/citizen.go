@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -41,26 +39,13 @@ func (tx *Tx) UpsertCitizen(ctx context.Context, c *sigap.Citizen) (first bool, 
 }
 
 func (tx *Tx) CitizenByAddress(ctx context.Context, a sigap.Address) (*sigap.Citizen, error) {
-	var c sigap.Citizen
-	row := tx.tx.QueryRowContext(ctx, `SELECT `+citizenColumns+` FROM citizens
-		WHERE channel = ? AND platform_id = ?`, a.Channel, a.ID)
-	if err := row.Scan(citizenDest(&c)...); errors.Is(err, sql.ErrNoRows) {
-		return nil, sigap.Errorf(sigap.ENOTFOUND, "citizen %s not found", a)
-	} else if err != nil {
-		return nil, fmt.Errorf("storage: citizen %s: %w", a, err)
-	}
-	return &c, nil
+	return one(ctx, tx, citizenDest, sigap.Errorf(sigap.ENOTFOUND, "citizen %s not found", a), "citizen "+a.String(),
+		`SELECT `+citizenColumns+` FROM citizens WHERE channel = ? AND platform_id = ?`, a.Channel, a.ID)
 }
 
 func (tx *Tx) CitizenByID(ctx context.Context, id int64) (*sigap.Citizen, error) {
-	var c sigap.Citizen
-	row := tx.tx.QueryRowContext(ctx, `SELECT `+citizenColumns+` FROM citizens WHERE id = ?`, id)
-	if err := row.Scan(citizenDest(&c)...); errors.Is(err, sql.ErrNoRows) {
-		return nil, sigap.Errorf(sigap.ENOTFOUND, "citizen %d not found", id)
-	} else if err != nil {
-		return nil, fmt.Errorf("storage: citizen %d: %w", id, err)
-	}
-	return &c, nil
+	return one(ctx, tx, citizenDest, sigap.Errorf(sigap.ENOTFOUND, "citizen %d not found", id), fmt.Sprintf("citizen %d", id),
+		`SELECT `+citizenColumns+` FROM citizens WHERE id = ?`, id)
 }
 
 // SetAwaiting replaces what the conversation expects next from a citizen;

@@ -268,8 +268,15 @@ type sqliteRows struct {
 	columns  []pgColumn
 	selfRefs []string
 	values   []any
-	later    [][2]any // id and value of each column in selfRefs, in order
+	later    []selfRef // the values of the columns in selfRefs, left NULL
 	err      error
+}
+
+// selfRef is the value of a column that refers to the table itself, to
+// set in the row id once every row is in.
+type selfRef struct {
+	column    string
+	id, value any
 }
 
 func (r *sqliteRows) Next() bool {
@@ -296,7 +303,7 @@ func (r *sqliteRows) Next() bool {
 	}
 	for i, c := range r.columns {
 		if slices.Contains(r.selfRefs, c.name) && raw[i] != nil {
-			r.later = append(r.later, [2]any{id, raw[i]})
+			r.later = append(r.later, selfRef{c.name, id, raw[i]})
 			raw[i] = nil
 		}
 	}
@@ -311,11 +318,9 @@ func (r *sqliteRows) Err() error { return errors.Join(r.err, r.rs.Err()) }
 // setSelfRefs sets the columns that refer to the table itself, once every
 // row is in.
 func (r *sqliteRows) setSelfRefs(ctx context.Context, dst pgx.Tx, table string) error {
-	for _, column := range r.selfRefs {
-		for _, v := range r.later {
-			if _, err := dst.Exec(ctx, `UPDATE `+pgx.Identifier{table}.Sanitize()+` SET `+pgx.Identifier{column}.Sanitize()+` = $1 WHERE id = $2`, v[1], v[0]); err != nil {
-				return fmt.Errorf("column %s: %w", column, err)
-			}
+	for _, v := range r.later {
+		if _, err := dst.Exec(ctx, `UPDATE `+pgx.Identifier{table}.Sanitize()+` SET `+pgx.Identifier{v.column}.Sanitize()+` = $1 WHERE id = $2`, v.value, v.id); err != nil {
+			return fmt.Errorf("column %s: %w", v.column, err)
 		}
 	}
 	return nil

@@ -289,7 +289,7 @@ func (db *DB) newTx(sqlTx *sql.Tx) *Tx {
 // transaction but through OnCommit.
 func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
 	if b := db.batch.Load(); b != nil {
-		return b.update(ctx, db, fn)
+		return b.update(ctx, fn)
 	}
 	if db.pg != nil {
 		return db.pgUpdate(ctx, fn)

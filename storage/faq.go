@@ -37,18 +37,10 @@ func (tx *Tx) SetFAQHelpful(ctx context.Context, id int64, helpful int) error {
 // answer the citizen took to an officer ("2") is not counted: the ticket
 // it opened is, and one question counts once.
 func (tx *Tx) FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[string]int, error) {
-	type count struct {
-		faq string
-		n   int
-	}
-	list, err := rows(ctx, tx, func(c *count) []any { return []any{&c.faq, &c.n} },
+	counts, err := tally[string](ctx, tx,
 		`SELECT faq, COUNT(*) FROM faq_answers WHERE at >= ? AND at < ? AND helpful <> 2 GROUP BY faq`, bound(from), bound(to))
 	if err != nil {
 		return nil, fmt.Errorf("storage: count FAQ answers: %w", err)
-	}
-	counts := make(map[string]int, len(list))
-	for _, c := range list {
-		counts[c.faq] = c.n
 	}
 	return counts, nil
 }
@@ -57,19 +49,11 @@ func (tx *Tx) FAQAnswerCounts(ctx context.Context, from, to time.Time) (map[stri
 // the citizen who asked, leaving out, as FAQAnswerCounts does, those taken
 // to an officer.
 func (tx *Tx) FAQAnswersByChannel(ctx context.Context, from, to time.Time) (map[sigap.Channel]int, error) {
-	type count struct {
-		channel sigap.Channel
-		n       int
-	}
-	list, err := rows(ctx, tx, func(c *count) []any { return []any{&c.channel, &c.n} }, `
+	counts, err := tally[sigap.Channel](ctx, tx, `
 		SELECT c.channel, COUNT(*) FROM faq_answers a JOIN citizens c ON c.id = a.citizen_id
 		WHERE a.at >= ? AND a.at < ? AND a.helpful <> 2 GROUP BY c.channel`, bound(from), bound(to))
 	if err != nil {
 		return nil, fmt.Errorf("storage: count FAQ answers by channel: %w", err)
-	}
-	counts := make(map[sigap.Channel]int, len(list))
-	for _, c := range list {
-		counts[c.channel] = c.n
 	}
 	return counts, nil
 }

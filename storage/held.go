@@ -47,14 +47,8 @@ func (tx *Tx) HeldMessages(ctx context.Context, from sigap.Address, limit int) (
 }
 
 func (tx *Tx) HeldMessageByID(ctx context.Context, id int64) (*sigap.HeldMessage, error) {
-	var m sigap.HeldMessage
-	err := tx.tx.QueryRowContext(ctx, `SELECT `+heldColumns+` FROM held_messages WHERE id = ?`, id).Scan(heldDest(&m)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, sigap.Errorf(sigap.ENOTFOUND, "Pesan tertahan %d tidak ditemukan.", id)
-	} else if err != nil {
-		return nil, fmt.Errorf("storage: held message %d: %w", id, err)
-	}
-	return &m, nil
+	return one(ctx, tx, heldDest, sigap.Errorf(sigap.ENOTFOUND, "Pesan tertahan %d tidak ditemukan.", id),
+		fmt.Sprintf("held message %d", id), `SELECT `+heldColumns+` FROM held_messages WHERE id = ?`, id)
 }
 
 func (tx *Tx) CountHeld(ctx context.Context) (int, error) {

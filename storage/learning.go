@@ -2,10 +2,7 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -35,11 +32,8 @@ func (tx *Tx) AddParaphrase(ctx context.Context, p *sigap.Paraphrase) error {
 // Paraphrases returns up to limit pending candidates (all when limit <=
 // 0), the most confirmed first, then the most recent.
 func (tx *Tx) Paraphrases(ctx context.Context, limit int) ([]sigap.Paraphrase, error) {
-	if limit <= 0 {
-		limit = math.MaxInt32 // no limit, on either engine
-	}
 	list, err := rows(ctx, tx, paraphraseDest, `SELECT `+paraphraseColumns+` FROM faq_paraphrases
-		WHERE status = ? ORDER BY times DESC, at DESC, id DESC LIMIT ?`, sigap.ParaphrasePending, limit)
+		WHERE status = ? ORDER BY times DESC, at DESC, id DESC LIMIT ?`, sigap.ParaphrasePending, limitOrAll(limit))
 	if err != nil {
 		return nil, fmt.Errorf("storage: paraphrases: %w", err)
 	}
@@ -47,14 +41,8 @@ func (tx *Tx) Paraphrases(ctx context.Context, limit int) ([]sigap.Paraphrase, e
 }
 
 func (tx *Tx) ParaphraseByID(ctx context.Context, id int64) (*sigap.Paraphrase, error) {
-	var p sigap.Paraphrase
-	err := tx.tx.QueryRowContext(ctx, `SELECT `+paraphraseColumns+` FROM faq_paraphrases WHERE id = ?`, id).Scan(paraphraseDest(&p)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, sigap.Errorf(sigap.ENOTFOUND, "Usulan rumusan %d tidak ditemukan.", id)
-	} else if err != nil {
-		return nil, fmt.Errorf("storage: paraphrase %d: %w", id, err)
-	}
-	return &p, nil
+	return one(ctx, tx, paraphraseDest, sigap.Errorf(sigap.ENOTFOUND, "Usulan rumusan %d tidak ditemukan.", id),
+		fmt.Sprintf("paraphrase %d", id), `SELECT `+paraphraseColumns+` FROM faq_paraphrases WHERE id = ?`, id)
 }
 
 // RejectParaphrase marks a pending candidate rejected.
@@ -107,12 +95,9 @@ func (tx *Tx) DeleteNegative(ctx context.Context, id int64) error {
 // UnansweredQuestions returns the recent tickets no FAQ answer preceded,
 // newest first.
 func (tx *Tx) UnansweredQuestions(ctx context.Context, since time.Time, limit int) ([]sigap.Ticket, error) {
-	if limit <= 0 {
-		limit = math.MaxInt32 // no limit, on either engine
-	}
 	ts, err := rows(ctx, tx, ticketDest, `SELECT `+ticketColumns+` FROM tickets t
 		WHERE t.created_at >= ? AND t.faq = '' AND t.merged_into IS NULL AND t.subject <> '' AND t.subject <> ?
-		ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, bound(since), AnonymizedText, limit)
+		ORDER BY t.created_at DESC, t.id DESC LIMIT ?`, bound(since), AnonymizedText, limitOrAll(limit))
 	if err != nil {
 		return nil, fmt.Errorf("storage: unanswered questions: %w", err)
 	}

@@ -75,14 +75,8 @@ func (tx *Tx) FileMessage(ctx context.Context, messageID, ticketID int64) error 
 
 // MessageByID returns one stored message.
 func (tx *Tx) MessageByID(ctx context.Context, id int64) (*sigap.Message, error) {
-	var m sigap.Message
-	err := tx.tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ?`, id).Scan(messageDest(&m)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, sigap.Errorf(sigap.ENOTFOUND, "message %d not found", id)
-	} else if err != nil {
-		return nil, fmt.Errorf("storage: message %d: %w", id, err)
-	}
-	return &m, nil
+	return one(ctx, tx, messageDest, sigap.Errorf(sigap.ENOTFOUND, "message %d not found", id), fmt.Sprintf("message %d", id),
+		`SELECT `+messageColumns+` FROM messages WHERE id = ?`, id)
 }
 
 // CitizenMessages returns the newest limit messages of a citizen (all of

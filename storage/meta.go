@@ -63,15 +63,8 @@ func metaCommentDest(c *sigap.MetaComment) []any {
 
 // metaComment reads the one comment a query selects.
 func (tx *Tx) metaComment(ctx context.Context, what, query string, args ...any) (*sigap.MetaComment, error) {
-	c := &sigap.MetaComment{}
-	err := tx.tx.QueryRowContext(ctx, `SELECT `+metaCommentColumns+` FROM meta_comments `+query, args...).
-		Scan(metaCommentDest(c)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, sigap.Errorf(sigap.ENOTFOUND, "no Meta comment %s", what)
-	} else if err != nil {
-		return nil, fmt.Errorf("storage: Meta comment %s: %w", what, err)
-	}
-	return c, nil
+	return one(ctx, tx, metaCommentDest, sigap.Errorf(sigap.ENOTFOUND, "no Meta comment %s", what), "Meta comment "+what,
+		`SELECT `+metaCommentColumns+` FROM meta_comments `+query, args...)
 }
 
 // MetaCommentByOutbound returns the comment whose private reply was taken

@@ -163,17 +163,9 @@ func (tx *Tx) Requeue(ctx context.Context, ticketID, id int64, at time.Time) (*s
 // highest one left, and an id must never be given out twice (WhatsApp's
 // message ids of a reply's parts are made from it).
 func (tx *Tx) PruneSent(ctx context.Context, before time.Time, limit int) (int, error) {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (
+	return tx.count(ctx, "prune sent outbound", `DELETE FROM outbox WHERE id IN (
 		SELECT id FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?
 			AND id < (SELECT MAX(id) FROM outbox) LIMIT ?)`, bound(before), limit)
-	if err != nil {
-		return 0, fmt.Errorf("storage: prune sent outbound: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("storage: prune sent outbound: %w", err)
-	}
-	return int(n), nil
 }
 
 func outboundNotFound(id int64) *sigap.Error {
@@ -194,11 +186,7 @@ func (tx *Tx) OutboxBacklog(ctx context.Context) (int, error) {
 // on tickets created in [from, to) that the outbox had given up on by at
 // and that were not sent since.
 func (tx *Tx) UndeliveredCounts(ctx context.Context, from, to, at time.Time) (map[string]int, error) {
-	type count struct {
-		opd string
-		n   int
-	}
-	list, err := rows(ctx, tx, func(c *count) []any { return []any{&c.opd, &c.n} }, `
+	counts, err := tally[string](ctx, tx, `
 		SELECT t.opd, COUNT(*) FROM outbox o JOIN tickets t ON t.id = o.ticket_id
 		WHERE o.failed_at IS NOT NULL AND o.failed_at <= ? AND o.sent_at IS NULL AND o.lane = ?
 		  AND t.created_at >= ? AND t.created_at < ?
@@ -206,11 +194,7 @@ func (tx *Tx) UndeliveredCounts(ctx context.Context, from, to, at time.Time) (ma
 	if err != nil {
 		return nil, fmt.Errorf("storage: undelivered counts: %w", err)
 	}
-	out := make(map[string]int, len(list))
-	for _, c := range list {
-		out[c.opd] = c.n
-	}
-	return out, nil
+	return counts, nil
 }
 
 // repliesColumn stores quick replies as a JSON list, and none as empty

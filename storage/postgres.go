@@ -218,8 +218,8 @@ func (db *DB) pgVacuum(ctx context.Context) error {
 	rs, err := db.writer.QueryContext(ctx, `SELECT quote_ident(table_name) FROM information_schema.tables
 		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
 		AND (table_name LIKE 'whatsmeow\_%' OR table_name = ANY ($1))`,
-		[]string{"citizens", "messages", "tickets", "ticket_words", "examples", "audit", "outbox",
-			"held_messages", "set_aside", "meta_comments", "meta_contacts"})
+		[]string{"citizens", "messages", "tickets", "ticket_words", "examples", "faq_paraphrases", "faq_negatives",
+			"audit", "outbox", "held_messages", "set_aside", "meta_comments", "meta_contacts"})
 	if err == nil {
 		for rs.Next() {
 			var t string

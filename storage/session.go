@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -30,16 +28,10 @@ func (tx *Tx) CreateSession(ctx context.Context, s *sigap.Session) error {
 // SessionByToken returns the session with the given token hash, expired or
 // not: the caller decides by its own clock.
 func (tx *Tx) SessionByToken(ctx context.Context, tokenHash string) (*sigap.Session, error) {
-	var s sigap.Session
-	err := tx.tx.QueryRowContext(ctx, `SELECT token_hash, staff_id, csrf, created_at, expires_at
-		FROM sessions WHERE token_hash = ?`, tokenHash).
-		Scan(&s.TokenHash, &s.StaffID, &s.CSRF, timeColumn{&s.CreatedAt}, timeColumn{&s.ExpiresAt})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, sigap.Errorf(sigap.ENOTFOUND, "session not found")
-	} else if err != nil {
-		return nil, fmt.Errorf("storage: session: %w", err)
-	}
-	return &s, nil
+	return one(ctx, tx, func(s *sigap.Session) []any {
+		return []any{&s.TokenHash, &s.StaffID, &s.CSRF, timeColumn{&s.CreatedAt}, timeColumn{&s.ExpiresAt}}
+	}, sigap.Errorf(sigap.ENOTFOUND, "session not found"), "session",
+		`SELECT token_hash, staff_id, csrf, created_at, expires_at FROM sessions WHERE token_hash = ?`, tokenHash)
 }
 
 // DeleteExpiredSessions deletes the sessions that expired at or before

@@ -65,24 +65,13 @@ func (tx *Tx) UpdateStaff(ctx context.Context, s *sigap.Staff) error {
 func (tx *Tx) StaffByUsername(ctx context.Context, username string) (*sigap.Staff, error) {
 	// lower() folds as SQLite's NOCASE does for the ASCII of usernames;
 	// PostgreSQL has an index on it.
-	return tx.staff(ctx, sigap.Errorf(sigap.ENOTFOUND, "staff %s not found", username),
+	return one(ctx, tx, staffDest, sigap.Errorf(sigap.ENOTFOUND, "staff %s not found", username), "staff "+username,
 		`SELECT `+staffColumns+` FROM staff WHERE lower(username) = lower(?)`, username)
 }
 
 func (tx *Tx) StaffByID(ctx context.Context, id int64) (*sigap.Staff, error) {
-	return tx.staff(ctx, sigap.Errorf(sigap.ENOTFOUND, "staff %d not found", id),
+	return one(ctx, tx, staffDest, sigap.Errorf(sigap.ENOTFOUND, "staff %d not found", id), fmt.Sprintf("staff %d", id),
 		`SELECT `+staffColumns+` FROM staff WHERE id = ?`, id)
-}
-
-func (tx *Tx) staff(ctx context.Context, notFound *sigap.Error, query string, args ...any) (*sigap.Staff, error) {
-	var s sigap.Staff
-	err := tx.tx.QueryRowContext(ctx, query, args...).Scan(staffDest(&s)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound
-	} else if err != nil {
-		return nil, fmt.Errorf("storage: %s: %w", notFound.Message, err)
-	}
-	return &s, nil
 }
 
 // ListStaff returns every staff member, disabled ones included, by

@@ -76,33 +76,22 @@ func (tx *Tx) UpdateTicket(ctx context.Context, t *sigap.Ticket) error {
 }
 
 func (tx *Tx) TicketByCode(ctx context.Context, code string) (*sigap.Ticket, error) {
-	return tx.ticket(ctx, sigap.Errorf(sigap.ENOTFOUND, "ticket %s not found", code),
+	return one(ctx, tx, ticketDest, sigap.Errorf(sigap.ENOTFOUND, "ticket %s not found", code), "ticket "+code,
 		`SELECT `+ticketColumns+` FROM tickets t WHERE t.code = ?`, code)
 }
 
 func (tx *Tx) TicketByID(ctx context.Context, id int64) (*sigap.Ticket, error) {
-	return tx.ticket(ctx, sigap.Errorf(sigap.ENOTFOUND, "ticket %d not found", id),
+	return one(ctx, tx, ticketDest, sigap.Errorf(sigap.ENOTFOUND, "ticket %d not found", id), fmt.Sprintf("ticket %d", id),
 		`SELECT `+ticketColumns+` FROM tickets t WHERE t.id = ?`, id)
 }
 
 // OpenTicket returns the citizen's most recent ticket that is not
 // resolved.
 func (tx *Tx) OpenTicket(ctx context.Context, citizenID int64) (*sigap.Ticket, error) {
-	return tx.ticket(ctx, sigap.Errorf(sigap.ENOTFOUND, "citizen %d has no open ticket", citizenID),
-		`SELECT `+ticketColumns+` FROM tickets t
+	return one(ctx, tx, ticketDest, sigap.Errorf(sigap.ENOTFOUND, "citizen %d has no open ticket", citizenID),
+		fmt.Sprintf("open ticket of citizen %d", citizenID), `SELECT `+ticketColumns+` FROM tickets t
 		WHERE t.citizen_id = ? AND t.status <> 'resolved'
 		ORDER BY t.created_at DESC, t.id DESC LIMIT 1`, citizenID)
-}
-
-func (tx *Tx) ticket(ctx context.Context, notFound *sigap.Error, query string, args ...any) (*sigap.Ticket, error) {
-	var t sigap.Ticket
-	err := tx.tx.QueryRowContext(ctx, query, args...).Scan(ticketDest(&t)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound
-	} else if err != nil {
-		return nil, fmt.Errorf("storage: %s: %w", notFound.Message, err)
-	}
-	return &t, nil
 }
 
 const citizenTicketsQuery = `SELECT ` + ticketColumns + ` FROM tickets t

@@ -11,7 +11,7 @@ import (
 )
 
 // The queue's order comes in segments, each read through an index that
-// holds it (migration 0003), so that a page is a walk along an index from
+// holds it (migration 0012), so that a page is a walk along an index from
 // the cursor, never a sort: open tickets by the due time they work
 // towards, pending ones the same way, then resolved ones, the most
 // recently resolved first.

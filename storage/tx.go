@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -49,6 +50,38 @@ func rows[T any](ctx context.Context, tx *Tx, dest func(*T) []any, query string,
 		out = append(out, v)
 	}
 	return out, rs.Err()
+}
+
+// tally runs a query whose rows are a key and a count, GROUP BY the key,
+// into a map.
+func tally[K comparable](ctx context.Context, tx *Tx, query string, args ...any) (map[K]int, error) {
+	type count struct {
+		key K
+		n   int
+	}
+	list, err := rows(ctx, tx, func(c *count) []any { return []any{&c.key, &c.n} }, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[K]int, len(list))
+	for _, c := range list {
+		out[c.key] = c.n
+	}
+	return out, nil
+}
+
+// one runs a query that selects one row and scans it into a T through the
+// destinations dest gives for it: no row gives notFound, and what names
+// the row in other errors.
+func one[T any](ctx context.Context, tx *Tx, dest func(*T) []any, notFound *sigap.Error, what, query string, args ...any) (*T, error) {
+	var v T
+	err := tx.tx.QueryRowContext(ctx, query, args...).Scan(dest(&v)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: %s: %w", what, err)
+	}
+	return &v, nil
 }
 
 // insert runs an INSERT and returns the id it gave the new row. An INSERT
@@ -158,13 +191,9 @@ func isUnique(err error) bool {
 // change runs an UPDATE or DELETE that must match a row, and returns
 // notFound when it matches none; what names the change in other errors.
 func (tx *Tx) change(ctx context.Context, notFound *sigap.Error, what, query string, args ...any) error {
-	res, err := tx.tx.ExecContext(ctx, query, args...)
+	n, err := tx.count(ctx, what, query, args...)
 	if err != nil {
-		return fmt.Errorf("storage: %s: %w", what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("storage: %s: %w", what, err)
+		return err
 	}
 	if n == 0 {
 		return notFound
@@ -172,8 +201,8 @@ func (tx *Tx) change(ctx context.Context, notFound *sigap.Error, what, query str
 	return nil
 }
 
-// count runs an UPDATE or DELETE and returns how many rows it changed;
-// what names the change in errors.
+// count runs an INSERT, UPDATE or DELETE and returns how many rows it
+// changed; what names the change in errors.
 func (tx *Tx) count(ctx context.Context, what, query string, args ...any) (int, error) {
 	res, err := tx.tx.ExecContext(ctx, query, args...)
 	if err != nil {

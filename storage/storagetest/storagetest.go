@@ -70,9 +70,6 @@ func PostgresAlone(t testing.TB) string {
 	return pgtest.Database(t)
 }
 
-// OnPostgres reports whether the engine under test is PostgreSQL.
-func OnPostgres() bool { return pgtest.Enabled() }
-
 // AuditLog reads a database's whole audit log, most of which is on no
 // ticket, as "actor action detail" lines, oldest first.
 func AuditLog(t testing.TB, db *storage.DB) []string {
