@@ -68,13 +68,18 @@ func (g *group) everyone(fn func(m member) error) error {
 // chat tell the truth.
 func (d *Desk) mirror(ctx context.Context, tx sigap.Tx, g *group) error {
 	for _, m := range g.merged {
-		follow(m.t, g.t)
-		m.t.UpdatedAt = g.t.UpdatedAt
-		if err := tx.UpdateTicket(ctx, m.t); err != nil {
+		if err := mirrorOne(ctx, tx, m.t, g.t); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// mirrorOne copies to merged what its citizen sees of kept, and stores it.
+func mirrorOne(ctx context.Context, tx sigap.Tx, merged, kept *sigap.Ticket) error {
+	follow(merged, kept)
+	merged.UpdatedAt = kept.UpdatedAt
+	return tx.UpdateTicket(ctx, merged)
 }
 
 // follow makes merged show what kept shows its citizen.
