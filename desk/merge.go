@@ -102,7 +102,7 @@ func (d *Desk) Merge(ctx context.Context, staff *sigap.Staff, code string, dupli
 	return d.act(ctx, staff, code, sigap.ActionMerge, func(tx sigap.Tx, g *group) (string, error) {
 		kept := g.t
 		if kept.Status == sigap.StatusResolved {
-			return "", sigap.Errorf(sigap.EINVALID, "Tiket %s sudah selesai; buka kembali dulu sebelum menggabungkan.", kept.Code)
+			return "", sigap.Errorf(sigap.EINVALID, "Tiket %s sudah selesai; silakan buka kembali dulu sebelum menggabungkan.", kept.Code)
 		}
 		for _, dup := range codes {
 			if err := d.mergeOne(ctx, tx, staff, g, dup); err != nil {
@@ -131,7 +131,7 @@ func mergeCodes(code string, duplicates []string) ([]string, error) {
 	}
 	switch {
 	case len(out) == 0:
-		return nil, sigap.Errorf(sigap.EINVALID, "Tulis kode tiket yang akan digabung ke %s.", code)
+		return nil, sigap.Errorf(sigap.EINVALID, "Mohon tulis kode tiket yang akan digabung ke %s.", code)
 	case len(out) > MaxMerge:
 		return nil, sigap.Errorf(sigap.EINVALID, "Paling banyak %d tiket sekali gabung.", MaxMerge)
 	}
