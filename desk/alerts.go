@@ -82,8 +82,7 @@ func (d *Desk) Alerts(ctx context.Context, warnAt float64) (int, error) {
 				return err
 			}
 		}
-		_, err = g.send(ctx, tx, d)
-		return err
+		return g.send(ctx, tx, d)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("desk: SLA alerts: %w", err)
@@ -124,13 +123,11 @@ func (d *Desk) warnSupervisors(ctx context.Context, tx sigap.Tx, text string, ac
 	if err != nil {
 		return err
 	}
-	for _, s := range staff {
-		if s.Disabled || s.TelegramChatID == "" || s.Role == sigap.RoleAgent {
+	for i := range staff {
+		if staff[i].Role == sigap.RoleAgent {
 			continue
 		}
-		o := &sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: s.TelegramChatID},
-			Lane: sigap.LaneStaff, Text: text, Created: d.cfg.Now()}
-		if err := d.enqueue(ctx, tx, o); err != nil {
+		if err := d.tellStaff(ctx, tx, &staff[i], 0, text); err != nil {
 			return err
 		}
 	}

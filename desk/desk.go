@@ -54,11 +54,6 @@ func New(cfg Config) *Desk {
 	return &Desk{cfg: cfg, hand: newHandoff(), watchers: newWatchers()}
 }
 
-// Enqueued receives a value after a transaction committed messages to the
-// outbox; one value may stand for several commits. An Outbox given this
-// Desk takes the messages themselves.
-func (d *Desk) Enqueued() <-chan struct{} { return d.hand.ready }
-
 // ChangedElsewhere tells the watchers of a ticket change another instance
 // of a shared database committed, as the desk does of its own; from is
 // the OPD that held the ticket before.

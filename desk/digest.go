@@ -70,22 +70,17 @@ func (g *digest) add(kind noticeKind, opd, code string, bosses bool) {
 }
 
 // send queues one message to each staff member who has something to hear,
-// in the staff lane, and returns how many it queued.
-func (g *digest) send(ctx context.Context, tx sigap.Tx, d *Desk) (int, error) {
-	n := 0
-	for _, s := range g.staff {
-		notes := g.notes[s.ID]
-		if notes == nil {
-			continue
+// in the staff lane.
+func (g *digest) send(ctx context.Context, tx sigap.Tx, d *Desk) error {
+	for i := range g.staff {
+		s := &g.staff[i]
+		if n := g.notes[s.ID]; n != nil {
+			if err := d.tellStaff(ctx, tx, s, 0, n.text()); err != nil {
+				return err
+			}
 		}
-		o := &sigap.Outbound{To: sigap.Address{Channel: sigap.Telegram, ID: s.TelegramChatID},
-			Lane: sigap.LaneStaff, Text: notes.text(), Created: d.cfg.Now()}
-		if err := d.enqueue(ctx, tx, o); err != nil {
-			return n, err
-		}
-		n++
 	}
-	return n, nil
+	return nil
 }
 
 // text is a staff member's notice: one line per kind.

@@ -68,13 +68,18 @@ func (g *group) everyone(fn func(m member) error) error {
 // chat tell the truth.
 func (d *Desk) mirror(ctx context.Context, tx sigap.Tx, g *group) error {
 	for _, m := range g.merged {
-		follow(m.t, g.t)
-		m.t.UpdatedAt = g.t.UpdatedAt
-		if err := tx.UpdateTicket(ctx, m.t); err != nil {
+		if err := mirrorOne(ctx, tx, m.t, g.t); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// mirrorOne copies to merged what its citizen sees of kept, and stores it.
+func mirrorOne(ctx context.Context, tx sigap.Tx, merged, kept *sigap.Ticket) error {
+	follow(merged, kept)
+	merged.UpdatedAt = kept.UpdatedAt
+	return tx.UpdateTicket(ctx, merged)
 }
 
 // follow makes merged show what kept shows its citizen.
@@ -97,7 +102,7 @@ func (d *Desk) Merge(ctx context.Context, staff *sigap.Staff, code string, dupli
 	return d.act(ctx, staff, code, sigap.ActionMerge, func(tx sigap.Tx, g *group) (string, error) {
 		kept := g.t
 		if kept.Status == sigap.StatusResolved {
-			return "", sigap.Errorf(sigap.EINVALID, "Tiket %s sudah selesai; buka kembali dulu sebelum menggabungkan.", kept.Code)
+			return "", sigap.Errorf(sigap.EINVALID, "Tiket %s sudah selesai; silakan buka kembali dulu sebelum menggabungkan.", kept.Code)
 		}
 		for _, dup := range codes {
 			if err := d.mergeOne(ctx, tx, staff, g, dup); err != nil {
@@ -126,7 +131,7 @@ func mergeCodes(code string, duplicates []string) ([]string, error) {
 	}
 	switch {
 	case len(out) == 0:
-		return nil, sigap.Errorf(sigap.EINVALID, "Tulis kode tiket yang akan digabung ke %s.", code)
+		return nil, sigap.Errorf(sigap.EINVALID, "Mohon tulis kode tiket yang akan digabung ke %s.", code)
 	case len(out) > MaxMerge:
 		return nil, sigap.Errorf(sigap.EINVALID, "Paling banyak %d tiket sekali gabung.", MaxMerge)
 	}

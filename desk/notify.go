@@ -22,7 +22,7 @@ func (d *Desk) announce(ctx context.Context, tx sigap.Tx, t *sigap.Ticket, c *si
 	var text string
 	for i := range staff {
 		s := &staff[i]
-		if !s.TelegramTickets || s.OPD != t.OPD || !s.CanSee(t.OPD) {
+		if !s.TelegramTickets || s.OPD != t.OPD { // tellStaff skips the disabled and unlinked
 			continue
 		}
 		if text == "" {

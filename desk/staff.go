@@ -224,7 +224,7 @@ func (d *Desk) ReplyIn(ctx context.Context, tx sigap.Tx, staff *sigap.Staff, cod
 	return d.actIn(ctx, tx, staff, code, sigap.ActionReply, a.Via, func(tx sigap.Tx, g *group) (string, error) {
 		t := g.t
 		if t.Status == sigap.StatusResolved {
-			return "", sigap.Errorf(sigap.EINVALID, "Tiket %s sudah selesai; buka kembali dulu untuk membalas.", t.Code)
+			return "", sigap.Errorf(sigap.EINVALID, "Tiket %s sudah selesai; silakan buka kembali dulu untuk membalas.", t.Code)
 		}
 		now := d.cfg.Now()
 		if t.FirstResponseAt.IsZero() {
@@ -241,7 +241,7 @@ func (d *Desk) ReplyIn(ctx context.Context, tx sigap.Tx, staff *sigap.Staff, cod
 			t.Status = sigap.StatusOpen
 		}
 		if a.Media != nil && !g.c.Address.Channel.CarriesFiles() {
-			return "", sigap.Errorf(sigap.EINVALID, "Lampiran belum dapat dikirim ke warga di %s; kirim balasan tanpa berkas.", g.c.Address.Channel.Name())
+			return "", sigap.Errorf(sigap.EINVALID, "Lampiran belum dapat dikirim ke warga di %s; silakan kirim balasan tanpa berkas.", g.c.Address.Channel.Name())
 		}
 		msg := strings.TrimSpace(d.cfg.Texts.StaffReply(d.OPDName(t.OPD), text))
 		return "", g.everyone(func(m member) error {
@@ -333,7 +333,7 @@ func (d *Desk) Claim(ctx context.Context, staff *sigap.Staff, code string) error
 func (d *Desk) Assign(ctx context.Context, staff *sigap.Staff, code, username string) error {
 	username = strings.TrimSpace(username)
 	if username == "" {
-		return sigap.Errorf(sigap.EINVALID, "Pilih petugas yang akan menangani tiket.")
+		return sigap.Errorf(sigap.EINVALID, "Mohon pilih petugas yang akan menangani tiket.")
 	}
 	return d.act(ctx, staff, code, sigap.ActionAssign, func(tx sigap.Tx, g *group) (string, error) {
 		t := g.t
@@ -432,7 +432,7 @@ func (d *Desk) actIn(ctx context.Context, tx sigap.Tx, staff *sigap.Staff, code 
 			if err != nil {
 				return err
 			}
-			return sigap.Errorf(sigap.EINVALID, "Tiket %s sudah digabung ke %s; tangani tiket itu.", t.Code, into.Code)
+			return sigap.Errorf(sigap.EINVALID, "Tiket %s sudah digabung ke %s; silakan tangani tiket itu.", t.Code, into.Code)
 		}
 		g, err := loadGroup(ctx, tx, t)
 		if err != nil {

@@ -66,12 +66,16 @@ func (d *Desk) CitizenWrote(ctx context.Context, tx sigap.Tx, c *sigap.Citizen, 
 		if err := tx.UpdateTicket(ctx, t); err != nil {
 			return fmt.Errorf("desk: resume ticket %s: %w", t.Code, err)
 		}
-		g, err := loadGroup(ctx, tx, t)
+		// The merged tickets' citizens are not needed here, only their
+		// tickets, which follow the one kept.
+		merged, err := tx.MergedTickets(ctx, t.ID)
 		if err != nil {
 			return err
 		}
-		if err := d.mirror(ctx, tx, g); err != nil {
-			return err
+		for i := range merged {
+			if err := mirrorOne(ctx, tx, &merged[i], t); err != nil {
+				return err
+			}
 		}
 		if err := d.audit(ctx, tx, sigap.CitizenActor(c.Address), t.ID, sigap.ActionResume, ""); err != nil {
 			return err

@@ -47,8 +47,7 @@ func (d *Desk) undelivered(ctx context.Context, tx sigap.Tx, msgs []sigap.Outbou
 		}
 		g.add(noticeUndelivered, t.OPD, t.Code, false)
 	}
-	_, err = g.send(ctx, tx, d)
-	return err
+	return g.send(ctx, tx, d)
 }
 
 // Resend puts an undelivered reply of the ticket back in the outbox, which

@@ -310,3 +310,41 @@ func TestTicketsComeInPages(t *testing.T) {
 		t.Errorf("another OPD's queue: %+v, %v; want empty", other, err)
 	}
 }
+
+func TestACitizenOfAMergedTicketResumesTheTicketKept(t *testing.T) {
+	f := newFixture(t, testKB())
+	f.now = at(2, 9, 0)
+	agent := &sigap.Staff{Username: "pu1", Role: sigap.RoleAgent, OPD: "DPUPR"}
+	_, kept := f.citizenOpens(t, "wa:62811", "DPUPR", "Pohon tumbang di jalan Sruweng")
+	c, dup := f.citizenOpens(t, "tg:42", "DPUPR", "Ada pohon tumbang menutup jalan")
+	if err := f.desk.Merge(f.ctx, agent, kept.Code, []string{dup.Code}); err != nil {
+		t.Fatal(err)
+	}
+	f.now = at(2, 10, 0)
+	if err := f.desk.Reply(f.ctx, agent, kept.Code, desk.Answer{Text: "Mohon kirim foto lokasinya.", WaitCitizen: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.ticket(t, dup.Code); got.Status != sigap.StatusPending {
+		t.Fatalf("%s status %s, want pending with the ticket kept", dup.Code, got.Status)
+	}
+	// The merged citizen answers: the ticket kept resumes, and so does
+	// theirs, which shows what the ticket kept shows.
+	f.now = at(2, 11, 0)
+	err := f.db.Update(f.ctx, func(tx sigap.Tx) error {
+		tk, err := tx.TicketByCode(f.ctx, dup.Code)
+		if err != nil {
+			return err
+		}
+		return f.desk.CitizenWrote(f.ctx, tx, c, tk)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, d := f.ticket(t, kept.Code), f.ticket(t, dup.Code)
+	if k.Status != sigap.StatusOpen || d.Status != sigap.StatusOpen {
+		t.Errorf("after the merged citizen's answer: %s %s, %s %s; want both open", kept.Code, k.Status, dup.Code, d.Status)
+	}
+	if k.PausedWork != time.Hour || d.PausedWork != k.PausedWork || !d.ResolutionDue.Equal(k.ResolutionDue) {
+		t.Errorf("paused %s and %s, due %v and %v; want 1h and the same due time", k.PausedWork, d.PausedWork, k.ResolutionDue, d.ResolutionDue)
+	}
+}

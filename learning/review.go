@@ -92,7 +92,7 @@ func (l *Learner) Approve(ctx context.Context, by sigap.Actor, id int64) error {
 	edited.FAQs = slices.Clone(edited.FAQs)
 	i := slices.IndexFunc(edited.FAQs, func(f sigap.FAQ) bool { return f.ID == p.FAQ })
 	if i < 0 {
-		return sigap.Errorf(sigap.ENOTFOUND, "FAQ %s sudah tidak ada; tolak usulan ini.", p.FAQ)
+		return sigap.Errorf(sigap.ENOTFOUND, "FAQ %s sudah tidak ada; silakan tolak usulan ini.", p.FAQ)
 	}
 	f := &edited.FAQs[i]
 	if !asks(*f, p.Text) {

@@ -59,7 +59,7 @@ func (a *Accounts) SetTelegramTickets(ctx context.Context, staffID int64, on boo
 			return err
 		}
 		if on && s.TelegramChatID == "" {
-			return sigap.Errorf(sigap.EINVALID, "Tautkan akun Telegram Anda dulu.")
+			return sigap.Errorf(sigap.EINVALID, "Silakan tautkan akun Telegram Anda dulu.")
 		}
 		s.TelegramTickets = on
 		if err := tx.UpdateStaff(ctx, s); err != nil {
@@ -116,7 +116,7 @@ func (a *Accounts) AddCannedReply(ctx context.Context, staffID int64, label, tex
 			return err
 		}
 		if len(have) >= MaxCannedReplies {
-			return sigap.Errorf(sigap.EINVALID, "Paling banyak %d jawaban siap pakai; hapus yang tidak dipakai lagi.", MaxCannedReplies)
+			return sigap.Errorf(sigap.EINVALID, "Paling banyak %d jawaban siap pakai; silakan hapus yang tidak dipakai lagi.", MaxCannedReplies)
 		}
 		if err := tx.AddCannedReply(ctx, &sigap.CannedReply{StaffID: staffID, Label: label, Text: text, CreatedAt: a.cfg.Now()}); err != nil {
 			return err
