@@ -14,6 +14,7 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot/mediafile"
+	"github.com/pemkab-kebumen/sigap/bot/outpart"
 )
 
 // ErrBlocked is in the error of a send to a citizen who blocked the bot:
@@ -52,7 +53,7 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if len(parts) == 0 {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "telegram: message %d to %s has no text", msg.ID, msg.To)}
 	}
-	for i := max(msg.PartsSent, 0); i < len(parts); i++ {
+	return outpart.Deliver(ctx, msg, len(parts), func(i int) error {
 		if err := a.wait(ctx, a.pace.reserve(chat)); err != nil {
 			return err
 		}
@@ -60,20 +61,13 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 		if i == len(parts)-1 {
 			replies = msg.Replies
 		}
-		if err := a.sendPart(ctx, chat, parts[i], replies); err != nil {
-			var perm *sigap.PermanentError
-			if errors.As(err, &perm) {
-				return &sigap.PermanentError{Err: fmt.Errorf("telegram: message %d to %s not delivered: %w", msg.ID, msg.To, perm.Err)}
-			}
-			return err
+		err := a.sendPart(ctx, chat, parts[i], replies)
+		var perm *sigap.PermanentError
+		if errors.As(err, &perm) {
+			return &sigap.PermanentError{Err: fmt.Errorf("telegram: message %d to %s not delivered: %w", msg.ID, msg.To, perm.Err)}
 		}
-		if i < len(parts)-1 && msg.PartSent != nil {
-			if err := msg.PartSent(ctx, i+1); err != nil {
-				return fmt.Errorf("telegram: message %d to %s: record part %d sent: %w", msg.ID, msg.To, i+1, err)
-			}
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 // maxCaption is Telegram's limit on a photo's or document's caption, in

@@ -16,6 +16,7 @@ import (
 
 	sigap "github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot/mediafile"
+	"github.com/pemkab-kebumen/sigap/bot/outpart"
 )
 
 // waClient is what Sigap needs of *whatsmeow.Client to talk to citizens
@@ -71,12 +72,11 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if !wa.IsConnected() {
 		return &sigap.NotSentError{Err: fmt.Errorf("outbound %d: %w", msg.ID, ErrNotConnected)}
 	}
-	done := min(max(msg.PartsSent, 0), len(parts))
-	parts = parts[done:]
-	if len(parts) == 0 {
+	done := outpart.First(msg, len(parts))
+	if done == len(parts) {
 		return nil
 	}
-	slots, wait, ok := a.pacer.book(to.String(), len(parts), maxPacingWait)
+	slots, wait, ok := a.pacer.book(to.String(), len(parts)-done, maxPacingWait)
 	if !ok {
 		return &sigap.NotSentError{Wait: wait, Err: fmt.Errorf("whatsapp: outbound %d: send rate limit of %d a minute reached", msg.ID, a.cfg.PerMinute)}
 	}
@@ -90,27 +90,20 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 			a.log.Debug("whatsapp: typing indicator", "err", err)
 		}
 	}()
-	total := done + len(parts)
-	for i, part := range parts {
-		if err := a.cfg.Sleep(ctx, slots[i].Sub(a.cfg.Now())); err != nil {
+	return outpart.Deliver(ctx, msg, len(parts), func(n int) error {
+		if err := a.cfg.Sleep(ctx, slots[n-done].Sub(a.cfg.Now())); err != nil {
 			return fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, err)
 		}
-		n := done + i
 		extra := whatsmeow.SendRequestExtra{ID: partMessageID(msg, n)}
-		m, err := part.message(ctx, wa)
+		m, err := parts[n].message(ctx, wa)
 		if err == nil {
 			_, err = wa.SendMessage(ctx, to, m, extra)
 		}
 		if err != nil {
-			return fmt.Errorf("whatsapp: outbound %d part %d of %d: %w", msg.ID, n+1, total, err)
+			return fmt.Errorf("whatsapp: outbound %d part %d of %d: %w", msg.ID, n+1, len(parts), err)
 		}
-		if n+1 < total && msg.PartSent != nil {
-			if err := msg.PartSent(ctx, n+1); err != nil {
-				return fmt.Errorf("whatsapp: outbound %d: record part %d sent: %w", msg.ID, n+1, err)
-			}
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // maxCaptionRunes is how long a text may be to go as a file's caption;
