@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -50,6 +51,7 @@ type Bot struct {
 	texts Texts
 	flood *floodGuard
 	acks  *ackMemory
+	codes atomic.Pointer[codePattern] // of the last KB prefix seen
 }
 
 const (

@@ -26,8 +26,7 @@ func (c *conversation) staffAnswer(ctx context.Context) (step, error) {
 	if c.in.From.Channel != sigap.Telegram || c.in.Quoted == "" {
 		return step{}, nil
 	}
-	prefix := c.bot.cfg.Desk.KB().Prefix
-	codes := regexp.MustCompile(`\b`+regexp.QuoteMeta(prefix)+`-[0-9A-Z]{5}\b`).FindAllString(c.in.Quoted, -1)
+	codes := c.bot.ticketCodes(c.bot.cfg.Desk.KB().Prefix).FindAllString(c.in.Quoted, -1)
 	if len(codes) == 0 {
 		return step{}, nil
 	}
@@ -47,6 +46,24 @@ func (c *conversation) staffAnswer(ctx context.Context) (step, error) {
 		}
 	}
 	return step{}, nil
+}
+
+// codePattern is a compiled pattern of ticket codes and the prefix it is
+// for.
+type codePattern struct {
+	prefix string
+	re     *regexp.Regexp
+}
+
+// ticketCodes finds ticket codes with prefix in a text. It is compiled once
+// for each prefix the KB in force takes, not for every message.
+func (b *Bot) ticketCodes(prefix string) *regexp.Regexp {
+	if p := b.codes.Load(); p != nil && p.prefix == prefix {
+		return p.re
+	}
+	p := &codePattern{prefix: prefix, re: regexp.MustCompile(`\b` + regexp.QuoteMeta(prefix) + `-[0-9A-Z]{5}\b`)}
+	b.codes.Store(p)
+	return p.re
 }
 
 // answerTicket sends a staff member's Telegram reply to the citizen, or

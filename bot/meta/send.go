@@ -103,7 +103,7 @@ func (a *Adapter) sendDM(ctx context.Context, acc *account, c *sigap.MetaContact
 		body.MessagingType, body.Tag = "MESSAGE_TAG", "HUMAN_AGENT"
 	}
 	parts := split(c.Address.Channel, text)
-	for i := max(msg.PartsSent, 0); i < len(parts); i++ {
+	return outpart.Deliver(ctx, msg, len(parts), func(i int) error {
 		body.Message = outMessage{Text: parts[i]}
 		if i == len(parts)-1 {
 			body.Message.QuickReplies = quickReplies(msg.Replies)
@@ -111,16 +111,9 @@ func (a *Adapter) sendDM(ctx context.Context, acc *account, c *sigap.MetaContact
 		err := a.call(ctx, acc, "POST", acc.id+"/messages", body, nil)
 		if ge, ok := asGraphError(err); ok && ge.windowClosed() {
 			return &sigap.PermanentError{Err: windowClosed(c, age, err)}
-		} else if err != nil {
-			return err
 		}
-		if i < len(parts)-1 && msg.PartSent != nil {
-			if err := msg.PartSent(ctx, i+1); err != nil {
-				return fmt.Errorf("meta: message %d to %s: record part %d sent: %w", msg.ID, msg.To, i+1, err)
-			}
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 // sendThread answers a thread of comments: by direct message when the

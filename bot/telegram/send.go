@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +12,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/pemkab-kebumen/sigap"
-	"github.com/pemkab-kebumen/sigap/bot/mediafile"
+	"github.com/pemkab-kebumen/sigap/bot/outpart"
 )
 
 // ErrBlocked is in the error of a send to a citizen who blocked the bot:
@@ -52,7 +51,7 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if len(parts) == 0 {
 		return &sigap.PermanentError{Err: sigap.Errorf(sigap.EINVALID, "telegram: message %d to %s has no text", msg.ID, msg.To)}
 	}
-	for i := max(msg.PartsSent, 0); i < len(parts); i++ {
+	return outpart.Deliver(ctx, msg, len(parts), func(i int) error {
 		if err := a.wait(ctx, a.pace.reserve(chat)); err != nil {
 			return err
 		}
@@ -60,59 +59,24 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 		if i == len(parts)-1 {
 			replies = msg.Replies
 		}
-		if err := a.sendPart(ctx, chat, parts[i], replies); err != nil {
-			var perm *sigap.PermanentError
-			if errors.As(err, &perm) {
-				return &sigap.PermanentError{Err: fmt.Errorf("telegram: message %d to %s not delivered: %w", msg.ID, msg.To, perm.Err)}
-			}
-			return err
+		err := a.sendPart(ctx, chat, parts[i], replies)
+		var perm *sigap.PermanentError
+		if errors.As(err, &perm) {
+			return &sigap.PermanentError{Err: fmt.Errorf("telegram: message %d to %s not delivered: %w", msg.ID, msg.To, perm.Err)}
 		}
-		if i < len(parts)-1 && msg.PartSent != nil {
-			if err := msg.PartSent(ctx, i+1); err != nil {
-				return fmt.Errorf("telegram: message %d to %s: record part %d sent: %w", msg.ID, msg.To, i+1, err)
-			}
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 // maxCaption is Telegram's limit on a photo's or document's caption, in
 // UTF-16 units.
 const maxCaption = 1024
 
-// part is one call that delivers a piece of an outbound message: a text,
-// or a file with its caption.
-type part struct {
-	text string
-	file *fileSend
-}
-
-type fileSend struct {
-	path     string
-	document bool
-}
-
 // messageParts splits an outbound message into the calls that deliver it:
 // the file first (its reference taken in dataDir), with the text as
 // caption when it fits, then the text.
-func messageParts(msg sigap.Outbound, dataDir string) ([]part, error) {
-	var out []part
-	texts := sendableParts(msg.Text)
-	if msg.MediaRef != "" {
-		file := mediafile.Path(dataDir, msg.MediaRef)
-		if _, err := os.Stat(file); err != nil {
-			return nil, fmt.Errorf("file %s: %w", msg.MediaRef, err)
-		}
-		p := part{file: &fileSend{path: file, document: msg.MediaKind != sigap.KindPhoto}}
-		if len(texts) == 1 && utf16Len(texts[0]) <= maxCaption {
-			p.text, texts = texts[0], nil
-		}
-		out = append(out, p)
-	}
-	for _, t := range texts {
-		out = append(out, part{text: t})
-	}
-	return out, nil
+func messageParts(msg sigap.Outbound, dataDir string) ([]outpart.Part, error) {
+	return outpart.Parts(msg, dataDir, sendableParts(msg.Text), func(t string) bool { return utf16Len(t) <= maxCaption })
 }
 
 // utf16Len is how long Telegram counts s.
@@ -137,27 +101,27 @@ func sendableParts(text string) []string {
 }
 
 // request is what sendPart sends: a text message, a photo or a document.
-func (a *Adapter) request(chat int64, p part, replies []string) (tgbotapi.Chattable, string, bool) {
-	if p.file == nil {
-		m := tgbotapi.NewMessage(chat, p.text)
+func (a *Adapter) request(chat int64, p outpart.Part, replies []string) (tgbotapi.Chattable, string, bool) {
+	if p.File == "" {
+		m := tgbotapi.NewMessage(chat, p.Text)
 		m.DisableWebPagePreview = true
 		keyboard := a.markup(&m.BaseChat, replies)
 		return m, "sendMessage", keyboard
 	}
-	file := tgbotapi.FilePath(p.file.path)
-	if p.file.document {
+	file := tgbotapi.FilePath(p.File)
+	if p.Document {
 		d := tgbotapi.NewDocument(chat, file)
-		d.Caption = p.text
+		d.Caption = p.Text
 		keyboard := a.markup(&d.BaseChat, replies)
 		return d, "sendDocument", keyboard
 	}
 	ph := tgbotapi.NewPhoto(chat, file)
-	ph.Caption = p.text
+	ph.Caption = p.Text
 	keyboard := a.markup(&ph.BaseChat, replies)
 	return ph, "sendPhoto", keyboard
 }
 
-func (a *Adapter) sendPart(ctx context.Context, chat int64, p part, replies []string) error {
+func (a *Adapter) sendPart(ctx context.Context, chat int64, p outpart.Part, replies []string) error {
 	req, method, keyboard := a.request(chat, p, replies)
 	// Request, not Send: Send decodes the message sent back, and a field
 	// newer than the library could fail that after the message went out.

@@ -15,7 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	sigap "github.com/pemkab-kebumen/sigap"
-	"github.com/pemkab-kebumen/sigap/bot/mediafile"
+	"github.com/pemkab-kebumen/sigap/bot/outpart"
 )
 
 // waClient is what Sigap needs of *whatsmeow.Client to talk to citizens
@@ -71,12 +71,11 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 	if !wa.IsConnected() {
 		return &sigap.NotSentError{Err: fmt.Errorf("outbound %d: %w", msg.ID, ErrNotConnected)}
 	}
-	done := min(max(msg.PartsSent, 0), len(parts))
-	parts = parts[done:]
-	if len(parts) == 0 {
+	done := outpart.First(msg, len(parts))
+	if done == len(parts) {
 		return nil
 	}
-	slots, wait, ok := a.pacer.book(to.String(), len(parts), maxPacingWait)
+	slots, wait, ok := a.pacer.book(to.String(), len(parts)-done, maxPacingWait)
 	if !ok {
 		return &sigap.NotSentError{Wait: wait, Err: fmt.Errorf("whatsapp: outbound %d: send rate limit of %d a minute reached", msg.ID, a.cfg.PerMinute)}
 	}
@@ -90,27 +89,20 @@ func (a *Adapter) Send(ctx context.Context, msg sigap.Outbound) error {
 			a.log.Debug("whatsapp: typing indicator", "err", err)
 		}
 	}()
-	total := done + len(parts)
-	for i, part := range parts {
-		if err := a.cfg.Sleep(ctx, slots[i].Sub(a.cfg.Now())); err != nil {
+	return outpart.Deliver(ctx, msg, len(parts), func(n int) error {
+		if err := a.cfg.Sleep(ctx, slots[n-done].Sub(a.cfg.Now())); err != nil {
 			return fmt.Errorf("whatsapp: outbound %d: %w", msg.ID, err)
 		}
-		n := done + i
 		extra := whatsmeow.SendRequestExtra{ID: partMessageID(msg, n)}
-		m, err := part.message(ctx, wa)
+		m, err := partMessage(ctx, wa, parts[n])
 		if err == nil {
 			_, err = wa.SendMessage(ctx, to, m, extra)
 		}
 		if err != nil {
-			return fmt.Errorf("whatsapp: outbound %d part %d of %d: %w", msg.ID, n+1, total, err)
+			return fmt.Errorf("whatsapp: outbound %d part %d of %d: %w", msg.ID, n+1, len(parts), err)
 		}
-		if n+1 < total && msg.PartSent != nil {
-			if err := msg.PartSent(ctx, n+1); err != nil {
-				return fmt.Errorf("whatsapp: outbound %d: record part %d sent: %w", msg.ID, n+1, err)
-			}
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // maxCaptionRunes is how long a text may be to go as a file's caption;
@@ -121,69 +113,48 @@ const maxCaptionRunes = 1024
 // accepts far smaller ones.
 const maxFileBytes = 64 << 20
 
-// outPart is one message of a reply: a text, or a file with its caption.
-type outPart struct {
-	text     string
-	path     string // a file to upload, "" for a text
-	document bool
-}
-
 // messageParts splits a reply into its messages: the file first (its
 // reference taken in dataDir), with the text as caption when it fits, then
 // the text.
-func messageParts(msg sigap.Outbound, dataDir string) ([]outPart, error) {
-	texts := splitText(msg.Text, maxPartRunes)
-	var out []outPart
-	if msg.MediaRef != "" {
-		file := mediafile.Path(dataDir, msg.MediaRef)
-		fi, err := os.Stat(file)
-		if err != nil {
-			return nil, fmt.Errorf("file %s: %w", msg.MediaRef, err)
-		}
-		if fi.Size() > maxFileBytes {
-			return nil, fmt.Errorf("file %s: %d bytes, over %d", msg.MediaRef, fi.Size(), maxFileBytes)
-		}
-		p := outPart{path: file, document: msg.MediaKind != sigap.KindPhoto}
-		if len(texts) == 1 && utf8.RuneCountInString(texts[0]) <= maxCaptionRunes {
-			p.text, texts = texts[0], nil
-		}
-		out = append(out, p)
+func messageParts(msg sigap.Outbound, dataDir string) ([]outpart.Part, error) {
+	parts, err := outpart.Parts(msg, dataDir, splitText(msg.Text, maxPartRunes), func(t string) bool {
+		return utf8.RuneCountInString(t) <= maxCaptionRunes
+	})
+	if err == nil && len(parts) > 0 && parts[0].Size > maxFileBytes {
+		return nil, fmt.Errorf("file %s: %d bytes, over %d", msg.MediaRef, parts[0].Size, maxFileBytes)
 	}
-	for _, t := range texts {
-		out = append(out, outPart{text: t})
-	}
-	return out, nil
+	return parts, err
 }
 
-// message builds the WhatsApp message of p, uploading its file. The upload
-// is encrypted for this send, so a retry uploads again.
-func (p outPart) message(ctx context.Context, wa waClient) (*waE2E.Message, error) {
-	if p.path == "" {
-		return &waE2E.Message{Conversation: proto.String(p.text)}, nil
+// partMessage builds the WhatsApp message of p, uploading its file. The
+// upload is encrypted for this send, so a retry uploads again.
+func partMessage(ctx context.Context, wa waClient, p outpart.Part) (*waE2E.Message, error) {
+	if p.File == "" {
+		return &waE2E.Message{Conversation: proto.String(p.Text)}, nil
 	}
-	data, err := os.ReadFile(p.path)
+	data, err := os.ReadFile(p.File)
 	if err != nil {
 		return nil, err
 	}
 	kind := whatsmeow.MediaImage
-	if p.document {
+	if p.Document {
 		kind = whatsmeow.MediaDocument
 	}
 	up, err := wa.Upload(ctx, data, kind)
 	if err != nil {
-		return nil, fmt.Errorf("upload %s: %w", filepath.Base(p.path), err)
+		return nil, fmt.Errorf("upload %s: %w", filepath.Base(p.File), err)
 	}
 	mime := http.DetectContentType(data)
-	if p.document {
-		name := filepath.Base(p.path)
+	if p.Document {
+		name := filepath.Base(p.File)
 		return &waE2E.Message{DocumentMessage: &waE2E.DocumentMessage{
-			Caption: optional(p.text), Mimetype: proto.String(mime), FileName: proto.String(name), Title: proto.String(name),
+			Caption: optional(p.Text), Mimetype: proto.String(mime), FileName: proto.String(name), Title: proto.String(name),
 			URL: proto.String(up.URL), DirectPath: proto.String(up.DirectPath), MediaKey: up.MediaKey,
 			FileEncSHA256: up.FileEncSHA256, FileSHA256: up.FileSHA256, FileLength: proto.Uint64(up.FileLength),
 		}}, nil
 	}
 	return &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
-		Caption: optional(p.text), Mimetype: proto.String(mime),
+		Caption: optional(p.Text), Mimetype: proto.String(mime),
 		URL: proto.String(up.URL), DirectPath: proto.String(up.DirectPath), MediaKey: up.MediaKey,
 		FileEncSHA256: up.FileEncSHA256, FileSHA256: up.FileSHA256, FileLength: proto.Uint64(up.FileLength),
 	}}, nil
