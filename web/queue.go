@@ -53,11 +53,12 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, a *auth) {
 		s.fail(w, r, a, err)
 		return
 	}
-	names, err := s.cfg.Desk.StaffNames(ctx)
+	staff, err := s.cfg.Staff.List(ctx)
 	if err != nil {
 		s.fail(w, r, a, err)
 		return
 	}
+	names := namesOf(staff)
 	q := r.URL.Query()
 	v := queueView{Status: f.Status, OPD: q.Get("opd"), Query: f.Query, Assignee: q.Get("assignee"),
 		SLA: q.Get("sla"), Channel: q.Get("channel"), From: q.Get("from"), To: q.Get("to"), Late: f.FirstResponseLate,
@@ -72,10 +73,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, a *auth) {
 	if a.staff.Role != sigap.RoleAgent {
 		v.OPDs = s.cfg.KB.Get().OPDs
 	}
-	if v.Assignees, err = s.assigneeOptions(r, a); err != nil {
-		s.fail(w, r, a, err)
-		return
-	}
+	v.Assignees = assigneeOptions(a, staff, names)
 	title := "Antrean"
 	if a.staff.Role == sigap.RoleAgent {
 		title = "Antrean " + s.cfg.Desk.OPDName(a.staff.OPD)
@@ -120,24 +118,16 @@ func (v *queueView) pageLinks(q url.Values, next *sigap.Cursor, rows int) {
 }
 
 // assigneeOptions fills the assignee filter: anyone, the viewer, nobody,
-// and each colleague who may work the viewer's tickets, by name.
-func (s *Server) assigneeOptions(r *http.Request, a *auth) ([]option, error) {
+// and each colleague of staff who may work the viewer's tickets, by name.
+func assigneeOptions(a *auth, staff []sigap.Staff, names map[string]string) []option {
 	out := []option{{"", "Semua petugas"}, {"me", "Saya"}, {"none", "Belum ditangani"}}
-	staff, err := s.cfg.Staff.List(r.Context())
-	if err != nil {
-		return nil, err
-	}
 	for _, st := range staff {
 		if st.Disabled || st.Username == a.staff.Username || (a.staff.Role == sigap.RoleAgent && !st.CanSee(a.staff.OPD)) {
 			continue
 		}
-		label := st.Name
-		if label == "" {
-			label = st.Username
-		}
-		out = append(out, option{st.Username, label})
+		out = append(out, option{st.Username, staffLabel(names, st.Username)})
 	}
-	return out, nil
+	return out
 }
 
 // queueLink is the queue URL behind a figure of the overview.
