@@ -456,6 +456,11 @@ func TestQueueGetsChangedRows(t *testing.T) {
 	if ev.Code != code || !strings.HasPrefix(ev.HTML, `<tr id="t-`+code+`" data-order="`) || !strings.Contains(ev.HTML, "ktp saya hilang") || ev.Order == "" {
 		t.Fatalf("first row event %+v, want the row of %s", ev, code)
 	}
+	// Claimed, the row names who works it.
+	sari.postJSON("/api/tickets/"+code+"/claim", nil, nil)
+	if ev := row(); ev.Code != code || !strings.Contains(ev.HTML, "oleh Ibu sari") {
+		t.Errorf("after claiming: %+v, want the row by Ibu sari", ev)
+	}
 	// Resolved, it leaves the open list; transferred away, it leaves too
 	// and is never heard of again by this agent.
 	sari.postJSON("/api/tickets/"+code+"/resolve", nil, nil)
