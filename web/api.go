@@ -223,7 +223,7 @@ const maxQueryText = 200
 
 // queueFilter reads a list's query parameters: status, opd, q, assignee
 // (me, none or a username), sla (ok, soon, late, done), channel (wa, tg,
-// web), from and to (creation dates), late=1 (first response late),
+// web, fb, ig), from and to (creation dates), late=1 (first response late),
 // limit and after (the page).
 func (s *Server) queueFilter(r *http.Request, a *auth) (sigap.TicketFilter, error) {
 	q := r.URL.Query()
@@ -256,7 +256,7 @@ func (s *Server) queueFilter(r *http.Request, a *auth) (sigap.TicketFilter, erro
 		return f, sigap.Errorf(sigap.EINVALID, "sla=%q tidak dikenal; gunakan ok, soon, late atau done.", f.SLA)
 	}
 	if f.Channel = sigap.Channel(q.Get("channel")); f.Channel != "" && !f.Channel.Valid() {
-		return f, sigap.Errorf(sigap.EINVALID, "channel=%q tidak dikenal; gunakan wa, tg atau web.", f.Channel)
+		return f, sigap.Errorf(sigap.EINVALID, "channel=%q tidak dikenal; gunakan wa, tg, web, fb atau ig.", f.Channel)
 	}
 	loc := s.cfg.Calendar.Location()
 	var err error

@@ -166,6 +166,15 @@ func TestAPITicketsSearchFiltersAndPages(t *testing.T) {
 	if !strings.Contains(page, budi) || strings.Contains(page, rina) {
 		t.Errorf("the queue's search for ktp pasar: want %s and not %s", budi, rina)
 	}
+	// Its channel filter offers every channel, Instagram and Facebook too.
+	for _, opt := range []string{`<option value="fb">Facebook</option>`, `<option value="ig">Instagram</option>`} {
+		if !strings.Contains(page, opt) {
+			t.Errorf("the queue's channel filter lacks %s", opt)
+		}
+	}
+	if status := kepala.getJSON("/api/tickets?channel=ig", nil); status != http.StatusOK {
+		t.Errorf("channel=ig: %d, want 200", status)
+	}
 }
 
 func TestQueuePagesAreBounded(t *testing.T) {

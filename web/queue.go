@@ -35,7 +35,13 @@ type option struct{ Value, Label string }
 var (
 	statusOptions  = []option{{"open", "Belum selesai"}, {"resolved", "Selesai"}, {"all", "Semua"}}
 	slaOptions     = []option{{"", "Semua SLA"}, {"late", "Terlambat"}, {"soon", "Segera jatuh tempo"}, {"ok", "Tepat waktu"}, {"done", "Sudah dijawab"}}
-	channelOptions = []option{{"", "Semua kanal"}, {"wa", "WhatsApp"}, {"tg", "Telegram"}, {"web", "Web chat"}}
+	channelOptions = func() []option {
+		out := []option{{"", "Semua kanal"}}
+		for _, c := range []sigap.Channel{sigap.WhatsApp, sigap.Telegram, sigap.Web, sigap.Facebook, sigap.Instagram} {
+			out = append(out, option{string(c), c.Name()})
+		}
+		return out
+	}()
 )
 
 // queuePage lists a page of the tickets a staff member may see, searched
