@@ -223,7 +223,7 @@ const maxQueryText = 200
 
 // queueFilter reads a list's query parameters: status, opd, q, assignee
 // (me, none or a username), sla (ok, soon, late, done), channel (wa, tg,
-// web), from and to (creation dates), late=1 (first response late),
+// web, fb, ig), from and to (creation dates), late=1 (first response late),
 // limit and after (the page).
 func (s *Server) queueFilter(r *http.Request, a *auth) (sigap.TicketFilter, error) {
 	q := r.URL.Query()
@@ -256,7 +256,7 @@ func (s *Server) queueFilter(r *http.Request, a *auth) (sigap.TicketFilter, erro
 		return f, sigap.Errorf(sigap.EINVALID, "sla=%q tidak dikenal; gunakan ok, soon, late atau done.", f.SLA)
 	}
 	if f.Channel = sigap.Channel(q.Get("channel")); f.Channel != "" && !f.Channel.Valid() {
-		return f, sigap.Errorf(sigap.EINVALID, "channel=%q tidak dikenal; gunakan wa, tg atau web.", f.Channel)
+		return f, sigap.Errorf(sigap.EINVALID, "channel=%q tidak dikenal; gunakan wa, tg, web, fb atau ig.", f.Channel)
 	}
 	loc := s.cfg.Calendar.Location()
 	var err error
@@ -309,20 +309,31 @@ func (s *Server) apiTickets(w http.ResponseWriter, r *http.Request, a *auth) {
 }
 
 func (s *Server) apiTicket(w http.ResponseWriter, r *http.Request, a *auth) {
-	v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, r.PathValue("code"))
+	d, err := s.ticketDetail(r, a, r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, a, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// ticketDetail is ticket code as the staff member may see it now, for an
+// API answer. It shows the citizen's full phone number, so the view is
+// audited.
+func (s *Server) ticketDetail(r *http.Request, a *auth, code string) (ticketDetailJSON, error) {
+	ctx := r.Context()
+	v, err := s.cfg.Desk.Ticket(ctx, a.staff, code)
 	if err == nil {
-		err = s.auditPhoneView(r.Context(), a, v.Ticket, v.Citizen)
+		err = s.auditPhoneView(ctx, a, v.Ticket, v.Citizen)
 	}
 	if err != nil {
-		s.fail(w, r, a, err)
-		return
+		return ticketDetailJSON{}, err
 	}
-	names, err := s.cfg.Desk.StaffNames(r.Context())
+	names, err := s.cfg.Desk.StaffNames(ctx)
 	if err != nil {
-		s.fail(w, r, a, err)
-		return
+		return ticketDetailJSON{}, err
 	}
-	writeJSON(w, http.StatusOK, s.ticketDetailJSON(v, names))
+	return s.ticketDetailJSON(v, names), nil
 }
 
 // actionRequest holds the arguments of every ticket action; each action
@@ -386,17 +397,9 @@ func (s *Server) apiTicketAction(w http.ResponseWriter, r *http.Request, a *auth
 	out := map[string]any{"ok": true}
 	// After a transfer out of an agent's OPD the ticket is no longer theirs
 	// to see; the action still succeeded.
-	v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, code)
+	d, err := s.ticketDetail(r, a, code)
 	if err == nil {
-		err = s.auditPhoneView(r.Context(), a, v.Ticket, v.Citizen)
-	}
-	if err == nil {
-		var names map[string]string
-		if names, err = s.cfg.Desk.StaffNames(r.Context()); err != nil {
-			s.fail(w, r, a, err)
-			return
-		}
-		out["ticket"] = s.ticketDetailJSON(v, names)
+		out["ticket"] = d
 	} else if sigap.ErrorCode(err) != sigap.ENOTFOUND {
 		s.fail(w, r, a, err)
 		return

@@ -13,7 +13,7 @@ import (
 func (s *Server) chatMedia(w http.ResponseWriter, r *http.Request) {
 	_, addr, ok := s.signedChat(r)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if !ok || err != nil || s.media == nil {
+	if !ok || err != nil {
 		http.NotFound(w, r)
 		return
 	}
@@ -34,21 +34,15 @@ func (s *Server) chatMedia(w http.ResponseWriter, r *http.Request) {
 		}
 		return "", nil
 	})
-	name, found := s.mediaPath(ref)
-	if err != nil || !found {
-		http.NotFound(w, r)
-		return
-	}
-	f, err := s.media.Open(name)
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || fi.IsDir() {
+	name, f, fi, found := s.openMedia(ref)
+	if !found {
 		http.NotFound(w, r)
 		return
 	}
+	defer f.Close()
 	serveMedia(w, r, name, fi, f)
 }

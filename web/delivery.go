@@ -72,17 +72,12 @@ func (s *Server) apiResend(w http.ResponseWriter, r *http.Request, a *auth) {
 		s.fail(w, r, a, err)
 		return
 	}
-	v, err := s.cfg.Desk.Ticket(r.Context(), a.staff, r.PathValue("code"))
+	d, err := s.ticketDetail(r, a, r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, a, err)
 		return
 	}
-	names, err := s.cfg.Desk.StaffNames(r.Context())
-	if err != nil {
-		s.fail(w, r, a, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "ticket": s.ticketDetailJSON(v, names)})
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "ticket": d})
 }
 
 // outages are the dashboard's banners: a line for each channel that has

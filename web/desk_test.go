@@ -166,6 +166,15 @@ func TestAPITicketsSearchFiltersAndPages(t *testing.T) {
 	if !strings.Contains(page, budi) || strings.Contains(page, rina) {
 		t.Errorf("the queue's search for ktp pasar: want %s and not %s", budi, rina)
 	}
+	// Its channel filter offers every channel, Instagram and Facebook too.
+	for _, opt := range []string{`<option value="fb">Facebook</option>`, `<option value="ig">Instagram</option>`} {
+		if !strings.Contains(page, opt) {
+			t.Errorf("the queue's channel filter lacks %s", opt)
+		}
+	}
+	if status := kepala.getJSON("/api/tickets?channel=ig", nil); status != http.StatusOK {
+		t.Errorf("channel=ig: %d, want 200", status)
+	}
 }
 
 func TestQueuePagesAreBounded(t *testing.T) {
@@ -455,6 +464,11 @@ func TestQueueGetsChangedRows(t *testing.T) {
 	ev := row()
 	if ev.Code != code || !strings.HasPrefix(ev.HTML, `<tr id="t-`+code+`" data-order="`) || !strings.Contains(ev.HTML, "ktp saya hilang") || ev.Order == "" {
 		t.Fatalf("first row event %+v, want the row of %s", ev, code)
+	}
+	// Claimed, the row names who works it.
+	sari.postJSON("/api/tickets/"+code+"/claim", nil, nil)
+	if ev := row(); ev.Code != code || !strings.Contains(ev.HTML, "oleh Ibu sari") {
+		t.Errorf("after claiming: %+v, want the row by Ibu sari", ev)
 	}
 	// Resolved, it leaves the open list; transferred away, it leaves too
 	// and is never heard of again by this agent.

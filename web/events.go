@@ -110,10 +110,14 @@ func (s *Server) rowEvent(r *http.Request, a *auth, f sigap.TicketFilter, t siga
 		return "", false
 	}
 	if row != nil {
-		names, err := s.cfg.Desk.StaffNames(ctx)
-		if err != nil {
-			s.cfg.Logger.Warn("web: live row", "ticket", t.Code, "err", err)
-			return "", false
+		// Every open list renders every change: the names, which a row
+		// needs only for its assignee, are read only then.
+		var names map[string]string
+		if row.Assignee != "" {
+			if names, err = s.cfg.Desk.StaffNames(ctx); err != nil {
+				s.cfg.Logger.Warn("web: live row", "ticket", t.Code, "err", err)
+				return "", false
+			}
 		}
 		var b bytes.Buffer
 		view := s.ticketRow(*row, names, s.cfg.Now())

@@ -55,6 +55,24 @@ func (s *Server) mediaPath(ref string) (string, bool) {
 	return rel, true
 }
 
+// openMedia opens the file of a media reference (see mediaPath) to serve
+// it; ok is false when there is no such file. The caller closes f.
+func (s *Server) openMedia(ref string) (name string, f *os.File, fi os.FileInfo, ok bool) {
+	name, ok = s.mediaPath(ref)
+	if !ok {
+		return "", nil, nil, false
+	}
+	f, err := s.media.Open(name)
+	if err != nil {
+		return "", nil, nil, false
+	}
+	if fi, err = f.Stat(); err != nil || fi.IsDir() {
+		f.Close()
+		return "", nil, nil, false
+	}
+	return name, f, fi, true
+}
+
 // mediaFile serves a citizen's photo or file to the staff who may see the
 // ticket of its message, and audits it. os.Root keeps every path,
 // symlinks included, inside MediaDir.
@@ -70,22 +88,12 @@ func (s *Server) mediaFile(w http.ResponseWriter, r *http.Request, a *auth) {
 		s.fail(w, r, a, err)
 		return
 	}
-	name, ok := s.mediaPath(m.MediaRef)
+	name, f, fi, ok := s.openMedia(m.MediaRef)
 	if !ok {
 		s.fail(w, r, a, notFound)
 		return
 	}
-	f, err := s.media.Open(name)
-	if err != nil {
-		s.fail(w, r, a, notFound)
-		return
-	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || fi.IsDir() {
-		s.fail(w, r, a, notFound)
-		return
-	}
 	if err := s.auditView(r.Context(), a, sigap.ActionMediaDownload, t.ID, "pesan "+strconv.FormatInt(m.ID, 10)); err != nil {
 		s.fail(w, r, a, err)
 		return

@@ -35,7 +35,13 @@ type option struct{ Value, Label string }
 var (
 	statusOptions  = []option{{"open", "Belum selesai"}, {"resolved", "Selesai"}, {"all", "Semua"}}
 	slaOptions     = []option{{"", "Semua SLA"}, {"late", "Terlambat"}, {"soon", "Segera jatuh tempo"}, {"ok", "Tepat waktu"}, {"done", "Sudah dijawab"}}
-	channelOptions = []option{{"", "Semua kanal"}, {"wa", "WhatsApp"}, {"tg", "Telegram"}, {"web", "Web chat"}}
+	channelOptions = func() []option {
+		out := []option{{"", "Semua kanal"}}
+		for _, c := range []sigap.Channel{sigap.WhatsApp, sigap.Telegram, sigap.Web, sigap.Facebook, sigap.Instagram} {
+			out = append(out, option{string(c), c.Name()})
+		}
+		return out
+	}()
 )
 
 // queuePage lists a page of the tickets a staff member may see, searched
@@ -53,11 +59,12 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, a *auth) {
 		s.fail(w, r, a, err)
 		return
 	}
-	names, err := s.cfg.Desk.StaffNames(ctx)
+	staff, err := s.cfg.Staff.List(ctx)
 	if err != nil {
 		s.fail(w, r, a, err)
 		return
 	}
+	names := namesOf(staff)
 	q := r.URL.Query()
 	v := queueView{Status: f.Status, OPD: q.Get("opd"), Query: f.Query, Assignee: q.Get("assignee"),
 		SLA: q.Get("sla"), Channel: q.Get("channel"), From: q.Get("from"), To: q.Get("to"), Late: f.FirstResponseLate,
@@ -72,10 +79,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, a *auth) {
 	if a.staff.Role != sigap.RoleAgent {
 		v.OPDs = s.cfg.KB.Get().OPDs
 	}
-	if v.Assignees, err = s.assigneeOptions(r, a); err != nil {
-		s.fail(w, r, a, err)
-		return
-	}
+	v.Assignees = assigneeOptions(a, staff, names)
 	title := "Antrean"
 	if a.staff.Role == sigap.RoleAgent {
 		title = "Antrean " + s.cfg.Desk.OPDName(a.staff.OPD)
@@ -120,24 +124,16 @@ func (v *queueView) pageLinks(q url.Values, next *sigap.Cursor, rows int) {
 }
 
 // assigneeOptions fills the assignee filter: anyone, the viewer, nobody,
-// and each colleague who may work the viewer's tickets, by name.
-func (s *Server) assigneeOptions(r *http.Request, a *auth) ([]option, error) {
+// and each colleague of staff who may work the viewer's tickets, by name.
+func assigneeOptions(a *auth, staff []sigap.Staff, names map[string]string) []option {
 	out := []option{{"", "Semua petugas"}, {"me", "Saya"}, {"none", "Belum ditangani"}}
-	staff, err := s.cfg.Staff.List(r.Context())
-	if err != nil {
-		return nil, err
-	}
 	for _, st := range staff {
 		if st.Disabled || st.Username == a.staff.Username || (a.staff.Role == sigap.RoleAgent && !st.CanSee(a.staff.OPD)) {
 			continue
 		}
-		label := st.Name
-		if label == "" {
-			label = st.Username
-		}
-		out = append(out, option{st.Username, label})
+		out = append(out, option{st.Username, staffLabel(names, st.Username)})
 	}
-	return out, nil
+	return out
 }
 
 // queueLink is the queue URL behind a figure of the overview.

@@ -18,7 +18,9 @@ import (
 // layout.html.
 var pageNames = []string{"login", "queue", "ticket", "overview", "admin", "admin_opd", "admin_faq", "profile", "chat", "held", "usulan", "error"}
 
-var templateFuncs = template.FuncMap{"duration": durationText, "auditLabel": auditLabel, "thousands": thousands}
+var templateFuncs = template.FuncMap{"duration": durationText, "auditLabel": auditLabel, "thousands": thousands,
+	// The upload limits, for the file inputs' checks and labels.
+	"megabytes": megabytes, "maxPhoto": func() int64 { return maxPhotoBytes }, "maxDocument": func() int64 { return maxDocumentBytes }}
 
 // parsePages parses each page inside the layout, with the partials
 // (rows.html) that a live update renders on their own too.

@@ -68,10 +68,11 @@ const acceptFiles = "image/jpeg,image/png,image/webp,application/pdf"
 func (s *Server) ticketView(r *http.Request, v *desk.TicketView, a *auth) (ticketView, error) {
 	ctx := r.Context()
 	t := v.Ticket
-	names, err := s.cfg.Desk.StaffNames(ctx)
+	staff, err := s.cfg.Staff.List(ctx)
 	if err != nil {
 		return ticketView{}, err
 	}
+	names := namesOf(staff)
 	kb := s.cfg.KB.Get()
 	sum := sigap.TicketSummary{Ticket: t, Citizen: v.Citizen, Merged: len(v.Merged)}
 	tv := ticketView{
@@ -107,10 +108,6 @@ func (s *Server) ticketView(r *http.Request, v *desk.TicketView, a *auth) (ticke
 	}
 	for _, c := range own {
 		tv.Own = append(tv.Own, cannedAnswer{Label: c.Label, Text: c.Text})
-	}
-	staff, err := s.cfg.Staff.List(ctx)
-	if err != nil {
-		return ticketView{}, err
 	}
 	for _, st := range staff {
 		if st.CanSee(t.OPD) && st.Username != t.Assignee {

@@ -170,6 +170,20 @@ func rowOrder(t *sigap.Ticket) string {
 	return fmt.Sprintf("%d-%020d-%020d", segment, uint64(key)+1<<63, id)
 }
 
+// namesOf is each staff member's name by username, as desk.StaffNames
+// gives it, from a list the page has read anyway: by name, by username
+// when the account has none.
+func namesOf(staff []sigap.Staff) map[string]string {
+	names := make(map[string]string, len(staff))
+	for _, st := range staff {
+		names[st.Username] = st.Username
+		if n := strings.TrimSpace(st.Name); n != "" {
+			names[st.Username] = n
+		}
+	}
+	return names
+}
+
 // staffLabel shows a colleague by name, by username when the name is
 // unknown (an account since removed).
 func staffLabel(names map[string]string, username string) string {
