@@ -63,7 +63,7 @@ func runAnonymize(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "sigap anonymize: --retain-days must be at least 1")
 		return errUsage
 	}
-	db, err := openExistingStore(ctx, c.DB)
+	db, err := openExistingStore(ctx, c.DB, dbFlag)
 	if err != nil {
 		return err
 	}

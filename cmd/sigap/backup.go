@@ -58,7 +58,7 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	if err := parseBackupFlags(env, fs, backupUsage, args, "out", &c.Out); err != nil {
 		return err
 	}
-	if err := mustExist(c.DB); err != nil {
+	if err := mustExist(c.DB, dbFlag); err != nil {
 		return err
 	}
 	m, err := storage.WriteBackup(ctx, c.DB, c.DataDir, c.Out, "", time.Now())

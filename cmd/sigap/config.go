@@ -148,24 +148,29 @@ func openStore(ctx context.Context, path string, opts ...storage.Option) (*stora
 	return db, nil
 }
 
+// dbFlag names --db and its variable in the messages of a missing
+// database; commands whose database flag is another pass their own.
+const dbFlag = "--db or SIGAP_DB"
+
 // openExistingStore opens a database that must already exist: opening a
 // missing file would create an empty one, and a command that reads or
-// changes it would quietly work on nothing when --db has a typo.
-func openExistingStore(ctx context.Context, path string) (*storage.DB, error) {
-	if err := mustExist(path); err != nil {
+// changes it would quietly work on nothing when --db has a typo. flag
+// names where the path came from, such as dbFlag.
+func openExistingStore(ctx context.Context, path, flag string) (*storage.DB, error) {
+	if err := mustExist(path, flag); err != nil {
 		return nil, err
 	}
 	return openStore(ctx, path)
 }
 
 // mustExist refuses a database file that does not exist; a URL is for
-// storage.Open to judge.
-func mustExist(path string) error {
+// storage.Open to judge. flag names where the path came from.
+func mustExist(path, flag string) error {
 	if strings.Contains(path, "://") {
 		return nil
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("database %s does not exist (check --db or SIGAP_DB)", path)
+		return fmt.Errorf("database %s does not exist (check %s)", path, flag)
 	} else if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}

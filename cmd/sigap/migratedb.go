@@ -54,7 +54,7 @@ func runMigrateDB(ctx context.Context, env *Env, args []string) error {
 	case !storage.IsPostgres(c.To):
 		return fmt.Errorf("--to must be a postgres:// URL (SIGAP_MIGRATE_TO)")
 	}
-	src, err := openExistingStore(ctx, c.From)
+	src, err := openExistingStore(ctx, c.From, "--from or SIGAP_MIGRATE_FROM")
 	if err != nil {
 		return err
 	}

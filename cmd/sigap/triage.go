@@ -109,7 +109,7 @@ func runTriage(ctx context.Context, env *Env, args []string) error {
 func triageRouter(ctx context.Context, c triageConfig) (*routing.Router, error) {
 	var db sigap.Store
 	if c.DB != "" {
-		store, err := openExistingStore(ctx, c.DB)
+		store, err := openExistingStore(ctx, c.DB, "--db or SIGAP_TRIAGE_DB")
 		if err != nil {
 			return nil, err
 		}
