@@ -265,9 +265,6 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "sigap serve: unexpected argument %q\n", pos[0])
 		return errUsage
 	}
-	if err := m.Config.Validate(); err != nil {
-		return err
-	}
 	m.Logger = slog.New(slog.NewTextHandler(env.Stderr, nil))
 	if err := m.Open(ctx); err != nil {
 		return err
