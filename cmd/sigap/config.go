@@ -128,17 +128,6 @@ func kbFile(path string) (*sigap.KB, error) {
 	return kb.Load(path)
 }
 
-// kbInForce is the KB in force for the database db (nil: none) and the
-// --kb file named by path.
-func kbInForce(ctx context.Context, db sigap.Store, path string) (*sigap.KB, error) {
-	file, err := kbFile(path)
-	if err != nil {
-		return nil, err
-	}
-	k, _, err := kb.InForce(ctx, db, file)
-	return k, err
-}
-
 // openStore opens (creating and migrating) the database a --db value names.
 func openStore(ctx context.Context, path string, opts ...storage.Option) (*storage.DB, error) {
 	db, err := storage.Open(ctx, path, opts...)
