@@ -92,13 +92,8 @@ func parseBackupFlags(env *Env, fs *flagSet, usage string, args []string, folder
 		fmt.Fprintln(fs.Output(), usage)
 		fs.PrintDefaults()
 	}
-	pos, err := fs.parse(args)
-	if err != nil {
+	if err := fs.parseFlags(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		fmt.Fprintf(env.Stderr, "%s: unexpected argument %q\n", fs.Name(), pos[0])
-		return errUsage
 	}
 	if *folder == "" {
 		fmt.Fprintf(env.Stderr, "%s: --%s is required\n", fs.Name(), folderFlag)

@@ -105,6 +105,19 @@ func (fs *flagSet) parse(args []string) ([]string, error) {
 	return pos, nil
 }
 
+// parseFlags is parse for a command that takes no positional argument.
+func (fs *flagSet) parseFlags(args []string) error {
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), pos[0])
+		return errUsage
+	}
+	return nil
+}
+
 // dbVar adds --db.
 func (fs *flagSet) dbVar(p *string) {
 	fs.stringVar(p, "db", "SIGAP_DB", "SQLite database `file`, or a postgres:// URL")
