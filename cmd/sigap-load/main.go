@@ -34,7 +34,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&c.Rate, "rate", 1000, "messages offered a `second`; with --find, the first rate tried")
 	fs.DurationVar(&c.Duration, "duration", 10*time.Second, "how long to offer messages; with --find, each step's run")
 	fs.IntVar(&c.Conversations, "conversations", 0, "how many citizens write (`n`); 0: ten messages a minute each at most")
-	find := fs.Bool("find", false, "search the highest rate whose POSTs stay within --p99 with none failing")
+	find := fs.Bool("find", false, "search the highest rate whose POSTs stay within --p99 with none failing or held")
 	p99 := fs.Duration("p99", 200*time.Millisecond, "with --find, the 99th percentile a rate must meet")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {

@@ -53,17 +53,14 @@ func runAnonymize(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(fs.Output(), anonymizeUsage)
 		fs.PrintDefaults()
 	}
-	if pos, err := fs.parse(args); err != nil {
+	if err := fs.parseFlags(args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		fmt.Fprintf(env.Stderr, "sigap anonymize: unexpected argument %q\n", pos[0])
-		return errUsage
 	}
 	if c.RetainDays < 1 {
 		fmt.Fprintln(env.Stderr, "sigap anonymize: --retain-days must be at least 1")
 		return errUsage
 	}
-	db, err := openExistingStore(ctx, c.DB)
+	db, err := openExistingStore(ctx, c.DB, dbFlag)
 	if err != nil {
 		return err
 	}

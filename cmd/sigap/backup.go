@@ -58,7 +58,7 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	if err := parseBackupFlags(env, fs, backupUsage, args, "out", &c.Out); err != nil {
 		return err
 	}
-	if err := mustExist(c.DB); err != nil {
+	if err := mustExist(c.DB, dbFlag); err != nil {
 		return err
 	}
 	m, err := storage.WriteBackup(ctx, c.DB, c.DataDir, c.Out, "", time.Now())
@@ -92,13 +92,8 @@ func parseBackupFlags(env *Env, fs *flagSet, usage string, args []string, folder
 		fmt.Fprintln(fs.Output(), usage)
 		fs.PrintDefaults()
 	}
-	pos, err := fs.parse(args)
-	if err != nil {
+	if err := fs.parseFlags(args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		fmt.Fprintf(env.Stderr, "%s: unexpected argument %q\n", fs.Name(), pos[0])
-		return errUsage
 	}
 	if *folder == "" {
 		fmt.Fprintf(env.Stderr, "%s: --%s is required\n", fs.Name(), folderFlag)

@@ -105,6 +105,19 @@ func (fs *flagSet) parse(args []string) ([]string, error) {
 	return pos, nil
 }
 
+// parseFlags is parse for a command that takes no positional argument.
+func (fs *flagSet) parseFlags(args []string) error {
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), pos[0])
+		return errUsage
+	}
+	return nil
+}
+
 // dbVar adds --db.
 func (fs *flagSet) dbVar(p *string) {
 	fs.stringVar(p, "db", "SIGAP_DB", "SQLite database `file`, or a postgres:// URL")
@@ -128,17 +141,6 @@ func kbFile(path string) (*sigap.KB, error) {
 	return kb.Load(path)
 }
 
-// kbInForce is the KB in force for the database db (nil: none) and the
-// --kb file named by path.
-func kbInForce(ctx context.Context, db sigap.Store, path string) (*sigap.KB, error) {
-	file, err := kbFile(path)
-	if err != nil {
-		return nil, err
-	}
-	k, _, err := kb.InForce(ctx, db, file)
-	return k, err
-}
-
 // openStore opens (creating and migrating) the database a --db value names.
 func openStore(ctx context.Context, path string, opts ...storage.Option) (*storage.DB, error) {
 	db, err := storage.Open(ctx, path, opts...)
@@ -148,24 +150,29 @@ func openStore(ctx context.Context, path string, opts ...storage.Option) (*stora
 	return db, nil
 }
 
+// dbFlag names --db and its variable in the messages of a missing
+// database; commands whose database flag is another pass their own.
+const dbFlag = "--db or SIGAP_DB"
+
 // openExistingStore opens a database that must already exist: opening a
 // missing file would create an empty one, and a command that reads or
-// changes it would quietly work on nothing when --db has a typo.
-func openExistingStore(ctx context.Context, path string) (*storage.DB, error) {
-	if err := mustExist(path); err != nil {
+// changes it would quietly work on nothing when --db has a typo. flag
+// names where the path came from, such as dbFlag.
+func openExistingStore(ctx context.Context, path, flag string) (*storage.DB, error) {
+	if err := mustExist(path, flag); err != nil {
 		return nil, err
 	}
 	return openStore(ctx, path)
 }
 
 // mustExist refuses a database file that does not exist; a URL is for
-// storage.Open to judge.
-func mustExist(path string) error {
+// storage.Open to judge. flag names where the path came from.
+func mustExist(path, flag string) error {
 	if strings.Contains(path, "://") {
 		return nil
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("database %s does not exist (check --db or SIGAP_DB)", path)
+		return fmt.Errorf("database %s does not exist (check %s)", path, flag)
 	} else if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}

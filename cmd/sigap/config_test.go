@@ -17,16 +17,23 @@ func TestMissingDatabaseIsNotCreated(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
+		flag string // the database's flag
+		env  string // and its variable; the message names both
 	}{
-		{"report", []string{"report", "--from", "2024-04-01", "--to", "2024-05-01"}},
-		{"anonymize", []string{"anonymize"}},
+		{"report", []string{"report", "--from", "2024-04-01", "--to", "2024-05-01"}, "--db", "SIGAP_DB"},
+		{"anonymize", []string{"anonymize"}, "--db", "SIGAP_DB"},
+		{"triage", []string{"triage", "halo"}, "--db", "SIGAP_TRIAGE_DB"},
+		{"migrate-db", []string{"migrate-db", "--to", "postgres://sigap@127.0.0.1:1/sigap"}, "--from", "SIGAP_MIGRATE_FROM"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "typo.db")
-			status, _, stderr := runInProcess(t, append(tt.args, "--db", db)...)
+			status, _, stderr := runInProcess(t, append(tt.args, tt.flag, db)...)
 			if want := "database " + db + " does not exist"; status != 1 || !strings.Contains(stderr, want) {
 				t.Errorf("status %d, stderr %q; want 1 and %q", status, stderr, want)
+			}
+			if want := "check " + tt.flag + " or " + tt.env; !strings.Contains(stderr, want) {
+				t.Errorf("stderr %q does not name where the path came from, %q", stderr, want)
 			}
 			if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("%s was created (stat: %v)", db, err)

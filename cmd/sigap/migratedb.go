@@ -42,11 +42,8 @@ func runMigrateDB(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(fs.Output(), migrateDBUsage)
 		fs.PrintDefaults()
 	}
-	if pos, err := fs.parse(args); err != nil {
+	if err := fs.parseFlags(args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		fmt.Fprintf(env.Stderr, "sigap migrate-db: unexpected argument %q\n", pos[0])
-		return errUsage
 	}
 	switch {
 	case storage.IsPostgres(c.From):
@@ -54,7 +51,7 @@ func runMigrateDB(ctx context.Context, env *Env, args []string) error {
 	case !storage.IsPostgres(c.To):
 		return fmt.Errorf("--to must be a postgres:// URL (SIGAP_MIGRATE_TO)")
 	}
-	src, err := openExistingStore(ctx, c.From)
+	src, err := openExistingStore(ctx, c.From, "--from or SIGAP_MIGRATE_FROM")
 	if err != nil {
 		return err
 	}

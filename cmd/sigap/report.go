@@ -56,7 +56,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openExistingStore(ctx, c.DB)
+	db, err := openExistingStore(ctx, c.DB, dbFlag)
 	if err != nil {
 		return err
 	}

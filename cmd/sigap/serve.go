@@ -257,15 +257,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	m := NewMain()
 	fs := newFlagSet(env, "serve")
 	m.Config.flags(fs)
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		fmt.Fprintf(env.Stderr, "sigap serve: unexpected argument %q\n", pos[0])
-		return errUsage
-	}
-	if err := m.Config.Validate(); err != nil {
+	if err := fs.parseFlags(args); err != nil {
 		return err
 	}
 	m.Logger = slog.New(slog.NewTextHandler(env.Stderr, nil))

@@ -418,7 +418,7 @@ func (m *Main) serveHTTP(ctx context.Context) error {
 		return nil
 	}
 	url := "http://" + m.Addr.String()
-	m.Logger.Info("sigap serving", "http", url, "db", m.Config.DB, "chat", url+"/chat")
+	m.Logger.Info("sigap serving", "http", url, "db", m.Store.Name(), "chat", url+"/chat") // a URL without its password
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
 	serve := func(srv *http.Server, l net.Listener) {

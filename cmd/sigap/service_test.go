@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -181,5 +182,44 @@ func TestFailedStartLeavesNoDatabase(t *testing.T) {
 		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s left behind (stat: %v)", f, err)
 		}
+	}
+}
+
+// TestServeLogsNoDatabasePassword: the line that says serve is serving
+// names a PostgreSQL database by its URL without the password.
+func TestServeLogsNoDatabasePassword(t *testing.T) {
+	db := storagetest.Postgres(t)
+	u, err := url.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	password, ok := u.User.Password()
+	if !ok || password == "" {
+		t.Fatalf("the test database's URL %s has no password to hide", u.Redacted())
+	}
+	var log lockedBuffer
+	m := NewMain()
+	m.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	m.Config.DB, m.Config.DataDir, m.Config.HTTP = db, filepath.Join(t.TempDir(), "data"), "127.0.0.1:0"
+	ctx, cancel := context.WithCancel(testContext(t, 30*time.Second))
+	defer cancel()
+	if err := m.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	for !strings.Contains(log.String(), "sigap serving") {
+		if ctx.Err() != nil {
+			t.Fatalf("serve did not say it serves; log:\n%s", log.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	if out := log.String(); strings.Contains(out, ":"+password+"@") {
+		t.Errorf("the log shows the database's password:\n%s", out)
 	}
 }

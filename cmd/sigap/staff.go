@@ -114,7 +114,7 @@ func readPassword(r io.Reader) (string, error) {
 // for it.
 func accounts(ctx context.Context, c staffConfig, create bool) (*staff.Accounts, *storage.DB, error) {
 	if !create {
-		if err := mustExist(c.DB); err != nil {
+		if err := mustExist(c.DB, dbFlag); err != nil {
 			return nil, nil, fmt.Errorf("%w; give --create to start a new one", err)
 		}
 	}

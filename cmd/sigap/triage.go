@@ -8,6 +8,7 @@ import (
 
 	"github.com/pemkab-kebumen/sigap"
 	"github.com/pemkab-kebumen/sigap/bot"
+	"github.com/pemkab-kebumen/sigap/kb"
 	"github.com/pemkab-kebumen/sigap/routing"
 )
 
@@ -107,16 +108,20 @@ func runTriage(ctx context.Context, env *Env, args []string) error {
 // it also knows what serve's router learnt there (staff transfers,
 // citizens' negative feedback), so that it decides as serve does.
 func triageRouter(ctx context.Context, c triageConfig) (*routing.Router, error) {
+	file, err := kbFile(c.KB) // before the database, which may not be the problem
+	if err != nil {
+		return nil, fmt.Errorf("load knowledge base: %w", err)
+	}
 	var db sigap.Store
 	if c.DB != "" {
-		store, err := openExistingStore(ctx, c.DB)
+		store, err := openExistingStore(ctx, c.DB, "--db or SIGAP_TRIAGE_DB")
 		if err != nil {
 			return nil, err
 		}
 		defer store.Close()
 		db = store
 	}
-	k, err := kbInForce(ctx, db, c.KB)
+	k, _, err := kb.InForce(ctx, db, file)
 	if err != nil {
 		return nil, fmt.Errorf("load knowledge base: %w", err)
 	}

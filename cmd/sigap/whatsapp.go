@@ -77,19 +77,18 @@ func runWhatsApp(ctx context.Context, env *Env, args []string) error {
 	}
 	fs := newFlagSet(env, "whatsapp "+sub)
 	c := whatsappFlags(fs, sub == "link")
-	if pos, err := fs.parse(args); err != nil {
+	if err := fs.parseFlags(args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		fmt.Fprintf(env.Stderr, "sigap whatsapp %s: unexpected argument %q\n", sub, pos[0])
-		return errUsage
 	}
 	// Only linking may start a new database; status and unlink on a
 	// mistyped --db would otherwise report on an empty one.
-	open := openExistingStore
+	var store *storage.DB
+	var err error
 	if sub == "link" {
-		open = func(ctx context.Context, path string) (*storage.DB, error) { return openStore(ctx, path) }
+		store, err = openStore(ctx, c.DB)
+	} else {
+		store, err = openExistingStore(ctx, c.DB, dbFlag)
 	}
-	store, err := open(ctx, c.DB)
 	if err != nil {
 		return err
 	}
