@@ -24,7 +24,7 @@ type Snapshot struct {
 func fileOnly(what, path string) error {
 	if scheme, ok := urlScheme(path); ok {
 		return sigap.Errorf(sigap.EINVALID, "storage: %s %s: only a SQLite file can be copied this way; "+
-			"back up a %s:// database with its own tools (PostgreSQL: pg_dump, or the server's backups; see README, Running on PostgreSQL)", what, redactURL(path), scheme)
+			"back up and restore a %s:// database with its own tools (PostgreSQL: pg_dump and pg_restore, or the server's backups; see README, Running on PostgreSQL)", what, redactURL(path), scheme)
 	}
 	if path == ":memory:" {
 		return sigap.Errorf(sigap.EINVALID, "storage: %s: an in-memory database has no file", what)

@@ -29,7 +29,7 @@ func (tx *Tx) SetAsideUpdates(ctx context.Context, limit int) ([]sigap.SetAsideU
 	}
 	list, err := rows(ctx, tx, func(u *sigap.SetAsideUpdate) []any {
 		return []any{&u.ID, &u.Channel, &u.UpdateID, &u.Raw, &u.Reason, timeColumn{&u.At}}
-	}, `SELECT id, channel, update_id, raw, reason, at FROM set_aside ORDER BY id DESC LIMIT ?`, limit)
+	}, `SELECT id, channel, update_id, raw, reason, at FROM set_aside ORDER BY id DESC LIMIT ?`, limitOrAll(limit))
 	if err != nil {
 		return nil, 0, fmt.Errorf("storage: set-aside updates: %w", err)
 	}
