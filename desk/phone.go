@@ -14,8 +14,8 @@ const PhoneResponder = "(ponsel)"
 
 // PhoneReply records what a person typed by hand on the regency's own
 // account into a citizen's chat (WhatsApp on the regency's phone) as a
-// staff reply: in the citizen's thread, on their open ticket, where it
-// counts as the first response, audited as from the phone. Nothing is
+// staff reply: in the citizen's thread, on their open ticket (or the one
+// it was merged into), where it counts as the first response, audited as from the phone. Nothing is
 // sent: the citizen has it already. A message redelivered is recorded
 // once; one in a chat of someone who never wrote to Sigap is not recorded.
 func (d *Desk) PhoneReply(ctx context.Context, in sigap.Inbound) error {
@@ -31,6 +31,13 @@ func (d *Desk) PhoneReply(ctx context.Context, in sigap.Inbound) error {
 			t, err = nil, nil
 		} else if err != nil {
 			return err
+		}
+		if t != nil && t.MergedInto != 0 {
+			// Staff work the ticket it was merged into: the reply and its
+			// first response belong there, as a citizen's follow-up does.
+			if t, err = tx.TicketByID(ctx, t.MergedInto); err != nil {
+				return err
+			}
 		}
 		m := &sigap.Message{CitizenID: c.ID, Channel: in.From.Channel, PlatformID: in.PlatformID,
 			Author: sigap.AuthorStaff, Staff: PhoneResponder, Kind: in.Kind, Text: in.Text, MediaRef: in.MediaRef,

@@ -52,3 +52,26 @@ func TestPhoneReplyIsTheFirstResponse(t *testing.T) {
 		t.Errorf("%d messages queued; the citizen has the phone's reply already", n)
 	}
 }
+
+// A reply from the phone to a citizen whose ticket was merged into another
+// is the first response of the ticket kept, which the SLA counts.
+func TestPhoneReplyToAMergedTicketAnswersTheTicketKept(t *testing.T) {
+	f := newFixture(t, testKB())
+	f.now = at(2, 9, 0)
+	agent := &sigap.Staff{Username: "pu1", Role: sigap.RoleAgent, OPD: "DPUPR"}
+	_, kept := f.citizenOpens(t, "tg:42", "DPUPR", "Pohon tumbang di jalan Sruweng")
+	c, dup := f.citizenOpens(t, "wa:62811", "DPUPR", "Ada pohon tumbang menutup jalan")
+	if err := f.desk.Merge(f.ctx, agent, kept.Code, []string{dup.Code}); err != nil {
+		t.Fatal(err)
+	}
+	f.now = at(2, 10, 0)
+	in := sigap.Inbound{From: c.Address, PlatformID: "3A0021", Kind: sigap.KindText,
+		Text: "Baik Bapak, petugas kami segera ke lokasi.", At: f.now, FromOwnAccount: true}
+	if err := f.desk.PhoneReply(f.ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	k := f.ticket(t, kept.Code)
+	if !k.FirstResponseAt.Equal(f.now) || k.FirstResponder != desk.PhoneResponder {
+		t.Errorf("ticket kept %s: first response %v by %q, want %v from the phone", kept.Code, k.FirstResponseAt, k.FirstResponder, f.now)
+	}
+}
