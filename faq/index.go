@@ -348,15 +348,11 @@ func (ix *Index) newQuestion(faq int, text string) question {
 func (ix *Index) topicTerms(a lang.Analysis) []string {
 	out := make([]string, 0, len(a.Tokens))
 	for i, t := range a.Tokens {
-		if isTopic(a, i) && !slices.Contains(out, t) {
+		if a.Subject(i) && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
 	return out
-}
-
-func isTopic(a lang.Analysis, i int) bool {
-	return a.Topic[i] && a.Cues[i]&(lang.CueAsking|lang.CueRequest) == 0
 }
 
 // maxCandidates is how many FAQs Match returns.

@@ -340,11 +340,7 @@ func (r *Router) topicWords(a lang.Analysis) []string {
 // clauses, when it also has clauses that ask nothing (its story); else
 // none.
 func (r *Router) questionWords(a lang.Analysis) []string {
-	asks, tells := false, false
-	for _, c := range a.Clauses {
-		asks, tells = asks || c.Asks, tells || !c.Asks
-	}
-	if !asks || !tells {
+	if !a.HasStory() {
 		return nil
 	}
 	var words []string
@@ -374,15 +370,12 @@ const (
 // weighWords returns the topic words of a message, in order, with how much
 // each counts.
 func (r *Router) weighWords(a lang.Analysis) ([]string, []float64) {
-	asks, tells := false, false
-	for _, c := range a.Clauses {
-		asks, tells = asks || c.Asks, tells || !c.Asks
-	}
+	story := a.HasStory()
 	var words []string
 	var mult []float64
 	for _, c := range a.Clauses {
 		m := 1.0
-		if asks && tells {
+		if story {
 			m = storyMult
 			if c.Asks {
 				m = questionMult
