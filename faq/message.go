@@ -1,6 +1,8 @@
 package faq
 
 import (
+	"slices"
+
 	"github.com/pemkab-kebumen/sigap/lang"
 )
 
@@ -41,7 +43,7 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 			if !a.Subject(i) {
 				continue
 			}
-			if i := indexOf(m.terms, t); i >= 0 {
+			if i := slices.Index(m.terms, t); i >= 0 {
 				m.mass[i] = max(m.mass[i], share)
 				continue
 			}
@@ -63,15 +65,6 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 		m.massSum += m.mass[i]
 	}
 	return m
-}
-
-func indexOf(xs []string, x string) int {
-	for i, y := range xs {
-		if y == x {
-			return i
-		}
-	}
-	return -1
 }
 
 // messageWeight is a message word's weight: its idf, or for a word no FAQ
