@@ -32,12 +32,14 @@ const explainedOPDs = 5
 
 // Decide returns the triage decision for text.
 func (r *Router) Decide(text string) sigap.Decision {
-	return r.explain(text, false).Decision
+	ex, _ := r.explain(text, false)
+	return ex.Decision
 }
 
 // Explain decides and says why.
 func (r *Router) Explain(text string) Explanation {
-	return r.explain(text, true)
+	ex, _ := r.explain(text, true)
+	return ex
 }
 
 // decision is one decision in the making.
@@ -63,10 +65,10 @@ func (d *decision) why(format string, args ...any) {
 	d.ex.Reasons = append(d.ex.Reasons, fmt.Sprintf(format, args...))
 }
 
-// explain decides on the first MaxText bytes of text; when verbose it also
-// writes down why, which Decide, on the hot path of every message, does
-// without.
-func (r *Router) explain(text string, verbose bool) Explanation {
+// explain decides on the first MaxText bytes of text, and returns them as
+// analysed; when verbose it also writes down why, which Decide, on the hot
+// path of every message, does without.
+func (r *Router) explain(text string, verbose bool) (Explanation, lang.Analysis) {
 	text = clip(text)
 	d := &decision{verbose: verbose, a: r.norm.Analyze(text)}
 	d.words = r.topicWords(d.a)
@@ -76,14 +78,14 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 		d.ex.Knowledge = r.lexiconKnowledge(text)
 	}
 	if r.asksNothing(d) {
-		return d.ex
+		return d.ex, d.a
 	}
 	r.classify(d)
 	if r.answer(d) {
-		return d.ex
+		return d.ex, d.a
 	}
 	r.route(d)
-	return d.ex
+	return d.ex, d.a
 }
 
 // asksNothing decides clarify for a message with no topic word, or a
