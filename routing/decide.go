@@ -197,7 +197,7 @@ func (r *Router) classify(d *decision) {
 // class, or nil.
 func (r *Router) topBody(d *decision) *bodyMatch {
 	if i := d.top - len(r.kb.OPDs); i >= 0 {
-		return &bodyMatch{name: r.bodies[i].Name, words: r.taughtWords(d.top, d.words)}
+		return &bodyMatch{class: d.top, name: r.bodies[i].Name, words: r.taughtWords(d.top, d.words)}
 	}
 	return nil
 }
@@ -210,12 +210,13 @@ func (r *Router) outsideBody(d *decision) *bodyMatch {
 		return b
 	}
 	if d.headBody >= 0 {
-		return &bodyMatch{name: r.bodies[d.headBody-len(r.kb.OPDs)].Name, words: d.headWords}
+		return &bodyMatch{class: d.headBody, name: r.bodies[d.headBody-len(r.kb.OPDs)].Name, words: d.headWords}
 	}
 	return nil
 }
 
 type bodyMatch struct {
+	class int // the body's class
 	name  string
 	words []string // the message's words that name the body's services
 }
@@ -286,8 +287,11 @@ func (r *Router) route(d *decision) {
 				// The head of the message named the body; the scores
 				// favour an OPD, whose affairs the lines above list.
 				d.ex.Knowledge = append(d.ex.Knowledge, fmt.Sprintf("outside body: %s → %s, named by the message's head", strings.Join(body.words, " "), body.name))
+				d.why("about %s (%s), a body outside the regency that the message's head names (probability %.2f, against %s's %.2f)",
+					body.name, strings.Join(body.words, ", "), d.probs[body.class], r.model.opds[d.top], p)
+			} else {
+				d.why("about %s (%s), a body outside the regency (probability %.2f)", body.name, strings.Join(body.words, ", "), p)
 			}
-			d.why("about %s (%s), a body outside the regency (probability %.2f)", body.name, strings.Join(body.words, ", "), p)
 		}
 	case confidence >= minRouteConfidence:
 		d.ex.Decision = sigap.Decision{Action: sigap.ActionRoute, OPD: r.model.opds[d.top], Score: confidence}
