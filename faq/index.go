@@ -199,13 +199,25 @@ func (ix *Index) addFAQ(f sigap.FAQ, questions []question, answer []string) {
 	fi := len(ix.faqs)
 	ix.faqs = append(ix.faqs, f)
 	ix.faqAt[f.ID] = fi
-	qs := ix.addQuestions(fi, questions)
-	ix.faqQ = append(ix.faqQ, qs)
-	ix.answers = append(ix.answers, answer)
-	ix.faqTerms = append(ix.faqTerms, ix.termsOf(qs, answer))
-	ix.subject = append(ix.subject, ix.subjectOf(fi))
-	ix.core = append(ix.core, ix.coreTerms(fi, -1))
-	ix.kin = append(ix.kin, ix.conceptsOf(ix.faqTerms[fi]))
+	ix.faqQ = append(ix.faqQ, nil)
+	ix.answers = append(ix.answers, nil)
+	ix.faqTerms = append(ix.faqTerms, nil)
+	ix.subject = append(ix.subject, nil)
+	ix.core = append(ix.core, nil)
+	ix.kin = append(ix.kin, nil)
+	ix.setFAQ(fi, f, questions, answer)
+}
+
+// setFAQ indexes f, its questions and answer terms already counted, in
+// slot fi, whose questions are out of the postings.
+func (ix *Index) setFAQ(fi int, f sigap.FAQ, questions []question, answer []string) {
+	ix.faqs[fi] = f
+	ix.faqQ[fi] = ix.addQuestions(fi, questions)
+	ix.answers[fi] = answer
+	ix.faqTerms[fi] = ix.termsOf(ix.faqQ[fi], answer)
+	ix.subject[fi] = ix.subjectOf(fi)
+	ix.core[fi] = ix.coreTerms(fi, -1)
+	ix.kin[fi] = ix.conceptsOf(ix.faqTerms[fi])
 }
 
 // conceptsOf returns the sorted, distinct concepts of the terms ids.
