@@ -170,12 +170,11 @@ func (ix *Index) termIDF(t int) float64 {
 
 // weigh sets q's term ids and weight from the terms' idf.
 func (ix *Index) weigh(q *question) {
-	q.ids, q.weight = q.ids[:0], 0
+	q.ids = q.ids[:0]
 	for _, t := range q.terms {
-		id := ix.termID[t]
-		q.ids = append(q.ids, id)
-		q.weight += ix.idf[id]
+		q.ids = append(q.ids, ix.termID[t])
 	}
+	ix.reweigh(q)
 }
 
 // kinShareOf returns the share of question q's weight that its terms with
