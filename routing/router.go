@@ -164,7 +164,7 @@ func (r *Router) concepts(spread map[string]int) map[string][]int32 {
 			for _, s := range g.Services {
 				for _, p := range s.Phrases {
 					for _, w := range r.phraseWords(p) {
-						if spread[w] <= maxSpread && !slices.Contains(out[w], id) {
+						if spread[w] <= affairs.MaxSpread && !slices.Contains(out[w], id) {
 							out[w] = append(out[w], id)
 						}
 					}
@@ -240,16 +240,11 @@ func (r *Router) teachAffairs(spread map[string]int) {
 	}
 }
 
-// maxSpread is how many services' phrases a word may be in and still
-// count alone: "bayar" is in "bayar pbb", "bayar pdam" and "bayar pajak
-// motor", and says which only with its neighbour.
-const maxSpread = 3
-
 // phraseFeatures returns the features of a service phrase: its bigrams,
-// and those of its words that few services share (any word, for a body
-// outside the regency: "telepon penipu" makes no call a matter for the
-// operators); a phrase written as one word is that word, however many
-// services use it.
+// and those of its words that few services share (affairs.MaxSpread; no
+// word, for a body outside the regency: "telepon penipu" makes no call a
+// matter for the operators); a phrase written as one word is that word,
+// however many services use it.
 func (r *Router) phraseFeatures(phrase string, spread map[string]int, outside bool) []string {
 	words := r.phraseWords(phrase)
 	if len(words) == 1 && !strings.Contains(strings.TrimSpace(phrase), " ") {
@@ -257,7 +252,7 @@ func (r *Router) phraseFeatures(phrase string, spread map[string]int, outside bo
 	}
 	var feats []string
 	for i, w := range words {
-		if spread[w] <= maxSpread && !outside {
+		if spread[w] <= affairs.MaxSpread && !outside {
 			feats = append(feats, w)
 		}
 		if i > 0 {
