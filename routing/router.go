@@ -277,11 +277,7 @@ func (r *Router) kbFeatures(text string) []string {
 		if slices.ContainsFunc(a.Cues[c.Start:c.End], func(cue lang.Cue) bool { return cue&lang.CueAuthority != 0 }) {
 			continue
 		}
-		for i := c.Start; i < c.End; i++ {
-			if a.Topic[i] {
-				words = append(words, a.Tokens[i])
-			}
-		}
+		words = appendTopic(words, a, c.Start, c.End)
 	}
 	return featuresOf(words)
 }
@@ -322,10 +318,14 @@ func (r *Router) learn(e sigap.Example) error {
 
 // topicWords returns the tokens that can say what a message is about.
 func (r *Router) topicWords(a lang.Analysis) []string {
-	var words []string
-	for i, t := range a.Tokens {
+	return appendTopic(nil, a, 0, len(a.Tokens))
+}
+
+// appendTopic appends to words the topic words of a.Tokens[from:to].
+func appendTopic(words []string, a lang.Analysis, from, to int) []string {
+	for i := from; i < to; i++ {
 		if a.Topic[i] {
-			words = append(words, t)
+			words = append(words, a.Tokens[i])
 		}
 	}
 	return words
@@ -340,13 +340,8 @@ func (r *Router) questionWords(a lang.Analysis) []string {
 	}
 	var words []string
 	for _, c := range a.Clauses {
-		if !c.Asks {
-			continue
-		}
-		for i := c.Start; i < c.End; i++ {
-			if a.Topic[i] {
-				words = append(words, a.Tokens[i])
-			}
+		if c.Asks {
+			words = appendTopic(words, a, c.Start, c.End)
 		}
 	}
 	return words
