@@ -27,8 +27,12 @@ const minRouteConfidence = 0.5
 // jadi" thanks; it asks for nothing.
 const maxIdleWords = 2
 
-// explainedOPDs is how many OPD scores an Explanation lists.
-const explainedOPDs = 5
+// explainedOPDs is how many OPD scores an Explanation lists, and
+// explainedFAQs how many FAQ candidates.
+const (
+	explainedOPDs = 5
+	explainedFAQs = 3
+)
 
 // Decide returns the triage decision for text.
 func (r *Router) Decide(text string) sigap.Decision {
@@ -239,7 +243,7 @@ func (r *Router) taughtWords(class int, words []string) []string {
 // to bring a police letter still answers "do I need a police letter?".
 func (r *Router) answer(d *decision) bool {
 	if d.verbose {
-		d.ex.FAQs = r.index.MatchAnalysis(d.a, 3)
+		d.ex.FAQs = r.index.MatchAnalysis(d.a, explainedFAQs)
 	} else if best, ok := r.index.Answer(d.a); ok {
 		d.ex.FAQs = []faq.Candidate{best}
 	}
