@@ -251,9 +251,11 @@ func (r *Router) answer(d *decision) bool {
 		return false
 	}
 	best := &d.ex.FAQs[0]
-	if body := r.topBody(d); best.Answerable && body != nil && !r.index.Speaks(best.FAQ, body.words) {
-		best.Answerable = false
-		best.Reasons = append(best.Reasons, fmt.Sprintf("the message is about %s (%s), which the FAQ does not speak of", body.name, strings.Join(body.words, ", ")))
+	if best.Answerable {
+		if body := r.topBody(d); body != nil && !r.index.Speaks(best.FAQ, body.words) {
+			best.Answerable = false
+			best.Reasons = append(best.Reasons, fmt.Sprintf("the message is about %s (%s), which the FAQ does not speak of", body.name, strings.Join(body.words, ", ")))
+		}
 	}
 	if !best.Answerable {
 		if d.verbose {
