@@ -48,11 +48,12 @@ const minByAffair = 8.0
 // "Pertanian", but not "Dinas Pekerjaan Umum" for "Tenaga Kerja".
 const minNameShare = 0.67
 
-// maxSpread is how many services may share a word before a phrase that
-// comes down to that one word says nothing of which service it is: "jam
-// kerja" reads as "kerja", which every labour service and "Dinas
-// Pekerjaan Umum" have.
-const maxSpread = 3
+// MaxSpread is how many services may share a word (Spread) before the
+// word alone says nothing of which service it is: "bayar" is in "bayar
+// pbb", "bayar pdam" and "bayar pajak motor", and says which only with its
+// neighbour; and "jam kerja" reads as "kerja", which every labour service
+// and "Dinas Pekerjaan Umum" have.
+const MaxSpread = 3
 
 // profile is an OPD's texts cut into fragments of normalised words, with
 // the weight of the text each came from.
@@ -207,7 +208,7 @@ func containsRun(words, run []string) bool {
 // phraseRarity normalises every service's phrases (and its name, itself a
 // phrase) and weighs each by how few services share it: log(1 + services
 // / services with the phrase). A phrase that comes down to one word many
-// services share is left out (see maxSpread).
+// services share is left out (see MaxSpread).
 func phraseRarity(tokens Tokenizer) (map[string][][][]string, map[string]float64) {
 	spread := Spread(tokens)
 	phrases := map[string][][][]string{} // affair → service → phrases
@@ -221,7 +222,7 @@ func phraseRarity(tokens Tokenizer) (map[string][][][]string, map[string]float64
 			for _, text := range append([]string{s.Name}, s.Phrases...) {
 				words := tokens(text)
 				key := strings.Join(words, " ")
-				if len(words) == 0 || seen[key] || len(words) == 1 && spread[words[0]] > maxSpread {
+				if len(words) == 0 || seen[key] || len(words) == 1 && spread[words[0]] > MaxSpread {
 					continue
 				}
 				seen[key] = true

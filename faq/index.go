@@ -170,12 +170,11 @@ func (ix *Index) termIDF(t int) float64 {
 
 // weigh sets q's term ids and weight from the terms' idf.
 func (ix *Index) weigh(q *question) {
-	q.ids, q.weight = q.ids[:0], 0
+	q.ids = q.ids[:0]
 	for _, t := range q.terms {
-		id := ix.termID[t]
-		q.ids = append(q.ids, id)
-		q.weight += ix.idf[id]
+		q.ids = append(q.ids, ix.termID[t])
 	}
+	ix.reweigh(q)
 }
 
 // kinShareOf returns the share of question q's weight that its terms with
@@ -199,13 +198,25 @@ func (ix *Index) addFAQ(f sigap.FAQ, questions []question, answer []string) {
 	fi := len(ix.faqs)
 	ix.faqs = append(ix.faqs, f)
 	ix.faqAt[f.ID] = fi
-	qs := ix.addQuestions(fi, questions)
-	ix.faqQ = append(ix.faqQ, qs)
-	ix.answers = append(ix.answers, answer)
-	ix.faqTerms = append(ix.faqTerms, ix.termsOf(qs, answer))
-	ix.subject = append(ix.subject, ix.subjectOf(fi))
-	ix.core = append(ix.core, ix.coreTerms(fi, -1))
-	ix.kin = append(ix.kin, ix.conceptsOf(ix.faqTerms[fi]))
+	ix.faqQ = append(ix.faqQ, nil)
+	ix.answers = append(ix.answers, nil)
+	ix.faqTerms = append(ix.faqTerms, nil)
+	ix.subject = append(ix.subject, nil)
+	ix.core = append(ix.core, nil)
+	ix.kin = append(ix.kin, nil)
+	ix.setFAQ(fi, f, questions, answer)
+}
+
+// setFAQ indexes f, its questions and answer terms already counted, in
+// slot fi, whose questions are out of the postings.
+func (ix *Index) setFAQ(fi int, f sigap.FAQ, questions []question, answer []string) {
+	ix.faqs[fi] = f
+	ix.faqQ[fi] = ix.addQuestions(fi, questions)
+	ix.answers[fi] = answer
+	ix.faqTerms[fi] = ix.termsOf(ix.faqQ[fi], answer)
+	ix.subject[fi] = ix.subjectOf(fi)
+	ix.core[fi] = ix.coreTerms(fi, -1)
+	ix.kin[fi] = ix.conceptsOf(ix.faqTerms[fi])
 }
 
 // conceptsOf returns the sorted, distinct concepts of the terms ids.
@@ -348,15 +359,11 @@ func (ix *Index) newQuestion(faq int, text string) question {
 func (ix *Index) topicTerms(a lang.Analysis) []string {
 	out := make([]string, 0, len(a.Tokens))
 	for i, t := range a.Tokens {
-		if isTopic(a, i) && !slices.Contains(out, t) {
+		if a.Subject(i) && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
 	return out
-}
-
-func isTopic(a lang.Analysis, i int) bool {
-	return a.Topic[i] && a.Cues[i]&(lang.CueAsking|lang.CueRequest) == 0
 }
 
 // maxCandidates is how many FAQs Match returns.

@@ -64,14 +64,13 @@ func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 			Coverage:   s.cov,
 			Relevance:  s.rel,
 		}
-		for _, t := range m.terms {
-			if !explain {
-				break
-			}
-			if slices.Contains(q.terms, t) {
-				c.Matched = append(c.Matched, t)
-			} else if !ix.hasTerm(s.faq, t) {
-				c.Missing = append(c.Missing, t)
+		if explain {
+			for _, t := range m.terms {
+				if slices.Contains(q.terms, t) {
+					c.Matched = append(c.Matched, t)
+				} else if !ix.hasTerm(s.faq, t) {
+					c.Missing = append(c.Missing, t)
+				}
 			}
 		}
 		if i == 0 {

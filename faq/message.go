@@ -1,6 +1,8 @@
 package faq
 
 import (
+	"slices"
+
 	"github.com/pemkab-kebumen/sigap/lang"
 )
 
@@ -30,7 +32,7 @@ const storyShare = 0.25
 func (ix *Index) prepare(a lang.Analysis) *message {
 	m := &message{intent: readIntent(a), problems: reportedProblems(a),
 		terms: make([]string, 0, len(a.Tokens)), mass: make([]float64, 0, len(a.Tokens))}
-	story := hasStory(a)
+	story := a.HasStory()
 	for _, c := range a.Clauses {
 		share := 1.0
 		if story && !c.Asks {
@@ -38,10 +40,10 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 		}
 		for i := c.Start; i < c.End; i++ {
 			t := a.Tokens[i]
-			if !isTopic(a, i) {
+			if !a.Subject(i) {
 				continue
 			}
-			if i := indexOf(m.terms, t); i >= 0 {
+			if i := slices.Index(m.terms, t); i >= 0 {
 				m.mass[i] = max(m.mass[i], share)
 				continue
 			}
@@ -63,30 +65,6 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 		m.massSum += m.mass[i]
 	}
 	return m
-}
-
-// hasStory reports whether a message has both question clauses and
-// clauses that ask nothing: then the first are its question, the others
-// the story around it.
-func hasStory(a lang.Analysis) bool {
-	asks, tells := false, false
-	for _, c := range a.Clauses {
-		if c.Asks {
-			asks = true
-		} else {
-			tells = true
-		}
-	}
-	return asks && tells
-}
-
-func indexOf(xs []string, x string) int {
-	for i, y := range xs {
-		if y == x {
-			return i
-		}
-	}
-	return -1
 }
 
 // messageWeight is a message word's weight: its idf, or for a word no FAQ

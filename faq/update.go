@@ -42,13 +42,7 @@ func (ix *Index) Update(f sigap.FAQ) {
 		ix.addFAQ(f, questions, answer)
 		return
 	}
-	ix.faqs[fi] = f
-	ix.faqQ[fi] = ix.addQuestions(fi, questions)
-	ix.answers[fi] = answer
-	ix.faqTerms[fi] = ix.termsOf(ix.faqQ[fi], answer)
-	ix.subject[fi] = ix.subjectOf(fi)
-	ix.core[fi] = ix.coreTerms(fi, -1)
-	ix.kin[fi] = ix.conceptsOf(ix.faqTerms[fi])
+	ix.setFAQ(fi, f, questions, answer)
 }
 
 // Remove takes the FAQ with the given ID out of the index; it reports

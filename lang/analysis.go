@@ -112,6 +112,17 @@ func (a *Analysis) Subject(i int) bool {
 	return a.Topic[i] && a.Cues[i]&(CueAsking|CueRequest) == 0
 }
 
+// HasStory reports whether the text has both question clauses and clauses
+// that ask nothing: then the first are its question, the others the story
+// around it.
+func (a *Analysis) HasStory() bool {
+	asks, tells := false, false
+	for _, c := range a.Clauses {
+		asks, tells = asks || c.Asks, tells || !c.Asks
+	}
+	return asks && tells
+}
+
 // askPrevious marks as asking the clauses of the last sentence before
 // clause i that has a topic word.
 func (a *Analysis) askPrevious(i int) {

@@ -537,12 +537,9 @@ func (n *Normalizer) spelled(w string) string {
 	return r
 }
 
-// spell repairs a written word's spelling: stretched letters and typos.
-// Words the dictionaries know are left alone.
+// spell repairs the spelling of a written word that is neither known nor
+// a number (spelled checks): stretched letters and typos.
 func (n *Normalizer) spell(w string) string {
-	if n.known(w) || isNumber(w) {
-		return w
-	}
 	w = foldRepeats(w)
 	if n.known(w) {
 		return w

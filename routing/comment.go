@@ -63,8 +63,8 @@ var mentionOrLink = regexp.MustCompile(`@[\pL\pN_.]+|https?://\S+`)
 // means: leave it alone.
 func (r *Router) DecideComment(text string) sigap.Decision {
 	text = mentionOrLink.ReplaceAllString(text, " ")
-	d := r.Decide(text)
-	tokens := r.norm.Tokens(text)
+	ex, a := r.explain(text, false)
+	d, tokens := ex.Decision, a.Tokens
 	asksWord := r.cues.question.in(tokens) || r.cues.request.in(tokens)
 	asks := asksWord || strings.Contains(text, "?")
 	trouble := r.cues.trouble.in(tokens)

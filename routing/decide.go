@@ -27,17 +27,23 @@ const minRouteConfidence = 0.5
 // jadi" thanks; it asks for nothing.
 const maxIdleWords = 2
 
-// explainedOPDs is how many OPD scores an Explanation lists.
-const explainedOPDs = 5
+// explainedOPDs is how many OPD scores an Explanation lists, and
+// explainedFAQs how many FAQ candidates.
+const (
+	explainedOPDs = 5
+	explainedFAQs = 3
+)
 
 // Decide returns the triage decision for text.
 func (r *Router) Decide(text string) sigap.Decision {
-	return r.explain(text, false).Decision
+	ex, _ := r.explain(text, false)
+	return ex.Decision
 }
 
 // Explain decides and says why.
 func (r *Router) Explain(text string) Explanation {
-	return r.explain(text, true)
+	ex, _ := r.explain(text, true)
+	return ex
 }
 
 // decision is one decision in the making.
@@ -63,10 +69,10 @@ func (d *decision) why(format string, args ...any) {
 	d.ex.Reasons = append(d.ex.Reasons, fmt.Sprintf(format, args...))
 }
 
-// explain decides on the first MaxText bytes of text; when verbose it also
-// writes down why, which Decide, on the hot path of every message, does
-// without.
-func (r *Router) explain(text string, verbose bool) Explanation {
+// explain decides on the first MaxText bytes of text, and returns them as
+// analysed; when verbose it also writes down why, which Decide, on the hot
+// path of every message, does without.
+func (r *Router) explain(text string, verbose bool) (Explanation, lang.Analysis) {
 	text = clip(text)
 	d := &decision{verbose: verbose, a: r.norm.Analyze(text)}
 	d.words = r.topicWords(d.a)
@@ -76,14 +82,14 @@ func (r *Router) explain(text string, verbose bool) Explanation {
 		d.ex.Knowledge = r.lexiconKnowledge(text)
 	}
 	if r.asksNothing(d) {
-		return d.ex
+		return d.ex, d.a
 	}
 	r.classify(d)
 	if r.answer(d) {
-		return d.ex
+		return d.ex, d.a
 	}
 	r.route(d)
-	return d.ex
+	return d.ex, d.a
 }
 
 // asksNothing decides clarify for a message with no topic word, or a
@@ -195,7 +201,7 @@ func (r *Router) classify(d *decision) {
 // class, or nil.
 func (r *Router) topBody(d *decision) *bodyMatch {
 	if i := d.top - len(r.kb.OPDs); i >= 0 {
-		return &bodyMatch{name: r.bodies[i].Name, words: r.taughtWords(d.top, d.words)}
+		return &bodyMatch{class: d.top, name: r.bodies[i].Name, words: r.taughtWords(d.top, d.words)}
 	}
 	return nil
 }
@@ -208,12 +214,13 @@ func (r *Router) outsideBody(d *decision) *bodyMatch {
 		return b
 	}
 	if d.headBody >= 0 {
-		return &bodyMatch{name: r.bodies[d.headBody-len(r.kb.OPDs)].Name, words: d.headWords}
+		return &bodyMatch{class: d.headBody, name: r.bodies[d.headBody-len(r.kb.OPDs)].Name, words: d.headWords}
 	}
 	return nil
 }
 
 type bodyMatch struct {
+	class int // the body's class
 	name  string
 	words []string // the message's words that name the body's services
 }
@@ -236,7 +243,7 @@ func (r *Router) taughtWords(class int, words []string) []string {
 // to bring a police letter still answers "do I need a police letter?".
 func (r *Router) answer(d *decision) bool {
 	if d.verbose {
-		d.ex.FAQs = r.index.MatchAnalysis(d.a, 3)
+		d.ex.FAQs = r.index.MatchAnalysis(d.a, explainedFAQs)
 	} else if best, ok := r.index.Answer(d.a); ok {
 		d.ex.FAQs = []faq.Candidate{best}
 	}
@@ -244,9 +251,11 @@ func (r *Router) answer(d *decision) bool {
 		return false
 	}
 	best := &d.ex.FAQs[0]
-	if body := r.topBody(d); best.Answerable && body != nil && !r.index.Speaks(best.FAQ, body.words) {
-		best.Answerable = false
-		best.Reasons = append(best.Reasons, fmt.Sprintf("the message is about %s (%s), which the FAQ does not speak of", body.name, strings.Join(body.words, ", ")))
+	if best.Answerable {
+		if body := r.topBody(d); body != nil && !r.index.Speaks(best.FAQ, body.words) {
+			best.Answerable = false
+			best.Reasons = append(best.Reasons, fmt.Sprintf("the message is about %s (%s), which the FAQ does not speak of", body.name, strings.Join(body.words, ", ")))
+		}
 	}
 	if !best.Answerable {
 		if d.verbose {
@@ -284,8 +293,11 @@ func (r *Router) route(d *decision) {
 				// The head of the message named the body; the scores
 				// favour an OPD, whose affairs the lines above list.
 				d.ex.Knowledge = append(d.ex.Knowledge, fmt.Sprintf("outside body: %s → %s, named by the message's head", strings.Join(body.words, " "), body.name))
+				d.why("about %s (%s), a body outside the regency that the message's head names (probability %.2f, against %s's %.2f)",
+					body.name, strings.Join(body.words, ", "), d.probs[body.class], r.model.opds[d.top], p)
+			} else {
+				d.why("about %s (%s), a body outside the regency (probability %.2f)", body.name, strings.Join(body.words, ", "), p)
 			}
-			d.why("about %s (%s), a body outside the regency (probability %.2f)", body.name, strings.Join(body.words, ", "), p)
 		}
 	case confidence >= minRouteConfidence:
 		d.ex.Decision = sigap.Decision{Action: sigap.ActionRoute, OPD: r.model.opds[d.top], Score: confidence}

@@ -58,17 +58,26 @@ func (ex Explanation) Write(w io.Writer) error {
 		}
 	}
 	fmt.Fprintln(bw, "\nFAQ candidates:")
-	if len(ex.FAQs) == 0 {
+	// A message that asks nothing is decided before the FAQs and the OPDs
+	// are scored.
+	scored := len(ex.OPDs) > 0
+	switch {
+	case !scored:
+		fmt.Fprintln(bw, "  (not matched: decided before the FAQs)")
+	case len(ex.FAQs) == 0:
 		fmt.Fprintln(bw, "  (none shares a key term)")
 	}
 	for _, c := range ex.FAQs {
 		fmt.Fprintf(bw, "  %-22s confidence %.2f  coverage %.2f  relevance %.2f  %s\n", c.FAQ, c.Confidence, c.Coverage, c.Relevance, c.OPD)
 		fmt.Fprintf(bw, "    question: %s\n", c.Question)
-		fmt.Fprintf(bw, "    matched:  %s\n", strings.Join(c.Matched, " "))
-		fmt.Fprintf(bw, "    missing:  %s\n", strings.Join(c.Missing, " "))
+		fmt.Fprintf(bw, "    matched:  %s\n", wordsOrNone(c.Matched))
+		fmt.Fprintf(bw, "    missing:  %s\n", wordsOrNone(c.Missing))
 		fmt.Fprintf(bw, "    verdict:  %s\n", strings.Join(c.Reasons, "; "))
 	}
 	fmt.Fprintln(bw, "\nOPD scores:")
+	if !scored {
+		fmt.Fprintln(bw, "  (not scored: decided before routing)")
+	}
 	for _, o := range ex.OPDs {
 		fmt.Fprintf(bw, "  %-14s %.3f\n", o.OPD, o.Probability)
 	}
@@ -77,4 +86,12 @@ func (ex Explanation) Write(w io.Writer) error {
 		fmt.Fprintf(bw, "  %s\n", r)
 	}
 	return bw.Flush()
+}
+
+// wordsOrNone joins words, or says there are none.
+func wordsOrNone(words []string) string {
+	if len(words) == 0 {
+		return "(none)"
+	}
+	return strings.Join(words, " ")
 }

@@ -164,7 +164,7 @@ func (r *Router) concepts(spread map[string]int) map[string][]int32 {
 			for _, s := range g.Services {
 				for _, p := range s.Phrases {
 					for _, w := range r.phraseWords(p) {
-						if spread[w] <= maxSpread && !slices.Contains(out[w], id) {
+						if spread[w] <= affairs.MaxSpread && !slices.Contains(out[w], id) {
 							out[w] = append(out[w], id)
 						}
 					}
@@ -240,16 +240,11 @@ func (r *Router) teachAffairs(spread map[string]int) {
 	}
 }
 
-// maxSpread is how many services' phrases a word may be in and still
-// count alone: "bayar" is in "bayar pbb", "bayar pdam" and "bayar pajak
-// motor", and says which only with its neighbour.
-const maxSpread = 3
-
 // phraseFeatures returns the features of a service phrase: its bigrams,
-// and those of its words that few services share (any word, for a body
-// outside the regency: "telepon penipu" makes no call a matter for the
-// operators); a phrase written as one word is that word, however many
-// services use it.
+// and those of its words that few services share (affairs.MaxSpread; no
+// word, for a body outside the regency: "telepon penipu" makes no call a
+// matter for the operators); a phrase written as one word is that word,
+// however many services use it.
 func (r *Router) phraseFeatures(phrase string, spread map[string]int, outside bool) []string {
 	words := r.phraseWords(phrase)
 	if len(words) == 1 && !strings.Contains(strings.TrimSpace(phrase), " ") {
@@ -257,7 +252,7 @@ func (r *Router) phraseFeatures(phrase string, spread map[string]int, outside bo
 	}
 	var feats []string
 	for i, w := range words {
-		if spread[w] <= maxSpread && !outside {
+		if spread[w] <= affairs.MaxSpread && !outside {
 			feats = append(feats, w)
 		}
 		if i > 0 {
@@ -282,11 +277,7 @@ func (r *Router) kbFeatures(text string) []string {
 		if slices.ContainsFunc(a.Cues[c.Start:c.End], func(cue lang.Cue) bool { return cue&lang.CueAuthority != 0 }) {
 			continue
 		}
-		for i := c.Start; i < c.End; i++ {
-			if a.Topic[i] {
-				words = append(words, a.Tokens[i])
-			}
-		}
+		words = appendTopic(words, a, c.Start, c.End)
 	}
 	return featuresOf(words)
 }
@@ -327,10 +318,14 @@ func (r *Router) learn(e sigap.Example) error {
 
 // topicWords returns the tokens that can say what a message is about.
 func (r *Router) topicWords(a lang.Analysis) []string {
-	var words []string
-	for i, t := range a.Tokens {
+	return appendTopic(nil, a, 0, len(a.Tokens))
+}
+
+// appendTopic appends to words the topic words of a.Tokens[from:to].
+func appendTopic(words []string, a lang.Analysis, from, to int) []string {
+	for i := from; i < to; i++ {
 		if a.Topic[i] {
-			words = append(words, t)
+			words = append(words, a.Tokens[i])
 		}
 	}
 	return words
@@ -340,22 +335,13 @@ func (r *Router) topicWords(a lang.Analysis) []string {
 // clauses, when it also has clauses that ask nothing (its story); else
 // none.
 func (r *Router) questionWords(a lang.Analysis) []string {
-	asks, tells := false, false
-	for _, c := range a.Clauses {
-		asks, tells = asks || c.Asks, tells || !c.Asks
-	}
-	if !asks || !tells {
+	if !a.HasStory() {
 		return nil
 	}
 	var words []string
 	for _, c := range a.Clauses {
-		if !c.Asks {
-			continue
-		}
-		for i := c.Start; i < c.End; i++ {
-			if a.Topic[i] {
-				words = append(words, a.Tokens[i])
-			}
+		if c.Asks {
+			words = appendTopic(words, a, c.Start, c.End)
 		}
 	}
 	return words
@@ -374,15 +360,12 @@ const (
 // weighWords returns the topic words of a message, in order, with how much
 // each counts.
 func (r *Router) weighWords(a lang.Analysis) ([]string, []float64) {
-	asks, tells := false, false
-	for _, c := range a.Clauses {
-		asks, tells = asks || c.Asks, tells || !c.Asks
-	}
+	story := a.HasStory()
 	var words []string
 	var mult []float64
 	for _, c := range a.Clauses {
 		m := 1.0
-		if asks && tells {
+		if story {
 			m = storyMult
 			if c.Asks {
 				m = questionMult
