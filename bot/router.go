@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,8 +64,8 @@ func (lr *LiveRouter) follow(k *sigap.KB) {
 
 // Train builds a router from k and what Sigap learnt so far, as stored:
 // the staff transfers and the negative examples of citizens' "2" after an
-// FAQ answer. A negative example of an FAQ the KB no longer has teaches
-// nothing.
+// FAQ answer. What was learnt for an OPD or an FAQ the KB no longer has
+// teaches nothing.
 func Train(ctx context.Context, store sigap.Store, k *sigap.KB) (*routing.Router, error) {
 	type lessons struct {
 		examples  []sigap.Example
@@ -81,7 +82,7 @@ func Train(ctx context.Context, store sigap.Store, k *sigap.KB) (*routing.Router
 	if err != nil {
 		return nil, fmt.Errorf("bot: load what the router learnt: %w", err)
 	}
-	r, err := routing.New(k, l.examples)
+	r, err := routing.New(k, ofOPDs(k, l.examples))
 	if err != nil {
 		return nil, fmt.Errorf("bot: train router: %w", err)
 	}
@@ -91,6 +92,17 @@ func Train(ctx context.Context, store sigap.Store, k *sigap.KB) (*routing.Router
 		}
 	}
 	return r, nil
+}
+
+// ofOPDs keeps the examples learnt for OPDs k still has: one of an OPD an
+// admin removed from the KB teaches nothing, as a negative example of a
+// removed FAQ does not.
+func ofOPDs(k *sigap.KB, examples []sigap.Example) []sigap.Example {
+	has := make(map[string]bool, len(k.OPDs))
+	for _, o := range k.OPDs {
+		has[o.Code] = true
+	}
+	return slices.DeleteFunc(examples, func(e sigap.Example) bool { return !has[e.OPD] })
 }
 
 // Retrain rebuilds the router from the KB in force and the lessons stored
