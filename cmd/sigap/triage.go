@@ -71,6 +71,9 @@ func runTriage(ctx context.Context, env *Env, args []string) error {
 	case c.Batch && len(texts) > 0:
 		fmt.Fprintln(env.Stderr, "sigap triage: --batch reads stdin and takes no text argument")
 		return errUsage
+	case c.Explain && len(texts) == 0:
+		fmt.Fprintln(env.Stderr, `sigap triage: --explain explains the text given as its argument, e.g. --explain "ktp hilang gimana"`)
+		return errUsage
 	case !c.Batch && len(texts) == 0:
 		fs.Usage()
 		return errUsage

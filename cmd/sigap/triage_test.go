@@ -93,6 +93,9 @@ func TestTriageOneText(t *testing.T) {
 	if _, _, status := runTriageCmd(t, ""); status != 2 {
 		t.Errorf("no text and no --batch: status %d, want 2", status)
 	}
+	if _, stderr, status := runTriageCmd(t, "ktp hilang", "--explain"); status != 2 || !strings.Contains(stderr, "--explain explains the text given as its argument") {
+		t.Errorf("--explain without a text: status %d, stderr %q; want 2 and what is missing", status, stderr)
+	}
 }
 
 // TestTriageComment decides texts as public comments: praise under a post
