@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -456,5 +457,24 @@ func TestReports(t *testing.T) {
 				t.Errorf("CSV lacks the DISDUKCAPIL row: %s", body)
 			}
 		})
+	}
+}
+
+// The error page leads a citizen on the web chat back to their
+// conversation, not to the staff queue they cannot open; staff back to the
+// queue.
+func TestErrorPageLeadsBack(t *testing.T) {
+	e := newTestEnv(t)
+	tests := []struct{ path, back string }{
+		{"/chat", `<a href="/chat">Kembali ke percakapan</a>`},
+		{"/logout", `<a href="/queue">Kembali ke antrean</a>`},
+	}
+	for _, tt := range tests {
+		c := e.client()
+		c.header.Set("Origin", "https://evil.example")
+		status, page, _ := c.postForm(tt.path, url.Values{"text": {"halo"}})
+		if status != http.StatusForbidden || !strings.Contains(page, tt.back) {
+			t.Errorf("cross-site POST %s: %d, want 403 and a page with %s", tt.path, status, tt.back)
+		}
 	}
 }

@@ -115,7 +115,20 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, a *auth, err error
 	}
 	d := newPage(a, "Galat", "")
 	d.Error = msg
+	d.Body = errorBack(r.URL.Path)
 	s.render(w, r, status, "error", d)
+}
+
+// errorView is where the error page leads back to.
+type errorView struct{ Href, Label string }
+
+// errorBack leads a citizen on the web chat back to their conversation,
+// and staff to the queue.
+func errorBack(path string) errorView {
+	if path == "/chat" || strings.HasPrefix(path, "/chat/") {
+		return errorView{Href: "/chat", Label: "Kembali ke percakapan"}
+	}
+	return errorView{Href: "/queue", Label: "Kembali ke antrean"}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
