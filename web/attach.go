@@ -98,14 +98,17 @@ func (s *Server) saveUpload(r *http.Request, field, folder, id string, photosOnl
 	case errors.As(err, &tooBig):
 		return nil, tooLargeUpload
 	case err != nil:
-		return nil, sigap.Errorf(sigap.EINVALID, "Berkas tidak terbaca: %v", err)
+		s.cfg.Logger.Info("web: unreadable upload", "err", err)
+		return nil, sigap.Errorf(sigap.EINVALID, "Berkas tidak terbaca. Silakan pilih berkasnya lagi, lalu kirim ulang.")
 	}
 	defer file.Close()
 	if header.Size == 0 {
 		return nil, nil // an empty file input
 	}
 	if s.media == nil {
-		return nil, sigap.Errorf(sigap.EINVALID, "Lampiran tidak dapat disimpan: folder media Sigap belum diatur.")
+		// The server was started without a data folder: its operator's
+		// mistake, logged as one, not the sender's.
+		return nil, errors.New("web: attachment: serve has no media folder (--data)")
 	}
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(file, head)
