@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql's "pgx"
 )
@@ -94,9 +95,17 @@ func create(t testing.TB, kind, drop string) string {
 		t.Fatalf("PostgreSQL (%s): create %s: %v", ServerEnv, strings.ToLower(kind), err)
 	}
 	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), fmt.Sprintf(drop, name)); err != nil {
-			t.Errorf("PostgreSQL: drop %s %s: %v", strings.ToLower(kind), name, err)
+		// A server process of the superuser's (autovacuum) may be working
+		// in a database just used, which the test role may not end
+		// (SQLSTATE 42501): it leaves within moments, so try again.
+		var err error
+		for range 20 {
+			if _, err = admin.ExecContext(context.Background(), fmt.Sprintf(drop, name)); err == nil {
+				return
+			}
+			time.Sleep(250 * time.Millisecond)
 		}
+		t.Errorf("PostgreSQL: drop %s %s: %v", strings.ToLower(kind), name, err)
 	})
 	return name
 }
