@@ -59,6 +59,13 @@ type Outbox struct {
 	// held holds the channels that sent nothing (not connected, paced),
 	// until when.
 	held map[sigap.Channel]time.Time
+	// doubted holds the channels that sent nothing at their last try: one
+	// chat at a time asks such a channel again until it sends, so a channel
+	// still down is asked once, not once per chat.
+	doubted map[sigap.Channel]bool
+	// asking holds the doubted channels a chat is asking now, each with
+	// what closes when it has answered.
+	asking map[sigap.Channel]chan struct{}
 }
 
 const (
@@ -100,6 +107,8 @@ func (o *Outbox) init() {
 		}
 		o.waiting = map[sigap.Address]time.Time{}
 		o.held = map[sigap.Channel]time.Time{}
+		o.doubted = map[sigap.Channel]bool{}
+		o.asking = map[sigap.Channel]chan struct{}{}
 	})
 }
 
@@ -366,14 +375,16 @@ func (o *Outbox) record(ctx context.Context, done []outcome) bool {
 
 // deliver sends one message and says what became of it.
 func (o *Outbox) deliver(ctx context.Context, m sigap.Outbound) outcome {
-	if o.isHeld(m.To.Channel, o.Now()) {
+	ok, prober := o.mayAsk(ctx, m.To.Channel)
+	if !ok {
 		return outcome{} // another chat of this read found the channel sending nothing
 	}
 	err := o.send(ctx, m)
+	now := o.Now()
+	o.asked(m.To.Channel, prober, now, err)
 	if err != nil && ctx.Err() != nil {
 		return outcome{} // shutting down: the message stays due
 	}
-	now := o.Now()
 	var notSent *sigap.NotSentError
 	switch {
 	case err == nil:
@@ -382,7 +393,6 @@ func (o *Outbox) deliver(ctx context.Context, m sigap.Outbound) outcome {
 		}
 		return outcome{left: true, mark: func(ctx context.Context, tx sigap.Tx) error { return tx.MarkSent(ctx, m.ID, now) }}
 	case errors.As(err, &notSent):
-		o.hold(m.To.Channel, now, notSent.Wait)
 		o.Logger.Debug("outbox: channel sends nothing now", "channel", m.To.Channel, "err", err)
 		return outcome{}
 	}
@@ -419,22 +429,55 @@ func (o *Outbox) send(ctx context.Context, m sigap.Outbound) error {
 	return sender.Send(ctx, m)
 }
 
-func (o *Outbox) isHeld(ch sigap.Channel, now time.Time) bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	until, ok := o.held[ch]
-	return ok && until.After(now)
+// mayAsk reports whether a message may be handed to channel ch now: not
+// while ch is held. A doubted channel is asked by one chat at a time (the
+// prober, which must then call asked); the others wait for its answer.
+func (o *Outbox) mayAsk(ctx context.Context, ch sigap.Channel) (ok, prober bool) {
+	for {
+		o.mu.Lock()
+		if until, held := o.held[ch]; held && until.After(o.Now()) {
+			o.mu.Unlock()
+			return false, false
+		}
+		if !o.doubted[ch] {
+			o.mu.Unlock()
+			return true, false
+		}
+		answered, busy := o.asking[ch]
+		if !busy {
+			o.asking[ch] = make(chan struct{})
+			o.mu.Unlock()
+			return true, true
+		}
+		o.mu.Unlock()
+		select {
+		case <-answered:
+		case <-ctx.Done():
+			return false, false
+		}
+	}
 }
 
-// hold leaves a channel that sent nothing alone for wait.
-func (o *Outbox) hold(ch sigap.Channel, now time.Time, wait time.Duration) {
-	if wait <= 0 {
-		wait = holdNotSent
-	}
+// asked records what channel ch answered at now: a channel that sent
+// nothing is held for the wait it asked for and doubted until it sends (or
+// fails on its own) again.
+func (o *Outbox) asked(ch sigap.Channel, prober bool, now time.Time, err error) {
+	var notSent *sigap.NotSentError
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if until := now.Add(wait); until.After(o.held[ch]) {
-		o.held[ch] = until
+	o.doubted[ch] = errors.As(err, &notSent)
+	if o.doubted[ch] {
+		wait := notSent.Wait
+		if wait <= 0 {
+			wait = holdNotSent
+		}
+		if until := now.Add(wait); until.After(o.held[ch]) {
+			o.held[ch] = until
+		}
+	}
+	if prober {
+		close(o.asking[ch])
+		delete(o.asking, ch)
 	}
 }
 
