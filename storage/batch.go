@@ -63,7 +63,7 @@ func (b *batch) update(ctx context.Context, fn func(sigap.Tx) error) error {
 	if _, err := b.tx.ExecContext(ctx, "SAVEPOINT batch_update"); err != nil {
 		return fmt.Errorf("storage: savepoint: %w", err)
 	}
-	tx := b.db.newTx(b.tx)
+	tx := b.db.newSharedTx(b.tx)
 	if err := fn(tx); err != nil {
 		if e := rollbackTo(context.WithoutCancel(ctx), b.tx, "batch_update"); e != nil {
 			return errors.Join(err, e)

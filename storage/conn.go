@@ -17,18 +17,31 @@ import (
 type conn struct {
 	tx *sql.Tx
 	pg bool
+	// shared is a transaction that holds other callers' updates too (a
+	// group or a batch): its statements ignore their caller's
+	// cancellation, since an interrupted statement can roll back the whole
+	// transaction. It also spares database/sql a goroutine per statement
+	// that would wait for the cancellation.
+	shared bool
 }
 
 func (c conn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.tx.ExecContext(ctx, c.dialect(query), withoutNUL(args)...)
+	return c.tx.ExecContext(c.context(ctx), c.dialect(query), withoutNUL(args)...)
 }
 
 func (c conn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.tx.QueryContext(ctx, c.dialect(query), withoutNUL(args)...)
+	return c.tx.QueryContext(c.context(ctx), c.dialect(query), withoutNUL(args)...)
 }
 
 func (c conn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return c.tx.QueryRowContext(ctx, c.dialect(query), withoutNUL(args)...)
+	return c.tx.QueryRowContext(c.context(ctx), c.dialect(query), withoutNUL(args)...)
+}
+
+func (c conn) context(ctx context.Context) context.Context {
+	if c.shared {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // withoutNUL replaces each NUL character of the text given to a query with

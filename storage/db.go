@@ -276,6 +276,13 @@ func (db *DB) newTx(sqlTx *sql.Tx) *Tx {
 	return &Tx{tx: conn{tx: sqlTx, pg: db.pg != nil}, now: db.now}
 }
 
+// newSharedTx is a Tx of a transaction that holds other updates too.
+func (db *DB) newSharedTx(sqlTx *sql.Tx) *Tx {
+	tx := db.newTx(sqlTx)
+	tx.tx.shared = true
+	return tx
+}
+
 // Update runs fn in a write transaction and commits it unless fn returns an
 // error, which is returned as is; it returns once the commit is durable.
 // Updates made at the same time share one transaction, each in a savepoint

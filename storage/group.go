@@ -210,7 +210,7 @@ func (g *groupTx) apply(r *request) error {
 			return r.err
 		}
 	}
-	r.tx = g.db.newTx(g.tx)
+	r.tx = g.db.newSharedTx(g.tx)
 	r.err, r.panic = call(r.fn, r.tx)
 	if r.err != nil {
 		g.db.writes.note(r.err) // counts only SQLite failing to write

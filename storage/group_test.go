@@ -233,6 +233,42 @@ func TestGroupCommitSkipsAbandonedAndRefusesAfterClose(t *testing.T) {
 	}
 }
 
+// TestGroupCommitOutlivesItsCaller: an update whose caller stops waiting
+// while it runs still runs to its end, and it and the rest of its group
+// commit; an interrupted statement could have rolled back them all.
+func TestGroupCommitOutlivesItsCaller(t *testing.T) {
+	db := openSQLiteTest(t)
+	release := holdCommitter(t, db)
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	wg.Go(func() { errs[0] = db.Update(context.Background(), citizenUpdate("before", nil)) })
+	waitQueued(t, db, 1)
+	wg.Go(func() {
+		errs[1] = db.Update(ctx, func(tx sigap.Tx) error {
+			if err := citizenUpdate("leaving-1", nil)(tx); err != nil {
+				return err
+			}
+			cancel()
+			_, err := tx.UpsertCitizen(ctx, &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: "leaving-2"}})
+			return err
+		})
+	})
+	waitQueued(t, db, 2)
+	release()
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("update %d: %v, want it committed", i, err)
+		}
+	}
+	for _, id := range []string{"before", "leaving-1", "leaving-2"} {
+		if !citizenExists(t, db, id) {
+			t.Errorf("citizen %q not stored: the caller's leaving undid the group", id)
+		}
+	}
+}
+
 // TestWriterSettings checks what makes an acknowledged message durable and
 // a savepoint cheap, on the writer and the readers.
 func TestWriterSettings(t *testing.T) {
