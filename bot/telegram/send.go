@@ -164,16 +164,17 @@ func (a *Adapter) sendPart(ctx context.Context, chat int64, p outpart.Part, repl
 const tokenRejectedWait = time.Minute
 
 // undeliverable says in plain words why Telegram refuses to deliver to a
-// chat, keeping Telegram's own words after it.
+// chat, in Indonesian as staff read it on the ticket, keeping Telegram's
+// own words after it.
 func undeliverable(te *tgbotapi.Error, err error) error {
 	desc := strings.ToLower(te.Message)
 	switch {
 	case te.Code == http.StatusForbidden && strings.Contains(desc, "blocked"):
 		return fmt.Errorf("%w (%v)", ErrBlocked, err)
 	case te.Code == http.StatusForbidden && strings.Contains(desc, "deactivated"):
-		return fmt.Errorf("the citizen deleted their Telegram account (%w)", err)
+		return fmt.Errorf("warga sudah menghapus akun Telegram-nya (%w)", err)
 	case strings.Contains(desc, "chat not found"):
-		return fmt.Errorf("the chat does not exist (%w)", err)
+		return fmt.Errorf("percakapan Telegram dengan warga tidak ditemukan (%w)", err)
 	}
 	return err
 }

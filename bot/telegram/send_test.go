@@ -81,8 +81,8 @@ func TestSendErrors(t *testing.T) {
 		{"blocked by the user", telegramtest.Failure{Code: 403, Description: "Forbidden: bot was blocked by the user"}, 0, true, 0,
 			"message 3 to tg:5001 not delivered: the citizen blocked the bot (telegram: sendMessage: Forbidden: bot was blocked by the user)"},
 		{"user deactivated", telegramtest.Failure{Code: 403, Description: "Forbidden: user is deactivated"}, 0, true, 0,
-			"not delivered: the citizen deleted their Telegram account (telegram: sendMessage: Forbidden: user is deactivated)"},
-		{"chat not found", telegramtest.Failure{Code: 400, Description: "Bad Request: chat not found"}, 0, true, 0, "not delivered: the chat does not exist"},
+			"not delivered: warga sudah menghapus akun Telegram-nya (telegram: sendMessage: Forbidden: user is deactivated)"},
+		{"chat not found", telegramtest.Failure{Code: 400, Description: "Bad Request: chat not found"}, 0, true, 0, "not delivered: percakapan Telegram dengan warga tidak ditemukan"},
 		{"server error", telegramtest.Failure{Code: 500, Description: "Internal Server Error"}, 0, false, 0, "Internal"},
 		{"proxy error page", telegramtest.Failure{Code: 502, Raw: "<html>502 Bad Gateway</html>"}, 0, false, 0, "sendMessage"},
 		// Every send fails alike until the token is fixed: no try counts.
