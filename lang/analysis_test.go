@@ -27,6 +27,12 @@ func TestGestures(t *testing.T) {
 		{"<Media omitted>", []Gesture{GestureMedia}, ""},
 		{"[Stiker]", []Gesture{GestureMedia}, ""},
 		{"Pesan ini telah dihapus", []Gesture{GestureMedia}, ""},
+		// Asking whether the desk is a machine or official: the welcome
+		// answers it; a question after it keeps its topic.
+		{"ini bot min?", []Gesture{GestureGreeting}, ""},
+		{"niki akun resmi?", []Gesture{GestureGreeting}, ""},
+		{"ini beneran dibalas manusia?", []Gesture{GestureGreeting}, ""},
+		{"ini bot? jalan rusak parah", []Gesture{GestureGreeting}, "jalan rusak parah"},
 		// Politeness around a question, in its Indonesian, Javanese and
 		// chat spellings: not a licence, not a request for aid.
 		{"izin bertanya min", nil, ""},
