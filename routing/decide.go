@@ -219,6 +219,34 @@ func (r *Router) outsideBody(d *decision) *bodyMatch {
 	return nil
 }
 
+// contestingBody returns the body outside the regency with the best score
+// among those that hold at least minBodyShare of the message, or nil: an
+// FAQ does not answer what may well be another body's matter ("daftar SMA"
+// against the regency's FAQ on enrolling in its junior high schools).
+func (r *Router) contestingBody(d *decision) *bodyMatch {
+	if b := r.topBody(d); b != nil {
+		return b
+	}
+	best := -1
+	for i := len(r.kb.OPDs); i < len(d.probs); i++ {
+		if d.probs[i] >= minBodyShare && (best < 0 || d.probs[i] > d.probs[best]) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	words := r.taughtWords(best, d.words)
+	if len(words) == 0 {
+		return nil
+	}
+	return &bodyMatch{class: best, name: r.bodies[best-len(r.kb.OPDs)].Name, words: words}
+}
+
+// minBodyShare is the score from which a body outside the regency contests
+// an FAQ's answer.
+const minBodyShare = 0.2
+
 type bodyMatch struct {
 	class int // the body's class
 	name  string
@@ -252,9 +280,9 @@ func (r *Router) answer(d *decision) bool {
 	}
 	best := &d.ex.FAQs[0]
 	if best.Answerable {
-		if body := r.topBody(d); body != nil && !r.index.Speaks(best.FAQ, body.words) {
+		if body := r.contestingBody(d); body != nil && !r.index.Speaks(best.FAQ, body.words) {
 			best.Answerable = false
-			best.Reasons = append(best.Reasons, fmt.Sprintf("the message is about %s (%s), which the FAQ does not speak of", body.name, strings.Join(body.words, ", ")))
+			best.Reasons = append(best.Reasons, fmt.Sprintf("the message may be about %s (%s), which the FAQ does not speak of", body.name, strings.Join(body.words, ", ")))
 		}
 	}
 	if !best.Answerable {

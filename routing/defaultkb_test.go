@@ -49,6 +49,10 @@ func TestDefaultKB(t *testing.T) {
 		// Services of bodies outside the regency go to the triage desk.
 		{"cara perpanjang SIM di polres gimana?", sigap.ActionTriage, "DISKOMINFO"},
 		{"token listrik PLN cepat habis, mau komplain kemana", sigap.ActionTriage, "DISKOMINFO"},
+		// The regency's FAQ on junior high enrolment does not answer
+		// what may be the province's (upper secondary schools).
+		{"daftar sma negeri jalur zonasi kapan", sigap.ActionTriage, "DISKOMINFO"},
+		{"daftar smp negeri jalur zonasi kapan", sigap.ActionFAQ, "DISDIKBUD"},
 		{"nuwun sewu", sigap.ActionClarify, ""},
 		{"tes tes", sigap.ActionClarify, ""},
 		// More FAQ questions, in chat spelling and ngapak.
