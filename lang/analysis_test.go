@@ -33,6 +33,13 @@ func TestGestures(t *testing.T) {
 		{"niki akun resmi?", []Gesture{GestureGreeting}, ""},
 		{"ini beneran dibalas manusia?", []Gesture{GestureGreeting}, ""},
 		{"ini bot? jalan rusak parah", []Gesture{GestureGreeting}, "jalan rusak parah"},
+		// Waiting for an answer, and the krama of asking.
+		{"min kok belum dibales?", []Gesture{GestureGreeting}, ""},
+		{"kok lama banget balesnya", []Gesture{GestureGreeting}, ""},
+		{"lagi sibuk ya? jalan rusak parah", []Gesture{GestureGreeting, GestureAck}, "jalan rusak parah"},
+		{"nyuwun sewu, badhe nyuwun pirsa", nil, ""},
+		{"maaf baru bales min", []Gesture{GestureApology}, ""},
+		{"pengaduan saya belum dibalas", []Gesture{GestureGreeting}, "adu"}, // the topic stays
 		// Politeness around a question, in its Indonesian, Javanese and
 		// chat spellings: not a licence, not a request for aid.
 		{"izin bertanya min", nil, ""},
