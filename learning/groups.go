@@ -109,15 +109,71 @@ func (l *Learner) groups(ctx context.Context) ([]Group, error) {
 	if err != nil {
 		return nil, fmt.Errorf("learning: unanswered questions: %w", err)
 	}
-	norm := l.words.of(l.cfg.KB.Get())
+	k := l.cfg.KB.Get()
+	norm := l.words.of(k)
+	memo := l.readings.of(k, l.cfg.Now())
 	var qs []asked
 	for _, t := range tickets {
-		if terms, asks := read(norm, t.Subject); asks && len(terms) > 0 &&
-			l.cfg.Router.Decide(t.Subject).Action != sigap.ActionFAQ {
-			qs = append(qs, asked{t, terms})
+		r, ok := memo.get(t)
+		if !ok {
+			r.subject = t.Subject
+			r.terms, r.asks = read(norm, t.Subject)
+			r.answered = r.asks && len(r.terms) > 0 && l.cfg.Router.Decide(t.Subject).Action == sigap.ActionFAQ
+			memo.put(t, r)
+		}
+		if r.asks && len(r.terms) > 0 && !r.answered {
+			qs = append(qs, asked{t, r.terms})
 		}
 	}
 	return group(qs), nil
+}
+
+// readingsKept is how long a question's reading is reused. Within it a
+// visit of the Usulan page decides only the questions that came since;
+// an edit of the KB reads them all again at once, and a lesson of the
+// router (a negative example) shows within readingsKept.
+const readingsKept = 10 * time.Minute
+
+// reading is what groups learnt of one question.
+type reading struct {
+	subject  string
+	terms    []string
+	asks     bool
+	answered bool // an FAQ answers it now
+}
+
+// readingsCache keeps the readings of the questions, by ticket, for one
+// KB and for readingsKept: deciding 5,000 questions takes most of a
+// second, at every visit of the page.
+type readingsCache struct {
+	mu    sync.Mutex
+	kb    *sigap.KB
+	since time.Time
+	byID  map[int64]reading
+}
+
+// of returns the cache for KB k at now, emptied when k is not the KB it
+// holds readings of or they are older than readingsKept.
+func (c *readingsCache) of(k *sigap.KB, now time.Time) *readingsCache {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.kb != k || now.Sub(c.since) >= readingsKept || now.Before(c.since) {
+		c.kb, c.since, c.byID = k, now, map[int64]reading{}
+	}
+	return c
+}
+
+func (c *readingsCache) get(t sigap.Ticket) (reading, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.byID[t.ID]
+	return r, ok && r.subject == t.Subject
+}
+
+func (c *readingsCache) put(t sigap.Ticket, r reading) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.byID[t.ID] = r
 }
 
 // read returns the distinct words of text that say what it is about, and

@@ -46,8 +46,9 @@ type Learner struct {
 	// edits serialises approvals: each reads the KB in force and saves it
 	// with one question more, which another approval at the same moment
 	// would overwrite.
-	edits sync.Mutex
-	words wordsCache
+	edits    sync.Mutex
+	words    wordsCache
+	readings readingsCache
 }
 
 // New returns a Learner.

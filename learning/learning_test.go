@@ -63,7 +63,7 @@ faqs:
 // env is a learner on a real SQLite file, with the real router on
 // marketKB.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	db     *storage.DB
 	live   *sigap.LiveKB
@@ -75,7 +75,7 @@ type env struct {
 	log *bytes.Buffer
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, ctx: context.Background(), db: storagetest.Open(t), now: time.Date(2024, 5, 6, 9, 0, 0, 0, time.UTC), log: &bytes.Buffer{}}
 	k, err := kb.Parse("market.yaml", []byte(marketKB))
@@ -391,6 +391,13 @@ func TestUnansweredGroups(t *testing.T) {
 		t.Errorf("words %q of the street lights, want lampu among them", groups[1].Words)
 	}
 
+	// A question that came since the last visit joins its group.
+	e.ask("DLH", "sampah numpuk di bantaran sungai, yang angkut siapa ya?", 0)
+	groups, _ = e.l.Unanswered(e.ctx)
+	if i := slices.IndexFunc(groups, func(g learning.Group) bool { return g.OPD == "DLH" }); len(groups) != 3 || i < 0 || groups[i].Count != 3 {
+		t.Errorf("groups after one more waste question: %+v, want it in the waste group", groups)
+	}
+
 	draft, err := e.l.Draft(e.ctx, lights[0])
 	if err != nil {
 		t.Fatal(err)
@@ -413,4 +420,47 @@ func TestUnansweredGroups(t *testing.T) {
 	if _, err := e.l.Draft(e.ctx, lights[0]); sigap.ErrorCode(err) != sigap.ENOTFOUND {
 		t.Errorf("a draft of a group an FAQ answers now: %v, want ENOTFOUND", err)
 	}
+}
+
+// BenchmarkUnanswered times a visit of the Usulan page over 5,000 recent
+// questions no FAQ answers: the first visit reads and decides them all,
+// a later one only those that came since (here none). The floor is the
+// read of the questions alone, without deciding them, in the same run.
+func BenchmarkUnanswered(b *testing.B) {
+	e := newEnv(b)
+	topics := []string{"lampu jalan", "bantuan blt", "sampah sungai", "anjing liar", "jalan berlubang", "air sumur"}
+	e.update(func(tx sigap.Tx) error {
+		c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: "1"}}
+		if _, err := tx.UpsertCitizen(e.ctx, c); err != nil {
+			return err
+		}
+		for i := range 5000 {
+			at := e.now.Add(-time.Duration(i) * time.Minute)
+			t := &sigap.Ticket{Code: fmt.Sprintf("TST-%05d", i), CitizenID: c.ID, OPD: "SETDA", Status: sigap.StatusOpen,
+				Subject: fmt.Sprintf("%s di dusun %d kapan ditangani ya?", topics[i%len(topics)], i), CreatedAt: at, UpdatedAt: at}
+			if err := tx.CreateTicket(e.ctx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	since := e.now.Add(-learning.Window)
+	start := time.Now()
+	if _, err := sigap.Read(e.ctx, e.db, func(tx sigap.Tx) ([]sigap.Ticket, error) { return tx.UnansweredQuestions(e.ctx, since, 5000) }); err != nil {
+		b.Fatal(err)
+	}
+	floor := time.Since(start)
+	start = time.Now()
+	if _, err := e.l.Unanswered(e.ctx); err != nil {
+		b.Fatal(err)
+	}
+	first := time.Since(start)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := e.l.Unanswered(e.ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(first.Microseconds())/1000, "first-visit-ms")
+	b.ReportMetric(float64(floor.Microseconds())/1000, "floor-read-ms")
 }
