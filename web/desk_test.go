@@ -194,12 +194,48 @@ func TestQueuePagesAreBounded(t *testing.T) {
 	if n := strings.Count(page, `<tr id="t-`); n != 3 || !strings.Contains(page, "Tiket 51–53 dari") {
 		t.Errorf("the second page lists %d tickets, want 3 as 51–53", n)
 	}
+	if strings.Contains(page, "Sebelumnya") || !strings.Contains(page, "Halaman pertama") {
+		t.Errorf("the second page links to the first only, as its previous is the first")
+	}
+	// Pages of 20 (limit): the third page goes back to the second, which
+	// goes back to the first.
+	get := func(link string) string {
+		t.Helper()
+		_, page, _ := e.loggedIn("sari").get(strings.ReplaceAll(link, "&amp;", "&"))
+		return page
+	}
+	page = get("/queue?limit=20")
+	page = get(linkTo(page, "Berikutnya"))
+	second := page
+	page = get(linkTo(page, "Berikutnya"))
+	if !strings.Contains(page, "Tiket 41–53 dari") {
+		t.Fatalf("the third page of 20 does not say 41–53")
+	}
+	prev := linkTo(page, "← Sebelumnya")
+	if prev == "" {
+		t.Fatalf("the third page has no link to the previous one")
+	}
+	if back := get(prev); !strings.Contains(back, "Tiket 21–40 dari") || firstRow(back) != firstRow(second) {
+		t.Errorf("Sebelumnya from the third page shows %q first, want the second page (21–40) again", firstRow(back))
+	}
 	var l listJSON
 	e.loggedIn("sari").getJSON("/api/tickets?limit=100", &l)
 	if len(l.Tickets) != 53 {
 		t.Errorf("limit=100 gave %d", len(l.Tickets))
 	}
 }
+
+// linkTo is the address of the page's link whose text begins with label.
+func linkTo(page, label string) string {
+	i := strings.Index(page, `">`+label)
+	if i < 0 {
+		return ""
+	}
+	return page[strings.LastIndex(page[:i], `href="`)+len(`href="`) : i]
+}
+
+// firstRow is the id of a queue page's first ticket row.
+func firstRow(page string) string { return between(page, `<tr id="`, `"`) }
 
 func between(s, from, to string) string {
 	_, rest, _ := strings.Cut(s, from)

@@ -1,11 +1,15 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/desk"
 )
 
 type queueView struct {
@@ -22,8 +26,8 @@ type queueView struct {
 	// Filtered says something beyond the status narrows the list.
 	Filtered bool
 	// The page: which rows of how many, and the links around it.
-	First, Last, Total  string
-	NextLink, FirstLink string
+	First, Last, Total            string
+	NextLink, PrevLink, FirstLink string
 	// Live is the event stream of this list's rows; LastPage tells the
 	// page's script that a row sorting after the last belongs here too.
 	Live     string
@@ -75,7 +79,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, a *auth) {
 	for _, ts := range list.Tickets {
 		v.Rows = append(v.Rows, s.ticketRow(ts, names, now))
 	}
-	v.pageLinks(q, list.Next, len(list.Tickets))
+	v.pageLinks(q, list.Next, len(list.Tickets), cmp.Or(f.Limit, desk.DefaultPage))
 	if a.staff.Role != sigap.RoleAgent {
 		v.OPDs = s.cfg.KB.Get().OPDs
 	}
@@ -90,37 +94,80 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, a *auth) {
 	s.render(w, r, http.StatusOK, "queue", d)
 }
 
-// pageLinks fills the rows shown, the next page's link and the stream of
-// live rows, which watches the same filter.
-func (v *queueView) pageLinks(q url.Values, next *sigap.Cursor, rows int) {
-	first := 0
-	if q.Get("after") != "" {
+// pageLinks fills the rows shown, the links to the first, previous and
+// next pages, and the stream of live rows, which watches the same filter.
+// Pages follow one another by a cursor (after); a link carries the
+// cursors of the pages before it (back, at most maxBack), so that
+// "Sebelumnya" goes back one page without a cursor that runs backwards.
+func (v *queueView) pageLinks(q url.Values, next *sigap.Cursor, rows, pageSize int) {
+	after := q.Get("after")
+	first, back := 0, []string(nil)
+	if after != "" {
 		first, _ = strconv.Atoi(q.Get("from_row"))
+		back = pageTrail(q.Get("back"))
 	}
 	if rows > 0 {
 		v.First, v.Last = thousands(first+1), thousands(first+rows)
 	}
 	filter := url.Values{}
 	for k, vs := range q {
-		if k != "after" && k != "from_row" && k != "ok" {
+		if k != "after" && k != "from_row" && k != "back" && k != "ok" {
 			filter[k] = vs
 		}
 	}
-	if q.Get("after") != "" {
-		v.FirstLink = "/queue?" + filter.Encode()
-	}
-	if next != nil {
-		nq := url.Values{"after": {next.String()}, "from_row": {strconv.Itoa(first + rows)}}
+	link := func(after string, fromRow int, back []string) string {
+		nq := url.Values{}
 		for k, vs := range filter {
 			nq[k] = vs
 		}
-		v.NextLink = "/queue?" + nq.Encode()
+		if after != "" {
+			nq.Set("after", after)
+			nq.Set("from_row", strconv.Itoa(max(0, fromRow)))
+			if len(back) > 0 {
+				nq.Set("back", strings.Join(back, " "))
+			}
+		}
+		return "/queue?" + nq.Encode()
+	}
+	if after != "" {
+		v.FirstLink = link("", 0, nil)
+		if len(back) > 0 {
+			v.PrevLink = link(back[len(back)-1], first-pageSize, back[:len(back)-1])
+		} else {
+			v.PrevLink = v.FirstLink
+		}
+	}
+	if next != nil {
+		trail := back
+		if after != "" {
+			trail = append(slices.Clone(back), after)
+		}
+		if len(trail) > maxBack {
+			trail = trail[len(trail)-maxBack:]
+		}
+		v.NextLink = link(next.String(), first+rows, trail)
 	}
 	live := url.Values{"rows": {"1"}}
 	for k, vs := range filter {
 		live[k] = vs
 	}
 	v.Live = "/events?" + live.Encode()
+}
+
+// maxBack is how many earlier pages a link remembers; from deeper,
+// "Sebelumnya" comes back to the first page in the end.
+const maxBack = 20
+
+// pageTrail reads the cursors of a back parameter, dropping any that is
+// not one (a hand-edited link).
+func pageTrail(s string) []string {
+	var out []string
+	for _, c := range strings.Fields(s) {
+		if _, err := sigap.ParseCursor(c); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out[max(0, len(out)-maxBack):]
 }
 
 // assigneeOptions fills the assignee filter: anyone, the viewer, nobody,
