@@ -52,13 +52,13 @@ func readIntent(a lang.Analysis) intent {
 			acted = at
 		}
 	}
-	for i, t := range a.Tokens {
+	for i := range a.Tokens {
 		if r.has(i, lang.CueAsking) {
 			in.asks = true
 		}
 		// "kapan diperbaiki?", "mohon segera ditindaklanjuti": an officer is
 		// asked to act.
-		if (r.has(i, lang.CuePolite) || t == "kapan") && r.within(i+1, i+4, lang.CueRemedy) {
+		if r.has(i, lang.CuePolite|lang.CueWhen) && r.within(i+1, i+4, lang.CueRemedy) {
 			in.followUp = true
 		}
 	}
@@ -112,7 +112,7 @@ func (r *reading) actedIn(c lang.Clause) int {
 		switch {
 		case r.has(i, lang.CueConditional):
 			conditional = true
-		case r.has(i, lang.CuePerfective) && !r.has(i-1, lang.CueNegation) && r.tokens[min(i+1, len(r.tokens)-1)] != "mau":
+		case r.has(i, lang.CuePerfective) && !r.has(i-1, lang.CueNegation) && !r.has(min(i+1, len(r.tokens)-1), lang.CueProspective):
 			// "belum pernah" is never; "sudah mau roboh" is about to be.
 			perfective = true
 		case r.has(i, lang.CueProcess) && (perfective || past) && !conditional:
@@ -144,7 +144,7 @@ func (r *reading) waiting(acted int) bool {
 				return true
 			}
 		}
-		if negatedResult && (r.within(i-3, i, lang.CueComplaint|lang.CueContrast) || slices.Contains(r.tokens[i+1:min(i+5, len(r.tokens))], "juga")) {
+		if negatedResult && (r.within(i-3, i, lang.CueComplaint|lang.CueContrast) || r.within(i+1, i+5, lang.CueAlso)) {
 			return true
 		}
 		// "kok masih belum bayar", "kenapa tidak diproses"; not "padahal
@@ -164,14 +164,14 @@ func (r *reading) waiting(acted int) bool {
 // where a service is obtained: "sudah 2 bulan tidak hujan, bagaimana cara
 // minta droping air?" asks for the service.
 func (r *reading) lasting() bool {
-	if r.within(0, len(r.tokens), lang.CueHowTo) || slices.ContainsFunc(r.tokens, func(t string) bool { return t == "kemana" || t == "dimana" }) {
+	if r.within(0, len(r.tokens), lang.CueHowTo) || r.within(0, len(r.tokens), lang.CueWhere) {
 		return false
 	}
-	for i, t := range r.tokens {
+	for i := range r.tokens {
 		if r.has(i, lang.CuePerfective) && i+2 < len(r.tokens) && isNumber(r.tokens[i+1]) && r.has(i+2, lang.CueDuration) {
 			return true
 		}
-		if t == "sekarang" && i > 0 && r.tokens[i-1] == "sampai" && r.within(0, len(r.tokens), lang.CueNegation|lang.CueContinuing) {
+		if r.has(i, lang.CueNow) && r.has(i-1, lang.CueUntil) && r.within(0, len(r.tokens), lang.CueNegation|lang.CueContinuing) {
 			return true
 		}
 	}

@@ -36,6 +36,12 @@ const (
 	CueSetting                       // di, dekat, lulus: the scene follows
 	CueAuthority                     // kewenangan: whose authority
 	CueReproach                      // sih
+	CueWhen                          // kapan: asks when
+	CueWhere                         // dimana, kemana: asks where
+	CueProspective                   // mau: about to be
+	CueAlso                          // juga
+	CueUntil                         // sampai: up to a time
+	CueNow                           // sekarang
 )
 
 var cueNames = map[string]Cue{
@@ -48,6 +54,8 @@ var cueNames = map[string]Cue{
 	"interrogative": CueInterrogative, "evaluative": CueEvaluative,
 	"deictic": CueDeictic, "purpose": CuePurpose, "setting": CueSetting,
 	"authority": CueAuthority, "reproach": CueReproach,
+	"when": CueWhen, "where": CueWhere, "prospective": CueProspective, "also": CueAlso,
+	"until": CueUntil, "now": CueNow,
 }
 
 // Cue returns the grammatical functions of a normalised word.
