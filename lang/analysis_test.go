@@ -40,6 +40,10 @@ func TestGestures(t *testing.T) {
 		{"nyuwun sewu, badhe nyuwun pirsa", nil, ""},
 		{"maaf baru bales min", []Gesture{GestureApology}, ""},
 		{"pengaduan saya belum dibalas", []Gesture{GestureGreeting}, "adu"}, // the topic stays
+		// Asking whether one's own card is active, or a levy official, is no
+		// question about the desk.
+		{"kartu kis saya masih aktif?", nil, "kartu kis aktif"},
+		{"pungutan di desa ini resmi?", nil, "pungutan desa resmi"},
 		// Politeness around a question, in its Indonesian, Javanese and
 		// chat spellings: not a licence, not a request for aid.
 		{"izin bertanya min", nil, ""},
