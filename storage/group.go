@@ -232,9 +232,13 @@ func (g *groupTx) apply(r *request) error {
 		g.tx.Rollback()
 		g.tx = nil
 	default:
-		// To the latest savepoint of that name: this update's.
+		// To the latest savepoint of that name: this update's, which
+		// ROLLBACK TO leaves open, so it is released too.
 		if _, err := g.tx.ExecContext(ctx, "ROLLBACK TO group_update"); err != nil {
 			return errors.Join(r.err, fmt.Errorf("storage: roll back savepoint: %w", err))
+		}
+		if _, err := g.tx.ExecContext(ctx, "RELEASE group_update"); err != nil {
+			return errors.Join(r.err, fmt.Errorf("storage: release savepoint: %w", err))
 		}
 	}
 	return nil
