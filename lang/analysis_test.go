@@ -30,16 +30,19 @@ func TestGestures(t *testing.T) {
 		// Asking whether the desk is a machine or official: the welcome
 		// answers it; a question after it keeps its topic.
 		{"ini bot min?", []Gesture{GestureGreeting}, ""},
-		{"niki akun resmi?", []Gesture{GestureGreeting}, ""},
+		{"niki bot?", []Gesture{GestureGreeting}, ""},
+		{"akun resmi instagram dinas pariwisata apa?", nil, "akun resmi instagram dinas pariwisata"},
 		{"ini beneran dibalas manusia?", []Gesture{GestureGreeting}, ""},
 		{"ini bot? jalan rusak parah", []Gesture{GestureGreeting}, "jalan rusak parah"},
 		// Waiting for an answer, and the krama of asking.
-		{"min kok belum dibales?", []Gesture{GestureGreeting}, ""},
-		{"kok lama banget balesnya", []Gesture{GestureGreeting}, ""},
-		{"lagi sibuk ya? jalan rusak parah", []Gesture{GestureGreeting, GestureAck}, "jalan rusak parah"},
+		{"min kok belum dibales?", []Gesture{GestureAck}, ""},
+		{"kok lama banget balesnya", []Gesture{GestureAck}, ""},
+		{"lagi sibuk ya? jalan rusak parah", []Gesture{GestureAck}, "jalan rusak parah"},
 		{"nyuwun sewu, badhe nyuwun pirsa", nil, ""},
 		{"maaf baru bales min", []Gesture{GestureApology}, ""},
-		{"pengaduan saya belum dibalas", []Gesture{GestureGreeting}, "adu"}, // the topic stays
+		{"pengaduan saya belum dibalas", nil, "adu balas"}, // a case, not a nudge
+		{"tetangga karaoke keras mengganggu malam hari", []Gesture{GestureGreeting}, "tetangga karaoke keras ganggu"},
+		{"untuk urus akta saya harus ketemu dengan siapa?", nil, "urus akta temu"},
 		// Asking whether one's own card is active, or a levy official, is no
 		// question about the desk.
 		{"kartu kis saya masih aktif?", nil, "kartu kis aktif"},

@@ -179,12 +179,26 @@ func (s *socialIndex) match(n *Normalizer, tokens []string, i int) (socialPhrase
 			continue
 		}
 		if p.kind == kindClosing && slices.ContainsFunc(tokens[end:], n.IsContent) ||
-			p.kind == kindReply && (i > 0 || end < len(tokens)) {
+			p.kind == kindReply && !(s.onlyAside(n, tokens[:i]) && s.onlyAside(n, tokens[end:])) {
 			continue
 		}
 		return p, true
 	}
 	return socialPhrase{}, false
+}
+
+// onlyAside reports whether tokens hold only what is said aside of a
+// clause: forms of address, chat noise and acknowledgements ("min", "ya"),
+// around which a reply is still the whole clause ("lagi sibuk ya min?").
+func (s *socialIndex) onlyAside(n *Normalizer, tokens []string) bool {
+	for _, t := range tokens {
+		switch n.info[t].social {
+		case kindAddress, kindNoise, socialKind(GestureAck):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isPlaceholder reports whether a whole message is a tag in brackets, as
