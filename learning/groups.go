@@ -129,9 +129,10 @@ func (l *Learner) groups(ctx context.Context) ([]Group, error) {
 }
 
 // readingsKept is how long a question's reading is reused. Within it a
-// visit of the Usulan page decides only the questions that came since;
-// an edit of the KB reads them all again at once, and a lesson of the
-// router (a negative example) shows within readingsKept.
+// visit of the Usulan page decides only the questions that came since.
+// The readings start again when the KB changes (after the router took the
+// change in) and when the learner teaches the router; a lesson it did not
+// give (a staff transfer) shows within readingsKept.
 const readingsKept = 10 * time.Minute
 
 // reading is what groups learnt of one question.
@@ -143,37 +144,52 @@ type reading struct {
 }
 
 // readingsCache keeps the readings of the questions, by ticket, for one
-// KB and for readingsKept: deciding 5,000 questions takes most of a
-// second, at every visit of the page.
+// KB and router and for readingsKept: deciding 5,000 questions takes most
+// of a second, at every visit of the page.
 type readingsCache struct {
-	mu    sync.Mutex
+	mu  sync.Mutex
+	cur *readings
+}
+
+// readings are the readings of one generation: one KB, one router, from
+// since. A visit reads and writes the generation it began with, so what
+// it learnt of an older KB never reaches a newer one.
+type readings struct {
 	kb    *sigap.KB
 	since time.Time
+	mu    sync.Mutex
 	byID  map[int64]reading
 }
 
-// of returns the cache for KB k at now, emptied when k is not the KB it
-// holds readings of or they are older than readingsKept.
-func (c *readingsCache) of(k *sigap.KB, now time.Time) *readingsCache {
+// of returns the generation for KB k at now, a new one when k is not the
+// KB of the current one or it is older than readingsKept.
+func (c *readingsCache) of(k *sigap.KB, now time.Time) *readings {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.kb != k || now.Sub(c.since) >= readingsKept || now.Before(c.since) {
-		c.kb, c.since, c.byID = k, now, map[int64]reading{}
+	if g := c.cur; g == nil || g.kb != k || now.Sub(g.since) >= readingsKept || now.Before(g.since) {
+		c.cur = &readings{kb: k, since: now, byID: map[int64]reading{}}
 	}
-	return c
+	return c.cur
 }
 
-func (c *readingsCache) get(t sigap.Ticket) (reading, bool) {
+// reset ends the current generation: the router changed.
+func (c *readingsCache) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	r, ok := c.byID[t.ID]
+	c.cur = nil
+}
+
+func (g *readings) get(t sigap.Ticket) (reading, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	r, ok := g.byID[t.ID]
 	return r, ok && r.subject == t.Subject
 }
 
-func (c *readingsCache) put(t sigap.Ticket, r reading) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.byID[t.ID] = r
+func (g *readings) put(t sigap.Ticket, r reading) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.byID[t.ID] = r
 }
 
 // read returns the distinct words of text that say what it is about, and

@@ -59,7 +59,11 @@ func New(cfg Config) *Learner {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Learner{cfg: cfg}
+	l := &Learner{cfg: cfg}
+	// The router subscribed when it was built, before: by the time this
+	// runs it has taken the new KB in.
+	cfg.KB.Subscribe(func(*sigap.KB) { l.readings.reset() })
+	return l
 }
 
 // MaxParaphrase is the longest question, in characters, kept as a
@@ -103,6 +107,7 @@ func (l *Learner) NotHelpful(ctx context.Context, tx sigap.Tx, c *sigap.Citizen,
 		if err := l.cfg.Router.AddNegative(faqID, text); err != nil {
 			l.cfg.Logger.Warn("learning: teach the router a negative example", "faq", faqID, "err", err)
 		}
+		l.readings.reset()
 	})
 	return nil
 }

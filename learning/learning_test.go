@@ -464,3 +464,24 @@ func BenchmarkUnanswered(b *testing.B) {
 	b.ReportMetric(float64(first.Microseconds())/1000, "first-visit-ms")
 	b.ReportMetric(float64(floor.Microseconds())/1000, "floor-read-ms")
 }
+
+// A citizen's "2" teaches the router at once, and the Usulan page, which
+// reuses what it read of each question, sees the change at once too: the
+// questions the FAQ no longer answers form a group on the next visit.
+func TestUnansweredAfterNegative(t *testing.T) {
+	e := newEnv(t)
+	question := "retribusi los pasar berapa sehari?"
+	e.ask("DISPERINDAG", question, 3*time.Hour)
+	e.ask("DISPERINDAG", "retribusi los di pasar berapa sehari ya?", 2*time.Hour)
+	if groups, _ := e.l.Unanswered(e.ctx); len(groups) != 0 {
+		t.Fatalf("groups %+v while the FAQ answers both, want none", groups)
+	}
+	e.notHelpful("pasar-retribusi", question)
+	groups, err := e.l.Unanswered(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 1 || groups[0].OPD != "DISPERINDAG" || groups[0].Count != 2 {
+		t.Errorf("groups %+v after the 2, want the two questions the FAQ no longer answers", groups)
+	}
+}

@@ -177,6 +177,7 @@ func (l *Learner) DeleteNegative(ctx context.Context, by sigap.Actor, id int64) 
 }
 
 func (l *Learner) retrain(ctx context.Context) error {
+	defer l.readings.reset()
 	if err := l.cfg.Router.Retrain(ctx); err != nil {
 		return fmt.Errorf("learning: rebuild the router without the deleted negative examples: %w", err)
 	}
