@@ -49,8 +49,11 @@ func (db *DB) Batch(ctx context.Context, fn func() error) (err error) {
 	return fnErr
 }
 
+// begin starts the batch's transaction, which outlives the update whose
+// context begins it: database/sql would roll it back when that context
+// ends.
 func (b *batch) begin(ctx context.Context) error {
-	tx, err := b.db.writer.BeginTx(ctx, nil)
+	tx, err := b.db.writer.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("storage: begin batch: %w", err)
 	}
@@ -59,13 +62,17 @@ func (b *batch) begin(ctx context.Context) error {
 }
 
 // update runs fn in a savepoint of the batch's transaction.
+// Its savepoint statements, like its own, ignore ctx's cancellation (see
+// conn.shared): a RELEASE cut short would leave the update's writes in
+// the batch while its caller is told it failed.
 func (b *batch) update(ctx context.Context, fn func(sigap.Tx) error) error {
+	ctx = context.WithoutCancel(ctx)
 	if _, err := b.tx.ExecContext(ctx, "SAVEPOINT batch_update"); err != nil {
 		return fmt.Errorf("storage: savepoint: %w", err)
 	}
 	tx := b.db.newSharedTx(b.tx)
 	if err := fn(tx); err != nil {
-		if e := rollbackTo(context.WithoutCancel(ctx), b.tx, "batch_update"); e != nil {
+		if e := rollbackTo(ctx, b.tx, "batch_update"); e != nil {
 			return errors.Join(err, e)
 		}
 		return err

@@ -308,7 +308,7 @@ func (db *DB) Update(ctx context.Context, fn func(sigap.Tx) error) error {
 // snapshot of the database. fn's error is returned as is.
 func (db *DB) View(ctx context.Context, fn func(sigap.Tx) error) error {
 	if b := db.batch.Load(); b != nil {
-		tx := db.newTx(b.tx)
+		tx := db.newSharedTx(b.tx)
 		if err := fn(tx); err != nil {
 			return err
 		}
