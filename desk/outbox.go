@@ -379,9 +379,8 @@ func (o *Outbox) deliver(ctx context.Context, m sigap.Outbound) outcome {
 	if !ok {
 		return outcome{} // another chat of this read found the channel sending nothing
 	}
-	err := o.send(ctx, m)
+	err := o.ask(ctx, m, prober)
 	now := o.Now()
-	o.asked(m.To.Channel, prober, now, err)
 	if err != nil && ctx.Err() != nil {
 		return outcome{} // shutting down: the message stays due
 	}
@@ -458,15 +457,25 @@ func (o *Outbox) mayAsk(ctx context.Context, ch sigap.Channel) (ok, prober bool)
 	}
 }
 
-// asked records what channel ch answered at now: a channel that sent
-// nothing is held for the wait it asked for and doubted until it sends (or
-// fails on its own) again.
+// ask hands m to its channel and records what the channel answered, even
+// when sending panics: a prober that never answered would keep every other
+// chat of its channel waiting.
+func (o *Outbox) ask(ctx context.Context, m sigap.Outbound, prober bool) (err error) {
+	defer func() { o.asked(m.To.Channel, prober, o.Now(), err) }()
+	return o.send(ctx, m)
+}
+
+// asked records what channel ch answered at now. A channel that sent
+// nothing is held for the wait it asked for and doubted. It is trusted
+// again once it sends, or once it fails on its own to the prober; a
+// failure to a chat that asked before the doubt says nothing of it.
 func (o *Outbox) asked(ch sigap.Channel, prober bool, now time.Time, err error) {
 	var notSent *sigap.NotSentError
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.doubted[ch] = errors.As(err, &notSent)
-	if o.doubted[ch] {
+	switch {
+	case errors.As(err, &notSent):
+		o.doubted[ch] = true
 		wait := notSent.Wait
 		if wait <= 0 {
 			wait = holdNotSent
@@ -474,6 +483,8 @@ func (o *Outbox) asked(ch sigap.Channel, prober bool, now time.Time, err error) 
 		if until := now.Add(wait); until.After(o.held[ch]) {
 			o.held[ch] = until
 		}
+	case err == nil || prober:
+		delete(o.doubted, ch)
 	}
 	if prober {
 		close(o.asking[ch])
