@@ -116,12 +116,12 @@ func (l *Learner) groups(ctx context.Context) ([]Group, error) {
 	for _, t := range tickets {
 		r, ok := memo.get(t)
 		if !ok {
-			r.subject = t.Subject
-			r.terms, r.asks = read(norm, t.Subject)
-			r.answered = r.asks && len(r.terms) > 0 && l.cfg.Router.Decide(t.Subject).Action == sigap.ActionFAQ
+			terms, asks := read(norm, t.Subject)
+			r = reading{subject: t.Subject, terms: terms,
+				open: asks && len(terms) > 0 && l.cfg.Router.Decide(t.Subject).Action != sigap.ActionFAQ}
 			memo.put(t, r)
 		}
-		if r.asks && len(r.terms) > 0 && !r.answered {
+		if r.open {
 			qs = append(qs, asked{t, r.terms})
 		}
 	}
@@ -137,10 +137,9 @@ const readingsKept = 10 * time.Minute
 
 // reading is what groups learnt of one question.
 type reading struct {
-	subject  string
-	terms    []string
-	asks     bool
-	answered bool // an FAQ answers it now
+	subject string
+	terms   []string
+	open    bool // it asks something, and no FAQ answers it now
 }
 
 // readingsCache keeps the readings of the questions, by ticket, for one
