@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -116,10 +117,7 @@ func (v *queueView) pageLinks(q url.Values, next *sigap.Cursor, rows, pageSize i
 		}
 	}
 	link := func(after string, fromRow int, back []string) string {
-		nq := url.Values{}
-		for k, vs := range filter {
-			nq[k] = vs
-		}
+		nq := maps.Clone(filter)
 		if after != "" {
 			nq.Set("after", after)
 			nq.Set("from_row", strconv.Itoa(max(0, fromRow)))
@@ -131,10 +129,8 @@ func (v *queueView) pageLinks(q url.Values, next *sigap.Cursor, rows, pageSize i
 	}
 	if after != "" {
 		v.FirstLink = link("", 0, nil)
-		if len(back) > 0 {
+		if len(back) > 0 { // else the previous page is the first
 			v.PrevLink = link(back[len(back)-1], first-pageSize, back[:len(back)-1])
-		} else {
-			v.PrevLink = v.FirstLink
 		}
 	}
 	if next != nil {
@@ -147,10 +143,8 @@ func (v *queueView) pageLinks(q url.Values, next *sigap.Cursor, rows, pageSize i
 		}
 		v.NextLink = link(next.String(), first+rows, trail)
 	}
-	live := url.Values{"rows": {"1"}}
-	for k, vs := range filter {
-		live[k] = vs
-	}
+	live := maps.Clone(filter)
+	live.Set("rows", "1")
 	v.Live = "/events?" + live.Encode()
 }
 
