@@ -21,6 +21,11 @@ type Candidate struct {
 	// checks.
 	Confidence float64
 	Answerable bool
+	// Corroborable is set on a best candidate that is not Answerable only
+	// because its confidence, though at least minCorroborated, is below
+	// minConfidence: a caller with independent evidence for it (the
+	// router's OPD classifier) may answer with it.
+	Corroborable bool
 	// Coverage is the share of the best question's key terms the message
 	// contains; Relevance the share of the message's topic words the FAQ
 	// (questions and answer) mentions, the words of a long message's

@@ -43,24 +43,39 @@ func candidateFeatures(ss []scored, i int, contrast float64) features {
 }
 
 // match returns the n best candidates; the best is judged against the
-// runner-up, so at least two FAQs are scored. Without explain, the
-// candidates' Matched, Missing and Reasons are left empty.
+// runner-up, so at least two FAQs are scored. Of the two best fits, the
+// one calibration holds likelier to answer comes first: the fit ranks on
+// coverage, and calibration weighs relevance and the margin besides.
+// Without explain, the candidates' Matched, Missing and Reasons are left
+// empty.
 func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 	ss := ix.score(m, -1, max(n, 2))
 	if len(ss) == 0 {
 		return nil
 	}
 	global, negative := ix.contrastFits(m, -1)
+	fs := make([]features, min(max(n, 2), len(ss)))
+	ps := make([]float64, len(fs))
+	for i := range fs {
+		fs[i] = candidateFeatures(ss, i, max(global, negative[ss[i].faq]))
+		ps[i] = ix.model.probability(fs[i])
+	}
+	order := make([]int, len(fs))
+	for i := range order {
+		order[i] = i
+	}
+	if len(ps) > 1 && ps[1] > ps[0] {
+		order[0], order[1] = 1, 0
+	}
 	out := make([]Candidate, 0, n)
-	for i := range ss[:min(n, len(ss))] {
-		s := ss[i]
-		f := candidateFeatures(ss, i, max(global, negative[s.faq]))
+	for rank, i := range order[:min(n, len(order))] {
+		s, f := ss[i], fs[i]
 		q := ix.questions[s.question]
 		c := Candidate{
 			FAQ:        ix.faqs[s.faq].ID,
 			OPD:        ix.faqs[s.faq].OPD,
 			Question:   q.text,
-			Confidence: ix.model.probability(f),
+			Confidence: ps[i],
 			Coverage:   s.cov,
 			Relevance:  s.rel,
 		}
@@ -73,8 +88,8 @@ func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 				}
 			}
 		}
-		if i == 0 {
-			c.Answerable, c.Reasons = ix.judge(m, q, f, c.Confidence, negative[s.faq], explain)
+		if rank == 0 {
+			c.Answerable, c.Corroborable, c.Reasons = ix.judge(m, q, f, c.Confidence, negative[s.faq], explain)
 		} else if explain {
 			c.Reasons = []string{"not the best match"}
 		}
@@ -100,21 +115,29 @@ func (ix *Index) namesSubject(m *message, subject []string) bool {
 // FAQ question: it restates the question, so it needs no subject word.
 const fullCoverage = 0.999
 
-// minConfidence is the calibrated probability below which no FAQ answers.
+// minConfidence is the calibrated probability from which an FAQ answers
+// on its own.
 const minConfidence = 0.5
+
+// minCorroborated is the calibrated probability from which an FAQ may
+// still answer when something independent of the FAQ match corroborates
+// it (see Candidate.Corroborable): a citizen's paraphrase shares fewer of
+// an FAQ's words than its own questions do, which is what calibration
+// learns from.
+const minCorroborated = 0.4
 
 // judge decides whether the best FAQ answers the message, and says why:
 // the message must ask, with a confident match; what the message reports
 // (a problem the FAQ does not speak of, itself or by a kin word of its
 // service, a case under way, a request to act) rules the answer out, and
 // so does a negative example of the FAQ (a message it did not answer) that
-// fits the message as well as the FAQ.
-func (ix *Index) judge(m *message, q question, f features, p, negative float64, explain bool) (bool, []string) {
-	var why []string
-	ok := true
-	// Saying why costs formatting; the hot path only needs ok.
+// fits the message as well as the FAQ. corroborable reports that only a
+// confidence between minCorroborated and minConfidence stands against it.
+func (ix *Index) judge(m *message, q question, f features, p, negative float64, explain bool) (ok, corroborable bool, why []string) {
+	failed := 0
+	// Saying why costs formatting; the hot path only needs the count.
 	because := func(format string, args ...any) {
-		ok = false
+		failed++
 		if explain {
 			why = append(why, fmt.Sprintf(format, args...))
 		}
@@ -145,8 +168,10 @@ func (ix *Index) judge(m *message, q question, f features, p, negative float64, 
 	if m.intent.complains && !q.intent.complains {
 		because("the message questions how the citizen was served")
 	}
+	ok = failed == 0
 	if ok && explain {
 		why = append(why, "key terms covered, intent matches, clear margin")
 	}
-	return ok, why
+	corroborable = failed == 1 && p < minConfidence && p >= minCorroborated
+	return ok, corroborable, why
 }

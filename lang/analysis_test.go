@@ -120,6 +120,9 @@ func TestPlaces(t *testing.T) {
 		{"jalan rusak di desa sidamulya", "jalan rusak desa"},
 		{"jalan rusak dsn krajan kec. karangsari", "jalan rusak dusun kecamatan"},
 		{"pasar karanganyar sepi", "pasar sepi"},
+		// Units measure what a message speaks of; they are not its topic.
+		{"harga cabai di pasar 90rb/kg", "harga cabai pasar"},
+		{"beras 2 juta per kwintal, sawah 1 hektar", "beras sawah"},
 	}
 	for _, tt := range tests {
 		a := n.Analyze(tt.text)

@@ -279,6 +279,9 @@ func (r *Router) answer(d *decision) bool {
 		return false
 	}
 	best := &d.ex.FAQs[0]
+	if best.Corroborable {
+		r.corroborate(d, best)
+	}
 	if best.Answerable {
 		if body := r.contestingBody(d); body != nil && !r.index.Speaks(best.FAQ, body.words) {
 			best.Answerable = false
@@ -296,6 +299,48 @@ func (r *Router) answer(d *decision) bool {
 		d.why("FAQ %s answers it (confidence %.2f): %s", best.FAQ, best.Confidence, strings.Join(best.Reasons, "; "))
 	}
 	return true
+}
+
+// minAgreement is the OPD classifier's probability for an FAQ's OPD from
+// which it corroborates an FAQ match whose confidence is short of
+// answering on its own.
+const minAgreement = 0.9
+
+// corroborate makes an FAQ whose match is only somewhat confident
+// answerable when the OPD classifier, which reads the message with the
+// government knowledge besides the KB, independently holds the FAQ's OPD
+// the message's owner, and no body outside the regency is named: two
+// readings that agree are surer than either. The message must ask for
+// information, as the questions an FAQ answers do.
+func (r *Router) corroborate(d *decision, best *faq.Candidate) {
+	if d.top >= len(r.kb.OPDs) || r.model.opds[d.top] != best.OPD || d.probs[d.top] < minAgreement {
+		return
+	}
+	if r.outsideBody(d) != nil || !asksForInformation(d.a) {
+		return
+	}
+	best.Answerable = true
+	if d.verbose {
+		best.Reasons = append(best.Reasons, fmt.Sprintf("but the OPD scores agree: %s holds the message (probability %.2f)", best.OPD, d.probs[d.top]))
+	}
+}
+
+// asksForInformation reports whether a clause of a message that asks has a
+// word that asks for information (how, what, when, how much, may I), as
+// the questions an FAQ answers do: "ada solusi dari dinas?" asks for help,
+// and "antrean lama sekali" asks nothing.
+func asksForInformation(a lang.Analysis) bool {
+	for _, c := range a.Clauses {
+		if !c.Asks {
+			continue
+		}
+		for _, cue := range a.Cues[c.Start:c.End] {
+			if cue&lang.CueAsking != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // route decides route or triage from the classifier's scores.

@@ -284,3 +284,34 @@ func TestEverydayWordsOnTheEmbeddedKB(t *testing.T) {
 	}
 	wantRoutes(t, r, tests)
 }
+
+// An FAQ match short of answering on its own answers when the OPD scores
+// agree that its OPD holds the message, the message asks for information
+// and names no body outside the regency.
+func TestAgreementCorroboratesAnFAQ(t *testing.T) {
+	r := regencyRouter(t)
+	tests := []struct {
+		text   string
+		action sigap.Action
+		faq    string
+	}{
+		{"anak mau sekolah smp, jadwal daftar kapan", sigap.ActionFAQ, "murid-baru"},
+		{"anak saya mau masuk smp tahun ini, daftarnya kapan ya", sigap.ActionFAQ, "murid-baru"},
+		// No word asks for information: routed, not answered.
+		{"anak mau sekolah smp, daftar online?", sigap.ActionRoute, ""},
+		// The police named: the triage desk.
+		{"anak mau sekolah smp, jadwal daftar kapan, polsek juga buka?", sigap.ActionTriage, ""},
+	}
+	for _, tt := range tests {
+		ex := r.Explain(tt.text)
+		if len(ex.FAQs) == 0 || ex.FAQs[0].FAQ != "murid-baru" {
+			t.Fatalf("Explain(%q): best FAQ %+v, want murid-baru", tt.text, ex.FAQs)
+		}
+		if c := ex.FAQs[0].Confidence; c >= 0.5 {
+			t.Fatalf("Explain(%q): confidence %.2f answers on its own; the case needs a weaker match", tt.text, c)
+		}
+		if d := ex.Decision; d.Action != tt.action || d.FAQ != tt.faq {
+			t.Errorf("Decide(%q) = %+v, want %s %s\n%v", tt.text, d, tt.action, tt.faq, ex.Reasons)
+		}
+	}
+}

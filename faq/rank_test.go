@@ -1,0 +1,49 @@
+package faq
+
+import (
+	"testing"
+
+	"github.com/pemkab-kebumen/sigap"
+	"github.com/pemkab-kebumen/sigap/lang"
+)
+
+// changeIndex has a short question that a message about changing a
+// family card's data covers whole ("membuat KK"), and the FAQ that speaks
+// of what the message is about.
+func changeIndex() *Index {
+	faqs := []sigap.FAQ{
+		{ID: "kk-baru", OPD: "CAPIL", Questions: []string{"Cara membuat KK", "Syarat kartu keluarga baru setelah menikah"},
+			Answer: "Bawa buku nikah dan KK lama ke Dukcapil."},
+		{ID: "kk-ubah", OPD: "CAPIL", Questions: []string{"Bagaimana mengubah status perkawinan, pekerjaan atau pendidikan di kartu keluarga?", "Data di KK salah, cara membetulkan?"},
+			Answer: "Bawa dokumen pendukung (buku nikah, ijazah) dan KK asli untuk perubahan data."},
+		{ID: "pbb-bayar", OPD: "PAJAK", Questions: []string{"Bagaimana cara membayar PBB?", "Bayar pajak bumi dan bangunan bisa di mana?"},
+			Answer: "PBB dibayar di bank, kantor pos atau minimarket."},
+		{ID: "ktp-hilang", OPD: "CAPIL", Questions: []string{"KTP hilang, bagaimana mengurus gantinya?", "Syarat cetak ulang KTP yang rusak"},
+			Answer: "Bawa surat kehilangan dan KK."},
+	}
+	var vocab []string
+	for _, f := range faqs {
+		vocab = append(vocab, f.Questions...)
+		vocab = append(vocab, f.Answer)
+	}
+	return NewIndex(faqs, lang.New(nil, vocab...), Options{})
+}
+
+// Of the two best fits, the FAQ calibration holds likelier comes first:
+// full coverage of a short question loses to the FAQ the message is about.
+func TestMatchPrefersTheLikelierOfTwoFits(t *testing.T) {
+	ix := changeIndex()
+	for _, text := range []string{
+		"status di kk masih lajang padahal sudah menikah, cara ubah gimana",
+		"status perkawinan di kk saya masih belum kawin, cara membuat kk yang benar gimana",
+	} {
+		ss := ix.score(ix.prepareText(text), -1, 2)
+		if len(ss) < 2 || ix.faqs[ss[0].faq].ID != "kk-baru" {
+			t.Fatalf("%q: the best fit should be kk-baru, the case this test is about; got %+v", text, ss)
+		}
+		cs := ix.Match(text)
+		if len(cs) < 2 || cs[0].FAQ != "kk-ubah" || cs[0].Confidence < cs[1].Confidence {
+			t.Errorf("Match(%q) = %+v, want kk-ubah first, the likelier", text, cs)
+		}
+	}
+}
