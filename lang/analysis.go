@@ -36,6 +36,7 @@ func (n *Normalizer) Analyze(text string) Analysis {
 		return a
 	}
 	raw := n.rawNames(text)
+	acronyms := rawAcronyms(text)
 	prev := "" // the last word of the piece before, as "kec." ends one
 	spans := pieces(text)
 	written := make([][]string, len(spans))
@@ -59,7 +60,7 @@ func (n *Normalizer) Analyze(text string) Analysis {
 		written[j] = words
 	}
 	for j, p := range spans {
-		words := n.expandTrace(written[j], javanese, nil)
+		words := n.expandTrace(written[j], javanese, acronyms, nil)
 		for i, w := range words {
 			words[i] = n.root(w)
 		}
@@ -216,6 +217,47 @@ func (n *Normalizer) rawNames(text string) map[string]bool {
 	return names
 }
 
+// rawAcronyms returns the folded words of text written in capitals, of
+// two letters or more ("SPT", "BKN"), unless the whole text is: a text
+// written in capitals says nothing of its words.
+func rawAcronyms(text string) map[string]bool {
+	if !hasCapital(text) {
+		return nil
+	}
+	fields := strings.Fields(text)
+	var out map[string]bool
+	shouted := len(fields) > 2
+	for _, f := range fields {
+		word := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		letters, upper := 0, true
+		for _, r := range word {
+			if unicode.IsLetter(r) {
+				letters++
+				upper = upper && unicode.IsUpper(r)
+			}
+		}
+		if letters == 0 {
+			continue
+		}
+		if !upper {
+			shouted = false
+			continue
+		}
+		if letters >= 2 {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			for _, w := range splitWords(Fold(word)) {
+				out[w] = true
+			}
+		}
+	}
+	if shouted {
+		return nil
+	}
+	return out
+}
+
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // isCapitalised reports whether word starts with a capital and has a
@@ -250,6 +292,7 @@ type Rewrite struct {
 func (n *Normalizer) Rewrites(text string) []Rewrite {
 	var out []Rewrite
 	raw := n.rawNames(text)
+	acronyms := rawAcronyms(text)
 	prev := ""
 	spans := pieces(text)
 	javanese := false
@@ -267,7 +310,7 @@ func (n *Normalizer) Rewrites(text string) []Rewrite {
 		if len(words) > 0 {
 			prev = words[len(words)-1]
 		}
-		words = n.expandTrace(words, javanese, func(from, to []string) {
+		words = n.expandTrace(words, javanese, acronyms, func(from, to []string) {
 			if f, t := strings.Join(from, " "), strings.Join(to, " "); f != t {
 				out = append(out, Rewrite{From: f, To: t, By: "lexicon"})
 			}

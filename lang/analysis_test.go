@@ -211,3 +211,21 @@ func TestRewrites(t *testing.T) {
 		t.Errorf("Rewrites = %+v, want %+v", got, want)
 	}
 }
+
+// A word written in capitals that the chat lexicon reads as a function
+// word is an acronym, kept as written; in lower case, or in a text written
+// all in capitals, it is chat spelling.
+func TestAcronyms(t *testing.T) {
+	n := New(nil)
+	tests := []struct{ in, want string }{
+		{"mau lapor SPT tahunan", "mau lapor spt tahun"},
+		{"rumahnya spt istana", "rumah seperti istana"},
+		{"MAU LAPOR SPT TAHUNAN", "mau lapor seperti tahun"},
+		{"KTP sy hilang", "ktp saya hilang"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(n.Analyze(tt.in).Tokens, " "); got != tt.want {
+			t.Errorf("Analyze(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

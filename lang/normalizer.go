@@ -436,22 +436,25 @@ func squeeze(w string, keep int) string {
 // pass mapped ("ulang taun" → "ulang tahun") is mapped in a second pass,
 // which reads only phrases of several words.
 func (n *Normalizer) expand(words []string) []string {
-	return n.expandTrace(words, n.senses.isJavanese(words), nil)
+	return n.expandTrace(words, n.senses.isJavanese(words), nil, nil)
 }
 
 // expandTrace is expand for words of a text that is Javanese or not,
-// telling trace (when not nil) each phrase it replaced.
-func (n *Normalizer) expandTrace(words []string, javanese bool, trace func(from, to []string)) []string {
-	out, changed := n.expandPass(words, 1, javanese, trace)
+// telling trace (when not nil) each phrase it replaced. The words in
+// acronyms were written in capitals: one the chat lexicon reads as a
+// function word keeps its form, as "SPT" is the tax return, where "spt"
+// is "seperti".
+func (n *Normalizer) expandTrace(words []string, javanese bool, acronyms map[string]bool, trace func(from, to []string)) []string {
+	out, changed := n.expandPass(words, 1, javanese, acronyms, trace)
 	if changed {
-		out, _ = n.expandPass(out, 2, javanese, trace)
+		out, _ = n.expandPass(out, 2, javanese, acronyms, trace)
 	}
 	return out
 }
 
 // expandPass maps the phrases of at least minWords words, and reports
 // whether it mapped any.
-func (n *Normalizer) expandPass(words []string, minWords int, javanese bool, trace func(from, to []string)) ([]string, bool) {
+func (n *Normalizer) expandPass(words []string, minWords int, javanese bool, acronyms map[string]bool, trace func(from, to []string)) ([]string, bool) {
 	var out []string // nil until a phrase is mapped: most words map to none
 	var buf [64]byte
 	for i := 0; i < len(words); {
@@ -464,6 +467,9 @@ func (n *Normalizer) expandPass(words []string, minWords int, javanese bool, tra
 			}
 			if !ok {
 				std, ok = n.phrase(words[i:i+k], buf[:0])
+			}
+			if ok && k == 1 && acronyms[words[i]] && n.functionReading(std) {
+				ok = false
 			}
 			if ok {
 				if trace != nil {
@@ -489,6 +495,12 @@ func (n *Normalizer) expandPass(words []string, minWords int, javanese bool, tra
 		return words, false
 	}
 	return out, true
+}
+
+// functionReading reports whether a lexicon's reading of a word is one
+// function word.
+func (n *Normalizer) functionReading(std []string) bool {
+	return len(std) == 1 && n.nonTopic[std[0]]
 }
 
 // phrase looks words up in the phrase dictionaries, building the key in
