@@ -56,6 +56,10 @@ func TestGestures(t *testing.T) {
 		// The same words asking for something keep their topic.
 		{"mohon bantuan sosial untuk lansia", nil, "bantu sosial lansia"},
 		{"izin usaha toko gimana", nil, "izin usaha toko"},
+		// Asking leave to speak, and nothing more yet: an opener.
+		{"izin min", []Gesture{GestureGreeting}, ""},
+		{"ijin pak", []Gesture{GestureGreeting}, ""},
+		{"izin min, usaha toko gimana?", []Gesture{GestureGreeting}, "usaha toko"},
 		// "baik" answers only as a whole clause.
 		{"jalan rusak, mohon segera diperbaiki pak", nil, "jalan rusak segera perbaik"},
 	}

@@ -38,7 +38,8 @@ const (
 	kindClosing                        // politeness that closes a clause
 	kindAddress
 	kindNoise
-	kindReply // an acknowledgement when it is a whole clause
+	kindReply  // an acknowledgement when it is a whole clause
+	kindOpener // a greeting when it is a whole clause
 )
 
 var socialKinds = map[string]socialKind{
@@ -46,12 +47,19 @@ var socialKinds = map[string]socialKind{
 	"apology": socialKind(GestureApology), "ack": socialKind(GestureAck),
 	"farewell": socialKind(GestureFarewell), "media": socialKind(GestureMedia),
 	"polite": kindPolite, "closing": kindClosing, "address": kindAddress, "noise": kindNoise,
-	"reply": kindReply,
+	"reply": kindReply, "opener": kindOpener,
 }
 
+// wholeClause reports whether entries of kind k count only as a whole
+// clause, but for what is said aside (onlyAside).
+func (k socialKind) wholeClause() bool { return k == kindReply || k == kindOpener }
+
 func (k socialKind) gesture() (Gesture, bool) {
-	if k == kindReply {
+	switch k {
+	case kindReply:
 		return GestureAck, true
+	case kindOpener:
+		return GestureGreeting, true
 	}
 	return Gesture(k), k >= socialKind(GestureGreeting) && k <= socialKind(GestureMedia)
 }
@@ -102,7 +110,7 @@ func readSocial() []socialEntry {
 func socialWords(entries []socialEntry) map[string]socialKind {
 	m := map[string]socialKind{}
 	for _, e := range entries {
-		if len(e.words) == 1 && e.replacement == nil && e.kind != kindReply {
+		if len(e.words) == 1 && e.replacement == nil && !e.kind.wholeClause() {
 			m[e.words[0]] = e.kind
 		}
 	}
@@ -125,7 +133,7 @@ func (s *socialIndex) index(n *Normalizer, entries []socialEntry) {
 		if len(tokens) == 0 {
 			continue
 		}
-		if len(tokens) == 1 && e.replacement == nil && e.kind != kindReply {
+		if len(tokens) == 1 && e.replacement == nil && !e.kind.wholeClause() {
 			// "terima kasih" reads as the one word "terimakasih".
 			if s.words[tokens[0]] == 0 {
 				s.words[tokens[0]] = e.kind
@@ -179,7 +187,7 @@ func (s *socialIndex) match(n *Normalizer, tokens []string, i int) (socialPhrase
 			continue
 		}
 		if p.kind == kindClosing && slices.ContainsFunc(tokens[end:], n.IsContent) ||
-			p.kind == kindReply && !(s.onlyAside(n, tokens[:i]) && s.onlyAside(n, tokens[end:])) {
+			p.kind.wholeClause() && !(s.onlyAside(n, tokens[:i]) && s.onlyAside(n, tokens[end:])) {
 			continue
 		}
 		return p, true
