@@ -90,12 +90,31 @@ func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 		}
 		if rank == 0 {
 			c.Answerable, c.Corroborable, c.Reasons = ix.judge(m, q, f, c.Confidence, negative[s.faq], explain)
+			c.Corroborable = c.Corroborable && !ix.closeSibling(ss, ps, i)
 		} else if explain {
 			c.Reasons = []string{"not the best match"}
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// siblingMargin is how much likelier than any other scored FAQ of its OPD
+// an FAQ must be for the OPD's agreement to corroborate it: agreement
+// says which OPD holds a message, not which of its FAQs answers it.
+const siblingMargin = 0.15
+
+// closeSibling reports whether the other of the two best fits belongs to
+// the OPD of the i-th and is nearly as likely (ps are their
+// probabilities). Only the two are read, as the hot path scores no more.
+func (ix *Index) closeSibling(ss []scored, ps []float64, i int) bool {
+	opd := ix.faqs[ss[i].faq].OPD
+	for j := range ps[:min(2, len(ps))] {
+		if j != i && ix.faqs[ss[j].faq].OPD == opd && ps[j] > ps[i]-siblingMargin {
+			return true
+		}
+	}
+	return false
 }
 
 // namesSubject reports whether m has a word of subject, or a kin of one.

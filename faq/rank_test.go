@@ -47,3 +47,28 @@ func TestMatchPrefersTheLikelierOfTwoFits(t *testing.T) {
 		}
 	}
 }
+
+// The OPD's agreement corroborates an FAQ only when no other FAQ of that
+// OPD among the two best fits is nearly as likely.
+func TestCloseSibling(t *testing.T) {
+	ix := changeIndex()
+	at := map[string]int{}
+	for i, f := range ix.faqs {
+		at[f.ID] = i
+	}
+	tests := []struct {
+		second string
+		ps     []float64
+		want   bool
+	}{
+		{"kk-ubah", []float64{0.45, 0.40}, true},    // same OPD, close
+		{"kk-ubah", []float64{0.45, 0.20}, false},   // same OPD, far behind
+		{"pbb-bayar", []float64{0.45, 0.44}, false}, // another OPD
+	}
+	for _, tt := range tests {
+		ss := []scored{{faq: at["kk-baru"]}, {faq: at[tt.second]}}
+		if got := ix.closeSibling(ss, tt.ps, 0); got != tt.want {
+			t.Errorf("closeSibling(kk-baru %.2f, %s %.2f) = %v, want %v", tt.ps[0], tt.second, tt.ps[1], got, tt.want)
+		}
+	}
+}
