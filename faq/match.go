@@ -117,7 +117,8 @@ func (ix *Index) closeSibling(ss []scored, ps []float64, i int) bool {
 	return false
 }
 
-// namesSubject reports whether m has a word of subject, or a kin of one.
+// namesSubject reports whether m has a word of subject, or a kin of one,
+// or two words side by side that name a concept of one.
 func (ix *Index) namesSubject(m *message, subject []string) bool {
 	var kin []int32
 	for _, t := range subject {
@@ -127,7 +128,8 @@ func (ix *Index) namesSubject(m *message, subject []string) bool {
 		kin = append(kin, ix.concepts[t]...)
 	}
 	slices.Sort(kin)
-	return slices.ContainsFunc(m.kin, func(cs []int32) bool { return intersects(cs, kin) })
+	return slices.ContainsFunc(m.kin, func(cs []int32) bool { return intersects(cs, kin) }) ||
+		slices.ContainsFunc(m.pairKin, func(c int32) bool { _, ok := slices.BinarySearch(kin, c); return ok })
 }
 
 // fullCoverage is the coverage of a message that has every key term of an

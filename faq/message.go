@@ -18,6 +18,9 @@ type message struct {
 	kin      [][]int32 // per term: the concepts it names
 	kinTerms []int     // the terms that name a concept
 	hasKin   bool
+	// pairKin holds the concepts that two topic words side by side name
+	// ("pajak tanah"), where neither does alone.
+	pairKin  []int32
 	weight   float64 // the sum of ws
 	massSum  float64 // the sum of mass
 	intent   intent
@@ -38,11 +41,16 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 		if story && !c.Asks {
 			share = storyShare
 		}
+		prev := ""
 		for i := c.Start; i < c.End; i++ {
 			t := a.Tokens[i]
 			if !a.Subject(i) {
 				continue
 			}
+			if prev != "" {
+				m.pairKin = append(m.pairKin, ix.pairConcepts(prev, t)...)
+			}
+			prev = t
 			if i := slices.Index(m.terms, t); i >= 0 {
 				m.mass[i] = max(m.mass[i], share)
 				continue
@@ -65,6 +73,24 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 		m.massSum += m.mass[i]
 	}
 	return m
+}
+
+// Pair returns words[i-1] and words[i] as the key of a pair of words side
+// by side in Options.Concepts, or "" for the first word.
+func Pair(words []string, i int) string {
+	if i == 0 {
+		return ""
+	}
+	return words[i-1] + " " + words[i]
+}
+
+// pairConcepts returns the concepts the pair a, b names.
+func (ix *Index) pairConcepts(a, b string) []int32 {
+	if len(ix.concepts) == 0 {
+		return nil
+	}
+	var buf [64]byte
+	return ix.concepts[string(append(append(append(buf[:0], a...), ' '), b...))]
 }
 
 // messageWeight is a message word's weight: its idf, or for a word no FAQ

@@ -72,3 +72,34 @@ func TestCloseSibling(t *testing.T) {
 		}
 	}
 }
+
+// Two common words side by side may name a service that neither names
+// alone: "pajak tanah" names the land tax, the subject of the PBB FAQ.
+func TestPairNamesTheSubject(t *testing.T) {
+	faqs := []sigap.FAQ{
+		{ID: "pbb-bayar", OPD: "PAJAK", Questions: []string{"Bagaimana cara membayar PBB?", "Bayar PBB bisa di mana?"},
+			Answer: "PBB dibayar di bank, kantor pos atau minimarket."},
+		{ID: "ktp-hilang", OPD: "CAPIL", Questions: []string{"KTP hilang, bagaimana mengurus gantinya?"},
+			Answer: "Bawa surat kehilangan dan KK."},
+	}
+	var vocab []string
+	for _, f := range faqs {
+		vocab = append(vocab, f.Questions...)
+		vocab = append(vocab, f.Answer)
+	}
+	subjects := map[string][]string{"PAJAK": {"pbb"}, "CAPIL": {"ktp"}}
+	text := "pajak tanah tahun ini bayarnya di mana?"
+	for _, tt := range []struct {
+		concepts map[string][]int32
+		want     bool
+	}{
+		{map[string][]int32{"pbb": {7}, "pajak tanah": {7}}, true},
+		{map[string][]int32{"pbb": {7}}, false},
+	} {
+		ix := NewIndex(faqs, lang.New(nil, vocab...), Options{Subjects: subjects, Concepts: tt.concepts})
+		m := ix.prepareText(text)
+		if got := ix.namesSubject(m, ix.subject[ix.faqAt["pbb-bayar"]]); got != tt.want {
+			t.Errorf("concepts %v: namesSubject(%q, pbb) = %v, want %v", tt.concepts, text, got, tt.want)
+		}
+	}
+}

@@ -155,22 +155,34 @@ func dictionary() []string {
 
 // concepts numbers the services of the government knowledge and maps each
 // word that few services share to the services whose phrases have it: the
-// FAQ index reads two such words of one service as kin.
+// FAQ index reads two such words of one service as kin. Two words of a
+// phrase, side by side, that few services share name those services too,
+// however common each word is: "pajak tanah" is the land tax.
 func (r *Router) concepts(spread map[string]int) map[string][]int32 {
 	out := map[string][]int32{}
+	pairs := map[string][]int32{}
 	id := int32(0)
 	for _, groups := range [][]affairs.Group{affairs.Regency(), affairs.Outside()} {
 		for _, g := range groups {
 			for _, s := range g.Services {
 				for _, p := range s.Phrases {
-					for _, w := range r.phraseWords(p) {
+					words := r.phraseWords(p)
+					for i, w := range words {
 						if spread[w] <= affairs.MaxSpread && !slices.Contains(out[w], id) {
 							out[w] = append(out[w], id)
+						}
+						if pair := faq.Pair(words, i); pair != "" && !slices.Contains(pairs[pair], id) {
+							pairs[pair] = append(pairs[pair], id)
 						}
 					}
 				}
 				id++
 			}
+		}
+	}
+	for pair, ids := range pairs {
+		if len(ids) <= affairs.MaxSpread {
+			out[pair] = ids
 		}
 	}
 	return out
