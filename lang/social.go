@@ -18,7 +18,8 @@ const (
 	GestureApology
 	GestureAck
 	GestureFarewell
-	GestureMedia // a placeholder for a photo, sticker or deleted message
+	GestureMedia  // a placeholder for a photo, sticker or deleted message
+	GesturePraise // praise or a wish ("mantap", "semoga lancar")
 )
 
 // Gestures is a set of gestures.
@@ -46,6 +47,7 @@ var socialKinds = map[string]socialKind{
 	"greeting": socialKind(GestureGreeting), "thanks": socialKind(GestureThanks),
 	"apology": socialKind(GestureApology), "ack": socialKind(GestureAck),
 	"farewell": socialKind(GestureFarewell), "media": socialKind(GestureMedia),
+	"praise": socialKind(GesturePraise),
 	"polite": kindPolite, "closing": kindClosing, "address": kindAddress, "noise": kindNoise,
 	"reply": kindReply, "opener": kindOpener,
 }
@@ -61,7 +63,7 @@ func (k socialKind) gesture() (Gesture, bool) {
 	case kindOpener:
 		return GestureGreeting, true
 	}
-	return Gesture(k), k >= socialKind(GestureGreeting) && k <= socialKind(GestureMedia)
+	return Gesture(k), k >= socialKind(GestureGreeting) && k <= socialKind(GesturePraise)
 }
 
 type socialEntry struct {

@@ -42,6 +42,8 @@ func TestDecideCommentQuestionOrLeaveAlone(t *testing.T) {
 		"keren pak bupati",
 		"sukses terus kebumen",
 		"semoga lancar acaranya",
+		"semoga acaranya bisa lancar, sukses selalu",
+		"semoga ada terus program seperti ini",
 		"aamiin",
 		"🔥🔥🔥",
 		"❤️❤️",

@@ -110,8 +110,35 @@ func (r *Router) asksNothing(d *decision) bool {
 			d.why("a %s that asks for nothing (%s)", g, strings.Join(d.words, " "))
 		}
 		return true
+	case g == sigap.GestureThanks && r.friendlyThanks(d.a):
+		d.ex.Decision = sigap.Decision{Action: sigap.ActionClarify, Score: 1, Gesture: g}
+		if d.verbose {
+			d.why("a thanks with praise or wishes that asks for nothing and reports no trouble")
+		}
+		return true
 	}
 	return false
+}
+
+// friendlyThanks reports whether a message that thanks also praises or
+// wishes well (the praise of public comments), and neither asks (no
+// question, no asking or request word) nor says that anything is wrong
+// or not done (a problem, a negation), however long its story: "makasih
+// min, kemarin lapor jalan, hari ini sudah ditambal, cepat sekali, sukses
+// selalu".
+func (r *Router) friendlyThanks(a lang.Analysis) bool {
+	for _, c := range a.Clauses {
+		if c.Question {
+			return false
+		}
+	}
+	for _, cue := range a.Cues {
+		if cue&(lang.CueProblem|lang.CueNegation|lang.CueAsking|lang.CuePolite) != 0 {
+			return false
+		}
+	}
+	friendly := a.Gestures.Has(lang.GesturePraise) || r.cues.praise.in(a.Tokens)
+	return friendly && !r.cues.question.in(a.Tokens) && !r.cues.request.in(a.Tokens)
 }
 
 // asksOrReports reports whether a message asks something, reports a
@@ -138,6 +165,7 @@ func gestureOf(g lang.Gestures) sigap.Gesture {
 		out  sigap.Gesture
 	}{
 		{lang.GestureThanks, sigap.GestureThanks},
+		{lang.GesturePraise, sigap.GestureThanks},
 		{lang.GestureApology, sigap.GestureApology},
 		{lang.GestureFarewell, sigap.GestureFarewell},
 		{lang.GestureAck, sigap.GestureAck},

@@ -315,3 +315,29 @@ func TestAgreementCorroboratesAnFAQ(t *testing.T) {
 		}
 	}
 }
+
+// A thanks that praises or wishes well, and neither asks nor says that
+// anything is wrong, is a thanks however long its story; one that asks or
+// reports trouble is decided as a message.
+func TestFriendlyThanks(t *testing.T) {
+	r := regencyRouter(t)
+	thanks := []string{
+		"makasih banyak min, kemarin lapor jalan di dusun kami, hari ini sudah ditambal. cepat sekali, sukses selalu buat petugasnya 👍",
+		"terima kasih pak, pupuknya sudah sampai di kios kami. semoga lancar terus ya",
+	}
+	for _, text := range thanks {
+		if d := r.Decide(text); d.Action != sigap.ActionClarify || d.Gesture != sigap.GestureThanks {
+			t.Errorf("Decide(%q) = %+v, want clarify with the thanks gesture\n%v", text, d, r.Explain(text).Reasons)
+		}
+	}
+	asks := []string{
+		"makasih min, jalan di dusun kami sudah ditambal, tapi jembatan masih rusak. semoga cepat diperbaiki",
+		"terima kasih pak, semoga lancar. pupuk subsidi kapan datang ke kios?",
+		"makasih min, mantap. tolong ktp saya yang hilang dibantu",
+	}
+	for _, text := range asks {
+		if d := r.Decide(text); d.Action == sigap.ActionClarify {
+			t.Errorf("Decide(%q) = %+v, want a decision on what it asks or reports\n%v", text, d, r.Explain(text).Reasons)
+		}
+	}
+}
