@@ -20,6 +20,10 @@ func TestGestures(t *testing.T) {
 		{"makasih banyak min atas informasinya, sangat membantu 🙏", []Gesture{GestureThanks}, ""},
 		{"matur nuwun sanget", []Gesture{GestureThanks}, ""},
 		{"maaf salah kirim", []Gesture{GestureApology}, ""},
+		{"sepurane salah grup", []Gesture{GestureApology}, ""},
+		{"matur nuwun pak, mugi-mugi lancar", []Gesture{GestureThanks, GesturePraise}, ""},
+		// "tak" before a Javanese verb is I, and "apa-apa" asks nothing.
+		{"wis ya, suwun. ngko tak kabari maning nek ana apa-apa", []Gesture{GestureThanks, GestureAck}, "kabari"},
 		{"oke siap, nggih", []Gesture{GestureAck}, ""},
 		{"baik pak", []Gesture{GestureAck}, ""},
 		{"👍👍", []Gesture{GestureAck}, ""},
@@ -66,7 +70,7 @@ func TestGestures(t *testing.T) {
 	for _, tt := range tests {
 		a := n.Analyze(tt.text)
 		var got []Gesture
-		for g := GestureGreeting; g <= GestureMedia; g++ {
+		for g := GestureGreeting; g <= GesturePraise; g++ {
 			if a.Gestures.Has(g) {
 				got = append(got, g)
 			}
