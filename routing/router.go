@@ -432,8 +432,15 @@ func (r *Router) head(a lang.Analysis, see func(words []string)) {
 // sceneWords is how many topic words after a word of place set the scene.
 const sceneWords = 2
 
+// headWords is how many topic words of a head clause may name a body
+// outside the regency: the topic comes first, and what comes later in a
+// long clause tells what happened ("rambu di depan RSUD roboh ketabrak
+// truk" is about the sign, not a police matter).
+const headWords = 3
+
 // headBody returns the body outside the regency (its class) that a word or
-// bigram of the message's head belongs to alone, and those features; -1
+// bigram of the first headWords topic words of the message's head
+// belongs to alone, and those features; -1
 // when there is none. The caller holds r.mu.
 func (r *Router) headBody(a lang.Analysis) (int, []string) {
 	body, features := -1, []string(nil)
@@ -447,7 +454,7 @@ func (r *Router) headBody(a lang.Analysis) (int, []string) {
 	}
 	var buf [64]byte
 	r.head(a, func(words []string) {
-		for i, w := range words {
+		for i, w := range words[:min(len(words), headWords)] {
 			note(append(buf[:0], w...))
 			if i > 0 {
 				note(append(append(append(buf[:0], words[i-1]...), ' '), w...))
