@@ -237,3 +237,19 @@ func TestAcronyms(t *testing.T) {
 		}
 	}
 }
+
+// A phrase is not read across the reading of another phrase: "apa saja"
+// and "nggih", read as "apa" and "iya", are no "apa iya" (is it true);
+// a phrase written as such is still read.
+func TestPhrasesAcrossReadings(t *testing.T) {
+	n := New(nil)
+	tests := []struct{ in, want string }{
+		{"syaratnya apa saja nggih", "syarat apa iya"},
+		{"apa iya harus bayar", "apakah benar harus bayar"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(n.Analyze(tt.in).Tokens, " "); got != tt.want {
+			t.Errorf("Analyze(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ package lang
 
 import (
 	"hash/fnv"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -445,21 +446,27 @@ func (n *Normalizer) expand(words []string) []string {
 // function word keeps its form, as "SPT" is the tax return, where "spt"
 // is "seperti".
 func (n *Normalizer) expandTrace(words []string, javanese bool, acronyms map[string]bool, trace func(from, to []string)) []string {
-	out, changed := n.expandPass(words, 1, javanese, acronyms, trace)
+	out, whole, changed := n.expandPass(words, 1, nil, javanese, acronyms, trace)
 	if changed {
-		out, _ = n.expandPass(out, 2, javanese, acronyms, trace)
+		out, _, _ = n.expandPass(out, 2, whole, javanese, acronyms, trace)
 	}
 	return out
 }
 
 // expandPass maps the phrases of at least minWords words, and reports
-// whether it mapped any.
-func (n *Normalizer) expandPass(words []string, minWords int, javanese bool, acronyms map[string]bool, trace func(from, to []string)) ([]string, bool) {
-	var out []string // nil until a phrase is mapped: most words map to none
+// whether it mapped any, and which words of its output a phrase of
+// several words gave (whole). A phrase is not read across such words
+// (skip): the words of "apa saja" and "nggih", read as "apa" and "iya",
+// are no "apa iya" (is it true).
+func (n *Normalizer) expandPass(words []string, minWords int, skip []bool, javanese bool, acronyms map[string]bool, trace func(from, to []string)) (out []string, whole []bool, changed bool) {
+	// out is nil until a phrase is mapped: most words map to none.
 	var buf [64]byte
 	for i := 0; i < len(words); {
 		k := min(n.starts[words[i]], len(words)-i)
 		for ; k >= minWords; k-- {
+			if skip != nil && slices.Contains(skip[i:i+k], true) {
+				continue
+			}
 			var std []string
 			ok := false
 			if k == 1 {
@@ -477,8 +484,12 @@ func (n *Normalizer) expandPass(words []string, minWords int, javanese bool, acr
 				}
 				if out == nil {
 					out = append(make([]string, 0, len(words)+2), words[:i]...)
+					whole = make([]bool, i, len(words)+2)
 				}
 				out = append(out, std...)
+				for range std {
+					whole = append(whole, k > 1)
+				}
 				break
 			}
 		}
@@ -487,14 +498,14 @@ func (n *Normalizer) expandPass(words []string, minWords int, javanese bool, acr
 			continue
 		}
 		if out != nil {
-			out = append(out, words[i])
+			out, whole = append(out, words[i]), append(whole, false)
 		}
 		i++
 	}
 	if out == nil {
-		return words, false
+		return words, nil, false
 	}
-	return out, true
+	return out, whole, true
 }
 
 // functionReading reports whether a lexicon's reading of a word is one
