@@ -47,6 +47,7 @@ func TestMatch(t *testing.T) {
 		// Near misses: the keywords of an FAQ, but a case already under way,
 		// a problem the FAQ never speaks of, or no question at all.
 		{"KTP saya sudah direkam 3 bulan lalu tapi belum jadi, kapan?", "", false},
+		{"sudah urus ktp baru 2 minggu lalu, kapan jadinya?", "", false},
 		{"nama di ktp saya salah tulis, gimana caranya?", "", false},
 		{"ktp anak saya", "", false},
 	}

@@ -128,7 +128,8 @@ func (r *reading) actedIn(c lang.Clause) int {
 // "padahal") that a negation or problem follows; and, whatever the citizen
 // said they did, a negated result after a complaint or contrast or with
 // insistence ("kok belum jadi", "tapi tidak diterima", "belum cair juga"),
-// a complaint about what goes on ("kok masih belum"), what officers did
+// a complaint about what goes on ("kok masih belum"), a question when the
+// result of what they did comes ("sudah daftar, kapan cairnya?"), what officers did
 // not do ("tidak diperbaiki"), or a result asked after with "sudah …
 // belum" ("KTP saya sudah jadi belum?").
 func (r *reading) waiting(acted int) bool {
@@ -139,6 +140,11 @@ func (r *reading) waiting(acted int) bool {
 			return true
 		}
 		if acted >= 0 && i > acted {
+			// "sudah urus 3 minggu lalu, kapan jadinya?": when their
+			// own result comes.
+			if r.has(i, lang.CueWhen) && r.within(i+1, i+3, lang.CueOutcome) {
+				return true
+			}
 			if negatedResult || r.has(i, lang.CueContinuing) ||
 				r.has(i, lang.CueContrast) && r.within(i+1, len(r.tokens), lang.CueNegation|lang.CueProblem) {
 				return true
