@@ -36,7 +36,7 @@ func (n *Normalizer) Analyze(text string) Analysis {
 		return a
 	}
 	raw := n.rawNames(text)
-	acronyms := rawAcronyms(text)
+	as := asWritten{acronyms: rawAcronyms(text)}
 	prev := "" // the last word of the piece before, as "kec." ends one
 	spans := pieces(text)
 	written := make([][]string, len(spans))
@@ -47,9 +47,9 @@ func (n *Normalizer) Analyze(text string) Analysis {
 		for i, w := range words {
 			if n.isName(words, i, raw, prev) {
 				if a.Names == nil {
-					a.Names = map[string]bool{}
+					a.Names, as.names = map[string]bool{}, map[string]bool{}
 				}
-				a.Names[n.root(w)] = true
+				a.Names[n.root(w)], as.names[w] = true, true
 				continue
 			}
 			words[i] = n.spelled(w)
@@ -60,7 +60,7 @@ func (n *Normalizer) Analyze(text string) Analysis {
 		written[j] = words
 	}
 	for j, p := range spans {
-		words := n.expandTrace(written[j], javanese, acronyms, nil)
+		words := n.expandTrace(written[j], javanese, as, nil)
 		for i, w := range words {
 			words[i] = n.root(w)
 		}
@@ -144,15 +144,17 @@ func (n *Normalizer) splitWords(piece string) []string {
 	return splitWordsWith(Fold(piece), n.doubled)
 }
 
-// isName reports whether words[i] is a name: written as one (raw), or an
-// unknown word after a place word ("desa sidomulyo"); prev is the word
-// before words[0], if any.
+// isName reports whether words[i] is a name: written as one (raw holds
+// true), or after a place word an unknown word ("desa sidomulyo") or a
+// known one written with a capital (raw holds it: "Kecamatan Belik", not
+// a spring); prev is the word before words[0], if any.
 func (n *Normalizer) isName(words []string, i int, raw map[string]bool, prev string) bool {
 	w := words[i]
 	if i > 0 {
 		prev = words[i-1]
 	}
-	return raw[w] || n.placeCue[prev] && !n.known(w) && !isNumber(w)
+	_, capital := raw[w]
+	return raw[w] || n.placeCue[prev] && (capital || !n.known(w)) && !isNumber(w)
 }
 
 // addClauses appends a piece's tokens to a, cut into clauses where a
@@ -178,7 +180,8 @@ func (n *Normalizer) addClauses(a *Analysis, tokens []string, p span) {
 	}
 }
 
-// rawNames returns the folded, unnormalised words of text written as names.
+// rawNames returns the folded, unnormalised words of text written with a
+// capital, true for those unknown to the normaliser: names.
 func (n *Normalizer) rawNames(text string) map[string]bool {
 	if !hasCapital(text) {
 		return nil // most chat is written in lower case
@@ -203,12 +206,12 @@ func (n *Normalizer) rawNames(text string) map[string]bool {
 			word := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
 			if word != "" && isCapitalised(word) {
 				for _, w := range splitWords(Fold(word)) {
-					if !n.known(w) {
-						if names == nil {
-							names = map[string]bool{}
-						}
-						names[w] = true
+					if names == nil {
+						names = map[string]bool{}
 					}
+					// A known word written with a capital is a name only
+					// after a place word (isName): "Kecamatan Belik".
+					names[w] = names[w] || !n.known(w)
 				}
 			}
 		}
@@ -292,7 +295,7 @@ type Rewrite struct {
 func (n *Normalizer) Rewrites(text string) []Rewrite {
 	var out []Rewrite
 	raw := n.rawNames(text)
-	acronyms := rawAcronyms(text)
+	as := asWritten{acronyms: rawAcronyms(text), names: map[string]bool{}}
 	prev := ""
 	spans := pieces(text)
 	javanese := false
@@ -302,7 +305,11 @@ func (n *Normalizer) Rewrites(text string) []Rewrite {
 	for _, p := range spans {
 		words := n.splitWords(p.text)
 		for i, w := range words {
-			if s := n.spelled(w); s != w && !n.isName(words, i, raw, prev) {
+			if n.isName(words, i, raw, prev) {
+				as.names[w] = true
+				continue
+			}
+			if s := n.spelled(w); s != w {
 				out = append(out, Rewrite{From: w, To: s, By: "spelling"})
 				words[i] = s
 			}
@@ -310,7 +317,7 @@ func (n *Normalizer) Rewrites(text string) []Rewrite {
 		if len(words) > 0 {
 			prev = words[len(words)-1]
 		}
-		words = n.expandTrace(words, javanese, acronyms, func(from, to []string) {
+		words = n.expandTrace(words, javanese, as, func(from, to []string) {
 			if f, t := strings.Join(from, " "), strings.Join(to, " "); f != t {
 				out = append(out, Rewrite{From: f, To: t, By: "lexicon"})
 			}

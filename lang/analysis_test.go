@@ -128,6 +128,10 @@ func TestPlaces(t *testing.T) {
 		{"jalan rusak di desa sidamulya", "jalan rusak desa"},
 		{"jalan rusak dsn krajan kec. karangsari", "jalan rusak dusun kecamatan"},
 		{"pasar karanganyar sepi", "pasar sepi"},
+		// A known word written with a capital after a place word is a name:
+		// "belik" is a spring, Belik a sub-district.
+		{"kantor kecamatan Belik tutup", "kecamatan tutup"},
+		{"air dari belik di desa kami keruh", "air sumber air desa keruh"},
 		// Units measure what a message speaks of; they are not its topic.
 		{"harga cabai di pasar 90rb/kg", "harga cabai pasar"},
 		{"beras 2 juta per kwintal, sawah 1 hektar", "beras sawah"},

@@ -437,18 +437,28 @@ func squeeze(w string, keep int) string {
 // pass mapped ("ulang taun" → "ulang tahun") is mapped in a second pass,
 // which reads only phrases of several words.
 func (n *Normalizer) expand(words []string) []string {
-	return n.expandTrace(words, n.senses.isJavanese(words), nil, nil)
+	return n.expandTrace(words, n.senses.isJavanese(words), asWritten{}, nil)
 }
 
-// expandTrace is expand for words of a text that is Javanese or not,
-// telling trace (when not nil) each phrase it replaced. The words in
-// acronyms were written in capitals: one the chat lexicon reads as a
-// function word keeps its form, as "SPT" is the tax return, where "spt"
-// is "seperti".
-func (n *Normalizer) expandTrace(words []string, javanese bool, acronyms map[string]bool, trace func(from, to []string)) []string {
-	out, whole, changed := n.expandPass(words, 1, nil, javanese, acronyms, trace)
+// asWritten is what the way a text was written says of its words: its
+// acronyms (written in capitals, rawAcronyms) and its names (isName).
+type asWritten struct{ acronyms, names map[string]bool }
+
+// keeps reports whether a word keeps its form against a lexicon's reading
+// std of it: a name always ("Kecamatan Belik" is no spring), an acronym
+// the chat lexicon reads as a function word ("SPT" is the tax return,
+// where "spt" is "seperti").
+func (as asWritten) keeps(n *Normalizer, w string, std []string) bool {
+	return as.names[w] || as.acronyms[w] && n.functionReading(std)
+}
+
+// expandTrace is expand for words of a text that is Javanese or not and
+// written as as says, telling trace (when not nil) each phrase it
+// replaced.
+func (n *Normalizer) expandTrace(words []string, javanese bool, as asWritten, trace func(from, to []string)) []string {
+	out, whole, changed := n.expandPass(words, 1, nil, javanese, as, trace)
 	if changed {
-		out, _, _ = n.expandPass(out, 2, whole, javanese, acronyms, trace)
+		out, _, _ = n.expandPass(out, 2, whole, javanese, as, trace)
 	}
 	return out
 }
@@ -458,7 +468,7 @@ func (n *Normalizer) expandTrace(words []string, javanese bool, acronyms map[str
 // several words gave (whole). A phrase is not read across such words
 // (skip): the words of "apa saja" and "nggih", read as "apa" and "iya",
 // are no "apa iya" (is it true).
-func (n *Normalizer) expandPass(words []string, minWords int, skip []bool, javanese bool, acronyms map[string]bool, trace func(from, to []string)) (out []string, whole []bool, changed bool) {
+func (n *Normalizer) expandPass(words []string, minWords int, skip []bool, javanese bool, as asWritten, trace func(from, to []string)) (out []string, whole []bool, changed bool) {
 	// out is nil until a phrase is mapped: most words map to none.
 	var buf [64]byte
 	for i := 0; i < len(words); {
@@ -475,7 +485,7 @@ func (n *Normalizer) expandPass(words []string, minWords int, skip []bool, javan
 			if !ok {
 				std, ok = n.phrase(words[i:i+k], buf[:0])
 			}
-			if ok && k == 1 && acronyms[words[i]] && n.functionReading(std) {
+			if ok && k == 1 && as.keeps(n, words[i], std) {
 				ok = false
 			}
 			if ok {
