@@ -98,16 +98,18 @@ func TestTriageOneText(t *testing.T) {
 	}
 }
 
-// TestTriageComment decides texts as public comments: praise under a post
-// that names an OPD's work is routed as a message but gets no reply as a
-// comment; a question is decided alike either way; one text or a batch.
+// TestTriageComment decides texts as public comments: a remark under a
+// post that names an OPD's work is routed as a message but gets no reply
+// as a comment; praise is a thanks either way (no ticket, no reply to a
+// comment); a question is decided alike either way; one text or a batch.
 func TestTriageComment(t *testing.T) {
 	cases := []struct {
 		text                 string
 		asMessage, asComment string // action
 	}{
-		{"mantap, jalan ke pantai sudah diperbaiki DPUPR", "route", "clarify"},
-		{"semangat pak bupati, bantuan sembako sangat membantu warga", "route", "clarify"},
+		{"jalan ke pantai sudah diperbaiki DPUPR", "route", "clarify"},
+		{"bantuan sembako sudah dibagikan ke warga desa kami", "route", "clarify"},
+		{"mantap, jalan ke pantai sudah diperbaiki DPUPR", "clarify", "clarify"},
 		{"jalan rusak di desa kami kapan diperbaiki?", "route", "route"},
 	}
 	decide := func(t *testing.T, args ...string) string {
