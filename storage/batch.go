@@ -42,7 +42,7 @@ func (db *DB) Batch(ctx context.Context, fn func() error) (err error) {
 	db.batch.Store(b)
 	defer db.batch.Store(nil)
 	fnErr := fn()
-	if err := b.tx.Commit(); err != nil {
+	if err := b.commit(ctx); err != nil {
 		return errors.Join(fnErr, fmt.Errorf("storage: commit batch: %w", err))
 	}
 	db.wal.grew()
@@ -87,11 +87,21 @@ func (b *batch) update(ctx context.Context, fn func(sigap.Tx) error) error {
 	if b.updates++; b.updates < batchUpdates {
 		return nil
 	}
-	if err := b.tx.Commit(); err != nil {
+	if err := b.commit(ctx); err != nil {
 		return fmt.Errorf("storage: commit batch: %w", err)
 	}
 	b.db.wal.grew()
 	return b.begin(ctx)
+}
+
+// commit brings the search documents up to date and commits the batch's
+// transaction.
+func (b *batch) commit(ctx context.Context) error {
+	if err := b.db.refreshSearch(ctx, b.tx); err != nil {
+		b.tx.Rollback()
+		return err
+	}
+	return b.tx.Commit()
 }
 
 // rollbackTo undoes and ends a savepoint, leaving the rest of the

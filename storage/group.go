@@ -156,6 +156,11 @@ func (c *committer) commit(group []*request) {
 		g.tx.Rollback()
 		return
 	}
+	if err := c.db.refreshSearch(context.Background(), g.tx); err != nil {
+		c.db.writes.note(err)
+		g.lost(err)
+		return
+	}
 	if err := g.tx.Commit(); err != nil {
 		c.db.writes.note(err)
 		for _, r := range g.kept {
