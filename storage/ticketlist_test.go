@@ -387,9 +387,9 @@ func TestListQueryPlans(t *testing.T) {
 
 // fixedListQueries are the list queries of storage/ticket*.go, message.go
 // and report.go that take no filter, each with at most two arguments (an
-// id and a limit).
+// id and a limit), a limit written into the query as its caller does.
 var fixedListQueries = map[string]string{
-	"citizen tickets": citizenTicketsQuery,
+	"citizen tickets": citizenTicketsQuery + limitText(50),
 	"merged tickets":  mergedTicketsQuery,
 	"ticket messages": ticketMessagesQuery,
 	"report tickets":  reportTicketsQuery,
