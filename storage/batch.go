@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 
@@ -16,7 +15,7 @@ const batchUpdates = 512
 // batch is the transaction a Batch's updates share.
 type batch struct {
 	db      *DB
-	tx      *sql.Tx
+	tx      writeTx
 	updates int
 }
 
@@ -51,9 +50,15 @@ func (db *DB) Batch(ctx context.Context, fn func() error) (err error) {
 
 // begin starts the batch's transaction, which outlives the update whose
 // context begins it: database/sql would roll it back when that context
-// ends.
+// ends. On SQLite it is a connTx.
 func (b *batch) begin(ctx context.Context) error {
-	tx, err := b.db.writer.BeginTx(context.WithoutCancel(ctx), nil)
+	var tx writeTx
+	var err error
+	if b.db.pg != nil {
+		tx, err = b.db.writer.BeginTx(context.WithoutCancel(ctx), nil)
+	} else {
+		tx, err = b.db.beginConn(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("storage: begin batch: %w", err)
 	}
@@ -106,7 +111,7 @@ func (b *batch) commit(ctx context.Context) error {
 
 // rollbackTo undoes and ends a savepoint, leaving the rest of the
 // transaction as it was.
-func rollbackTo(ctx context.Context, tx *sql.Tx, name string) error {
+func rollbackTo(ctx context.Context, tx sqlTx, name string) error {
 	_, rbErr := tx.ExecContext(ctx, "ROLLBACK TO "+name)
 	_, relErr := tx.ExecContext(ctx, "RELEASE "+name)
 	if err := errors.Join(rbErr, relErr); err != nil {

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -175,7 +174,7 @@ func (c *committer) commit(group []*request) {
 // groupTx is the transaction of one group while it runs.
 type groupTx struct {
 	db   *DB
-	tx   *sql.Tx    // nil until the first update, and after it was lost
+	tx   *connTx    // nil until the first update, and after it was lost
 	kept []*request // updates applied in tx so far
 }
 
@@ -196,7 +195,7 @@ func (g *groupTx) lost(err error) {
 // lost; the update's own failure is in r.err.
 func (g *groupTx) apply(r *request) error {
 	if g.tx == nil {
-		tx, err := g.db.writer.BeginTx(context.Background(), nil)
+		tx, err := g.db.beginConn(context.Background())
 		if err != nil {
 			g.db.writes.note(err)
 			r.err = fmt.Errorf("storage: begin: %w", err)

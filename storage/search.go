@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -20,7 +19,7 @@ const refreshSearchQuery = `DELETE FROM ticket_words_stale WHERE ticket_id > ?`
 // up to date. Each write transaction on SQLite runs it just before its
 // commit, so that what is committed is always searchable; it costs one
 // statement on an empty table when no ticket's words changed.
-func (db *DB) refreshSearch(ctx context.Context, tx *sql.Tx) error {
+func (db *DB) refreshSearch(ctx context.Context, tx sqlTx) error {
 	if db.pg != nil {
 		return nil // PostgreSQL's documents change with their rows
 	}

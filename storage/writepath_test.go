@@ -335,7 +335,7 @@ func BenchmarkInboundMessage(b *testing.B) {
 		for b.Loop() {
 			i++
 			err := db.Update(context.Background(), func(tx sigap.Tx) error {
-				_, err := tx.(*Tx).tx.tx.Exec(`INSERT INTO kv (key, value, updated_at) VALUES (?, '', 0)`, fmt.Sprint(i))
+				_, err := tx.(*Tx).tx.tx.ExecContext(context.Background(), `INSERT INTO kv (key, value, updated_at) VALUES (?, '', 0)`, fmt.Sprint(i))
 				return err
 			})
 			if err != nil {
