@@ -80,10 +80,13 @@ func (tx *Tx) Anonymize(ctx context.Context, before time.Time) (citizens int, me
 	if err != nil {
 		return 0, nil, err
 	}
-	// The search index's triggers replaced the erased words, but FTS4
-	// keeps the old ones in its segments until they are merged.
-	// (PostgreSQL's tsvector is rebuilt with its row.)
+	// The search index's triggers noted the documents that held the erased
+	// words, rebuilt here; FTS4 keeps the old words in its segments until
+	// they are merged. (PostgreSQL's tsvector is rebuilt with its row.)
 	if n > 0 && !tx.tx.pg {
+		if err := tx.refreshSearch(ctx); err != nil {
+			return 0, nil, fmt.Errorf("storage: anonymize: %w", err)
+		}
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO ticket_words (ticket_words) VALUES ('optimize')`); err != nil {
 			return 0, nil, fmt.Errorf("storage: anonymize: search index: %w", err)
 		}

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 
@@ -16,7 +15,7 @@ const batchUpdates = 512
 // batch is the transaction a Batch's updates share.
 type batch struct {
 	db      *DB
-	tx      *sql.Tx
+	tx      writeTx
 	updates int
 }
 
@@ -42,7 +41,7 @@ func (db *DB) Batch(ctx context.Context, fn func() error) (err error) {
 	db.batch.Store(b)
 	defer db.batch.Store(nil)
 	fnErr := fn()
-	if err := b.tx.Commit(); err != nil {
+	if err := b.commit(ctx); err != nil {
 		return errors.Join(fnErr, fmt.Errorf("storage: commit batch: %w", err))
 	}
 	db.wal.grew()
@@ -51,9 +50,15 @@ func (db *DB) Batch(ctx context.Context, fn func() error) (err error) {
 
 // begin starts the batch's transaction, which outlives the update whose
 // context begins it: database/sql would roll it back when that context
-// ends.
+// ends. On SQLite it is a connTx.
 func (b *batch) begin(ctx context.Context) error {
-	tx, err := b.db.writer.BeginTx(context.WithoutCancel(ctx), nil)
+	var tx writeTx
+	var err error
+	if b.db.pg != nil {
+		tx, err = b.db.writer.BeginTx(context.WithoutCancel(ctx), nil)
+	} else {
+		tx, err = b.db.beginConn(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("storage: begin batch: %w", err)
 	}
@@ -87,16 +92,26 @@ func (b *batch) update(ctx context.Context, fn func(sigap.Tx) error) error {
 	if b.updates++; b.updates < batchUpdates {
 		return nil
 	}
-	if err := b.tx.Commit(); err != nil {
+	if err := b.commit(ctx); err != nil {
 		return fmt.Errorf("storage: commit batch: %w", err)
 	}
 	b.db.wal.grew()
 	return b.begin(ctx)
 }
 
+// commit brings the search documents up to date and commits the batch's
+// transaction.
+func (b *batch) commit(ctx context.Context) error {
+	if err := b.db.refreshSearch(ctx, b.tx); err != nil {
+		b.tx.Rollback()
+		return err
+	}
+	return b.tx.Commit()
+}
+
 // rollbackTo undoes and ends a savepoint, leaving the rest of the
 // transaction as it was.
-func rollbackTo(ctx context.Context, tx *sql.Tx, name string) error {
+func rollbackTo(ctx context.Context, tx sqlTx, name string) error {
 	_, rbErr := tx.ExecContext(ctx, "ROLLBACK TO "+name)
 	_, relErr := tx.ExecContext(ctx, "RELEASE "+name)
 	if err := errors.Join(rbErr, relErr); err != nil {

@@ -15,7 +15,7 @@ import (
 // engines read the same way; on PostgreSQL conn rewrites the placeholders
 // into its $N, so that one query serves both engines.
 type conn struct {
-	tx *sql.Tx
+	tx sqlTx
 	pg bool
 	// shared is a transaction that holds other callers' updates too (a
 	// group or a batch): its statements ignore their caller's

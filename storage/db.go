@@ -272,12 +272,12 @@ func (db *DB) Shared() bool { return db.pg != nil }
 func (db *DB) Name() string { return db.path }
 
 // newTx is a Tx of one of the database's transactions.
-func (db *DB) newTx(sqlTx *sql.Tx) *Tx {
+func (db *DB) newTx(sqlTx sqlTx) *Tx {
 	return &Tx{tx: conn{tx: sqlTx, pg: db.pg != nil}, now: db.now}
 }
 
 // newSharedTx is a Tx of a transaction that holds other updates too.
-func (db *DB) newSharedTx(sqlTx *sql.Tx) *Tx {
+func (db *DB) newSharedTx(sqlTx sqlTx) *Tx {
 	tx := db.newTx(sqlTx)
 	tx.tx.shared = true
 	return tx

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -156,6 +155,11 @@ func (c *committer) commit(group []*request) {
 		g.tx.Rollback()
 		return
 	}
+	if err := c.db.refreshSearch(context.Background(), g.tx); err != nil {
+		c.db.writes.note(err)
+		g.lost(err)
+		return
+	}
 	if err := g.tx.Commit(); err != nil {
 		c.db.writes.note(err)
 		for _, r := range g.kept {
@@ -170,7 +174,7 @@ func (c *committer) commit(group []*request) {
 // groupTx is the transaction of one group while it runs.
 type groupTx struct {
 	db   *DB
-	tx   *sql.Tx    // nil until the first update, and after it was lost
+	tx   *connTx    // nil until the first update, and after it was lost
 	kept []*request // updates applied in tx so far
 }
 
@@ -191,7 +195,7 @@ func (g *groupTx) lost(err error) {
 // lost; the update's own failure is in r.err.
 func (g *groupTx) apply(r *request) error {
 	if g.tx == nil {
-		tx, err := g.db.writer.BeginTx(context.Background(), nil)
+		tx, err := g.db.beginConn(context.Background())
 		if err != nil {
 			g.db.writes.note(err)
 			r.err = fmt.Errorf("storage: begin: %w", err)

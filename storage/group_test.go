@@ -158,7 +158,7 @@ func TestGroupCommitLostTransaction(t *testing.T) {
 		citizenUpdate("kept", nil),
 		func(tx sigap.Tx) error {
 			// What SQLite does to the transaction on a full disk.
-			if _, err := tx.(*Tx).tx.tx.Exec("ROLLBACK"); err != nil {
+			if _, err := tx.(*Tx).tx.tx.ExecContext(context.Background(), "ROLLBACK"); err != nil {
 				return err
 			}
 			return boom

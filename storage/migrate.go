@@ -112,5 +112,10 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
+	// A migration that changed tickets or messages noted their search
+	// documents, as any write does.
+	if err := db.refreshSearch(ctx, tx); err != nil {
+		return err
+	}
 	return tx.Commit()
 }

@@ -51,7 +51,7 @@ func (tx *Tx) Enqueue(ctx context.Context, o *sigap.Outbound) error {
 // same chat that is waiting for a retry waits too. Messages on the
 // channels in skip are left out.
 func (tx *Tx) DueOutbound(ctx context.Context, now time.Time, limit int, skip []sigap.Channel) ([]sigap.Outbound, error) {
-	args := []any{bound(now), limitOrAll(limit)}
+	args := []any{bound(now)}
 	skipped := ""
 	for _, ch := range skip {
 		args = append(args, ch)
@@ -63,7 +63,7 @@ func (tx *Tx) DueOutbound(ctx context.Context, now time.Time, limit int, skip []
 		  AND NOT EXISTS (SELECT 1 FROM outbox e
 			WHERE e.to_channel = o.to_channel AND e.to_id = o.to_id AND e.id < o.id
 			  AND e.sent_at IS NULL AND e.failed_at IS NULL AND e.next_at > ?1)
-		ORDER BY lane, id LIMIT ?2`, args...)
+		ORDER BY lane, id LIMIT `+limitText(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: due outbound: %w", err)
 	}

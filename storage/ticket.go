@@ -86,21 +86,21 @@ func (tx *Tx) TicketByID(ctx context.Context, id int64) (*sigap.Ticket, error) {
 }
 
 // OpenTicket returns the citizen's most recent ticket that is not
-// resolved.
+// resolved. (CAST: see idParam.)
 func (tx *Tx) OpenTicket(ctx context.Context, citizenID int64) (*sigap.Ticket, error) {
 	return one(ctx, tx, ticketDest, sigap.Errorf(sigap.ENOTFOUND, "citizen %d has no open ticket", citizenID),
 		fmt.Sprintf("open ticket of citizen %d", citizenID), `SELECT `+ticketColumns+` FROM tickets t
-		WHERE t.citizen_id = ? AND t.status <> 'resolved'
+		WHERE t.citizen_id = `+idParam+` AND t.status <> 'resolved'
 		ORDER BY t.created_at DESC, t.id DESC LIMIT 1`, citizenID)
 }
 
 const citizenTicketsQuery = `SELECT ` + ticketColumns + ` FROM tickets t
-	WHERE t.citizen_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?`
+	WHERE t.citizen_id = ` + idParam + ` ORDER BY t.created_at DESC, t.id DESC LIMIT `
 
 // CitizenTickets returns the citizen's newest limit tickets (all when
 // limit <= 0), newest first.
 func (tx *Tx) CitizenTickets(ctx context.Context, citizenID int64, limit int) ([]sigap.Ticket, error) {
-	ts, err := rows(ctx, tx, ticketDest, citizenTicketsQuery, citizenID, limitOrAll(limit))
+	ts, err := rows(ctx, tx, ticketDest, citizenTicketsQuery+limitText(limit), citizenID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: tickets of citizen %d: %w", citizenID, err)
 	}
@@ -108,7 +108,7 @@ func (tx *Tx) CitizenTickets(ctx context.Context, citizenID int64, limit int) ([
 }
 
 const mergedTicketsQuery = `SELECT ` + ticketColumns + ` FROM tickets t
-	WHERE t.merged_into = ? ORDER BY t.id`
+	WHERE t.merged_into = ` + idParam + ` ORDER BY t.id`
 
 // MergedTickets returns the tickets merged into the ticket id, oldest
 // first.

@@ -66,6 +66,11 @@ func (tx *Tx) ListTickets(ctx context.Context, f sigap.TicketFilter) ([]sigap.Ti
 	if err != nil {
 		return nil, err
 	}
+	if searches(f) {
+		if err := tx.refreshSearch(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var out []sigap.TicketSummary
 	for _, q := range queries {
 		left := limitOrAll(0)
@@ -146,6 +151,11 @@ func (tx *Tx) CountTickets(ctx context.Context, f sigap.TicketFilter) (int, erro
 	q, err := countQuery(f, tx.tx.pg)
 	if err != nil {
 		return 0, err
+	}
+	if searches(f) {
+		if err := tx.refreshSearch(ctx); err != nil {
+			return 0, err
+		}
 	}
 	var n int
 	if err := tx.tx.QueryRowContext(ctx, q.sql, q.args...).Scan(&n); err != nil {

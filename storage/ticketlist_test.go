@@ -387,9 +387,9 @@ func TestListQueryPlans(t *testing.T) {
 
 // fixedListQueries are the list queries of storage/ticket*.go, message.go
 // and report.go that take no filter, each with at most two arguments (an
-// id and a limit).
+// id and a limit), a limit written into the query as its caller does.
 var fixedListQueries = map[string]string{
-	"citizen tickets": citizenTicketsQuery,
+	"citizen tickets": citizenTicketsQuery + limitText(50),
 	"merged tickets":  mergedTicketsQuery,
 	"ticket messages": ticketMessagesQuery,
 	"report tickets":  reportTicketsQuery,
@@ -412,4 +412,80 @@ func explain(t *testing.T, db *DB, q query) []string {
 		plan = append(plan, detail)
 	}
 	return plan
+}
+
+// TestSearchInsideWrites searches for words written in the same write
+// transaction, in a group commit's and in a batch's, and in a View of a
+// batch: each finds them, though the search documents of a transaction
+// are otherwise brought up to date only when it commits.
+func TestSearchInsideWrites(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	c := &sigap.Citizen{Address: sigap.Address{Channel: sigap.Telegram, ID: "7"}, Name: "Warga"}
+	upsert(t, db, c)
+	tk := addTicket(t, db, c.ID, "KBM-SRCH1", "DPUPR", t0)
+	say := func(tx sigap.Tx, text string) error {
+		_, err := tx.AddMessage(ctx, &sigap.Message{CitizenID: c.ID, TicketID: tk.ID, Channel: sigap.Telegram,
+			Author: sigap.AuthorCitizen, Kind: sigap.KindText, Text: text, At: t0})
+		return err
+	}
+	search := func(tx sigap.Tx, q string) (int, error) {
+		list, err := tx.ListTickets(ctx, sigap.TicketFilter{Status: "all", Query: q})
+		if err != nil {
+			return 0, err
+		}
+		n, err := tx.CountTickets(ctx, sigap.TicketFilter{Status: "all", Query: q})
+		if err == nil && n != len(list) {
+			err = fmt.Errorf("counted %d, listed %d", n, len(list))
+		}
+		return len(list), err
+	}
+	for _, tt := range []struct {
+		name string
+		run  func(word string) (found int, err error)
+	}{
+		{"update", func(word string) (found int, err error) {
+			err = db.Update(ctx, func(tx sigap.Tx) error {
+				if err := say(tx, word); err != nil {
+					return err
+				}
+				found, err = search(tx, word)
+				return err
+			})
+			return found, err
+		}},
+		{"batch update", func(word string) (found int, err error) {
+			err = db.Batch(ctx, func() error {
+				return db.Update(ctx, func(tx sigap.Tx) error {
+					if err := say(tx, word); err != nil {
+						return err
+					}
+					found, err = search(tx, word)
+					return err
+				})
+			})
+			return found, err
+		}},
+		{"batch view", func(word string) (found int, err error) {
+			err = db.Batch(ctx, func() error {
+				if err := db.Update(ctx, func(tx sigap.Tx) error { return say(tx, word) }); err != nil {
+					return err
+				}
+				return db.View(ctx, func(tx sigap.Tx) error {
+					found, err = search(tx, word)
+					return err
+				})
+			})
+			return found, err
+		}},
+	} {
+		word := "kata" + strings.ReplaceAll(tt.name, " ", "")
+		found, err := tt.run(word)
+		if err != nil || found != 1 {
+			t.Errorf("%s: searching %q found %d tickets, %v; want 1", tt.name, word, found, err)
+		}
+		if got := listCodes(t, db, sigap.TicketFilter{Status: "all", Query: word}, 0); !equal(got, []string{"KBM-SRCH1"}) {
+			t.Errorf("%s: after the commit, searching %q found %q, want KBM-SRCH1", tt.name, word, got)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -110,6 +111,25 @@ func limitOrAll(limit int) int64 {
 	}
 	return int64(limit)
 }
+
+// A statement of the write path that SQLite prepared with its plan
+// depending on a parameter's value is prepared again each time it runs:
+// go-sqlite3 clears the bindings of a statement it caches, which expires
+// such a statement (sqlite3_clear_bindings), and preparing costs ten times
+// what running does. SQLite's planner looks at the value of a LIMIT ?,
+// and of the ? in a column = ? that some plan it weighs filters by rather
+// than looks up (a scan in the ORDER BY's order, say). limitText and
+// idParam keep those values out of the planner's sight.
+
+// limitText is limitOrAll written into the query: a constant, like the
+// few limits the callers give.
+func limitText(limit int) string {
+	return strconv.FormatInt(limitOrAll(limit), 10)
+}
+
+// idParam is the parameter of an id compared with a column, as an
+// expression rather than a bare ?, for the queries that need it.
+const idParam = `CAST(? AS BIGINT)`
 
 // unixNano turns a time into what a time column stores: nanoseconds since
 // the epoch, or NULL for the zero time.

@@ -78,8 +78,11 @@ func citizenMessage(i, n int) sigap.Inbound {
 
 // TestInboundStatements counts the statements each inbound message of a
 // conversation sends to SQLite when it commits on its own: its write
-// transaction, BEGIN and COMMIT included, stays within 8 statements on
-// average. The outbox's delivery of the replies, a transaction of its own
+// transaction, BEGIN and COMMIT included, stays within 9 statements on
+// average. One of them, before COMMIT, brings the search documents up to
+// date (refreshSearch); it replaced FTS4's own statement and segment write
+// after each one that changed a ticket's words, which this count did not
+// see. The outbox's delivery of the replies, a transaction of its own
 // here (shared with other messages' under load), is counted apart.
 func TestInboundStatements(t *testing.T) {
 	ctx := context.Background()
@@ -116,8 +119,8 @@ func TestInboundStatements(t *testing.T) {
 	for _, n := range own {
 		total += n
 	}
-	if avg := float64(total) / float64(len(own)); avg > 8 {
-		t.Errorf("%.1f statements per inbound message (%v), want at most 8", avg, own)
+	if avg := float64(total) / float64(len(own)); avg > 9 {
+		t.Errorf("%.1f statements per inbound message (%v), want at most 9", avg, own)
 	}
 }
 
@@ -332,7 +335,7 @@ func BenchmarkInboundMessage(b *testing.B) {
 		for b.Loop() {
 			i++
 			err := db.Update(context.Background(), func(tx sigap.Tx) error {
-				_, err := tx.(*Tx).tx.tx.Exec(`INSERT INTO kv (key, value, updated_at) VALUES (?, '', 0)`, fmt.Sprint(i))
+				_, err := tx.(*Tx).tx.tx.ExecContext(context.Background(), `INSERT INTO kv (key, value, updated_at) VALUES (?, '', 0)`, fmt.Sprint(i))
 				return err
 			})
 			if err != nil {

@@ -1,0 +1,3 @@
+-- Nothing changes on PostgreSQL: SQLite's search documents are now brought
+-- up to date at commit (migrations/0020_ticket_words_at_commit.sql), as a
+-- tsvector row is with the statement that changes it.
