@@ -250,6 +250,9 @@ func TestPhrasesAcrossReadings(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"syaratnya apa saja nggih", "syarat apa iya"},
 		{"apa iya harus bayar", "apakah benar harus bayar"},
+		// "besuk" is tomorrow in chat, but "jam besuk" is visiting hours.
+		{"besuk ke kantor", "besok ke kantor"},
+		{"jam besuk sampai kapan", "jam besuk sampai kapan"},
 	}
 	for _, tt := range tests {
 		if got := strings.Join(n.Analyze(tt.in).Tokens, " "); got != tt.want {
