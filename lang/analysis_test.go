@@ -224,30 +224,19 @@ func TestRewrites(t *testing.T) {
 	}
 }
 
-// A word written in capitals that the chat lexicon reads as a function
-// word is an acronym, kept as written; in lower case, or in a text written
-// all in capitals, it is chat spelling.
-func TestAcronyms(t *testing.T) {
+// How the lexicons read words in context. A word written in capitals that
+// the chat lexicon reads as a function word is an acronym, kept as
+// written; in lower case, or in a text written all in capitals, it is chat
+// spelling. A phrase is not read across the reading of another phrase:
+// "apa saja" and "nggih", read as "apa" and "iya", are no "apa iya" (is it
+// true); a phrase written as such is still read.
+func TestLexiconReadings(t *testing.T) {
 	n := New(nil)
 	tests := []struct{ in, want string }{
 		{"mau lapor SPT tahunan", "mau lapor spt tahun"},
 		{"rumahnya spt istana", "rumah seperti istana"},
 		{"MAU LAPOR SPT TAHUNAN", "mau lapor seperti tahun"},
 		{"KTP sy hilang", "ktp saya hilang"},
-	}
-	for _, tt := range tests {
-		if got := strings.Join(n.Analyze(tt.in).Tokens, " "); got != tt.want {
-			t.Errorf("Analyze(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-// A phrase is not read across the reading of another phrase: "apa saja"
-// and "nggih", read as "apa" and "iya", are no "apa iya" (is it true);
-// a phrase written as such is still read.
-func TestPhrasesAcrossReadings(t *testing.T) {
-	n := New(nil)
-	tests := []struct{ in, want string }{
 		{"syaratnya apa saja nggih", "syarat apa iya"},
 		{"apa iya harus bayar", "apakah benar harus bayar"},
 		// "besuk" is tomorrow in chat, but "jam besuk" is visiting hours.

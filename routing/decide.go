@@ -127,18 +127,8 @@ func (r *Router) asksNothing(d *decision) bool {
 // min, kemarin lapor jalan, hari ini sudah ditambal, cepat sekali, sukses
 // selalu".
 func (r *Router) friendlyThanks(a lang.Analysis) bool {
-	for _, c := range a.Clauses {
-		if c.Question {
-			return false
-		}
-	}
-	for _, cue := range a.Cues {
-		if cue&(lang.CueProblem|lang.CueNegation|lang.CueAsking|lang.CuePolite) != 0 {
-			return false
-		}
-	}
 	friendly := a.Gestures.Has(lang.GesturePraise) || r.cues.praise.in(a.Tokens)
-	return friendly && !r.cues.question.in(a.Tokens) && !r.cues.request.in(a.Tokens)
+	return friendly && !r.asksOrReports(a) && !r.cues.question.in(a.Tokens) && !r.cues.request.in(a.Tokens)
 }
 
 // asksOrReports reports whether a message asks something, reports a
