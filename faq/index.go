@@ -67,7 +67,8 @@ type Index struct {
 	faqTerms [][]int32 // per FAQ: the sorted ids of its questions' and answer's terms
 	core     [][]int32 // per FAQ: its core terms (coreTerms)
 	concepts map[string][]int32
-	kin      [][]int32 // per FAQ: the sorted concepts its texts name
+	pairs    map[string][]int32 // Options.Pairs
+	kin      [][]int32          // per FAQ: the sorted concepts its texts name
 	answers  [][]string
 	// contrast holds the messages no FAQ answers (an OPD's ticket examples,
 	// owner -1) and the negative examples of one FAQ (owner its index).
@@ -110,13 +111,17 @@ type Options struct {
 	// sites), and count, less than the same word, as the FAQ speaking of
 	// the message, and as the message naming the FAQ's subject.
 	Concepts map[string][]int32
+	// Pairs maps two normalised words side by side ("pajak tanah") to the
+	// concepts they name together, where neither word alone does: a
+	// message names an FAQ's subject by them.
+	Pairs map[string][]int32
 }
 
 // NewIndex indexes the FAQs. The confidence model is fitted at once on the
 // FAQs themselves (each question held out in turn must find its FAQ) and
 // on the contrast texts (which must find none).
 func NewIndex(faqs []sigap.FAQ, n *lang.Normalizer, o Options) *Index {
-	ix := &Index{norm: n, termID: map[string]int32{}, faqAt: map[string]int{}, concepts: o.Concepts}
+	ix := &Index{norm: n, termID: map[string]int32{}, faqAt: map[string]int{}, concepts: o.Concepts, pairs: o.Pairs}
 	questions := make([][]question, len(faqs))
 	answers := make([][]string, len(faqs))
 	for fi, f := range faqs {

@@ -54,13 +54,21 @@ func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 		return nil
 	}
 	global, negative := ix.contrastFits(m, -1)
-	fs := make([]features, min(max(n, 2), len(ss)))
-	ps := make([]float64, len(fs))
+	// Up to maxCandidates, the scratch lives on the stack: the hot path
+	// asks for one.
+	var fsBuf [maxCandidates]features
+	var psBuf [maxCandidates]float64
+	var orderBuf [maxCandidates]int
+	k := min(max(n, 2), len(ss))
+	fs, ps, order := fsBuf[:0], psBuf[:0], orderBuf[:0]
+	if k > maxCandidates {
+		fs, ps, order = make([]features, 0, k), make([]float64, 0, k), make([]int, 0, k)
+	}
+	fs, ps, order = fs[:k], ps[:k], order[:k]
 	for i := range fs {
 		fs[i] = candidateFeatures(ss, i, max(global, negative[ss[i].faq]))
 		ps[i] = ix.model.probability(fs[i])
 	}
-	order := make([]int, len(fs))
 	for i := range order {
 		order[i] = i
 	}
@@ -128,8 +136,7 @@ func (ix *Index) namesSubject(m *message, subject []string) bool {
 		kin = append(kin, ix.concepts[t]...)
 	}
 	slices.Sort(kin)
-	return slices.ContainsFunc(m.kin, func(cs []int32) bool { return intersects(cs, kin) }) ||
-		slices.ContainsFunc(m.pairKin, func(c int32) bool { _, ok := slices.BinarySearch(kin, c); return ok })
+	return slices.ContainsFunc(m.kin, func(cs []int32) bool { return intersects(cs, kin) }) || ix.pairNames(m, kin)
 }
 
 // fullCoverage is the coverage of a message that has every key term of an

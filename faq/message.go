@@ -18,9 +18,9 @@ type message struct {
 	kin      [][]int32 // per term: the concepts it names
 	kinTerms []int     // the terms that name a concept
 	hasKin   bool
-	// pairKin holds the concepts that two topic words side by side name
-	// ("pajak tanah"), where neither does alone.
-	pairKin  []int32
+	// analysis is the message as read, for what is looked up only when
+	// needed (pairs of words side by side: pairNames).
+	analysis lang.Analysis
 	weight   float64 // the sum of ws
 	massSum  float64 // the sum of mass
 	intent   intent
@@ -33,7 +33,7 @@ const storyShare = 0.25
 
 // prepare reads a message's topic terms, their weights and its intent.
 func (ix *Index) prepare(a lang.Analysis) *message {
-	m := &message{intent: readIntent(a), problems: reportedProblems(a),
+	m := &message{intent: readIntent(a), problems: reportedProblems(a), analysis: a,
 		terms: make([]string, 0, len(a.Tokens)), mass: make([]float64, 0, len(a.Tokens))}
 	story := a.HasStory()
 	for _, c := range a.Clauses {
@@ -41,16 +41,11 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 		if story && !c.Asks {
 			share = storyShare
 		}
-		prev := ""
 		for i := c.Start; i < c.End; i++ {
 			t := a.Tokens[i]
 			if !a.Subject(i) {
 				continue
 			}
-			if prev != "" {
-				m.pairKin = append(m.pairKin, ix.pairConcepts(prev, t)...)
-			}
-			prev = t
 			if i := slices.Index(m.terms, t); i >= 0 {
 				m.mass[i] = max(m.mass[i], share)
 				continue
@@ -75,22 +70,33 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 	return m
 }
 
-// Pair returns words[i-1] and words[i] as the key of a pair of words side
-// by side in Options.Concepts, or "" for the first word.
-func Pair(words []string, i int) string {
-	if i == 0 {
-		return ""
+// pairNames reports whether two topic words of m side by side in a
+// clause name one of concepts (sorted) (Options.Pairs).
+func (ix *Index) pairNames(m *message, concepts []int32) bool {
+	if len(ix.pairs) == 0 {
+		return false
 	}
-	return words[i-1] + " " + words[i]
-}
-
-// pairConcepts returns the concepts the pair a, b names.
-func (ix *Index) pairConcepts(a, b string) []int32 {
-	if len(ix.concepts) == 0 {
-		return nil
-	}
+	a := m.analysis
 	var buf [64]byte
-	return ix.concepts[string(append(append(append(buf[:0], a...), ' '), b...))]
+	for _, c := range a.Clauses {
+		prev := ""
+		for i := c.Start; i < c.End; i++ {
+			if !a.Subject(i) {
+				continue
+			}
+			t := a.Tokens[i]
+			if prev != "" {
+				key := append(append(append(buf[:0], prev...), ' '), t...)
+				for _, id := range ix.pairs[string(key)] {
+					if _, ok := slices.BinarySearch(concepts, id); ok {
+						return true
+					}
+				}
+			}
+			prev = t
+		}
+	}
+	return false
 }
 
 // messageWeight is a message word's weight: its idf, or for a word no FAQ

@@ -224,8 +224,8 @@ func (n *Normalizer) rawNames(text string) map[string]bool {
 // two letters or more ("SPT", "BKN"), unless the whole text is: a text
 // written in capitals says nothing of its words.
 func rawAcronyms(text string) map[string]bool {
-	if !hasCapital(text) {
-		return nil
+	if !hasCapitalPair(text) {
+		return nil // most chat has no acronym
 	}
 	fields := strings.Fields(text)
 	var out map[string]bool
@@ -329,6 +329,24 @@ func (n *Normalizer) Rewrites(text string) []Rewrite {
 		}
 	}
 	return out
+}
+
+// hasCapitalPair reports whether text may have two capitals in a row: two
+// ASCII ones, or a letter beyond ASCII.
+func hasCapitalPair(text string) bool {
+	upper := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= 0x80 {
+			return true
+		}
+		u := c >= 'A' && c <= 'Z'
+		if u && upper {
+			return true
+		}
+		upper = u
+	}
+	return false
 }
 
 // hasCapital reports whether text may have a capital letter: an ASCII one,

@@ -465,7 +465,7 @@ func (n *Normalizer) expandTrace(words []string, javanese bool, as asWritten, tr
 
 // expandPass maps the phrases of at least minWords words, and reports
 // whether it mapped any, and which words of its output a phrase of
-// several words gave (whole). A phrase is not read across such words
+// several words gave (whole; nil when none did). A phrase is not read across such words
 // (skip): the words of "apa saja" and "nggih", read as "apa" and "iya",
 // are no "apa iya" (is it true).
 func (n *Normalizer) expandPass(words []string, minWords int, skip []bool, javanese bool, as asWritten, trace func(from, to []string)) (out []string, whole []bool, changed bool) {
@@ -474,7 +474,7 @@ func (n *Normalizer) expandPass(words []string, minWords int, skip []bool, javan
 	for i := 0; i < len(words); {
 		k := min(n.starts[words[i]], len(words)-i)
 		for ; k >= minWords; k-- {
-			if skip != nil && slices.Contains(skip[i:i+k], true) {
+			if len(skip) > 0 && slices.Contains(skip[i:min(i+k, len(skip))], true) {
 				continue
 			}
 			var std []string
@@ -494,11 +494,15 @@ func (n *Normalizer) expandPass(words []string, minWords int, skip []bool, javan
 				}
 				if out == nil {
 					out = append(make([]string, 0, len(words)+2), words[:i]...)
-					whole = make([]bool, i, len(words)+2)
+				}
+				if k > 1 && whole == nil {
+					whole = make([]bool, len(out), len(words)+2)
 				}
 				out = append(out, std...)
 				for range std {
-					whole = append(whole, k > 1)
+					if whole != nil {
+						whole = append(whole, k > 1)
+					}
 				}
 				break
 			}
@@ -508,7 +512,10 @@ func (n *Normalizer) expandPass(words []string, minWords int, skip []bool, javan
 			continue
 		}
 		if out != nil {
-			out, whole = append(out, words[i]), append(whole, false)
+			out = append(out, words[i])
+			if whole != nil {
+				whole = append(whole, false)
+			}
 		}
 		i++
 	}

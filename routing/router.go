@@ -95,7 +95,8 @@ func New(kb *sigap.KB, learned []sigap.Example) (*Router, error) {
 	}
 	r.phrases = map[string][]string{}
 	spread := affairs.Spread(r.phraseWords)
-	r.index = faq.NewIndex(kb.FAQs, norm, faq.Options{Subjects: subjects, Contrast: contrast, Concepts: r.concepts(spread)})
+	concepts, pairs := r.concepts(spread)
+	r.index = faq.NewIndex(kb.FAQs, norm, faq.Options{Subjects: subjects, Contrast: contrast, Concepts: concepts, Pairs: pairs})
 	codes := make([]string, 0, len(kb.OPDs)+len(r.bodies))
 	for i, o := range kb.OPDs {
 		r.opdAt[o.Code] = i
@@ -155,24 +156,26 @@ func dictionary() []string {
 
 // concepts numbers the services of the government knowledge and maps each
 // word that few services share to the services whose phrases have it: the
-// FAQ index reads two such words of one service as kin. Two words of a
-// phrase, side by side, that few services share name those services too,
-// however common each word is: "pajak tanah" is the land tax.
-func (r *Router) concepts(spread map[string]int) map[string][]int32 {
-	out := map[string][]int32{}
-	pairs := map[string][]int32{}
+// FAQ index reads two such words of one service as kin. pairs maps two
+// words of a phrase, side by side, that few services share to those
+// services, however common each word is: "pajak tanah" is the land tax.
+func (r *Router) concepts(spread map[string]int) (words, pairs map[string][]int32) {
+	words, pairs = map[string][]int32{}, map[string][]int32{}
 	id := int32(0)
 	for _, groups := range [][]affairs.Group{affairs.Regency(), affairs.Outside()} {
 		for _, g := range groups {
 			for _, s := range g.Services {
 				for _, p := range s.Phrases {
-					words := r.phraseWords(p)
-					for i, w := range words {
-						if spread[w] <= affairs.MaxSpread && !slices.Contains(out[w], id) {
-							out[w] = append(out[w], id)
+					ws := r.phraseWords(p)
+					for i, w := range ws {
+						if spread[w] <= affairs.MaxSpread && !slices.Contains(words[w], id) {
+							words[w] = append(words[w], id)
 						}
-						if pair := faq.Pair(words, i); pair != "" && !slices.Contains(pairs[pair], id) {
-							pairs[pair] = append(pairs[pair], id)
+						if i > 0 {
+							pair := ws[i-1] + " " + w
+							if !slices.Contains(pairs[pair], id) {
+								pairs[pair] = append(pairs[pair], id)
+							}
 						}
 					}
 				}
@@ -181,11 +184,11 @@ func (r *Router) concepts(spread map[string]int) map[string][]int32 {
 		}
 	}
 	for pair, ids := range pairs {
-		if len(ids) <= affairs.MaxSpread {
-			out[pair] = ids
+		if len(ids) > affairs.MaxSpread {
+			delete(pairs, pair)
 		}
 	}
-	return out
+	return words, pairs
 }
 
 // train teaches the classifier the KB's texts and the general knowledge,
