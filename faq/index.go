@@ -387,9 +387,9 @@ func (ix *Index) Match(text string) []Candidate {
 
 // MatchAnalysis is Match for a text the caller has already analysed with
 // the index's normaliser (lang.Normalizer.Analyze), to save doing it
-// twice; it returns at most n candidates. The best is judged alike for any
-// n, and n = 1 costs least on a large KB: only the runner-up is scored
-// besides it.
+// twice; it returns at most n candidates, and at most maxCandidates. The
+// best is judged alike for any n, and n = 1 costs least on a large KB:
+// only the runner-up is scored besides it.
 func (ix *Index) MatchAnalysis(a lang.Analysis, n int) []Candidate {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

@@ -42,41 +42,37 @@ func candidateFeatures(ss []scored, i int, contrast float64) features {
 	return features{coverage: s.cov, relevance: s.rel, margin: s.fit - other, contrast: s.fit - contrast, core: s.core}
 }
 
-// match returns the n best candidates; the best is judged against the
-// runner-up, so at least two FAQs are scored. Of the two best fits, the
-// one calibration holds likelier to answer comes first: the fit ranks on
-// coverage, and calibration weighs relevance and the margin besides.
-// Without explain, the candidates' Matched, Missing and Reasons are left
-// empty.
+// match returns the n best candidates (at most maxCandidates); the best
+// is judged against the runner-up, so at least two FAQs are scored. Of
+// the two best fits, the one calibration holds likelier to answer comes
+// first: the fit ranks on coverage, and calibration weighs relevance and
+// the margin besides. Without explain, the candidates' Matched, Missing
+// and Reasons are left empty.
 func (ix *Index) match(m *message, n int, explain bool) []Candidate {
+	n = min(n, maxCandidates)
 	ss := ix.score(m, -1, max(n, 2))
 	if len(ss) == 0 {
 		return nil
 	}
 	global, negative := ix.contrastFits(m, -1)
-	// Up to maxCandidates, the scratch lives on the stack: the hot path
-	// asks for one.
-	var fsBuf [maxCandidates]features
-	var psBuf [maxCandidates]float64
-	var orderBuf [maxCandidates]int
+	// The hot path asks for one candidate: the scratch stays on the stack.
+	var fs [maxCandidates]features
+	var ps [maxCandidates]float64
 	k := min(max(n, 2), len(ss))
-	fs, ps, order := fsBuf[:0], psBuf[:0], orderBuf[:0]
-	if k > maxCandidates {
-		fs, ps, order = make([]features, 0, k), make([]float64, 0, k), make([]int, 0, k)
-	}
-	fs, ps, order = fs[:k], ps[:k], order[:k]
-	for i := range fs {
+	for i := range k {
 		fs[i] = candidateFeatures(ss, i, max(global, negative[ss[i].faq]))
 		ps[i] = ix.model.probability(fs[i])
 	}
-	for i := range order {
-		order[i] = i
-	}
-	if len(ps) > 1 && ps[1] > ps[0] {
-		order[0], order[1] = 1, 0
+	first := 0
+	if k > 1 && ps[1] > ps[0] {
+		first = 1
 	}
 	out := make([]Candidate, 0, n)
-	for rank, i := range order[:min(n, len(order))] {
+	for rank := range min(n, k) {
+		i := rank
+		if rank < 2 {
+			i = rank ^ first // the two best, swapped when the second is likelier
+		}
 		s, f := ss[i], fs[i]
 		q := ix.questions[s.question]
 		c := Candidate{
@@ -98,7 +94,7 @@ func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 		}
 		if rank == 0 {
 			c.Answerable, c.Corroborable, c.Reasons = ix.judge(m, q, f, c.Confidence, negative[s.faq], explain)
-			c.Corroborable = c.Corroborable && !ix.closeSibling(ss, ps, i)
+			c.Corroborable = c.Corroborable && !ix.closeSibling(ss, ps[:k], i)
 		} else if explain {
 			c.Reasons = []string{"not the best match"}
 		}
