@@ -465,16 +465,16 @@ func (n *Normalizer) expandTrace(words []string, javanese bool, as asWritten, tr
 
 // expandPass maps the phrases of at least minWords words, and reports
 // whether it mapped any, and which words of its output a phrase of
-// several words gave (whole; nil when none did). A phrase is not read across such words
-// (skip): the words of "apa saja" and "nggih", read as "apa" and "iya",
-// are no "apa iya" (is it true).
+// several words gave (whole; nil when none did). No phrase is read across
+// the words skip marks: the words of "apa saja" and "nggih", read as "apa"
+// and "iya", are no "apa iya" (is it true).
 func (n *Normalizer) expandPass(words []string, minWords int, skip []bool, javanese bool, as asWritten, trace func(from, to []string)) (out []string, whole []bool, changed bool) {
 	// out is nil until a phrase is mapped: most words map to none.
 	var buf [64]byte
 	for i := 0; i < len(words); {
 		k := min(n.starts[words[i]], len(words)-i)
 		for ; k >= minWords; k-- {
-			if len(skip) > 0 && slices.Contains(skip[i:min(i+k, len(skip))], true) {
+			if skip != nil && slices.Contains(skip[i:i+k], true) {
 				continue
 			}
 			var std []string
@@ -499,8 +499,8 @@ func (n *Normalizer) expandPass(words []string, minWords int, skip []bool, javan
 					whole = make([]bool, len(out), len(words)+2)
 				}
 				out = append(out, std...)
-				for range std {
-					if whole != nil {
+				if whole != nil {
+					for range std {
 						whole = append(whole, k > 1)
 					}
 				}
