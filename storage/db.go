@@ -55,6 +55,8 @@ type DB struct {
 	pg *postgres
 	// leaseTTL is how long a lease on PostgreSQL lasts unless renewed.
 	leaseTTL time.Duration
+	// wrapSync, in tests, wraps the fsync of the group commit's WAL.
+	wrapSync func(sync func() error) func() error
 }
 
 // Option changes how Open sets up a DB.
@@ -82,6 +84,12 @@ func WithLogger(log *slog.Logger) Option {
 // test's wrapper of sqlite3Driver that counts statements.
 func withDriver(name string) Option {
 	return func(db *DB) { db.driver = name }
+}
+
+// withWALSync wraps the fsync that makes a group's commit durable: a
+// test's way to hold it or to make it fail.
+func withWALSync(wrap func(sync func() error) func() error) Option {
+	return func(db *DB) { db.wrapSync = wrap }
 }
 
 // sqlite3Driver is go-sqlite3 with the settings no connection parameter

@@ -27,8 +27,12 @@ type committer struct {
 	mu      sync.Mutex
 	waiting []*request
 	closed  bool
-	wake    chan struct{} // holds a value once waiting grew or closed was set
-	ended   chan struct{} // closed when the goroutine has returned
+	// syncer flushes the WAL after each group's commit and then tells
+	// its callers; nil when a commit is durable once it returns
+	// (":memory:", which no disk holds).
+	syncer *walSyncer
+	wake   chan struct{} // holds a value once waiting grew or closed was set
+	ended  chan struct{} // closed when the goroutine has returned
 }
 
 // request is one Update waiting for the committer, and then its outcome.
@@ -39,10 +43,16 @@ type request struct {
 	err   error
 	panic any // what fn panicked with, raised again in the caller
 	done  chan struct{}
+	// syncing is set once the request's group committed and the syncer
+	// closes done after the fsync.
+	syncing bool
 }
 
 func startCommitter(db *DB) *committer {
 	c := &committer{db: db, wake: make(chan struct{}, 1), ended: make(chan struct{})}
+	if db.path != ":memory:" {
+		c.syncer = startWALSyncer(db)
+	}
 	go c.run()
 	return c
 }
@@ -90,6 +100,7 @@ func (c *committer) stop() {
 
 func (c *committer) run() {
 	defer close(c.ended)
+	defer c.syncer.stop()
 	upkeep := time.NewTicker(vacuumEvery)
 	defer upkeep.Stop()
 	for {
@@ -135,10 +146,12 @@ func (c *committer) take() ([]*request, bool) {
 func (c *committer) commit(group []*request) {
 	defer func() {
 		for _, r := range group {
-			close(r.done)
+			if !r.syncing {
+				close(r.done)
+			}
 		}
 	}()
-	g := &groupTx{db: c.db}
+	g := &groupTx{db: c.db, relaxed: c.syncer != nil}
 	for _, r := range group {
 		if err := r.ctx.Err(); err != nil {
 			r.err = err
@@ -169,13 +182,21 @@ func (c *committer) commit(group []*request) {
 	}
 	c.db.writes.note(nil)
 	c.db.wal.grew()
+	if c.syncer != nil {
+		for _, r := range g.kept {
+			r.syncing = true
+		}
+		c.syncer.wait(g.kept)
+	}
 }
 
 // groupTx is the transaction of one group while it runs.
 type groupTx struct {
-	db   *DB
-	tx   *connTx    // nil until the first update, and after it was lost
-	kept []*request // updates applied in tx so far
+	db *DB
+	// relaxed commits without waiting for the disk (see walSyncer).
+	relaxed bool
+	tx      *connTx    // nil until the first update, and after it was lost
+	kept    []*request // updates applied in tx so far
 }
 
 // lost ends a transaction that can no longer commit: what it held fails
@@ -195,7 +216,11 @@ func (g *groupTx) lost(err error) {
 // lost; the update's own failure is in r.err.
 func (g *groupTx) apply(r *request) error {
 	if g.tx == nil {
-		tx, err := g.db.beginConn(context.Background())
+		begin := g.db.beginConn
+		if g.relaxed {
+			begin = g.db.beginRelaxed
+		}
+		tx, err := begin(context.Background())
 		if err != nil {
 			g.db.writes.note(err)
 			r.err = fmt.Errorf("storage: begin: %w", err)

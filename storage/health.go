@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"sync"
 	"time"
 
@@ -61,7 +62,11 @@ func (w *writeHealth) record(err error, probe bool) {
 // as opposed to refusing what it was asked.
 func databaseFailure(err error) bool {
 	var se sqlite3.Error
-	if !errors.As(err, &se) {
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		return true // the file system failed the database's file (an fsync)
+	case !errors.As(err, &se):
 		return postgresFailure(err)
 	}
 	switch se.Code {

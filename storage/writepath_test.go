@@ -83,7 +83,10 @@ func citizenMessage(i, n int) sigap.Inbound {
 // date (refreshSearch); it replaced FTS4's own statement and segment write
 // after each one that changed a ticket's words, which this count did not
 // see. The outbox's delivery of the replies, a transaction of its own
-// here (shared with other messages' under load), is counted apart.
+// here (shared with other messages' under load), is counted apart. So are
+// the two PRAGMA synchronous around the group's transaction, which set
+// the connection's mode and touch no page: the commit leaves its fsync
+// to the walSyncer, and the connection goes back with synchronous=FULL.
 func TestInboundStatements(t *testing.T) {
 	ctx := context.Background()
 	w := newWritePath(t)
@@ -95,15 +98,19 @@ func TestInboundStatements(t *testing.T) {
 		}
 		// The WAL copier's checkpoint runs beside the writer, on its own
 		// connection, whenever a commit grew the WAL: not the message's.
-		own[n] = w.st.total() - w.st.count("PRAGMA wal_checkpoint")
+		own[n] = w.st.total() - w.st.count("PRAGMA wal_checkpoint") - w.st.count("PRAGMA synchronous")
 		if got := w.st.count("COMMIT"); got != 1 {
 			t.Errorf("message %d took %d write transactions, want 1", n, got)
+		}
+		relaxed, restored := w.st.count("PRAGMA synchronous = NORMAL"), w.st.count("PRAGMA synchronous = FULL")
+		if relaxed != 1 || restored != 1 {
+			t.Errorf("message %d: synchronous set to NORMAL %d times and back to FULL %d times, want once each", n, relaxed, restored)
 		}
 		if _, err := w.outbox.Drain(ctx); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("message %d (%q): %d statements, %d more to record its replies sent",
-			n, conversation[n], own[n], w.st.total()-w.st.count("PRAGMA wal_checkpoint")-own[n])
+			n, conversation[n], own[n], w.st.total()-w.st.count("PRAGMA wal_checkpoint")-w.st.count("PRAGMA synchronous")-own[n])
 	}
 	tk, err := sigap.Read(ctx, w.db, func(tx sigap.Tx) (*sigap.Ticket, error) {
 		c, err := tx.CitizenByAddress(ctx, citizenMessage(1, 0).From)

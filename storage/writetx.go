@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"fmt"
 )
 
 // sqlTx is what a Tx's statements run on: a database/sql transaction, or
@@ -31,6 +33,10 @@ type writeTx interface {
 // ignore cancellation, as a shared transaction's must (see conn.shared).
 type connTx struct {
 	c *sql.Conn
+	// relaxed is set when the transaction commits with
+	// synchronous=NORMAL, its fsync left to a walSyncer: the connection
+	// goes back with synchronous=FULL.
+	relaxed bool
 }
 
 // beginConn takes the writer's connection and begins a write transaction
@@ -47,6 +53,26 @@ func (db *DB) beginConn(ctx context.Context) (*connTx, error) {
 		return nil, err
 	}
 	return &connTx{c: c}, nil
+}
+
+// beginRelaxed is beginConn for a transaction that commits without
+// waiting for the disk (synchronous=NORMAL): the group commit's, whose
+// callers a walSyncer tells of the outcome once the WAL is flushed.
+func (db *DB) beginRelaxed(ctx context.Context) (*connTx, error) {
+	ctx = context.WithoutCancel(ctx)
+	c, err := db.writer.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+		c.Close()
+		return nil, err
+	}
+	t := &connTx{c: c, relaxed: true}
+	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return nil, errors.Join(err, t.release())
+	}
+	return t, nil
 }
 
 func (t *connTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -70,11 +96,24 @@ func (t *connTx) Commit() error {
 	if err != nil {
 		t.c.ExecContext(ctx, "ROLLBACK")
 	}
-	return errors.Join(err, t.c.Close())
+	return errors.Join(err, t.release())
 }
 
 // Rollback rolls back and gives the connection back.
 func (t *connTx) Rollback() error {
 	_, err := t.c.ExecContext(context.Background(), "ROLLBACK")
-	return errors.Join(err, t.c.Close())
+	return errors.Join(err, t.release())
+}
+
+// release gives the connection back, with synchronous=FULL again if the
+// transaction relaxed it. A connection that cannot be set back is
+// dropped, so no other write on it skips the fsync.
+func (t *connTx) release() error {
+	if t.relaxed {
+		if _, err := t.c.ExecContext(context.Background(), "PRAGMA synchronous = FULL"); err != nil {
+			t.c.Raw(func(any) error { return driver.ErrBadConn })
+			return errors.Join(fmt.Errorf("storage: set synchronous=FULL again: %w", err), t.c.Close())
+		}
+	}
+	return t.c.Close()
 }
