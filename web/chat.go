@@ -234,17 +234,26 @@ func (s *Server) chatSend(w http.ResponseWriter, r *http.Request) {
 }
 
 // deliverChat hands in to the conversation if the limits allow, else
-// keeps it among the held messages; held says which.
+// keeps it among the held messages; held says which. Whether the
+// conversation is new is asked of the store only when the gate has not
+// seen it deliver lately.
 func (s *Server) deliverChat(r *http.Request, in sigap.Inbound) (held bool, err error) {
 	ctx := r.Context()
-	_, err = sigap.Read(ctx, s.cfg.Store, func(tx sigap.Tx) (*sigap.Citizen, error) { return tx.CitizenByAddress(ctx, in.From) })
-	known := err == nil
-	if err != nil && sigap.ErrorCode(err) != sigap.ENOTFOUND {
-		return false, err
+	known := s.chatGate.knows(in.From.ID)
+	if !known {
+		_, err = sigap.Read(ctx, s.cfg.Store, func(tx sigap.Tx) (*sigap.Citizen, error) { return tx.CitizenByAddress(ctx, in.From) })
+		known = err == nil
+		if err != nil && sigap.ErrorCode(err) != sigap.ENOTFOUND {
+			return false, err
+		}
 	}
 	reason := s.chatGate.admit(s.clientKey(r), in.From.ID, known)
 	if reason == "" {
-		return false, s.cfg.WebChat.Receive(ctx, in)
+		if err := s.cfg.WebChat.Receive(ctx, in); err != nil {
+			return false, err
+		}
+		s.chatGate.delivered(in.From.ID)
+		return false, nil
 	}
 	m := &sigap.HeldMessage{From: in.From, Name: in.Name, PlatformID: in.PlatformID, Text: in.Text, Reason: reason, At: in.At}
 	return true, s.cfg.Store.Update(ctx, func(tx sigap.Tx) error {

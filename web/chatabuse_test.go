@@ -307,3 +307,36 @@ func BenchmarkChatFlood(b *testing.B) {
 		})
 	}
 }
+
+// TestChatGateRemembersDeliveredConversations: a conversation that
+// delivered a message is known for knownFor, so its next messages skip
+// the store's lookup and the limits on new conversations; after that it
+// is forgotten, and pruning drops it.
+func TestChatGateRemembersDeliveredConversations(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	g := newChatGate(DefaultChatLimits(), func() time.Time { return now })
+	g.delivered("a")
+	start := now
+	tests := []struct {
+		after time.Duration
+		chat  string
+		known bool
+	}{
+		{0, "a", true},
+		{0, "b", false},
+		{time.Minute, "a", true},
+		{knownFor - time.Second, "a", true},
+		{knownFor, "a", false},
+	}
+	for _, tt := range tests {
+		now = start.Add(tt.after)
+		if got := g.knows(tt.chat); got != tt.known {
+			t.Errorf("%v after delivery: knows(%q) = %v, want %v", tt.after, tt.chat, got, tt.known)
+		}
+	}
+	now = start.Add(knownFor + time.Minute)
+	g.admit("client", "c", false) // prunes
+	if _, ok := g.known["a"]; ok {
+		t.Error("a conversation silent for longer than knownFor is still remembered after pruning")
+	}
+}

@@ -47,10 +47,13 @@ type chatGate struct {
 	limits ChatLimits
 	now    sigap.Clock
 
-	mu        sync.Mutex
-	all       *rate.Limiter
-	clients   map[string]*rate.Limiter
-	chats     map[string]*rate.Limiter
+	mu      sync.Mutex
+	all     *rate.Limiter
+	clients map[string]*rate.Limiter
+	chats   map[string]*rate.Limiter
+	// known holds when each conversation lately delivered a message, so
+	// that its next one need not ask the store whether it began.
+	known     map[string]time.Time
 	lastPrune time.Time
 
 	streams        int
@@ -59,7 +62,28 @@ type chatGate struct {
 
 func newChatGate(l ChatLimits, now sigap.Clock) *chatGate {
 	return &chatGate{limits: l, now: now, all: perMinute(l.NewPerMinute),
-		clients: map[string]*rate.Limiter{}, chats: map[string]*rate.Limiter{}, clientsStreams: map[string]int{}}
+		clients: map[string]*rate.Limiter{}, chats: map[string]*rate.Limiter{}, known: map[string]time.Time{},
+		clientsStreams: map[string]int{}}
+}
+
+// knownFor is how long the gate remembers that a conversation began
+// without another message of it.
+const knownFor = 10 * time.Minute
+
+// knows reports whether chat delivered a message in the last knownFor: a
+// conversation the store has.
+func (g *chatGate) knows(chat string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	at, ok := g.known[chat]
+	return ok && g.now().Sub(at) < knownFor
+}
+
+// delivered notes that a message of chat reached its conversation.
+func (g *chatGate) delivered(chat string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.known[chat] = g.now()
 }
 
 // perMinute is a bucket of n a minute, in bursts of n.
@@ -98,8 +122,9 @@ func bucket(m map[string]*rate.Limiter, key string, perMin int) *rate.Limiter {
 }
 
 // prune forgets, at most once a minute, the buckets that have filled up
-// again: they are as good as new, and a flood of new ids would otherwise
-// grow the maps without bound.
+// again, which are as good as new, and the conversations known for longer
+// than knownFor: a flood of new ids would otherwise grow the maps without
+// bound.
 func (g *chatGate) prune(now time.Time) {
 	if now.Sub(g.lastPrune) < time.Minute {
 		return
@@ -110,6 +135,11 @@ func (g *chatGate) prune(now time.Time) {
 			if b.TokensAt(now) >= float64(b.Burst()) {
 				delete(m, k)
 			}
+		}
+	}
+	for k, at := range g.known {
+		if now.Sub(at) >= knownFor {
+			delete(g.known, k)
 		}
 	}
 }
