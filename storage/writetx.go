@@ -42,33 +42,26 @@ type connTx struct {
 // beginConn takes the writer's connection and begins a write transaction
 // on it, taking the write lock at once, as _txlock=immediate does for a
 // database/sql Tx.
-func (db *DB) beginConn(ctx context.Context) (*connTx, error) {
-	ctx = context.WithoutCancel(ctx)
-	c, err := db.writer.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		c.Close()
-		return nil, err
-	}
-	return &connTx{c: c}, nil
-}
+func (db *DB) beginConn(ctx context.Context) (*connTx, error) { return db.beginWrite(ctx, false) }
 
 // beginRelaxed is beginConn for a transaction that commits without
 // waiting for the disk (synchronous=NORMAL): the group commit's, whose
 // callers a walSyncer tells of the outcome once the WAL is flushed.
-func (db *DB) beginRelaxed(ctx context.Context) (*connTx, error) {
+func (db *DB) beginRelaxed(ctx context.Context) (*connTx, error) { return db.beginWrite(ctx, true) }
+
+func (db *DB) beginWrite(ctx context.Context, relaxed bool) (*connTx, error) {
 	ctx = context.WithoutCancel(ctx)
 	c, err := db.writer.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
-		c.Close()
-		return nil, err
+	t := &connTx{c: c}
+	if relaxed {
+		if _, err := c.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+			return nil, errors.Join(err, t.release())
+		}
+		t.relaxed = true
 	}
-	t := &connTx{c: c, relaxed: true}
 	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return nil, errors.Join(err, t.release())
 	}
