@@ -85,8 +85,8 @@ func (tx *Tx) CitizenMessages(ctx context.Context, citizenID int64, limit int) (
 	msgs, err := rows(ctx, tx, messageDest, `SELECT * FROM (
 			SELECT `+messageColumns+` FROM messages
 			WHERE citizen_id = ? AND author <> ?
-			ORDER BY at DESC, id DESC LIMIT ?
-		) newest ORDER BY at, id`, citizenID, sigap.AuthorNote, limitOrAll(limit))
+			ORDER BY at DESC, id DESC LIMIT `+limitText(limit)+`
+		) newest ORDER BY at, id`, citizenID, sigap.AuthorNote)
 	if err != nil {
 		return nil, fmt.Errorf("storage: messages of citizen %d: %w", citizenID, err)
 	}
