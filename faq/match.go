@@ -135,6 +135,16 @@ func (ix *Index) namesSubject(m *message, subject []string) bool {
 	return slices.ContainsFunc(m.kin, func(cs []int32) bool { return intersects(cs, kin) }) || ix.pairNames(m, kin)
 }
 
+// speaksOfProblem reports whether FAQ f speaks of problem t that message m
+// reports: it has the word, or a kin of it, or t and the word beside it in
+// m name a service the FAQ names. The government knowledge pairs a problem
+// with what it befalls ("genteng bocor" is a house unfit to live in), so a
+// leaking roof asked about with the house-repair aid is the aid's case,
+// while a leaking pipe is not.
+func (ix *Index) speaksOfProblem(m *message, f int, t string) bool {
+	return ix.hasTerm(f, t) || intersects(ix.concepts[t], ix.kin[f]) || ix.pairOf(m, t, ix.kin[f])
+}
+
 // fullCoverage is the coverage of a message that has every key term of an
 // FAQ question: it restates the question, so it needs no subject word.
 const fullCoverage = 0.999
@@ -176,7 +186,7 @@ func (ix *Index) judge(m *message, q question, f features, p, negative float64, 
 		because("the message asks no question")
 	}
 	for _, t := range m.problems {
-		if !ix.hasTerm(q.faq, t) && !intersects(ix.concepts[t], ix.kin[q.faq]) {
+		if !ix.speaksOfProblem(m, q.faq, t) {
 			because("the message reports %q, which the FAQ does not speak of", t)
 		}
 	}

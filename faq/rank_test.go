@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/pemkab-kebumen/sigap"
@@ -100,6 +101,43 @@ func TestPairNamesTheSubject(t *testing.T) {
 		m := ix.prepareText(text)
 		if got := ix.namesSubject(m, ix.subject[ix.faqAt["pbb-bayar"]]); got != tt.want {
 			t.Errorf("pairs %v: namesSubject(%q, pbb) = %v, want %v", tt.pairs, text, got, tt.want)
+		}
+	}
+}
+
+// A problem the message reports is the FAQ's own when the problem and the
+// word beside it name a service the FAQ names: a leaking roof is a house
+// unfit to live in, a leaking pipe is not.
+func TestProblemPairedWithTheFAQsService(t *testing.T) {
+	faqs := []sigap.FAQ{
+		{ID: "rtlh", OPD: "PERKIM", Questions: []string{"Bagaimana cara mendapatkan bantuan rumah tidak layak huni?"},
+			Answer: "Usulan bantuan diajukan lewat pemerintah desa."},
+		{ID: "pasang-baru", OPD: "PDAM", Questions: []string{"Bagaimana cara pasang sambungan air baru?"},
+			Answer: "Daftar di kantor PDAM dengan KTP."},
+	}
+	var vocab []string
+	for _, f := range faqs {
+		vocab = append(vocab, f.Questions...)
+		vocab = append(vocab, f.Answer)
+	}
+	concepts := map[string][]int32{"layak": {3}, "huni": {3}, "sambungan": {5}}
+	pairs := map[string][]int32{"genteng bocor": {3}, "atap bocor": {3}, "pipa bocor": {5}}
+	ix := NewIndex(faqs, lang.New(nil, vocab...), Options{Concepts: concepts, Pairs: pairs})
+	for _, tt := range []struct {
+		text, faq string
+		want      bool
+	}{
+		{"genteng bocor semua, cara dapat bantuan rumah tidak layak huni gimana?", "rtlh", true},
+		{"atap bocor kalau hujan, bisa dapat bantuan rumah tidak layak huni?", "rtlh", true},
+		{"pipa bocor di depan rumah, bisa dapat bantuan rumah tidak layak huni?", "rtlh", false},
+		{"genteng bocor, cara pasang sambungan air baru gimana?", "pasang-baru", false},
+	} {
+		m := ix.prepareText(tt.text)
+		if !slices.Contains(m.problems, "bocor") {
+			t.Fatalf("%q: want bocor among the reported problems, got %v", tt.text, m.problems)
+		}
+		if got := ix.speaksOfProblem(m, ix.faqAt[tt.faq], "bocor"); got != tt.want {
+			t.Errorf("speaksOfProblem(%q, %s, bocor) = %v, want %v", tt.text, tt.faq, got, tt.want)
 		}
 	}
 }
