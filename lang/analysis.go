@@ -73,8 +73,30 @@ func (n *Normalizer) Analyze(text string) Analysis {
 		a.Topic[i] = !info.nonTopic && len(t) > 1 && !isNumber(t) && !a.Names[t]
 	}
 	a.Gestures |= emojiGestures(text)
+	a.readSequence()
 	a.referQuestions()
 	return a
+}
+
+// clauseHead is what may follow a word of sequence that opens a clause:
+// the clause's subject, verb or question.
+const clauseHead = CuePronoun | CueRequest | CueProcess | CueModal | CueAsking | CueInterrogative
+
+// readSequence reads a word of sequence that opens a clause, or stands
+// before a clause's subject or verb, as "and then", not as a state that
+// goes on: "sudah lapor polisi. Terus bikin yang baru gimana?" waits for
+// nothing, while "ditolak terus" is rejected again and again.
+func (a *Analysis) readSequence() {
+	for _, c := range a.Clauses {
+		for i := c.Start; i < c.End; i++ {
+			if a.Cues[i]&CueSequence == 0 || a.Cues[i]&CueContinuing == 0 {
+				continue
+			}
+			if i == c.Start || i+1 < c.End && a.Cues[i+1]&clauseHead != 0 {
+				a.Cues[i] &^= CueContinuing
+			}
+		}
+	}
 }
 
 // referQuestions marks as asking the clauses of the sentence before a

@@ -187,6 +187,31 @@ func TestCues(t *testing.T) {
 	}
 }
 
+// "terus" opening a clause, or before a clause's subject or verb, is "and
+// then"; after what it qualifies it says a state goes on.
+func TestSequenceIsNoContinuation(t *testing.T) {
+	n := New(nil)
+	tests := []struct {
+		text       string
+		continuing bool
+	}{
+		{"surat pengantar sudah dapat. terus bikin yang baru gimana?", false},
+		{"saya sudah ke kantor desa terus saya harus ke mana lagi", false},
+		{"lampu jalan di gang kami mati terus tiap malam", true},
+		{"pengajuan saya ditolak terus", true},
+	}
+	for _, tt := range tests {
+		a := n.Analyze(tt.text)
+		i := slices.Index(a.Tokens, "terus")
+		if i < 0 {
+			t.Fatalf("%q: no terus among %v", tt.text, a.Tokens)
+		}
+		if got := a.Cues[i]&CueContinuing != 0; got != tt.continuing {
+			t.Errorf("%q: terus continuing = %v, want %v (tokens %v)", tt.text, got, tt.continuing, a.Tokens)
+		}
+	}
+}
+
 // Typo repair never rewrites a common word into a word of the knowledge
 // base, and of two words one edit away prefers the one a phone keyboard
 // slips to.

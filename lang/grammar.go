@@ -7,7 +7,7 @@ import (
 
 // Cue is a set of grammatical functions of a word (grammar.txt): what it
 // says about what a message does, beyond its topic.
-type Cue uint32
+type Cue uint64
 
 // The functions a word may have.
 const (
@@ -42,6 +42,8 @@ const (
 	CueAlso                          // juga
 	CueUntil                         // sampai: up to a time
 	CueNow                           // sekarang
+	CueSequence                      // terus, kemudian: "and then" opening a clause
+	CuePronoun                       // saya, kami, dia: a clause's subject
 )
 
 var cueNames = map[string]Cue{
@@ -55,7 +57,7 @@ var cueNames = map[string]Cue{
 	"deictic": CueDeictic, "purpose": CuePurpose, "setting": CueSetting,
 	"authority": CueAuthority, "reproach": CueReproach,
 	"when": CueWhen, "where": CueWhere, "prospective": CueProspective, "also": CueAlso,
-	"until": CueUntil, "now": CueNow,
+	"until": CueUntil, "now": CueNow, "sequence": CueSequence, "pronoun": CuePronoun,
 }
 
 // Cue returns the grammatical functions of a normalised word.
