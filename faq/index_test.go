@@ -109,7 +109,8 @@ func TestReadIntent(t *testing.T) {
 		{"sertifikat sudah balik nama tapi SPPT masih nama penjual, caranya gimana?", intent{asks: true}},
 		{"sudah 2 bulan tidak hujan, bagaimana cara minta kiriman air?", intent{asks: true}},
 		{"rumah sudah mau roboh, masih gedek, gimana dapat bantuan", intent{asks: true}},
-		// Went on to, and waiting for nothing.
+		// Meant to, or went on to, and waiting for nothing.
+		{"minggu lalu saya mau daftar bpjs tapi belum punya kk, syaratnya apa?", intent{asks: true}},
 		{"sudah lapor ke polsek, terus saya harus urus ke mana?", intent{asks: true}},
 		// An officer asked to act.
 		{"jalan rusak, mohon segera diperbaiki", intent{followUp: true}},

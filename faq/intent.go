@@ -115,7 +115,8 @@ func (r *reading) actedIn(c lang.Clause) int {
 		case r.has(i, lang.CuePerfective) && !r.has(i-1, lang.CueNegation) && !r.has(min(i+1, len(r.tokens)-1), lang.CueProspective):
 			// "belum pernah" is never; "sudah mau roboh" is about to be.
 			perfective = true
-		case r.has(i, lang.CueProcess) && (perfective || past) && !conditional:
+		case r.has(i, lang.CueProcess) && (perfective || past) && !conditional && !r.has(i-1, lang.CueProspective):
+			// "kemarin mau daftar" meant to register, and did not.
 			return i
 		}
 	}
