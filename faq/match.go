@@ -157,8 +157,9 @@ const minConfidence = 0.5
 // still answer when something independent of the FAQ match corroborates
 // it (see Candidate.Corroborable): a citizen's paraphrase shares fewer of
 // an FAQ's words than its own questions do, which is what calibration
-// learns from.
-const minCorroborated = 0.4
+// learns from. Below it, an FAQ is too often a neighbour of the service the
+// OPD holds, however sure the OPD is.
+const minCorroborated = 0.35
 
 // judge decides whether the best FAQ answers the message, and says why:
 // the message must ask, with a confident match; what the message reports
