@@ -267,6 +267,9 @@ func TestLexiconReadings(t *testing.T) {
 		// "besuk" is tomorrow in chat, but "jam besuk" is visiting hours.
 		{"besuk ke kantor", "besok ke kantor"},
 		{"jam besuk sampai kapan", "jam besuk sampai kapan"},
+		// Javanese names of the crops farmers grow.
+		{"mbakone wis garing", "tembakau sudah kering"},
+		{"nandur kobis karo kenthang", "tanam kubis dengan kentang"},
 	}
 	for _, tt := range tests {
 		if got := strings.Join(n.Analyze(tt.in).Tokens, " "); got != tt.want {
