@@ -26,6 +26,10 @@ func TestGestures(t *testing.T) {
 		{"wis ya, suwun. ngko tak kabari maning nek ana apa-apa", []Gesture{GestureThanks, GestureAck}, "kabari"},
 		{"oke siap, nggih", []Gesture{GestureAck}, ""},
 		{"baik pak", []Gesture{GestureAck}, ""},
+		// Saying the answer came, or that one will try it.
+		{"oke, sudah diterima", []Gesture{GestureAck}, ""},
+		{"siap kak, nanti saya coba dulu", []Gesture{GestureAck}, ""},
+		{"surat pindah sudah diterima desa tapi belum diproses", nil, "surat pindah terima desa proses"},
 		{"👍👍", []Gesture{GestureAck}, ""},
 		{"wassalam, pamit dulu", []Gesture{GestureFarewell}, ""},
 		{"<Media omitted>", []Gesture{GestureMedia}, ""},
