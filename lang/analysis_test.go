@@ -29,6 +29,8 @@ func TestGestures(t *testing.T) {
 		// Saying the answer came, or that one will try it.
 		{"oke, sudah diterima", []Gesture{GestureAck}, ""},
 		{"siap kak, nanti saya coba dulu", []Gesture{GestureAck}, ""},
+		{"baik pak sudah saya terima", []Gesture{GestureAck}, ""},
+		{"benar pak ktp saya belum jadi", nil, "ktp"},
 		{"surat pindah sudah diterima desa tapi belum diproses", nil, "surat pindah terima desa proses"},
 		{"👍👍", []Gesture{GestureAck}, ""},
 		{"wassalam, pamit dulu", []Gesture{GestureFarewell}, ""},
