@@ -43,14 +43,14 @@ func candidateFeatures(ss []scored, i int, contrast float64) features {
 }
 
 // match returns the n best candidates (at most maxCandidates); the best
-// is judged against the runner-up, so at least two FAQs are scored. Of
-// the two best fits, the one calibration holds likelier to answer comes
-// first: the fit ranks on coverage, and calibration weighs relevance and
-// the margin besides. Without explain, the candidates' Matched, Missing
-// and Reasons are left empty.
+// is judged against the runner-up and its siblings, so at least
+// siblingsRead FAQs are scored. Of the two best fits, the one calibration
+// holds likelier to answer comes first: the fit ranks on coverage, and
+// calibration weighs relevance and the margin besides. Without explain,
+// the candidates' Matched, Missing and Reasons are left empty.
 func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 	n = min(n, maxCandidates)
-	ss := ix.score(m, -1, max(n, 2))
+	ss := ix.score(m, -1, max(n, siblingsRead))
 	if len(ss) == 0 {
 		return nil
 	}
@@ -58,7 +58,7 @@ func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 	// The hot path asks for one candidate: the scratch stays on the stack.
 	var fs [maxCandidates]features
 	var ps [maxCandidates]float64
-	k := min(max(n, 2), len(ss))
+	k := min(max(n, siblingsRead), len(ss))
 	for i := range k {
 		fs[i] = candidateFeatures(ss, i, max(global, negative[ss[i].faq]))
 		ps[i] = ix.model.probability(fs[i])
@@ -108,12 +108,17 @@ func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 // says which OPD holds a message, not which of its FAQs answers it.
 const siblingMargin = 0.15
 
-// closeSibling reports whether the other of the two best fits belongs to
-// the OPD of the i-th and is nearly as likely (ps are their
-// probabilities). Only the two are read, as the hot path scores no more.
+// siblingsRead is how many of the best fits the hot path scores: the
+// best is judged against the runner-up, and against the FAQs of its OPD
+// among them (closeSibling); a paraphrase often ranks the FAQ it means
+// third, behind a sibling and an FAQ that shares a common word.
+const siblingsRead = 3
+
+// closeSibling reports whether another of the best fits (ps are their
+// probabilities) belongs to the OPD of the i-th and is nearly as likely.
 func (ix *Index) closeSibling(ss []scored, ps []float64, i int) bool {
 	opd := ix.faqs[ss[i].faq].OPD
-	for j := range ps[:min(2, len(ps))] {
+	for j := range ps {
 		if j != i && ix.faqs[ss[j].faq].OPD == opd && ps[j] > ps[i]-siblingMargin {
 			return true
 		}

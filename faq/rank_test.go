@@ -50,7 +50,7 @@ func TestMatchPrefersTheLikelierOfTwoFits(t *testing.T) {
 }
 
 // The OPD's agreement corroborates an FAQ only when no other FAQ of that
-// OPD among the two best fits is nearly as likely.
+// OPD among the best fits it reads is nearly as likely.
 func TestCloseSibling(t *testing.T) {
 	ix := changeIndex()
 	at := map[string]int{}
@@ -58,18 +58,24 @@ func TestCloseSibling(t *testing.T) {
 		at[f.ID] = i
 	}
 	tests := []struct {
-		second string
+		others []string
 		ps     []float64
 		want   bool
 	}{
-		{"kk-ubah", []float64{0.45, 0.40}, true},    // same OPD, close
-		{"kk-ubah", []float64{0.45, 0.20}, false},   // same OPD, far behind
-		{"pbb-bayar", []float64{0.45, 0.44}, false}, // another OPD
+		{[]string{"kk-ubah"}, []float64{0.45, 0.40}, true},    // same OPD, close
+		{[]string{"kk-ubah"}, []float64{0.45, 0.20}, false},   // same OPD, far behind
+		{[]string{"pbb-bayar"}, []float64{0.45, 0.44}, false}, // another OPD
+		// A sibling third, behind an FAQ of another OPD.
+		{[]string{"pbb-bayar", "ktp-hilang"}, []float64{0.45, 0.40, 0.36}, true},
+		{[]string{"pbb-bayar", "ktp-hilang"}, []float64{0.45, 0.40, 0.20}, false},
 	}
 	for _, tt := range tests {
-		ss := []scored{{faq: at["kk-baru"]}, {faq: at[tt.second]}}
+		ss := []scored{{faq: at["kk-baru"]}}
+		for _, o := range tt.others {
+			ss = append(ss, scored{faq: at[o]})
+		}
 		if got := ix.closeSibling(ss, tt.ps, 0); got != tt.want {
-			t.Errorf("closeSibling(kk-baru %.2f, %s %.2f) = %v, want %v", tt.ps[0], tt.second, tt.ps[1], got, tt.want)
+			t.Errorf("closeSibling(kk-baru, %v, %v) = %v, want %v", tt.others, tt.ps, got, tt.want)
 		}
 	}
 }
