@@ -92,6 +92,10 @@ func TestReadIntent(t *testing.T) {
 		want intent
 	}{
 		{"gimana cara daftar?", intent{asks: true}},
+		// A question tag asks without a question mark.
+		{"hari sabtu kantor kecamatan masih buka ga ya min", intent{asks: true}},
+		{"ini pungutan resmi bukan", intent{asks: true}},
+		{"airnya tidak mengalir", intent{}},
 		// The citizen started a service and waits on its result.
 		{"sudah daftar 2 bulan lalu tapi belum ada kabar", intent{pending: true}},
 		{"wis ngajokake seminggu kepungkur, durung cair", intent{pending: true}},

@@ -190,7 +190,7 @@ func (n *Normalizer) addClauses(a *Analysis, tokens []string, p span) {
 		start := len(a.Tokens)
 		a.Tokens = n.social.apply(n, a.Tokens, tokens[:end], &a.Gestures)
 		if len(a.Tokens) > start {
-			c := Clause{Start: start, End: len(a.Tokens), Sentence: p.sentence, Question: p.question, Asks: p.question}
+			c := Clause{Start: start, End: len(a.Tokens), Sentence: p.sentence, Question: p.question || n.endsWithTag(a.Tokens[start:]), Asks: p.question}
 			for _, t := range a.Tokens[start:] {
 				if n.info[t].cue&CueInterrogative != 0 {
 					c.Asks = true
@@ -200,6 +200,27 @@ func (n *Normalizer) addClauses(a *Analysis, tokens []string, p span) {
 		}
 		tokens = tokens[end:]
 	}
+}
+
+// endsWithTag reports whether a clause ends with a question tag, a
+// negation after what it asks about, but for what is said aside ("masih
+// buka ga ya min", "ini resmi bukan"): chat often drops the question mark.
+func (n *Normalizer) endsWithTag(tokens []string) bool {
+	i := len(tokens) - 1
+	for i > 0 && n.aside(tokens[i]) {
+		i--
+	}
+	return i > 0 && n.info[tokens[i]].cue&CueTag != 0
+}
+
+// aside reports whether t is said aside of a clause: a form of address,
+// chat noise or an acknowledgement ("min", "ya").
+func (n *Normalizer) aside(t string) bool {
+	switch n.info[t].social {
+	case kindAddress, kindNoise, socialKind(GestureAck):
+		return true
+	}
+	return false
 }
 
 // rawNames returns the folded, unnormalised words of text written with a
