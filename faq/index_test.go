@@ -145,6 +145,9 @@ func TestReportedProblems(t *testing.T) {
 		{"kalau telat bayar, dendanya berapa?", nil},
 		{"kalo ktp hilang ngurusnya gimana", nil},
 		{"ktp saya hilang. kalau mau bikin lagi gimana", []string{"hilang"}},
+		// The story says why the citizen asks; the question says what.
+		{"kartu kis ibu saya mati, ditolak di puskesmas. cara mengaktifkan lagi gimana?", nil},
+		{"cara mengaktifkan kartu kis yang mati gimana?", []string{"mati"}},
 	}
 	for _, tt := range tests {
 		if got := reportedProblems(n.Analyze(tt.text)); !slices.Equal(got, tt.want) {

@@ -196,11 +196,18 @@ func isNumber(w string) bool {
 
 // reportedProblems returns the problem words the message reports: those
 // not said after a condition in their sentence, as "kalau telat bayar,
-// dendanya berapa?" reports neither lateness nor a fine.
+// dendanya berapa?" reports neither lateness nor a fine; and, in a message
+// that tells a story around its question, those of the question: "kartu
+// KIS ibu mati, ditolak di puskesmas. Cara mengaktifkan lagi gimana?"
+// tells why it asks, and asks how to reactivate the card.
 func reportedProblems(a lang.Analysis) []string {
 	var out []string
 	conditional, sentence := false, -1
+	story := a.HasStory()
 	for _, c := range a.Clauses {
+		if story && !c.Asks {
+			continue
+		}
 		if c.Sentence != sentence {
 			conditional, sentence = false, c.Sentence
 		}
