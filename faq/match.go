@@ -142,12 +142,13 @@ func (ix *Index) namesSubject(m *message, subject []string) bool {
 
 // speaksOfProblem reports whether FAQ f speaks of problem t that message m
 // reports: it has the word, or a kin of it, or t and the word beside it in
-// m name a service the FAQ names. The government knowledge pairs a problem
-// with what it befalls ("genteng bocor" is a house unfit to live in), so a
-// leaking roof asked about with the house-repair aid is the aid's case,
-// while a leaking pipe is not.
+// m name a service the FAQ names, the word being none of the FAQ's own.
+// The government knowledge pairs a problem with what it befalls: a
+// leaking roof ("genteng bocor") is a house unfit to live in, the aid's
+// very case, while a lost KTP ("ktp hilang") is a case of its own that an
+// FAQ on the KTP's requirements, which names the KTP, does not answer.
 func (ix *Index) speaksOfProblem(m *message, f int, t string) bool {
-	return ix.hasTerm(f, t) || intersects(ix.concepts[t], ix.kin[f]) || ix.pairOf(m, t, ix.kin[f])
+	return ix.hasTerm(f, t) || intersects(ix.concepts[t], ix.kin[f]) || ix.pairOf(m, t, f, ix.kin[f])
 }
 
 // fullCoverage is the coverage of a message that has every key term of an

@@ -73,12 +73,13 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 // pairNames reports whether two topic words of m side by side in a
 // clause name one of concepts (sorted) (Options.Pairs).
 func (ix *Index) pairNames(m *message, concepts []int32) bool {
-	return ix.pairOf(m, "", concepts)
+	return ix.pairOf(m, "", -1, concepts)
 }
 
-// pairOf reports whether two topic words of m side by side in a clause,
-// one of them word when word is not empty, name one of concepts (sorted).
-func (ix *Index) pairOf(m *message, word string, concepts []int32) bool {
+// pairOf reports whether two topic words of m side by side in a clause
+// name one of concepts (sorted); when word is not empty, one of them is
+// word and the other no term of FAQ f.
+func (ix *Index) pairOf(m *message, word string, f int, concepts []int32) bool {
 	if len(ix.pairs) == 0 {
 		return false
 	}
@@ -91,7 +92,7 @@ func (ix *Index) pairOf(m *message, word string, concepts []int32) bool {
 				continue
 			}
 			t := a.Tokens[i]
-			if prev != "" && (word == "" || word == prev || word == t) {
+			if prev != "" && (word == "" || word == prev && !ix.hasTerm(f, t) || word == t && !ix.hasTerm(f, prev)) {
 				key := append(append(append(buf[:0], prev...), ' '), t...)
 				for _, id := range ix.pairs[string(key)] {
 					if _, ok := slices.BinarySearch(concepts, id); ok {
