@@ -197,6 +197,11 @@ func (ix *Index) judge(m *message, q question, f features, p, negative float64, 
 			because("the message reports %q, which the FAQ does not speak of", t)
 		}
 	}
+	for _, t := range m.storyProblems {
+		if ix.saidOf(m, t, q.faq) && !ix.speaksOfProblem(m, q.faq, t) {
+			because("the message says %q of what the FAQ is about, which the FAQ does not speak of", t)
+		}
+	}
 	if subject := ix.subject[q.faq]; len(subject) > 0 && f.coverage < fullCoverage && !ix.namesSubject(m, subject) {
 		because("the message does not name the FAQ's subject (%s)", strings.Join(subject, ", "))
 	}
