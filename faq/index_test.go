@@ -92,6 +92,10 @@ func TestReadIntent(t *testing.T) {
 		want intent
 	}{
 		{"gimana cara daftar?", intent{asks: true}},
+		// A question tag asks without a question mark.
+		{"hari sabtu kantor kecamatan masih buka ga ya min", intent{asks: true}},
+		{"ini pungutan resmi bukan", intent{asks: true}},
+		{"airnya tidak mengalir", intent{}},
 		// The citizen started a service and waits on its result.
 		{"sudah daftar 2 bulan lalu tapi belum ada kabar", intent{pending: true}},
 		{"wis ngajokake seminggu kepungkur, durung cair", intent{pending: true}},
@@ -109,6 +113,9 @@ func TestReadIntent(t *testing.T) {
 		{"sertifikat sudah balik nama tapi SPPT masih nama penjual, caranya gimana?", intent{asks: true}},
 		{"sudah 2 bulan tidak hujan, bagaimana cara minta kiriman air?", intent{asks: true}},
 		{"rumah sudah mau roboh, masih gedek, gimana dapat bantuan", intent{asks: true}},
+		// Meant to, or went on to, and waiting for nothing.
+		{"minggu lalu saya mau daftar bpjs tapi belum punya kk, syaratnya apa?", intent{asks: true}},
+		{"sudah lapor ke polsek, terus saya harus urus ke mana?", intent{asks: true}},
 		// An officer asked to act.
 		{"jalan rusak, mohon segera diperbaiki", intent{followUp: true}},
 		{"jalan rusak parah, kapan diperbaiki?", intent{asks: true, followUp: true}},
@@ -131,17 +138,53 @@ func TestReadIntent(t *testing.T) {
 func TestReportedProblems(t *testing.T) {
 	n := lang.New(nil)
 	tests := []struct {
-		text string
-		want []string
+		text         string
+		asked, story []string
 	}{
-		{"nama di akta salah tulis, gimana?", []string{"salah"}},
-		{"kalau telat bayar, dendanya berapa?", nil},
-		{"kalo ktp hilang ngurusnya gimana", nil},
-		{"ktp saya hilang. kalau mau bikin lagi gimana", []string{"hilang"}},
+		{"nama di akta salah tulis, gimana?", []string{"salah"}, nil},
+		{"kalau telat bayar, dendanya berapa?", nil, nil},
+		{"kalo ktp hilang ngurusnya gimana", nil, nil},
+		{"ktp saya hilang. kalau mau bikin lagi gimana", []string{"hilang"}, nil},
+		// The story says why the citizen asks; the question says what.
+		{"kartu kis ibu saya mati, ditolak di puskesmas. cara mengaktifkan lagi gimana?", nil, []string{"mati", "tolak"}},
+		{"cara mengaktifkan kartu kis yang mati gimana?", []string{"mati"}, nil},
 	}
 	for _, tt := range tests {
-		if got := reportedProblems(n.Analyze(tt.text)); !slices.Equal(got, tt.want) {
-			t.Errorf("reportedProblems(%q) = %v, want %v", tt.text, got, tt.want)
+		if asked, story := reportedProblems(n.Analyze(tt.text)); !slices.Equal(asked, tt.asked) || !slices.Equal(story, tt.story) {
+			t.Errorf("reportedProblems(%q) = %v, %v; want %v, %v", tt.text, asked, story, tt.asked, tt.story)
+		}
+	}
+}
+
+// A problem of the story rules an FAQ out only when it befalls what the
+// FAQ is about: a broken KTP is no question on a new KTP's requirements,
+// a KIS refused at the health centre is the reason to reactivate it.
+func TestStoryProblems(t *testing.T) {
+	faqs := []sigap.FAQ{
+		{ID: "ktp-syarat", OPD: "CAPIL", Questions: []string{"Apa syarat membuat KTP?", "Syarat bikin KTP baru"}, Answer: "Bawa KK ke kecamatan."},
+		{ID: "kis-aktif", OPD: "SOS", Questions: []string{"Bagaimana cara mengaktifkan kembali KIS?", "KIS nonaktif, cara aktifkan?"}, Answer: "Lapor ke dinas sosial dengan KTP dan KK."},
+	}
+	var vocab []string
+	for _, f := range faqs {
+		vocab = append(vocab, f.Questions...)
+		vocab = append(vocab, f.Answer)
+	}
+	ix := NewIndex(faqs, lang.New(nil, vocab...), Options{})
+	for _, tt := range []struct {
+		text, faq string
+		ruled     bool
+	}{
+		{"ktp anak saya rusak. syarat bikin ktp apa?", "ktp-syarat", true},
+		{"kis ibu saya nonaktif, ditolak di puskesmas. cara mengaktifkan kembali gimana?", "kis-aktif", false},
+	} {
+		m := ix.prepareText(tt.text)
+		f := ix.faqAt[tt.faq]
+		ruled := false
+		for _, p := range m.storyProblems {
+			ruled = ruled || ix.saidOf(m, p, f) && !ix.speaksOfProblem(m, f, p)
+		}
+		if ruled != tt.ruled {
+			t.Errorf("%q against %s: ruled out by its story = %v, want %v (story problems %v)", tt.text, tt.faq, ruled, tt.ruled, m.storyProblems)
 		}
 	}
 }

@@ -115,7 +115,8 @@ func (r *reading) actedIn(c lang.Clause) int {
 		case r.has(i, lang.CuePerfective) && !r.has(i-1, lang.CueNegation) && !r.has(min(i+1, len(r.tokens)-1), lang.CueProspective):
 			// "belum pernah" is never; "sudah mau roboh" is about to be.
 			perfective = true
-		case r.has(i, lang.CueProcess) && (perfective || past) && !conditional:
+		case r.has(i, lang.CueProcess) && (perfective || past) && !conditional && !r.has(i-1, lang.CueProspective):
+			// "kemarin mau daftar" meant to register, and did not.
 			return i
 		}
 	}
@@ -195,10 +196,14 @@ func isNumber(w string) bool {
 
 // reportedProblems returns the problem words the message reports: those
 // not said after a condition in their sentence, as "kalau telat bayar,
-// dendanya berapa?" reports neither lateness nor a fine.
-func reportedProblems(a lang.Analysis) []string {
-	var out []string
+// dendanya berapa?" reports neither lateness nor a fine. In a message that
+// tells a story around its question, those of the story come apart: the
+// story says why the citizen asks ("kartu KIS ibu mati, ditolak di
+// puskesmas. Cara mengaktifkan lagi gimana?" asks how to reactivate the
+// card), unless its problem befalls what the FAQ is about (see judge).
+func reportedProblems(a lang.Analysis) (asked, story []string) {
 	conditional, sentence := false, -1
+	inStory := a.HasStory()
 	for _, c := range a.Clauses {
 		if c.Sentence != sentence {
 			conditional, sentence = false, c.Sentence
@@ -208,10 +213,15 @@ func reportedProblems(a lang.Analysis) []string {
 			if cue&lang.CueConditional != 0 {
 				conditional = true
 			}
-			if cue&lang.CueProblem != 0 && !conditional && !slices.Contains(out, t) {
-				out = append(out, t)
+			if cue&lang.CueProblem == 0 || conditional || slices.Contains(asked, t) || slices.Contains(story, t) {
+				continue
+			}
+			if inStory && !c.Asks {
+				story = append(story, t)
+			} else {
+				asked = append(asked, t)
 			}
 		}
 	}
-	return out
+	return asked, story
 }

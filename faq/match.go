@@ -43,14 +43,14 @@ func candidateFeatures(ss []scored, i int, contrast float64) features {
 }
 
 // match returns the n best candidates (at most maxCandidates); the best
-// is judged against the runner-up, so at least two FAQs are scored. Of
-// the two best fits, the one calibration holds likelier to answer comes
-// first: the fit ranks on coverage, and calibration weighs relevance and
-// the margin besides. Without explain, the candidates' Matched, Missing
-// and Reasons are left empty.
+// is judged against the runner-up and its siblings, so at least
+// siblingsRead FAQs are scored. Of the two best fits, the one calibration
+// holds likelier to answer comes first: the fit ranks on coverage, and
+// calibration weighs relevance and the margin besides. Without explain,
+// the candidates' Matched, Missing and Reasons are left empty.
 func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 	n = min(n, maxCandidates)
-	ss := ix.score(m, -1, max(n, 2))
+	ss := ix.score(m, -1, max(n, siblingsRead))
 	if len(ss) == 0 {
 		return nil
 	}
@@ -58,7 +58,7 @@ func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 	// The hot path asks for one candidate: the scratch stays on the stack.
 	var fs [maxCandidates]features
 	var ps [maxCandidates]float64
-	k := min(max(n, 2), len(ss))
+	k := min(max(n, siblingsRead), len(ss))
 	for i := range k {
 		fs[i] = candidateFeatures(ss, i, max(global, negative[ss[i].faq]))
 		ps[i] = ix.model.probability(fs[i])
@@ -108,12 +108,17 @@ func (ix *Index) match(m *message, n int, explain bool) []Candidate {
 // says which OPD holds a message, not which of its FAQs answers it.
 const siblingMargin = 0.15
 
-// closeSibling reports whether the other of the two best fits belongs to
-// the OPD of the i-th and is nearly as likely (ps are their
-// probabilities). Only the two are read, as the hot path scores no more.
+// siblingsRead is how many of the best fits the hot path scores: the
+// best is judged against the runner-up, and against the FAQs of its OPD
+// among them (closeSibling); a paraphrase often ranks the FAQ it means
+// third, behind a sibling and an FAQ that shares a common word.
+const siblingsRead = 3
+
+// closeSibling reports whether another of the best fits (ps are their
+// probabilities) belongs to the OPD of the i-th and is nearly as likely.
 func (ix *Index) closeSibling(ss []scored, ps []float64, i int) bool {
 	opd := ix.faqs[ss[i].faq].OPD
-	for j := range ps[:min(2, len(ps))] {
+	for j := range ps {
 		if j != i && ix.faqs[ss[j].faq].OPD == opd && ps[j] > ps[i]-siblingMargin {
 			return true
 		}
@@ -135,6 +140,17 @@ func (ix *Index) namesSubject(m *message, subject []string) bool {
 	return slices.ContainsFunc(m.kin, func(cs []int32) bool { return intersects(cs, kin) }) || ix.pairNames(m, kin)
 }
 
+// speaksOfProblem reports whether FAQ f speaks of problem t that message m
+// reports: it has the word, or a kin of it, or t and the word beside it in
+// m name a service the FAQ names, the word being none of the FAQ's own.
+// The government knowledge pairs a problem with what it befalls: a
+// leaking roof ("genteng bocor") is a house unfit to live in, the aid's
+// very case, while a lost KTP ("ktp hilang") is a case of its own that an
+// FAQ on the KTP's requirements, which names the KTP, does not answer.
+func (ix *Index) speaksOfProblem(m *message, f int, t string) bool {
+	return ix.hasTerm(f, t) || intersects(ix.concepts[t], ix.kin[f]) || ix.pairOf(m, t, f, ix.kin[f])
+}
+
 // fullCoverage is the coverage of a message that has every key term of an
 // FAQ question: it restates the question, so it needs no subject word.
 const fullCoverage = 0.999
@@ -147,8 +163,9 @@ const minConfidence = 0.5
 // still answer when something independent of the FAQ match corroborates
 // it (see Candidate.Corroborable): a citizen's paraphrase shares fewer of
 // an FAQ's words than its own questions do, which is what calibration
-// learns from.
-const minCorroborated = 0.4
+// learns from. Below it, an FAQ is too often a neighbour of the service the
+// OPD holds, however sure the OPD is.
+const minCorroborated = 0.35
 
 // judge decides whether the best FAQ answers the message, and says why:
 // the message must ask, with a confident match; what the message reports
@@ -176,8 +193,13 @@ func (ix *Index) judge(m *message, q question, f features, p, negative float64, 
 		because("the message asks no question")
 	}
 	for _, t := range m.problems {
-		if !ix.hasTerm(q.faq, t) && !intersects(ix.concepts[t], ix.kin[q.faq]) {
+		if !ix.speaksOfProblem(m, q.faq, t) {
 			because("the message reports %q, which the FAQ does not speak of", t)
+		}
+	}
+	for _, t := range m.storyProblems {
+		if ix.saidOf(m, t, q.faq) && !ix.speaksOfProblem(m, q.faq, t) {
+			because("the message says %q of what the FAQ is about, which the FAQ does not speak of", t)
 		}
 	}
 	if subject := ix.subject[q.faq]; len(subject) > 0 && f.coverage < fullCoverage && !ix.namesSubject(m, subject) {

@@ -25,6 +25,8 @@ type message struct {
 	massSum  float64 // the sum of mass
 	intent   intent
 	problems []string // the problems the message reports (not hypothetical ones)
+	// storyProblems are those of the story around its question.
+	storyProblems []string
 }
 
 // storyShare is the weight of a word said only in the story of a message
@@ -33,8 +35,9 @@ const storyShare = 0.25
 
 // prepare reads a message's topic terms, their weights and its intent.
 func (ix *Index) prepare(a lang.Analysis) *message {
-	m := &message{intent: readIntent(a), problems: reportedProblems(a), analysis: a,
+	m := &message{intent: readIntent(a), analysis: a,
 		terms: make([]string, 0, len(a.Tokens)), mass: make([]float64, 0, len(a.Tokens))}
+	m.problems, m.storyProblems = reportedProblems(a)
 	story := a.HasStory()
 	for _, c := range a.Clauses {
 		share := 1.0
@@ -73,6 +76,13 @@ func (ix *Index) prepare(a lang.Analysis) *message {
 // pairNames reports whether two topic words of m side by side in a
 // clause name one of concepts (sorted) (Options.Pairs).
 func (ix *Index) pairNames(m *message, concepts []int32) bool {
+	return ix.pairOf(m, "", -1, concepts)
+}
+
+// pairOf reports whether two topic words of m side by side in a clause
+// name one of concepts (sorted); when word is not empty, one of them is
+// word and the other no term of FAQ f.
+func (ix *Index) pairOf(m *message, word string, f int, concepts []int32) bool {
 	if len(ix.pairs) == 0 {
 		return false
 	}
@@ -85,7 +95,7 @@ func (ix *Index) pairNames(m *message, concepts []int32) bool {
 				continue
 			}
 			t := a.Tokens[i]
-			if prev != "" {
+			if prev != "" && (word == "" || word == prev && !ix.hasTerm(f, t) || word == t && !ix.hasTerm(f, prev)) {
 				key := append(append(append(buf[:0], prev...), ' '), t...)
 				for _, id := range ix.pairs[string(key)] {
 					if _, ok := slices.BinarySearch(concepts, id); ok {
@@ -94,6 +104,37 @@ func (ix *Index) pairNames(m *message, concepts []int32) bool {
 				}
 			}
 			prev = t
+		}
+	}
+	return false
+}
+
+// saidOf reports whether a clause of m that has word has a topic word
+// that a question of FAQ f has: the problem befalls what the FAQ is about
+// ("ktp anak saya rusak" against an FAQ on the KTP).
+func (ix *Index) saidOf(m *message, word string, f int) bool {
+	a := m.analysis
+	for _, c := range a.Clauses {
+		has, term := false, false
+		for i := c.Start; i < c.End; i++ {
+			if t := a.Tokens[i]; t == word {
+				has = true
+			} else if a.Subject(i) && ix.asks(f, t) {
+				term = true
+			}
+		}
+		if has && term {
+			return true
+		}
+	}
+	return false
+}
+
+// asks reports whether a question of FAQ f has term t.
+func (ix *Index) asks(f int, t string) bool {
+	for _, q := range ix.faqQ[f] {
+		if slices.Contains(ix.questions[q].terms, t) {
+			return true
 		}
 	}
 	return false

@@ -49,7 +49,7 @@ func TestMatchPrefersTheLikelierOfTwoFits(t *testing.T) {
 }
 
 // The OPD's agreement corroborates an FAQ only when no other FAQ of that
-// OPD among the two best fits is nearly as likely.
+// OPD among the best fits it reads is nearly as likely.
 func TestCloseSibling(t *testing.T) {
 	ix := changeIndex()
 	at := map[string]int{}
@@ -57,18 +57,24 @@ func TestCloseSibling(t *testing.T) {
 		at[f.ID] = i
 	}
 	tests := []struct {
-		second string
+		others []string
 		ps     []float64
 		want   bool
 	}{
-		{"kk-ubah", []float64{0.45, 0.40}, true},    // same OPD, close
-		{"kk-ubah", []float64{0.45, 0.20}, false},   // same OPD, far behind
-		{"pbb-bayar", []float64{0.45, 0.44}, false}, // another OPD
+		{[]string{"kk-ubah"}, []float64{0.45, 0.40}, true},    // same OPD, close
+		{[]string{"kk-ubah"}, []float64{0.45, 0.20}, false},   // same OPD, far behind
+		{[]string{"pbb-bayar"}, []float64{0.45, 0.44}, false}, // another OPD
+		// A sibling third, behind an FAQ of another OPD.
+		{[]string{"pbb-bayar", "ktp-hilang"}, []float64{0.45, 0.40, 0.36}, true},
+		{[]string{"pbb-bayar", "ktp-hilang"}, []float64{0.45, 0.40, 0.20}, false},
 	}
 	for _, tt := range tests {
-		ss := []scored{{faq: at["kk-baru"]}, {faq: at[tt.second]}}
+		ss := []scored{{faq: at["kk-baru"]}}
+		for _, o := range tt.others {
+			ss = append(ss, scored{faq: at[o]})
+		}
 		if got := ix.closeSibling(ss, tt.ps, 0); got != tt.want {
-			t.Errorf("closeSibling(kk-baru %.2f, %s %.2f) = %v, want %v", tt.ps[0], tt.second, tt.ps[1], got, tt.want)
+			t.Errorf("closeSibling(kk-baru, %v, %v) = %v, want %v", tt.others, tt.ps, got, tt.want)
 		}
 	}
 }
@@ -100,6 +106,48 @@ func TestPairNamesTheSubject(t *testing.T) {
 		m := ix.prepareText(text)
 		if got := ix.namesSubject(m, ix.subject[ix.faqAt["pbb-bayar"]]); got != tt.want {
 			t.Errorf("pairs %v: namesSubject(%q, pbb) = %v, want %v", tt.pairs, text, got, tt.want)
+		}
+	}
+}
+
+// A problem the message reports is the FAQ's own when the problem and the
+// word beside it, none of the FAQ's, name a service the FAQ names: a
+// leaking roof is a house unfit to live in, a leaking pipe is not, and a
+// lost KTP is no question on the KTP's requirements.
+func TestProblemPairedWithTheFAQsService(t *testing.T) {
+	faqs := []sigap.FAQ{
+		{ID: "rtlh", OPD: "PERKIM", Questions: []string{"Bagaimana cara mendapatkan bantuan rumah tidak layak huni?"},
+			Answer: "Usulan bantuan diajukan lewat pemerintah desa."},
+		{ID: "pasang-baru", OPD: "PDAM", Questions: []string{"Bagaimana cara pasang sambungan air baru?"},
+			Answer: "Daftar di kantor PDAM dengan KTP."},
+		{ID: "ktp-syarat", OPD: "CAPIL", Questions: []string{"Apa syarat membuat KTP?"},
+			Answer: "Bawa KK ke kecamatan."},
+	}
+	var vocab []string
+	for _, f := range faqs {
+		vocab = append(vocab, f.Questions...)
+		vocab = append(vocab, f.Answer)
+	}
+	concepts := map[string][]int32{"layak": {3}, "huni": {3}, "sambungan": {5}, "ktp": {7}}
+	pairs := map[string][]int32{"genteng bocor": {3}, "atap bocor": {3}, "pipa bocor": {5}, "ktp hilang": {7}}
+	ix := NewIndex(faqs, lang.New(nil, vocab...), Options{Concepts: concepts, Pairs: pairs})
+	for _, tt := range []struct {
+		text, faq string
+		want      bool
+	}{
+		{"genteng bocor semua, cara dapat bantuan rumah tidak layak huni gimana?", "rtlh", true},
+		{"atap bocor kalau hujan, bisa dapat bantuan rumah tidak layak huni?", "rtlh", true},
+		{"pipa bocor di depan rumah, bisa dapat bantuan rumah tidak layak huni?", "rtlh", false},
+		{"genteng bocor, cara pasang sambungan air baru gimana?", "pasang-baru", false},
+		// What befalls the FAQ's own subject is a case of its own.
+		{"ktp saya hilang, syaratnya apa?", "ktp-syarat", false},
+	} {
+		m := ix.prepareText(tt.text)
+		if len(m.problems) != 1 {
+			t.Fatalf("%q: want one reported problem, got %v", tt.text, m.problems)
+		}
+		if got := ix.speaksOfProblem(m, ix.faqAt[tt.faq], m.problems[0]); got != tt.want {
+			t.Errorf("speaksOfProblem(%q, %s, %s) = %v, want %v", tt.text, tt.faq, m.problems[0], got, tt.want)
 		}
 	}
 }

@@ -73,8 +73,30 @@ func (n *Normalizer) Analyze(text string) Analysis {
 		a.Topic[i] = !info.nonTopic && len(t) > 1 && !isNumber(t) && !a.Names[t]
 	}
 	a.Gestures |= emojiGestures(text)
+	a.readSequence()
 	a.referQuestions()
 	return a
+}
+
+// clauseHead is what may follow a word of sequence that opens a clause:
+// the clause's subject, verb or question.
+const clauseHead = CuePronoun | CueRequest | CueProcess | CueModal | CueAsking | CueInterrogative
+
+// readSequence reads a word of sequence that opens a clause, or stands
+// before a clause's subject or verb, as "and then", not as a state that
+// goes on: "sudah lapor polisi. Terus bikin yang baru gimana?" waits for
+// nothing, while "ditolak terus" is rejected again and again.
+func (a *Analysis) readSequence() {
+	for _, c := range a.Clauses {
+		for i := c.Start; i < c.End; i++ {
+			if a.Cues[i]&CueSequence == 0 || a.Cues[i]&CueContinuing == 0 {
+				continue
+			}
+			if i == c.Start || i+1 < c.End && a.Cues[i+1]&clauseHead != 0 {
+				a.Cues[i] &^= CueContinuing
+			}
+		}
+	}
 }
 
 // referQuestions marks as asking the clauses of the sentence before a
@@ -168,7 +190,7 @@ func (n *Normalizer) addClauses(a *Analysis, tokens []string, p span) {
 		start := len(a.Tokens)
 		a.Tokens = n.social.apply(n, a.Tokens, tokens[:end], &a.Gestures)
 		if len(a.Tokens) > start {
-			c := Clause{Start: start, End: len(a.Tokens), Sentence: p.sentence, Question: p.question, Asks: p.question}
+			c := Clause{Start: start, End: len(a.Tokens), Sentence: p.sentence, Question: p.question || n.endsWithTag(a.Tokens[start:]), Asks: p.question}
 			for _, t := range a.Tokens[start:] {
 				if n.info[t].cue&CueInterrogative != 0 {
 					c.Asks = true
@@ -178,6 +200,27 @@ func (n *Normalizer) addClauses(a *Analysis, tokens []string, p span) {
 		}
 		tokens = tokens[end:]
 	}
+}
+
+// endsWithTag reports whether a clause ends with a question tag, a
+// negation after what it asks about, but for what is said aside ("masih
+// buka ga ya min", "ini resmi bukan"): chat often drops the question mark.
+func (n *Normalizer) endsWithTag(tokens []string) bool {
+	i := len(tokens) - 1
+	for i > 0 && n.aside(tokens[i]) {
+		i--
+	}
+	return i > 0 && n.info[tokens[i]].cue&CueTag != 0
+}
+
+// aside reports whether t is said aside of a clause: a form of address,
+// chat noise or an acknowledgement ("min", "ya").
+func (n *Normalizer) aside(t string) bool {
+	switch n.info[t].social {
+	case kindAddress, kindNoise, socialKind(GestureAck):
+		return true
+	}
+	return false
 }
 
 // rawNames returns the folded, unnormalised words of text written with a

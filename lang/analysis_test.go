@@ -26,6 +26,12 @@ func TestGestures(t *testing.T) {
 		{"wis ya, suwun. ngko tak kabari maning nek ana apa-apa", []Gesture{GestureThanks, GestureAck}, "kabari"},
 		{"oke siap, nggih", []Gesture{GestureAck}, ""},
 		{"baik pak", []Gesture{GestureAck}, ""},
+		// Saying the answer came, or that one will try it.
+		{"oke, sudah diterima", []Gesture{GestureAck}, ""},
+		{"siap kak, nanti saya coba dulu", []Gesture{GestureAck}, ""},
+		{"baik pak sudah saya terima", []Gesture{GestureAck}, ""},
+		{"benar pak ktp saya belum jadi", nil, "ktp"},
+		{"surat pindah sudah diterima desa tapi belum diproses", nil, "surat pindah terima desa proses"},
 		{"👍👍", []Gesture{GestureAck}, ""},
 		{"wassalam, pamit dulu", []Gesture{GestureFarewell}, ""},
 		{"<Media omitted>", []Gesture{GestureMedia}, ""},
@@ -187,6 +193,31 @@ func TestCues(t *testing.T) {
 	}
 }
 
+// "terus" opening a clause, or before a clause's subject or verb, is "and
+// then"; after what it qualifies it says a state goes on.
+func TestSequenceIsNoContinuation(t *testing.T) {
+	n := New(nil)
+	tests := []struct {
+		text       string
+		continuing bool
+	}{
+		{"surat pengantar sudah dapat. terus bikin yang baru gimana?", false},
+		{"saya sudah ke kantor desa terus saya harus ke mana lagi", false},
+		{"lampu jalan di gang kami mati terus tiap malam", true},
+		{"pengajuan saya ditolak terus", true},
+	}
+	for _, tt := range tests {
+		a := n.Analyze(tt.text)
+		i := slices.Index(a.Tokens, "terus")
+		if i < 0 {
+			t.Fatalf("%q: no terus among %v", tt.text, a.Tokens)
+		}
+		if got := a.Cues[i]&CueContinuing != 0; got != tt.continuing {
+			t.Errorf("%q: terus continuing = %v, want %v (tokens %v)", tt.text, got, tt.continuing, a.Tokens)
+		}
+	}
+}
+
 // Typo repair never rewrites a common word into a word of the knowledge
 // base, and of two words one edit away prefers the one a phone keyboard
 // slips to.
@@ -242,6 +273,9 @@ func TestLexiconReadings(t *testing.T) {
 		// "besuk" is tomorrow in chat, but "jam besuk" is visiting hours.
 		{"besuk ke kantor", "besok ke kantor"},
 		{"jam besuk sampai kapan", "jam besuk sampai kapan"},
+		// Javanese names of the crops farmers grow.
+		{"mbakone wis garing", "tembakau sudah kering"},
+		{"nandur kobis karo kenthang", "tanam kubis dengan kentang"},
 	}
 	for _, tt := range tests {
 		if got := strings.Join(n.Analyze(tt.in).Tokens, " "); got != tt.want {

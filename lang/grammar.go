@@ -7,7 +7,7 @@ import (
 
 // Cue is a set of grammatical functions of a word (grammar.txt): what it
 // says about what a message does, beyond its topic.
-type Cue uint32
+type Cue uint64
 
 // The functions a word may have.
 const (
@@ -42,6 +42,9 @@ const (
 	CueAlso                          // juga
 	CueUntil                         // sampai: up to a time
 	CueNow                           // sekarang
+	CueSequence                      // terus, kemudian: "and then" opening a clause
+	CuePronoun                       // saya, kami, dia: a clause's subject
+	CueTag                           // tidak, bukan ending a clause: a question tag
 )
 
 var cueNames = map[string]Cue{
@@ -55,7 +58,8 @@ var cueNames = map[string]Cue{
 	"deictic": CueDeictic, "purpose": CuePurpose, "setting": CueSetting,
 	"authority": CueAuthority, "reproach": CueReproach,
 	"when": CueWhen, "where": CueWhere, "prospective": CueProspective, "also": CueAlso,
-	"until": CueUntil, "now": CueNow,
+	"until": CueUntil, "now": CueNow, "sequence": CueSequence, "pronoun": CuePronoun,
+	"tag": CueTag,
 }
 
 // Cue returns the grammatical functions of a normalised word.
@@ -81,11 +85,13 @@ func readCues() map[string]Cue {
 type Clause struct {
 	Start, End int
 	Sentence   int  // index of the sentence it is in
-	Question   bool // its sentence ends with a question mark
+	Question   bool // its sentence ends with a question mark, or it with a question tag
 	// Asks is true when the clause is a question: its sentence ends with a
 	// question mark or it has an interrogative ("gimana", "syarat"); or
 	// when it says what a question after it with no topic word of its own
-	// asks about ("… masih atas nama almarhum. Caranya gimana?").
+	// asks about ("… masih atas nama almarhum. Caranya gimana?"). A
+	// question tag alone does not make it so: "bikinnya di mana? bayar
+	// ga" asks mainly about what is made.
 	Asks bool
 }
 

@@ -198,17 +198,33 @@ func (s *socialIndex) match(n *Normalizer, tokens []string, i int) (socialPhrase
 }
 
 // onlyAside reports whether tokens hold only what is said aside of a
-// clause: forms of address, chat noise and acknowledgements ("min", "ya"),
-// around which a reply is still the whole clause ("lagi sibuk ya min?").
+// clause: forms of address, chat noise, acknowledgements and replies
+// ("min", "ya", "baik"), around which a reply is still the whole clause
+// ("lagi sibuk ya min?", "baik pak sudah saya terima").
 func (s *socialIndex) onlyAside(n *Normalizer, tokens []string) bool {
-	for _, t := range tokens {
-		switch n.info[t].social {
+	for i := 0; i < len(tokens); {
+		switch n.info[tokens[i]].social {
 		case kindAddress, kindNoise, socialKind(GestureAck):
-		default:
+			i++
+			continue
+		}
+		k := s.replyAt(tokens, i)
+		if k == 0 {
 			return false
 		}
+		i += k
 	}
 	return true
+}
+
+// replyAt returns the length of a reply phrase at tokens[i], or 0.
+func (s *socialIndex) replyAt(tokens []string, i int) int {
+	for _, p := range s.phrases[tokens[i]] {
+		if p.kind == kindReply && i+len(p.tokens) <= len(tokens) && slices.Equal(tokens[i:i+len(p.tokens)], p.tokens) {
+			return len(p.tokens)
+		}
+	}
+	return 0
 }
 
 // isPlaceholder reports whether a whole message is a tag in brackets, as

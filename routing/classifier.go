@@ -105,25 +105,39 @@ func (c *classifier) lookup(words []string, mult []float64, rows []int32, mults 
 	return rows, mults
 }
 
-// onlyClass returns the one class whose texts have feature f, or -1 when
-// none or several do. It takes the feature's bytes: a map index by
-// string(bytes) does not allocate.
+// onlyClass returns the class that owns feature f, or -1 when none or
+// several do: the one class whose texts have it, or one that holds it
+// ownership times as much as all others together. An FAQ answer's passing
+// mention of a body's service ("jalan provinsi diteruskan ke provinsi",
+// counted at weightAnswer) does not make the service its OPD's. It takes
+// the feature's bytes: a map index by string(bytes) does not allocate.
 func (c *classifier) onlyClass(f []byte) int {
 	id, ok := c.ids[string(f)]
 	if !ok {
 		return -1
 	}
-	class := -1
-	for _, x := range c.rows[id] {
-		if x.count > minCount {
-			if class >= 0 {
-				return -1
+	best, rest := -1, 0.0
+	for i, x := range c.rows[id] {
+		if best < 0 || x.count > c.rows[id][best].count {
+			if best >= 0 {
+				rest += c.rows[id][best].count
 			}
-			class = int(x.class)
+			best = i
+		} else {
+			rest += x.count
 		}
 	}
-	return class
+	if best < 0 || c.rows[id][best].count <= minCount || rest > minCount && rest*ownership > c.rows[id][best].count {
+		return -1
+	}
+	return int(c.rows[id][best].class)
 }
+
+// ownership is how many times the counts of all other classes together a
+// class must hold a feature to own it (see onlyClass): more than an
+// affair's phrase (weightAffair) against a body's (weightOutside), so
+// only passing mentions yield.
+const ownership = 5
 
 // add counts feats for class. The model is stale until refresh.
 func (c *classifier) add(class int, feats []string, weight float64) {

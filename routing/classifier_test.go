@@ -37,3 +37,35 @@ func TestSpecificFeatureOutweighsGenericOnes(t *testing.T) {
 		t.Errorf("kir hilang urus ganti: HUB %.3f, CAPIL %.3f; want HUB first", scores[1], scores[0])
 	}
 }
+
+// A class owns a feature its texts alone have, or one it holds far more
+// than all others together: a passing mention in an FAQ answer yields to
+// a body's own phrase, a keyword or example does not.
+func TestOnlyClass(t *testing.T) {
+	const body = 2
+	tests := []struct {
+		name   string
+		counts map[int][]float64 // class → the weights it was taught with
+		want   int
+	}{
+		{"one class", map[int][]float64{0: {weightText}}, 0},
+		{"body and an answer's mention", map[int][]float64{body: {weightOutside}, 1: {weightAnswer}}, body},
+		{"body and an OPD's example", map[int][]float64{body: {weightOutside}, 1: {weightText}}, -1},
+		{"body and two answers", map[int][]float64{body: {weightOutside}, 0: {weightAnswer}, 1: {weightAnswer}}, -1},
+		{"two OPDs alike", map[int][]float64{0: {weightText}, 1: {weightText}}, -1},
+	}
+	for _, tt := range tests {
+		c := newClassifier([]string{"PU", "PERKIM", "PROVINSI"})
+		for class, ws := range tt.counts {
+			for _, w := range ws {
+				c.add(class, []string{"jalan provinsi"}, w)
+			}
+		}
+		if got := c.onlyClass([]byte("jalan provinsi")); got != tt.want {
+			t.Errorf("%s: onlyClass = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	if got := newClassifier([]string{"PU"}).onlyClass([]byte("jalan")); got != -1 {
+		t.Errorf("unknown feature: onlyClass = %d, want -1", got)
+	}
+}
