@@ -216,11 +216,7 @@ func (g *groupTx) lost(err error) {
 // lost; the update's own failure is in r.err.
 func (g *groupTx) apply(r *request) error {
 	if g.tx == nil {
-		begin := g.db.beginConn
-		if g.relaxed {
-			begin = g.db.beginRelaxed
-		}
-		tx, err := begin(context.Background())
+		tx, err := g.db.beginWrite(context.Background(), g.relaxed)
 		if err != nil {
 			g.db.writes.note(err)
 			r.err = fmt.Errorf("storage: begin: %w", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sync"
 	"time"
 
@@ -37,10 +36,18 @@ type writeHealth struct {
 // cancelled context) says nothing about the database and is not counted.
 func (w *writeHealth) note(err error) { w.record(err, false) }
 
+// noteDiskFailure records a failure of the disk under the database (an
+// fsync), which is the database's whatever type its error has.
+func (w *writeHealth) noteDiskFailure(err error) { w.set(err, false) }
+
 func (w *writeHealth) record(err error, probe bool) {
 	if err != nil && !databaseFailure(err) {
 		return
 	}
+	w.set(err, probe)
+}
+
+func (w *writeHealth) set(err error, probe bool) {
 	now := time.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -62,11 +69,7 @@ func (w *writeHealth) record(err error, probe bool) {
 // as opposed to refusing what it was asked.
 func databaseFailure(err error) bool {
 	var se sqlite3.Error
-	var pe *fs.PathError
-	switch {
-	case errors.As(err, &pe):
-		return true // the file system failed the database's file (an fsync)
-	case !errors.As(err, &se):
+	if !errors.As(err, &se) {
 		return postgresFailure(err)
 	}
 	switch se.Code {

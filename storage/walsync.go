@@ -31,6 +31,7 @@ import (
 // sent again for the message its platform delivers again.
 type walSyncer struct {
 	path string // the WAL file
+	db   string // the database file, flushed when there is no WAL
 	// sync fsyncs the WAL; tests wrap it.
 	sync   func() error
 	file   *os.File // the WAL, opened at the first sync
@@ -45,7 +46,7 @@ type walSyncer struct {
 const syncBacklog = 16
 
 func startWALSyncer(db *DB) *walSyncer {
-	s := &walSyncer{path: db.path + "-wal", in: make(chan []*request, syncBacklog),
+	s := &walSyncer{path: db.path + "-wal", db: db.path, in: make(chan []*request, syncBacklog),
 		ended: make(chan struct{}), writes: &db.writes}
 	s.sync = s.fsync
 	if db.wrapSync != nil {
@@ -66,20 +67,15 @@ func (s *walSyncer) run() {
 	defer close(s.ended)
 	for group := range s.in {
 		groups := [][]*request{group}
-		for more := true; more; {
-			select {
-			case g, ok := <-s.in:
-				if ok {
-					groups = append(groups, g)
-				} else {
-					more = false
-				}
-			default:
-				more = false
-			}
+		for len(s.in) > 0 { // only run receives, so this does not block
+			groups = append(groups, <-s.in)
 		}
 		err := s.sync()
-		s.writes.note(err)
+		if err != nil {
+			s.writes.noteDiskFailure(err)
+		} else {
+			s.writes.note(nil)
+		}
 		for _, g := range groups {
 			for _, r := range g {
 				if err != nil {
@@ -106,7 +102,7 @@ func (s *walSyncer) fsync() error {
 	if s.file == nil {
 		f, err := os.OpenFile(s.path, os.O_RDWR, 0)
 		if errors.Is(err, fs.ErrNotExist) {
-			return syncFile(s.path[:len(s.path)-len("-wal")])
+			return syncFile(s.db)
 		}
 		if err != nil {
 			return err

@@ -44,11 +44,9 @@ type connTx struct {
 // database/sql Tx.
 func (db *DB) beginConn(ctx context.Context) (*connTx, error) { return db.beginWrite(ctx, false) }
 
-// beginRelaxed is beginConn for a transaction that commits without
-// waiting for the disk (synchronous=NORMAL): the group commit's, whose
-// callers a walSyncer tells of the outcome once the WAL is flushed.
-func (db *DB) beginRelaxed(ctx context.Context) (*connTx, error) { return db.beginWrite(ctx, true) }
-
+// beginWrite is beginConn; a relaxed transaction commits without waiting
+// for the disk (synchronous=NORMAL): the group commit's, whose callers a
+// walSyncer tells of the outcome once the WAL is flushed.
 func (db *DB) beginWrite(ctx context.Context, relaxed bool) (*connTx, error) {
 	ctx = context.WithoutCancel(ctx)
 	c, err := db.writer.Conn(ctx)
