@@ -203,8 +203,7 @@ func (s *socialIndex) match(n *Normalizer, tokens []string, i int) (socialPhrase
 // ("lagi sibuk ya min?", "baik pak sudah saya terima").
 func (s *socialIndex) onlyAside(n *Normalizer, tokens []string) bool {
 	for i := 0; i < len(tokens); {
-		switch n.info[tokens[i]].social {
-		case kindAddress, kindNoise, socialKind(GestureAck):
+		if n.aside(tokens[i]) {
 			i++
 			continue
 		}

@@ -116,21 +116,22 @@ func (c *classifier) onlyClass(f []byte) int {
 	if !ok {
 		return -1
 	}
-	best, rest := -1, 0.0
-	for i, x := range c.rows[id] {
-		if best < 0 || x.count > c.rows[id][best].count {
-			if best >= 0 {
-				rest += c.rows[id][best].count
-			}
+	rows := c.rows[id]
+	best, total := -1, 0.0
+	for i, x := range rows {
+		total += x.count
+		if best < 0 || x.count > rows[best].count {
 			best = i
-		} else {
-			rest += x.count
 		}
 	}
-	if best < 0 || c.rows[id][best].count <= minCount || rest > minCount && rest*ownership > c.rows[id][best].count {
+	if best < 0 {
 		return -1
 	}
-	return int(c.rows[id][best].class)
+	top := rows[best].count
+	if rest := total - top; top <= minCount || rest > minCount && rest*ownership > top {
+		return -1
+	}
+	return int(rows[best].class)
 }
 
 // ownership is how many times the counts of all other classes together a
